@@ -22,7 +22,7 @@ def _validate(args: argparse.Namespace) -> int:
 def _build_data(args: argparse.Namespace) -> int:
     from scorecard import build
 
-    build.build(sources=args.sources, data_dir=args.data_dir, register_path=args.register, progress=print)
+    build.build(sources_dir=args.sources, data_dir=args.data_dir, register_path=args.register, progress=print)
     return 0
 
 

@@ -1,0 +1,216 @@
+"""The set-based evaluation query: every measure × area in one DuckDB plan.
+
+Methods (DESIGN.md §5):
+- RAG against target: Green = met; Amber = missed within the measure's tolerance; Red = beyond it.
+  Polarity-aware. Contextual indicators are not rated; separate statuses for no target, missing, stale.
+- Direction of travel: latest vs previous period (and vs the same period last year for quarterly
+  and monthly data), "no change" inside a neutral band (register ``neutral_band``, default 1% of the
+  previous value).
+- Recent trend (OHID Fingertips): last 5 consecutive points. Proportions: chi-squared test for
+  linear trend (Cochran–Armitage) from counts and denominators. Other values with 95% CIs:
+  inverse-variance weighted regression, SE = (UCI95 − LCI95)/3.92, chi² = b²/Var(b). Significant
+  when chi² > 9.5495 (99.8%) and the slope keeps its sign when each point is left out in turn
+  (reference implementations: :mod:`scorecard.stats`).
+- Benchmark: the comparator group's median, min, max, mean (council excluded), rank of the council
+  among the group with values (1 = best by polarity; ties share the better rank), quartile when the
+  ranked group has at least 4 members (1 = best). Significance: *similar* if the benchmark median
+  lies inside the council's 95% CI (Wilson for proportions, Byar's/exact Poisson for counts, or the
+  source's own interval), else better/worse.
+"""
+
+EVALUATION_SQL = """
+WITH
+params AS (SELECT CAST($period_end AS DATE) AS period_end),
+m AS (SELECT * FROM measures_view),
+targets_fy AS (SELECT * FROM targets_view),
+scope AS (SELECT code AS area_code FROM areas WHERE code IN (SELECT area_code FROM scope_areas)),
+grid AS (SELECT m.measure_id, s.area_code FROM m CROSS JOIN scope s),
+valued AS (
+    SELECT o.*, row_number() OVER (PARTITION BY o.measure_id, o.area_code
+                                   ORDER BY o.period_end DESC, o.period_start DESC) AS rn
+    FROM observations o, params p
+    WHERE o.period_end <= p.period_end
+      AND o.area_code IN (SELECT area_code FROM scope)
+      AND o.measure_id IN (SELECT measure_id FROM m)
+),
+cur AS (SELECT * FROM valued WHERE rn = 1),
+prev AS (SELECT * FROM valued WHERE rn = 2),
+last_year AS (
+    SELECT c.measure_id, c.area_code, o.value, o.period_label
+    FROM cur c JOIN observations o
+      ON o.measure_id = c.measure_id AND o.area_code = c.area_code AND o.period_kind = c.period_kind
+     AND o.period_seq = c.period_seq - CASE c.period_kind WHEN 'quarter' THEN 4 WHEN 'month' THEN 12 ELSE 1 END
+),
+-- recent trend: last five points with a value, consecutive
+pts AS (
+    SELECT v.*, row_number() OVER (PARTITION BY v.measure_id, v.area_code ORDER BY v.period_end DESC) AS k
+    FROM valued v WHERE v.value IS NOT NULL
+),
+five AS (
+    SELECT p.*, p.period_seq - min(p.period_seq) OVER w + 1 AS x,
+           count(*) OVER w AS n_pts, max(p.period_seq) OVER w - min(p.period_seq) OVER w AS span,
+           count(DISTINCT p.period_kind) OVER (PARTITION BY p.measure_id, p.area_code) AS kinds,
+           bool_and(p.numerator IS NOT NULL AND p.denominator > 0 AND p.numerator <= p.denominator) OVER w AS has_counts,
+           bool_and(p.upper_ci > p.lower_ci) OVER w AS has_ci
+    FROM pts p WHERE p.k <= 5
+    WINDOW w AS (PARTITION BY p.measure_id, p.area_code)
+),
+tp AS (  -- per point terms for both methods
+    SELECT measure_id, area_code, x, has_counts, has_ci,
+           numerator AS r, denominator AS n, value AS y,
+           CASE WHEN has_ci THEN 1.0 / power((upper_ci - lower_ci) / 3.92, 2) END AS w
+    FROM five WHERE n_pts = 5 AND span = 4 AND kinds = 1
+),
+sums AS (
+    SELECT measure_id, area_code, any_value(has_counts) AS has_counts, any_value(has_ci) AS has_ci,
+           sum(r) AS R, sum(n) AS N, sum(r * x) AS RX, sum(n * x) AS NX, sum(n * x * x) AS NXX,
+           sum(w) AS W, sum(w * x) AS WX, sum(w * y) AS WY, sum(w * x * x) AS WXX, sum(w * x * y) AS WXY
+    FROM tp GROUP BY ALL
+),
+loo AS (  -- slope statistic with each point left out in turn
+    SELECT t.measure_id, t.area_code,
+           min(sign(CASE WHEN s.has_counts
+                THEN (s.RX - t.r * t.x) - (s.R - t.r) / (s.N - t.n) * (s.NX - t.n * t.x)
+                ELSE ((s.W - t.w) * (s.WXY - t.w * t.x * t.y) - (s.WX - t.w * t.x) * (s.WY - t.w * t.y))
+                END)) AS min_sign,
+           max(sign(CASE WHEN s.has_counts
+                THEN (s.RX - t.r * t.x) - (s.R - t.r) / (s.N - t.n) * (s.NX - t.n * t.x)
+                ELSE ((s.W - t.w) * (s.WXY - t.w * t.x * t.y) - (s.WX - t.w * t.x) * (s.WY - t.w * t.y))
+                END)) AS max_sign
+    FROM tp t JOIN sums s USING (measure_id, area_code) GROUP BY ALL
+),
+trend AS (
+    SELECT s.measure_id, s.area_code,
+        CASE WHEN s.has_counts AND s.R > 0 AND s.R < s.N
+                  THEN power(s.RX - s.R / s.N * s.NX, 2)
+                       / NULLIF((s.R / s.N) * (1 - s.R / s.N) * (s.NXX - s.NX * s.NX / s.N), 0)
+             WHEN s.has_ci THEN power(s.W * s.WXY - s.WX * s.WY, 2)
+                       / NULLIF((s.W * s.WXX - s.WX * s.WX) * s.W, 0)
+        END AS chi2,
+        CASE WHEN s.has_counts THEN sign(s.RX - s.R / s.N * s.NX)
+             WHEN s.has_ci THEN sign(s.W * s.WXY - s.WX * s.WY) END AS slope_sign,
+        CASE WHEN s.has_counts THEN 'chi-squared test for trend in proportions'
+             WHEN s.has_ci THEN 'inverse-variance weighted regression' END AS trend_method,
+        l.min_sign, l.max_sign
+    FROM sums s JOIN loo l USING (measure_id, area_code)
+),
+groups_wanted AS (
+    SELECT measure_id, coalesce(CAST($group AS VARCHAR), benchmark_group) AS group_id FROM m
+    UNION SELECT measure_id, 'cipfa_nn' FROM m
+),
+member_values AS (
+    SELECT c.measure_id, c.area_code, g.group_id, o.value
+    FROM cur c
+    JOIN groups_wanted gw ON gw.measure_id = c.measure_id
+    JOIN comparator_groups g ON g.group_id = gw.group_id AND g.area_code = c.area_code
+    JOIN observations o ON o.measure_id = c.measure_id AND o.area_code = g.member_code
+                       AND o.period_label = c.period_label AND o.value IS NOT NULL
+),
+group_stats AS (
+    SELECT mv.measure_id, mv.area_code, mv.group_id,
+           median(mv.value) AS g_median, min(mv.value) AS g_min, max(mv.value) AS g_max, avg(mv.value) AS g_mean,
+           count(*) AS g_count,
+           count(*) FILTER (WHERE CASE m.polarity WHEN 'lower_is_better' THEN mv.value < c.value
+                                                  ELSE mv.value > c.value END) AS g_better
+    FROM member_values mv JOIN cur c USING (measure_id, area_code) JOIN m USING (measure_id)
+    GROUP BY ALL
+),
+england AS (
+    SELECT c.measure_id, c.area_code, o.value AS england_value
+    FROM cur c JOIN observations o ON o.measure_id = c.measure_id AND o.area_code = 'E92000001'
+                                  AND o.period_label = c.period_label
+),
+base AS (
+    SELECT g.measure_id, g.area_code, m.polarity, m.info_type, m.stale_after_months, m.neutral_band,
+           coalesce(CAST($group AS VARCHAR), m.benchmark_group) AS benchmark_group,
+           c.value, c.period_label, c.period_kind, c.period_start, c.period_end, c.status, c.numerator,
+           c.denominator, c.lower_ci, c.upper_ci, c.source_id, c.batch_id,
+           pv.value AS previous_value, pv.period_label AS previous_period,
+           ly.value AS last_year_value, ly.period_label AS last_year_period,
+           gs.g_median AS benchmark_median, gs.g_min AS benchmark_min, gs.g_max AS benchmark_max,
+           gs.g_mean AS benchmark_mean,
+           CASE WHEN c.value IS NOT NULL AND gs.g_count IS NOT NULL THEN gs.g_better + 1 END AS rank,
+           CASE WHEN c.value IS NOT NULL AND gs.g_count IS NOT NULL THEN gs.g_count + 1 END AS group_size,
+           cn.g_median AS cipfa_median, e.england_value,
+           t.basis AS target_basis, t.tolerance AS target_tolerance, t.rationale AS target_rationale,
+           t.illustrative AS target_illustrative,
+           CASE t.basis
+               WHEN 'fixed' THEN CASE WHEN c.period_end BETWEEN t.fy_start AND t.fy_end THEN t.value END
+               WHEN 'cipfa_median' THEN cn.g_median
+               WHEN 'england' THEN e.england_value
+               WHEN 'previous_year' THEN ly.value
+           END AS target,
+           tr.chi2 AS trend_chi2, tr.slope_sign, tr.min_sign, tr.max_sign, tr.trend_method,
+           p.period_end AS report_end
+    FROM grid g
+    JOIN m USING (measure_id)
+    CROSS JOIN params p
+    LEFT JOIN cur c USING (measure_id, area_code)
+    LEFT JOIN prev pv USING (measure_id, area_code)
+    LEFT JOIN last_year ly USING (measure_id, area_code)
+    LEFT JOIN group_stats gs ON gs.measure_id = g.measure_id AND gs.area_code = g.area_code
+                            AND gs.group_id = coalesce(CAST($group AS VARCHAR), m.benchmark_group)
+    LEFT JOIN group_stats cn ON cn.measure_id = g.measure_id AND cn.area_code = g.area_code
+                            AND cn.group_id = 'cipfa_nn'
+    LEFT JOIN england e USING (measure_id, area_code)
+    LEFT JOIN targets_fy t USING (measure_id)
+    LEFT JOIN trend tr USING (measure_id, area_code)
+),
+judged AS (
+    SELECT *,
+        CASE polarity WHEN 'lower_is_better' THEN -1 WHEN 'higher_is_better' THEN 1 ELSE 0 END AS good_sign,
+        coalesce(neutral_band, 0.01 * abs(previous_value)) AS band,
+        value IS NOT NULL AND period_end < report_end - to_months(stale_after_months) AS is_stale
+    FROM base
+),
+rated AS (
+    SELECT *,
+        CASE WHEN info_type = 'contextual' THEN 'not_rated'
+             WHEN value IS NULL AND status = 'suppressed' THEN 'suppressed'
+             WHEN value IS NULL THEN 'missing'
+             WHEN is_stale THEN 'stale'
+             WHEN target IS NULL THEN 'no_target'
+             WHEN good_sign * (value - target) >= 0 THEN 'green'
+             WHEN good_sign * (value - target) >= -target_tolerance THEN 'amber'
+             ELSE 'red' END AS rag,
+        CASE WHEN value IS NULL OR previous_value IS NULL THEN 'not_comparable'
+             WHEN abs(value - previous_value) <= band THEN 'no_change'
+             WHEN good_sign = 0 THEN CASE WHEN value > previous_value THEN 'increasing' ELSE 'decreasing' END
+             WHEN good_sign * (value - previous_value) > 0 THEN 'improving' ELSE 'worsening' END AS direction,
+        CASE WHEN period_kind NOT IN ('quarter', 'month') OR value IS NULL OR last_year_value IS NULL THEN NULL
+             WHEN abs(value - last_year_value) <= coalesce(neutral_band, 0.01 * abs(last_year_value)) THEN 'no_change'
+             WHEN good_sign = 0 THEN CASE WHEN value > last_year_value THEN 'increasing' ELSE 'decreasing' END
+             WHEN good_sign * (value - last_year_value) > 0 THEN 'improving' ELSE 'worsening' END AS direction_year_on_year,
+        CASE WHEN trend_chi2 IS NULL THEN 'cannot_be_calculated'
+             WHEN trend_chi2 <= 9.5495 OR min_sign <> max_sign OR slope_sign = 0 OR min_sign <> slope_sign
+                  THEN 'no_significant_change'
+             WHEN good_sign = 0 THEN CASE WHEN slope_sign > 0 THEN 'increasing' ELSE 'decreasing' END
+             WHEN slope_sign > 0 AND good_sign > 0 THEN 'increasing_getting_better'
+             WHEN slope_sign > 0 THEN 'increasing_getting_worse'
+             WHEN good_sign < 0 THEN 'decreasing_getting_better'
+             ELSE 'decreasing_getting_worse' END AS trend,
+        CASE WHEN rank IS NULL OR group_size < 4 THEN NULL
+             WHEN good_sign = 0 THEN NULL
+             ELSE 1 + floor(4 * (rank - 1) / group_size)::INTEGER END AS quartile,
+        CASE WHEN value IS NULL OR lower_ci IS NULL OR upper_ci IS NULL OR benchmark_median IS NULL
+                  THEN 'not_compared'
+             WHEN benchmark_median BETWEEN lower_ci AND upper_ci THEN 'similar'
+             WHEN good_sign = 0 THEN CASE WHEN value > benchmark_median THEN 'higher' ELSE 'lower' END
+             WHEN good_sign * (value - benchmark_median) > 0 THEN 'better' ELSE 'worse' END AS significance
+    FROM judged
+)
+SELECT *,
+    list_filter([
+        CASE WHEN rag = 'red' THEN 'Red against target' END,
+        CASE WHEN rag = 'amber' THEN 'Amber against target' END,
+        CASE WHEN direction = 'worsening' THEN 'Worsening since the previous period' END,
+        CASE WHEN significance = 'worse' AND direction = 'worsening'
+             THEN 'Significantly worse than benchmark and worsening (red-red)' END,
+        CASE WHEN rag = 'missing' THEN 'Missing data' END,
+        CASE WHEN rag = 'stale' THEN 'Stale data' END,
+        CASE WHEN rag = 'green' AND good_sign * (value - target) > greatest(target_tolerance, 0)
+             THEN 'Exceeding target' END
+    ], lambda reason: reason IS NOT NULL) AS exception_reasons
+FROM rated
+ORDER BY measure_id, area_code
+"""

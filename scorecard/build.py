@@ -52,7 +52,7 @@ def targets_table(reg: Register) -> pd.DataFrame:
 
 
 def build(sources_dir: str | Path | None = None, data_dir: str | Path | None = None,
-          register_path: str | Path = register.DEFAULT_PATH,
+          register_path: str | Path = register.DEFAULT_PATH, returns_dir: str | Path | None = None,
           progress: Callable[[str], None] = lambda _: None) -> dict[str, int]:
     """Build every table; returns rows per source. Raises with the measure and file named on bad input."""
     started = time.perf_counter()
@@ -81,8 +81,7 @@ def build(sources_dir: str | Path | None = None, data_dir: str | Path | None = N
         frames.append(rows)
         progress(f"[{number}/{len(public)}] {measure.id}: {len(rows)} rows from {measure.source.file}")
 
-    returns_dir = storage.PROJECT_DIR / "data" / "returns" if data_dir is None else out_dir / "returns"
-    for path in sorted(returns_dir.glob("*.csv")):
+    for path in sorted(Path(returns_dir or storage.PROJECT_DIR / "data" / "returns").glob("*.csv")):
         rows = returns.read_return(path, reg)
         batch = _batch(path, reg.dataset("council_returns"), "council return", rows, f"data/returns/{path.name}")
         rows["source_id"], rows["batch_id"] = "council_returns", batch["batch_id"]

@@ -1,0 +1,22 @@
+"""Shared fixtures: the real register, and real data built once per test session into a temp folder."""
+from __future__ import annotations
+
+import pytest
+
+from scorecard import build, register, sources
+
+
+@pytest.fixture(scope="session")
+def real_register():
+    return register.load()
+
+
+@pytest.fixture(scope="session")
+def built_data(tmp_path_factory):
+    """The real public extracts built into a fresh folder (skipped if ../shared is absent)."""
+    source_dir = sources.default_sources_dir()
+    if not source_dir.is_dir():
+        pytest.skip(f"public extracts not found at {source_dir}")
+    out = tmp_path_factory.mktemp("data")
+    counts = build.build(sources_dir=source_dir, data_dir=out)
+    return out, counts

@@ -82,10 +82,12 @@ def summary(row: dict) -> str:
             return f"{title}: the latest figure ({row['period_label']}) is suppressed by the publisher."
         return f"{title}: no data for {row.get('area_name', 'this area')} up to {row['report_period']}."
     figure = format_value(row["value"], row["unit"], row["decimals"])
-    parts = [f"{title} was {figure} in {row['period_label']}"]
+    when = "at" if row.get("period_kind") == "snapshot" else "in"
+    parts = [f"{title} was {figure} {when} {row['period_label']}"]
     if row.get("status") == "illustrative":
         parts[0] += " (illustrative figure)"
-    previous, compare = "the previous period", row.get("direction")
+    previous = "the previous year" if row.get("period_kind") not in ("quarter", "month") else "the previous period"
+    compare = row.get("direction")
     if not _missing(row.get("direction_year_on_year")):
         previous, compare = "the same period last year", row["direction_year_on_year"]
     phrases = {"improving": f"better than {previous}", "worsening": f"worse than {previous}",

@@ -1,0 +1,135 @@
+"""Small building blocks shared by the pages: RAG and status badges (label + symbol + colour, never colour
+alone), accessible charts (alt text + table alternative), downloads, the illustrative-data banner, footer."""
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+import streamlit as st
+
+from scorecard import views, wording
+from scorecard.geography import GROUP_LABELS
+
+ATTRIBUTION = (
+    "Contains public sector information licensed under the Open Government Licence v3.0 (ONS, DfE, Ofsted, "
+    "MHCLG/DLUHC, DEFRA, OHID, NHS England/NHS Digital, UKHSA). Local authority names/codes © mySociety, "
+    "CC BY 4.0. Affordable housing extract © Open Innovations, CC BY 4.0 (from MHCLG data). Nearest-neighbour "
+    "groupings: CIPFA Nearest Neighbours Model, as republished by Oflog (MHCLG)."
+)
+INFO_TYPES = {"key_result": "Key result", "performance_indicator": "Performance indicator",
+              "contextual": "Contextual indicator"}
+DATA_MATCH = {"exact": "Published data", "proxy": "Proxy (published data)", "none": "Council return"}
+RAG_ORDER = ["red", "amber", "green", "no_target", "not_rated", "missing", "suppressed", "stale"]
+
+
+def rag_badge(code: str, count: int | None = None) -> str:
+    """HTML badge: symbol + label (+ count) on the colour-blind-safe colour."""
+    label, symbol, meaning = wording.RAG.get(code, (code, "", ""))
+    colour = wording.RAG_COLOURS.get(code, "#4d4d4d")
+    text = f"{symbol} {label}" + (f": {count}" if count is not None else "")
+    return (f'<span title="{html.escape(meaning)}" style="background:{colour};color:#fff;padding:1px 8px;'
+            f'border-radius:10px;margin-right:4px;white-space:nowrap;font-size:0.9em">{html.escape(text)}</span>')
+
+
+def marks(row) -> list[str]:
+    """Badges for a figure that needs care: illustrative, provisional, suppressed, proxy."""
+    out = []
+    status = row.get("status")
+    if status in views.STATUS_MARKS:
+        out.append(views.STATUS_MARKS[status])
+    if row.get("rag") == "stale":
+        out.append("Stale")
+    if row.get("data_match") == "proxy":
+        out.append("Proxy")
+    return out
+
+
+def marks_markdown(row) -> str:
+    colours = {"Illustrative": "orange", "Provisional": "blue", "Suppressed": "gray", "Proxy": "violet",
+               "Stale": "violet", "Revised": "blue"}
+    return " ".join(f":{colours.get(m, 'gray')}-badge[{m}]" for m in marks(row))
+
+
+def value_text(row) -> str:
+    return wording.format_value(row.get("value"), row.get("unit"), row.get("decimals", 1))
+
+
+def illustrative_banner(card: pd.DataFrame) -> None:
+    count = int((card["status"] == "illustrative").sum())
+    if count:
+        st.info(f"**Illustrative figures.** {count} of the {len(card)} measures come from council systems that "
+                "are not published. Until the services send their quarterly returns, these show **made-up "
+                "demonstration figures**, marked with an :orange-badge[Illustrative] badge wherever they appear. "
+                "Do not quote them.", icon="ℹ️")
+
+
+def chart(fig, alt: str, table: pd.DataFrame, key: str, table_title: str = "Table of the figures in this chart"):
+    """A plotly chart with its alt text as a caption and the same figures as a table."""
+    fig.update_layout(margin=dict(l=10, r=10, t=40, b=10), font=dict(size=13))
+    st.plotly_chart(fig, key=key, config={"displayModeBar": False})
+    st.caption(f"Chart description: {alt}")
+    with st.expander(table_title):
+        st.dataframe(table, hide_index=True)
+
+
+def csv_download(frame: pd.DataFrame, file_name: str, label: str = "Download CSV", key: str | None = None):
+    st.download_button(label, frame.to_csv(index=False).encode("utf-8"), file_name=file_name, mime="text/csv",
+                       key=key or file_name, icon=":material/download:")
+
+
+def group_name(group: str) -> str:
+    return {"combined_authority": "Liverpool City Region (combined authority)", "region": "North West (region)",
+            "same_type": "Metropolitan districts", "england": "All English councils"}.get(group, GROUP_LABELS[group])
+
+
+def scorecard_table(card: pd.DataFrame, reg, period: str | None = None, spark: dict | None = None) -> pd.DataFrame:
+    """The scorecard as people read it: words and symbols, formatted figures, link to each measure page."""
+    from ui.state import measure_url
+    rows = []
+    for r in card.to_dict("records"):
+        rank = "" if pd.isna(r.get("rank")) else f"{int(r['rank'])} of {int(r['group_size'])}"
+        quartile = "" if pd.isna(r.get("quartile")) else wording.QUARTILE[int(r["quartile"])].capitalize()
+        row = {
+            "Measure": r["title"],
+            "Type": INFO_TYPES.get(r["info_type"], r["info_type"]),
+            "Value": value_text(r),
+            "Period": r["period_label"] or "",
+            "Target": "" if pd.isna(r.get("target")) else wording.format_value(r["target"], r["unit"], r["decimals"]),
+            "RAG": wording.rag_text(r["rag"]),
+            "Direction": wording.direction_text(r["direction"]),
+            "Trend (last 5 points)": wording.TREND.get(r["trend"], r["trend"] or ""),
+            "Rank": rank,
+            "Quartile": quartile,
+            "Compared with": r["benchmark_group_name"],
+            "Data notes": ", ".join(marks(r)),
+            "Owner": r["metric_responsibility"],
+            "Link": measure_url(r["measure_id"], period),
+        }
+        if spark is not None:
+            row["Recent values"] = spark.get(r["measure_id"], [])
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def scorecard_column_config(with_spark: bool = False) -> dict:
+    config = {
+        "Link": st.column_config.LinkColumn("Open", display_text="Open measure", help="Open the measure page"),
+        "Measure": st.column_config.TextColumn(width="large"),
+        "RAG": st.column_config.TextColumn(help="Against target: ✔ Green met · ▲ Amber within tolerance · "
+                                                "✖ Red beyond tolerance · ○ No target · – Not rated"),
+        "Direction": st.column_config.TextColumn(help="Latest value compared with the previous period"),
+    }
+    if with_spark:
+        config["Recent values"] = st.column_config.LineChartColumn("Recent values (up to 8 periods)", width="small")
+    return config
+
+
+def footer() -> None:
+    from ui import data
+    st.divider()
+    fresh = data.freshness()
+    latest = fresh.dropna(subset=["latest_end_area"]).sort_values("latest_end_area").iloc[-1]
+    st.caption(f"**Data freshness:** {len(fresh)} sources loaded; data last refreshed {data.data_built()}; "
+               f"newest figure for Sefton: {latest['latest_period_area']} ({latest['publisher']}). "
+               "See *Data & definitions* for every source, batch and checksum.")
+    st.caption(ATTRIBUTION)

@@ -56,8 +56,8 @@ def evaluate(areas: list[str] | None, period: str | None = None, group: str | No
     con.register("targets_view", _targets(con))
     con.register("scope_areas", scope)
     frame = con.execute(EVALUATION_SQL, {"period_end": report.end, "group": group}).df()
-    frame = frame.merge(measures.drop(columns=["polarity", "info_type", "stale_after_months", "neutral_band",
-                                               "benchmark_group"]), on="measure_id", how="left")
+    frame = frame.merge(measures.drop(columns=["polarity", "info_type", "unit", "stale_after_months",
+                                               "neutral_band", "benchmark_group"]), on="measure_id", how="left")
     frame["report_period"] = report.label
     return frame
 

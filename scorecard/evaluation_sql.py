@@ -14,8 +14,9 @@ Methods (DESIGN.md §5):
 - Benchmark: the comparator group's median, min, max, mean (council excluded), rank of the council
   among the group with values (1 = best by polarity; ties share the better rank), quartile when the
   ranked group has at least 4 members (1 = best). Significance: *similar* if the benchmark median
-  lies inside the council's 95% CI (Wilson for proportions, Byar's/exact Poisson for counts, or the
-  source's own interval), else better/worse.
+  lies inside the council's 95% CI (Wilson for proportions, or the source's own interval), else
+  better/worse. Raw counts (unit ``count``) are not ranked or tested against other councils: councils
+  differ in size. Their Poisson intervals (Byar's/exact) serve the trend test.
 """
 
 EVALUATION_SQL = """
@@ -50,8 +51,8 @@ five AS (
     SELECT p.*, p.period_seq - min(p.period_seq) OVER w + 1 AS x,
            count(*) OVER w AS n_pts, max(p.period_seq) OVER w - min(p.period_seq) OVER w AS span,
            count(DISTINCT p.period_kind) OVER (PARTITION BY p.measure_id, p.area_code) AS kinds,
-           bool_and(p.numerator IS NOT NULL AND p.denominator > 0 AND p.numerator <= p.denominator) OVER w AS has_counts,
-           bool_and(p.upper_ci > p.lower_ci) OVER w AS has_ci
+           bool_and(coalesce(p.numerator IS NOT NULL AND p.denominator > 0 AND p.numerator <= p.denominator, false)) OVER w AS has_counts,
+           bool_and(coalesce(p.upper_ci > p.lower_ci, false)) OVER w AS has_ci
     FROM pts p WHERE p.k <= 5
     WINDOW w AS (PARTITION BY p.measure_id, p.area_code)
 ),
@@ -121,7 +122,7 @@ england AS (
                                   AND o.period_label = c.period_label
 ),
 base AS (
-    SELECT g.measure_id, g.area_code, m.polarity, m.info_type, m.stale_after_months, m.neutral_band,
+    SELECT g.measure_id, g.area_code, m.polarity, m.info_type, m.unit, m.stale_after_months, m.neutral_band,
            coalesce(CAST($group AS VARCHAR), m.benchmark_group) AS benchmark_group,
            c.value, c.period_label, c.period_kind, c.period_start, c.period_end, c.status, c.numerator,
            c.denominator, c.lower_ci, c.upper_ci, c.source_id, c.batch_id,
@@ -129,7 +130,8 @@ base AS (
            ly.value AS last_year_value, ly.period_label AS last_year_period,
            gs.g_median AS benchmark_median, gs.g_min AS benchmark_min, gs.g_max AS benchmark_max,
            gs.g_mean AS benchmark_mean,
-           CASE WHEN c.value IS NOT NULL AND gs.g_count IS NOT NULL THEN gs.g_better + 1 END AS rank,
+           CASE WHEN c.value IS NOT NULL AND gs.g_count IS NOT NULL AND m.unit <> 'count'
+                THEN gs.g_better + 1 END AS rank,
            CASE WHEN c.value IS NOT NULL AND gs.g_count IS NOT NULL THEN gs.g_count + 1 END AS group_size,
            cn.g_median AS cipfa_median, e.england_value,
            t.basis AS target_basis, t.tolerance AS target_tolerance, t.rationale AS target_rationale,
@@ -165,10 +167,10 @@ judged AS (
 ),
 rated AS (
     SELECT *,
-        CASE WHEN info_type = 'contextual' THEN 'not_rated'
-             WHEN value IS NULL AND status = 'suppressed' THEN 'suppressed'
+        CASE WHEN value IS NULL AND status = 'suppressed' THEN 'suppressed'
              WHEN value IS NULL THEN 'missing'
              WHEN is_stale THEN 'stale'
+             WHEN info_type = 'contextual' THEN 'not_rated'
              WHEN target IS NULL THEN 'no_target'
              WHEN good_sign * (value - target) >= 0 THEN 'green'
              WHEN good_sign * (value - target) >= -target_tolerance THEN 'amber'
@@ -189,11 +191,11 @@ rated AS (
              WHEN slope_sign > 0 THEN 'increasing_getting_worse'
              WHEN good_sign < 0 THEN 'decreasing_getting_better'
              ELSE 'decreasing_getting_worse' END AS trend,
-        CASE WHEN rank IS NULL OR group_size < 4 THEN NULL
+        CASE WHEN rank IS NULL OR group_size < 4 OR unit = 'count' THEN NULL
              WHEN good_sign = 0 THEN NULL
              ELSE 1 + floor(4 * (rank - 1) / group_size)::INTEGER END AS quartile,
         CASE WHEN value IS NULL OR lower_ci IS NULL OR upper_ci IS NULL OR benchmark_median IS NULL
-                  THEN 'not_compared'
+                  OR unit = 'count' THEN 'not_compared'
              WHEN benchmark_median BETWEEN lower_ci AND upper_ci THEN 'similar'
              WHEN good_sign = 0 THEN CASE WHEN value > benchmark_median THEN 'higher' ELSE 'lower' END
              WHEN good_sign * (value - benchmark_median) > 0 THEN 'better' ELSE 'worse' END AS significance
@@ -203,7 +205,7 @@ SELECT *,
     list_filter([
         CASE WHEN rag = 'red' THEN 'Red against target' END,
         CASE WHEN rag = 'amber' THEN 'Amber against target' END,
-        CASE WHEN direction = 'worsening' THEN 'Worsening since the previous period' END,
+        CASE WHEN direction = 'worsening' AND info_type <> 'contextual' THEN 'Worsening since the previous period' END,
         CASE WHEN significance = 'worse' AND direction = 'worsening'
              THEN 'Significantly worse than benchmark and worsening (red-red)' END,
         CASE WHEN rag = 'missing' THEN 'Missing data' END,

@@ -35,10 +35,11 @@ def default_sources_dir() -> Path:
     return Path(__file__).resolve().parent.parent.parent / "shared" / "data-sources"
 
 
-def _relation(con: duckdb.DuckDBPyConnection, path: Path) -> str:
+def _relation(path: Path) -> str:
+    literal = path.as_posix().replace("'", "''")
     if path.suffix == ".parquet":
-        return f"read_parquet('{path.as_posix()}')"
-    return f"read_csv('{path.as_posix()}', all_varchar=true, header=true)"
+        return f"read_parquet('{literal}')"
+    return f"read_csv('{literal}', all_varchar=true, header=true)"
 
 
 def _quote(column: str) -> str:
@@ -61,7 +62,7 @@ def read_raw(con: duckdb.DuckDBPyConnection, measure: Measure, sources_dir: Path
         for alias, col in wanted.items()
     )
     where = " AND ".join(f"CAST({_quote(col)} AS VARCHAR) = ?" for col in src.filters) or "TRUE"
-    sql = f"SELECT {select} FROM {_relation(con, path)} WHERE {where}"
+    sql = f"SELECT {select} FROM {_relation(path)} WHERE {where}"
     try:
         return con.execute(sql, list(src.filters.values())).df()
     except duckdb.Error as err:

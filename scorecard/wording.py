@@ -86,23 +86,23 @@ def summary(row: dict) -> str:
     parts = [f"{title} was {figure} {when} {row['period_label']}"]
     if row.get("status") == "illustrative":
         parts[0] += " (illustrative figure)"
-    previous = "the previous year" if row.get("period_kind") not in ("quarter", "month") else "the previous period"
-    compare = row.get("direction")
-    if not _missing(row.get("direction_year_on_year")):
-        previous, compare = "the same period last year", row["direction_year_on_year"]
-    phrases = {"improving": f"better than {previous}", "worsening": f"worse than {previous}",
-               "no_change": f"about the same as {previous}", "increasing": f"higher than {previous}",
-               "decreasing": f"lower than {previous}"}
-    if compare in phrases:
-        parts.append(phrases[compare])
+    phrases = {"improving": "better than {}", "worsening": "worse than {}", "no_change": "about the same as {}",
+               "increasing": "higher than {}", "decreasing": "lower than {}"}
+    if row.get("direction") in phrases:
+        parts.append(phrases[row["direction"]].format(row["previous_period"]))
+    if not _missing(row.get("direction_year_on_year")) and row["direction_year_on_year"] in phrases:
+        parts.append(phrases[row["direction_year_on_year"]].format(f"a year earlier ({row['last_year_period']})"))
     if row.get("rag") in ("green", "amber", "red"):
         parts.append({"green": "meeting its target", "amber": "just short of its target (within tolerance)",
                       "red": "missing its target"}[row["rag"]])
     quartile = row.get("quartile")
     if not _missing(quartile) and row.get("group_size"):
-        neighbours = int(row["group_size"]) - 1
-        parts.append(f"in the {QUARTILE[int(quartile)]} of {row.get('area_name', 'the area')} and its "
-                     f"{neighbours} {row.get('benchmark_group_name', 'comparators')}")
+        size, group = int(row["group_size"]), row.get("benchmark_group_name", "comparators")
+        if row.get("benchmark_group") == "cipfa_nn":
+            compared = f"{row.get('area_name', 'the council')} and its {size - 1} CIPFA nearest neighbours"
+        else:
+            compared = f"the {size} councils compared ({group})"
+        parts.append(f"in the {QUARTILE[int(quartile)]} of {compared}")
     sentence = parts[0]
     if len(parts) > 2:
         sentence += ", " + ", ".join(parts[1:-1]) + " and " + parts[-1]

@@ -1,5 +1,9 @@
 """CPOR overview (Cabinet): one screen per quarter — six themes, RAG counts, what improved or worsened,
 exceptions, and the engine's headline sentences."""
+from ui.shell import ensure_shell
+
+ensure_shell()
+
 import streamlit as st
 
 from scorecard import views, wording
@@ -27,12 +31,12 @@ st.caption(f"Not RAG-rated: {int(rags.get('no_target', 0))} with no target set, 
            f"{int(rags.get('missing', 0))} with no data.")
 
 st.subheader("The six themes")
-for start in range(0, len(summary), 3):
-    columns = st.columns(3)
-    for column, tile in zip(columns, summary.iloc[start:start + 3].to_dict("records")):
+for start in range(0, len(summary), 2):
+    columns = st.columns(2)
+    for column, tile in zip(columns, summary.iloc[start:start + 2].to_dict("records")):
         with column.container(border=True):
             st.markdown(f"#### {tile['title']}")
-            st.caption(f"{tile['measures']} measures · {tile['responsibility']}")
+            st.caption(f"{tile['measures']} measures · {tile['illustrative']} with illustrative figures")
             badges = "".join(components.rag_badge(code, tile[f"rag_{code}"]) for code in components.RAG_ORDER
                              if tile[f"rag_{code}"])
             st.markdown(badges, unsafe_allow_html=True)
@@ -41,7 +45,7 @@ for start in range(0, len(summary), 3):
             part = card[card["measure_id"].isin(views.theme_measures(tile["theme"], reg))]
             red = part[part["rag"].isin(["red", "amber"])]
             if len(red):
-                st.markdown("**Missing target:**")
+                st.markdown("**Red or amber against target:**")
                 for r in red.to_dict("records"):
                     st.page_link("pages/measure.py", label=f"{wording.rag_text(r['rag'])} — {r['title']}",
                                  query_params={"measure": r["measure_id"], "period": period})

@@ -1,4 +1,8 @@
 """Theme scorecard: every measure of a theme in one sortable, filterable table with sparklines."""
+from ui.shell import ensure_shell
+
+ensure_shell()
+
 import streamlit as st
 
 from scorecard import views
@@ -26,7 +30,7 @@ st.markdown(f"↑ {summary['improving']} improving · ↓ {summary['worsening']}
 
 table = components.scorecard_table(part, reg, period, spark=data.sparklines(state.AREA, period))
 st.dataframe(table, hide_index=True, column_config=components.scorecard_column_config(with_spark=True),
-             height=min(38 * (len(table) + 1), 900))
+             height=min(35 * (len(table) + 1) + 3, 900))
 st.caption("Click a column heading to sort. “Open measure” shows the trend, benchmark, definition and source. "
            "Rank is among Sefton and its comparator group (1 = best). Recent values are Sefton's last published "
            "figures, oldest on the left.")

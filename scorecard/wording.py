@@ -12,7 +12,7 @@ RAG = {
     "not_rated": ("Not rated", "–", "Contextual indicator, not rated"),
     "missing": ("Missing", "?", "No data for this period"),
     "suppressed": ("Suppressed", "∗", "Value suppressed by the publisher"),
-    "stale": ("Stale", "⌛", "Latest data is out of date"),
+    "stale": ("Stale", "◷", "Latest data is out of date"),
 }
 """rag code → (label, symbol, meaning)."""
 RAG_COLOURS = {"green": "#1b7837", "amber": "#b35806", "red": "#b2182b", "no_target": "#6b6b6b",

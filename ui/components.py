@@ -91,8 +91,9 @@ def scorecard_table(card: pd.DataFrame, reg, period: str | None = None, spark: d
         quartile = "" if pd.isna(r.get("quartile")) else wording.QUARTILE[int(r["quartile"])].capitalize()
         row = {
             "Measure": r["title"],
-            "Type": INFO_TYPES.get(r["info_type"], r["info_type"]),
+            "Open": measure_url(r["measure_id"], period),
             "Value": value_text(r),
+            "Data notes": ", ".join(marks(r)),
             "Period": r["period_label"] or "",
             "Target": "" if pd.isna(r.get("target")) else wording.format_value(r["target"], r["unit"], r["decimals"]),
             "RAG": wording.rag_text(r["rag"]),
@@ -100,10 +101,9 @@ def scorecard_table(card: pd.DataFrame, reg, period: str | None = None, spark: d
             "Trend (last 5 points)": wording.TREND.get(r["trend"], r["trend"] or ""),
             "Rank": rank,
             "Quartile": quartile,
+            "Type": INFO_TYPES.get(r["info_type"], r["info_type"]),
             "Compared with": r["benchmark_group_name"],
-            "Data notes": ", ".join(marks(r)),
             "Owner": r["metric_responsibility"],
-            "Link": measure_url(r["measure_id"], period),
         }
         if spark is not None:
             row["Recent values"] = spark.get(r["measure_id"], [])
@@ -113,8 +113,8 @@ def scorecard_table(card: pd.DataFrame, reg, period: str | None = None, spark: d
 
 def scorecard_column_config(with_spark: bool = False) -> dict:
     config = {
-        "Link": st.column_config.LinkColumn("Open", display_text="Open measure", help="Open the measure page"),
-        "Measure": st.column_config.TextColumn(width="large"),
+        "Open": st.column_config.LinkColumn("Open", display_text="Open ↗", help="Open the measure page", width="small"),
+        "Measure": st.column_config.TextColumn(width="medium"),
         "RAG": st.column_config.TextColumn(help="Against target: ✔ Green met · ▲ Amber within tolerance · "
                                                 "✖ Red beyond tolerance · ○ No target · – Not rated"),
         "Direction": st.column_config.TextColumn(help="Latest value compared with the previous period"),

@@ -1,0 +1,44 @@
+"""Explore (Scrutiny self-serve): search and filter every measure, open its page, download the table."""
+from ui.shell import ensure_shell
+
+ensure_shell()
+
+import streamlit as st
+
+from scorecard import views, wording
+from ui import components, data, state
+
+reg = data.reg()
+period = state.current_period()
+card = data.card(state.AREA, period)
+
+st.title("Explore the measures")
+st.markdown("Search every measure by words in its title or definition, filter, and open a measure to see its "
+            "trend, benchmark and definition. The page address of a measure can be cited in committee.")
+words = st.text_input("Search words", placeholder="e.g. absence, homeless, recycling")
+c1, c2, c3, c4, c5 = st.columns(5)
+theme_titles = {t.id: t.title for t in reg.themes}
+themes = c1.multiselect("Theme", list(theme_titles), format_func=theme_titles.get, placeholder="All")
+types = c2.multiselect("Type", list(components.INFO_TYPES), format_func=components.INFO_TYPES.get,
+                       placeholder="All")
+rags = c3.multiselect("RAG", list(wording.RAG), format_func=wording.rag_text, placeholder="All")
+directions = c4.multiselect("Direction", list(wording.DIRECTION), format_func=wording.direction_text,
+                            placeholder="All")
+owners = c5.multiselect("Owner", sorted(card["metric_responsibility"].unique()), placeholder="All")
+
+found = views.search(card, words, reg)
+if themes:
+    found = found[found["measure_id"].isin({mid for t in themes for mid in views.theme_measures(t, reg)})]
+if types:
+    found = found[found["info_type"].isin(types)]
+if rags:
+    found = found[found["rag"].isin(rags)]
+if directions:
+    found = found[found["direction"].isin(directions)]
+if owners:
+    found = found[found["metric_responsibility"].isin(owners)]
+
+st.markdown(f"**{len(found)} of {len(card)} measures** match.")
+table = components.scorecard_table(found, reg, period)
+st.dataframe(table, hide_index=True, column_config=components.scorecard_column_config())
+components.csv_download(table, f"sefton_measures_{period}.csv", "Download these measures (CSV)")

@@ -1,0 +1,23 @@
+"""AppTest fixtures: the real app over the real data in data/."""
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+PAGES = ["overview", "theme", "measure", "exceptions", "benchmarking", "explore", "data"]
+
+
+@pytest.fixture
+def open_app():
+    """Open the app (optionally on a page, with query parameters) and run it once."""
+    def _open(_page: str = "overview", **params) -> AppTest:
+        at = AppTest.from_file(APP, default_timeout=60)
+        for key, value in params.items():
+            at.query_params[key] = value
+        at.run()
+        if _page != "overview":
+            at.switch_page(f"pages/{_page}.py")
+            at.run()
+        return at
+    return _open

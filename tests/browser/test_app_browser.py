@@ -1,0 +1,63 @@
+"""The real app in Chromium: every page renders without a Streamlit error, links work, screenshots saved."""
+import re
+
+import pytest
+
+from tests.browser.conftest import SCREENSHOTS
+
+PAGES = {
+    "overview": ("/", "Corporate Plan overview"),
+    "theme": ("/theme?theme=adult_social_care", "Adult Social Care"),
+    "measure": ("/measure?measure=cyp_persistent_absence_pct", "Persistent"),
+    "exceptions": ("/exceptions", "Exceptions"),
+    "benchmarking": ("/benchmarking?group=cipfa_nn", "Benchmarking"),
+    "explore": ("/explore", "Explore the measures"),
+    "data": ("/data", "Data & definitions"),
+}
+
+
+def _settle(page):
+    """Wait until Streamlit has finished running the script (bounded)."""
+    page.wait_for_selector('[data-testid="stApp"]')
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+        " || !document.querySelector('[data-testid=\"stStatusWidget\"]').innerText.includes('Running')",
+        timeout=30_000)
+    page.wait_for_timeout(1500)
+
+
+def _no_errors(page, name):
+    assert page.locator('[data-testid="stException"]').count() == 0, f"error box on {name}"
+    # Streamlit scrolls inside its main container, so grow the viewport to the content for a full-page shot.
+    height = page.evaluate("() => Math.max(...[...document.querySelectorAll('[data-testid=\"stMain\"], "
+                           "[data-testid=\"stAppViewContainer\"], section')].map(e => e.scrollHeight), 1000)")
+    page.set_viewport_size({"width": 1400, "height": min(int(height) + 50, 12000)})
+    page.wait_for_timeout(800)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_every_page_renders(page, server, name):
+    path, heading = PAGES[name]
+    page.goto(server + path)
+    page.get_by_role("heading", name=re.compile(re.escape(heading))).first.wait_for()
+    _settle(page)
+    _no_errors(page, name)
+    assert page.get_by_text("Contains public sector information licensed under the Open Government Licence").count()
+    nav = page.locator('[data-testid="stSidebarNav"]')
+    for label in ("CPOR overview", "Theme scorecard", "Exceptions", "Data & definitions"):
+        assert nav.get_by_text(label, exact=True).count() == 1, f"{label} should appear once in the menu"
+
+
+def test_overview_links_to_a_measure(page, server):
+    page.goto(server + "/")
+    page.get_by_role("heading", name=re.compile("Corporate Plan overview")).first.wait_for()
+    _settle(page)
+    link = page.locator('[data-testid="stPageLink"] a[href*="measure"]').first
+    title = link.inner_text().split("—", 1)[-1].strip()
+    link.click()
+    page.wait_for_url(re.compile(r"/measure\?.*measure="))
+    page.get_by_role("heading", name=title).first.wait_for()
+    _settle(page)
+    _no_errors(page, "overview_to_measure")
+    assert "measure=" in page.url

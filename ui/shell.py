@@ -1,0 +1,79 @@
+"""The app shell shared by ``app.py`` and every page: page config, ``st.navigation`` over pages/,
+the sidebar quarter picker, the illustrative-data banner and the footer.
+
+Why pages call :func:`ensure_shell`: Streamlit treats an app with a ``pages/`` folder as an old-style
+multipage app until the first ``st.navigation`` call of the process, so the very first request for, say,
+``/measure`` (and every AppTest run) executes ``pages/measure.py`` on its own. The page then runs the
+shell itself, which renders the page once through ``st.navigation`` and stops the direct run — so each page
+appears once in the menu and always has its sidebar, banner and footer.
+"""
+from __future__ import annotations
+
+import threading
+
+import streamlit as st
+
+from ui import components, data, state
+
+_inside = threading.local()
+
+
+def ensure_shell() -> None:
+    """Call first in every page: when the page was run directly, run the whole app instead, then stop."""
+    if getattr(_inside, "active", False):
+        return
+    main()
+    st.stop()
+
+
+def main() -> None:
+    """Build the navigation and run the chosen page inside the shell."""
+    st.set_page_config(page_title="Sefton performance scorecard", page_icon="📊", layout="wide")
+
+    PAGES = {
+        "overview": st.Page("pages/overview.py", title="CPOR overview", icon=":material/dashboard:", default=True),
+        "theme": st.Page("pages/theme.py", title="Theme scorecard", icon=":material/table_chart:", url_path="theme"),
+        "measure": st.Page("pages/measure.py", title="Measure", icon=":material/show_chart:", url_path="measure"),
+        "exceptions": st.Page("pages/exceptions.py", title="Exceptions", icon=":material/report:",
+                              url_path="exceptions"),
+        "benchmarking": st.Page("pages/benchmarking.py", title="Benchmarking", icon=":material/leaderboard:",
+                                url_path="benchmarking"),
+        "explore": st.Page("pages/explore.py", title="Explore measures", icon=":material/search:", url_path="explore"),
+        "data": st.Page("pages/data.py", title="Data & definitions", icon=":material/dataset:", url_path="data"),
+    }
+
+    page = st.navigation({
+        "Cabinet": [PAGES["overview"], PAGES["theme"], PAGES["measure"]],
+        "Strategic Performance Group": [PAGES["exceptions"], PAGES["benchmarking"]],
+        "Scrutiny and BI team": [PAGES["explore"], PAGES["data"]],
+    })
+
+    # ``?page=measure&measure=…`` (or just ``?measure=…`` / ``?theme=…`` on the home URL) opens that page.
+    wanted = st.query_params.get("page")
+    if page is PAGES["overview"]:
+        target = wanted if wanted in PAGES else None
+        if wanted and wanted not in PAGES:
+            state.not_found("page", wanted)
+        elif target is None and "measure" in st.query_params:
+            target = "measure"
+        elif target is None and "theme" in st.query_params:
+            target = "theme"
+        if target and target != "overview":
+            params = {k: v for k, v in st.query_params.to_dict().items() if k != "page"}
+            st.switch_page(PAGES[target], query_params=params)
+
+    with st.sidebar:
+        st.markdown("**Sefton Council**  \nCorporate Plan 2024–27 scorecard")
+        quarters = data.quarters(state.AREA)
+        period = state.url_select("period", "Reporting quarter", quarters, default=quarters[0], kind="quarter",
+                                  help="Figures are the latest published up to the end of this quarter.")
+        st.caption("Every view's address (URL) can be copied and shared: it keeps the page, theme, measure, "
+                   "quarter and comparator group.")
+
+    components.illustrative_banner(data.card(state.AREA, period))
+    _inside.active = True
+    try:
+        page.run()
+    finally:
+        _inside.active = False
+    components.footer()

@@ -100,6 +100,11 @@ def build(sources_dir: str | Path | None = None, data_dir: str | Path | None = N
 
     observations = pd.concat(frames, ignore_index=True)[sources.OBSERVATION_COLUMNS]
     observations = observations.sort_values(["measure_id", "area_code", "period_end", "period_label"]).reset_index(drop=True)
+    clash = observations[observations.duplicated(["measure_id", "area_code", "period_end"], keep=False)]
+    if not clash.empty:
+        first = clash.iloc[0]
+        raise ValueError(f"{first['measure_id']}: {len(clash)} rows share an area and period end with another "
+                         f"period (e.g. {first['area_code']} {first['period_label']}); one period kind per measure")
     known = set(areas["code"])
     unknown = sorted(set(observations["area_code"]) - known)
     if unknown:

@@ -6,7 +6,7 @@ Methods (DESIGN.md §5):
 - Direction of travel: latest vs previous period (and vs the same period last year for quarterly
   and monthly data), "no change" inside a neutral band (register ``neutral_band``, default 1% of the
   previous value).
-- Recent trend (OHID Fingertips): last 5 consecutive points. Proportions: chi-squared test for
+- Recent trend (OHID Fingertips): the last 5 periods, consecutive and each with a value. Proportions: chi-squared test for
   linear trend (Cochran–Armitage) from counts and denominators. Other values with 95% CIs:
   inverse-variance weighted regression, SE = (UCI95 − LCI95)/3.92, chi² = b²/Var(b). Significant
   when chi² > 9.5495 (99.8%) and the slope keeps its sign when each point is left out in turn
@@ -26,41 +26,52 @@ m AS (SELECT * FROM measures_view),
 targets_fy AS (SELECT * FROM targets_view),
 scope AS (SELECT code AS area_code FROM areas WHERE code IN (SELECT area_code FROM scope_areas)),
 grid AS (SELECT m.measure_id, s.area_code FROM m CROSS JOIN scope s),
-valued AS (
-    SELECT o.*, row_number() OVER (PARTITION BY o.measure_id, o.area_code
-                                   ORDER BY o.period_end DESC, o.period_start DESC) AS rn
-    FROM observations o, params p
-    WHERE o.period_end <= p.period_end
+ranked AS MATERIALIZED (  -- the latest 13 periods of each series: enough for a trend and the same
+    -- month last year. Only the keys ride through the window sort (payload and a second sort key make
+    -- DuckDB's top-n several times slower); the build guarantees one row per series and period_end.
+    SELECT o.measure_id, o.area_code, o.period_end,
+           row_number() OVER (PARTITION BY o.measure_id, o.area_code ORDER BY o.period_end DESC) AS rn
+    FROM observations o
+    WHERE o.period_end <= CAST($period_end AS DATE)
       AND o.area_code IN (SELECT area_code FROM scope)
       AND o.measure_id IN (SELECT measure_id FROM m)
+    QUALIFY rn <= 13
+),
+valued AS MATERIALIZED (
+    SELECT o.measure_id, o.area_code, o.period_kind, o.period_label, o.period_start, o.period_end,
+           o.period_seq, o.value, o.numerator, o.denominator, o.lower_ci, o.upper_ci, o.status,
+           o.source_id, o.batch_id, r.rn
+    FROM observations o JOIN ranked r USING (measure_id, area_code, period_end)
 ),
 cur AS (SELECT * FROM valued WHERE rn = 1),
 prev AS (SELECT * FROM valued WHERE rn = 2),
 last_year AS (
-    SELECT c.measure_id, c.area_code, o.value, o.period_label
-    FROM cur c JOIN observations o
-      ON o.measure_id = c.measure_id AND o.area_code = c.area_code AND o.period_kind = c.period_kind
-     AND o.period_seq = c.period_seq - CASE c.period_kind WHEN 'quarter' THEN 4 WHEN 'month' THEN 12 ELSE 1 END
+    SELECT c.measure_id, c.area_code, v.value, v.period_label
+    FROM cur c JOIN valued v
+      ON v.measure_id = c.measure_id AND v.area_code = c.area_code AND v.period_kind = c.period_kind
+     AND v.period_seq = c.period_seq - CASE c.period_kind WHEN 'quarter' THEN 4 WHEN 'month' THEN 12 ELSE 1 END
 ),
--- recent trend: last five points with a value, consecutive
-pts AS (
-    SELECT v.*, row_number() OVER (PARTITION BY v.measure_id, v.area_code ORDER BY v.period_end DESC) AS k
-    FROM valued v WHERE v.value IS NOT NULL
+at_period AS MATERIALIZED (  -- every area's value at the periods the scorecard shows, for benchmarks
+    -- (matched on period_end: one period kind per measure, so the end date names the period)
+    SELECT o.measure_id, o.area_code, o.period_end, o.value
+    FROM observations o SEMI JOIN (SELECT DISTINCT measure_id, period_end FROM cur) k
+      ON o.measure_id = k.measure_id AND o.period_end = k.period_end
+    WHERE o.value IS NOT NULL
 ),
-five AS (
-    SELECT p.*, p.period_seq - min(p.period_seq) OVER w + 1 AS x,
-           count(*) OVER w AS n_pts, max(p.period_seq) OVER w - min(p.period_seq) OVER w AS span,
-           count(DISTINCT p.period_kind) OVER (PARTITION BY p.measure_id, p.area_code) AS kinds,
-           bool_and(coalesce(p.numerator IS NOT NULL AND p.denominator > 0 AND p.numerator <= p.denominator, false)) OVER w AS has_counts,
-           bool_and(coalesce(p.upper_ci > p.lower_ci, false)) OVER w AS has_ci
-    FROM pts p WHERE p.k <= 5
-    WINDOW w AS (PARTITION BY p.measure_id, p.area_code)
+-- recent trend: the series' last five periods, each with a value and consecutive (x = 1 oldest … 5 latest)
+window5 AS (
+    SELECT measure_id, area_code, count(value) AS n_pts, max(period_seq) - min(period_seq) AS span,
+           bool_and(coalesce(numerator IS NOT NULL AND denominator > 0 AND numerator <= denominator, false))
+               AS has_counts,
+           bool_and(coalesce(upper_ci > lower_ci, false)) AS has_ci
+    FROM valued WHERE rn <= 5 GROUP BY ALL
 ),
 tp AS (  -- per point terms for both methods
-    SELECT measure_id, area_code, x, has_counts, has_ci,
-           numerator AS r, denominator AS n, value AS y,
-           CASE WHEN has_ci THEN 1.0 / power((upper_ci - lower_ci) / 3.92, 2) END AS w
-    FROM five WHERE n_pts = 5 AND span = 4 AND kinds = 1
+    SELECT v.measure_id, v.area_code, 6 - v.rn AS x, f.has_counts, f.has_ci,
+           v.numerator AS r, v.denominator AS n, v.value AS y,
+           CASE WHEN f.has_ci THEN 1.0 / power((v.upper_ci - v.lower_ci) / 3.92, 2) END AS w
+    FROM valued v JOIN window5 f USING (measure_id, area_code)
+    WHERE v.rn <= 5 AND f.n_pts = 5 AND f.span = 4
 ),
 sums AS (
     SELECT measure_id, area_code, any_value(has_counts) AS has_counts, any_value(has_ci) AS has_ci,
@@ -99,13 +110,16 @@ groups_wanted AS (
     SELECT measure_id, coalesce(CAST($group AS VARCHAR), benchmark_group) AS group_id FROM m
     UNION SELECT measure_id, 'cipfa_nn' FROM m
 ),
-member_values AS (
-    SELECT c.measure_id, c.area_code, g.group_id, o.value
+wanted AS MATERIALIZED (  -- each council's comparators, expanded once (keeps the join order small)
+    SELECT c.measure_id, c.area_code, c.period_end, g.group_id, g.member_code
     FROM cur c
     JOIN groups_wanted gw ON gw.measure_id = c.measure_id
     JOIN comparator_groups g ON g.group_id = gw.group_id AND g.area_code = c.area_code
-    JOIN observations o ON o.measure_id = c.measure_id AND o.area_code = g.member_code
-                       AND o.period_label = c.period_label AND o.value IS NOT NULL
+),
+member_values AS (
+    SELECT w.measure_id, w.area_code, w.group_id, o.value
+    FROM wanted w JOIN at_period o
+      ON o.measure_id = w.measure_id AND o.area_code = w.member_code AND o.period_end = w.period_end
 ),
 group_stats AS (
     SELECT mv.measure_id, mv.area_code, mv.group_id,
@@ -118,8 +132,8 @@ group_stats AS (
 ),
 england AS (
     SELECT c.measure_id, c.area_code, o.value AS england_value
-    FROM cur c JOIN observations o ON o.measure_id = c.measure_id AND o.area_code = 'E92000001'
-                                  AND o.period_label = c.period_label
+    FROM cur c JOIN at_period o ON o.measure_id = c.measure_id AND o.area_code = 'E92000001'
+                               AND o.period_end = c.period_end
 ),
 base AS (
     SELECT g.measure_id, g.area_code, m.polarity, m.info_type, m.unit, m.stale_after_months, m.neutral_band,

@@ -1,0 +1,193 @@
+"""``python -m scorecard.bench generate|run``: synthetic national data and the figures that matter.
+
+``run`` prints one line per figure. Each timed figure runs in a fresh child process so that its
+peak RSS is its own; ratios are computed within one run, as the machine is noisy.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pandas as pd
+
+from scorecard import build, db, evaluate, sources, storage
+from scorecard.bench import baseline, synthetic
+
+PERIOD = {"quarterly": "2025/26 Q4", "monthly": "2025/26 Q4"}
+COMPARED = ["value", "previous_value", "direction", "rag", "trend", "benchmark_median", "rank", "quartile",
+            "significance"]
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _spec(size: str) -> dict:
+    return synthetic.SIZES[size]
+
+
+def _data_dir(size: str, root: str | None) -> Path:
+    return Path(root or Path(tempfile.gettempdir()) / "scorecard-bench") / size
+
+
+def _generate(size: str, root: str | None) -> dict:
+    spec = _spec(size)
+    out = _data_dir(size, root)
+    started = time.perf_counter()
+    synthetic.generate(out, spec["councils"], spec["measures"], spec["periods"], spec["frequency"])
+    seconds = time.perf_counter() - started
+    rows = pd.read_parquet(storage.table_path(out, "batches"))["rows"].iloc[0]
+    return {"seconds": seconds, "rows": int(rows), "rss_mb": _rss_mb(), "dir": str(out)}
+
+
+def _measure(what: str, size: str, root: str | None) -> dict:
+    """One figure, measured in this (fresh) process."""
+    spec = _spec(size)
+    folder = _data_dir(size, root)
+    reg = synthetic.register(spec["measures"], spec["frequency"])
+    period = PERIOD[spec["frequency"]]
+    if what == "full":
+        started = time.perf_counter()
+        frame = evaluate.evaluate(None, period, data_dir=folder, reg=reg)
+        seconds = time.perf_counter() - started
+        frame[["measure_id", "area_code", *COMPARED]].to_parquet(folder / "engine_result.parquet")
+        return {"seconds": seconds, "rows": len(frame), "rss_mb": _rss_mb()}
+    if what == "council":
+        area = synthetic.council_codes(1)[0]
+        times = []
+        for _ in range(6):
+            started = time.perf_counter()
+            evaluate.evaluate([area], period, data_dir=folder, reg=reg)
+            times.append(time.perf_counter() - started)
+        return {"cold": times[0], "warm": statistics.median(times[1:]), "rss_mb": _rss_mb()}
+    if what == "pandas":
+        obs = pd.read_parquet(storage.table_path(folder, "observations"))
+        groups = pd.read_parquet(storage.table_path(folder, "comparator_groups"))
+        started = time.perf_counter()
+        frame = baseline.evaluate(obs, groups, reg, period)
+        seconds = time.perf_counter() - started
+        frame.to_parquet(folder / "pandas_result.parquet")
+        return {"seconds": seconds, "rows": len(frame), "rss_mb": _rss_mb()}
+    if what == "build":
+        source_dir = sources.default_sources_dir()
+        with tempfile.TemporaryDirectory() as out:
+            started = time.perf_counter()
+            build.build(sources_dir=source_dir, data_dir=out)
+            seconds = time.perf_counter() - started
+            rows = len(pd.read_parquet(storage.table_path(Path(out), "observations")))
+        return {"seconds": seconds, "rows": rows, "rss_mb": _rss_mb()}
+    if what == "csv":
+        obs = storage.table_path(folder, "observations")
+        con = db.duckdb.connect()
+        with tempfile.TemporaryDirectory() as scratch:
+            csv = Path(scratch) / "observations.csv"
+            con.execute(f"COPY (SELECT * FROM read_parquet('{obs.as_posix()}')) TO '{csv.as_posix()}' (HEADER)")
+            started = time.perf_counter()
+            con.execute(f"COPY (SELECT * FROM read_csv('{csv.as_posix()}') ORDER BY measure_id, area_code, period_end) "
+                        f"TO '{(Path(scratch) / 'out.parquet').as_posix()}' (FORMAT parquet)")
+            seconds = time.perf_counter() - started
+            rows = con.execute(f"SELECT count(*) FROM read_parquet('{obs.as_posix()}')").fetchone()[0]
+        return {"seconds": seconds, "rows": rows, "rss_mb": _rss_mb()}
+    raise ValueError(f"unknown measurement {what!r}")
+
+
+def _child(what: str, size: str, root: str | None) -> dict:
+    command = [sys.executable, "-m", "scorecard.bench", "measure", what, "--size", size]
+    if root:
+        command += ["--root", root]
+    done = subprocess.run(command, capture_output=True, text=True, env=os.environ.copy())
+    if done.returncode != 0:
+        raise RuntimeError(f"measurement {what} failed:\n{done.stderr[-2000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def compare(folder: Path, sample: int = 5000, seed: int = 7) -> int:
+    """Rows where the pandas baseline and the engine agree on every judgement; raises on any difference."""
+    engine = pd.read_parquet(folder / "engine_result.parquet")
+    pandas = pd.read_parquet(folder / "pandas_result.parquet")
+    pandas = pandas.sample(min(sample, len(pandas)), random_state=seed)
+    both = pandas.merge(engine, on=["measure_id", "area_code"], suffixes=("_pandas", "_engine"), how="left")
+    for column in COMPARED:
+        left, right = both[f"{column}_pandas"], both[f"{column}_engine"]
+        if pd.api.types.is_numeric_dtype(right):
+            l, r = pd.to_numeric(left, errors="coerce").to_numpy(float), right.to_numpy(float)
+            same = (abs(l - r) <= 1e-9 * (1 + abs(r))) | (pd.isna(l) & pd.isna(r))
+        else:
+            same = (left.astype(object).where(left.notna(), None) == right.astype(object).where(right.notna(), None))
+        if not bool(pd.Series(same).all()):
+            bad = both.loc[~pd.Series(same, index=both.index), ["measure_id", "area_code", f"{column}_pandas",
+                                                                 f"{column}_engine"]]
+            raise AssertionError(f"pandas baseline and engine differ on {column} in {len(bad)} rows:\n{bad.head()}")
+    return len(both)
+
+
+def run(size: str, root: str | None, with_pandas: bool = True) -> None:
+    """Print the figures for one size."""
+    spec = _spec(size)
+    print(f"size {size}: {spec['councils']} councils x {spec['measures']} measures x {spec['periods']} "
+          f"{spec['frequency']} periods; {os.cpu_count()} cores", flush=True)
+    gen = _generate(size, root)
+    print(f"generate: {gen['rows']:,} observations in {gen['seconds']:.1f} s "
+          f"({gen['rows'] / gen['seconds']:,.0f} rows/s), peak RSS {gen['rss_mb']:,.0f} MB", flush=True)
+    csv = _child("csv", size, root)
+    print(f"ingest CSV -> sorted Parquet (DuckDB): {csv['rows']:,} rows in {csv['seconds']:.1f} s "
+          f"({csv['rows'] / csv['seconds']:,.0f} rows/s), peak RSS {csv['rss_mb']:,.0f} MB", flush=True)
+    if sources.default_sources_dir().is_dir():
+        real = _child("build", size, root)
+        print(f"build-data on the real extracts: {real['rows']:,} rows in {real['seconds']:.1f} s "
+              f"({real['rows'] / real['seconds']:,.0f} rows/s), peak RSS {real['rss_mb']:,.0f} MB", flush=True)
+    full = _child("full", size, root)
+    print(f"full evaluation (every council x every measure): {full['rows']:,} rows in {full['seconds']:.2f} s, "
+          f"peak RSS {full['rss_mb']:,.0f} MB", flush=True)
+    council = _child("council", size, root)
+    print(f"one council's scorecard: cold {council['cold'] * 1000:.0f} ms, warm {council['warm'] * 1000:.0f} ms "
+          f"(median of 5), peak RSS {council['rss_mb']:,.0f} MB", flush=True)
+    if with_pandas:
+        pandas = _child("pandas", size, root)
+        rows = compare(_data_dir(size, root))
+        print(f"pandas baseline (groupby/apply per measure): {pandas['rows']:,} rows in {pandas['seconds']:.1f} s, "
+              f"peak RSS {pandas['rss_mb']:,.0f} MB; identical judgements on a sample of {rows:,} rows", flush=True)
+        print(f"speed-up over pandas: {pandas['seconds'] / full['seconds']:.1f}x", flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m scorecard.bench", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    gen = commands.add_parser("generate", help="write a synthetic national dataset")
+    gen.add_argument("--councils", type=int, default=320)
+    gen.add_argument("--measures", type=int, default=1000)
+    gen.add_argument("--periods", type=int, default=40)
+    gen.add_argument("--frequency", choices=("quarterly", "monthly"), default="quarterly")
+    gen.add_argument("--seed", type=int, default=2024)
+    gen.add_argument("--out", required=True)
+    bench = commands.add_parser("run", help="print the benchmark figures")
+    bench.add_argument("--size", choices=sorted(synthetic.SIZES), default="national")
+    bench.add_argument("--root", default=None, help="where generated data goes (default: a temp folder)")
+    bench.add_argument("--no-pandas", action="store_true", help="skip the pandas baseline (e.g. for stress)")
+    measure = commands.add_parser("measure", help=argparse.SUPPRESS)
+    measure.add_argument("what")
+    measure.add_argument("--size", default="national")
+    measure.add_argument("--root", default=None)
+    args = parser.parse_args(argv)
+    if args.command == "generate":
+        started = time.perf_counter()
+        synthetic.generate(args.out, args.councils, args.measures, args.periods, args.frequency, args.seed)
+        print(f"wrote {args.out} in {time.perf_counter() - started:.1f} s")
+    elif args.command == "run":
+        run(args.size, args.root, with_pandas=not args.no_pandas)
+    else:
+        print(json.dumps(_measure(args.what, args.size, args.root)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,57 @@
+"""The national benchmark at a small size: deterministic generator, engine and pandas baseline agree."""
+import hashlib
+
+import pandas as pd
+
+from scorecard import db, evaluate, storage
+from scorecard.bench import baseline, synthetic
+from scorecard.bench.__main__ import COMPARED, compare
+
+SPEC = synthetic.SIZES["test"]
+
+
+def _generate(folder, seed=2024):
+    return synthetic.generate(folder, SPEC["councils"], SPEC["measures"], SPEC["periods"], SPEC["frequency"], seed)
+
+
+def _digests(folder):
+    return {name: hashlib.sha256(storage.table_path(folder, name).read_bytes()).hexdigest() for name in storage.TABLES}
+
+
+def test_generator_is_seeded_and_deterministic(tmp_path):
+    _generate(tmp_path / "a")
+    _generate(tmp_path / "b")
+    _generate(tmp_path / "c", seed=99)
+    assert _digests(tmp_path / "a") == _digests(tmp_path / "b")
+    assert _digests(tmp_path / "a")["observations"] != _digests(tmp_path / "c")["observations"]
+
+
+def test_generated_data_has_gaps_suppression_and_groups_of_fifteen(tmp_path):
+    _generate(tmp_path)
+    obs = pd.read_parquet(storage.table_path(tmp_path, "observations"))
+    full = SPEC["measures"] * (SPEC["councils"] + 1) * SPEC["periods"]
+    assert 0.95 * full < len(obs) < full  # about 2% gaps
+    assert (obs["status"] == "suppressed").sum() > 0 and obs.loc[obs["status"] == "suppressed", "value"].isna().all()
+    groups = pd.read_parquet(storage.table_path(tmp_path, "comparator_groups"))
+    assert groups.groupby("area_code").size().eq(synthetic.GROUP_SIZE).all()
+
+
+def test_engine_and_pandas_baseline_agree(tmp_path):
+    reg = _generate(tmp_path)
+    db.reset()
+    engine = evaluate.evaluate(None, "2025/26 Q4", data_dir=tmp_path, reg=reg)
+    engine[["measure_id", "area_code", *COMPARED]].to_parquet(tmp_path / "engine_result.parquet")
+    obs = pd.read_parquet(storage.table_path(tmp_path, "observations"))
+    groups = pd.read_parquet(storage.table_path(tmp_path, "comparator_groups"))
+    baseline.evaluate(obs, groups, reg, "2025/26 Q4").to_parquet(tmp_path / "pandas_result.parquet")
+    assert compare(tmp_path) == (SPEC["councils"] + 1) * SPEC["measures"]
+    # the comparison can fail: corrupt one judgement and it must notice
+    broken = pd.read_parquet(tmp_path / "pandas_result.parquet")
+    broken.loc[broken.index[0], "rag"] = "purple"
+    broken.to_parquet(tmp_path / "pandas_result.parquet")
+    try:
+        compare(tmp_path)
+    except AssertionError as err:
+        assert "rag" in str(err)
+    else:
+        raise AssertionError("a changed judgement was not detected")

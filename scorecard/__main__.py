@@ -34,6 +34,26 @@ def _evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export(args: argparse.Namespace) -> int:
+    from scorecard import export
+
+    def progress(fraction: float, message: str) -> None:
+        print(f"[{fraction:4.0%}] {message}", flush=True)
+
+    reg = register.load()
+    themes = [t.id for t in reg.themes]
+    if args.theme is not None and args.theme not in themes:
+        print(f"unknown theme {args.theme!r}: choose one of {', '.join(themes)}", file=sys.stderr)
+        return 2
+    data = export.build_pack(args.format, period=args.period, theme=args.theme, progress=progress,
+                             area=args.area, data_dir=args.data_dir, reg=reg)
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(data)
+    print(f"Wrote {out} ({len(data):,} bytes)")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     parser = argparse.ArgumentParser(prog="python -m scorecard", description=__doc__)
@@ -55,6 +75,15 @@ def main(argv: list[str] | None = None) -> int:
     ev.add_argument("--format", choices=("table", "csv", "json"), default="table")
     ev.add_argument("--data-dir", default=None)
     ev.set_defaults(run=_evaluate)
+
+    exp = commands.add_parser("export", help="write the CPOR committee pack as Word, PDF or Excel")
+    exp.add_argument("--period", default=None, help="reporting quarter, e.g. '2025/26 Q4' (default: latest)")
+    exp.add_argument("--format", choices=("docx", "pdf", "xlsx"), required=True)
+    exp.add_argument("--out", required=True, help="output file")
+    exp.add_argument("--theme", default=None, help="one theme id only (default: all themes)")
+    exp.add_argument("--area", default=SEFTON)
+    exp.add_argument("--data-dir", default=None)
+    exp.set_defaults(run=_export)
 
     args = parser.parse_args(argv)
     return args.run(args)

@@ -5,8 +5,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from scorecard import SEFTON, db, periods, register, wording
-from scorecard.evaluation_sql import EVALUATION_SQL
+import re
+
+from scorecard import ENGLAND, SEFTON, db, periods, register, wording
+from scorecard.evaluation_sql import EVALUATION_SQL, NEEDED_FILTER, SCOPE_FILTER
+
+PRUNE_UP_TO = 64
+"""Evaluations of at most this many councils read only their own and their comparators' rows."""
+AREA_CODE = re.compile(r"^[EWSN]\d{8}$")
 from scorecard.geography import group_label
 
 
@@ -44,6 +50,24 @@ def reporting_quarters(area: str = SEFTON, data_dir: str | Path | None = None, c
     return [periods.quarter((seq - i) // 4, (seq - i) % 4 + 1).label for i in range(count)]
 
 
+def _in_list(codes: set[str]) -> str:
+    bad = sorted(code for code in codes if not AREA_CODE.match(code))
+    if bad:
+        raise ValueError(f"not an area code: {bad[0]!r}")
+    return ", ".join(f"'{code}'" for code in sorted(codes))
+
+
+def _with_area_filters(con, areas: list[str], measures: pd.DataFrame, group: str | None) -> str:
+    """The evaluation SQL with constant area lists: the councils, and every area their benchmarks read."""
+    group_ids = sorted({group} if group else set(measures["benchmark_group"])) + ["cipfa_nn"]
+    members = con.execute(
+        "SELECT DISTINCT member_code FROM comparator_groups WHERE area_code IN (SELECT * FROM unnest(?)) "
+        "AND group_id IN (SELECT * FROM unnest(?))", [list(areas), group_ids]).fetchall()
+    needed = set(areas) | {code for (code,) in members} | {ENGLAND}
+    return (EVALUATION_SQL.replace(SCOPE_FILTER, f"AND o.area_code IN ({_in_list(set(areas))})")
+            .replace(NEEDED_FILTER, f"AND o.area_code IN ({_in_list(needed)})"))
+
+
 def evaluate(areas: list[str] | None, period: str | None = None, group: str | None = None,
              data_dir: str | Path | None = None, reg: register.Register | None = None) -> pd.DataFrame:
     """Evaluate every measure for the given areas (None = every area) at a reporting period, in one query."""
@@ -55,7 +79,8 @@ def evaluate(areas: list[str] | None, period: str | None = None, group: str | No
     con.register("measures_view", measures)
     con.register("targets_view", _targets(con))
     con.register("scope_areas", scope)
-    frame = con.execute(EVALUATION_SQL, {"period_end": report.end, "group": group}).df()
+    sql = _with_area_filters(con, areas, measures, group) if areas and len(areas) <= PRUNE_UP_TO else EVALUATION_SQL
+    frame = con.execute(sql, {"period_end": report.end, "group": group}).df()
     frame = frame.merge(measures.drop(columns=["polarity", "info_type", "unit", "stale_after_months",
                                                "neutral_band", "benchmark_group"]), on="measure_id", how="left")
     frame["report_period"] = report.label

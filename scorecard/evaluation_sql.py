@@ -19,6 +19,10 @@ Methods (DESIGN.md §5):
   differ in size. Their Poisson intervals (Byar's/exact) serve the trend test.
 """
 
+SCOPE_FILTER, NEEDED_FILTER = "/*SCOPE_FILTER*/", "/*NEEDED_FILTER*/"
+"""Markers where :func:`scorecard.evaluate.evaluate` adds constant area lists for a few councils: with
+observations stored sorted by area, DuckDB then skips every Parquet row group of other areas."""
+
 EVALUATION_SQL = """
 WITH
 params AS (SELECT CAST($period_end AS DATE) AS period_end),
@@ -33,7 +37,7 @@ ranked AS MATERIALIZED (  -- the latest 13 periods of each series: enough for a 
            row_number() OVER (PARTITION BY o.measure_id, o.area_code ORDER BY o.period_end DESC) AS rn
     FROM observations o
     WHERE o.period_end <= CAST($period_end AS DATE)
-      AND o.area_code IN (SELECT area_code FROM scope)
+      AND o.area_code IN (SELECT area_code FROM scope) /*SCOPE_FILTER*/
       AND o.measure_id IN (SELECT measure_id FROM m)
     QUALIFY rn <= 13
 ),
@@ -42,6 +46,7 @@ valued AS MATERIALIZED (
            o.period_seq, o.value, o.numerator, o.denominator, o.lower_ci, o.upper_ci, o.status,
            o.source_id, o.batch_id, r.rn
     FROM observations o JOIN ranked r USING (measure_id, area_code, period_end)
+    WHERE r.rn <= 5 OR r.rn = 13  -- the trend's five points, and the same month last year
 ),
 cur AS (SELECT * FROM valued WHERE rn = 1),
 prev AS (SELECT * FROM valued WHERE rn = 2),
@@ -56,7 +61,7 @@ at_period AS MATERIALIZED (  -- every area's value at the periods the scorecard 
     SELECT o.measure_id, o.area_code, o.period_end, o.value
     FROM observations o SEMI JOIN (SELECT DISTINCT measure_id, period_end FROM cur) k
       ON o.measure_id = k.measure_id AND o.period_end = k.period_end
-    WHERE o.value IS NOT NULL
+    WHERE o.value IS NOT NULL /*NEEDED_FILTER*/
 ),
 -- recent trend: the series' last five periods, each with a value and consecutive (x = 1 oldest … 5 latest)
 window5 AS (

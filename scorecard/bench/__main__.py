@@ -28,6 +28,10 @@ COMPARED = ["value", "previous_value", "direction", "rag", "trend", "benchmark_m
 
 
 def _rss_mb() -> float:
+    """This process's peak resident set (VmHWM; unlike ru_maxrss it is not inherited across exec)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
@@ -55,6 +59,8 @@ def _measure(what: str, size: str, root: str | None) -> dict:
     folder = _data_dir(size, root)
     reg = synthetic.register(spec["measures"], spec["frequency"])
     period = PERIOD[spec["frequency"]]
+    if what == "generate":
+        return _generate(size, root)
     if what == "full":
         started = time.perf_counter()
         frame = evaluate.evaluate(None, period, data_dir=folder, reg=reg)
@@ -135,7 +141,7 @@ def run(size: str, root: str | None, with_pandas: bool = True) -> None:
     spec = _spec(size)
     print(f"size {size}: {spec['councils']} councils x {spec['measures']} measures x {spec['periods']} "
           f"{spec['frequency']} periods; {os.cpu_count()} cores", flush=True)
-    gen = _generate(size, root)
+    gen = _child("generate", size, root)
     print(f"generate: {gen['rows']:,} observations in {gen['seconds']:.1f} s "
           f"({gen['rows'] / gen['seconds']:,.0f} rows/s), peak RSS {gen['rss_mb']:,.0f} MB", flush=True)
     csv = _child("csv", size, root)

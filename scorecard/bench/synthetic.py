@@ -113,7 +113,12 @@ def observations(reg: Register, codes: list[str], chosen: list[periods.Period], 
     keep = draw >= 0.02                      # 2% gaps: no row at all
     suppressed = (draw >= 0.02) & (draw < 0.03)  # 1% suppressed
     value = np.where(suppressed, np.nan, value)
-    m_idx, a_idx, p_idx = np.nonzero(keep)
+    # area-major order, as storage.sort_observations writes real data
+    a_idx, m_idx, p_idx = np.nonzero(keep.transpose(1, 0, 2))
+    keep = keep.transpose(1, 0, 2)
+    value, numerator, denominator = (x.transpose(1, 0, 2) for x in (value, numerator, denominator))
+    lower, upper, suppressed = (x.transpose(1, 0, 2) for x in (lower, upper, suppressed))
+    is_prop = is_prop.transpose(1, 0, 2)
     labels = pd.Categorical.from_codes(p_idx, [p.label for p in chosen])
     frame = pd.DataFrame({
         "measure_id": pd.Categorical.from_codes(m_idx, [m.id for m in reg.measures]),

@@ -1,0 +1,56 @@
+"""CPOR committee-pack export: the evaluated scorecard as Word, PDF or Excel.
+
+``build_pack("docx", period="2025/26 Q4")`` returns the file's bytes; the command line
+(``python -m scorecard export``) and the app's download buttons both call it, so they produce the
+same file. Output is deterministic: the only date in it is the data's "as at" date.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from scorecard import SEFTON, register
+from scorecard.export.content import Pack, Progress, build as build_content
+
+FORMATS = ("docx", "pdf", "xlsx")
+MIME_TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+__all__ = ["FORMATS", "MIME_TYPES", "Pack", "build_pack", "file_name"]
+
+
+def file_name(fmt: str, period: str | None, theme: str | None = None) -> str:
+    """A download name such as ``Sefton_CPOR_2025-26_Q4.docx``."""
+    stem = "Sefton_CPOR_" + (period or "latest").replace("/", "-").replace(" ", "_")
+    if theme:
+        stem += f"_{theme}"
+    return f"{stem}.{fmt}"
+
+
+def build_pack(fmt: str, period: str | None = None, theme: str | None = None, progress: Progress | None = None,
+               *, area: str = SEFTON, data_dir: str | Path | None = None,
+               reg: register.Register | None = None) -> bytes:
+    """The CPOR pack for ``period`` (default: latest quarter) as ``fmt`` (docx | pdf | xlsx) bytes.
+
+    ``theme`` limits the pack to one theme id; ``progress(fraction, message)`` is called as work proceeds
+    (fraction from 0 to 1), e.g. to drive a progress bar.
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+
+    def report(fraction: float, message: str) -> None:
+        if progress is not None:
+            progress(min(max(float(fraction), 0.0), 1.0), message)
+
+    pack = build_content(period=period, theme=theme, area=area, data_dir=data_dir, reg=reg, progress=report)
+    if fmt == "docx":
+        from scorecard.export import word as writer
+    elif fmt == "pdf":
+        from scorecard.export import pdf as writer
+    else:
+        from scorecard.export import excel as writer
+    data = writer.render(pack, report)
+    report(1.0, f"{fmt.upper()} pack ready ({len(data):,} bytes)")
+    return data

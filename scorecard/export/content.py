@@ -1,0 +1,436 @@
+"""What goes in the CPOR committee pack, worded once for every format.
+
+The Word, PDF and Excel writers all render the :class:`Pack` built here from the evaluated scorecard
+(:func:`scorecard.evaluate.scorecard`), so a figure, RAG label or direction reads the same in the pack
+as on screen: every label comes from :mod:`scorecard.wording`, and nothing here recomputes a judgement.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+
+from scorecard import SEFTON, db, evaluate, register, wording
+
+Progress = Callable[[float, str], None]
+
+COUNCIL = "Sefton Council"
+REPORT_TITLE = "Corporate Plan Overview Report (CPOR)"
+
+ATTRIBUTION = (
+    "Contains public sector information licensed under the Open Government Licence v3.0 "
+    "(ONS, DfE, Ofsted, MHCLG/DLUHC, DEFRA, OHID, NHS England/NHS Digital, UKHSA). "
+    "Local authority names/codes © mySociety, CC BY 4.0. "
+    "Affordable housing extract © Open Innovations, CC BY 4.0 (from MHCLG data). "
+    "Nearest-neighbour groupings: CIPFA Nearest Neighbours Model, as republished by Oflog (MHCLG)."
+)
+
+SUMMARY_RAGS = ("green", "amber", "red", "no_target", "not_rated", "missing", "stale")
+"""Columns of the RAG summary table; a suppressed value is counted as missing."""
+SUMMARY_DIRECTIONS = ("improving", "worsening", "no_change", "increasing", "decreasing", "not_comparable")
+
+INFO_TYPE = {"key_result": "Key result", "performance_indicator": "Performance indicator",
+             "contextual": "Contextual indicator"}
+POLARITY = {"higher_is_better": "Higher is better", "lower_is_better": "Lower is better",
+            "no_judgement": "No judgement (context)"}
+TARGET_BASIS = {"fixed": "", "cipfa_median": "neighbour median", "england": "England value",
+                "previous_year": "same period last year"}
+TARGET_BASIS_LONG = {"fixed": "Fixed target", "cipfa_median": "CIPFA nearest-neighbour median",
+                     "england": "England value", "previous_year": "Same period last year"}
+STATUS = {"ok": "Published", "illustrative": "Illustrative", "suppressed": "Suppressed",
+          "provisional": "Provisional", "revised": "Revised", "missing": "Missing"}
+MATCH = {"exact": "Exact", "proxy": "Proxy", "none": "Council return"}
+
+
+def missing(value) -> bool:
+    """True for None, NaN and pandas NA."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    try:
+        return isinstance(value, float) and math.isnan(value)
+    except TypeError:
+        return False
+
+
+def number(value) -> float | None:
+    """A plain float, or None when missing."""
+    return None if missing(value) else float(value)
+
+
+def long_date(day: date) -> str:
+    """``24 November 2026``."""
+    return f"{day.day} {day:%B %Y}"
+
+
+def theme_sheet_name(title: str, theme_id: str) -> str:
+    """An Excel sheet name (at most 31 characters, none of ``[]:*?/\\``)."""
+    name = title if len(title) <= 31 else theme_id.replace("_", " ").title()
+    for char in "[]:*?/\\":
+        name = name.replace(char, " ")
+    return name[:31]
+
+
+@dataclass
+class Row:
+    """One measure as the pack shows it."""
+
+    measure_id: str
+    title: str
+    display_title: str
+    theme_ids: list[str]
+    info_type: str
+    unit: str
+    decimals: int
+    value: float | None
+    value_text: str
+    period_label: str
+    status: str
+    illustrative: bool
+    proxy: bool
+    data_match: str
+    proxy_for: str
+    value_note: str
+    target: float | None
+    target_text: str
+    target_note: str
+    target_illustrative: bool
+    target_basis: str
+    target_rationale: str
+    rag: str
+    rag_text: str
+    direction: str
+    direction_text: str
+    direction_yoy_text: str
+    trend_text: str
+    benchmark_text: str
+    benchmark_group_name: str
+    rank: int | None
+    group_size: int | None
+    quartile: int | None
+    quartile_text: str
+    benchmark_median: float | None
+    england_value: float | None
+    significance_text: str
+    exception_reasons: list[str]
+    owner: str
+    summary: str
+    previous_value: float | None
+    previous_period: str
+    report_end: date | None
+
+    @property
+    def is_exception(self) -> bool:
+        return bool(self.exception_reasons)
+
+    @property
+    def value_cell(self) -> str:
+        """``24.6% (30 Sep 2025) (illustrative)``: the figure with its period and any marker."""
+        text = self.value_text
+        if self.period_label:
+            text += f" ({self.period_label})"
+        if self.value_note:
+            text += f" {self.value_note}"
+        return text
+
+    @property
+    def target_cell(self) -> str:
+        text = self.target_text
+        if self.target_note:
+            text += f" {self.target_note}"
+        return text
+
+
+@dataclass
+class Definition:
+    """A measure's register entry, for the definitions appendix and sheet."""
+
+    measure_id: str
+    title: str
+    themes: str
+    info_type: str
+    polarity: str
+    unit: str
+    frequency: str
+    definition: str
+    what_good_looks_like: str
+    caveats: list[str]
+    source_match: str
+    proxy_for: str
+    publisher: str
+    dataset: str
+    licence: str
+    target_basis: str
+    target_rationale: str
+    theme_responsibility: str
+    metric_responsibility: str
+
+
+@dataclass
+class ThemeSection:
+    id: str
+    title: str
+    corporate_plan_title: str
+    responsibility: str
+    rows: list[Row]
+
+    @property
+    def exceptions(self) -> list[Row]:
+        return [row for row in self.rows if row.is_exception]
+
+    def rag_counts(self) -> dict[str, int]:
+        return rag_counts(self.rows)
+
+    def direction_counts(self) -> dict[str, int]:
+        return direction_counts(self.rows)
+
+
+def rag_counts(rows: list[Row]) -> dict[str, int]:
+    counts = {code: 0 for code in SUMMARY_RAGS}
+    for row in rows:
+        code = "missing" if row.rag == "suppressed" else row.rag
+        if code in counts:
+            counts[code] += 1
+    return counts
+
+
+def direction_counts(rows: list[Row]) -> dict[str, int]:
+    counts = {code: 0 for code in SUMMARY_DIRECTIONS}
+    for row in rows:
+        code = row.direction if row.direction in counts else "not_comparable"
+        counts[code] += 1
+    return counts
+
+
+@dataclass
+class Pack:
+    """Everything a committee pack says, already worded."""
+
+    council: str
+    title: str
+    area_code: str
+    area_name: str
+    period: str
+    period_end: date | None
+    data_as_at: date
+    themes: list[ThemeSection]
+    definitions: list[Definition]
+    scope_theme: str | None
+    data_dir: str | Path | None = None
+    frame: pd.DataFrame = field(default=None, repr=False)
+
+    @property
+    def data_as_at_text(self) -> str:
+        return long_date(self.data_as_at)
+
+    @property
+    def scope_text(self) -> str:
+        if self.scope_theme:
+            return f"Theme: {self.themes[0].title}"
+        return f"All {len(self.themes)} Corporate Plan themes"
+
+    @property
+    def rows(self) -> list[Row]:
+        """Every measure once, in register order."""
+        seen, out = set(), []
+        for theme in self.themes:
+            for row in theme.rows:
+                if row.measure_id not in seen:
+                    seen.add(row.measure_id)
+                    out.append(row)
+        return out
+
+    @property
+    def exceptions(self) -> list[tuple[ThemeSection, Row]]:
+        return [(theme, row) for theme in self.themes for row in theme.exceptions]
+
+    def how_to_read(self) -> list[tuple[str, list[tuple[str, str]]]]:
+        """Sections of (term, meaning) pairs explaining the judgements; labels from :mod:`scorecard.wording`."""
+        rag = [(wording.rag_text(code), meaning) for code, (_, _, meaning) in wording.RAG.items()]
+        rag.append(("Note", "RAG ratings apply to performance indicators and key results with a target. Green means "
+                            "the target is met, Amber that it is missed but within the measure's tolerance, Red that "
+                            "it is missed beyond tolerance. Ratings always show a word and a symbol, never colour alone. "
+                            "In the summary table a suppressed value is counted as Missing."))
+        direction = [(wording.direction_text(code), text) for code, text in (
+            ("improving", "Better than the previous period (polarity-aware)."),
+            ("worsening", "Worse than the previous period."),
+            ("no_change", "Within the measure's neutral band of the previous period."),
+            ("increasing", "Higher than the previous period, for measures where higher is neither better nor worse."),
+            ("decreasing", "Lower than the previous period, for measures where lower is neither better nor worse."),
+            ("not_comparable", "No earlier value to compare with."),
+        )]
+        direction.append(("Year on year", "For quarterly and monthly measures the value is also compared with the "
+                                           "same period a year earlier."))
+        trend = [("Recent trend", "A statistical test on the last five consecutive values, as used by OHID "
+                                  "Fingertips: a chi-squared test for linear trend for proportions, otherwise an "
+                                  "inverse-variance weighted regression; significant at 99.8%. It reads: "
+                                  + "; ".join(wording.TREND.values()) + "."),
+                 (wording.TREND.get("cannot_be_calculated", "Cannot be calculated"), "Fewer than five consecutive values, or no counts or confidence "
+                                          "intervals to test.")]
+        bench = [("Neighbour quartile", "The council's position among its CIPFA nearest neighbours (Sefton and its "
+                                        "15 most similar councils, as republished by Oflog), ordered so that rank 1 "
+                                        "is best. The best quartile is the top quarter of the group."),
+                 ("Rank", "Rank N of M counts councils with a value for the same period; raw counts are not ranked "
+                          "because councils differ in size."),
+                 ("Significance", "Where a confidence interval exists, Similar means the neighbour median lies "
+                                  "inside the council's 95% interval; otherwise Better or Worse.")]
+        marks = [("(illustrative)", "An illustrative figure or target for demonstration, not a council or published "
+                                    "figure. It must not be quoted as council performance."),
+                 ("(proxy)", "The nearest published measure to the council's own definition; the definitions "
+                             "appendix says what the proxy actually measures."),
+                 ("(suppressed)", "Withheld by the publisher to protect confidentiality."),
+                 ("Exception", "A measure is an exception when it is red or amber against target, worsening, "
+                               "significantly worse than neighbours and worsening, missing or stale, or exceeding "
+                               "its target.")]
+        return [("RAG rating against target", rag), ("Direction of travel", direction),
+                ("Recent trend", trend), ("Benchmarks", bench), ("Markings", marks)]
+
+
+def _text(value) -> str:
+    return "" if missing(value) else str(value)
+
+
+def _int(value) -> int | None:
+    return None if missing(value) else int(value)
+
+
+def row_from_record(rec: dict) -> Row:
+    """Word one evaluated scorecard record."""
+    unit, decimals = rec["unit"], int(rec["decimals"])
+    value = number(rec.get("value"))
+    proxy = rec.get("data_match") == "proxy"
+    status = _text(rec.get("status")) or "missing"
+    illustrative = status == "illustrative"
+    note = {"illustrative": "(illustrative)", "suppressed": "(suppressed)", "provisional": "(provisional)",
+            "revised": "(revised)"}.get(status, "")
+    target = number(rec.get("target"))
+    target_illustrative = bool(rec.get("target_illustrative")) if not missing(rec.get("target_illustrative")) else False
+    basis = _text(rec.get("target_basis"))
+    if target is None:
+        target_text, target_note = ("–", "")
+    else:
+        target_text = wording.format_value(target, unit, decimals)
+        notes = []
+        if TARGET_BASIS.get(basis):
+            notes.append(f"({TARGET_BASIS[basis]})")
+        if target_illustrative:
+            notes.append("(illustrative)")
+        target_note = " ".join(notes)
+    rank, size, quartile = _int(rec.get("rank")), _int(rec.get("group_size")), _int(rec.get("quartile"))
+    quartile_text = wording.QUARTILE.get(quartile, "") if quartile else ""
+    if quartile_text and rank and size:
+        bench = f"{quartile_text[0].upper()}{quartile_text[1:]} ({rank} of {size})"
+    elif rank and size:
+        bench = f"Rank {rank} of {size}"
+    else:
+        bench = "Not ranked"
+    trend = _text(rec.get("trend"))
+    significance = _text(rec.get("significance"))
+    direction = _text(rec.get("direction"))
+    report_end = rec.get("report_end")
+    return Row(
+        measure_id=rec["measure_id"], title=rec["title"],
+        display_title=rec["title"] + (" (proxy)" if proxy else ""),
+        theme_ids=[t.strip() for t in _text(rec.get("themes") or rec.get("theme")).split(",") if t.strip()],
+        info_type=_text(rec.get("info_type")), unit=unit, decimals=decimals, value=value,
+        value_text=wording.format_value(value, unit, decimals), period_label=_text(rec.get("period_label")),
+        status=status, illustrative=illustrative, proxy=proxy, data_match=_text(rec.get("data_match")),
+        proxy_for=_text(rec.get("proxy_for")),
+        value_note=note, target=target, target_text=target_text, target_note=target_note,
+        target_illustrative=target_illustrative, target_basis=basis,
+        target_rationale=_text(rec.get("target_rationale")),
+        rag=_text(rec.get("rag")), rag_text=wording.rag_text(_text(rec.get("rag"))),
+        direction=direction, direction_text=wording.direction_text(direction),
+        direction_yoy_text=wording.direction_text(_text(rec.get("direction_year_on_year"))),
+        trend_text=wording.TREND.get(trend, trend), benchmark_text=bench,
+        benchmark_group_name=_text(rec.get("benchmark_group_name")), rank=rank, group_size=size,
+        quartile=quartile, quartile_text=quartile_text,
+        benchmark_median=number(rec.get("benchmark_median")), england_value=number(rec.get("england_value")),
+        significance_text=wording.SIGNIFICANCE.get(significance, significance),
+        exception_reasons=[str(r) for r in (rec.get("exception_reasons") if rec.get("exception_reasons") is not None else [])],
+        owner=_text(rec.get("metric_responsibility")), summary=_text(rec.get("summary")),
+        previous_value=number(rec.get("previous_value")), previous_period=_text(rec.get("previous_period")),
+        report_end=None if missing(report_end) else pd.Timestamp(report_end).date(),
+    )
+
+
+def data_as_at(data_dir: str | Path | None = None) -> date:
+    """The date of the newest source or batch behind the data (never the time of export)."""
+    con = db.connect(data_dir)
+    (latest,) = con.execute("SELECT max(source_modified) FROM batches").fetchone()
+    if latest:
+        return pd.Timestamp(latest).date()
+    (latest,) = con.execute("SELECT max(period_end) FROM observations").fetchone()
+    return pd.Timestamp(latest).date() if latest is not None else date(2000, 1, 1)
+
+
+def _definitions(reg: register.Register, frame: pd.DataFrame, con) -> list[Definition]:
+    batches = con.execute("SELECT batch_id, publisher, licence FROM batches").df().set_index("batch_id")
+    batch_of = dict(zip(frame["measure_id"], frame["batch_id"]))
+    theme_titles = {t.id: t.title for t in reg.themes}
+    out = []
+    for m in reg.measures:
+        if m.source.match != "none" and m.source.dataset:
+            ds = reg.dataset(m.source.dataset)
+            publisher, dataset, licence = ds.publisher, ds.title, ds.licence
+        else:
+            batch = batch_of.get(m.id)
+            if not missing(batch) and batch in batches.index:
+                publisher, licence = batches.loc[batch, "publisher"], batches.loc[batch, "licence"]
+            else:
+                publisher, licence = COUNCIL, "Council data"
+            dataset = ("Quarterly return – illustrative values for demonstration"
+                       if m.source.returns == "illustrative" else "Council quarterly return")
+        target = m.target
+        out.append(Definition(
+            measure_id=m.id, title=m.title, themes=", ".join(theme_titles.get(t, t) for t in m.themes),
+            info_type=INFO_TYPE.get(m.info_type, m.info_type), polarity=POLARITY.get(m.polarity, m.polarity),
+            unit=m.unit, frequency=m.frequency.replace("_", " "), definition=m.definition,
+            what_good_looks_like=m.what_good_looks_like, caveats=list(m.caveats),
+            source_match=MATCH.get(m.source.match, m.source.match), proxy_for=m.source.proxy_for,
+            publisher=publisher, dataset=dataset, licence=licence,
+            target_basis=(TARGET_BASIS_LONG.get(target.basis, target.basis) if target else "No target"),
+            target_rationale=(target.rationale if target else ""),
+            theme_responsibility=m.theme_responsibility, metric_responsibility=m.metric_responsibility,
+        ))
+    return out
+
+
+def _noop(fraction: float, message: str) -> None:
+    return None
+
+
+def build(period: str | None = None, theme: str | None = None, area: str = SEFTON,
+          data_dir: str | Path | None = None, reg: register.Register | None = None,
+          progress: Progress | None = None) -> Pack:
+    """Evaluate the scorecard and word it as a :class:`Pack` (``theme`` limits it to one theme)."""
+    progress = progress or _noop
+    reg = reg or register.load()
+    if theme is not None:
+        reg.theme(theme)  # KeyError for an unknown theme, before any work
+    progress(0.02, f"Evaluating the scorecard for {period or 'the latest quarter'}")
+    frame = evaluate.scorecard(area=area, period=period, data_dir=data_dir, reg=reg)
+    rows = [row_from_record(rec) for rec in frame.to_dict("records")]
+    sections = []
+    for t in reg.themes:
+        if theme is not None and t.id != theme:
+            continue
+        sections.append(ThemeSection(t.id, t.title, t.corporate_plan_title, t.responsibility,
+                                     [r for r in rows if t.id in r.theme_ids]))
+    con = db.connect(data_dir)
+    wanted = {r.measure_id for s in sections for r in s.rows}
+    definitions = [d for d in _definitions(reg, frame, con) if d.measure_id in wanted]
+    report_end = frame["report_end"].dropna()
+    period_label = str(frame["report_period"].iloc[0]) if len(frame) else (period or "")
+    progress(0.08, f"Scorecard evaluated: {len(wanted)} measures in {len(sections)} theme(s)")
+    return Pack(
+        council=COUNCIL, title=REPORT_TITLE, area_code=area,
+        area_name=str(frame["area_name"].iloc[0]) if len(frame) else area,
+        period=period_label,
+        period_end=pd.Timestamp(report_end.iloc[0]).date() if len(report_end) else None,
+        data_as_at=data_as_at(data_dir), themes=sections, definitions=definitions, scope_theme=theme,
+        data_dir=data_dir, frame=frame,
+    )

@@ -1,0 +1,240 @@
+"""The CPOR pack as an Excel workbook (xlsxwriter).
+
+Sheets: Summary (title, RAG and direction counts, how to read, attribution), one per theme, Exceptions and
+Definitions. Figures are numeric cells with a number format matching the scorecard's display (``21.0%`` is
+the number 21.0 shown as ``0.0"%"``), header rows are frozen and filtered, columns sized. The workbook's
+created date is the data date, so the same data and period give the same bytes.
+"""
+from __future__ import annotations
+
+import io
+from datetime import datetime
+
+import xlsxwriter
+
+from scorecard import wording
+from scorecard.export.content import (
+    ATTRIBUTION, INFO_TYPE, MATCH, STATUS, SUMMARY_DIRECTIONS, SUMMARY_RAGS, Pack, Progress, Row, rag_counts,
+    theme_sheet_name,
+)
+
+HEADER_ROW = 2
+"""Zero-based row of the column headers on the theme, Exceptions and Definitions sheets (rows above: title)."""
+UNIT_LABEL = {"percent": "%", "proportion": "proportion", "count": "count", "rate_per_1000": "per 1,000",
+              "rate_per_10k": "per 10,000", "rate_per_100k": "per 100,000", "score": "score", "ratio": "ratio",
+              "gbp": "£", "gbp_thousands": "£ thousands", "miles": "miles", "kwp": "kWp", "tco2e": "tCO2e",
+              "tonnes": "tonnes"}
+TARGET_BASIS = {"fixed": "Fixed", "cipfa_median": "CIPFA nearest-neighbour median", "england": "England value",
+                "previous_year": "Same period last year", "": ""}
+
+# (header, width) of the theme sheets
+THEME_COLUMNS = [
+    ("ID", 30), ("Measure", 48), ("Type", 20), ("Value", 12), ("Unit", 11), ("Period", 13), ("Status", 12),
+    ("Data match", 14), ("Target", 12), ("Target basis", 24), ("Target illustrative", 11), ("RAG", 13),
+    ("Direction", 18), ("Year on year", 18), ("Recent trend", 28), ("Rank", 7), ("Group size", 8),
+    ("Quartile", 16), ("Neighbour median", 12), ("England", 12), ("Significance", 13), ("Exception", 10),
+    ("Exception reasons", 44), ("Responsible officer", 40), ("Summary", 90),
+]
+EXCEPTION_COLUMNS = [
+    ("Theme", 24), ("ID", 30), ("Measure", 48), ("Value", 12), ("Unit", 11), ("Period", 13), ("Status", 12),
+    ("Target", 12), ("RAG", 13), ("Direction", 18), ("Exception reasons", 48), ("Responsible officer", 40),
+    ("Summary", 90),
+]
+DEFINITION_COLUMNS = [
+    ("ID", 30), ("Measure", 48), ("Theme(s)", 24), ("Type", 20), ("Polarity", 20), ("Unit", 12), ("Frequency", 14),
+    ("Definition", 70), ("What good looks like", 40), ("Caveats", 70), ("Source match", 14), ("Proxy for", 50),
+    ("Publisher", 36), ("Dataset", 40), ("Licence", 26), ("Target basis", 24), ("Target rationale", 50),
+    ("Theme responsibility", 36), ("Metric responsibility", 40),
+]
+
+
+def number_format(unit: str, decimals: int) -> str:
+    """An Excel number format that shows a value as :func:`scorecard.wording.format_value` writes it."""
+    digits = "#,##0" + ("." + "0" * int(decimals) if int(decimals) > 0 else "")
+    if unit == "gbp":
+        return f'"£"{digits}'
+    if unit == "gbp_thousands":
+        return f'"£"{digits}"k"'
+    suffix = wording.UNIT_SUFFIX.get(unit, "")
+    return digits + (f'"{suffix}"' if suffix else "")
+
+
+class _Formats:
+    def __init__(self, book):
+        self.book = book
+        self.cache: dict = {}
+        self.header = book.add_format({"bold": True, "font_color": "#FFFFFF", "bg_color": "#1F4E79",
+                                       "text_wrap": True, "valign": "top", "border": 1, "border_color": "#A6A6A6"})
+        self.title = book.add_format({"bold": True, "font_size": 14, "font_color": "#1F4E79"})
+        self.subtitle = book.add_format({"italic": True, "font_color": "#505050"})
+        self.text = book.add_format({"valign": "top"})
+        self.wrap = book.add_format({"valign": "top", "text_wrap": True})
+        self.bold = book.add_format({"bold": True, "valign": "top"})
+        self.int = book.add_format({"num_format": "0", "valign": "top"})
+
+    def number(self, unit: str, decimals: int):
+        key = ("n", unit, int(decimals))
+        if key not in self.cache:
+            self.cache[key] = self.book.add_format({"num_format": number_format(unit, decimals), "valign": "top"})
+        return self.cache[key]
+
+    def rag(self, code: str):
+        key = ("rag", code)
+        if key not in self.cache:
+            self.cache[key] = self.book.add_format({"bold": True, "valign": "top",
+                                                    "font_color": wording.RAG_COLOURS.get(code, "#000000")})
+        return self.cache[key]
+
+
+def _num(sheet, r: int, c: int, value, fmt) -> None:
+    if value is None:
+        sheet.write_blank(r, c, None, fmt)
+    else:
+        sheet.write_number(r, c, float(value), fmt)
+
+
+def _header(sheet, f: _Formats, columns, title: str, subtitle: str, freeze_cols: int) -> None:
+    sheet.write_string(0, 0, title, f.title)
+    sheet.write_string(1, 0, subtitle, f.subtitle)
+    for c, (name, width) in enumerate(columns):
+        sheet.write_string(HEADER_ROW, c, name, f.header)
+        sheet.set_column(c, c, width)
+    sheet.set_row(HEADER_ROW, 30)
+    sheet.freeze_panes(HEADER_ROW + 1, freeze_cols)
+
+
+def _finish(sheet, columns, n_rows: int) -> None:
+    sheet.autofilter(HEADER_ROW, 0, HEADER_ROW + max(n_rows, 1), len(columns) - 1)
+
+
+def _theme_row(sheet, f: _Formats, r: int, row: Row) -> None:
+    fmt = f.number(row.unit, row.decimals)
+    cells = [
+        (row.measure_id, None), (row.display_title, f.wrap), (INFO_TYPE.get(row.info_type, row.info_type), None),
+        (row.value, fmt), (UNIT_LABEL.get(row.unit, row.unit), None), (row.period_label, None),
+        (STATUS.get(row.status, row.status), None), (MATCH.get(row.data_match, row.data_match), None), (row.target, fmt),
+        (TARGET_BASIS.get(row.target_basis, row.target_basis), None),
+        (("Yes" if row.target_illustrative else "No") if row.target is not None else "", None),
+        (row.rag_text, f.rag(row.rag)), (row.direction_text, None), (row.direction_yoy_text, None),
+        (row.trend_text, None), (row.rank, f.int), (row.group_size, f.int),
+        (row.quartile_text[:1].upper() + row.quartile_text[1:], None), (row.benchmark_median, fmt),
+        (row.england_value, fmt), (row.significance_text, None), ("Yes" if row.is_exception else "No", None),
+        ("; ".join(row.exception_reasons), f.wrap), (row.owner, f.wrap), (row.summary, f.wrap),
+    ]
+    for c, (value, cell_fmt) in enumerate(cells):
+        if isinstance(value, str):
+            sheet.write_string(r, c, value, cell_fmt or f.text)
+        else:
+            _num(sheet, r, c, value, cell_fmt or f.text)
+
+
+def _summary(book, f: _Formats, pack: Pack) -> None:
+    sheet = book.add_worksheet("Summary")
+    sheet.set_column(0, 0, 34)
+    sheet.set_column(1, 12, 13)
+    sheet.write_string(0, 0, pack.council, f.title)
+    sheet.write_string(1, 0, pack.title, f.title)
+    facts = [("Reporting period", pack.period), ("Data as at", pack.data_as_at_text), ("Scope", pack.scope_text),
+             ("Area", f"{pack.area_name} ({pack.area_code})")]
+    r = 3
+    for label, text in facts:
+        sheet.write_string(r, 0, label, f.bold)
+        sheet.write_string(r, 1, text, f.text)
+        r += 1
+    r += 1
+    sheet.write_string(r, 0, "RAG ratings by theme", f.bold)
+    r += 1
+    headers = ["Theme"] + [wording.rag_text(c) for c in SUMMARY_RAGS] + ["Total", "Exceptions"]
+    for c, h in enumerate(headers):
+        sheet.write_string(r, c, h, f.header)
+    body = [(t.title, t.rag_counts(), len(t.rows), len(t.exceptions)) for t in pack.themes]
+    if len(pack.themes) > 1:
+        body.append(("All themes", rag_counts(pack.rows), len(pack.rows),
+                     len({row.measure_id for _, row in pack.exceptions})))
+    for title, counts, total, exceptions in body:
+        r += 1
+        sheet.write_string(r, 0, title, f.text)
+        for c, code in enumerate(SUMMARY_RAGS, start=1):
+            sheet.write_number(r, c, counts[code], f.int)
+        sheet.write_number(r, len(SUMMARY_RAGS) + 1, total, f.int)
+        sheet.write_number(r, len(SUMMARY_RAGS) + 2, exceptions, f.int)
+    r += 2
+    sheet.write_string(r, 0, "Direction of travel by theme", f.bold)
+    r += 1
+    for c, h in enumerate(["Theme"] + [wording.direction_text(c) for c in SUMMARY_DIRECTIONS]):
+        sheet.write_string(r, c, h, f.header)
+    for theme in pack.themes:
+        r += 1
+        counts = theme.direction_counts()
+        sheet.write_string(r, 0, theme.title, f.text)
+        for c, code in enumerate(SUMMARY_DIRECTIONS, start=1):
+            sheet.write_number(r, c, counts[code], f.int)
+    r += 2
+    sheet.write_string(r, 0, "How to read this report", f.bold)
+    for heading, items in pack.how_to_read():
+        r += 1
+        sheet.write_string(r, 0, heading, f.bold)
+        for term, meaning in items:
+            r += 1
+            sheet.write_string(r, 0, term, f.text)
+            sheet.write_string(r, 1, meaning, f.text)
+    r += 2
+    sheet.write_string(r, 0, "Sources and attribution", f.bold)
+    sheet.write_string(r + 1, 0, ATTRIBUTION, f.text)
+    sheet.write_string(r + 2, 0, f"Data as at {pack.data_as_at_text} (the date of the latest data load).", f.text)
+
+
+def render(pack: Pack, progress: Progress) -> bytes:
+    """The pack as .xlsx bytes."""
+    progress(0.1, "Writing the Excel workbook")
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False,
+                                        "strings_to_formulas": False, "strings_to_urls": False})
+    when = datetime(pack.data_as_at.year, pack.data_as_at.month, pack.data_as_at.day)
+    book.set_properties({"title": f"{pack.title} – {pack.period}", "author": pack.council,
+                         "company": pack.council, "subject": f"Corporate Plan performance, {pack.period}",
+                         "keywords": "CPOR, performance, scorecard", "created": when,
+                         "comments": f"Data as at {pack.data_as_at_text}"})
+    f = _Formats(book)
+    _summary(book, f, pack)
+    subtitle = f"{pack.council} – {pack.title}, {pack.period}. Data as at {pack.data_as_at_text}."
+    for i, theme in enumerate(pack.themes, start=1):
+        sheet = book.add_worksheet(theme_sheet_name(theme.title, theme.id))
+        _header(sheet, f, THEME_COLUMNS, f"{theme.title}: scorecard", subtitle, 2)
+        for n, row in enumerate(theme.rows, start=HEADER_ROW + 1):
+            _theme_row(sheet, f, n, row)
+        _finish(sheet, THEME_COLUMNS, len(theme.rows))
+        progress(0.1 + 0.6 * i / len(pack.themes), f"Excel: theme {i} of {len(pack.themes)} written")
+    sheet = book.add_worksheet("Exceptions")
+    _header(sheet, f, EXCEPTION_COLUMNS, "Exceptions", subtitle, 3)
+    exceptions = pack.exceptions
+    for n, (theme, row) in enumerate(exceptions, start=HEADER_ROW + 1):
+        fmt = f.number(row.unit, row.decimals)
+        sheet.write_string(n, 0, theme.title, f.text)
+        sheet.write_string(n, 1, row.measure_id, f.text)
+        sheet.write_string(n, 2, row.display_title, f.wrap)
+        _num(sheet, n, 3, row.value, fmt)
+        sheet.write_string(n, 4, UNIT_LABEL.get(row.unit, row.unit), f.text)
+        sheet.write_string(n, 5, row.period_label, f.text)
+        sheet.write_string(n, 6, STATUS.get(row.status, row.status), f.text)
+        _num(sheet, n, 7, row.target, fmt)
+        sheet.write_string(n, 8, row.rag_text, f.rag(row.rag))
+        sheet.write_string(n, 9, row.direction_text, f.text)
+        sheet.write_string(n, 10, "; ".join(row.exception_reasons), f.wrap)
+        sheet.write_string(n, 11, row.owner, f.wrap)
+        sheet.write_string(n, 12, row.summary, f.wrap)
+    _finish(sheet, EXCEPTION_COLUMNS, len(exceptions))
+    progress(0.8, "Excel: exceptions written")
+    sheet = book.add_worksheet("Definitions")
+    _header(sheet, f, DEFINITION_COLUMNS, "Measure definitions and sources", subtitle, 2)
+    for n, d in enumerate(pack.definitions, start=HEADER_ROW + 1):
+        values = [d.measure_id, d.title, d.themes, d.info_type, d.polarity, UNIT_LABEL.get(d.unit, d.unit),
+                  d.frequency, d.definition, d.what_good_looks_like, "\n".join(d.caveats), d.source_match,
+                  d.proxy_for, d.publisher, d.dataset, d.licence, d.target_basis, d.target_rationale,
+                  d.theme_responsibility, d.metric_responsibility]
+        for c, value in enumerate(values):
+            sheet.write_string(n, c, value, f.wrap if DEFINITION_COLUMNS[c][1] >= 36 else f.text)
+    _finish(sheet, DEFINITION_COLUMNS, len(pack.definitions))
+    progress(0.9, "Excel: definitions written")
+    book.close()
+    return buffer.getvalue()

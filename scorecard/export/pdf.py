@@ -1,0 +1,368 @@
+"""The CPOR pack as a PDF committee report (reportlab).
+
+A4 portrait, "Page N of M" on every page, a running header, PDF bookmarks for every heading, tables
+whose header rows repeat across pages, RAG as symbol + word (DejaVu Sans, shipped with matplotlib, has
+every symbol), and a text description under every chart (reportlab cannot tag images with alt text, so the
+description is printed). ``invariant=1`` keeps the bytes stable for the same data.
+"""
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import matplotlib
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import cm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas as rl_canvas
+from reportlab.platypus import (
+    CondPageBreak, Image, KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle,
+)
+from reportlab.lib.fonts import addMapping
+
+from scorecard import wording
+from scorecard.export import charts as charts_mod
+from scorecard.export.content import ATTRIBUTION, SUMMARY_DIRECTIONS, SUMMARY_RAGS, Pack, Progress, Row, rag_counts
+
+FONT = "DejaVuSans"
+DARK = colors.HexColor("#1F4E79")
+GREY = colors.HexColor("#505050")
+BAND = colors.HexColor("#F2F2F2")
+RULE = colors.HexColor("#A6A6A6")
+PAGE_W, PAGE_H = A4
+MARGIN = 2 * cm
+FRAME_W = PAGE_W - 2 * MARGIN
+SCORECARD_WIDTHS = (5.0, 2.8, 2.5, 1.9, 2.2, 2.6)
+
+
+def _register_fonts() -> None:
+    if FONT in pdfmetrics.getRegisteredFontNames():
+        return
+    folder = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+    faces = {FONT: "DejaVuSans.ttf", f"{FONT}-Bold": "DejaVuSans-Bold.ttf",
+             f"{FONT}-Oblique": "DejaVuSans-Oblique.ttf", f"{FONT}-BoldOblique": "DejaVuSans-BoldOblique.ttf"}
+    for name, file in faces.items():
+        pdfmetrics.registerFont(TTFont(name, str(folder / file)))
+    addMapping(FONT, 0, 0, FONT)
+    addMapping(FONT, 1, 0, f"{FONT}-Bold")
+    addMapping(FONT, 0, 1, f"{FONT}-Oblique")
+    addMapping(FONT, 1, 1, f"{FONT}-BoldOblique")
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    base = ParagraphStyle("Body", fontName=FONT, fontSize=9.5, leading=13, spaceAfter=4, alignment=TA_LEFT)
+    return {
+        "body": base,
+        "small": ParagraphStyle("Small", parent=base, fontSize=8, leading=10.5, textColor=GREY),
+        "caption": ParagraphStyle("Caption", parent=base, fontSize=7.5, leading=9.5, textColor=GREY, spaceAfter=10),
+        "bullet": ParagraphStyle("Bullet", parent=base, leftIndent=14, bulletIndent=4, spaceAfter=1),
+        "council": ParagraphStyle("Council", parent=base, fontName=f"{FONT}-Bold", fontSize=20, leading=24,
+                                  textColor=DARK, spaceAfter=30),
+        "title": ParagraphStyle("Title", parent=base, fontName=f"{FONT}-Bold", fontSize=24, leading=30,
+                                textColor=DARK, spaceAfter=10),
+        "subtitle": ParagraphStyle("Subtitle", parent=base, fontSize=15, leading=20, textColor=DARK,
+                                   spaceAfter=24),
+        "h1": ParagraphStyle("Heading1", parent=base, fontName=f"{FONT}-Bold", fontSize=15, leading=19,
+                             textColor=DARK, spaceBefore=6, spaceAfter=8, keepWithNext=1),
+        "h2": ParagraphStyle("Heading2", parent=base, fontName=f"{FONT}-Bold", fontSize=12, leading=15,
+                             textColor=DARK, spaceBefore=10, spaceAfter=5),
+        "h3": ParagraphStyle("Heading3", parent=base, fontName=f"{FONT}-Bold", fontSize=10, leading=13,
+                             textColor=colors.HexColor("#262626"), spaceBefore=10, spaceAfter=3, keepWithNext=1),
+        "cell": ParagraphStyle("Cell", parent=base, fontSize=8, leading=10, spaceAfter=0),
+        "cell_head": ParagraphStyle("CellHead", parent=base, fontName=f"{FONT}-Bold", fontSize=8, leading=10,
+                                    spaceAfter=0, textColor=colors.white),
+    }
+
+
+S: dict[str, ParagraphStyle] = {}
+
+
+def _p(text: str, style: str = "body") -> Paragraph:
+    return Paragraph(escape(text), S[style])
+
+
+def _h2(text: str) -> list:
+    """A second-level heading that starts a new page rather than sit alone at the foot of one."""
+    return [CondPageBreak(4 * cm), _p(text, "h2")]
+
+
+def _cell(lines, bold_first: bool = False, colour: str | None = None) -> Paragraph:
+    if isinstance(lines, str):
+        lines = [lines]
+    lines = [line for line in lines if line] or [""]
+    parts = []
+    for i, line in enumerate(lines):
+        text = escape(line)
+        if i == 0 and bold_first:
+            text = f"<b>{text}</b>"
+        if i == 0 and colour:
+            text = f'<font color="{colour}">{text}</font>'
+        if i > 0:
+            text = f'<font color="#505050">{text}</font>'
+        parts.append(text)
+    return Paragraph("<br/>".join(parts), S["cell"])
+
+
+def _table(headers, rows, widths, centre_from: int | None = None, bold_last: bool = False) -> Table:
+    data = [[Paragraph(escape(h), S["cell_head"]) for h in headers]]
+    for values in rows:
+        cells = []
+        for value in values:
+            if isinstance(value, tuple):
+                lines, colour = value
+                cells.append(_cell(lines, bold_first=True, colour=colour))
+            else:
+                cells.append(_cell(value))
+        data.append(cells)
+    table = Table(data, colWidths=[w * cm for w in widths], repeatRows=1, hAlign="LEFT")
+    style = [
+        ("BACKGROUND", (0, 0), (-1, 0), DARK),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("GRID", (0, 0), (-1, -1), 0.4, RULE),
+        ("LEFTPADDING", (0, 0), (-1, -1), 4), ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+        ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ]
+    for i in range(2, len(data), 2):
+        style.append(("BACKGROUND", (0, i), (-1, i), BAND))
+    if centre_from is not None:
+        for row in data:
+            for cell in row[centre_from:]:
+                cell.style = ParagraphStyle(f"{cell.style.name}C", parent=cell.style, alignment=1)
+    if bold_last:
+        data[-1] = [Paragraph(f"<b>{cell.text}</b>", cell.style) for cell in data[-1]]
+        style.append(("LINEABOVE", (0, -1), (-1, -1), 1.0, DARK))
+    table.setStyle(TableStyle(style))
+    return table
+
+
+class _NumberedCanvas(rl_canvas.Canvas):
+    """Draws "Page N of M" once the page count is known (pages are buffered until save)."""
+
+    pack: Pack | None = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._pages: list[dict] = []
+
+    def showPage(self):  # noqa: N802 (reportlab API)
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self):
+        total = len(self._pages)
+        for state in self._pages:
+            self.__dict__.update(state)
+            self._decorate(total)
+            super().showPage()
+        super().save()
+
+    def _decorate(self, total: int) -> None:
+        pack = self.pack
+        page = self._pageNumber
+        self.saveState()
+        self.setFont(FONT, 7.5)
+        self.setFillColor(GREY)
+        if page > 1:
+            y = PAGE_H - MARGIN + 0.6 * cm
+            self.drawString(MARGIN, y, f"{pack.council} – {pack.title}")
+            self.drawRightString(PAGE_W - MARGIN, y, pack.period)
+            self.setStrokeColor(RULE)
+            self.setLineWidth(0.5)
+            self.line(MARGIN, y - 0.2 * cm, PAGE_W - MARGIN, y - 0.2 * cm)
+        y = MARGIN - 0.9 * cm
+        self.setStrokeColor(RULE)
+        self.setLineWidth(0.5)
+        self.line(MARGIN, y + 0.45 * cm, PAGE_W - MARGIN, y + 0.45 * cm)
+        self.drawString(MARGIN, y, f"Data as at {pack.data_as_at_text}")
+        self.drawRightString(PAGE_W - MARGIN, y, f"Page {page} of {total}")
+        self.restoreState()
+
+
+class _Doc(SimpleDocTemplate):
+    """Adds a PDF bookmark for every heading."""
+
+    def afterFlowable(self, flowable):  # noqa: N802 (reportlab API)
+        if isinstance(flowable, Paragraph) and flowable.style.name in ("Heading1", "Heading2"):
+            level = 0 if flowable.style.name == "Heading1" else 1
+            text = flowable.getPlainText()
+            key = f"h{self.seq.nextf('heading')}"
+            self.canv.bookmarkPage(key)
+            self.canv.addOutlineEntry(text, key, level=level, closed=level > 0)
+
+
+def _rag_colour(code: str) -> str | None:
+    return wording.RAG_COLOURS.get(code)
+
+
+def scorecard_cells(row: Row) -> list:
+    return [row.display_title, [row.value_text, row.period_label, row.value_note],
+            [row.target_text, row.target_note], ([row.rag_text], _rag_colour(row.rag)),
+            row.direction_text, row.benchmark_text]
+
+
+def _title_page(pack: Pack) -> list:
+    story = [Spacer(1, 3.5 * cm), _p(pack.council, "council"), _p(pack.title, "title"),
+             _p(f"Reporting period: {pack.period}", "subtitle")]
+    facts = [("Data as at", pack.data_as_at_text), ("Scope", pack.scope_text),
+             ("Area", f"{pack.area_name} ({pack.area_code})"),
+             ("Report to", "Cabinet; Overview and Scrutiny Committee"),
+             ("Prepared by", "Strategic Performance and Business Intelligence")]
+    table = Table([[Paragraph(f"<b>{escape(k)}</b>", S["body"]), Paragraph(escape(v), S["body"])] for k, v in facts],
+                  colWidths=[3.5 * cm, FRAME_W - 3.5 * cm], hAlign="LEFT")
+    table.setStyle(TableStyle([("LINEABOVE", (0, 0), (-1, 0), 1.2, DARK), ("LINEBELOW", (0, -1), (-1, -1), 1.2, DARK),
+                               ("LINEBELOW", (0, 0), (-1, -2), 0.3, RULE), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                               ("TOPPADDING", (0, 0), (-1, -1), 5), ("BOTTOMPADDING", (0, 0), (-1, -1), 5)]))
+    story += [table, Spacer(1, 1.2 * cm),
+              _p("Figures marked (illustrative) are demonstration values, not council or published figures; "
+                 "measures marked (proxy) use the nearest published measure to the council's definition.", "small"),
+              PageBreak()]
+    return story
+
+
+def _summary(pack: Pack, number: int) -> list:
+    rows = pack.rows
+    counts = rag_counts(rows)
+    parts = ", ".join(f"{counts[c]} {wording.RAG[c][0].lower()}" for c in SUMMARY_RAGS)
+    n_exc = len({r.measure_id for _, r in pack.exceptions})
+    story = [_p(f"{number}. Summary", "h1"),
+             _p(f"This report covers {len(rows)} measures for {pack.period} ({parts}). {n_exc} measures are "
+                f"exceptions and are described under their theme."),
+             *_h2("RAG ratings by theme")]
+    headers = ["Theme"] + [wording.rag_text(c) for c in SUMMARY_RAGS] + ["Total", "Exceptions"]
+    body = []
+    for theme in pack.themes:
+        c = theme.rag_counts()
+        body.append([theme.title] + [str(c[k]) for k in SUMMARY_RAGS] + [str(len(theme.rows)), str(len(theme.exceptions))])
+    if len(pack.themes) > 1:
+        body.append(["All themes"] + [str(counts[k]) for k in SUMMARY_RAGS] + [str(len(rows)), str(n_exc)])
+    story.append(_table(headers, body, [3.3] + [1.5] * 7 + [1.15, 2.05], centre_from=1, bold_last=len(pack.themes) > 1))
+    story += _h2("Direction of travel by theme")
+    headers = ["Theme"] + [wording.direction_text(c) for c in SUMMARY_DIRECTIONS]
+    body = []
+    for theme in pack.themes:
+        c = theme.direction_counts()
+        body.append([theme.title] + [str(c[k]) for k in SUMMARY_DIRECTIONS])
+    story.append(_table(headers, body, [3.6] + [2.23] * 6, centre_from=1))
+    return story
+
+
+def _how_to_read(pack: Pack, number: int) -> list:
+    story = [CondPageBreak(8 * cm), _p(f"{number}. How to read this report", "h1"),
+             _p("Each theme has a scorecard table, then the measures that are exceptions this period with the reasons "
+                "and the responsible officer, and a chart of the council's recent values against the target. Every "
+                "value shows the period it relates to.")]
+    for heading, items in pack.how_to_read():
+        story += _h2(heading)
+        story.append(_table(("Label", "Meaning"), [[t, m] for t, m in items], (4.0, 13.0)))
+    return story
+
+
+def _theme(pack: Pack, theme, number: int, charts: dict, figure: list[int]) -> list:
+    c = theme.rag_counts()
+    story = [PageBreak(), _p(f"{number}. {theme.title}", "h1"),
+             Paragraph(f"<i>{escape(theme.corporate_plan_title)}</i>", S["body"]),
+             _p(f"Theme responsibility: {theme.responsibility}"),
+             _p(", ".join(f"{wording.rag_text(k)}: {c[k]}" for k in SUMMARY_RAGS if c[k]) + "."),
+             *_h2(f"{theme.title}: scorecard"),
+             _table(("Measure", "Value (period)", "Target", "RAG", "Direction", "Neighbour quartile"),
+                    [scorecard_cells(r) for r in theme.rows], SCORECARD_WIDTHS),
+             *_h2(f"{theme.title}: exceptions")]
+    if not theme.exceptions:
+        story.append(_p("No exceptions for this theme in this period."))
+    for row in theme.exceptions:
+        colour = _rag_colour(row.rag) or "#000000"
+        facts = [("Reasons", "<br/>".join(f"• {escape(r)}" for r in row.exception_reasons))]
+        if row.target is not None:
+            facts.append(("Target", escape(f"{row.target_cell}. {row.target_rationale}".strip())))
+        facts.append(("Responsible officer", escape(row.owner)))
+        table = Table([[Paragraph(f"<b>{k}</b>", S["cell"]), Paragraph(v, S["cell"])] for k, v in facts],
+                      colWidths=[3.3 * cm, FRAME_W - 3.3 * cm], hAlign="LEFT")
+        table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LINEBELOW", (0, 0), (-1, -1), 0.3, RULE),
+                                   ("LINEABOVE", (0, 0), (-1, 0), 0.3, RULE),
+                                   ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+                                   ("LEFTPADDING", (0, 0), (-1, -1), 2)]))
+        block = [_p(row.display_title, "h3"),
+                 Paragraph(f"Value: <b>{escape(row.value_cell)}</b> | RAG: <font color='{colour}'><b>"
+                           f"{escape(row.rag_text)}</b></font> | Direction: {escape(row.direction_text)}", S["body"]),
+                 _p(row.summary), table]
+        chart = charts.get(row.measure_id)
+        if chart is None:
+            block.append(_p(f"No values to chart for {pack.area_name} up to {pack.period}.", "small"))
+        else:
+            figure[0] += 1
+            width = chart.width_in * 2.54 * cm
+            image = Image(io.BytesIO(chart.png), width=width, height=width * chart.height_in / chart.width_in)
+            image.hAlign = "CENTER"
+            block += [Spacer(1, 4), image,
+                      _p(f"Figure {figure[0]}: {row.display_title}. Chart description: {chart.alt_text}", "caption")]
+        story.append(KeepTogether(block))
+    return story
+
+
+def _definitions(pack: Pack, number: int) -> list:
+    story = [PageBreak(), _p(f"{number}. Appendix: measure definitions and sources", "h1")]
+    by_id = {d.measure_id: d for d in pack.definitions}
+    for theme in pack.themes:
+        story += _h2(theme.title)
+        for row in theme.rows:
+            d = by_id[row.measure_id]
+            block = [_p(row.display_title, "h3"), _p(d.definition),
+                     Paragraph(f"<b>Source:</b> {escape(f'{d.publisher} – {d.dataset} ({d.licence}). Match: {d.source_match}.')}",
+                               S["body"])]
+            if d.proxy_for:
+                block.append(Paragraph(f"<b>Proxy for:</b> {escape(d.proxy_for)}", S["body"]))
+            block.append(Paragraph(f"<b>Type:</b> {escape(f'{d.info_type}; {d.polarity.lower()}; {d.frequency}.')} "
+                                   f"<b>Target:</b> {escape(f'{d.target_basis}. {d.target_rationale}'.strip())}",
+                                   S["body"]))
+            story.append(KeepTogether(block))
+    return story
+
+
+def _attribution(pack: Pack, number: int) -> list:
+    story = [CondPageBreak(6 * cm), _p(f"{number}. Sources and attribution", "h1"), _p(ATTRIBUTION),
+             _p(f"Data as at {pack.data_as_at_text} (the date of the latest data load). Figures are those of the "
+                f"evaluated scorecard for {pack.period}; they match the online scorecard."),
+             *_h2("Data sets used")]
+    seen = sorted({f"{d.publisher} – {d.dataset} ({d.licence})" for d in pack.definitions})
+    story += [Paragraph(escape(item), S["bullet"], bulletText="•") for item in seen]
+    return story
+
+
+def render(pack: Pack, progress: Progress) -> bytes:
+    """The pack as PDF bytes."""
+    _register_fonts()
+    S.update(_styles())
+    charts = charts_mod.draw_exceptions(pack, progress, 0.1, 0.7)
+    progress(0.72, "Laying out the PDF")
+    story = _title_page(pack)
+    number = 1
+    story += _summary(pack, number)
+    number += 1
+    story += _how_to_read(pack, number)
+    figure = [0]
+    for theme in pack.themes:
+        number += 1
+        story += _theme(pack, theme, number, charts, figure)
+    number += 1
+    story += _definitions(pack, number)
+    number += 1
+    story += _attribution(pack, number)
+    buffer = io.BytesIO()
+    doc = _Doc(buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN, bottomMargin=MARGIN,
+               title=f"{pack.title} – {pack.period}", author=pack.council,
+               subject=f"{pack.council} Corporate Plan performance, {pack.period}; {pack.scope_text}",
+               creator=pack.council, keywords=["CPOR", "performance", "scorecard"], invariant=1, lang="en-GB",
+               displayDocTitle=1)
+
+    class _Canvas(_NumberedCanvas):
+        pass
+
+    _Canvas.pack = pack
+    doc.build(story, canvasmaker=_Canvas)
+    progress(0.97, "PDF laid out")
+    return buffer.getvalue()

@@ -1,0 +1,407 @@
+"""The CPOR pack as a Word document (python-docx).
+
+Accessibility: real Word heading styles (Title, Heading 1–3), table header rows marked to repeat
+(``w:tblHeader``) so screen readers announce column headers, alt text on every chart (``wp:docPr/@descr``),
+RAG always as symbol + word, document language en-GB. Deterministic: core properties and zip entry
+times are fixed to the data date, so the same data and period give the same bytes.
+"""
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import datetime, timezone
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+
+from scorecard import wording
+from scorecard.export import charts as charts_mod
+from scorecard.export.content import ATTRIBUTION, SUMMARY_DIRECTIONS, SUMMARY_RAGS, Pack, Progress, Row
+
+FONT = "Arial"
+DARK = RGBColor(0x1F, 0x4E, 0x79)
+HEADER_FILL = "1F4E79"
+BAND_FILL = "F2F2F2"
+SCORECARD_HEADERS = ("Measure", "Value (period)", "Target", "RAG", "Direction", "Neighbour quartile")
+SCORECARD_WIDTHS = (5.0, 2.8, 2.5, 1.9, 2.2, 2.6)
+
+
+def _hex(colour: str) -> RGBColor:
+    return RGBColor.from_string(colour.lstrip("#").upper())
+
+
+def _set_font(style, size: float, bold: bool | None = None, colour: RGBColor | None = None) -> None:
+    style.font.name = FONT
+    style.font.size = Pt(size)
+    if bold is not None:
+        style.font.bold = bold
+    if colour is not None:
+        style.font.color.rgb = colour
+    rpr = style.element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(attr), None)
+    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(attr), FONT)
+
+
+def _styles(doc) -> None:
+    styles = doc.styles
+    _set_font(styles["Normal"], 10.5)
+    lang = OxmlElement("w:lang")
+    lang.set(qn("w:val"), "en-GB")
+    styles["Normal"].element.get_or_add_rPr().append(lang)
+    styles["Normal"].paragraph_format.space_after = Pt(4)
+    _set_font(styles["Title"], 26, True, DARK)
+    _set_font(styles["Subtitle"], 15, False, DARK)
+    _set_font(styles["Heading 1"], 16, True, DARK)
+    _set_font(styles["Heading 2"], 13, True, DARK)
+    _set_font(styles["Heading 3"], 11, True, RGBColor(0x26, 0x26, 0x26))
+    _set_font(styles["Caption"], 9, False, RGBColor(0x40, 0x40, 0x40))
+    _set_font(styles["List Bullet"], 10.5)
+    styles["Heading 1"].paragraph_format.space_before = Pt(12)
+    styles["Heading 1"].paragraph_format.page_break_before = False
+
+
+def _field(paragraph, instruction: str, placeholder: str) -> None:
+    """A simple Word field (PAGE, NUMPAGES) that Word fills in on open."""
+    fld = OxmlElement("w:fldSimple")
+    fld.set(qn("w:instr"), instruction)
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = placeholder
+    run.append(text)
+    fld.append(run)
+    paragraph._p.append(fld)
+
+
+def _footer(doc, pack: Pack) -> None:
+    section = doc.sections[0]
+    section.different_first_page_header_footer = True
+    para = section.footer.paragraphs[0]
+    para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = para.add_run(f"{pack.council} · CPOR {pack.period} · Data as at {pack.data_as_at_text} · Page ")
+    run.font.size = Pt(8)
+    _field(para, "PAGE", "1")
+    para.add_run(" of ").font.size = Pt(8)
+    _field(para, "NUMPAGES", "1")
+
+
+def _shade(cell, fill: str) -> None:
+    tc_pr = cell._tc.get_or_add_tcPr()
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), fill)
+    tc_pr.append(shd)
+
+
+def _mark_header(row) -> None:
+    """Repeat this row at the top of each page and tell assistive technology it holds column headers."""
+    tr_pr = row._tr.get_or_add_trPr()
+    for tag in ("w:cantSplit", "w:tblHeader"):
+        el = OxmlElement(tag)
+        el.set(qn("w:val"), "true")
+        tr_pr.append(el)
+
+
+def _no_split(row) -> None:
+    el = OxmlElement("w:cantSplit")
+    el.set(qn("w:val"), "true")
+    row._tr.get_or_add_trPr().append(el)
+
+
+def _cell_text(cell, lines, size: float = 9, bold_first: bool = False, colour: RGBColor | None = None,
+               bold: bool = False) -> None:
+    """Fill a cell with one paragraph per line (first line optionally bold)."""
+    if isinstance(lines, str):
+        lines = [lines]
+    lines = [line for line in lines if line] or [""]
+    cell.paragraphs[0].text = ""
+    for i, line in enumerate(lines):
+        para = cell.paragraphs[0] if i == 0 else cell.add_paragraph()
+        para.paragraph_format.space_after = Pt(0)
+        run = para.add_run(line)
+        run.font.size = Pt(size)
+        run.bold = bold or (bold_first and i == 0)
+        if colour is not None and i == 0:
+            run.font.color.rgb = colour
+        if i > 0 and not bold:
+            run.font.color.rgb = RGBColor(0x50, 0x50, 0x50)
+
+
+def _table(doc, headers, rows, widths, caption: str | None = None, centre_from: int | None = None,
+           bold_last: bool = False):
+    """A grid table with a repeating, marked header row; ``rows`` are lists of cell contents
+    (str, list of lines, or (lines, colour) for a coloured bold first line)."""
+    table = doc.add_table(rows=1, cols=len(headers))
+    table.style = doc.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    if caption:
+        tbl_pr = table._tbl.tblPr
+        cap = OxmlElement("w:tblCaption")
+        cap.set(qn("w:val"), caption)
+        tbl_pr.append(cap)
+    for column, width in zip(table.columns, widths):
+        column.width = Cm(width)  # w:gridCol, which LibreOffice and Word's layout use
+    head = table.rows[0]
+    _mark_header(head)
+    for cell, text, width in zip(head.cells, headers, widths):
+        _cell_text(cell, text, size=8, bold=True, colour=RGBColor(0xFF, 0xFF, 0xFF))
+        _shade(cell, HEADER_FILL)
+        cell.width = Cm(width)
+    for n, values in enumerate(rows):
+        row = table.add_row()
+        _no_split(row)
+        for cell, value, width in zip(row.cells, values, widths):
+            cell.width = Cm(width)
+            if isinstance(value, tuple):
+                lines, colour = value
+                _cell_text(cell, lines, colour=colour, bold_first=True)
+            else:
+                _cell_text(cell, value)
+            if n % 2 == 1:
+                _shade(cell, BAND_FILL)
+    if centre_from is not None:
+        for row in table.rows:
+            for cell in row.cells[centre_from:]:
+                for para in cell.paragraphs:
+                    para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    if bold_last and len(table.rows) > 1:
+        for cell in table.rows[-1].cells:
+            for para in cell.paragraphs:
+                for run in para.runs:
+                    run.bold = True
+    return table
+
+
+def _rag_colour(code: str) -> RGBColor | None:
+    colour = wording.RAG_COLOURS.get(code)
+    return _hex(colour) if colour else None
+
+
+def scorecard_cells(row: Row) -> list:
+    value = [row.value_text, row.period_label, row.value_note]
+    target = [row.target_text, row.target_note]
+    return [row.display_title, value, target, ([row.rag_text], _rag_colour(row.rag)),
+            row.direction_text, row.benchmark_text]
+
+
+def _title_page(doc, pack: Pack) -> None:
+    para = doc.add_paragraph()
+    para.paragraph_format.space_before = Pt(120)
+    run = para.add_run(pack.council)
+    run.bold = True
+    run.font.size = Pt(20)
+    run.font.color.rgb = DARK
+    doc.add_paragraph(pack.title, style="Title")
+    doc.add_paragraph(f"Reporting period: {pack.period}", style="Subtitle")
+    facts = [("Data as at", pack.data_as_at_text), ("Scope", pack.scope_text),
+             ("Area", f"{pack.area_name} ({pack.area_code})"),
+             ("Report to", "Cabinet; Overview and Scrutiny Committee"),
+             ("Prepared by", "Strategic Performance and Business Intelligence")]
+    for label, text in facts:
+        p = doc.add_paragraph()
+        p.add_run(f"{label}: ").bold = True
+        p.add_run(text)
+    note = doc.add_paragraph()
+    note.paragraph_format.space_before = Pt(24)
+    run = note.add_run("Figures marked (illustrative) are demonstration values, not council or published figures; "
+                       "measures marked (proxy) use the nearest published measure to the council's definition.")
+    run.italic = True
+    run.font.size = Pt(9)
+    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+
+def _summary(doc, pack: Pack, number: int) -> None:
+    doc.add_heading(f"{number}. Summary", level=1)
+    rows = pack.rows
+    counts = [(sum(1 for r in rows if r.rag == code) if code != "missing" else
+               sum(1 for r in rows if r.rag in ("missing", "suppressed"))) for code in SUMMARY_RAGS]
+    parts = ", ".join(f"{n} {wording.RAG[c][0].lower()}" for c, n in zip(SUMMARY_RAGS, counts))
+    doc.add_paragraph(f"This report covers {len(rows)} measures for {pack.period} ({parts}). "
+                      f"{len({r.measure_id for _, r in pack.exceptions})} measures are exceptions and are "
+                      f"described under their theme.")
+    doc.add_heading("RAG ratings by theme", level=2)
+    headers = ["Theme"] + [wording.rag_text(c) for c in SUMMARY_RAGS] + ["Total", "Exceptions"]
+    body = []
+    for theme in pack.themes:
+        c = theme.rag_counts()
+        body.append([theme.title] + [str(c[k]) for k in SUMMARY_RAGS]
+                    + [str(len(theme.rows)), str(len(theme.exceptions))])
+    if len(pack.themes) > 1:
+        from scorecard.export.content import rag_counts
+        c = rag_counts(rows)
+        body.append(["All themes"] + [str(c[k]) for k in SUMMARY_RAGS]
+                    + [str(len(rows)), str(len({r.measure_id for _, r in pack.exceptions}))])
+    _table(doc, headers, body, [3.0] + [1.55] * 7 + [1.1, 2.05], caption="RAG ratings by theme", centre_from=1,
+           bold_last=len(pack.themes) > 1)
+    doc.add_heading("Direction of travel by theme", level=2)
+    headers = ["Theme"] + [wording.direction_text(c) for c in SUMMARY_DIRECTIONS]
+    body = []
+    for theme in pack.themes:
+        c = theme.direction_counts()
+        body.append([theme.title] + [str(c[k]) for k in SUMMARY_DIRECTIONS])
+    _table(doc, headers, body, [3.6] + [2.23] * 6, caption="Direction of travel by theme", centre_from=1)
+
+
+def _how_to_read(doc, pack: Pack, number: int) -> None:
+    doc.add_heading(f"{number}. How to read this report", level=1)
+    doc.add_paragraph("Each theme has a scorecard table, then the measures that are exceptions this period with "
+                      "the reasons and the responsible officer, and a chart of the council's recent values "
+                      "against the target. Every value shows the period it relates to.")
+    for heading, items in pack.how_to_read():
+        doc.add_heading(heading, level=2)
+        _table(doc, ("Label", "Meaning"), [[term, meaning] for term, meaning in items], (4.0, 13.0),
+               caption=heading)
+
+
+def _theme(doc, pack: Pack, theme, number: int, charts: dict, figure: list[int]) -> None:
+    doc.add_heading(f"{number}. {theme.title}", level=1).paragraph_format.page_break_before = True
+    intro = doc.add_paragraph()
+    intro.add_run(theme.corporate_plan_title).italic = True
+    doc.add_paragraph(f"Theme responsibility: {theme.responsibility}")
+    c = theme.rag_counts()
+    doc.add_paragraph(", ".join(f"{wording.rag_text(k)}: {c[k]}" for k in SUMMARY_RAGS if c[k]) + ".")
+    doc.add_heading(f"{theme.title}: scorecard", level=2)
+    _table(doc, SCORECARD_HEADERS, [scorecard_cells(r) for r in theme.rows], SCORECARD_WIDTHS,
+           caption=f"{theme.title} scorecard, {pack.period}")
+    doc.add_heading(f"{theme.title}: exceptions", level=2)
+    if not theme.exceptions:
+        doc.add_paragraph("No exceptions for this theme in this period.")
+    for row in theme.exceptions:
+        doc.add_heading(row.display_title, level=3)
+        p = doc.add_paragraph()
+        p.add_run("Value: ")
+        p.add_run(row.value_cell).bold = True
+        p.add_run(" | RAG: ")
+        run = p.add_run(row.rag_text)
+        run.bold = True
+        colour = _rag_colour(row.rag)
+        if colour is not None:
+            run.font.color.rgb = colour
+        p.add_run(f" | Direction: {row.direction_text}")
+        doc.add_paragraph(row.summary)
+        doc.add_paragraph("Reasons this is an exception:")
+        for reason in row.exception_reasons:
+            doc.add_paragraph(reason, style="List Bullet")
+        if row.target is not None:
+            doc.add_paragraph(f"Target: {row.target_cell}. {row.target_rationale}".strip())
+        doc.add_paragraph(f"Responsible officer: {row.owner}")
+        chart = charts.get(row.measure_id)
+        if chart is None:
+            doc.add_paragraph(f"No values to chart for {pack.area_name} up to {pack.period}.")
+        else:
+            figure[0] += 1
+            shape = doc.add_picture(io.BytesIO(chart.png), width=Cm(chart.width_in * 2.54))
+            doc_pr = shape._inline.docPr
+            doc_pr.set("descr", chart.alt_text)
+            doc_pr.set("title", f"Figure {figure[0]}: {row.display_title}")
+            doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+            doc.add_paragraph(f"Figure {figure[0]}: {row.display_title} – {pack.area_name}, recent values"
+                              + (" and target" if row.target is not None else ""), style="Caption")
+
+
+def _definitions(doc, pack: Pack, number: int) -> None:
+    doc.add_heading(f"{number}. Appendix: measure definitions and sources", level=1).paragraph_format.page_break_before = True
+    by_id = {d.measure_id: d for d in pack.definitions}
+    for theme in pack.themes:
+        doc.add_heading(theme.title, level=2)
+        for row in theme.rows:
+            d = by_id[row.measure_id]
+            doc.add_heading(row.display_title, level=3)
+            doc.add_paragraph(d.definition)
+            p = doc.add_paragraph()
+            p.add_run("Source: ").bold = True
+            p.add_run(f"{d.publisher} – {d.dataset} ({d.licence}). Match: {d.source_match}.")
+            if d.proxy_for:
+                p = doc.add_paragraph()
+                p.add_run("Proxy for: ").bold = True
+                p.add_run(d.proxy_for)
+            p = doc.add_paragraph()
+            p.add_run("Type: ").bold = True
+            p.add_run(f"{d.info_type}; {d.polarity.lower()}; {d.frequency}. ")
+            p.add_run("Target: ").bold = True
+            p.add_run(f"{d.target_basis}. {d.target_rationale}".strip())
+
+
+def _attribution(doc, pack: Pack, number: int) -> None:
+    doc.add_heading(f"{number}. Sources and attribution", level=1)
+    doc.add_paragraph(ATTRIBUTION)
+    doc.add_paragraph(f"Data as at {pack.data_as_at_text} (the date of the latest data load). Figures are those "
+                      f"of the evaluated scorecard for {pack.period}; they match the online scorecard.")
+    seen = []
+    for d in pack.definitions:
+        item = f"{d.publisher} – {d.dataset} ({d.licence})"
+        if item not in seen:
+            seen.append(item)
+    doc.add_heading("Data sets used", level=2)
+    for item in sorted(seen):
+        doc.add_paragraph(item, style="List Bullet")
+
+
+def _normalise_zip(data: bytes, when: datetime) -> bytes:
+    """Rewrite the package with fixed entry times so the same content gives the same bytes."""
+    stamp = (max(when.year, 1980), when.month, when.day, 0, 0, 0)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            entry = zipfile.ZipInfo(info.filename, stamp)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            dst.writestr(entry, src.read(info.filename))
+    return out.getvalue()
+
+
+def render(pack: Pack, progress: Progress) -> bytes:
+    """The pack as .docx bytes."""
+    charts = charts_mod.draw_exceptions(pack, progress, 0.1, 0.75)
+    progress(0.78, "Writing the Word document")
+    doc = Document()
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Cm(21.0), Cm(29.7)
+    for side in ("left_margin", "right_margin"):
+        setattr(section, side, Cm(2.0))
+    section.top_margin = section.bottom_margin = Cm(2.0)
+    _styles(doc)
+    when = datetime(pack.data_as_at.year, pack.data_as_at.month, pack.data_as_at.day, tzinfo=timezone.utc)
+    props = doc.core_properties
+    props.title = f"{pack.title} – {pack.period}"
+    props.subject = f"{pack.council} Corporate Plan performance, {pack.period}; {pack.scope_text}"
+    props.author = pack.council
+    props.last_modified_by = pack.council
+    props.keywords = "CPOR; performance; scorecard"
+    props.language = "en-GB"
+    props.revision = 1
+    props.created = when
+    props.modified = when
+    props.last_printed = when
+    props.comments = f"Data as at {pack.data_as_at_text}"
+    _footer(doc, pack)
+    _title_page(doc, pack)
+    number = 1
+    _summary(doc, pack, number)
+    number += 1
+    _how_to_read(doc, pack, number)
+    figure = [0]
+    for i, theme in enumerate(pack.themes, start=1):
+        number += 1
+        _theme(doc, pack, theme, number, charts, figure)
+        progress(0.78 + 0.15 * i / len(pack.themes), f"Word: theme {i} of {len(pack.themes)} written")
+    number += 1
+    _definitions(doc, pack, number)
+    number += 1
+    _attribution(doc, pack, number)
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return _normalise_zip(buffer.getvalue(), when)

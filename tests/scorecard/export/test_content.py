@@ -1,0 +1,70 @@
+"""The pack's content model: the evaluated scorecard worded once for every format."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from scorecard import db
+from scorecard.export import content
+
+PERIOD = "2025/26 Q4"
+
+
+@pytest.fixture(scope="module")
+def pack(oracle, reg):
+    return content.build(period=PERIOD, reg=reg)
+
+
+def test_rows_match_the_engine(pack, expected):
+    rows = {r.measure_id: r for r in pack.rows}
+    assert list(rows) == [e["measure_id"] for e in expected]
+    for e in expected:
+        row = rows[e["measure_id"]]
+        assert row.display_title == e["title"]
+        assert row.value_text == e["value_text"]
+        assert row.period_label == e["period"]
+        assert row.rag_text == e["rag_text"]
+        assert row.direction_text == e["direction_text"]
+        assert row.exception_reasons == e["reasons"]
+        assert row.illustrative == e["illustrative"]
+        assert e["value_text"] in row.value_cell and e["period"] in row.value_cell
+        assert ("(illustrative)" in row.value_cell) == e["illustrative"]
+
+
+def test_data_as_at_is_the_data_date_not_today(pack):
+    (latest,) = db.connect().execute("SELECT max(source_modified) FROM batches").fetchone()
+    assert pack.data_as_at == date.fromisoformat(latest)
+    assert pack.data_as_at_text == content.long_date(pack.data_as_at)
+
+
+def test_counts_add_up(pack, reg):
+    assert [t.id for t in pack.themes] == [t.id for t in reg.themes]
+    for theme in pack.themes:
+        assert sum(theme.rag_counts().values()) == len(theme.rows)
+        assert sum(theme.direction_counts().values()) == len(theme.rows)
+    assert pack.period == PERIOD
+
+
+def test_how_to_read_uses_engine_labels(pack):
+    from scorecard import wording
+
+    sections = dict(pack.how_to_read())
+    rag_terms = [term for term, _ in sections["RAG rating against target"]]
+    for code in wording.RAG:
+        assert wording.rag_text(code) in rag_terms
+    direction_terms = [term for term, _ in sections["Direction of travel"]]
+    assert wording.direction_text("improving") in direction_terms
+
+
+def test_one_theme_and_unknown_theme(reg, oracle):
+    one = content.build(period=PERIOD, theme="health_wellbeing", reg=reg)
+    assert [t.id for t in one.themes] == ["health_wellbeing"]
+    assert {d.measure_id for d in one.definitions} == {r.measure_id for r in one.rows}
+    with pytest.raises(KeyError):
+        content.build(period=PERIOD, theme="no_such_theme", reg=reg)
+
+
+def test_sheet_names_fit_excel():
+    assert content.theme_sheet_name("Working for Our Communities Every Day", "communities") == "Communities"
+    assert content.theme_sheet_name("Children & Young People", "children_young_people") == "Children & Young People"

@@ -2,7 +2,7 @@
 PY := .venv/bin/python
 SOURCES ?= $(if $(SCORECARD_SOURCES),$(SCORECARD_SOURCES),../shared/data-sources)
 
-.PHONY: run test venv data browser clean
+.PHONY: run test venv data system-deps clean
 
 .venv/.installed: requirements.txt
 	python3 -m venv .venv
@@ -17,14 +17,16 @@ data/observations.parquet: .venv/.installed
 
 data: data/observations.parquet
 
-# Debian's Chromium for the browser tests (Playwright drives /usr/bin/chromium; no browser download).
-browser:
-	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
+# Debian packages the tests use: Chromium for the browser tests (Playwright drives /usr/bin/chromium; no
+# browser download) and poppler-utils (pdftoppm) to render a page of the PDF committee pack.
+system-deps:
+	@command -v chromium >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1 || \
+		(apt-get update -qq && apt-get install -y -qq chromium poppler-utils >/dev/null)
 
 run: data
 	$(PY) -m streamlit run app.py --server.headless true
 
-test: data browser
+test: data system-deps
 	$(PY) -m pytest -q
 
 clean:

@@ -30,6 +30,8 @@ st.caption(f"Not RAG-rated: {int(rags.get('no_target', 0))} with no target set, 
            f"{int(rags.get('not_rated', 0))} contextual, {int(rags.get('stale', 0))} with out-of-date data, "
            f"{int(rags.get('missing', 0))} with no data.")
 
+components.pack_downloads(period)
+
 st.subheader("The six themes")
 for start in range(0, len(summary), 2):
     columns = st.columns(2)

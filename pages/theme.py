@@ -36,3 +36,4 @@ st.caption("Click a column heading to sort. “Open measure” shows the trend, 
            "figures, oldest on the left.")
 components.csv_download(table.drop(columns=["Recent values"]), f"sefton_{theme_id}_{period}.csv",
                         "Download this table (CSV)")
+components.pack_downloads(period, theme_id)

@@ -133,3 +133,26 @@ def footer() -> None:
                f"newest figure for Sefton: {latest['latest_period_area']} ({latest['publisher']}). "
                "See *Data & definitions* for every source, batch and checksum.")
     st.caption(ATTRIBUTION)
+
+
+def pack_downloads(period: str, theme: str | None = None) -> None:
+    """Build the CPOR committee pack (Word, PDF or Excel) with a progress bar, then offer it to download:
+    the same file as ``python -m scorecard export``."""
+    from scorecard import export
+
+    scope = theme or "all"
+    with st.container(border=True):
+        st.markdown("**Committee pack** — the same figures as a document for the agenda papers.")
+        columns = st.columns(len(export.FORMATS))
+        for column, fmt in zip(columns, export.FORMATS):
+            key = f"pack-{fmt}-{period}-{scope}"
+            if column.button(f"Prepare {fmt.upper()}", key=f"prepare-{key}"):
+                bar = st.progress(0.0, text=f"Building the {fmt.upper()} pack…")
+                st.session_state[key] = export.build_pack(
+                    fmt, period=period, theme=theme, progress=lambda fraction, message: bar.progress(
+                        min(max(fraction, 0.0), 1.0), text=message))
+                bar.empty()
+            if key in st.session_state:
+                column.download_button(f"Download {fmt.upper()}", st.session_state[key],
+                                       file_name=export.file_name(fmt, period, theme), mime=export.MIME_TYPES[fmt],
+                                       key=f"download-{key}", icon=":material/download:")

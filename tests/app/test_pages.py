@@ -146,3 +146,16 @@ def test_exceptions_and_explore_offer_downloads(open_app):
     for page in ("exceptions", "explore", "theme"):
         at = open_app(page)
         assert at.get("download_button"), page
+
+
+def test_overview_builds_the_committee_pack_on_request(open_app):
+    at = open_app("overview")
+    period = evaluate.reporting_quarters()[0]
+    prepare = next(b for b in at.button if b.label == "Prepare XLSX")
+    assert not any(d.proto.label == "Download XLSX" for d in at.get("download_button"))
+    prepare.click().run()
+    assert not at.exception
+    downloads = [d for d in at.get("download_button") if d.proto.label == "Download XLSX"]
+    assert downloads, "no download offered after preparing the pack"
+    assert f"pack-xlsx-{period}-all" in at.session_state
+    assert at.session_state[f"pack-xlsx-{period}-all"][:2] == b"PK"  # an xlsx is a zip file

@@ -46,7 +46,6 @@ valued AS MATERIALIZED (
            o.period_seq, o.value, o.numerator, o.denominator, o.lower_ci, o.upper_ci, o.status,
            o.source_id, o.batch_id, r.rn
     FROM observations o JOIN ranked r USING (measure_id, area_code, period_end)
-    WHERE r.rn <= 5 OR r.rn = 13  -- the trend's five points, and the same month last year
 ),
 cur AS (SELECT * FROM valued WHERE rn = 1),
 prev AS (SELECT * FROM valued WHERE rn = 2),
@@ -115,25 +114,48 @@ groups_wanted AS (
     SELECT measure_id, coalesce(CAST($group AS VARCHAR), benchmark_group) AS group_id FROM m
     UNION SELECT measure_id, 'cipfa_nn' FROM m
 ),
-wanted AS MATERIALIZED (  -- each council's comparators, expanded once (keeps the join order small)
-    SELECT c.measure_id, c.area_code, c.period_end, g.group_id, g.member_code
-    FROM cur c
-    JOIN groups_wanted gw ON gw.measure_id = c.measure_id
-    JOIN comparator_groups g ON g.group_id = gw.group_id AND g.area_code = c.area_code
+-- Benchmarks expand every council into its comparators (≈ councils × measures × 15 rows at national
+-- scale), so that part runs on small integer keys rather than the text codes.
+mkey AS MATERIALIZED (
+    SELECT measure_id, polarity, row_number() OVER (ORDER BY measure_id) AS mk FROM m
 ),
-member_values AS (
-    SELECT w.measure_id, w.area_code, w.group_id, o.value
-    FROM wanted w JOIN at_period o
-      ON o.measure_id = w.measure_id AND o.area_code = w.member_code AND o.period_end = w.period_end
+akey AS MATERIALIZED (SELECT code AS area_code, row_number() OVER (ORDER BY code) AS ak FROM areas),
+gkey AS MATERIALIZED (
+    SELECT group_id, row_number() OVER (ORDER BY group_id) AS gk FROM (SELECT DISTINCT group_id FROM groups_wanted)
+),
+cur_k AS MATERIALIZED (
+    SELECT mkey.mk, akey.ak, c.period_end, c.value,
+           CASE mkey.polarity WHEN 'lower_is_better' THEN -1 ELSE 1 END AS better_sign
+    FROM cur c JOIN mkey USING (measure_id) JOIN akey USING (area_code)
+),
+values_k AS MATERIALIZED (
+    SELECT mkey.mk, akey.ak, o.period_end, o.value
+    FROM at_period o JOIN mkey USING (measure_id) JOIN akey USING (area_code)
+),
+members_k AS MATERIALIZED (
+    SELECT gkey.gk, a.ak, b.ak AS member_ak
+    FROM comparator_groups g JOIN gkey USING (group_id)
+    JOIN akey a ON a.area_code = g.area_code JOIN akey b ON b.area_code = g.member_code
+    WHERE g.area_code IN (SELECT area_code FROM scope)
+),
+wanted_k AS (SELECT mkey.mk, gkey.gk FROM groups_wanted JOIN mkey USING (measure_id) JOIN gkey USING (group_id)),
+expanded_k AS MATERIALIZED (  -- materialised: keeps DuckDB from joining values on the measure alone
+    SELECT c.mk, c.ak, w.gk, c.period_end, c.value, c.better_sign, g.member_ak
+    FROM cur_k c
+    JOIN wanted_k w ON w.mk = c.mk
+    JOIN members_k g ON g.gk = w.gk AND g.ak = c.ak
+),
+group_stats_k AS (
+    SELECT e.mk, e.ak, e.gk,
+           median(v.value) AS g_median, min(v.value) AS g_min, max(v.value) AS g_max, avg(v.value) AS g_mean,
+           count(*) AS g_count, count(*) FILTER (WHERE e.better_sign * (v.value - e.value) > 0) AS g_better
+    FROM expanded_k e
+    JOIN values_k v ON v.mk = e.mk AND v.ak = e.member_ak AND v.period_end = e.period_end
+    GROUP BY ALL
 ),
 group_stats AS (
-    SELECT mv.measure_id, mv.area_code, mv.group_id,
-           median(mv.value) AS g_median, min(mv.value) AS g_min, max(mv.value) AS g_max, avg(mv.value) AS g_mean,
-           count(*) AS g_count,
-           count(*) FILTER (WHERE CASE m.polarity WHEN 'lower_is_better' THEN mv.value < c.value
-                                                  ELSE mv.value > c.value END) AS g_better
-    FROM member_values mv JOIN cur c USING (measure_id, area_code) JOIN m USING (measure_id)
-    GROUP BY ALL
+    SELECT mkey.measure_id, akey.area_code, gkey.group_id, s.*
+    FROM group_stats_k s JOIN mkey USING (mk) JOIN akey USING (ak) JOIN gkey USING (gk)
 ),
 england AS (
     SELECT c.measure_id, c.area_code, o.value AS england_value

@@ -12,7 +12,7 @@ SOURCES ?= $(if $(SCORECARD_SOURCES),$(SCORECARD_SOURCES),../shared/data-sources
 
 venv: .venv/.installed
 
-data/observations.parquet: .venv/.installed
+data/observations.parquet: .venv/.installed kpi_definitions.yaml $(wildcard scorecard/*.py) $(wildcard data/returns/*.csv)
 	$(PY) -m scorecard build-data --sources "$(SOURCES)"
 
 data: data/observations.parquet

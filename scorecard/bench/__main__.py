@@ -136,21 +136,20 @@ def compare(folder: Path, sample: int = 5000, seed: int = 7) -> int:
     return len(both)
 
 
+def _throughput(label: str, result: dict) -> None:
+    print(f"{label}: {result['rows']:,} rows in {result['seconds']:.1f} s "
+          f"({result['rows'] / result['seconds']:,.0f} rows/s), peak RSS {result['rss_mb']:,.0f} MB", flush=True)
+
+
 def run(size: str, root: str | None, with_pandas: bool = True) -> None:
     """Print the figures for one size."""
     spec = _spec(size)
     print(f"size {size}: {spec['councils']} councils x {spec['measures']} measures x {spec['periods']} "
           f"{spec['frequency']} periods; {os.cpu_count()} cores", flush=True)
-    gen = _child("generate", size, root)
-    print(f"generate: {gen['rows']:,} observations in {gen['seconds']:.1f} s "
-          f"({gen['rows'] / gen['seconds']:,.0f} rows/s), peak RSS {gen['rss_mb']:,.0f} MB", flush=True)
-    csv = _child("csv", size, root)
-    print(f"ingest CSV -> sorted Parquet (DuckDB): {csv['rows']:,} rows in {csv['seconds']:.1f} s "
-          f"({csv['rows'] / csv['seconds']:,.0f} rows/s), peak RSS {csv['rss_mb']:,.0f} MB", flush=True)
+    _throughput("generate", _child("generate", size, root))
+    _throughput("ingest CSV -> sorted Parquet (DuckDB)", _child("csv", size, root))
     if sources.default_sources_dir().is_dir():
-        real = _child("build", size, root)
-        print(f"build-data on the real extracts: {real['rows']:,} rows in {real['seconds']:.1f} s "
-              f"({real['rows'] / real['seconds']:,.0f} rows/s), peak RSS {real['rss_mb']:,.0f} MB", flush=True)
+        _throughput("build-data on the real extracts", _child("build", size, root))
     full = _child("full", size, root)
     print(f"full evaluation (every council x every measure): {full['rows']:,} rows in {full['seconds']:.2f} s, "
           f"peak RSS {full['rss_mb']:,.0f} MB", flush=True)

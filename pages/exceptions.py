@@ -25,12 +25,7 @@ themes = c1.multiselect("Theme", list(theme_titles), format_func=theme_titles.ge
 owners = c2.multiselect("Owner", sorted(found["metric_responsibility"].dropna().unique()), placeholder="All owners")
 categories = c3.multiselect("Kind of exception", list(dict.fromkeys(views.EXCEPTION_CATEGORIES.values())),
                             placeholder="All kinds")
-if themes:
-    found = found[found["measure_id"].isin({mid for t in themes for mid in views.theme_measures(t, reg)})]
-if owners:
-    found = found[found["metric_responsibility"].isin(owners)]
-if categories:
-    found = found[found["category"].isin(categories)]
+found = views.filter_rows(found, reg, themes, metric_responsibility=owners, category=categories)
 
 counts = found.groupby("category", sort=False)["measure_id"].nunique()
 st.markdown(" · ".join(f"**{c}:** {n}" for c, n in counts.items()) or "No exceptions match these filters.")

@@ -26,17 +26,8 @@ directions = c4.multiselect("Direction", list(wording.DIRECTION), format_func=wo
                             placeholder="All")
 owners = c5.multiselect("Owner", sorted(card["metric_responsibility"].unique()), placeholder="All")
 
-found = views.search(card, words, reg)
-if themes:
-    found = found[found["measure_id"].isin({mid for t in themes for mid in views.theme_measures(t, reg)})]
-if types:
-    found = found[found["info_type"].isin(types)]
-if rags:
-    found = found[found["rag"].isin(rags)]
-if directions:
-    found = found[found["direction"].isin(directions)]
-if owners:
-    found = found[found["metric_responsibility"].isin(owners)]
+found = views.filter_rows(views.search(card, words, reg), reg, themes, info_type=types, rag=rags,
+                          direction=directions, metric_responsibility=owners)
 
 st.markdown(f"**{len(found)} of {len(card)} measures** match.")
 table = components.scorecard_table(found, reg, period)

@@ -257,3 +257,14 @@ def search(card: pd.DataFrame, words: str = "", reg: register.Register | None = 
              for m in reg.measures}
     keep = [all(t in texts.get(mid, "") for t in terms) for mid in card["measure_id"]]
     return card[keep]
+
+
+def filter_rows(frame: pd.DataFrame, reg: register.Register, themes=(), **chosen) -> pd.DataFrame:
+    """Rows in any of ``themes`` whose columns take one of the chosen values (an empty choice keeps all):
+    ``filter_rows(card, reg, ["communities"], rag=["red", "amber"])``."""
+    if themes:
+        frame = frame[frame["measure_id"].isin({mid for t in themes for mid in theme_measures(t, reg)})]
+    for column, values in chosen.items():
+        if values:
+            frame = frame[frame[column].isin(values)]
+    return frame

@@ -3,6 +3,7 @@ import math
 
 import pytest
 
+import pandas as pd
 from scorecard import SEFTON, evaluate, register, views
 
 MEASURE = "cyp_persistent_absence_pct"
@@ -112,3 +113,11 @@ def test_search(card, reg):
     assert MEASURE in set(hits["measure_id"])
     assert len(views.search(card, "", reg)) == len(card)
     assert views.search(card, "zzzznotaword", reg).empty
+
+
+def test_filter_rows_by_theme_and_columns(real_register):
+    card = pd.DataFrame({"measure_id": ["cyp_ks4_attainment8", "com_trees_planted", "com_rough_sleepers"],
+                         "rag": ["red", "green", "stale"]})
+    assert views.filter_rows(card, real_register)["measure_id"].tolist() == card["measure_id"].tolist()
+    picked = views.filter_rows(card, real_register, ["communities"], rag=["green", "red"])
+    assert picked["measure_id"].tolist() == ["com_trees_planted"]

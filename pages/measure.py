@@ -163,7 +163,12 @@ if m.caveats:
 # ---- every figure shown ------------------------------------------------------------------------------------
 st.subheader("Every figure on this page")
 figures = series.drop(columns=["period_start", "period_end"]).assign(measure_id=measure_id, area="Sefton")
-st.dataframe(figures, hide_index=True)
+st.dataframe(figures, hide_index=True, column_config={
+    "period_label": "Period", "period_kind": "Kind of period", "value": "Sefton", "status": "Status",
+    "lower_ci": "Lower 95% CI", "upper_ci": "Upper 95% CI", "numerator": "Numerator", "denominator": "Denominator",
+    "source_id": "Source", "batch_id": "Load batch", "england_value": "England", "england_status": "England status",
+    "group_median": "Comparator median", "group_count": "Comparators with data", "group": "Comparator group",
+    "measure_id": "Measure id", "area": "Area"})
 components.csv_download(figures, f"sefton_{measure_id}.csv", "Download trend figures (CSV)", key="dl_series")
 components.csv_download(members, f"sefton_{measure_id}_{group}.csv", "Download comparator figures (CSV)",
                         key="dl_members")

@@ -1,4 +1,4 @@
-"""Command line: ``python -m scorecard validate | build-data | evaluate``."""
+"""Command line: ``python -m scorecard validate | build-data | evaluate | export | ingest | template | publish``."""
 from __future__ import annotations
 
 import argparse
@@ -54,6 +54,69 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _ingest(args: argparse.Namespace) -> int:
+    from scorecard import ingest
+
+    missing = [f for f in args.files if not Path(f).is_file()]
+    if missing:
+        print(f"file not found: {', '.join(missing)}", file=sys.stderr)
+        return 2
+    result = ingest.ingest(args.files, data_dir=args.data_dir, user=args.user, allow_partial=args.allow_partial,
+                           progress=lambda message: print(message, flush=True), dry_run=args.check)
+    for report in result.files:
+        for issue in report.issues:
+            print(issue, file=sys.stderr if issue.severity == "error" else sys.stdout)
+        line = f"{report.file}: {report.outcome}"
+        if report.outcome in ("loaded", "partial"):
+            line += (f" as batch {report.batch_id} — {report.rows_accepted:,} rows accepted "
+                     f"({report.rows_revised:,} revisions), {report.rows_rejected:,} rejected")
+        if report.quarantine:
+            line += f"; rejected rows written to {report.quarantine}"
+        print(line)
+    if not result.loaded and not args.check and any(r.errors for r in result.files):
+        hint = "" if args.allow_partial else " (use --allow-partial to load the good rows and quarantine the rest)"
+        print(f"nothing loaded: fix the errors above and load again{hint}", file=sys.stderr)
+    return 0 if result.ok else 1
+
+
+def _template(args: argparse.Namespace) -> int:
+    from scorecard import templates
+
+    reg = register.load()
+    try:
+        measures = templates.select(reg, measure=args.measure, theme=args.theme)
+        table = templates.frame(args.kind, args.period, measures, reg, data_dir=args.data_dir)
+    except KeyError as err:
+        print(f"unknown measure or theme {err}", file=sys.stderr)
+        return 2
+    except ValueError as err:
+        print(err, file=sys.stderr)
+        return 2
+    fmt = args.format or ("xlsx" if str(args.out).lower().endswith(".xlsx") else "csv")
+    data = templates.render(table, args.kind, fmt, args.period)
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(data)
+    print(f"Wrote {out}: {args.kind} template for {args.period}, {len(table)} rows ({fmt})")
+    if args.kind != "figures":
+        print("note: loading a filled targets/commentary/actions template is not available yet")
+    return 0
+
+
+def _publish(args: argparse.Namespace) -> int:
+    from scorecard import publish
+
+    try:
+        entry = publish.publish(args.period, who=args.user, release_to_members=args.release_to_members,
+                                area=args.area, data_dir=args.data_dir)
+    except publish.PublishError as err:
+        print(err, file=sys.stderr)
+        return 2
+    what = "Released to members" if args.release_to_members else "Published"
+    print(f"{what}: {entry['period']} — snapshot {entry['snapshot']} (sha256 {entry['sha256']})")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     parser = argparse.ArgumentParser(prog="python -m scorecard", description=__doc__)
@@ -84,6 +147,36 @@ def main(argv: list[str] | None = None) -> int:
     exp.add_argument("--area", default=SEFTON)
     exp.add_argument("--data-dir", default=None)
     exp.set_defaults(run=_export)
+
+    ing = commands.add_parser("ingest", help="validate and load council returns (CSV or XLSX)")
+    ing.add_argument("files", nargs="+", metavar="FILE")
+    ing.add_argument("--allow-partial", action="store_true",
+                     help="load the good rows; rejected rows go to data/quarantine/")
+    ing.add_argument("--user", default=None, help="who is loading (default: $SCORECARD_USER or login name)")
+    ing.add_argument("--check", action="store_true", help="validate only, write nothing")
+    ing.add_argument("--data-dir", default=None)
+    ing.set_defaults(run=_ingest)
+
+    tpl = commands.add_parser("template", help="write a pre-filled return template")
+    which = tpl.add_mutually_exclusive_group(required=True)
+    which.add_argument("--measure", default=None)
+    which.add_argument("--theme", default=None)
+    which.add_argument("--all", action="store_true")
+    tpl.add_argument("--period", required=True, help="reporting quarter, e.g. '2025/26 Q2'")
+    tpl.add_argument("--kind", choices=("figures", "targets", "commentary", "actions"), default="figures")
+    tpl.add_argument("--format", choices=("csv", "xlsx"), default=None, help="default: from --out's extension")
+    tpl.add_argument("--out", required=True)
+    tpl.add_argument("--data-dir", default=None)
+    tpl.set_defaults(run=_template)
+
+    pub = commands.add_parser("publish", help="freeze a quarter's scorecard: publish it (or release it to members)")
+    pub.add_argument("--period", required=True, help="reporting quarter, e.g. '2025/26 Q4'")
+    pub.add_argument("--release-to-members", action="store_true",
+                     help="release to councillors ahead of the meeting instead of publishing")
+    pub.add_argument("--user", default=None, help="who is publishing (default: $SCORECARD_USER or login name)")
+    pub.add_argument("--area", default=SEFTON)
+    pub.add_argument("--data-dir", default=None)
+    pub.set_defaults(run=_publish)
 
     args = parser.parse_args(argv)
     return args.run(args)

@@ -16,6 +16,7 @@ import duckdb
 import pandas as pd
 
 from scorecard import geography, register, returns, sources, storage
+from scorecard.ingest import load as ingest_load
 from scorecard.register import Register
 
 
@@ -99,7 +100,7 @@ def build(sources_dir: str | Path | None = None, data_dir: str | Path | None = N
         progress(f"council-published figures: {len(rows)} rows")
 
     observations = pd.concat(frames, ignore_index=True)[sources.OBSERVATION_COLUMNS]
-    observations = observations.sort_values(["measure_id", "area_code", "period_end", "period_label"]).reset_index(drop=True)
+    observations = storage.sort_observations(observations)
     clash = observations[observations.duplicated(["measure_id", "area_code", "period_end"], keep=False)]
     if not clash.empty:
         first = clash.iloc[0]
@@ -110,10 +111,19 @@ def build(sources_dir: str | Path | None = None, data_dir: str | Path | None = N
     if unknown:
         areas = pd.concat([areas, _former_areas(unknown)], ignore_index=True)
     batch_table = pd.DataFrame(sorted(batches.values(), key=lambda b: b["file"]))
-    storage.write_tables(out_dir, {
-        "areas": areas, "comparator_groups": groups, "observations": observations,
-        "targets": targets_table(reg), "batches": batch_table,
-    })
+    with storage.locked(out_dir):
+        storage.recover(out_dir, sweep=True)
+        # returns accepted by `python -m scorecard ingest` survive a rebuild: re-applied in load order
+        observations, history, accepted = ingest_load.reapply_accepted(
+            out_dir, observations, set(batch_table["sha256"]), reg, progress)
+        batch_table = ingest_load.with_batch_columns(batch_table)
+        if accepted:
+            batch_table = pd.concat([batch_table, ingest_load.with_batch_columns(pd.DataFrame(accepted))],
+                                    ignore_index=True)
+        storage.write_tables(out_dir, {
+            "areas": areas, "comparator_groups": groups, "observations": observations,
+            "targets": targets_table(reg), "batches": batch_table, storage.HISTORY: history,
+        })
     seconds = time.perf_counter() - started
     counts = dict(zip(batch_table["file"], batch_table["rows"]))
     storage.record_load(out_dir, {"action": "build-data", "user": getpass.getuser(), "sources": str(source_dir),

@@ -7,13 +7,16 @@ gaps, suppressed values and a comparator group of 15 neighbours per council.
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from scorecard import ENGLAND, build, periods, sources, stats, storage
-from scorecard.register import Register
+from scorecard.register import Measure, Register
 
 SIZES = {
     "national": {"councils": 320, "measures": 1000, "periods": 40, "frequency": "quarterly"},
@@ -83,13 +86,13 @@ def groups(codes: list[str], seed: int) -> pd.DataFrame:
                          "rank": pd.array(np.tile(np.arange(1, nearest.shape[1] + 1), len(codes)), dtype="Int64")})
 
 
-def observations(reg: Register, codes: list[str], chosen: list[periods.Period], seed: int) -> pd.DataFrame:
-    """Long observation rows for every measure × council × period (plus an England row)."""
+def observations(measures: list[Measure], codes: list[str], chosen: list[periods.Period], seed: int) -> pd.DataFrame:
+    """Long observation rows for these measures × every council × period (plus an England row)."""
     rng = np.random.default_rng(seed)
     areas = codes + [ENGLAND]
-    n_m, n_a, n_p = len(reg.measures), len(areas), len(chosen)
+    n_m, n_a, n_p = len(measures), len(areas), len(chosen)
     shape = (n_m, n_a, n_p)
-    kinds = np.array([m.definition for m in reg.measures])[:, None, None]
+    kinds = np.array([m.definition for m in measures])[:, None, None]
     t = np.arange(n_p)[None, None, :]
     base = rng.uniform(0.2, 0.8, (n_m, n_a, 1))
     slope = rng.normal(0, 0.004, (n_m, n_a, 1))
@@ -121,7 +124,7 @@ def observations(reg: Register, codes: list[str], chosen: list[periods.Period], 
     is_prop = is_prop.transpose(1, 0, 2)
     labels = pd.Categorical.from_codes(p_idx, [p.label for p in chosen])
     frame = pd.DataFrame({
-        "measure_id": pd.Categorical.from_codes(m_idx, [m.id for m in reg.measures]),
+        "measure_id": pd.Categorical.from_codes(m_idx, [m.id for m in measures]),
         "area_code": pd.Categorical.from_codes(a_idx, areas),
         "period_kind": chosen[0].kind,
         "period_label": labels,
@@ -140,18 +143,46 @@ def observations(reg: Register, codes: list[str], chosen: list[periods.Period], 
     return frame
 
 
+CHUNK_MEASURES = 50
+"""Measures generated (and held in memory) at a time: the stress size never holds all rows at once."""
+
+
+def _write_observations(out: Path, reg: Register, codes: list[str], chosen: list[periods.Period],
+                        seed: int) -> int:
+    """Generate and write observations chunk by chunk of measures; returns the row count."""
+    temp = out / ".observations.generating.parquet"
+    writer, rows = None, 0
+    try:
+        for number, start in enumerate(range(0, len(reg.measures), CHUNK_MEASURES)):
+            frame = observations(reg.measures[start:start + CHUNK_MEASURES], codes, chosen, seed + number)
+            table = pa.Table.from_pandas(frame, preserve_index=False)
+            if writer is None:
+                schema = pa.schema([pa.field(f.name, pa.dictionary(pa.int32(), pa.string()))
+                                    if pa.types.is_dictionary(f.type) else f for f in table.schema])
+                writer = pq.ParquetWriter(temp, schema)
+            writer.write_table(table.cast(schema), row_group_size=storage.ROW_GROUP_ROWS)
+            rows += len(frame)
+        writer.close()
+        os.replace(temp, storage.table_path(out, "observations"))
+    finally:
+        if temp.exists():
+            temp.unlink()
+    return rows
+
+
 def generate(out_dir: str | Path, councils: int, measures: int, periods_count: int,
              frequency: str = "quarterly", seed: int = 2024) -> Register:
     """Write the synthetic tables to ``out_dir``; returns the synthetic register used to evaluate them."""
     reg = register(measures, frequency)
     codes = council_codes(councils)
     chosen = _periods(periods_count, frequency)
-    obs = observations(reg, codes, chosen, seed)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    rows = _write_observations(out, reg, codes, chosen, seed)
     areas = pd.DataFrame({"code": codes + [ENGLAND], "name": codes + ["England"],
                           "type": ["unitary"] * len(codes) + ["country"]})
     batches = pd.DataFrame({"batch_id": ["bsynthetic"], "source_id": ["synthetic"], "kind": ["synthetic"],
-                            "file": ["synthetic"], "rows": [len(obs)]})
-    storage.write_tables(Path(out_dir), {"areas": areas, "comparator_groups": groups(codes, seed),
-                                         "observations": obs, "targets": build.targets_table(reg),
-                                         "batches": batches})
+                            "file": ["synthetic"], "rows": [rows]})
+    storage.write_tables(out, {"areas": areas, "comparator_groups": groups(codes, seed),
+                               "targets": build.targets_table(reg), "batches": batches})
     return reg

@@ -23,8 +23,13 @@ system-deps:
 	@command -v chromium >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1 || \
 		(apt-get update -qq && apt-get install -y -qq chromium poppler-utils >/dev/null)
 
+# Without sign-in configured the app is the public view, which shows only published quarters. For a
+# laptop demo on the default data it opens as a council officer (every quarter, drafts marked as draft);
+# `make run DEMO_ROLE=public` shows what the public would see. Ignored once sign-in is configured.
+DEMO_ROLE ?= officer
+
 run: data
-	$(PY) -m streamlit run app.py --server.headless true
+	SCORECARD_DEMO_ROLE=$(DEMO_ROLE) $(PY) -m streamlit run app.py --server.headless true
 
 test: data system-deps
 	$(PY) -m pytest -q

@@ -41,12 +41,14 @@ def marks(row) -> list[str]:
         out.append("Stale")
     if row.get("data_match") == "proxy":
         out.append("Proxy")
+    if row.get("revised_since_publication") in (True,):  # numpy or Python True; NaN / missing is not
+        out.append("Revised since publication")
     return out
 
 
 def marks_markdown(row) -> str:
     colours = {"Illustrative": "orange", "Provisional": "blue", "Suppressed": "gray", "Proxy": "violet",
-               "Stale": "violet", "Revised": "blue"}
+               "Stale": "violet", "Revised": "blue", "Revised since publication": "red"}
     return " ".join(f":{colours.get(m, 'gray')}-badge[{m}]" for m in marks(row))
 
 
@@ -61,6 +63,27 @@ def illustrative_banner(card: pd.DataFrame) -> None:
                 "are not published. Until the services send their quarterly returns, these show **made-up "
                 "demonstration figures**, marked with an :orange-badge[Illustrative] badge wherever they appear. "
                 "Do not quote them.", icon="ℹ️")
+
+
+def revisions_notice(card: pd.DataFrame) -> None:
+    """Published figures that the current data has since revised: both values, the published one first.
+    (Only snapshot cards — public and member views — carry ``revised_since_publication``.)"""
+    if "revised_since_publication" not in card or not card["revised_since_publication"].any():
+        return
+    part = card[card["revised_since_publication"].astype(bool)]
+    st.warning(f"**Revised since publication.** {len(part)} of the figures published for this quarter have "
+               "since been revised. Every page shows the figure **as published**; the revised figure is listed "
+               "below for information.", icon="✏️")
+    with st.expander(f"Figures revised since publication ({len(part)})"):
+        st.dataframe(pd.DataFrame({
+            "Measure": part["title"],
+            "Published figure": [wording.format_value(v, u, d) for v, u, d in
+                                 zip(part["value"], part["unit"], part["decimals"])],
+            "Published period": part["period_label"].fillna(""),
+            "Revised figure": [wording.format_value(v, u, d) for v, u, d in
+                               zip(part["current_value"], part["unit"], part["decimals"])],
+            "Revised period": part["current_period"].fillna(""),
+        }), hide_index=True)
 
 
 def chart(fig, alt: str, table: pd.DataFrame, key: str, table_title: str = "Table of the figures in this chart"):
@@ -138,8 +161,12 @@ def footer() -> None:
 def pack_downloads(period: str, theme: str | None = None) -> None:
     """Build the CPOR committee pack (Word, PDF or Excel) with a progress bar, then offer it to download:
     the same file as ``python -m scorecard export``."""
-    from scorecard import export
+    from scorecard import access, export
+    from ui import auth
 
+    if access.reads_snapshot(auth.role()):  # packs are built from the current data: staff only
+        st.caption("The published Corporate Plan Overview Report for this quarter is in the Cabinet agenda papers.")
+        return
     scope = theme or "all"
     with st.container(border=True):
         st.markdown("**Committee pack** — the same figures as a document for the agenda papers.")

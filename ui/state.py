@@ -40,8 +40,16 @@ def url_select(param: str, label: str, options: Sequence[str], default: str | No
 
 def not_found(kind: str, value: str) -> None:
     """A friendly message for an unknown id in the URL."""
-    st.warning(f"Not found: there is no {kind} called “{value}”. Showing the default instead — "
+    st.warning(f"Not found: there is no {kind} called “{plain(value)}”. Showing the default instead — "
                "check the link, or pick from the list.", icon="🔎")
+
+
+def plain(value: object, limit: int = 60) -> str:
+    """A URL value made inert for markdown: shortened, and every markdown / HTML character escaped, so a
+    crafted link can't inject links, images, emphasis or tags into the page."""
+    text = " ".join(str(value).split())
+    text = text[:limit] + ("…" if len(text) > limit else "")
+    return "".join("\\" + ch if ch in "\\`*_{}[]()#+-.!<>|~$:&;\"'=" else ch for ch in text)
 
 
 def current_period() -> str | None:

@@ -9,8 +9,12 @@ PAGES = ["overview", "theme", "measure", "exceptions", "benchmarking", "explore"
 
 
 @pytest.fixture
-def open_app():
-    """Open the app (optionally on a page, with query parameters) and run it once."""
+def open_app(monkeypatch):
+    """Open the app (optionally on a page, with query parameters) and run it once — as a council officer
+    (the draft view of every quarter: no sign-in configured, demo role), as these page tests always did.
+    Role-by-role visibility is tested in tests/app/test_roles.py."""
+    monkeypatch.setenv("SCORECARD_DEMO_ROLE", "officer")
+
     def _open(_page: str = "overview", **params) -> AppTest:
         at = AppTest.from_file(APP, default_timeout=60)
         for key, value in params.items():

@@ -28,7 +28,7 @@ def server():
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} is absent (install Debian's chromium: make browser)")
     port = _free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "SCORECARD_DEMO_ROLE": "officer"}  # the draft (staff) view
     log = (ROOT / "test-artefacts").mkdir(exist_ok=True) or open(ROOT / "test-artefacts" / "server.log", "w")
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
                              "--server.port", str(port), "--browser.gatherUsageStats", "false"],

@@ -1,0 +1,98 @@
+"""Upload a return (BI team / officers only): validate a CSV or XLSX return, review the report, then load it.
+
+Only listed in the navigation for roles that may upload (officer, admin: ``scorecard.access.can_upload``;
+``SCORECARD_OFFICER=1`` gives the officer role on a demo without sign-in); refuses to work otherwise.
+"""
+from ui.shell import ensure_shell
+
+ensure_shell()
+
+import tempfile
+from pathlib import Path
+
+import streamlit as st
+
+from scorecard import access, audit, db, ingest
+from ui import auth, data
+
+MAX_MB = 20
+
+st.title("Upload a return")
+if not access.can_upload(auth.role()):  # officers and admins (signed in, or SCORECARD_OFFICER=1 / demo role)
+    st.error("This page is for council officers loading data: sign in as an officer (or, on a laptop demo "
+             "without sign-in, run the app with SCORECARD_OFFICER=1).")
+    st.stop()
+
+st.markdown(
+    "Load a quarterly return (CSV or Excel, columns `measure_id, area_code, period, value, numerator, "
+    "denominator, status, note`). Every row is checked first; nothing is written until you confirm. "
+    "A changed figure for a period already held is a **revision**: the previous value is kept in the history. "
+    "Get a pre-filled template with `python -m scorecard template --all --period \"2025/26 Q2\" --out return.xlsx`.")
+
+user = auth.user_name()
+st.caption(f"Loads are recorded as **{user}** in the batch history and the audit log.")
+upload = st.file_uploader(f"Return file (.csv or .xlsx, up to {MAX_MB} MB)", type=["csv", "xlsx"])
+allow_partial = st.checkbox("Load the good rows even if some rows are rejected (rejected rows are quarantined)")
+
+
+if upload is not None and upload.size > MAX_MB * 1024 * 1024:
+    st.error(f"{upload.name} is {upload.size / 1e6:.1f} MB; the limit is {MAX_MB} MB. Split the return.")
+elif upload is not None:
+    folder = tempfile.TemporaryDirectory(prefix="scorecard-upload-")
+    path = Path(folder.name) / Path(upload.name).name
+    path.write_bytes(upload.getvalue())
+    with st.status(f"Checking {upload.name}…", expanded=False) as status:
+        result = ingest.ingest([path], names=[upload.name], dry_run=True,
+                               progress=lambda message: status.update(label=message))
+        report = result.files[0]
+        status.update(label=f"Checked {upload.name}", state="complete")
+    c = st.columns(4)
+    c[0].metric("Rows", f"{report.rows_total:,}")
+    c[1].metric("Good rows", f"{report.rows_accepted:,}")
+    c[2].metric("Rejected rows", f"{report.rows_rejected:,}")
+    c[3].metric("Warnings", len(report.warnings))
+    if report.issues:
+        st.subheader("Validation report")
+        st.dataframe(report.issues_frame(), hide_index=True)
+    if report.outcome == "already loaded":
+        st.info("This exact file has already been loaded: nothing to do.")
+    elif report.errors and not (allow_partial and report.rows_accepted):
+        st.error(f"{len(report.errors)} error(s): nothing can be loaded. Fix the file and upload it again"
+                 + ("" if allow_partial or not report.rows_accepted else ", or tick the box above to load only the "
+                    "good rows") + ".")
+    else:
+        label = f"Load {report.rows_accepted:,} row(s)" + (
+            f" and quarantine {report.rows_rejected:,}" if report.rows_rejected else "")
+        if st.button(label, type="primary"):
+            with st.status("Loading…", expanded=True) as status:
+                done = ingest.ingest([path], names=[upload.name], user=user, allow_partial=allow_partial,
+                                     progress=st.write)
+                status.update(label="Loaded" if done.loaded else "Not loaded", state="complete")
+            loaded = done.files[0]
+            audit.record(user, "upload", {"file": upload.name, "loaded": bool(done.loaded),
+                                          "batch": loaded.batch_id, "rows": loaded.rows_accepted})
+            if done.loaded:
+                db.reset()
+                st.cache_data.clear()
+                message = (f"Loaded {upload.name} as batch {loaded.batch_id}: {loaded.rows_accepted:,} rows "
+                           f"({loaded.rows_revised:,} revisions).")
+                if loaded.quarantine:
+                    message += f" Rejected rows were written to `{loaded.quarantine}`."
+                st.success(message)
+            else:
+                st.error("Nothing was loaded: " + "; ".join(str(i) for i in loaded.errors[:5]))
+
+    folder.cleanup()
+
+st.subheader("Loaded returns")
+loads = ingest.load.loaded_batches()
+if loads.empty:
+    st.caption("No returns have been loaded through this page or `python -m scorecard ingest` yet.")
+else:
+    st.dataframe(loads, hide_index=True)
+superseded = ingest.load.history()
+with st.expander(f"Superseded figures ({len(superseded):,}) — values a revision replaced"):
+    titles = {m.id: m.title for m in data.reg().measures}
+    superseded = superseded.assign(title=superseded["measure_id"].map(titles))
+    st.dataframe(superseded[["measure_id", "title", "area_code", "period_label", "value", "status", "batch_id",
+                             "superseded_by", "superseded_at"]], hide_index=True)

@@ -1,0 +1,92 @@
+"""Publish → revise → the public still sees the published figure, marked "revised since publication" with
+both values; the snapshot file is unchanged. And an admin publishes from the app, into the audit log."""
+from __future__ import annotations
+
+import hashlib
+import shutil
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from scorecard import audit, db, publish, wording
+from tests.app.conftest import APP
+from tests.scorecard.test_publish import revise
+
+Q = "2025/26 Q2"
+
+
+@pytest.fixture
+def data_dir(built_data, tmp_path, monkeypatch):
+    folder = tmp_path / "data"
+    shutil.copytree(built_data[0], folder)
+    monkeypatch.setenv("SCORECARD_DATA", str(folder))
+    monkeypatch.delenv("SCORECARD_OFFICER", raising=False)
+    db.reset()
+    st.cache_data.clear()
+    yield folder
+    db.reset()
+
+
+def _open(monkeypatch, role: str, **params) -> AppTest:
+    monkeypatch.setenv("SCORECARD_DEMO_ROLE", role)
+    st.cache_data.clear()
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_public_keeps_the_published_figure_after_a_revision(data_dir, monkeypatch):
+    entry = publish.publish(Q, who="test admin", data_dir=data_dir)
+    snapshot = data_dir / "snapshots" / entry["snapshot"]
+    frozen = publish.load(Q, data_dir=data_dir)
+    row = frozen[frozen["value"].notna() & frozen["info_type"].ne("contextual")].iloc[0]
+    published_text = wording.format_value(row["value"], row["unit"], row["decimals"])
+    new_value = row["value"] * 1.5 + 7
+    revised_text = wording.format_value(new_value, row["unit"], row["decimals"])
+    assert published_text != revised_text
+    revise(data_dir, row["measure_id"], row["period_label"], new_value)
+
+    at = _open(monkeypatch, "public", page="measure", measure=row["measure_id"], period=Q)
+    headline = at.metric[0]
+    assert headline.value == published_text  # the published figure, not the revised one
+    assert any("Revised since publication" in w.value for w in at.warning)
+    assert "Revised since publication" in " ".join(m.value for m in at.markdown)  # badge beside the figure
+    revisions = [d.value for d in at.dataframe if "Published figure" in d.value.columns][0]
+    line = revisions.set_index("Measure").loc[row["title"]]
+    assert (line["Published figure"], line["Revised figure"]) == (published_text, revised_text)
+    figures = [d.value for d in at.dataframe if {"period_label", "value", "status"} <= set(d.value.columns)][0]
+    assert figures.set_index("period_label").loc[row["period_label"], "value"] == row["value"]  # frozen trend too
+    assert hashlib.sha256(snapshot.read_bytes()).hexdigest() == entry["sha256"]
+    series_file = data_dir / "snapshots" / entry["series_snapshot"]
+    assert hashlib.sha256(series_file.read_bytes()).hexdigest() == entry["series_sha256"]
+
+    other = _open(monkeypatch, "public", page="measure", measure=row["measure_id"], period=Q, group="england")
+    assert other.metric[0].value == published_text
+    figures = [d.value for d in other.dataframe if {"period_label", "value", "status"} <= set(d.value.columns)][0]
+    assert figures.set_index("period_label").loc[row["period_label"], "value"] == row["value"]
+
+    officer = _open(monkeypatch, "officer", page="measure", measure=row["measure_id"], period=Q)
+    assert officer.metric[0].value == revised_text  # staff work on the current data
+
+
+def test_admin_publishes_from_the_app(data_dir, monkeypatch):
+    at = _open(monkeypatch, "admin")
+    at.switch_page("pages/publish.py")
+    at.run()
+    assert [t.value for t in at.title] == ["Publish a quarter"]
+    at.selectbox(key="publish_period").set_value(Q).run()
+    at.checkbox(key="publish_confirm").check().run()
+    [button] = [b for b in at.button if b.label == "Publish"]
+    button.click().run()
+    assert not at.exception
+    assert any(Q in s.value for s in at.success)
+    assert publish.state(Q, data_dir) == "published"
+    [entry] = audit.entries(data_dir)
+    assert entry["action"] == "publish" and entry["detail"]["period"] == Q and entry["who"].startswith("demo admin")
+
+    public = _open(monkeypatch, "public")
+    assert [t.value for t in public.title] == [f"Corporate Plan overview — {Q}"]

@@ -1,0 +1,169 @@
+"""A real sign-in: Streamlit's built-in OIDC (``st.login``) against a real OIDC provider on loopback
+(``oidc-provider-mock``), driven in Chromium — for a councillor (role from the identity-token claim) and an
+officer (role from the ``[roles.users]`` mapping in secrets). Each sees its own quarters and pages; the
+public (signed out) sees only the published quarter. ``SCORECARD_DEMO_ROLE=admin`` is set on the server to
+prove it is ignored once sign-in is configured."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from scorecard import db, publish
+from tests.browser.conftest import CHROMIUM, ROOT, SCREENSHOTS, _free_port
+
+oidc = pytest.importorskip("oidc_provider_mock", reason="pip install oidc-provider-mock")
+
+PUBLISHED, RELEASED, DRAFT = "2025/26 Q2", "2025/26 Q3", "2025/26 Q4"
+MEMBER = oidc.User(sub="cllr.member", claims={"email": "cllr.member@sefton.example", "name": "Cllr Member",
+                                              "scorecard_role": "member"})
+OFFICER = oidc.User(sub="officer.one", claims={"email": "officer.one@sefton.example", "name": "Officer One"})
+
+
+@pytest.fixture(scope="module")
+def provider():
+    with oidc.run_server_in_thread(port=0, user_claims=[MEMBER, OFFICER]) as server:
+        yield f"http://localhost:{server.server_port}"
+
+
+@pytest.fixture(scope="module")
+def signed_app(provider, built_data, tmp_path_factory):
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"{CHROMIUM} is absent")
+    work = tmp_path_factory.mktemp("signin")
+    data = work / "data"
+    shutil.copytree(built_data[0], data)
+    db.reset()
+    publish.publish(PUBLISHED, who="test admin", data_dir=data)
+    publish.publish(RELEASED, who="test admin", release_to_members=True, data_dir=data)
+    port = _free_port()
+    secrets = work / "secrets.toml"
+    secrets.write_text(f'''
+[auth]
+redirect_uri = "http://localhost:{port}/oauth2callback"
+cookie_secret = "test-only-cookie-secret-0123456789abcdef"
+client_id = "sefton-scorecard"
+client_secret = "test-only-client-secret"
+server_metadata_url = "{provider}/.well-known/openid-configuration"
+
+[roles]
+claim = "scorecard_role"
+[roles.users]
+"officer.one@sefton.example" = "officer"
+''')
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "SCORECARD_DATA": str(data), "SCORECARD_DEMO_ROLE": "admin"}
+    env.pop("SCORECARD_OFFICER", None)
+    log = open(work / "server.log", "w")
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+                             "--server.port", str(port), "--browser.gatherUsageStats", "false",
+                             "--secrets.files", str(secrets)], cwd=ROOT, env=env, stdout=log,
+                            stderr=subprocess.STDOUT)
+    url = f"http://localhost:{port}"
+    try:
+        deadline = time.time() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.time() > deadline:
+                raise RuntimeError(f"streamlit did not start; see {log.name}")
+            time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def chromium(signed_app, browser):
+    """The session's Chromium (one Playwright per process: a second sync_playwright() would clash)."""
+    return browser
+
+
+def _settle(tab):
+    tab.wait_for_selector('[data-testid="stApp"]')
+    tab.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+        " || !document.querySelector('[data-testid=\"stStatusWidget\"]').innerText.includes('Running')",
+        timeout=30_000)
+    tab.wait_for_timeout(800)
+
+
+def _open(tab, url: str):
+    tab.goto(url)
+    _settle(tab)
+    assert tab.locator('[data-testid="stException"]').count() == 0
+
+
+def _heading(tab) -> str:
+    return tab.locator("h1").first.inner_text(timeout=15_000)
+
+
+def _sign_in(tab, app: str, sub: str):
+    _open(tab, app)
+    tab.get_by_role("button", name="Sign in (councillors and staff)").click()
+    tab.wait_for_url("**/oauth2/authorize**", timeout=20_000)  # the provider's own login form
+    tab.locator(f'button[name="sub"][value="{sub}"]').first.click()
+    tab.wait_for_url(f"{app}/**", timeout=20_000)
+    _settle(tab)
+
+
+def _nav(tab) -> str:
+    return tab.locator('[data-testid="stSidebarNav"]').inner_text()
+
+
+@pytest.mark.parametrize("who", ["member", "officer"])
+def test_sign_in_shows_the_role_specific_quarters_and_pages(chromium, signed_app, who):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    context = chromium.new_context(viewport={"width": 1400, "height": 1000})
+    tab = context.new_page()
+    tab.set_default_timeout(20_000)
+    try:
+        # signed out: the public view, whatever SCORECARD_DEMO_ROLE says
+        _open(tab, signed_app)
+        assert _heading(tab) == f"Corporate Plan overview — {PUBLISHED}"
+        assert "Upload a return" not in _nav(tab) and "Publish a quarter" not in _nav(tab)
+        _open(tab, f"{signed_app}/?period={RELEASED.replace(' ', '+').replace('/', '%2F')}")
+        assert "Not published" in tab.locator('[data-testid="stMain"]').inner_text()
+
+        _sign_in(tab, signed_app, MEMBER.sub if who == "member" else OFFICER.sub)
+        sidebar = tab.locator('[data-testid="stSidebar"]').inner_text()
+        email = MEMBER.claims["email"] if who == "member" else OFFICER.claims["email"]
+        assert "Signed in as" in sidebar and email in sidebar
+        assert ("Councillor (member)" if who == "member" else "Council officer") in sidebar
+        tab.screenshot(path=str(SCREENSHOTS / f"signed_in_{who}.png"))
+
+        quarter = lambda q: q.replace(" ", "+").replace("/", "%2F")  # noqa: E731
+        _open(tab, f"{signed_app}/?period={quarter(RELEASED)}")
+        assert _heading(tab) == f"Corporate Plan overview — {RELEASED}"  # members: released ahead of Cabinet
+        _open(tab, f"{signed_app}/?period={quarter(DRAFT)}")
+        main = tab.locator('[data-testid="stMain"]').inner_text()
+        if who == "member":
+            assert "Not published" in main and tab.locator("h1").count() == 0
+            assert "Upload a return" not in _nav(tab)
+        else:
+            assert _heading(tab) == f"Corporate Plan overview — {DRAFT}" and "is draft" in main
+            assert "Upload a return" in _nav(tab)
+            _open(tab, f"{signed_app}/upload")
+            assert _heading(tab) == "Upload a return"
+        assert "Publish a quarter" not in _nav(tab)  # admins only; the demo role is ignored
+
+        tab.get_by_role("button", name="Sign out").click()
+        tab.wait_for_url("**/oauth2/end_session**", timeout=20_000)  # RP-initiated logout at the provider
+        _open(tab, f"{signed_app}/?period={quarter(RELEASED)}")
+        assert "Not published" in tab.locator('[data-testid="stMain"]').inner_text()
+    finally:
+        context.close()

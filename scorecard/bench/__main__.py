@@ -178,6 +178,8 @@ def main(argv: list[str] | None = None) -> int:
     bench.add_argument("--size", choices=sorted(synthetic.SIZES), default="national")
     bench.add_argument("--root", default=None, help="where generated data goes (default: a temp folder)")
     bench.add_argument("--no-pandas", action="store_true", help="skip the pandas baseline (e.g. for stress)")
+    load = commands.add_parser("load", help="N concurrent browser sessions on the real app (overview render time)")
+    load.add_argument("--users", type=int, default=10)
     measure = commands.add_parser("measure", help=argparse.SUPPRESS)
     measure.add_argument("what")
     measure.add_argument("--size", default="national")
@@ -189,6 +191,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"wrote {args.out} in {time.perf_counter() - started:.1f} s")
     elif args.command == "run":
         run(args.size, args.root, with_pandas=not args.no_pandas)
+    elif args.command == "load":
+        from scorecard.bench import load as load_test
+
+        result = load_test.run(args.users)
+        print(f"{result['users']} concurrent sessions, time until the CPOR overview is rendered: "
+              f"p50 {result['p50']:.2f} s, p95 {result['p95']:.2f} s, max {result['max']:.2f} s; "
+              f"server RSS {result['server_rss_mb']:,.0f} MB (peak {result['server_peak_mb']:,.0f} MB)")
     else:
         print(json.dumps(_measure(args.what, args.size, args.root)))
     return 0

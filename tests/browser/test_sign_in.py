@@ -7,15 +7,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
-import time
-import urllib.request
 
 import pytest
 
 from scorecard import db, publish
-from tests.browser.conftest import CHROMIUM, ROOT, SCREENSHOTS, _free_port
+from scorecard.bench.app_server import CHROMIUM, free_port, running_app
+from tests.browser.conftest import SCREENSHOTS
 
 oidc = pytest.importorskip("oidc_provider_mock", reason="pip install oidc-provider-mock")
 
@@ -41,7 +38,7 @@ def signed_app(provider, built_data, tmp_path_factory):
     db.reset()
     publish.publish(PUBLISHED, who="test admin", data_dir=data)
     publish.publish(RELEASED, who="test admin", release_to_members=True, data_dir=data)
-    port = _free_port()
+    port = free_port()
     secrets = work / "secrets.toml"
     secrets.write_text(f'''
 [auth]
@@ -56,35 +53,10 @@ claim = "scorecard_role"
 [roles.users]
 "officer.one@sefton.example" = "officer"
 ''')
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "SCORECARD_DATA": str(data), "SCORECARD_DEMO_ROLE": "admin"}
-    env.pop("SCORECARD_OFFICER", None)
-    log = open(work / "server.log", "w")
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-                             "--server.port", str(port), "--browser.gatherUsageStats", "false",
-                             "--secrets.files", str(secrets)], cwd=ROOT, env=env, stdout=log,
-                            stderr=subprocess.STDOUT)
-    url = f"http://localhost:{port}"
-    try:
-        deadline = time.time() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.time() > deadline:
-                raise RuntimeError(f"streamlit did not start; see {log.name}")
-            time.sleep(0.3)
+    env = {"SCORECARD_DATA": str(data), "SCORECARD_DEMO_ROLE": "admin"}
+    with running_app(work / "server.log", env, ("--secrets.files", str(secrets)), port=port, host="localhost",
+                     drop_env=("SCORECARD_OFFICER",)) as (url, _):
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
-        log.close()
 
 
 @pytest.fixture(scope="module")

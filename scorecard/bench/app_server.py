@@ -1,0 +1,71 @@
+"""Start the real Streamlit app on a free loopback port, for browser tests and the load benchmark."""
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Iterator
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+
+
+def free_port() -> int:
+    """An unused TCP port on 127.0.0.1."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def running_app(log_path: Path, env: dict[str, str] | None = None, args: tuple[str, ...] = (),
+                port: int | None = None, host: str = "127.0.0.1", drop_env: tuple[str, ...] = (),
+                timeout: float = 30) -> Iterator[tuple[str, int]]:
+    """Yield (url, pid) of a running ``streamlit run app.py`` (extra ``args``, ``env``; ``drop_env`` names
+    variables to unset); stops it afterwards (bounded waits)."""
+    port = port or free_port()
+    environment = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
+    for name in drop_env:
+        environment.pop(name, None)
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+                                 "--server.port", str(port), "--browser.gatherUsageStats", "false", *args],
+                                cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT)
+        url = f"http://{host}:{port}"
+        try:
+            deadline = time.time() + timeout
+            while True:
+                try:
+                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                        if response.status == 200:
+                            break
+                except OSError:
+                    pass
+                if proc.poll() is not None or time.time() > deadline:
+                    raise RuntimeError(f"streamlit did not start; see {log_path}")
+                time.sleep(0.3)
+            yield url, proc.pid
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=5)
+
+
+def memory_mb(pid: int) -> dict[str, float]:
+    """Current and peak resident memory of a process, in MB."""
+    found = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(("VmRSS:", "VmHWM:")):
+            found[line.split(":")[0]] = int(line.split()[1]) / 1024
+    return found

@@ -1,9 +1,11 @@
 """Shared fixtures: the real register, and real data built once per test session into a temp folder."""
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
-from scorecard import build, register, sources
+from scorecard import build, db, register, sources
 
 
 @pytest.fixture(scope="session")
@@ -20,3 +22,13 @@ def built_data(tmp_path_factory):
     out = tmp_path_factory.mktemp("data")
     counts = build.build(sources_dir=source_dir, data_dir=out)
     return out, counts
+
+
+@pytest.fixture
+def data_dir(built_data, tmp_path):
+    """A fresh copy of the session's built data folder, for tests that write to it."""
+    folder = tmp_path / "data"
+    shutil.copytree(built_data[0], folder)
+    db.reset()
+    yield folder
+    db.reset()

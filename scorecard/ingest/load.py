@@ -31,7 +31,7 @@ import pyarrow.parquet as pq
 
 from scorecard import register, sources, storage
 from scorecard.ingest import reader
-from scorecard.ingest.validate import ROW_COLUMNS, Context, Issue, validate
+from scorecard.ingest.validate import ROW_COLUMNS, Context, HasIssues, Issue, validate
 
 HISTORY_COLUMNS = sources.OBSERVATION_COLUMNS + ["superseded_by", "superseded_at"]
 BATCH_EXTRA = {"user": "", "loaded_at": "", "rows_rejected": 0, "rows_revised": 0}
@@ -41,7 +41,7 @@ INGEST_KIND = "council return (ingest)"
 
 
 @dataclass
-class FileReport:
+class FileReport(HasIssues):
     """What happened to one file."""
 
     file: str
@@ -58,14 +58,6 @@ class FileReport:
     accepted: pd.DataFrame | None = None
     rejected: dict[int, list[str]] = field(default_factory=dict)
     table: reader.Table | None = None
-
-    @property
-    def errors(self) -> list[Issue]:
-        return [i for i in self.issues if i.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Issue]:
-        return [i for i in self.issues if i.severity == "warning"]
 
     def issues_frame(self) -> pd.DataFrame:
         return pd.DataFrame([i.as_dict() for i in self.issues],

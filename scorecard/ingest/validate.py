@@ -76,14 +76,10 @@ class Context:
         self.measures = {m.id: m for m in self.reg.measures}
 
 
-@dataclass
-class Validated:
-    """The outcome of validating one table: good rows (normalised), issues, rejected row numbers."""
+class HasIssues:
+    """Errors and warnings out of an ``issues`` list."""
 
-    rows: pd.DataFrame
     issues: list[Issue]
-    rejected: dict[int, list[str]]
-    skipped_blank: int = 0
 
     @property
     def errors(self) -> list[Issue]:
@@ -92,6 +88,16 @@ class Validated:
     @property
     def warnings(self) -> list[Issue]:
         return [i for i in self.issues if i.severity == "warning"]
+
+
+@dataclass
+class Validated(HasIssues):
+    """The outcome of validating one table: good rows (normalised), issues, rejected row numbers."""
+
+    rows: pd.DataFrame
+    issues: list[Issue]
+    rejected: dict[int, list[str]]
+    skipped_blank: int = 0
 
 
 def parse_number(text: str) -> float | None:

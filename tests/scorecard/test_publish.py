@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 
 import duckdb
 import pandas as pd
@@ -13,15 +12,6 @@ import pytest
 from scorecard import SEFTON, __main__ as cli, access, audit, db, evaluate, periods, publish
 
 Q = "2025/26 Q2"
-
-
-@pytest.fixture
-def data_dir(built_data, tmp_path):
-    folder = tmp_path / "data"
-    shutil.copytree(built_data[0], folder)
-    db.reset()
-    yield folder
-    db.reset()
 
 
 def _sha(path) -> str:

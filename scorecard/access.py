@@ -27,7 +27,6 @@ ROLE_CLAIM = "scorecard_role"
 DRAFT = "draft"
 RELEASED = "released_to_members"
 PUBLISHED = "published"
-STATES = (DRAFT, RELEASED, PUBLISHED)
 
 
 def normalise(role: object) -> str | None:

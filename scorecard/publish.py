@@ -263,30 +263,12 @@ def load(period: str, group: str | None = None, data_dir: str | Path | None = No
     return card.reset_index(drop=True)
 
 
-def load_series(period: str, measure_id: str, data_dir: str | Path | None = None) -> pd.DataFrame | None:
-    """The frozen trend of one measure, against its own benchmark group (None for snapshots made before
-    series were frozen)."""
-    frame = series_frame(period, data_dir)
-    if frame is None:
-        return None
-    frame = frame[frame["measure_id"] == measure_id]
-    return frame.drop(columns="measure_id").reset_index(drop=True)
-
-
 def series_frame(period: str, data_dir: str | Path | None = None) -> pd.DataFrame | None:
     """Every frozen series of the quarter (hash-checked), or None."""
     entry = read_index(data_dir)["periods"].get(period) or {}
     if not entry.get("series_snapshot"):
         return None
     return pd.read_parquet(io.BytesIO(_read_verified(data_dir, entry["series_snapshot"], entry["series_sha256"])))
-
-
-def load_commentary(period: str, data_dir: str | Path | None = None) -> pd.DataFrame | None:
-    entry = read_index(data_dir)["periods"].get(period) or {}
-    if not entry.get("commentary_snapshot"):
-        return None
-    return pd.read_parquet(io.BytesIO(_read_verified(data_dir, entry["commentary_snapshot"],
-                                                     entry["commentary_sha256"])))
 
 
 def revisions(published: pd.DataFrame, current: pd.DataFrame) -> pd.DataFrame:

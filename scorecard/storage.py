@@ -32,7 +32,6 @@ HISTORY = "observation_history"
 """Superseded observation rows (with ``superseded_by`` batch and ``superseded_at``): written by build and
 ingest beside the tables; not required by :func:`is_built`, so folders built before it existed still open."""
 JOURNAL = ".commit.json"
-LOCK = ".lock"
 PAUSE_ENV = "SCORECARD_COMMIT_PAUSE"
 """Test hook: seconds to sleep before the journal and between file moves (to kill a writer mid-commit)."""
 CRASH_ENV = "SCORECARD_COMMIT_CRASH_AT"

@@ -11,7 +11,6 @@ import streamlit as st
 from scorecard import SEFTON
 
 AREA = SEFTON
-PARAMS = ("page", "theme", "measure", "period", "group")
 
 
 def url_select(param: str, label: str, options: Sequence[str], default: str | None = None,

@@ -15,7 +15,7 @@ from typing import Callable
 import duckdb
 import pandas as pd
 
-from scorecard import geography, register, returns, sources, storage
+from scorecard import geography, periods, register, returns, sources, storage
 from scorecard.ingest import load as ingest_load
 from scorecard.register import Register
 
@@ -41,15 +41,22 @@ def _batch(path: Path, dataset, kind: str, rows: pd.DataFrame, display_path: str
 
 
 def targets_table(reg: Register) -> pd.DataFrame:
-    """One row per measure target in the register (fixed values and benchmark-derived bases)."""
-    rows = [
-        {"measure_id": m.id, "basis": m.target.basis, "value": m.target.value, "tolerance": m.target.tolerance,
-         "financial_year": m.target.financial_year, "rationale": m.target.rationale,
-         "set_by": m.target.set_by, "illustrative": m.target.illustrative}
-        for m in reg.measures if m.target is not None
-    ]
-    return pd.DataFrame(rows, columns=["measure_id", "basis", "value", "tolerance", "financial_year",
-                                       "rationale", "set_by", "illustrative"])
+    """One row per measure target in the register (fixed values and benchmark-derived bases); a fixed
+    target's financial year also as its first and last day (``fy_start``, ``fy_end``) for the evaluation."""
+    rows = []
+    for m in reg.measures:
+        if m.target is None:
+            continue
+        year = periods.parse_label(m.target.financial_year) if m.target.financial_year else None
+        rows.append({"measure_id": m.id, "basis": m.target.basis, "value": m.target.value,
+                     "tolerance": m.target.tolerance, "financial_year": m.target.financial_year,
+                     "fy_start": pd.Timestamp(year.start) if year else pd.NaT,
+                     "fy_end": pd.Timestamp(year.end) if year else pd.NaT,
+                     "rationale": m.target.rationale, "set_by": m.target.set_by,
+                     "illustrative": m.target.illustrative})
+    return pd.DataFrame(rows, columns=["measure_id", "basis", "value", "tolerance", "financial_year", "fy_start",
+                                       "fy_end", "rationale", "set_by", "illustrative"]).astype(
+        {"fy_start": "datetime64[us]", "fy_end": "datetime64[us]"})
 
 
 def build(sources_dir: str | Path | None = None, data_dir: str | Path | None = None,

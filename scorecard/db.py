@@ -9,24 +9,34 @@ import duckdb
 from scorecard import storage
 
 _lock = threading.Lock()
-_connections: dict[Path, duckdb.DuckDBPyConnection] = {}
+_connections: dict[Path, tuple[tuple, duckdb.DuckDBPyConnection]] = {}
+
+
+def _signature(folder: Path) -> tuple:
+    """Identity of the folder's table files: changes when a build or an ingest replaces any of them."""
+    return tuple((s.st_ino, s.st_mtime_ns, s.st_size)
+                 for s in (storage.table_path(folder, name).stat() for name in storage.TABLES))
 
 
 def connect(data_dir: str | Path | None = None) -> duckdb.DuckDBPyConnection:
-    """A cursor on the process-wide connection for ``data_dir``, with a view per table."""
+    """A cursor on the process-wide connection for ``data_dir``, with a view per table. A new connection
+    is made when the table files have been replaced (e.g. by another process), so cached Parquet
+    metadata never outlives its file."""
     folder = Path(data_dir or storage.default_data_dir()).resolve()
     storage.recover(folder)  # finish a commit a crash interrupted, so no mix of old and new tables is read
     if not storage.is_built(folder):
         raise FileNotFoundError(f"no scorecard data in {folder}: run `python -m scorecard build-data`")
+    signature = _signature(folder)
     with _lock:
-        con = _connections.get(folder)
-        if con is None:
+        signed, con = _connections.get(folder, (None, None))
+        if con is None or signed != signature:
             con = duckdb.connect()
+            con.execute("SET parquet_metadata_cache = true")  # footers parsed once per file, not per query
             for name in storage.TABLES:
                 path = storage.table_path(folder, name).as_posix().replace("'", "''")
                 con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{path}')")
             _lock_down(con, folder)
-            _connections[folder] = con
+            _connections[folder] = (signature, con)
     return con.cursor()
 
 
@@ -45,6 +55,6 @@ def _lock_down(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
 def reset() -> None:
     """Forget cached connections (after the data folder has been rebuilt)."""
     with _lock:
-        for con in _connections.values():
+        for _, con in _connections.values():
             con.close()
         _connections.clear()

@@ -17,74 +17,71 @@ Methods (DESIGN.md §5):
   lies inside the council's 95% CI (Wilson for proportions, or the source's own interval), else
   better/worse. Raw counts (unit ``count``) are not ranked or tested against other councils: councils
   differ in size. Their Poisson intervals (Byar's/exact) serve the trend test.
+
+Storage it relies on (:mod:`scorecard.storage`): one row per (measure, area, period_end); the integer
+keys ``area_key``, ``measure_key`` and ``series_pos`` on every observation; and ``period_values``, every
+area's value ordered by period, for the benchmarks.
 """
 
 SCOPE_FILTER, NEEDED_FILTER = "/*SCOPE_FILTER*/", "/*NEEDED_FILTER*/"
-"""Markers where :func:`scorecard.evaluate.evaluate` adds constant area lists for a few councils: with
-observations stored sorted by area, DuckDB then skips every Parquet row group of other areas."""
+"""Markers where :func:`scorecard.evaluate.evaluate` adds constant ``area_key`` conditions: the councils
+evaluated (on observations, stored by area) and, for a few councils, every area their benchmarks read (on
+``period_values``). DuckDB then skips the Parquet row groups of other areas."""
 
 EVALUATION_SQL = """
 WITH
 params AS (SELECT CAST($period_end AS DATE) AS period_end),
 m AS (SELECT * FROM measures_view),
-targets_fy AS (SELECT * FROM targets_view),
-scope AS (SELECT code AS area_code FROM areas WHERE code IN (SELECT area_code FROM scope_areas)),
-grid AS (SELECT m.measure_id, s.area_code FROM m CROSS JOIN scope s),
-ranked AS MATERIALIZED (  -- the latest 13 periods of each series: enough for a trend and the same
-    -- month last year. Only the keys ride through the window sort (payload and a second sort key make
-    -- DuckDB's top-n several times slower); the build guarantees one row per series and period_end.
-    SELECT o.measure_id, o.area_code, o.period_end,
-           row_number() OVER (PARTITION BY o.measure_id, o.area_code ORDER BY o.period_end DESC) AS rn
+akey AS MATERIALIZED (SELECT code AS area_code, area_key AS ak FROM areas),
+scope AS MATERIALIZED (SELECT area_code, ak FROM akey WHERE area_code IN (SELECT area_code FROM scope_areas)),
+grid AS (SELECT m.measure_id, s.area_code, s.ak FROM m CROSS JOIN scope s),
+latest AS MATERIALIZED (  -- each series' position (``series_pos``, stored) of its latest period to the report end
+    SELECT o.area_key AS ak, o.measure_key AS mk, max(o.series_pos) AS last_pos
     FROM observations o
     WHERE o.period_end <= CAST($period_end AS DATE)
-      AND o.area_code IN (SELECT area_code FROM scope) /*SCOPE_FILTER*/
-      AND o.measure_id IN (SELECT measure_id FROM m)
-    QUALIFY rn <= 13
+      AND o.area_key IN (SELECT ak FROM scope) /*SCOPE_FILTER*/
+    GROUP BY ALL
 ),
-valued AS MATERIALIZED (
-    SELECT o.measure_id, o.area_code, o.period_kind, o.period_label, o.period_start, o.period_end,
+valued AS MATERIALIZED (  -- the latest 13 periods of each series (rn 1 = latest): a trend, the previous
+    -- period and the same period last year; positions make this a join rather than a window sort
+    SELECT o.area_key AS ak, o.measure_key AS mk, l.last_pos - o.series_pos + 1 AS rn,
+           o.measure_id, o.area_code, o.period_kind, o.period_label, o.period_start, o.period_end,
            o.period_seq, o.value, o.numerator, o.denominator, o.lower_ci, o.upper_ci, o.status,
-           o.source_id, o.batch_id, r.rn
-    FROM observations o JOIN ranked r USING (measure_id, area_code, period_end)
+           o.source_id, o.batch_id
+    FROM observations o JOIN latest l ON l.ak = o.area_key AND l.mk = o.measure_key
+    WHERE o.series_pos BETWEEN l.last_pos - 12 AND l.last_pos /*SCOPE_FILTER*/
 ),
 cur AS (SELECT * FROM valued WHERE rn = 1),
-prev AS (SELECT * FROM valued WHERE rn = 2),
+prev AS (SELECT ak, mk, value, period_label FROM valued WHERE rn = 2),
 last_year AS (
-    SELECT c.measure_id, c.area_code, v.value, v.period_label
+    SELECT c.ak, c.mk, v.value, v.period_label
     FROM cur c JOIN valued v
-      ON v.measure_id = c.measure_id AND v.area_code = c.area_code AND v.period_kind = c.period_kind
+      ON v.ak = c.ak AND v.mk = c.mk AND v.period_kind = c.period_kind
      AND v.period_seq = c.period_seq - CASE c.period_kind WHEN 'quarter' THEN 4 WHEN 'month' THEN 12 ELSE 1 END
-),
-at_period AS MATERIALIZED (  -- every area's value at the periods the scorecard shows, for benchmarks
-    -- (matched on period_end: one period kind per measure, so the end date names the period)
-    SELECT o.measure_id, o.area_code, o.period_end, o.value
-    FROM observations o SEMI JOIN (SELECT DISTINCT measure_id, period_end FROM cur) k
-      ON o.measure_id = k.measure_id AND o.period_end = k.period_end
-    WHERE o.value IS NOT NULL /*NEEDED_FILTER*/
 ),
 -- recent trend: the series' last five periods, each with a value and consecutive (x = 1 oldest … 5 latest)
 window5 AS (
-    SELECT measure_id, area_code, count(value) AS n_pts, max(period_seq) - min(period_seq) AS span,
+    SELECT ak, mk, count(value) AS n_pts, max(period_seq) - min(period_seq) AS span,
            bool_and(coalesce(numerator IS NOT NULL AND denominator > 0 AND numerator <= denominator, false))
                AS has_counts,
            bool_and(coalesce(upper_ci > lower_ci, false)) AS has_ci
     FROM valued WHERE rn <= 5 GROUP BY ALL
 ),
 tp AS (  -- per point terms for both methods
-    SELECT v.measure_id, v.area_code, 6 - v.rn AS x, f.has_counts, f.has_ci,
+    SELECT v.ak, v.mk, 6 - v.rn AS x, f.has_counts, f.has_ci,
            v.numerator AS r, v.denominator AS n, v.value AS y,
            CASE WHEN f.has_ci THEN 1.0 / power((v.upper_ci - v.lower_ci) / 3.92, 2) END AS w
-    FROM valued v JOIN window5 f USING (measure_id, area_code)
+    FROM valued v JOIN window5 f USING (ak, mk)
     WHERE v.rn <= 5 AND f.n_pts = 5 AND f.span = 4
 ),
 sums AS (
-    SELECT measure_id, area_code, any_value(has_counts) AS has_counts, any_value(has_ci) AS has_ci,
+    SELECT ak, mk, any_value(has_counts) AS has_counts, any_value(has_ci) AS has_ci,
            sum(r) AS R, sum(n) AS N, sum(r * x) AS RX, sum(n * x) AS NX, sum(n * x * x) AS NXX,
            sum(w) AS W, sum(w * x) AS WX, sum(w * y) AS WY, sum(w * x * x) AS WXX, sum(w * x * y) AS WXY
     FROM tp GROUP BY ALL
 ),
 loo AS (  -- slope statistic with each point left out in turn
-    SELECT t.measure_id, t.area_code,
+    SELECT t.ak, t.mk,
            min(sign(CASE WHEN s.has_counts
                 THEN (s.RX - t.r * t.x) - (s.R - t.r) / (s.N - t.n) * (s.NX - t.n * t.x)
                 ELSE ((s.W - t.w) * (s.WXY - t.w * t.x * t.y) - (s.WX - t.w * t.x) * (s.WY - t.w * t.y))
@@ -93,10 +90,10 @@ loo AS (  -- slope statistic with each point left out in turn
                 THEN (s.RX - t.r * t.x) - (s.R - t.r) / (s.N - t.n) * (s.NX - t.n * t.x)
                 ELSE ((s.W - t.w) * (s.WXY - t.w * t.x * t.y) - (s.WX - t.w * t.x) * (s.WY - t.w * t.y))
                 END)) AS max_sign
-    FROM tp t JOIN sums s USING (measure_id, area_code) GROUP BY ALL
+    FROM tp t JOIN sums s USING (ak, mk) GROUP BY ALL
 ),
 trend AS (
-    SELECT s.measure_id, s.area_code,
+    SELECT s.ak, s.mk,
         CASE WHEN s.has_counts AND s.R > 0 AND s.R < s.N
                   THEN power(s.RX - s.R / s.N * s.NX, 2)
                        / NULLIF((s.R / s.N) * (1 - s.R / s.N) * (s.NXX - s.NX * s.NX / s.N), 0)
@@ -108,35 +105,34 @@ trend AS (
         CASE WHEN s.has_counts THEN 'chi-squared test for trend in proportions'
              WHEN s.has_ci THEN 'inverse-variance weighted regression' END AS trend_method,
         l.min_sign, l.max_sign
-    FROM sums s JOIN loo l USING (measure_id, area_code)
+    FROM sums s JOIN loo l USING (ak, mk)
 ),
+-- Benchmarks expand every council into its comparators (≈ councils × measures × 15 rows at national
+-- scale) on the stored integer keys, and read other areas' values from ``period_values`` (stored by
+-- period, so only the periods the scorecard shows are read).
+mkey AS MATERIALIZED (SELECT DISTINCT mk, measure_id FROM cur),
 groups_wanted AS (
     SELECT measure_id, coalesce(CAST($group AS VARCHAR), benchmark_group) AS group_id FROM m
     UNION SELECT measure_id, 'cipfa_nn' FROM m
 ),
--- Benchmarks expand every council into its comparators (≈ councils × measures × 15 rows at national
--- scale), so that part runs on small integer keys rather than the text codes.
-mkey AS MATERIALIZED (
-    SELECT measure_id, polarity, row_number() OVER (ORDER BY measure_id) AS mk FROM m
-),
-akey AS MATERIALIZED (SELECT code AS area_code, row_number() OVER (ORDER BY code) AS ak FROM areas),
 gkey AS MATERIALIZED (
     SELECT group_id, row_number() OVER (ORDER BY group_id) AS gk FROM (SELECT DISTINCT group_id FROM groups_wanted)
 ),
 cur_k AS MATERIALIZED (
-    SELECT mkey.mk, akey.ak, c.period_end, c.value,
-           CASE mkey.polarity WHEN 'lower_is_better' THEN -1 ELSE 1 END AS better_sign
-    FROM cur c JOIN mkey USING (measure_id) JOIN akey USING (area_code)
+    SELECT c.mk, c.ak, c.period_end, c.value,
+           CASE m.polarity WHEN 'lower_is_better' THEN -1 ELSE 1 END AS better_sign
+    FROM cur c JOIN m USING (measure_id)
 ),
 values_k AS MATERIALIZED (
-    SELECT mkey.mk, akey.ak, o.period_end, o.value
-    FROM at_period o JOIN mkey USING (measure_id) JOIN akey USING (area_code)
+    SELECT v.measure_key AS mk, v.area_key AS ak, v.period_end, v.value
+    FROM period_values v SEMI JOIN (SELECT DISTINCT mk, period_end FROM cur_k) k
+      ON v.measure_key = k.mk AND v.period_end = k.period_end
+    WHERE true /*NEEDED_FILTER*/
 ),
 members_k AS MATERIALIZED (
-    SELECT gkey.gk, a.ak, b.ak AS member_ak
+    SELECT gkey.gk, s.ak, b.ak AS member_ak
     FROM comparator_groups g JOIN gkey USING (group_id)
-    JOIN akey a ON a.area_code = g.area_code JOIN akey b ON b.area_code = g.member_code
-    WHERE g.area_code IN (SELECT area_code FROM scope)
+    JOIN scope s ON s.area_code = g.area_code JOIN akey b ON b.area_code = g.member_code
 ),
 wanted_k AS (SELECT mkey.mk, gkey.gk FROM groups_wanted JOIN mkey USING (measure_id) JOIN gkey USING (group_id)),
 expanded_k AS MATERIALIZED (  -- materialised: keeps DuckDB from joining values on the measure alone
@@ -145,25 +141,25 @@ expanded_k AS MATERIALIZED (  -- materialised: keeps DuckDB from joining values 
     JOIN wanted_k w ON w.mk = c.mk
     JOIN members_k g ON g.gk = w.gk AND g.ak = c.ak
 ),
-group_stats_k AS (
-    SELECT e.mk, e.ak, e.gk,
-           median(v.value) AS g_median, min(v.value) AS g_min, max(v.value) AS g_max, avg(v.value) AS g_mean,
+group_stats AS (
+    SELECT e.mk, e.ak, any_value(gkey.group_id) AS group_id,
+           median(v.value) AS g_median, min(v.value) AS g_min, max(v.value) AS g_max,
+           avg(v.value ORDER BY v.value) AS g_mean,  -- ordered: the same bits every run (snapshots are hashed)
            count(*) AS g_count, count(*) FILTER (WHERE e.better_sign * (v.value - e.value) > 0) AS g_better
     FROM expanded_k e
     JOIN values_k v ON v.mk = e.mk AND v.ak = e.member_ak AND v.period_end = e.period_end
-    GROUP BY ALL
-),
-group_stats AS (
-    SELECT mkey.measure_id, akey.area_code, gkey.group_id, s.*
-    FROM group_stats_k s JOIN mkey USING (mk) JOIN akey USING (ak) JOIN gkey USING (gk)
+    JOIN gkey ON gkey.gk = e.gk
+    GROUP BY e.mk, e.ak, e.gk
 ),
 england AS (
-    SELECT c.measure_id, c.area_code, o.value AS england_value
-    FROM cur c JOIN at_period o ON o.measure_id = c.measure_id AND o.area_code = 'E92000001'
-                               AND o.period_end = c.period_end
+    SELECT c.mk, c.ak, v.value AS england_value
+    FROM cur_k c JOIN values_k v ON v.mk = c.mk AND v.period_end = c.period_end
+    WHERE v.ak = (SELECT ak FROM akey WHERE area_code = 'E92000001')
 ),
 base AS (
-    SELECT g.measure_id, g.area_code, m.polarity, m.info_type, m.unit, m.stale_after_months, m.neutral_band,
+    SELECT g.measure_id, g.area_code, m.title, m.theme, m.themes, m.decimals, m.frequency, m.data_match,
+           m.proxy_for, m.metric_responsibility,
+           m.polarity, m.info_type, m.unit, m.stale_after_months, m.neutral_band,
            coalesce(CAST($group AS VARCHAR), m.benchmark_group) AS benchmark_group,
            c.value, c.period_label, c.period_kind, c.period_start, c.period_end, c.status, c.numerator,
            c.denominator, c.lower_ci, c.upper_ci, c.source_id, c.batch_id,
@@ -184,20 +180,20 @@ base AS (
                WHEN 'previous_year' THEN ly.value
            END AS target,
            tr.chi2 AS trend_chi2, tr.slope_sign, tr.min_sign, tr.max_sign, tr.trend_method,
-           p.period_end AS report_end
+           CAST(p.period_end AS TIMESTAMP) AS report_end
     FROM grid g
     JOIN m USING (measure_id)
     CROSS JOIN params p
-    LEFT JOIN cur c USING (measure_id, area_code)
-    LEFT JOIN prev pv USING (measure_id, area_code)
-    LEFT JOIN last_year ly USING (measure_id, area_code)
-    LEFT JOIN group_stats gs ON gs.measure_id = g.measure_id AND gs.area_code = g.area_code
+    LEFT JOIN mkey k USING (measure_id)
+    LEFT JOIN cur c ON c.ak = g.ak AND c.mk = k.mk
+    LEFT JOIN prev pv ON pv.ak = g.ak AND pv.mk = k.mk
+    LEFT JOIN last_year ly ON ly.ak = g.ak AND ly.mk = k.mk
+    LEFT JOIN group_stats gs ON gs.ak = g.ak AND gs.mk = k.mk
                             AND gs.group_id = coalesce(CAST($group AS VARCHAR), m.benchmark_group)
-    LEFT JOIN group_stats cn ON cn.measure_id = g.measure_id AND cn.area_code = g.area_code
-                            AND cn.group_id = 'cipfa_nn'
-    LEFT JOIN england e USING (measure_id, area_code)
-    LEFT JOIN targets_fy t USING (measure_id)
-    LEFT JOIN trend tr USING (measure_id, area_code)
+    LEFT JOIN group_stats cn ON cn.ak = g.ak AND cn.mk = k.mk AND cn.group_id = 'cipfa_nn'
+    LEFT JOIN england e ON e.ak = g.ak AND e.mk = k.mk
+    LEFT JOIN targets t USING (measure_id)
+    LEFT JOIN trend tr ON tr.ak = g.ak AND tr.mk = k.mk
 ),
 judged AS (
     SELECT *,
@@ -255,5 +251,5 @@ SELECT *,
              THEN 'Exceeding target' END
     ], lambda reason: reason IS NOT NULL) AS exception_reasons
 FROM rated
-ORDER BY measure_id, area_code
+ORDER BY area_code, measure_id
 """

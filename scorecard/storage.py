@@ -21,13 +21,16 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
+import duckdb
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-TABLES = ("areas", "comparator_groups", "observations", "targets", "batches")
-"""Tables every built data folder has (``db.connect`` makes a view of each)."""
+TABLES = ("areas", "comparator_groups", "observations", "targets", "batches", "period_values")
+"""Tables every built data folder has (``db.connect`` makes a view of each). ``period_values`` is derived:
+:func:`write_tables` writes it from the observations in the same commit (see :func:`write_period_values`)."""
 HISTORY = "observation_history"
 """Superseded observation rows (with ``superseded_by`` batch and ``superseded_at``): written by build and
 ingest beside the tables; not required by :func:`is_built`, so folders built before it existed still open."""
@@ -61,6 +64,56 @@ ROW_GROUP_ROWS = 32_768
 def sort_observations(frame: pd.DataFrame) -> pd.DataFrame:
     """The storage order of observations: by area, then measure and period (see :data:`ROW_GROUP_ROWS`)."""
     return frame.sort_values(["area_code", "measure_id", "period_end"], kind="stable").reset_index(drop=True)
+
+
+KEYS = ("area_key", "measure_key", "series_pos")
+"""Integer columns :func:`write_tables` derives for every observation, so that the evaluation joins and
+windows on small integers instead of text codes and dates: the area's ``area_key`` (its row in ``areas``,
+ordered by code), the measure's rank among the stored measure ids, and the row's 1-based position in its
+series (area × measure, in period order) — the latest 13 periods up to a date are then a range of positions."""
+
+
+def keyed_areas(areas: pd.DataFrame) -> pd.DataFrame:
+    """The areas table ordered by code, with ``area_key`` 0, 1, 2 …"""
+    areas = areas.drop(columns="area_key", errors="ignore").sort_values("code", kind="stable")
+    return areas.reset_index(drop=True).assign(area_key=lambda frame: np.arange(len(frame), dtype=np.int32))
+
+
+def keyed_observations(frame: pd.DataFrame, areas: pd.DataFrame, measure_ids: list[str] | None = None
+                       ) -> pd.DataFrame:
+    """Observations in storage order with :data:`KEYS` (``areas`` as from :func:`keyed_areas`; ``measure_ids``
+    every stored measure id, sorted — by default those in ``frame``). A chunk must hold whole series."""
+    frame = sort_observations(frame.drop(columns=list(KEYS), errors="ignore"))
+    area_key = frame["area_code"].astype(object).map(dict(zip(areas["code"], areas["area_key"])))
+    if area_key.isna().any():
+        raise ValueError(f"observations for an area not in the areas table: {frame.loc[area_key.isna(), 'area_code'].iloc[0]}")
+    ids = np.asarray(measure_ids if measure_ids is not None else sorted(frame["measure_id"].astype(object).unique()),
+                     dtype=object)
+    measure_key = np.searchsorted(ids, frame["measure_id"].astype(object).to_numpy())
+    series = area_key.to_numpy(np.int64) * (len(ids) + 1) + measure_key
+    rows = np.arange(len(frame))
+    starts = np.maximum.accumulate(np.where(np.r_[True, series[1:] != series[:-1]], rows, 0)) if len(frame) else rows
+    return frame.assign(area_key=area_key.to_numpy(np.int32), measure_key=measure_key.astype(np.int32),
+                        series_pos=(rows - starts + 1).astype(np.int32))
+
+
+def write_period_values(observations: str | Path, out: str | Path) -> None:
+    """Write ``period_values`` from an observations Parquet file: (period_end, area_key, measure_key, value)
+    for every row with a value, ordered by period end first. Benchmarks read every area's value at one
+    period; this order lets them read only that period's row groups instead of the whole history."""
+    con = duckdb.connect()
+    try:
+        with tempfile.TemporaryDirectory(prefix=".sort.", dir=Path(out).parent) as spill:
+            con.execute(f"SET temp_directory = '{_sql_path(spill)}'")
+            con.execute(f"COPY (SELECT period_end, area_key, measure_key, value FROM read_parquet('{_sql_path(observations)}')"
+                        " WHERE value IS NOT NULL ORDER BY period_end, area_key, measure_key)"
+                        f" TO '{_sql_path(out)}' (FORMAT parquet, ROW_GROUP_SIZE {ROW_GROUP_ROWS})")
+    finally:
+        con.close()
+
+
+def _sql_path(path: str | Path) -> str:
+    return Path(path).as_posix().replace("'", "''")
 
 
 def _fsync(path: str | Path) -> None:
@@ -109,6 +162,7 @@ def write_tables(data_dir: Path, tables: dict[str, pd.DataFrame], files: dict[st
         for rel, payload in (files or {}).items():
             final = data_dir / rel
             staged.append((_stage(final, lambda temp, payload=payload: Path(temp).write_bytes(payload)), final))
+        tables = _with_keys(data_dir, tables)
         # observations last: a reader that sees the new observations sees every other new table too
         ordered = sorted(tables.items(), key=lambda item: item[0] == "observations")
         for name, frame in ordered:
@@ -119,6 +173,11 @@ def write_tables(data_dir: Path, tables: dict[str, pd.DataFrame], files: dict[st
             staged.append((_stage(table_path(data_dir, name),
                                   lambda temp, table=table: pq.write_table(table, temp, row_group_size=ROW_GROUP_ROWS)),
                            table_path(data_dir, name)))
+        if "observations" in tables:  # derived from the staged file; moved into place just before it
+            observations_temp = staged[-1][0]
+            staged.insert(-1, (_stage(table_path(data_dir, "period_values"),
+                                      lambda temp: write_period_values(observations_temp, temp)),
+                               table_path(data_dir, "period_values")))
         _step("staged")
         journal = {"moves": [[os.path.relpath(temp, data_dir), os.path.relpath(final, data_dir)]
                              for temp, final in staged]}
@@ -131,6 +190,18 @@ def write_tables(data_dir: Path, tables: dict[str, pd.DataFrame], files: dict[st
                 os.unlink(temp)
         raise
     _roll_forward(data_dir, journal)
+
+
+def _with_keys(data_dir: Path, tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Areas with ``area_key`` and observations with :data:`KEYS` (against the areas being written, or
+    else the stored ones)."""
+    tables = dict(tables)
+    if "areas" in tables:
+        tables["areas"] = keyed_areas(tables["areas"])
+    if "observations" in tables:
+        areas = tables["areas"] if "areas" in tables else pd.read_parquet(table_path(data_dir, "areas"))
+        tables["observations"] = keyed_observations(tables["observations"], areas)
+    return tables
 
 
 def _roll_forward(data_dir: Path, journal: dict) -> None:

@@ -86,10 +86,9 @@ def groups(codes: list[str], seed: int) -> pd.DataFrame:
                          "rank": pd.array(np.tile(np.arange(1, nearest.shape[1] + 1), len(codes)), dtype="Int64")})
 
 
-def observations(measures: list[Measure], codes: list[str], chosen: list[periods.Period], seed: int) -> pd.DataFrame:
-    """Long observation rows for these measures × every council × period (plus an England row)."""
+def observations(measures: list[Measure], areas: list[str], chosen: list[periods.Period], seed: int) -> pd.DataFrame:
+    """Long observation rows for these measures × areas × periods."""
     rng = np.random.default_rng(seed)
-    areas = codes + [ENGLAND]
     n_m, n_a, n_p = len(measures), len(areas), len(chosen)
     shape = (n_m, n_a, n_p)
     kinds = np.array([m.definition for m in measures])[:, None, None]
@@ -143,18 +142,24 @@ def observations(measures: list[Measure], codes: list[str], chosen: list[periods
     return frame
 
 
-CHUNK_MEASURES = 50
-"""Measures generated (and held in memory) at a time: the stress size never holds all rows at once."""
+CHUNK_ROWS = 2_000_000
+"""About this many observations are generated (and held in memory) at a time: the stress size never holds
+all its rows at once."""
 
 
-def _write_observations(out: Path, reg: Register, codes: list[str], chosen: list[periods.Period],
+def _write_observations(out: Path, reg: Register, areas: pd.DataFrame, chosen: list[periods.Period],
                         seed: int) -> int:
-    """Generate and write observations chunk by chunk of measures; returns the row count."""
+    """Generate and write observations a chunk of areas at a time, in storage order and with the storage
+    keys (areas as from :func:`storage.keyed_areas`); then the derived ``period_values``. Returns the row count."""
     temp = out / ".observations.generating.parquet"
+    measure_ids = sorted(m.id for m in reg.measures)
+    per_chunk = max(1, CHUNK_ROWS // (len(reg.measures) * len(chosen)))
     writer, rows = None, 0
     try:
-        for number, start in enumerate(range(0, len(reg.measures), CHUNK_MEASURES)):
-            frame = observations(reg.measures[start:start + CHUNK_MEASURES], codes, chosen, seed + number)
+        for number, start in enumerate(range(0, len(areas), per_chunk)):
+            codes = list(areas["code"].iloc[start:start + per_chunk])
+            frame = storage.keyed_observations(observations(reg.measures, codes, chosen, seed + number), areas,
+                                               measure_ids)
             table = pa.Table.from_pandas(frame, preserve_index=False)
             if writer is None:
                 schema = pa.schema([pa.field(f.name, pa.dictionary(pa.int32(), pa.string()))
@@ -163,6 +168,7 @@ def _write_observations(out: Path, reg: Register, codes: list[str], chosen: list
             writer.write_table(table.cast(schema), row_group_size=storage.ROW_GROUP_ROWS)
             rows += len(frame)
         writer.close()
+        storage.write_period_values(temp, storage.table_path(out, "period_values"))
         os.replace(temp, storage.table_path(out, "observations"))
     finally:
         if temp.exists():
@@ -178,9 +184,9 @@ def generate(out_dir: str | Path, councils: int, measures: int, periods_count: i
     chosen = _periods(periods_count, frequency)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    rows = _write_observations(out, reg, codes, chosen, seed)
-    areas = pd.DataFrame({"code": codes + [ENGLAND], "name": codes + ["England"],
-                          "type": ["unitary"] * len(codes) + ["country"]})
+    areas = storage.keyed_areas(pd.DataFrame({"code": codes + [ENGLAND], "name": codes + ["England"],
+                                              "type": ["unitary"] * len(codes) + ["country"]}))
+    rows = _write_observations(out, reg, areas, chosen, seed)
     batches = pd.DataFrame({"batch_id": ["bsynthetic"], "source_id": ["synthetic"], "kind": ["synthetic"],
                             "file": ["synthetic"], "rows": [rows]})
     storage.write_tables(out, {"areas": areas, "comparator_groups": groups(codes, seed),

@@ -110,6 +110,15 @@ def test_direction_of_travel(tmp_path, polarity, previous, value, direction):
     assert result.loc["mm", "direction"] == direction
 
 
+def test_an_earlier_report_ignores_later_periods_and_compares_across_a_gap(tmp_path):
+    reg = _register(_measure("mm", info_type="contextual"))
+    rows = [_obs("mm", AREA, year, value) for year, value in ((2019, 10.0), (2020, 20.0), (2022, 40.0), (2023, 99.0))]
+    result = _run(tmp_path, reg, rows, report="2023/24 Q2")  # AY 2023/24 ends after the quarter: not yet reported
+    assert result.loc["mm", "value"] == 40.0 and result.loc["mm", "period_label"] == "AY 2022/23"
+    assert result.loc["mm", "previous_value"] == 20.0 and result.loc["mm", "previous_period"] == "AY 2020/21"
+    assert result.loc["mm", "direction"] == "improving"
+
+
 def test_neutral_band_from_the_register(tmp_path):
     reg = _register(_measure("mm", info_type="contextual", neutral_band=5.0))
     result = _run(tmp_path, reg, [_obs("mm", AREA, 2024, 100.0), _obs("mm", AREA, 2025, 104.0)])

@@ -55,3 +55,15 @@ def test_engine_and_pandas_baseline_agree(tmp_path):
         assert "rag" in str(err)
     else:
         raise AssertionError("a changed judgement was not detected")
+
+
+def test_chunked_evaluation_matches_one_query_and_one_council(tmp_path, monkeypatch):
+    reg = _generate(tmp_path)
+    db.reset()
+    whole = evaluate.evaluate(None, "2025/26 Q4", data_dir=tmp_path, reg=reg)
+    monkeypatch.setattr(evaluate, "CHUNK_AREAS", 7)  # 41 areas: 6 queries instead of 1
+    chunked = evaluate.evaluate(None, "2025/26 Q4", data_dir=tmp_path, reg=reg)
+    pd.testing.assert_frame_equal(chunked, whole)
+    area = synthetic.council_codes(SPEC["councils"])[5]
+    one = evaluate.evaluate([area], "2025/26 Q4", data_dir=tmp_path, reg=reg)
+    pd.testing.assert_frame_equal(one, whole[whole["area_code"] == area].reset_index(drop=True))

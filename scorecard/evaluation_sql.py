@@ -19,7 +19,7 @@ Methods (DESIGN.md §5):
   differ in size. Their Poisson intervals (Byar's/exact) serve the trend test.
 
 Storage it relies on (:mod:`scorecard.storage`): one row per (measure, area, period_end); the integer
-keys ``area_key``, ``measure_key`` and ``series_pos`` on every observation; and ``period_values``, every
+keys ``area_key``, ``measure_key`` and ``recency`` on every observation; and ``period_values``, every
 area's value ordered by period, for the benchmarks.
 """
 
@@ -35,21 +35,22 @@ m AS (SELECT * FROM measures_view),
 akey AS MATERIALIZED (SELECT code AS area_code, area_key AS ak FROM areas),
 scope AS MATERIALIZED (SELECT area_code, ak FROM akey WHERE area_code IN (SELECT area_code FROM scope_areas)),
 grid AS (SELECT m.measure_id, s.area_code, s.ak FROM m CROSS JOIN scope s),
-latest AS MATERIALIZED (  -- each series' position (``series_pos``, stored) of its latest period to the report end
-    SELECT o.area_key AS ak, o.measure_key AS mk, max(o.series_pos) AS last_pos
+after AS MATERIALIZED (  -- how many of each series' stored periods end after the report (usually none)
+    SELECT o.area_key AS ak, o.measure_key AS mk, count(*) AS n_after
     FROM observations o
-    WHERE o.period_end <= CAST($period_end AS DATE)
-      AND o.area_key IN (SELECT ak FROM scope) /*SCOPE_FILTER*/
+    WHERE o.period_end > CAST($period_end AS DATE) AND o.area_key IN (SELECT ak FROM scope) /*SCOPE_FILTER*/
     GROUP BY ALL
 ),
-valued AS MATERIALIZED (  -- the latest 13 periods of each series (rn 1 = latest): a trend, the previous
-    -- period and the same period last year; positions make this a join rather than a window sort
-    SELECT o.area_key AS ak, o.measure_key AS mk, l.last_pos - o.series_pos + 1 AS rn,
+valued AS MATERIALIZED (  -- the latest 13 periods of each series to the report end (rn 1 = latest): a
+    -- trend, the previous period and the same period last year. ``$reach`` is the most periods any series
+    -- has after the report end, so DuckDB can drop older rows as it reads (``recency`` is stored).
+    SELECT o.area_key AS ak, o.measure_key AS mk, o.recency - coalesce(a.n_after, 0) AS rn,
            o.measure_id, o.area_code, o.period_kind, o.period_label, o.period_start, o.period_end,
            o.period_seq, o.value, o.numerator, o.denominator, o.lower_ci, o.upper_ci, o.status,
            o.source_id, o.batch_id
-    FROM observations o JOIN latest l ON l.ak = o.area_key AND l.mk = o.measure_key
-    WHERE o.series_pos BETWEEN l.last_pos - 12 AND l.last_pos /*SCOPE_FILTER*/
+    FROM observations o LEFT JOIN after a ON a.ak = o.area_key AND a.mk = o.measure_key
+    WHERE o.recency <= 13 + $reach AND o.period_end <= CAST($period_end AS DATE) /*SCOPE_FILTER*/
+      AND o.recency - coalesce(a.n_after, 0) <= 13
 ),
 cur AS (SELECT * FROM valued WHERE rn = 1),
 prev AS (SELECT ak, mk, value, period_label FROM valued WHERE rn = 2),

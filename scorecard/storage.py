@@ -66,11 +66,12 @@ def sort_observations(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.sort_values(["area_code", "measure_id", "period_end"], kind="stable").reset_index(drop=True)
 
 
-KEYS = ("area_key", "measure_key", "series_pos")
+KEYS = ("area_key", "measure_key", "recency")
 """Integer columns :func:`write_tables` derives for every observation, so that the evaluation joins and
-windows on small integers instead of text codes and dates: the area's ``area_key`` (its row in ``areas``,
-ordered by code), the measure's rank among the stored measure ids, and the row's 1-based position in its
-series (area × measure, in period order) — the latest 13 periods up to a date are then a range of positions."""
+filters on small integers instead of text codes and dates: the area's ``area_key`` (its row in ``areas``,
+ordered by code), the measure's rank among the stored measure ids, and the row's ``recency`` in its series
+(area × measure): 1 for the latest stored period, 2 for the one before, and so on. The latest 13 periods
+of every series are then a plain filter, ``recency <= 13``, that DuckDB applies while it reads."""
 
 
 def keyed_areas(areas: pd.DataFrame) -> pd.DataFrame:
@@ -91,10 +92,11 @@ def keyed_observations(frame: pd.DataFrame, areas: pd.DataFrame, measure_ids: li
                      dtype=object)
     measure_key = np.searchsorted(ids, frame["measure_id"].astype(object).to_numpy())
     series = area_key.to_numpy(np.int64) * (len(ids) + 1) + measure_key
-    rows = np.arange(len(frame))
-    starts = np.maximum.accumulate(np.where(np.r_[True, series[1:] != series[:-1]], rows, 0)) if len(frame) else rows
+    positions = np.arange(len(frame))
+    is_last = np.append(series[1:] != series[:-1], True)[:len(frame)]
+    ends = np.minimum.accumulate(np.where(is_last, positions, len(frame))[::-1])[::-1]  # each series' last row
     return frame.assign(area_key=area_key.to_numpy(np.int32), measure_key=measure_key.astype(np.int32),
-                        series_pos=(rows - starts + 1).astype(np.int32))
+                        recency=(ends - positions + 1).astype(np.int32))
 
 
 def write_period_values(observations: str | Path, out: str | Path) -> None:

@@ -29,13 +29,13 @@ def test_keyed_areas_number_areas_in_code_order():
     assert list(keyed["area_key"]) == [0, 1, 2]
 
 
-def test_keyed_observations_give_each_row_its_position_in_its_series():
+def test_keyed_observations_count_each_row_back_from_the_latest_of_its_series():
     keyed = storage.keyed_observations(pd.DataFrame(ROWS), storage.keyed_areas(AREAS))
-    got = [(r.area_code, r.measure_id, r.period_seq, r.area_key, r.measure_key, r.series_pos)
+    got = [(r.area_code, r.measure_id, r.period_seq, r.area_key, r.measure_key, r.recency)
            for r in keyed.itertuples()]
     assert got == [
         ("E06000001", "m1", 2021, 0, 0, 1), ("E06000001", "m2", 2023, 0, 1, 1),
-        ("E08000014", "m1", 2020, 1, 0, 1), ("E08000014", "m1", 2021, 1, 0, 2), ("E08000014", "m1", 2023, 1, 0, 3),
+        ("E08000014", "m1", 2020, 1, 0, 3), ("E08000014", "m1", 2021, 1, 0, 2), ("E08000014", "m1", 2023, 1, 0, 1),
         ("E08000014", "m2", 2023, 1, 1, 1),
     ]
 

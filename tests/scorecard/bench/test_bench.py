@@ -2,6 +2,7 @@
 import hashlib
 
 import pandas as pd
+import pytest
 
 from scorecard import db, evaluate, storage
 from scorecard.bench import baseline, synthetic
@@ -57,13 +58,15 @@ def test_engine_and_pandas_baseline_agree(tmp_path):
         raise AssertionError("a changed judgement was not detected")
 
 
-def test_chunked_evaluation_matches_one_query_and_one_council(tmp_path, monkeypatch):
+@pytest.mark.parametrize("period", ["2025/26 Q4", "2025/26 Q1"])  # the latest quarter, and one with 3 after it
+def test_chunked_evaluation_matches_one_query_and_one_council(tmp_path, monkeypatch, period):
     reg = _generate(tmp_path)
     db.reset()
-    whole = evaluate.evaluate(None, "2025/26 Q4", data_dir=tmp_path, reg=reg)
+    whole = evaluate.evaluate(None, period, data_dir=tmp_path, reg=reg)
+    assert (whole["period_label"].dropna() <= period).all() and (whole["period_label"] == period).mean() > 0.9
     monkeypatch.setattr(evaluate, "CHUNK_AREAS", 7)  # 41 areas: 6 queries instead of 1
-    chunked = evaluate.evaluate(None, "2025/26 Q4", data_dir=tmp_path, reg=reg)
+    chunked = evaluate.evaluate(None, period, data_dir=tmp_path, reg=reg)
     pd.testing.assert_frame_equal(chunked, whole)
     area = synthetic.council_codes(SPEC["councils"])[5]
-    one = evaluate.evaluate([area], "2025/26 Q4", data_dir=tmp_path, reg=reg)
+    one = evaluate.evaluate([area], period, data_dir=tmp_path, reg=reg)
     pd.testing.assert_frame_equal(one, whole[whole["area_code"] == area].reset_index(drop=True))

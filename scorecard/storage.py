@@ -87,7 +87,8 @@ def keyed_observations(frame: pd.DataFrame, areas: pd.DataFrame, measure_ids: li
     frame = sort_observations(frame.drop(columns=list(KEYS), errors="ignore"))
     area_key = frame["area_code"].astype(object).map(dict(zip(areas["code"], areas["area_key"])))
     if area_key.isna().any():
-        raise ValueError(f"observations for an area not in the areas table: {frame.loc[area_key.isna(), 'area_code'].iloc[0]}")
+        unknown = frame.loc[area_key.isna(), "area_code"].iloc[0]
+        raise ValueError(f"observations for an area not in the areas table: {unknown}")
     ids = np.asarray(measure_ids if measure_ids is not None else sorted(frame["measure_id"].astype(object).unique()),
                      dtype=object)
     measure_key = np.searchsorted(ids, frame["measure_id"].astype(object).to_numpy())
@@ -107,9 +108,10 @@ def write_period_values(observations: str | Path, out: str | Path) -> None:
     try:
         with tempfile.TemporaryDirectory(prefix=".sort.", dir=Path(out).parent) as spill:
             con.execute(f"SET temp_directory = '{_sql_path(spill)}'")
-            con.execute(f"COPY (SELECT period_end, area_key, measure_key, value FROM read_parquet('{_sql_path(observations)}')"
-                        " WHERE value IS NOT NULL ORDER BY period_end, area_key, measure_key)"
-                        f" TO '{_sql_path(out)}' (FORMAT parquet, ROW_GROUP_SIZE {ROW_GROUP_ROWS})")
+            con.execute("COPY (SELECT period_end, area_key, measure_key, value "
+                        f"FROM read_parquet('{_sql_path(observations)}') WHERE value IS NOT NULL "
+                        "ORDER BY period_end, area_key, measure_key) "
+                        f"TO '{_sql_path(out)}' (FORMAT parquet, ROW_GROUP_SIZE {ROW_GROUP_ROWS})")
     finally:
         con.close()
 
@@ -196,7 +198,8 @@ def write_tables(data_dir: Path, tables: dict[str, pd.DataFrame], files: dict[st
 
 def _with_keys(data_dir: Path, tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     """Areas with ``area_key`` and observations with :data:`KEYS` (against the areas being written, or
-    else the stored ones)."""
+    else the stored ones). Areas are written with the observations they key: the build writes both, an
+    ingest only observations, and the synthetic generator keys its own observations by the same areas."""
     tables = dict(tables)
     if "areas" in tables:
         tables["areas"] = keyed_areas(tables["areas"])

@@ -23,6 +23,17 @@ keys ``area_key``, ``measure_key`` and ``recency`` on every observation; and ``p
 area's value ordered by period, for the benchmarks.
 """
 
+def _in_x_order(term: str) -> str:
+    """``term`` for x = 1 … 5, added left to right (the trend sums below)."""
+    return " + ".join(term.format(x=x) for x in range(1, 6))
+
+
+_POINTS = ", ".join(f"max({v}) FILTER (WHERE x = {x}) AS {v}{x}" for v in "rnwy" for x in range(1, 6))
+_SUMS = ", ".join(f"{_in_x_order(term)} AS {name}" for name, term in (
+    ("R", "r{x}"), ("N", "n{x}"), ("RX", "{x} * r{x}"), ("NX", "{x} * n{x}"), ("NXX", "{x} * {x} * n{x}"),
+    ("W", "w{x}"), ("WX", "{x} * w{x}"), ("WY", "w{x} * y{x}"), ("WXX", "{x} * {x} * w{x}"),
+    ("WXY", "{x} * w{x} * y{x}")))
+
 SCOPE_FILTER, NEEDED_FILTER = "/*SCOPE_FILTER*/", "/*NEEDED_FILTER*/"
 """Markers where :func:`scorecard.evaluate.evaluate` adds constant ``area_key`` conditions: the councils
 evaluated (on observations, stored by area) and, for a few councils, every area their benchmarks read (on
@@ -75,11 +86,14 @@ tp AS (  -- per point terms for both methods
     FROM valued v JOIN window5 f USING (ak, mk)
     WHERE v.rn <= 5 AND f.n_pts = 5 AND f.span = 4
 ),
-sums AS (
-    SELECT ak, mk, any_value(has_counts) AS has_counts, any_value(has_ci) AS has_ci,
-           sum(r) AS R, sum(n) AS N, sum(r * x) AS RX, sum(n * x) AS NX, sum(n * x * x) AS NXX,
-           sum(w) AS W, sum(w * x) AS WX, sum(w * y) AS WY, sum(w * x * x) AS WXX, sum(w * x * y) AS WXY
+points AS (  -- each series' five points side by side (r1 … r5 at x = 1 … 5, and so on)
+    SELECT ak, mk, any_value(has_counts) AS has_counts, any_value(has_ci) AS has_ci, /*POINTS*/
     FROM tp GROUP BY ALL
+),
+sums AS (  -- added in x order, not in whatever order parallel threads meet the rows, so the statistic
+    -- has the same bits every run (published snapshots are hashed)
+    SELECT ak, mk, has_counts, has_ci, /*SUMS*/
+    FROM points
 ),
 loo AS (  -- slope statistic with each point left out in turn
     SELECT t.ak, t.mk,
@@ -253,4 +267,4 @@ SELECT *,
     ], lambda reason: reason IS NOT NULL) AS exception_reasons
 FROM rated
 ORDER BY area_code, measure_id
-"""
+""".replace("/*POINTS*/", _POINTS).replace("/*SUMS*/", _SUMS)

@@ -100,6 +100,10 @@ def keyed_observations(frame: pd.DataFrame, areas: pd.DataFrame, measure_ids: li
                         recency=(ends - positions + 1).astype(np.int32))
 
 
+SORT_MEMORY = "1GB"
+"""DuckDB's memory for sorting ``period_values`` (an ingest may run inside the app's server process)."""
+
+
 def write_period_values(observations: str | Path, out: str | Path) -> None:
     """Write ``period_values`` from an observations Parquet file: (period_end, area_key, measure_key, value)
     for every row with a value, ordered by period end first. Benchmarks read every area's value at one
@@ -108,6 +112,7 @@ def write_period_values(observations: str | Path, out: str | Path) -> None:
     try:
         with tempfile.TemporaryDirectory(prefix=".sort.", dir=Path(out).parent) as spill:
             con.execute(f"SET temp_directory = '{_sql_path(spill)}'")
+            con.execute(f"SET memory_limit = '{SORT_MEMORY}'")  # larger sorts spill to the temp folder
             con.execute("COPY (SELECT period_end, area_key, measure_key, value "
                         f"FROM read_parquet('{_sql_path(observations)}') WHERE value IS NOT NULL "
                         "ORDER BY period_end, area_key, measure_key) "

@@ -18,11 +18,11 @@ ANY_REACH = 1_000_000_000
 """``$reach`` when no bound has been computed (see :func:`_reach`)."""
 CHUNK_AREAS = 80
 """A larger evaluation runs as one query per this many areas (consecutive in storage order), so DuckDB's
-working memory stays that of a chunk (national size: about 1 GB instead of 3)."""
+working memory stays that of a chunk (national size: 1.3 GB with two at once, 2.8 GB as one query)."""
 CHUNKS_AT_ONCE = 2
 """Chunks evaluated concurrently. Each DuckDB query leaves a core idle in its single-threaded phases
 (planning, small joins), which a second query fills: at national size 3.6 s instead of 4.3 s, for about
-120 MB more memory (measured in one run, bench ``full``)."""
+120 MB more memory (two runs each, same session)."""
 
 _NULLABLE = {pa.int8(): pd.Int8Dtype(), pa.int16(): pd.Int16Dtype(), pa.int32(): pd.Int32Dtype(),
              pa.int64(): pd.Int64Dtype(), pa.bool_(): pd.BooleanDtype()}
@@ -54,18 +54,18 @@ def reporting_quarters(area: str = SEFTON, data_dir: str | Path | None = None, c
     return [periods.quarter((seq - i) // 4, (seq - i) % 4 + 1).label for i in range(count)]
 
 
-def _area_keys(con, codes: list[str]) -> list[int]:
-    """``area_key`` of each code (sorted); a code not in the areas table is an error."""
+def _area_keys(con, codes: set[str]) -> dict[str, int]:
+    """``area_key`` by code; a code not in the areas table is an error."""
     found = dict(con.execute("SELECT code, area_key FROM areas WHERE code IN (SELECT * FROM unnest(?))",
-                             [list(codes)]).fetchall())
-    missing = sorted(set(codes) - set(found))
+                             [sorted(codes)]).fetchall())
+    missing = sorted(codes - set(found))
     if missing:
         raise LookupError(f"unknown area {missing[0]!r}")
-    return sorted(found.values())
+    return found
 
 
-def _in_list(keys: list[int]) -> str:
-    return ", ".join(str(int(key)) for key in keys)
+def _in_list(keys) -> str:
+    return ", ".join(str(int(key)) for key in sorted(keys))
 
 
 def _few_areas_sql(con, areas: list[str], measures: pd.DataFrame, group: str | None) -> str:
@@ -75,9 +75,9 @@ def _few_areas_sql(con, areas: list[str], measures: pd.DataFrame, group: str | N
     members = con.execute(
         "SELECT DISTINCT member_code FROM comparator_groups WHERE area_code IN (SELECT * FROM unnest(?)) "
         "AND group_id IN (SELECT * FROM unnest(?))", [list(areas), group_ids]).fetchall()
-    needed = _area_keys(con, sorted(set(areas) | {code for (code,) in members} | {ENGLAND}))
-    return (EVALUATION_SQL.replace(SCOPE_FILTER, f"AND o.area_key IN ({_in_list(_area_keys(con, areas))})")
-            .replace(NEEDED_FILTER, f"AND v.area_key IN ({_in_list(needed)})"))
+    keys = _area_keys(con, set(areas) | {code for (code,) in members} | {ENGLAND})
+    return (EVALUATION_SQL.replace(SCOPE_FILTER, f"AND o.area_key IN ({_in_list(keys[a] for a in set(areas))})")
+            .replace(NEEDED_FILTER, f"AND v.area_key IN ({_in_list(keys.values())})"))
 
 
 def _chunks(con, areas: list[str] | None) -> list[tuple[list[str], str]]:
@@ -88,7 +88,7 @@ def _chunks(con, areas: list[str] | None) -> list[tuple[list[str], str]]:
     else:
         rows = con.execute("SELECT code, area_key FROM areas ORDER BY area_key").fetchall()
     count = -(-len(rows) // CHUNK_AREAS)
-    size = -(-len(rows) // max(count, 1))  # equal chunks: 321 areas in 4 of 81, not 3 of 100 and 1 of 21
+    size = -(-len(rows) // max(count, 1))  # equal chunks: 321 areas in 5 of up to 65, not 4 of 80 and 1 of 1
     return [([code for code, _ in rows[start:start + size]],
              f"AND o.area_key BETWEEN {int(rows[start][1])} AND {int(rows[start:start + size][-1][1])}")
             for start in range(0, len(rows), size)]

@@ -107,7 +107,6 @@ def build(sources_dir: str | Path | None = None, data_dir: str | Path | None = N
         progress(f"council-published figures: {len(rows)} rows")
 
     observations = pd.concat(frames, ignore_index=True)[sources.OBSERVATION_COLUMNS]
-    observations = storage.sort_observations(observations)
     clash = observations[observations.duplicated(["measure_id", "area_code", "period_end"], keep=False)]
     if not clash.empty:
         first = clash.iloc[0]

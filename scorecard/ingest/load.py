@@ -152,7 +152,6 @@ def apply_rows(observations: pd.DataFrame, history: pd.DataFrame, rows: pd.DataF
     superseded["superseded_at"] = loaded_at
     keep = new_rows[~unchanged]
     current = pd.concat([observations.drop(index=old_at), keep[sources.OBSERVATION_COLUMNS]], ignore_index=True)
-    current = storage.sort_observations(current)
     if len(history):
         history = pd.concat([history, superseded[HISTORY_COLUMNS]], ignore_index=True)
     else:

@@ -1,12 +1,13 @@
 """Exceptions (Strategic Performance Group): red/amber, worsening, red-red, missing/stale, exceeding target —
 each with its reason and owner."""
+
 from ui.shell import ensure_shell
 
 ensure_shell()
 
 import streamlit as st
 
-from scorecard import views, wording
+from scorecard.present import views, wording
 from ui import components, data, state
 
 reg = data.reg()
@@ -15,16 +16,19 @@ card = data.card(state.AREA, period)
 found = views.exceptions(card)
 
 st.title(f"Exceptions — {period}")
-st.markdown("Measures the Strategic Performance Group should look at: red or amber against target, worsening, "
-            "significantly worse than the benchmark **and** worsening (red-red), missing or out-of-date data, and "
-            "measures comfortably **exceeding** target.")
+st.markdown(
+    "Measures the Strategic Performance Group should look at: red or amber against target, worsening, "
+    "significantly worse than the benchmark **and** worsening (red-red), missing or out-of-date data, and "
+    "measures comfortably **exceeding** target."
+)
 
 c1, c2, c3 = st.columns(3)
 theme_titles = {t.id: t.title for t in reg.themes}
 themes = c1.multiselect("Theme", list(theme_titles), format_func=theme_titles.get, placeholder="All themes")
 owners = c2.multiselect("Owner", sorted(found["metric_responsibility"].dropna().unique()), placeholder="All owners")
-categories = c3.multiselect("Kind of exception", list(dict.fromkeys(views.EXCEPTION_CATEGORIES.values())),
-                            placeholder="All kinds")
+categories = c3.multiselect(
+    "Kind of exception", list(dict.fromkeys(views.EXCEPTION_CATEGORIES.values())), placeholder="All kinds"
+)
 found = views.filter_rows(found, reg, themes, metric_responsibility=owners, category=categories)
 
 counts = found.groupby("category", sort=False)["measure_id"].nunique()
@@ -39,18 +43,34 @@ for category in dict.fromkeys(views.EXCEPTION_CATEGORIES.values()):
         reasons = "; ".join(part.loc[part["measure_id"] == r["measure_id"], "reason"])
         with st.container(border=True):
             a, b = st.columns([3, 1])
-            a.page_link("pages/measure.py", label=r["title"], query_params={"measure": r["measure_id"],
-                                                                         "period": period})
+            a.page_link(
+                "pages/measure.py", label=r["title"], query_params={"measure": r["measure_id"], "period": period}
+            )
             a.markdown(f"{r['summary']} {components.marks_markdown(r)}")
             a.caption(f"**Reason:** {reasons} · **Owner:** {r['metric_responsibility']}")
             b.markdown(components.rag_badge(r["rag"]), unsafe_allow_html=True)
             b.markdown(wording.direction_text(r["direction"]))
 
-table = found.assign(value=[wording.format_value(v, u, d) for v, u, d in
-                            zip(found["value"], found["unit"], found["decimals"])],
-                     rag=found["rag"].map(wording.rag_text), direction=found["direction"].map(wording.direction_text))
-table = table[["category", "reason", "title", "value", "period_label", "status", "rag", "direction",
-               "metric_responsibility", "themes", "measure_id"]]
+table = found.assign(
+    value=[wording.format_value(v, u, d) for v, u, d in zip(found["value"], found["unit"], found["decimals"])],
+    rag=found["rag"].map(wording.rag_text),
+    direction=found["direction"].map(wording.direction_text),
+)
+table = table[
+    [
+        "category",
+        "reason",
+        "title",
+        "value",
+        "period_label",
+        "status",
+        "rag",
+        "direction",
+        "metric_responsibility",
+        "themes",
+        "measure_id",
+    ]
+]
 with st.expander("All exceptions as a table"):
     st.dataframe(table, hide_index=True)
 components.csv_download(table, f"sefton_exceptions_{period}.csv", "Download exceptions (CSV)")

@@ -1,5 +1,6 @@
 """Publish a quarter (admins): release a quarter to councillors ahead of the meeting, or publish it with the
 CPOR — freezing an immutable snapshot the public will see. Every action goes to the audit log."""
+
 from ui.shell import ensure_shell
 
 ensure_shell()
@@ -7,7 +8,7 @@ ensure_shell()
 import pandas as pd
 import streamlit as st
 
-from scorecard import access, audit, publish
+from scorecard.governance import access, audit, publish
 from ui import auth, data, state
 
 st.title("Publish a quarter")
@@ -15,21 +16,30 @@ if not access.can_publish(auth.role()):
     st.error("Only administrators can publish a quarter.")
     st.stop()
 
-st.markdown("Publishing freezes the quarter's evaluated scorecard in a snapshot that is never rewritten: the public "
-            "and councillors then see exactly those figures, and any later revision is shown beside them as "
-            "*revised since publication*. **Release to members** lets councillors see the quarter before the "
-            "Cabinet meeting; **Publish** makes it public. A published quarter cannot be re-published.")
+st.markdown(
+    "Publishing freezes the quarter's evaluated scorecard in a snapshot that is never rewritten: the public "
+    "and councillors then see exactly those figures, and any later revision is shown beside them as "
+    "*revised since publication*. **Release to members** lets councillors see the quarter before the "
+    "Cabinet meeting; **Publish** makes it public. A published quarter cannot be re-published."
+)
 
 states = data.publication_states()
 index = publish.read_index()["periods"]
 quarters = data.quarters(state.AREA)
-st.dataframe(pd.DataFrame({
-    "Quarter": quarters,
-    "State": [states.get(q, access.DRAFT).replace("_", " ") for q in quarters],
-    "Snapshot": [index.get(q, {}).get("snapshot", "") for q in quarters],
-    "Published": [f"{index[q].get('published_at', '')} {index[q].get('published_by', '')}".strip() if q in index
-                  else "" for q in quarters],
-}), hide_index=True)
+st.dataframe(
+    pd.DataFrame(
+        {
+            "Quarter": quarters,
+            "State": [states.get(q, access.DRAFT).replace("_", " ") for q in quarters],
+            "Snapshot": [index.get(q, {}).get("snapshot", "") for q in quarters],
+            "Published": [
+                f"{index[q].get('published_at', '')} {index[q].get('published_by', '')}".strip() if q in index else ""
+                for q in quarters
+            ],
+        }
+    ),
+    hide_index=True,
+)
 
 choices = [q for q in quarters if states.get(q) != access.PUBLISHED]
 if not choices:
@@ -50,10 +60,18 @@ else:
         except (publish.PublishError, publish.SnapshotError) as err:
             st.error(str(err))
         else:
-            st.success(f"{'Released to members' if action else 'Published'}: {period} — snapshot "
-                       f"`{entry['snapshot']}`.")
+            st.success(
+                f"{'Released to members' if action else 'Published'}: {period} — snapshot `{entry['snapshot']}`."
+            )
 
 with st.expander("Audit log (newest first)"):
     log = audit.entries()[::-1]
-    st.dataframe(pd.DataFrame([{"When": e.get("at"), "Who": e.get("who"), "What": e.get("action"),
-                                "Detail": str(e.get("detail"))} for e in log]), hide_index=True)
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {"When": e.get("at"), "Who": e.get("who"), "What": e.get("action"), "Detail": str(e.get("detail"))}
+                for e in log
+            ]
+        ),
+        hide_index=True,
+    )

@@ -1,8 +1,9 @@
 """Upload a return (BI team / officers only): validate a CSV or XLSX return, review the report, then load it.
 
-Only listed in the navigation for roles that may upload (officer, admin: ``scorecard.access.can_upload``;
+Only listed in the navigation for roles that may upload (officer, admin: ``scorecard.governance.access.can_upload``;
 ``SCORECARD_OFFICER=1`` gives the officer role on a demo without sign-in); refuses to work otherwise.
 """
+
 from ui.shell import ensure_shell
 
 ensure_shell()
@@ -12,22 +13,27 @@ from pathlib import Path
 
 import streamlit as st
 
-from scorecard import access, audit, db, ingest
+from scorecard import ingest
+from scorecard.governance import access, audit
+from scorecard.store import db
 from ui import auth, data
 
 MAX_MB = 20
 
 st.title("Upload a return")
 if not access.can_upload(auth.role()):  # officers and admins (signed in, or SCORECARD_OFFICER=1 / demo role)
-    st.error("This page is for council officers loading data: sign in as an officer (or, on a laptop demo "
-             "without sign-in, run the app with SCORECARD_OFFICER=1).")
+    st.error(
+        "This page is for council officers loading data: sign in as an officer (or, on a laptop demo "
+        "without sign-in, run the app with SCORECARD_OFFICER=1)."
+    )
     st.stop()
 
 st.markdown(
     "Load a quarterly return (CSV or Excel, columns `measure_id, area_code, period, value, numerator, "
     "denominator, status, note`). Every row is checked first; nothing is written until you confirm. "
     "A changed figure for a period already held is a **revision**: the previous value is kept in the history. "
-    "Get a pre-filled template with `python -m scorecard template --all --period \"2025/26 Q2\" --out return.xlsx`.")
+    "Get a pre-filled template with `python -m scorecard template --all --period \"2025/26 Q2\" --out return.xlsx`."
+)
 
 user = auth.user_name()
 st.caption(f"Loads are recorded as **{user}** in the batch history and the audit log.")
@@ -42,8 +48,9 @@ elif upload is not None:
     path = Path(folder.name) / Path(upload.name).name
     path.write_bytes(upload.getvalue())
     with st.status(f"Checking {upload.name}…", expanded=False) as status:
-        result = ingest.ingest([path], names=[upload.name], dry_run=True,
-                               progress=lambda message: status.update(label=message))
+        result = ingest.ingest(
+            [path], names=[upload.name], dry_run=True, progress=lambda message: status.update(label=message)
+        )
         report = result.files[0]
         status.update(label=f"Checked {upload.name}", state="complete")
     c = st.columns(4)
@@ -57,25 +64,43 @@ elif upload is not None:
     if report.outcome == "already loaded":
         st.info("This exact file has already been loaded: nothing to do.")
     elif report.errors and not (allow_partial and report.rows_accepted):
-        st.error(f"{len(report.errors)} error(s): nothing can be loaded. Fix the file and upload it again"
-                 + ("" if allow_partial or not report.rows_accepted else ", or tick the box above to load only the "
-                    "good rows") + ".")
+        st.error(
+            f"{len(report.errors)} error(s): nothing can be loaded. Fix the file and upload it again"
+            + (
+                ""
+                if allow_partial or not report.rows_accepted
+                else ", or tick the box above to load only the good rows"
+            )
+            + "."
+        )
     else:
         label = f"Load {report.rows_accepted:,} row(s)" + (
-            f" and quarantine {report.rows_rejected:,}" if report.rows_rejected else "")
+            f" and quarantine {report.rows_rejected:,}" if report.rows_rejected else ""
+        )
         if st.button(label, type="primary"):
             with st.status("Loading…", expanded=True) as status:
-                done = ingest.ingest([path], names=[upload.name], user=user, allow_partial=allow_partial,
-                                     progress=st.write)
+                done = ingest.ingest(
+                    [path], names=[upload.name], user=user, allow_partial=allow_partial, progress=st.write
+                )
                 status.update(label="Loaded" if done.loaded else "Not loaded", state="complete")
             loaded = done.files[0]
-            audit.record(user, "upload", {"file": upload.name, "loaded": bool(done.loaded),
-                                          "batch": loaded.batch_id, "rows": loaded.rows_accepted})
+            audit.record(
+                user,
+                "upload",
+                {
+                    "file": upload.name,
+                    "loaded": bool(done.loaded),
+                    "batch": loaded.batch_id,
+                    "rows": loaded.rows_accepted,
+                },
+            )
             if done.loaded:
                 db.reset()
                 st.cache_data.clear()
-                message = (f"Loaded {upload.name} as batch {loaded.batch_id}: {loaded.rows_accepted:,} rows "
-                           f"({loaded.rows_revised:,} revisions).")
+                message = (
+                    f"Loaded {upload.name} as batch {loaded.batch_id}: {loaded.rows_accepted:,} rows "
+                    f"({loaded.rows_revised:,} revisions)."
+                )
                 if loaded.quarantine:
                     message += f" Rejected rows were written to `{loaded.quarantine}`."
                 st.success(message)
@@ -94,5 +119,19 @@ superseded = ingest.load.history()
 with st.expander(f"Superseded figures ({len(superseded):,}) — values a revision replaced"):
     titles = {m.id: m.title for m in data.reg().measures}
     superseded = superseded.assign(title=superseded["measure_id"].map(titles))
-    st.dataframe(superseded[["measure_id", "title", "area_code", "period_label", "value", "status", "batch_id",
-                             "superseded_by", "superseded_at"]], hide_index=True)
+    st.dataframe(
+        superseded[
+            [
+                "measure_id",
+                "title",
+                "area_code",
+                "period_label",
+                "value",
+                "status",
+                "batch_id",
+                "superseded_by",
+                "superseded_at",
+            ]
+        ],
+        hide_index=True,
+    )

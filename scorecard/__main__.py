@@ -1,4 +1,5 @@
 """Command line: ``python -m scorecard validate | build-data | evaluate | export | ingest | template | publish``."""
+
 from __future__ import annotations
 
 import argparse
@@ -20,14 +21,15 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _build_data(args: argparse.Namespace) -> int:
-    from scorecard import build
+    from scorecard.ingest import build
 
     build.build(sources_dir=args.sources, data_dir=args.data_dir, register_path=args.register, progress=print)
     return 0
 
 
 def _evaluate(args: argparse.Namespace) -> int:
-    from scorecard import evaluate, output
+    from scorecard.evaluation import evaluate
+    from scorecard.present import output
 
     frame = evaluate.scorecard(area=args.area, period=args.period, data_dir=args.data_dir)
     sys.stdout.write(output.render(frame, args.format))
@@ -45,8 +47,15 @@ def _export(args: argparse.Namespace) -> int:
     if args.theme is not None and args.theme not in themes:
         print(f"unknown theme {args.theme!r}: choose one of {', '.join(themes)}", file=sys.stderr)
         return 2
-    data = export.build_pack(args.format, period=args.period, theme=args.theme, progress=progress,
-                             area=args.area, data_dir=args.data_dir, reg=reg)
+    data = export.build_pack(
+        args.format,
+        period=args.period,
+        theme=args.theme,
+        progress=progress,
+        area=args.area,
+        data_dir=args.data_dir,
+        reg=reg,
+    )
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(data)
@@ -61,15 +70,23 @@ def _ingest(args: argparse.Namespace) -> int:
     if missing:
         print(f"file not found: {', '.join(missing)}", file=sys.stderr)
         return 2
-    result = ingest.ingest(args.files, data_dir=args.data_dir, user=args.user, allow_partial=args.allow_partial,
-                           progress=lambda message: print(message, flush=True), dry_run=args.check)
+    result = ingest.ingest(
+        args.files,
+        data_dir=args.data_dir,
+        user=args.user,
+        allow_partial=args.allow_partial,
+        progress=lambda message: print(message, flush=True),
+        dry_run=args.check,
+    )
     for report in result.files:
         for issue in report.issues:
             print(issue, file=sys.stderr if issue.severity == "error" else sys.stdout)
         line = f"{report.file}: {report.outcome}"
         if report.outcome in ("loaded", "partial"):
-            line += (f" as batch {report.batch_id} — {report.rows_accepted:,} rows accepted "
-                     f"({report.rows_revised:,} revisions), {report.rows_rejected:,} rejected")
+            line += (
+                f" as batch {report.batch_id} — {report.rows_accepted:,} rows accepted "
+                f"({report.rows_revised:,} revisions), {report.rows_rejected:,} rejected"
+            )
         if report.quarantine:
             line += f"; rejected rows written to {report.quarantine}"
         print(line)
@@ -80,7 +97,7 @@ def _ingest(args: argparse.Namespace) -> int:
 
 
 def _template(args: argparse.Namespace) -> int:
-    from scorecard import templates
+    from scorecard.ingest import templates
 
     reg = register.load()
     try:
@@ -104,11 +121,16 @@ def _template(args: argparse.Namespace) -> int:
 
 
 def _publish(args: argparse.Namespace) -> int:
-    from scorecard import publish
+    from scorecard.governance import publish
 
     try:
-        entry = publish.publish(args.period, who=args.user, release_to_members=args.release_to_members,
-                                area=args.area, data_dir=args.data_dir)
+        entry = publish.publish(
+            args.period,
+            who=args.user,
+            release_to_members=args.release_to_members,
+            area=args.area,
+            data_dir=args.data_dir,
+        )
     except publish.PublishError as err:
         print(err, file=sys.stderr)
         return 2
@@ -127,7 +149,9 @@ def main(argv: list[str] | None = None) -> int:
     check.set_defaults(run=_validate)
 
     build_cmd = commands.add_parser("build-data", help="build data/ from the public extracts")
-    build_cmd.add_argument("--sources", default=None, help="data-sources folder (default: $SCORECARD_SOURCES or ../shared/data-sources)")
+    build_cmd.add_argument(
+        "--sources", default=None, help="data-sources folder (default: $SCORECARD_SOURCES or ../shared/data-sources)"
+    )
     build_cmd.add_argument("--data-dir", default=None, help="output folder (default: data/)")
     build_cmd.add_argument("--register", default=str(register.DEFAULT_PATH))
     build_cmd.set_defaults(run=_build_data)
@@ -150,8 +174,9 @@ def main(argv: list[str] | None = None) -> int:
 
     ing = commands.add_parser("ingest", help="validate and load council returns (CSV or XLSX)")
     ing.add_argument("files", nargs="+", metavar="FILE")
-    ing.add_argument("--allow-partial", action="store_true",
-                     help="load the good rows; rejected rows go to data/quarantine/")
+    ing.add_argument(
+        "--allow-partial", action="store_true", help="load the good rows; rejected rows go to data/quarantine/"
+    )
     ing.add_argument("--user", default=None, help="who is loading (default: $SCORECARD_USER or login name)")
     ing.add_argument("--check", action="store_true", help="validate only, write nothing")
     ing.add_argument("--data-dir", default=None)
@@ -171,8 +196,11 @@ def main(argv: list[str] | None = None) -> int:
 
     pub = commands.add_parser("publish", help="freeze a quarter's scorecard: publish it (or release it to members)")
     pub.add_argument("--period", required=True, help="reporting quarter, e.g. '2025/26 Q4'")
-    pub.add_argument("--release-to-members", action="store_true",
-                     help="release to councillors ahead of the meeting instead of publishing")
+    pub.add_argument(
+        "--release-to-members",
+        action="store_true",
+        help="release to councillors ahead of the meeting instead of publishing",
+    )
     pub.add_argument("--user", default=None, help="who is publishing (default: $SCORECARD_USER or login name)")
     pub.add_argument("--area", default=SEFTON)
     pub.add_argument("--data-dir", default=None)

@@ -1,11 +1,14 @@
 """Shared fixtures: the real register, and real data built once per test session into a temp folder."""
+
 from __future__ import annotations
 
 import shutil
 
 import pytest
 
-from scorecard import build, db, register, sources
+from scorecard import register
+from scorecard.ingest import build, sources
+from scorecard.store import db
 
 
 @pytest.fixture(scope="session")

@@ -1,5 +1,5 @@
 """Who is using the app: Streamlit's built-in OIDC sign-in (``st.login`` / ``st.user`` / ``st.logout``) and
-the role that decides what they see (see :mod:`scorecard.access`).
+the role that decides what they see (see :mod:`scorecard.governance.access`).
 
 Configuration lives in ``.streamlit/secrets.toml`` (never committed)::
 
@@ -19,14 +19,15 @@ Safe default: without a complete ``[auth]`` section everyone is ``public`` — u
 ``SCORECARD_DEMO_ROLE`` (or the older ``SCORECARD_OFFICER=1``) is set, which is honoured **only when
 sign-in is not configured** (a laptop demo or a test), never on a server with sign-in.
 """
+
 from __future__ import annotations
 
 import os
-from typing import Mapping
+from collections.abc import Mapping
 
 import streamlit as st
 
-from scorecard import access
+from scorecard.governance import access
 
 AUTH_KEYS = ("redirect_uri", "cookie_secret", "client_id", "client_secret", "server_metadata_url")
 DEMO_ENV = "SCORECARD_DEMO_ROLE"
@@ -54,8 +55,9 @@ def demo_role(env: Mapping[str, str] | None = None) -> str | None:
     return role
 
 
-def resolve_role(is_configured: bool, logged_in: bool, claims: Mapping[str, object],
-                 roles_config: Mapping, env: Mapping[str, str]) -> str:
+def resolve_role(
+    is_configured: bool, logged_in: bool, claims: Mapping[str, object], roles_config: Mapping, env: Mapping[str, str]
+) -> str:
     """The role, from everything that decides it (pure: unit-tested in tests/app/test_roles.py)."""
     if not is_configured:
         return demo_role(env) or access.DEFAULT_ROLE
@@ -91,8 +93,12 @@ def user_name() -> str:
 
 def controls(current: str) -> None:
     """Sidebar: who you are, and a sign-in / sign-out button."""
-    labels = {"public": "Public view", "member": "Councillor (member)", "officer": "Council officer",
-              "admin": "Administrator"}
+    labels = {
+        "public": "Public view",
+        "member": "Councillor (member)",
+        "officer": "Council officer",
+        "admin": "Administrator",
+    }
     if configured():
         if _logged_in():
             st.caption(f"Signed in as **{_plain(user_name())}** · {labels[current]}")

@@ -1,5 +1,6 @@
 """Small building blocks shared by the pages: RAG and status badges (label + symbol + colour, never colour
 alone), accessible charts (alt text + table alternative), downloads, the illustrative-data banner, footer."""
+
 from __future__ import annotations
 
 import html
@@ -7,8 +8,8 @@ import html
 import pandas as pd
 import streamlit as st
 
-from scorecard import views, wording
-from scorecard.geography import GROUP_LABELS
+from scorecard.present import views, wording
+from scorecard.store.geography import GROUP_LABELS
 
 ATTRIBUTION = (
     "Contains public sector information licensed under the Open Government Licence v3.0 (ONS, DfE, Ofsted, "
@@ -16,8 +17,11 @@ ATTRIBUTION = (
     "CC BY 4.0. Affordable housing extract © Open Innovations, CC BY 4.0 (from MHCLG data). Nearest-neighbour "
     "groupings: CIPFA Nearest Neighbours Model, as republished by Oflog (MHCLG)."
 )
-INFO_TYPES = {"key_result": "Key result", "performance_indicator": "Performance indicator",
-              "contextual": "Contextual indicator"}
+INFO_TYPES = {
+    "key_result": "Key result",
+    "performance_indicator": "Performance indicator",
+    "contextual": "Contextual indicator",
+}
 DATA_MATCH = {"exact": "Published data", "proxy": "Proxy (published data)", "none": "Council return"}
 RAG_ORDER = ["red", "amber", "green", "no_target", "not_rated", "missing", "suppressed", "stale"]
 
@@ -27,8 +31,10 @@ def rag_badge(code: str, count: int | None = None) -> str:
     label, symbol, meaning = wording.RAG.get(code, (code, "", ""))
     colour = wording.RAG_COLOURS.get(code, "#4d4d4d")
     text = f"{symbol} {label}" + (f": {count}" if count is not None else "")
-    return (f'<span title="{html.escape(meaning)}" style="background:{colour};color:#fff;padding:1px 8px;'
-            f'border-radius:10px;margin-right:4px;white-space:nowrap;font-size:0.9em">{html.escape(text)}</span>')
+    return (
+        f'<span title="{html.escape(meaning)}" style="background:{colour};color:#fff;padding:1px 8px;'
+        f'border-radius:10px;margin-right:4px;white-space:nowrap;font-size:0.9em">{html.escape(text)}</span>'
+    )
 
 
 def marks(row) -> list[str]:
@@ -47,8 +53,15 @@ def marks(row) -> list[str]:
 
 
 def marks_markdown(row) -> str:
-    colours = {"Illustrative": "orange", "Provisional": "blue", "Suppressed": "gray", "Proxy": "violet",
-               "Stale": "violet", "Revised": "blue", "Revised since publication": "red"}
+    colours = {
+        "Illustrative": "orange",
+        "Provisional": "blue",
+        "Suppressed": "gray",
+        "Proxy": "violet",
+        "Stale": "violet",
+        "Revised": "blue",
+        "Revised since publication": "red",
+    }
     return " ".join(f":{colours.get(m, 'gray')}-badge[{m}]" for m in marks(row))
 
 
@@ -59,10 +72,13 @@ def value_text(row) -> str:
 def illustrative_banner(card: pd.DataFrame) -> None:
     count = int((card["status"] == "illustrative").sum())
     if count:
-        st.info(f"**Illustrative figures.** {count} of the {len(card)} measures come from council systems that "
-                "are not published. Until the services send their quarterly returns, these show **made-up "
-                "demonstration figures**, marked with an :orange-badge[Illustrative] badge wherever they appear. "
-                "Do not quote them.", icon="ℹ️")
+        st.info(
+            f"**Illustrative figures.** {count} of the {len(card)} measures come from council systems that "
+            "are not published. Until the services send their quarterly returns, these show **made-up "
+            "demonstration figures**, marked with an :orange-badge[Illustrative] badge wherever they appear. "
+            "Do not quote them.",
+            icon="ℹ️",
+        )
 
 
 def revisions_notice(card: pd.DataFrame) -> None:
@@ -71,19 +87,30 @@ def revisions_notice(card: pd.DataFrame) -> None:
     if "revised_since_publication" not in card or not card["revised_since_publication"].any():
         return
     part = card[card["revised_since_publication"].astype(bool)]
-    st.warning(f"**Revised since publication.** {len(part)} of the figures published for this quarter have "
-               "since been revised. Every page shows the figure **as published**; the revised figure is listed "
-               "below for information.", icon="✏️")
+    st.warning(
+        f"**Revised since publication.** {len(part)} of the figures published for this quarter have "
+        "since been revised. Every page shows the figure **as published**; the revised figure is listed "
+        "below for information.",
+        icon="✏️",
+    )
     with st.expander(f"Figures revised since publication ({len(part)})"):
-        st.dataframe(pd.DataFrame({
-            "Measure": part["title"],
-            "Published figure": [wording.format_value(v, u, d) for v, u, d in
-                                 zip(part["value"], part["unit"], part["decimals"])],
-            "Published period": part["period_label"].fillna(""),
-            "Revised figure": [wording.format_value(v, u, d) for v, u, d in
-                               zip(part["current_value"], part["unit"], part["decimals"])],
-            "Revised period": part["current_period"].fillna(""),
-        }), hide_index=True)
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    "Measure": part["title"],
+                    "Published figure": [
+                        wording.format_value(v, u, d) for v, u, d in zip(part["value"], part["unit"], part["decimals"])
+                    ],
+                    "Published period": part["period_label"].fillna(""),
+                    "Revised figure": [
+                        wording.format_value(v, u, d)
+                        for v, u, d in zip(part["current_value"], part["unit"], part["decimals"])
+                    ],
+                    "Revised period": part["current_period"].fillna(""),
+                }
+            ),
+            hide_index=True,
+        )
 
 
 def chart(fig, alt: str, table: pd.DataFrame, key: str, table_title: str = "Table of the figures in this chart"):
@@ -96,18 +123,29 @@ def chart(fig, alt: str, table: pd.DataFrame, key: str, table_title: str = "Tabl
 
 
 def csv_download(frame: pd.DataFrame, file_name: str, label: str = "Download CSV", key: str | None = None):
-    st.download_button(label, frame.to_csv(index=False).encode("utf-8"), file_name=file_name, mime="text/csv",
-                       key=key or file_name, icon=":material/download:")
+    st.download_button(
+        label,
+        frame.to_csv(index=False).encode("utf-8"),
+        file_name=file_name,
+        mime="text/csv",
+        key=key or file_name,
+        icon=":material/download:",
+    )
 
 
 def group_name(group: str) -> str:
-    return {"combined_authority": "Liverpool City Region (combined authority)", "region": "North West (region)",
-            "same_type": "Metropolitan districts", "england": "All English councils"}.get(group, GROUP_LABELS[group])
+    return {
+        "combined_authority": "Liverpool City Region (combined authority)",
+        "region": "North West (region)",
+        "same_type": "Metropolitan districts",
+        "england": "All English councils",
+    }.get(group, GROUP_LABELS[group])
 
 
 def scorecard_table(card: pd.DataFrame, reg, period: str | None = None, spark: dict | None = None) -> pd.DataFrame:
     """The scorecard as people read it: words and symbols, formatted figures, link to each measure page."""
     from ui.state import measure_url
+
     rows = []
     for r in card.to_dict("records"):
         rank = "" if pd.isna(r.get("rank")) else f"{int(r['rank'])} of {int(r['group_size'])}"
@@ -138,8 +176,10 @@ def scorecard_column_config(with_spark: bool = False) -> dict:
     config = {
         "Open": st.column_config.LinkColumn("Open", display_text="Open ↗", help="Open the measure page", width="small"),
         "Measure": st.column_config.TextColumn(width="medium"),
-        "RAG": st.column_config.TextColumn(help="Against target: ✔ Green met · ▲ Amber within tolerance · "
-                                                "✖ Red beyond tolerance · ○ No target · – Not rated"),
+        "RAG": st.column_config.TextColumn(
+            help="Against target: ✔ Green met · ▲ Amber within tolerance · "
+            "✖ Red beyond tolerance · ○ No target · – Not rated"
+        ),
         "Direction": st.column_config.TextColumn(help="Latest value compared with the previous period"),
     }
     if with_spark:
@@ -149,19 +189,23 @@ def scorecard_column_config(with_spark: bool = False) -> dict:
 
 def footer() -> None:
     from ui import data
+
     st.divider()
     fresh = data.freshness()
     latest = fresh.dropna(subset=["latest_end_area"]).sort_values("latest_end_area").iloc[-1]
-    st.caption(f"**Data freshness:** {len(fresh)} sources loaded; data last refreshed {data.data_built()}; "
-               f"newest figure for Sefton: {latest['latest_period_area']} ({latest['publisher']}). "
-               "See *Data & definitions* for every source, batch and checksum.")
+    st.caption(
+        f"**Data freshness:** {len(fresh)} sources loaded; data last refreshed {data.data_built()}; "
+        f"newest figure for Sefton: {latest['latest_period_area']} ({latest['publisher']}). "
+        "See *Data & definitions* for every source, batch and checksum."
+    )
     st.caption(ATTRIBUTION)
 
 
 def pack_downloads(period: str, theme: str | None = None) -> None:
     """Build the CPOR committee pack (Word, PDF or Excel) with a progress bar, then offer it to download:
     the same file as ``python -m scorecard export``."""
-    from scorecard import access, export
+    from scorecard import export
+    from scorecard.governance import access
     from ui import auth
 
     if access.reads_snapshot(auth.role()):  # packs are built from the current data: staff only
@@ -176,10 +220,18 @@ def pack_downloads(period: str, theme: str | None = None) -> None:
             if column.button(f"Prepare {fmt.upper()}", key=f"prepare-{key}"):
                 bar = st.progress(0.0, text=f"Building the {fmt.upper()} pack…")
                 st.session_state[key] = export.build_pack(
-                    fmt, period=period, theme=theme, progress=lambda fraction, message: bar.progress(
-                        min(max(fraction, 0.0), 1.0), text=message))
+                    fmt,
+                    period=period,
+                    theme=theme,
+                    progress=lambda fraction, message: bar.progress(min(max(fraction, 0.0), 1.0), text=message),
+                )
                 bar.empty()
             if key in st.session_state:
-                column.download_button(f"Download {fmt.upper()}", st.session_state[key],
-                                       file_name=export.file_name(fmt, period, theme), mime=export.MIME_TYPES[fmt],
-                                       key=f"download-{key}", icon=":material/download:")
+                column.download_button(
+                    f"Download {fmt.upper()}",
+                    st.session_state[key],
+                    file_name=export.file_name(fmt, period, theme),
+                    mime=export.MIME_TYPES[fmt],
+                    key=f"download-{key}",
+                    icon=":material/download:",
+                )

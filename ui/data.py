@@ -1,10 +1,15 @@
 """Cached access to the engine: the register once per process, evaluated scorecards per (area, period, group)."""
+
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from scorecard import SEFTON, access, evaluate, publish, register, storage, views
+from scorecard import SEFTON, register
+from scorecard.evaluation import evaluate
+from scorecard.governance import access, publish
+from scorecard.present import views
+from scorecard.store import storage
 from ui import auth
 
 
@@ -70,12 +75,18 @@ def visible_quarters(role: str, area: str = SEFTON) -> list[str]:
 def not_published(period: str | None) -> None:
     """The friendly message instead of figures for a quarter this user may not see."""
     if period:
-        st.info(f"**Not published.** The figures for {period} have not been published yet. Quarterly figures "
-                "are published with the Corporate Plan Overview Report in the Cabinet agenda; choose a published "
-                "quarter in the sidebar.", icon="🔒")
+        st.info(
+            f"**Not published.** The figures for {period} have not been published yet. Quarterly figures "
+            "are published with the Corporate Plan Overview Report in the Cabinet agenda; choose a published "
+            "quarter in the sidebar.",
+            icon="🔒",
+        )
     else:
-        st.info("**No figures published yet.** Quarterly figures appear here once the Corporate Plan Overview "
-                "Report for the quarter has been published in the Cabinet agenda.", icon="🔒")
+        st.info(
+            "**No figures published yet.** Quarterly figures appear here once the Corporate Plan Overview "
+            "Report for the quarter has been published in the Cabinet agenda.",
+            icon="🔒",
+        )
 
 
 def series(measure_id: str, area: str, group: str | None, period: str | None) -> pd.DataFrame:

@@ -7,14 +7,14 @@ multipage app until the first ``st.navigation`` call of the process, so the very
 shell itself, which renders the page once through ``st.navigation`` and stops the direct run — so each page
 appears once in the menu and always has its sidebar, banner and footer.
 """
+
 from __future__ import annotations
 
-import os
 import threading
 
 import streamlit as st
 
-from scorecard import access
+from scorecard.governance import access
 from ui import auth, components, data, state
 
 STATE_LABELS = {access.DRAFT: "Draft", access.RELEASED: "Released to members", access.PUBLISHED: "Published"}
@@ -38,24 +38,34 @@ def main() -> None:
         "overview": st.Page("pages/overview.py", title="CPOR overview", icon=":material/dashboard:", default=True),
         "theme": st.Page("pages/theme.py", title="Theme scorecard", icon=":material/table_chart:", url_path="theme"),
         "measure": st.Page("pages/measure.py", title="Measure", icon=":material/show_chart:", url_path="measure"),
-        "exceptions": st.Page("pages/exceptions.py", title="Exceptions", icon=":material/report:",
-                              url_path="exceptions"),
-        "benchmarking": st.Page("pages/benchmarking.py", title="Benchmarking", icon=":material/leaderboard:",
-                                url_path="benchmarking"),
+        "exceptions": st.Page(
+            "pages/exceptions.py", title="Exceptions", icon=":material/report:", url_path="exceptions"
+        ),
+        "benchmarking": st.Page(
+            "pages/benchmarking.py", title="Benchmarking", icon=":material/leaderboard:", url_path="benchmarking"
+        ),
         "explore": st.Page("pages/explore.py", title="Explore measures", icon=":material/search:", url_path="explore"),
         "data": st.Page("pages/data.py", title="Data & definitions", icon=":material/dataset:", url_path="data"),
     }
 
     role = auth.role()
-    page = st.navigation({
-        "Cabinet": [PAGES["overview"], PAGES["theme"], PAGES["measure"]],
-        "Strategic Performance Group": [PAGES["exceptions"], PAGES["benchmarking"]],
-        "Scrutiny and BI team": [PAGES["explore"], PAGES["data"]]
-        + ([st.Page("pages/upload.py", title="Upload a return", icon=":material/upload:", url_path="upload")]
-           if access.can_upload(role) else [])  # officers and admins only
-        + ([st.Page("pages/publish.py", title="Publish a quarter", icon=":material/publish:", url_path="publish")]
-           if access.can_publish(role) else []),  # admins only
-    })
+    page = st.navigation(
+        {
+            "Cabinet": [PAGES["overview"], PAGES["theme"], PAGES["measure"]],
+            "Strategic Performance Group": [PAGES["exceptions"], PAGES["benchmarking"]],
+            "Scrutiny and BI team": [PAGES["explore"], PAGES["data"]]
+            + (
+                [st.Page("pages/upload.py", title="Upload a return", icon=":material/upload:", url_path="upload")]
+                if access.can_upload(role)
+                else []
+            )  # officers and admins only
+            + (
+                [st.Page("pages/publish.py", title="Publish a quarter", icon=":material/publish:", url_path="publish")]
+                if access.can_publish(role)
+                else []
+            ),  # admins only
+        }
+    )
 
     # ``?page=measure&measure=…`` (or just ``?measure=…`` / ``?theme=…`` on the home URL) opens that page.
     wanted = st.query_params.get("page")
@@ -80,24 +90,42 @@ def main() -> None:
         blocked = blocked if blocked in data.quarters(state.AREA) and blocked not in quarters else None
         if blocked:
             del st.query_params["period"]  # never offered, never echoed back: the picker falls back to the default
-        period = state.url_select("period", "Reporting quarter", quarters, default=quarters[0], kind="quarter",
-                                  format_func=lambda q: q if access.reads_snapshot(role) else
-                                  f"{q} · {STATE_LABELS[states.get(q, access.DRAFT)]}",
-                                  help="Figures are the latest published up to the end of this quarter.") \
-            if quarters else None
-        st.caption("Every view's address (URL) can be copied and shared: it keeps the page, theme, measure, "
-                   "quarter and comparator group.")
+        period = (
+            state.url_select(
+                "period",
+                "Reporting quarter",
+                quarters,
+                default=quarters[0],
+                kind="quarter",
+                format_func=lambda q: (
+                    q if access.reads_snapshot(role) else f"{q} · {STATE_LABELS[states.get(q, access.DRAFT)]}"
+                ),
+                help="Figures are the latest published up to the end of this quarter.",
+            )
+            if quarters
+            else None
+        )
+        st.caption(
+            "Every view's address (URL) can be copied and shared: it keeps the page, theme, measure, "
+            "quarter and comparator group."
+        )
 
     if blocked or period is None:  # an embargoed quarter asked for by URL, or nothing published yet: no figures
         data.not_published(blocked)
         components.footer()
         return
     if access.sees_draft(role) and states.get(period) != access.PUBLISHED:
-        st.warning(f"**{period} is {STATE_LABELS[states.get(period, access.DRAFT)].lower()}** — draft figures "
-                   "for council staff. The public cannot see this quarter until it is published.", icon="📝")
+        st.warning(
+            f"**{period} is {STATE_LABELS[states.get(period, access.DRAFT)].lower()}** — draft figures "
+            "for council staff. The public cannot see this quarter until it is published.",
+            icon="📝",
+        )
     if role == "member" and states.get(period) == access.RELEASED:
-        st.warning(f"**{period} is released to councillors ahead of the Cabinet meeting.** These figures are "
-                   "embargoed: not for publication until the CPOR is published in the Cabinet agenda.", icon="🔐")
+        st.warning(
+            f"**{period} is released to councillors ahead of the Cabinet meeting.** These figures are "
+            "embargoed: not for publication until the CPOR is published in the Cabinet agenda.",
+            icon="🔐",
+        )
     shown = data.card(state.AREA, period)
     components.illustrative_banner(shown)
     components.revisions_notice(shown)

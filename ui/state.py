@@ -2,9 +2,10 @@
 
 Opening a copied URL reproduces the view; an unknown id gives a friendly message, not a traceback.
 """
+
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 import streamlit as st
 
@@ -13,9 +14,16 @@ from scorecard import SEFTON
 AREA = SEFTON
 
 
-def url_select(param: str, label: str, options: Sequence[str], default: str | None = None,
-               format_func: Callable[[str], str] = str, container=None, kind: str | None = None,
-               help: str | None = None) -> str:
+def url_select(
+    param: str,
+    label: str,
+    options: Sequence[str],
+    default: str | None = None,
+    format_func: Callable[[str], str] = str,
+    container=None,
+    kind: str | None = None,
+    help: str | None = None,
+) -> str:
     """A selectbox whose value is kept in the URL query parameter ``param``.
 
     The URL wins when it changes (a followed link or an opened permalink); the widget wins when the
@@ -28,8 +36,11 @@ def url_select(param: str, label: str, options: Sequence[str], default: str | No
     if wanted is not None and wanted not in options:
         not_found(kind or param, wanted)
         wanted = None
-    if widget_key not in st.session_state or st.session_state[widget_key] not in options or (
-            wanted is not None and wanted != st.session_state.get(synced_key)):
+    if (
+        widget_key not in st.session_state
+        or st.session_state[widget_key] not in options
+        or (wanted is not None and wanted != st.session_state.get(synced_key))
+    ):
         st.session_state[widget_key] = wanted if wanted is not None else default
     value = container.selectbox(label, options, key=widget_key, format_func=format_func, help=help)
     st.query_params[param] = value
@@ -39,8 +50,11 @@ def url_select(param: str, label: str, options: Sequence[str], default: str | No
 
 def not_found(kind: str, value: str) -> None:
     """A friendly message for an unknown id in the URL."""
-    st.warning(f"Not found: there is no {kind} called “{plain(value)}”. Showing the default instead — "
-               "check the link, or pick from the list.", icon="🔎")
+    st.warning(
+        f"Not found: there is no {kind} called “{plain(value)}”. Showing the default instead — "
+        "check the link, or pick from the list.",
+        icon="🔎",
+    )
 
 
 def plain(value: object, limit: int = 60) -> str:

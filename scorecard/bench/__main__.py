@@ -3,11 +3,11 @@
 ``run`` prints one line per figure. Each timed figure runs in a fresh child process so that its
 peak RSS is its own; ratios are computed within one run, as the machine is noisy.
 """
+
 from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import resource
 import statistics
@@ -19,15 +19,26 @@ from pathlib import Path
 
 import pandas as pd
 
-from scorecard import build, db, evaluate, sources, storage
 from scorecard.bench import baseline, synthetic
+from scorecard.evaluation import evaluate
+from scorecard.ingest import build, sources
+from scorecard.store import db, storage
 
 PERIOD = {"quarterly": "2025/26 Q4", "monthly": "2025/26 Q4"}
 CSV_ROWS = 20_000_000
 WARM_RUNS = 20
 """One council's warm figure is the median of this many runs after the cold one (the machine is noisy)."""
-COMPARED = ["value", "previous_value", "direction", "rag", "trend", "benchmark_median", "rank", "quartile",
-            "significance"]
+COMPARED = [
+    "value",
+    "previous_value",
+    "direction",
+    "rag",
+    "trend",
+    "benchmark_median",
+    "rank",
+    "quartile",
+    "significance",
+]
 
 
 def _rss_mb() -> float:
@@ -101,8 +112,10 @@ def _measure(what: str, size: str, root: str | None) -> dict:
             csv, out = (Path(scratch) / "observations.csv").as_posix(), (Path(scratch) / "out.parquet").as_posix()
             con.execute(f"COPY (SELECT * FROM read_parquet('{obs}') LIMIT {CSV_ROWS}) TO '{csv}' (HEADER)")
             started = time.perf_counter()
-            con.execute(f"COPY (SELECT * FROM read_csv('{csv}') ORDER BY area_code, measure_id, period_end) "
-                        f"TO '{out}' (FORMAT parquet, ROW_GROUP_SIZE {storage.ROW_GROUP_ROWS})")
+            con.execute(
+                f"COPY (SELECT * FROM read_csv('{csv}') ORDER BY area_code, measure_id, period_end) "
+                f"TO '{out}' (FORMAT parquet, ROW_GROUP_SIZE {storage.ROW_GROUP_ROWS})"
+            )
             seconds = time.perf_counter() - started
             rows = con.execute(f"SELECT count(*) FROM read_parquet('{out}')").fetchone()[0]
         return {"seconds": seconds, "rows": rows, "rss_mb": _rss_mb()}
@@ -128,42 +141,58 @@ def compare(folder: Path, sample: int = 5000, seed: int = 7) -> int:
     for column in COMPARED:
         left, right = both[f"{column}_pandas"], both[f"{column}_engine"]
         if pd.api.types.is_numeric_dtype(right):
-            l, r = pd.to_numeric(left, errors="coerce").to_numpy(float), right.to_numpy(float)
-            same = (abs(l - r) <= 1e-9 * (1 + abs(r))) | (pd.isna(l) & pd.isna(r))
+            ours, theirs = pd.to_numeric(left, errors="coerce").to_numpy(float), right.to_numpy(float)
+            same = (abs(ours - theirs) <= 1e-9 * (1 + abs(theirs))) | (pd.isna(ours) & pd.isna(theirs))
         else:
-            same = (left.astype(object).where(left.notna(), None) == right.astype(object).where(right.notna(), None))
+            same = left.astype(object).where(left.notna(), None) == right.astype(object).where(right.notna(), None)
         if not bool(pd.Series(same).all()):
-            bad = both.loc[~pd.Series(same, index=both.index), ["measure_id", "area_code", f"{column}_pandas",
-                                                                 f"{column}_engine"]]
+            bad = both.loc[
+                ~pd.Series(same, index=both.index), ["measure_id", "area_code", f"{column}_pandas", f"{column}_engine"]
+            ]
             raise AssertionError(f"pandas baseline and engine differ on {column} in {len(bad)} rows:\n{bad.head()}")
     return len(both)
 
 
 def _throughput(label: str, result: dict) -> None:
-    print(f"{label}: {result['rows']:,} rows in {result['seconds']:.1f} s "
-          f"({result['rows'] / result['seconds']:,.0f} rows/s), peak RSS {result['rss_mb']:,.0f} MB", flush=True)
+    print(
+        f"{label}: {result['rows']:,} rows in {result['seconds']:.1f} s "
+        f"({result['rows'] / result['seconds']:,.0f} rows/s), peak RSS {result['rss_mb']:,.0f} MB",
+        flush=True,
+    )
 
 
 def run(size: str, root: str | None, with_pandas: bool = True) -> None:
     """Print the figures for one size."""
     spec = _spec(size)
-    print(f"size {size}: {spec['councils']} councils x {spec['measures']} measures x {spec['periods']} "
-          f"{spec['frequency']} periods; {os.cpu_count()} cores", flush=True)
+    print(
+        f"size {size}: {spec['councils']} councils x {spec['measures']} measures x {spec['periods']} "
+        f"{spec['frequency']} periods; {os.cpu_count()} cores",
+        flush=True,
+    )
     _throughput("generate", _child("generate", size, root))
     _throughput("ingest CSV -> sorted Parquet (DuckDB)", _child("csv", size, root))
     if sources.default_sources_dir().is_dir():
         _throughput("build-data on the real extracts", _child("build", size, root))
     full = _child("full", size, root)
-    print(f"full evaluation (every council x every measure): {full['rows']:,} rows in {full['seconds']:.2f} s, "
-          f"peak RSS {full['rss_mb']:,.0f} MB", flush=True)
+    print(
+        f"full evaluation (every council x every measure): {full['rows']:,} rows in {full['seconds']:.2f} s, "
+        f"peak RSS {full['rss_mb']:,.0f} MB",
+        flush=True,
+    )
     council = _child("council", size, root)
-    print(f"one council's scorecard: cold {council['cold'] * 1000:.0f} ms, warm {council['warm'] * 1000:.0f} ms "
-          f"(median of {WARM_RUNS}), peak RSS {council['rss_mb']:,.0f} MB", flush=True)
+    print(
+        f"one council's scorecard: cold {council['cold'] * 1000:.0f} ms, warm {council['warm'] * 1000:.0f} ms "
+        f"(median of {WARM_RUNS}), peak RSS {council['rss_mb']:,.0f} MB",
+        flush=True,
+    )
     if with_pandas:
         pandas = _child("pandas", size, root)
         rows = compare(_data_dir(size, root))
-        print(f"pandas baseline (groupby/apply per measure): {pandas['rows']:,} rows in {pandas['seconds']:.1f} s, "
-              f"peak RSS {pandas['rss_mb']:,.0f} MB; identical judgements on a sample of {rows:,} rows", flush=True)
+        print(
+            f"pandas baseline (groupby/apply per measure): {pandas['rows']:,} rows in {pandas['seconds']:.1f} s, "
+            f"peak RSS {pandas['rss_mb']:,.0f} MB; identical judgements on a sample of {rows:,} rows",
+            flush=True,
+        )
         print(f"speed-up over pandas: {pandas['seconds'] / full['seconds']:.1f}x", flush=True)
 
 
@@ -198,9 +227,11 @@ def main(argv: list[str] | None = None) -> int:
         from scorecard.bench import load as load_test
 
         result = load_test.run(args.users)
-        print(f"{result['users']} concurrent sessions, time until the CPOR overview is rendered: "
-              f"p50 {result['p50']:.2f} s, p95 {result['p95']:.2f} s, max {result['max']:.2f} s; "
-              f"server RSS {result['server_rss_mb']:,.0f} MB (peak {result['server_peak_mb']:,.0f} MB)")
+        print(
+            f"{result['users']} concurrent sessions, time until the CPOR overview is rendered: "
+            f"p50 {result['p50']:.2f} s, p95 {result['p95']:.2f} s, max {result['max']:.2f} s; "
+            f"server RSS {result['server_rss_mb']:,.0f} MB (peak {result['server_peak_mb']:,.0f} MB)"
+        )
     else:
         print(json.dumps(_measure(args.what, args.size, args.root)))
     return 0

@@ -1,4 +1,5 @@
 """Start the real Streamlit app on a free loopback port, for browser tests and the load benchmark."""
+
 from __future__ import annotations
 
 import contextlib
@@ -8,13 +9,19 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def free_port() -> int:
@@ -25,9 +32,15 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_app(log_path: Path, env: dict[str, str] | None = None, args: tuple[str, ...] = (),
-                port: int | None = None, host: str = "127.0.0.1", drop_env: tuple[str, ...] = (),
-                timeout: float = 30) -> Iterator[tuple[str, int]]:
+def running_app(
+    log_path: Path,
+    env: dict[str, str] | None = None,
+    args: tuple[str, ...] = (),
+    port: int | None = None,
+    host: str = "127.0.0.1",
+    drop_env: tuple[str, ...] = (),
+    timeout: float = 30,
+) -> Iterator[tuple[str, int]]:
     """Yield (url, pid) of a running ``streamlit run app.py`` (extra ``args``, ``env``; ``drop_env`` names
     variables to unset); stops it afterwards (bounded waits)."""
     port = port or free_port()
@@ -36,9 +49,26 @@ def running_app(log_path: Path, env: dict[str, str] | None = None, args: tuple[s
         environment.pop(name, None)
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with open(log_path, "w") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-                                 "--server.port", str(port), "--browser.gatherUsageStats", "false", *args],
-                                cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                "app.py",
+                "--server.headless",
+                "true",
+                "--server.port",
+                str(port),
+                "--browser.gatherUsageStats",
+                "false",
+                *args,
+            ],
+            cwd=ROOT,
+            env=environment,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         url = f"http://{host}:{port}"
         try:
             deadline = time.time() + timeout

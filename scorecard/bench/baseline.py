@@ -4,6 +4,7 @@ It exists to make the benchmark's speed-up honest: it must give the engine's res
 sample by the benchmark). It covers what the synthetic data uses: fixed and CIPFA-median targets,
 the CIPFA neighbour group, direction, the Fingertips trend and the benchmark judgements.
 """
+
 from __future__ import annotations
 
 import math
@@ -11,8 +12,9 @@ import math
 import numpy as np
 import pandas as pd
 
-from scorecard import periods, stats
+from scorecard.evaluation import stats
 from scorecard.register import Register
+from scorecard.store import periods
 
 
 def _sign(x: float) -> int:
@@ -67,12 +69,19 @@ def evaluate(observations: pd.DataFrame, groups: pd.DataFrame, reg: Register, pe
             continue
         good = {"higher_is_better": 1, "lower_is_better": -1}.get(measure.polarity, 0)
         per_area = frame.groupby("area_code", observed=True).apply(
-            lambda s: pd.Series({
-                "value": s["value"].iloc[-1], "period_end": s["period_end"].iloc[-1],
-                "status": s["status"].iloc[-1], "lower_ci": s["lower_ci"].iloc[-1], "upper_ci": s["upper_ci"].iloc[-1],
-                "previous_value": s["value"].iloc[-2] if len(s) > 1 else math.nan,
-                "trend_pair": _trend(s.tail(5), good),
-            }), include_groups=False)
+            lambda s: pd.Series(
+                {
+                    "value": s["value"].iloc[-1],
+                    "period_end": s["period_end"].iloc[-1],
+                    "status": s["status"].iloc[-1],
+                    "lower_ci": s["lower_ci"].iloc[-1],
+                    "upper_ci": s["upper_ci"].iloc[-1],
+                    "previous_value": s["value"].iloc[-2] if len(s) > 1 else math.nan,
+                    "trend_pair": _trend(s.tail(5), good),
+                }
+            ),
+            include_groups=False,
+        )
         values_at = frame.set_index(["area_code", "period_end"])["value"].to_dict()
         for area, row in per_area.iterrows():
             members = [values_at.get((m, row["period_end"])) for m in neighbours.get(area, [])]
@@ -117,10 +126,19 @@ def evaluate(observations: pd.DataFrame, groups: pd.DataFrame, reg: Register, pe
                 significance = "higher" if value > median else "lower"
             else:
                 significance = "better" if good * (value - median) > 0 else "worse"
-            rows.append({
-                "measure_id": measure.id, "area_code": area, "value": value,
-                "previous_value": row["previous_value"], "direction": _direction(value, row["previous_value"], good),
-                "rag": rag, "trend": row["trend_pair"][1], "benchmark_median": median, "rank": rank,
-                "quartile": quartile, "significance": significance,
-            })
+            rows.append(
+                {
+                    "measure_id": measure.id,
+                    "area_code": area,
+                    "value": value,
+                    "previous_value": row["previous_value"],
+                    "direction": _direction(value, row["previous_value"], good),
+                    "rag": rag,
+                    "trend": row["trend_pair"][1],
+                    "benchmark_median": median,
+                    "rank": rank,
+                    "quartile": quartile,
+                    "significance": significance,
+                }
+            )
     return pd.DataFrame(rows)

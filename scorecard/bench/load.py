@@ -3,6 +3,7 @@
 Prints p50/p95 seconds until the overview's heading is rendered, and the server's resident memory.
 Traffic stays on loopback (the app is started here, on 127.0.0.1); every wait is bounded.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -45,5 +46,11 @@ def run(users: int = 10, timeout_s: float = 120) -> dict:
     with running_app(Path(log), {"SCORECARD_DEMO_ROLE": "officer"}) as (url, pid):
         times = sorted(asyncio.run(_users(url, users, int(timeout_s * 1000))))
         memory = memory_mb(pid)
-    return {"users": users, "p50": statistics.median(times), "p95": times[max(0, round(0.95 * len(times)) - 1)],
-            "max": times[-1], "server_rss_mb": memory.get("VmRSS"), "server_peak_mb": memory.get("VmHWM")}
+    return {
+        "users": users,
+        "p50": statistics.median(times),
+        "p95": times[max(0, round(0.95 * len(times)) - 1)],
+        "max": times[-1],
+        "server_rss_mb": memory.get("VmRSS"),
+        "server_peak_mb": memory.get("VmHWM"),
+    }

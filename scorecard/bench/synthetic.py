@@ -5,6 +5,7 @@ Every English council from the real areas table (synthetic ``E99…`` codes beyo
 95% intervals, counts), ``periods`` consecutive quarters (or months) ending 2025/26 Q4, with
 gaps, suppressed values and a comparator group of 15 neighbours per council.
 """
+
 from __future__ import annotations
 
 import os
@@ -15,8 +16,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from scorecard import ENGLAND, build, periods, sources, stats, storage
+from scorecard import ENGLAND
+from scorecard.evaluation import stats
+from scorecard.ingest import build, sources
 from scorecard.register import Measure, Register
+from scorecard.store import periods, storage
 
 SIZES = {
     "national": {"councils": 320, "measures": 1000, "periods": 40, "frequency": "quarterly"},
@@ -45,26 +49,52 @@ def register(measures: int, frequency: str = "quarterly") -> Register:
         polarity = "no_judgement" if i % 20 == 19 else ("higher_is_better", "lower_is_better")[i % 2]
         target = None
         if info == "performance_indicator":
-            target = ({"basis": "fixed", "value": 50.0, "tolerance": 2.0, "financial_year": "2025/26"}
-                      if i % 8 < 4 else {"basis": "cipfa_median", "tolerance": 1.0})
+            target = (
+                {"basis": "fixed", "value": 50.0, "tolerance": 2.0, "financial_year": "2025/26"}
+                if i % 8 < 4
+                else {"basis": "cipfa_median", "tolerance": 1.0}
+            )
             target |= {"rationale": "synthetic", "set_by": "benchmark"}
-        items.append({
-            "id": f"bench_{i:05d}", "title": f"Synthetic measure {i}", "scorecard_text": "synthetic",
-            "themes": ["bench"], "info_type": info, "polarity": polarity,
-            "unit": {"proportion": "percent", "rate": "rate_per_100k", "count": "count"}[kind],
-            "frequency": frequency, "calculation": "proportion" if kind == "proportion" else "value",
-            "multiplier": 100.0 if kind == "proportion" else 1.0, "definition": kind,
-            "what_good_looks_like": "synthetic", "source": {"match": "none", "returns": "illustrative"},
-            "theme_responsibility": "bench", "metric_responsibility": "bench", "target": target,
-            "stale_after_months": 12,
-        })
-    return Register.model_validate({
-        "version": 1,
-        "themes": [{"id": "bench", "title": "Benchmark", "corporate_plan_title": "Benchmark", "responsibility": "-"}],
-        "datasets": [{"id": "synthetic", "title": "synthetic", "publisher": "-", "licence": "-", "folder": "-",
-                      "repository": "-"}],
-        "measures": items,
-    })
+        items.append(
+            {
+                "id": f"bench_{i:05d}",
+                "title": f"Synthetic measure {i}",
+                "scorecard_text": "synthetic",
+                "themes": ["bench"],
+                "info_type": info,
+                "polarity": polarity,
+                "unit": {"proportion": "percent", "rate": "rate_per_100k", "count": "count"}[kind],
+                "frequency": frequency,
+                "calculation": "proportion" if kind == "proportion" else "value",
+                "multiplier": 100.0 if kind == "proportion" else 1.0,
+                "definition": kind,
+                "what_good_looks_like": "synthetic",
+                "source": {"match": "none", "returns": "illustrative"},
+                "theme_responsibility": "bench",
+                "metric_responsibility": "bench",
+                "target": target,
+                "stale_after_months": 12,
+            }
+        )
+    return Register.model_validate(
+        {
+            "version": 1,
+            "themes": [
+                {"id": "bench", "title": "Benchmark", "corporate_plan_title": "Benchmark", "responsibility": "-"}
+            ],
+            "datasets": [
+                {
+                    "id": "synthetic",
+                    "title": "synthetic",
+                    "publisher": "-",
+                    "licence": "-",
+                    "folder": "-",
+                    "repository": "-",
+                }
+            ],
+            "measures": items,
+        }
+    )
 
 
 def _periods(count: int, frequency: str) -> list[periods.Period]:
@@ -82,8 +112,14 @@ def groups(codes: list[str], seed: int) -> pd.DataFrame:
     np.fill_diagonal(distance, np.inf)
     nearest = np.argsort(distance, axis=1, kind="stable")[:, :GROUP_SIZE]
     area = np.repeat(np.array(codes), nearest.shape[1])
-    return pd.DataFrame({"group_id": "cipfa_nn", "area_code": area, "member_code": np.array(codes)[nearest.ravel()],
-                         "rank": pd.array(np.tile(np.arange(1, nearest.shape[1] + 1), len(codes)), dtype="Int64")})
+    return pd.DataFrame(
+        {
+            "group_id": "cipfa_nn",
+            "area_code": area,
+            "member_code": np.array(codes)[nearest.ravel()],
+            "rank": pd.array(np.tile(np.arange(1, nearest.shape[1] + 1), len(codes)), dtype="Int64"),
+        }
+    )
 
 
 def observations(measures: list[Measure], areas: list[str], chosen: list[periods.Period], seed: int) -> pd.DataFrame:
@@ -112,7 +148,7 @@ def observations(measures: list[Measure], areas: list[str], chosen: list[periods
     low, high = stats.poisson_ci_array(count[is_count])
     lower[is_count], upper[is_count] = low, high
     draw = rng.random(shape)
-    keep = draw >= 0.02                      # 2% gaps: no row at all
+    keep = draw >= 0.02  # 2% gaps: no row at all
     suppressed = (draw >= 0.02) & (draw < 0.03)  # 1% suppressed
     value = np.where(suppressed, np.nan, value)
     # area-major order, as storage.sort_observations writes real data
@@ -122,23 +158,25 @@ def observations(measures: list[Measure], areas: list[str], chosen: list[periods
     lower, upper, suppressed = (x.transpose(1, 0, 2) for x in (lower, upper, suppressed))
     is_prop = is_prop.transpose(1, 0, 2)
     labels = pd.Categorical.from_codes(p_idx, [p.label for p in chosen])
-    frame = pd.DataFrame({
-        "measure_id": pd.Categorical.from_codes(m_idx, [m.id for m in measures]),
-        "area_code": pd.Categorical.from_codes(a_idx, areas),
-        "period_kind": chosen[0].kind,
-        "period_label": labels,
-        "period_start": pd.to_datetime(np.array([p.start for p in chosen], dtype="datetime64[D]")[p_idx]),
-        "period_end": pd.to_datetime(np.array([p.end for p in chosen], dtype="datetime64[D]")[p_idx]),
-        "period_seq": np.array([p.seq for p in chosen], dtype=np.int64)[p_idx],
-        "value": value[keep],
-        "numerator": np.where(is_prop, numerator, np.nan)[keep],
-        "denominator": np.where(is_prop, denominator, np.nan)[keep],
-        "lower_ci": np.where(suppressed, np.nan, lower)[keep],
-        "upper_ci": np.where(suppressed, np.nan, upper)[keep],
-        "status": pd.Categorical(np.where(suppressed[keep], "suppressed", "ok")),
-        "source_id": "synthetic",
-        "batch_id": "bsynthetic",
-    })
+    frame = pd.DataFrame(
+        {
+            "measure_id": pd.Categorical.from_codes(m_idx, [m.id for m in measures]),
+            "area_code": pd.Categorical.from_codes(a_idx, areas),
+            "period_kind": chosen[0].kind,
+            "period_label": labels,
+            "period_start": pd.to_datetime(np.array([p.start for p in chosen], dtype="datetime64[D]")[p_idx]),
+            "period_end": pd.to_datetime(np.array([p.end for p in chosen], dtype="datetime64[D]")[p_idx]),
+            "period_seq": np.array([p.seq for p in chosen], dtype=np.int64)[p_idx],
+            "value": value[keep],
+            "numerator": np.where(is_prop, numerator, np.nan)[keep],
+            "denominator": np.where(is_prop, denominator, np.nan)[keep],
+            "lower_ci": np.where(suppressed, np.nan, lower)[keep],
+            "upper_ci": np.where(suppressed, np.nan, upper)[keep],
+            "status": pd.Categorical(np.where(suppressed[keep], "suppressed", "ok")),
+            "source_id": "synthetic",
+            "batch_id": "bsynthetic",
+        }
+    )
     return frame
 
 
@@ -147,8 +185,7 @@ CHUNK_ROWS = 2_000_000
 all its rows at once."""
 
 
-def _write_observations(out: Path, reg: Register, areas: pd.DataFrame, chosen: list[periods.Period],
-                        seed: int) -> int:
+def _write_observations(out: Path, reg: Register, areas: pd.DataFrame, chosen: list[periods.Period], seed: int) -> int:
     """Generate and write observations a chunk of areas at a time, in storage order and with the storage
     keys (areas as from :func:`storage.keyed_areas`); then the derived ``period_values``. Returns the row count."""
     temp = out / ".observations.generating.parquet"
@@ -157,13 +194,20 @@ def _write_observations(out: Path, reg: Register, areas: pd.DataFrame, chosen: l
     writer, rows = None, 0
     try:
         for number, start in enumerate(range(0, len(areas), per_chunk)):
-            codes = list(areas["code"].iloc[start:start + per_chunk])
-            frame = storage.keyed_observations(observations(reg.measures, codes, chosen, seed + number), areas,
-                                               measure_ids)
+            codes = list(areas["code"].iloc[start : start + per_chunk])
+            frame = storage.keyed_observations(
+                observations(reg.measures, codes, chosen, seed + number), areas, measure_ids
+            )
             table = pa.Table.from_pandas(frame, preserve_index=False)
             if writer is None:
-                schema = pa.schema([pa.field(f.name, pa.dictionary(pa.int32(), pa.string()))
-                                    if pa.types.is_dictionary(f.type) else f for f in table.schema])
+                schema = pa.schema(
+                    [
+                        pa.field(f.name, pa.dictionary(pa.int32(), pa.string()))
+                        if pa.types.is_dictionary(f.type)
+                        else f
+                        for f in table.schema
+                    ]
+                )
                 writer = pq.ParquetWriter(temp, schema)
             writer.write_table(table.cast(schema), row_group_size=storage.ROW_GROUP_ROWS)
             rows += len(frame)
@@ -176,19 +220,42 @@ def _write_observations(out: Path, reg: Register, areas: pd.DataFrame, chosen: l
     return rows
 
 
-def generate(out_dir: str | Path, councils: int, measures: int, periods_count: int,
-             frequency: str = "quarterly", seed: int = 2024) -> Register:
+def generate(
+    out_dir: str | Path,
+    councils: int,
+    measures: int,
+    periods_count: int,
+    frequency: str = "quarterly",
+    seed: int = 2024,
+) -> Register:
     """Write the synthetic tables to ``out_dir``; returns the synthetic register used to evaluate them."""
     reg = register(measures, frequency)
     codes = council_codes(councils)
     chosen = _periods(periods_count, frequency)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    areas = storage.keyed_areas(pd.DataFrame({"code": codes + [ENGLAND], "name": codes + ["England"],
-                                              "type": ["unitary"] * len(codes) + ["country"]}))
+    areas = storage.keyed_areas(
+        pd.DataFrame(
+            {"code": codes + [ENGLAND], "name": codes + ["England"], "type": ["unitary"] * len(codes) + ["country"]}
+        )
+    )
     rows = _write_observations(out, reg, areas, chosen, seed)
-    batches = pd.DataFrame({"batch_id": ["bsynthetic"], "source_id": ["synthetic"], "kind": ["synthetic"],
-                            "file": ["synthetic"], "rows": [rows]})
-    storage.write_tables(out, {"areas": areas, "comparator_groups": groups(codes, seed),
-                               "targets": build.targets_table(reg), "batches": batches})
+    batches = pd.DataFrame(
+        {
+            "batch_id": ["bsynthetic"],
+            "source_id": ["synthetic"],
+            "kind": ["synthetic"],
+            "file": ["synthetic"],
+            "rows": [rows],
+        }
+    )
+    storage.write_tables(
+        out,
+        {
+            "areas": areas,
+            "comparator_groups": groups(codes, seed),
+            "targets": build.targets_table(reg),
+            "batches": batches,
+        },
+    )
     return reg

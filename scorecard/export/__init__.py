@@ -4,12 +4,14 @@
 (``python -m scorecard export``) and the app's download buttons both call it, so they produce the
 same file. Output is deterministic: the only date in it is the data's "as at" date.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
 
 from scorecard import SEFTON, register
-from scorecard.export.content import Pack, Progress, build as build_content
+from scorecard.export.content import Pack, Progress
+from scorecard.export.content import build as build_content
 
 FORMATS = ("docx", "pdf", "xlsx")
 MIME_TYPES = {
@@ -29,9 +31,16 @@ def file_name(fmt: str, period: str | None, theme: str | None = None) -> str:
     return f"{stem}.{fmt}"
 
 
-def build_pack(fmt: str, period: str | None = None, theme: str | None = None, progress: Progress | None = None,
-               *, area: str = SEFTON, data_dir: str | Path | None = None,
-               reg: register.Register | None = None) -> bytes:
+def build_pack(
+    fmt: str,
+    period: str | None = None,
+    theme: str | None = None,
+    progress: Progress | None = None,
+    *,
+    area: str = SEFTON,
+    data_dir: str | Path | None = None,
+    reg: register.Register | None = None,
+) -> bytes:
     """The CPOR pack for ``period`` (default: latest quarter) as ``fmt`` (docx | pdf | xlsx) bytes.
 
     ``theme`` limits the pack to one theme id; ``progress(fraction, message)`` is called as work proceeds

@@ -3,6 +3,7 @@
 Drawn with matplotlib's Agg backend (no display, no streamlit) as PNG bytes, each with alt text that
 reads out the plotted values, so the chart is never the only way to get the figures.
 """
+
 from __future__ import annotations
 
 import io
@@ -15,8 +16,9 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
-from scorecard import db, wording  # noqa: E402
 from scorecard.export.content import Row  # noqa: E402
+from scorecard.present import wording  # noqa: E402
+from scorecard.store import db
 
 MAX_POINTS = 12
 """At most this many of the latest periods are plotted."""
@@ -35,9 +37,11 @@ class Chart:
 def series(row: Row, area: str, data_dir: str | Path | None = None) -> list[tuple[str, float | None, str]]:
     """(period label, value, status) of the area's observations up to the reporting period, oldest first."""
     con = db.connect(data_dir)
-    sql = ("SELECT period_label, value, status FROM observations WHERE measure_id = ? AND area_code = ? "
-           + ("AND period_end <= ? " if row.report_end else "")
-           + "ORDER BY period_end DESC, period_start DESC LIMIT ?")
+    sql = (
+        "SELECT period_label, value, status FROM observations WHERE measure_id = ? AND area_code = ? "
+        + ("AND period_end <= ? " if row.report_end else "")
+        + "ORDER BY period_end DESC, period_start DESC LIMIT ?"
+    )
     params = [row.measure_id, area] + ([row.report_end] if row.report_end else []) + [MAX_POINTS]
     points = con.execute(sql, params).fetchall()
     return [(label, None if value is None else float(value), status) for label, value, status in reversed(points)]
@@ -47,8 +51,7 @@ def alt_text(row: Row, points: list[tuple[str, float | None, str]], area_name: s
     """A sentence describing the chart and every plotted value."""
     shown = [(p, v) for p, v, _ in points if v is not None]
     values = "; ".join(f"{p}: {wording.format_value(v, row.unit, row.decimals)}" for p, v in shown)
-    text = (f"Line chart of {row.display_title} for {area_name}, {shown[0][0]} to {shown[-1][0]}. "
-            f"Values: {values}.")
+    text = f"Line chart of {row.display_title} for {area_name}, {shown[0][0]} to {shown[-1][0]}. Values: {values}."
     if row.target is not None:
         text += f" Target {row.target_cell} shown as a dashed line."
     else:
@@ -59,8 +62,14 @@ def alt_text(row: Row, points: list[tuple[str, float | None, str]], area_name: s
     return text
 
 
-def draw(row: Row, area: str, area_name: str, data_dir: str | Path | None = None,
-         width_in: float = 5.5, height_in: float = 2.0) -> Chart | None:
+def draw(
+    row: Row,
+    area: str,
+    area_name: str,
+    data_dir: str | Path | None = None,
+    width_in: float = 5.5,
+    height_in: float = 2.0,
+) -> Chart | None:
     """The trend chart of one measure as PNG bytes, with its alt text (None when there is no value to plot)."""
     points = series(row, area, data_dir)
     if not any(v is not None for _, v, _ in points):
@@ -72,33 +81,65 @@ def draw(row: Row, area: str, area_name: str, data_dir: str | Path | None = None
     try:
         present = [(x, v) for x, v in zip(xs, values) if v is not None]
         if present:
-            ax.plot([x for x, _ in present], [v for _, v in present], color=LINE, marker="o", linewidth=2,
-                    markersize=4, label=area_name, zorder=3)
+            ax.plot(
+                [x for x, _ in present],
+                [v for _, v in present],
+                color=LINE,
+                marker="o",
+                linewidth=2,
+                markersize=4,
+                label=area_name,
+                zorder=3,
+            )
             last_x, last_v = present[-1]
-            ax.annotate(wording.format_value(last_v, row.unit, row.decimals), (last_x, last_v),
-                        textcoords="offset points", xytext=(0, 8), ha="center", fontsize=8, color=LINE,
-                        fontweight="bold", bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none"},
-                        zorder=4)
+            ax.annotate(
+                wording.format_value(last_v, row.unit, row.decimals),
+                (last_x, last_v),
+                textcoords="offset points",
+                xytext=(0, 8),
+                ha="center",
+                fontsize=8,
+                color=LINE,
+                fontweight="bold",
+                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none"},
+                zorder=4,
+            )
         if row.target is not None:
-            ax.axhline(row.target, color=TARGET, linestyle="--", linewidth=1.2,
-                       label=f"Target {wording.format_value(row.target, row.unit, row.decimals)}", zorder=2)
+            ax.axhline(
+                row.target,
+                color=TARGET,
+                linestyle="--",
+                linewidth=1.2,
+                label=f"Target {wording.format_value(row.target, row.unit, row.decimals)}",
+                zorder=2,
+            )
         ax.set_xticks(xs)
         step = max(1, (len(xs) + 7) // 8)
         last = len(xs) - 1
-        ax.set_xticklabels([lab if (last - i) % step == 0 else "" for i, lab in enumerate(labels)],
-                           fontsize=7, rotation=0)
+        ax.set_xticklabels(
+            [lab if (last - i) % step == 0 else "" for i, lab in enumerate(labels)], fontsize=7, rotation=0
+        )
         ax.set_xlim(-0.6, last + 0.6)
         ax.tick_params(axis="y", labelsize=7)
         ax.yaxis.set_major_locator(MaxNLocator(5))
-        ax.yaxis.set_major_formatter(FuncFormatter(
-            lambda v, _pos: wording.format_value(v, row.unit, max(0, min(row.decimals, 1)))))
+        ax.yaxis.set_major_formatter(
+            FuncFormatter(lambda v, _pos: wording.format_value(v, row.unit, max(0, min(row.decimals, 1))))
+        )
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
         ax.grid(axis="y", color="#dddddd", linewidth=0.6)
         ax.legend(fontsize=7, frameon=False, loc="best")
         if any(s == "illustrative" for _, _, s in points):
-            ax.text(1.0, -0.22, "Illustrative figures", transform=ax.transAxes, ha="right", fontsize=7,
-                    color="#6b6b6b", style="italic")
+            ax.text(
+                1.0,
+                -0.22,
+                "Illustrative figures",
+                transform=ax.transAxes,
+                ha="right",
+                fontsize=7,
+                color="#6b6b6b",
+                style="italic",
+            )
         fig.tight_layout()
         buffer = io.BytesIO()
         fig.savefig(buffer, format="png", dpi=150, metadata={"Software": None})

@@ -1,20 +1,24 @@
 """What goes in the CPOR committee pack, worded once for every format.
 
 The Word, PDF and Excel writers all render the :class:`Pack` built here from the evaluated scorecard
-(:func:`scorecard.evaluate.scorecard`), so a figure, RAG label or direction reads the same in the pack
-as on screen: every label comes from :mod:`scorecard.wording`, and nothing here recomputes a judgement.
+(:func:`scorecard.evaluation.evaluate.scorecard`), so a figure, RAG label or direction reads the same in the pack
+as on screen: every label comes from :mod:`scorecard.present.wording`, and nothing here recomputes a judgement.
 """
+
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Callable
 
 import pandas as pd
 
-from scorecard import SEFTON, db, evaluate, register, wording
+from scorecard import SEFTON, register
+from scorecard.evaluation import evaluate
+from scorecard.present import wording
+from scorecard.store import db
 
 Progress = Callable[[float, str], None]
 
@@ -33,16 +37,36 @@ SUMMARY_RAGS = ("green", "amber", "red", "no_target", "not_rated", "missing", "s
 """Columns of the RAG summary table; a suppressed value is counted as missing."""
 SUMMARY_DIRECTIONS = ("improving", "worsening", "no_change", "increasing", "decreasing", "not_comparable")
 
-INFO_TYPE = {"key_result": "Key result", "performance_indicator": "Performance indicator",
-             "contextual": "Contextual indicator"}
-POLARITY = {"higher_is_better": "Higher is better", "lower_is_better": "Lower is better",
-            "no_judgement": "No judgement (context)"}
-TARGET_BASIS = {"fixed": "", "cipfa_median": "neighbour median", "england": "England value",
-                "previous_year": "same period last year"}
-TARGET_BASIS_LONG = {"fixed": "Fixed target", "cipfa_median": "CIPFA nearest-neighbour median",
-                     "england": "England value", "previous_year": "Same period last year"}
-STATUS = {"ok": "Published", "illustrative": "Illustrative", "suppressed": "Suppressed",
-          "provisional": "Provisional", "revised": "Revised", "missing": "Missing"}
+INFO_TYPE = {
+    "key_result": "Key result",
+    "performance_indicator": "Performance indicator",
+    "contextual": "Contextual indicator",
+}
+POLARITY = {
+    "higher_is_better": "Higher is better",
+    "lower_is_better": "Lower is better",
+    "no_judgement": "No judgement (context)",
+}
+TARGET_BASIS = {
+    "fixed": "",
+    "cipfa_median": "neighbour median",
+    "england": "England value",
+    "previous_year": "same period last year",
+}
+TARGET_BASIS_LONG = {
+    "fixed": "Fixed target",
+    "cipfa_median": "CIPFA nearest-neighbour median",
+    "england": "England value",
+    "previous_year": "Same period last year",
+}
+STATUS = {
+    "ok": "Published",
+    "illustrative": "Illustrative",
+    "suppressed": "Suppressed",
+    "provisional": "Provisional",
+    "revised": "Revised",
+    "missing": "Missing",
+}
 MATCH = {"exact": "Exact", "proxy": "Proxy", "none": "Council return"}
 
 
@@ -248,45 +272,95 @@ class Pack:
         return [(theme, row) for theme in self.themes for row in theme.exceptions]
 
     def how_to_read(self) -> list[tuple[str, list[tuple[str, str]]]]:
-        """Sections of (term, meaning) pairs explaining the judgements; labels from :mod:`scorecard.wording`."""
+        """Sections of (term, meaning) pairs explaining the judgements; labels from :mod:`scorecard.present.wording`."""
         rag = [(wording.rag_text(code), meaning) for code, (_, _, meaning) in wording.RAG.items()]
-        rag.append(("Note", "RAG ratings apply to performance indicators and key results with a target. Green means "
-                            "the target is met, Amber that it is missed but within the measure's tolerance, Red that "
-                            "it is missed beyond tolerance. Ratings always show a word and a symbol, never colour alone. "
-                            "In the summary table a suppressed value is counted as Missing."))
-        direction = [(wording.direction_text(code), text) for code, text in (
-            ("improving", "Better than the previous period (polarity-aware)."),
-            ("worsening", "Worse than the previous period."),
-            ("no_change", "Within the measure's neutral band of the previous period."),
-            ("increasing", "Higher than the previous period, for measures where higher is neither better nor worse."),
-            ("decreasing", "Lower than the previous period, for measures where lower is neither better nor worse."),
-            ("not_comparable", "No earlier value to compare with."),
-        )]
-        direction.append(("Year on year", "For quarterly and monthly measures the value is also compared with the "
-                                           "same period a year earlier."))
-        trend = [("Recent trend", "A statistical test on the last five consecutive values, as used by OHID "
-                                  "Fingertips: a chi-squared test for linear trend for proportions, otherwise an "
-                                  "inverse-variance weighted regression; significant at 99.8%. It reads: "
-                                  + "; ".join(wording.TREND.values()) + "."),
-                 (wording.TREND.get("cannot_be_calculated", "Cannot be calculated"), "Fewer than five consecutive values, or no counts or confidence "
-                                          "intervals to test.")]
-        bench = [("Neighbour quartile", "The council's position among its CIPFA nearest neighbours (Sefton and its "
-                                        "15 most similar councils, as republished by Oflog), ordered so that rank 1 "
-                                        "is best. The best quartile is the top quarter of the group."),
-                 ("Rank", "Rank N of M counts councils with a value for the same period; raw counts are not ranked "
-                          "because councils differ in size."),
-                 ("Significance", "Where a confidence interval exists, Similar means the neighbour median lies "
-                                  "inside the council's 95% interval; otherwise Better or Worse.")]
-        marks = [("(illustrative)", "An illustrative figure or target for demonstration, not a council or published "
-                                    "figure. It must not be quoted as council performance."),
-                 ("(proxy)", "The nearest published measure to the council's own definition; the definitions "
-                             "appendix says what the proxy actually measures."),
-                 ("(suppressed)", "Withheld by the publisher to protect confidentiality."),
-                 ("Exception", "A measure is an exception when it is red or amber against target, worsening, "
-                               "significantly worse than neighbours and worsening, missing or stale, or exceeding "
-                               "its target.")]
-        return [("RAG rating against target", rag), ("Direction of travel", direction),
-                ("Recent trend", trend), ("Benchmarks", bench), ("Markings", marks)]
+        rag.append(
+            (
+                "Note",
+                "RAG ratings apply to performance indicators and key results with a target. Green means "
+                "the target is met, Amber that it is missed but within the measure's tolerance, Red that "
+                "it is missed beyond tolerance. Ratings always show a word and a symbol, never colour alone. "
+                "In the summary table a suppressed value is counted as Missing.",
+            )
+        )
+        direction = [
+            (wording.direction_text(code), text)
+            for code, text in (
+                ("improving", "Better than the previous period (polarity-aware)."),
+                ("worsening", "Worse than the previous period."),
+                ("no_change", "Within the measure's neutral band of the previous period."),
+                (
+                    "increasing",
+                    "Higher than the previous period, for measures where higher is neither better nor worse.",
+                ),
+                ("decreasing", "Lower than the previous period, for measures where lower is neither better nor worse."),
+                ("not_comparable", "No earlier value to compare with."),
+            )
+        ]
+        direction.append(
+            (
+                "Year on year",
+                "For quarterly and monthly measures the value is also compared with the same period a year earlier.",
+            )
+        )
+        trend = [
+            (
+                "Recent trend",
+                "A statistical test on the last five consecutive values, as used by OHID "
+                "Fingertips: a chi-squared test for linear trend for proportions, otherwise an "
+                "inverse-variance weighted regression; significant at 99.8%. It reads: "
+                + "; ".join(wording.TREND.values())
+                + ".",
+            ),
+            (
+                wording.TREND.get("cannot_be_calculated", "Cannot be calculated"),
+                "Fewer than five consecutive values, or no counts or confidence intervals to test.",
+            ),
+        ]
+        bench = [
+            (
+                "Neighbour quartile",
+                "The council's position among its CIPFA nearest neighbours (Sefton and its "
+                "15 most similar councils, as republished by Oflog), ordered so that rank 1 "
+                "is best. The best quartile is the top quarter of the group.",
+            ),
+            (
+                "Rank",
+                "Rank N of M counts councils with a value for the same period; raw counts are not ranked "
+                "because councils differ in size.",
+            ),
+            (
+                "Significance",
+                "Where a confidence interval exists, Similar means the neighbour median lies "
+                "inside the council's 95% interval; otherwise Better or Worse.",
+            ),
+        ]
+        marks = [
+            (
+                "(illustrative)",
+                "An illustrative figure or target for demonstration, not a council or published "
+                "figure. It must not be quoted as council performance.",
+            ),
+            (
+                "(proxy)",
+                "The nearest published measure to the council's own definition; the definitions "
+                "appendix says what the proxy actually measures.",
+            ),
+            ("(suppressed)", "Withheld by the publisher to protect confidentiality."),
+            (
+                "Exception",
+                "A measure is an exception when it is red or amber against target, worsening, "
+                "significantly worse than neighbours and worsening, missing or stale, or exceeding "
+                "its target.",
+            ),
+        ]
+        return [
+            ("RAG rating against target", rag),
+            ("Direction of travel", direction),
+            ("Recent trend", trend),
+            ("Benchmarks", bench),
+            ("Markings", marks),
+        ]
 
 
 def _text(value) -> str:
@@ -304,8 +378,12 @@ def row_from_record(rec: dict) -> Row:
     proxy = rec.get("data_match") == "proxy"
     status = _text(rec.get("status")) or "missing"
     illustrative = status == "illustrative"
-    note = {"illustrative": "(illustrative)", "suppressed": "(suppressed)", "provisional": "(provisional)",
-            "revised": "(revised)"}.get(status, "")
+    note = {
+        "illustrative": "(illustrative)",
+        "suppressed": "(suppressed)",
+        "provisional": "(provisional)",
+        "revised": "(revised)",
+    }.get(status, "")
     target = number(rec.get("target"))
     target_illustrative = bool(rec.get("target_illustrative")) if not missing(rec.get("target_illustrative")) else False
     basis = _text(rec.get("target_basis"))
@@ -332,27 +410,50 @@ def row_from_record(rec: dict) -> Row:
     direction = _text(rec.get("direction"))
     report_end = rec.get("report_end")
     return Row(
-        measure_id=rec["measure_id"], title=rec["title"],
+        measure_id=rec["measure_id"],
+        title=rec["title"],
         display_title=rec["title"] + (" (proxy)" if proxy else ""),
         theme_ids=[t.strip() for t in _text(rec.get("themes") or rec.get("theme")).split(",") if t.strip()],
-        info_type=_text(rec.get("info_type")), unit=unit, decimals=decimals, value=value,
-        value_text=wording.format_value(value, unit, decimals), period_label=_text(rec.get("period_label")),
-        status=status, illustrative=illustrative, proxy=proxy, data_match=_text(rec.get("data_match")),
+        info_type=_text(rec.get("info_type")),
+        unit=unit,
+        decimals=decimals,
+        value=value,
+        value_text=wording.format_value(value, unit, decimals),
+        period_label=_text(rec.get("period_label")),
+        status=status,
+        illustrative=illustrative,
+        proxy=proxy,
+        data_match=_text(rec.get("data_match")),
         proxy_for=_text(rec.get("proxy_for")),
-        value_note=note, target=target, target_text=target_text, target_note=target_note,
-        target_illustrative=target_illustrative, target_basis=basis,
+        value_note=note,
+        target=target,
+        target_text=target_text,
+        target_note=target_note,
+        target_illustrative=target_illustrative,
+        target_basis=basis,
         target_rationale=_text(rec.get("target_rationale")),
-        rag=_text(rec.get("rag")), rag_text=wording.rag_text(_text(rec.get("rag"))),
-        direction=direction, direction_text=wording.direction_text(direction),
+        rag=_text(rec.get("rag")),
+        rag_text=wording.rag_text(_text(rec.get("rag"))),
+        direction=direction,
+        direction_text=wording.direction_text(direction),
         direction_yoy_text=wording.direction_text(_text(rec.get("direction_year_on_year"))),
-        trend_text=wording.TREND.get(trend, trend), benchmark_text=bench,
-        benchmark_group_name=_text(rec.get("benchmark_group_name")), rank=rank, group_size=size,
-        quartile=quartile, quartile_text=quartile_text,
-        benchmark_median=number(rec.get("benchmark_median")), england_value=number(rec.get("england_value")),
+        trend_text=wording.TREND.get(trend, trend),
+        benchmark_text=bench,
+        benchmark_group_name=_text(rec.get("benchmark_group_name")),
+        rank=rank,
+        group_size=size,
+        quartile=quartile,
+        quartile_text=quartile_text,
+        benchmark_median=number(rec.get("benchmark_median")),
+        england_value=number(rec.get("england_value")),
         significance_text=wording.SIGNIFICANCE.get(significance, significance),
-        exception_reasons=[str(r) for r in (rec.get("exception_reasons") if rec.get("exception_reasons") is not None else [])],
-        owner=_text(rec.get("metric_responsibility")), summary=_text(rec.get("summary")),
-        previous_value=number(rec.get("previous_value")), previous_period=_text(rec.get("previous_period")),
+        exception_reasons=[
+            str(r) for r in (rec.get("exception_reasons") if rec.get("exception_reasons") is not None else [])
+        ],
+        owner=_text(rec.get("metric_responsibility")),
+        summary=_text(rec.get("summary")),
+        previous_value=number(rec.get("previous_value")),
+        previous_period=_text(rec.get("previous_period")),
         report_end=None if missing(report_end) else pd.Timestamp(report_end).date(),
     )
 
@@ -382,20 +483,35 @@ def _definitions(reg: register.Register, frame: pd.DataFrame, con) -> list[Defin
                 publisher, licence = batches.loc[batch, "publisher"], batches.loc[batch, "licence"]
             else:
                 publisher, licence = COUNCIL, "Council data"
-            dataset = ("Quarterly return – illustrative values for demonstration"
-                       if m.source.returns == "illustrative" else "Council quarterly return")
+            dataset = (
+                "Quarterly return – illustrative values for demonstration"
+                if m.source.returns == "illustrative"
+                else "Council quarterly return"
+            )
         target = m.target
-        out.append(Definition(
-            measure_id=m.id, title=m.title, themes=", ".join(theme_titles.get(t, t) for t in m.themes),
-            info_type=INFO_TYPE.get(m.info_type, m.info_type), polarity=POLARITY.get(m.polarity, m.polarity),
-            unit=m.unit, frequency=m.frequency.replace("_", " "), definition=m.definition,
-            what_good_looks_like=m.what_good_looks_like, caveats=list(m.caveats),
-            source_match=MATCH.get(m.source.match, m.source.match), proxy_for=m.source.proxy_for,
-            publisher=publisher, dataset=dataset, licence=licence,
-            target_basis=(TARGET_BASIS_LONG.get(target.basis, target.basis) if target else "No target"),
-            target_rationale=(target.rationale if target else ""),
-            theme_responsibility=m.theme_responsibility, metric_responsibility=m.metric_responsibility,
-        ))
+        out.append(
+            Definition(
+                measure_id=m.id,
+                title=m.title,
+                themes=", ".join(theme_titles.get(t, t) for t in m.themes),
+                info_type=INFO_TYPE.get(m.info_type, m.info_type),
+                polarity=POLARITY.get(m.polarity, m.polarity),
+                unit=m.unit,
+                frequency=m.frequency.replace("_", " "),
+                definition=m.definition,
+                what_good_looks_like=m.what_good_looks_like,
+                caveats=list(m.caveats),
+                source_match=MATCH.get(m.source.match, m.source.match),
+                proxy_for=m.source.proxy_for,
+                publisher=publisher,
+                dataset=dataset,
+                licence=licence,
+                target_basis=(TARGET_BASIS_LONG.get(target.basis, target.basis) if target else "No target"),
+                target_rationale=(target.rationale if target else ""),
+                theme_responsibility=m.theme_responsibility,
+                metric_responsibility=m.metric_responsibility,
+            )
+        )
     return out
 
 
@@ -403,9 +519,14 @@ def _noop(fraction: float, message: str) -> None:
     return None
 
 
-def build(period: str | None = None, theme: str | None = None, area: str = SEFTON,
-          data_dir: str | Path | None = None, reg: register.Register | None = None,
-          progress: Progress | None = None) -> Pack:
+def build(
+    period: str | None = None,
+    theme: str | None = None,
+    area: str = SEFTON,
+    data_dir: str | Path | None = None,
+    reg: register.Register | None = None,
+    progress: Progress | None = None,
+) -> Pack:
     """Evaluate the scorecard and word it as a :class:`Pack` (``theme`` limits it to one theme)."""
     progress = progress or _noop
     reg = reg or register.load()
@@ -418,8 +539,11 @@ def build(period: str | None = None, theme: str | None = None, area: str = SEFTO
     for t in reg.themes:
         if theme is not None and t.id != theme:
             continue
-        sections.append(ThemeSection(t.id, t.title, t.corporate_plan_title, t.responsibility,
-                                     [r for r in rows if t.id in r.theme_ids]))
+        sections.append(
+            ThemeSection(
+                t.id, t.title, t.corporate_plan_title, t.responsibility, [r for r in rows if t.id in r.theme_ids]
+            )
+        )
     con = db.connect(data_dir)
     wanted = {r.measure_id for s in sections for r in s.rows}
     definitions = [d for d in _definitions(reg, frame, con) if d.measure_id in wanted]
@@ -427,10 +551,16 @@ def build(period: str | None = None, theme: str | None = None, area: str = SEFTO
     period_label = str(frame["report_period"].iloc[0]) if len(frame) else (period or "")
     progress(0.08, f"Scorecard evaluated: {len(wanted)} measures in {len(sections)} theme(s)")
     return Pack(
-        council=COUNCIL, title=REPORT_TITLE, area_code=area,
+        council=COUNCIL,
+        title=REPORT_TITLE,
+        area_code=area,
         area_name=str(frame["area_name"].iloc[0]) if len(frame) else area,
         period=period_label,
         period_end=pd.Timestamp(report_end.iloc[0]).date() if len(report_end) else None,
-        data_as_at=data_as_at(data_dir), themes=sections, definitions=definitions, scope_theme=theme,
-        data_dir=data_dir, frame=frame,
+        data_as_at=data_as_at(data_dir),
+        themes=sections,
+        definitions=definitions,
+        scope_theme=theme,
+        data_dir=data_dir,
+        frame=frame,
     )

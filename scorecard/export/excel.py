@@ -5,6 +5,7 @@ Definitions. Figures are numeric cells with a number format matching the scoreca
 the number 21.0 shown as ``0.0"%"``), header rows are frozen and filtered, columns sized. The workbook's
 created date is the data date, so the same data and period give the same bytes.
 """
+
 from __future__ import annotations
 
 import io
@@ -12,44 +13,115 @@ from datetime import datetime
 
 import xlsxwriter
 
-from scorecard import wording
 from scorecard.export.content import (
-    ATTRIBUTION, INFO_TYPE, MATCH, STATUS, SUMMARY_DIRECTIONS, SUMMARY_RAGS, Pack, Progress, Row, rag_counts,
+    ATTRIBUTION,
+    INFO_TYPE,
+    MATCH,
+    STATUS,
+    SUMMARY_DIRECTIONS,
+    SUMMARY_RAGS,
+    Pack,
+    Progress,
+    Row,
+    rag_counts,
     theme_sheet_name,
 )
+from scorecard.present import wording
 
 HEADER_ROW = 2
 """Zero-based row of the column headers on the theme, Exceptions and Definitions sheets (rows above: title)."""
-UNIT_LABEL = {"percent": "%", "proportion": "proportion", "count": "count", "rate_per_1000": "per 1,000",
-              "rate_per_10k": "per 10,000", "rate_per_100k": "per 100,000", "score": "score", "ratio": "ratio",
-              "gbp": "£", "gbp_thousands": "£ thousands", "miles": "miles", "kwp": "kWp", "tco2e": "tCO2e",
-              "tonnes": "tonnes"}
-TARGET_BASIS = {"fixed": "Fixed", "cipfa_median": "CIPFA nearest-neighbour median", "england": "England value",
-                "previous_year": "Same period last year", "": ""}
+UNIT_LABEL = {
+    "percent": "%",
+    "proportion": "proportion",
+    "count": "count",
+    "rate_per_1000": "per 1,000",
+    "rate_per_10k": "per 10,000",
+    "rate_per_100k": "per 100,000",
+    "score": "score",
+    "ratio": "ratio",
+    "gbp": "£",
+    "gbp_thousands": "£ thousands",
+    "miles": "miles",
+    "kwp": "kWp",
+    "tco2e": "tCO2e",
+    "tonnes": "tonnes",
+}
+TARGET_BASIS = {
+    "fixed": "Fixed",
+    "cipfa_median": "CIPFA nearest-neighbour median",
+    "england": "England value",
+    "previous_year": "Same period last year",
+    "": "",
+}
 
 # (header, width) of the theme sheets
 THEME_COLUMNS = [
-    ("ID", 30), ("Measure", 48), ("Type", 20), ("Value", 12), ("Unit", 11), ("Period", 13), ("Status", 12),
-    ("Data match", 14), ("Target", 12), ("Target basis", 24), ("Target illustrative", 11), ("RAG", 13),
-    ("Direction", 18), ("Year on year", 18), ("Recent trend", 28), ("Rank", 7), ("Group size", 8),
-    ("Quartile", 16), ("Neighbour median", 12), ("England", 12), ("Significance", 13), ("Exception", 10),
-    ("Exception reasons", 44), ("Responsible officer", 40), ("Summary", 90),
+    ("ID", 30),
+    ("Measure", 48),
+    ("Type", 20),
+    ("Value", 12),
+    ("Unit", 11),
+    ("Period", 13),
+    ("Status", 12),
+    ("Data match", 14),
+    ("Target", 12),
+    ("Target basis", 24),
+    ("Target illustrative", 11),
+    ("RAG", 13),
+    ("Direction", 18),
+    ("Year on year", 18),
+    ("Recent trend", 28),
+    ("Rank", 7),
+    ("Group size", 8),
+    ("Quartile", 16),
+    ("Neighbour median", 12),
+    ("England", 12),
+    ("Significance", 13),
+    ("Exception", 10),
+    ("Exception reasons", 44),
+    ("Responsible officer", 40),
+    ("Summary", 90),
 ]
 EXCEPTION_COLUMNS = [
-    ("Theme", 24), ("ID", 30), ("Measure", 48), ("Value", 12), ("Unit", 11), ("Period", 13), ("Status", 12),
-    ("Target", 12), ("RAG", 13), ("Direction", 18), ("Exception reasons", 48), ("Responsible officer", 40),
+    ("Theme", 24),
+    ("ID", 30),
+    ("Measure", 48),
+    ("Value", 12),
+    ("Unit", 11),
+    ("Period", 13),
+    ("Status", 12),
+    ("Target", 12),
+    ("RAG", 13),
+    ("Direction", 18),
+    ("Exception reasons", 48),
+    ("Responsible officer", 40),
     ("Summary", 90),
 ]
 DEFINITION_COLUMNS = [
-    ("ID", 30), ("Measure", 48), ("Theme(s)", 24), ("Type", 20), ("Polarity", 20), ("Unit", 12), ("Frequency", 14),
-    ("Definition", 70), ("What good looks like", 40), ("Caveats", 70), ("Source match", 14), ("Proxy for", 50),
-    ("Publisher", 36), ("Dataset", 40), ("Licence", 26), ("Target basis", 24), ("Target rationale", 50),
-    ("Theme responsibility", 36), ("Metric responsibility", 40),
+    ("ID", 30),
+    ("Measure", 48),
+    ("Theme(s)", 24),
+    ("Type", 20),
+    ("Polarity", 20),
+    ("Unit", 12),
+    ("Frequency", 14),
+    ("Definition", 70),
+    ("What good looks like", 40),
+    ("Caveats", 70),
+    ("Source match", 14),
+    ("Proxy for", 50),
+    ("Publisher", 36),
+    ("Dataset", 40),
+    ("Licence", 26),
+    ("Target basis", 24),
+    ("Target rationale", 50),
+    ("Theme responsibility", 36),
+    ("Metric responsibility", 40),
 ]
 
 
 def number_format(unit: str, decimals: int) -> str:
-    """An Excel number format that shows a value as :func:`scorecard.wording.format_value` writes it."""
+    """An Excel number format that shows a value as :func:`scorecard.present.wording.format_value` writes it."""
     digits = "#,##0" + ("." + "0" * int(decimals) if int(decimals) > 0 else "")
     if unit == "gbp":
         return f'"£"{digits}'
@@ -63,8 +135,17 @@ class _Formats:
     def __init__(self, book):
         self.book = book
         self.cache: dict = {}
-        self.header = book.add_format({"bold": True, "font_color": "#FFFFFF", "bg_color": "#1F4E79",
-                                       "text_wrap": True, "valign": "top", "border": 1, "border_color": "#A6A6A6"})
+        self.header = book.add_format(
+            {
+                "bold": True,
+                "font_color": "#FFFFFF",
+                "bg_color": "#1F4E79",
+                "text_wrap": True,
+                "valign": "top",
+                "border": 1,
+                "border_color": "#A6A6A6",
+            }
+        )
         self.title = book.add_format({"bold": True, "font_size": 14, "font_color": "#1F4E79"})
         self.subtitle = book.add_format({"italic": True, "font_color": "#505050"})
         self.text = book.add_format({"valign": "top"})
@@ -81,8 +162,9 @@ class _Formats:
     def rag(self, code: str):
         key = ("rag", code)
         if key not in self.cache:
-            self.cache[key] = self.book.add_format({"bold": True, "valign": "top",
-                                                    "font_color": wording.RAG_COLOURS.get(code, "#000000")})
+            self.cache[key] = self.book.add_format(
+                {"bold": True, "valign": "top", "font_color": wording.RAG_COLOURS.get(code, "#000000")}
+            )
         return self.cache[key]
 
 
@@ -110,16 +192,31 @@ def _finish(sheet, columns, n_rows: int) -> None:
 def _theme_row(sheet, f: _Formats, r: int, row: Row) -> None:
     fmt = f.number(row.unit, row.decimals)
     cells = [
-        (row.measure_id, None), (row.display_title, f.wrap), (INFO_TYPE.get(row.info_type, row.info_type), None),
-        (row.value, fmt), (UNIT_LABEL.get(row.unit, row.unit), None), (row.period_label, None),
-        (STATUS.get(row.status, row.status), None), (MATCH.get(row.data_match, row.data_match), None), (row.target, fmt),
+        (row.measure_id, None),
+        (row.display_title, f.wrap),
+        (INFO_TYPE.get(row.info_type, row.info_type), None),
+        (row.value, fmt),
+        (UNIT_LABEL.get(row.unit, row.unit), None),
+        (row.period_label, None),
+        (STATUS.get(row.status, row.status), None),
+        (MATCH.get(row.data_match, row.data_match), None),
+        (row.target, fmt),
         (TARGET_BASIS.get(row.target_basis, row.target_basis), None),
         (("Yes" if row.target_illustrative else "No") if row.target is not None else "", None),
-        (row.rag_text, f.rag(row.rag)), (row.direction_text, None), (row.direction_yoy_text, None),
-        (row.trend_text, None), (row.rank, f.int), (row.group_size, f.int),
-        (row.quartile_text[:1].upper() + row.quartile_text[1:], None), (row.benchmark_median, fmt),
-        (row.england_value, fmt), (row.significance_text, None), ("Yes" if row.is_exception else "No", None),
-        ("; ".join(row.exception_reasons), f.wrap), (row.owner, f.wrap), (row.summary, f.wrap),
+        (row.rag_text, f.rag(row.rag)),
+        (row.direction_text, None),
+        (row.direction_yoy_text, None),
+        (row.trend_text, None),
+        (row.rank, f.int),
+        (row.group_size, f.int),
+        (row.quartile_text[:1].upper() + row.quartile_text[1:], None),
+        (row.benchmark_median, fmt),
+        (row.england_value, fmt),
+        (row.significance_text, None),
+        ("Yes" if row.is_exception else "No", None),
+        ("; ".join(row.exception_reasons), f.wrap),
+        (row.owner, f.wrap),
+        (row.summary, f.wrap),
     ]
     for c, (value, cell_fmt) in enumerate(cells):
         if isinstance(value, str):
@@ -134,8 +231,12 @@ def _summary(book, f: _Formats, pack: Pack) -> None:
     sheet.set_column(1, 12, 13)
     sheet.write_string(0, 0, pack.council, f.title)
     sheet.write_string(1, 0, pack.title, f.title)
-    facts = [("Reporting period", pack.period), ("Data as at", pack.data_as_at_text), ("Scope", pack.scope_text),
-             ("Area", f"{pack.area_name} ({pack.area_code})")]
+    facts = [
+        ("Reporting period", pack.period),
+        ("Data as at", pack.data_as_at_text),
+        ("Scope", pack.scope_text),
+        ("Area", f"{pack.area_name} ({pack.area_code})"),
+    ]
     r = 3
     for label, text in facts:
         sheet.write_string(r, 0, label, f.bold)
@@ -149,8 +250,9 @@ def _summary(book, f: _Formats, pack: Pack) -> None:
         sheet.write_string(r, c, h, f.header)
     body = [(t.title, t.rag_counts(), len(t.rows), len(t.exceptions)) for t in pack.themes]
     if len(pack.themes) > 1:
-        body.append(("All themes", rag_counts(pack.rows), len(pack.rows),
-                     len({row.measure_id for _, row in pack.exceptions})))
+        body.append(
+            ("All themes", rag_counts(pack.rows), len(pack.rows), len({row.measure_id for _, row in pack.exceptions}))
+        )
     for title, counts, total, exceptions in body:
         r += 1
         sheet.write_string(r, 0, title, f.text)
@@ -188,13 +290,21 @@ def render(pack: Pack, progress: Progress) -> bytes:
     """The pack as .xlsx bytes."""
     progress(0.1, "Writing the Excel workbook")
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False,
-                                        "strings_to_formulas": False, "strings_to_urls": False})
+    book = xlsxwriter.Workbook(
+        buffer, {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
+    )
     when = datetime(pack.data_as_at.year, pack.data_as_at.month, pack.data_as_at.day)
-    book.set_properties({"title": f"{pack.title} – {pack.period}", "author": pack.council,
-                         "company": pack.council, "subject": f"Corporate Plan performance, {pack.period}",
-                         "keywords": "CPOR, performance, scorecard", "created": when,
-                         "comments": f"Data as at {pack.data_as_at_text}"})
+    book.set_properties(
+        {
+            "title": f"{pack.title} – {pack.period}",
+            "author": pack.council,
+            "company": pack.council,
+            "subject": f"Corporate Plan performance, {pack.period}",
+            "keywords": "CPOR, performance, scorecard",
+            "created": when,
+            "comments": f"Data as at {pack.data_as_at_text}",
+        }
+    )
     f = _Formats(book)
     _summary(book, f, pack)
     subtitle = f"{pack.council} – {pack.title}, {pack.period}. Data as at {pack.data_as_at_text}."
@@ -228,10 +338,27 @@ def render(pack: Pack, progress: Progress) -> bytes:
     sheet = book.add_worksheet("Definitions")
     _header(sheet, f, DEFINITION_COLUMNS, "Measure definitions and sources", subtitle, 2)
     for n, d in enumerate(pack.definitions, start=HEADER_ROW + 1):
-        values = [d.measure_id, d.title, d.themes, d.info_type, d.polarity, UNIT_LABEL.get(d.unit, d.unit),
-                  d.frequency, d.definition, d.what_good_looks_like, "\n".join(d.caveats), d.source_match,
-                  d.proxy_for, d.publisher, d.dataset, d.licence, d.target_basis, d.target_rationale,
-                  d.theme_responsibility, d.metric_responsibility]
+        values = [
+            d.measure_id,
+            d.title,
+            d.themes,
+            d.info_type,
+            d.polarity,
+            UNIT_LABEL.get(d.unit, d.unit),
+            d.frequency,
+            d.definition,
+            d.what_good_looks_like,
+            "\n".join(d.caveats),
+            d.source_match,
+            d.proxy_for,
+            d.publisher,
+            d.dataset,
+            d.licence,
+            d.target_basis,
+            d.target_rationale,
+            d.theme_responsibility,
+            d.metric_responsibility,
+        ]
         for c, value in enumerate(values):
             sheet.write_string(n, c, value, f.wrap if DEFINITION_COLUMNS[c][1] >= 36 else f.text)
     _finish(sheet, DEFINITION_COLUMNS, len(pack.definitions))

@@ -5,6 +5,7 @@ whose header rows repeat across pages, RAG as symbol + word (DejaVu Sans, shippe
 every symbol), and a text description under every chart (reportlab cannot tag images with alt text, so the
 description is printed). ``invariant=1`` keeps the bytes stable for the same data.
 """
+
 from __future__ import annotations
 
 import io
@@ -14,6 +15,7 @@ from xml.sax.saxutils import escape
 import matplotlib
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.fonts import addMapping
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
@@ -21,13 +23,20 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as rl_canvas
 from reportlab.platypus import (
-    CondPageBreak, Image, KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle,
+    CondPageBreak,
+    Image,
+    KeepTogether,
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
 )
-from reportlab.lib.fonts import addMapping
 
-from scorecard import wording
 from scorecard.export import charts as charts_mod
 from scorecard.export.content import ATTRIBUTION, SUMMARY_DIRECTIONS, SUMMARY_RAGS, Pack, Progress, Row, rag_counts
+from scorecard.present import wording
 
 FONT = "DejaVuSans"
 DARK = colors.HexColor("#1F4E79")
@@ -44,8 +53,12 @@ def _register_fonts() -> None:
     if FONT in pdfmetrics.getRegisteredFontNames():
         return
     folder = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
-    faces = {FONT: "DejaVuSans.ttf", f"{FONT}-Bold": "DejaVuSans-Bold.ttf",
-             f"{FONT}-Oblique": "DejaVuSans-Oblique.ttf", f"{FONT}-BoldOblique": "DejaVuSans-BoldOblique.ttf"}
+    faces = {
+        FONT: "DejaVuSans.ttf",
+        f"{FONT}-Bold": "DejaVuSans-Bold.ttf",
+        f"{FONT}-Oblique": "DejaVuSans-Oblique.ttf",
+        f"{FONT}-BoldOblique": "DejaVuSans-BoldOblique.ttf",
+    }
     for name, file in faces.items():
         pdfmetrics.registerFont(TTFont(name, str(folder / file)))
     addMapping(FONT, 0, 0, FONT)
@@ -61,21 +74,55 @@ def _styles() -> dict[str, ParagraphStyle]:
         "small": ParagraphStyle("Small", parent=base, fontSize=8, leading=10.5, textColor=GREY),
         "caption": ParagraphStyle("Caption", parent=base, fontSize=7.5, leading=9.5, textColor=GREY, spaceAfter=10),
         "bullet": ParagraphStyle("Bullet", parent=base, leftIndent=14, bulletIndent=4, spaceAfter=1),
-        "council": ParagraphStyle("Council", parent=base, fontName=f"{FONT}-Bold", fontSize=20, leading=24,
-                                  textColor=DARK, spaceAfter=30),
-        "title": ParagraphStyle("Title", parent=base, fontName=f"{FONT}-Bold", fontSize=24, leading=30,
-                                textColor=DARK, spaceAfter=10),
-        "subtitle": ParagraphStyle("Subtitle", parent=base, fontSize=15, leading=20, textColor=DARK,
-                                   spaceAfter=24),
-        "h1": ParagraphStyle("Heading1", parent=base, fontName=f"{FONT}-Bold", fontSize=15, leading=19,
-                             textColor=DARK, spaceBefore=6, spaceAfter=8, keepWithNext=1),
-        "h2": ParagraphStyle("Heading2", parent=base, fontName=f"{FONT}-Bold", fontSize=12, leading=15,
-                             textColor=DARK, spaceBefore=10, spaceAfter=5),
-        "h3": ParagraphStyle("Heading3", parent=base, fontName=f"{FONT}-Bold", fontSize=10, leading=13,
-                             textColor=colors.HexColor("#262626"), spaceBefore=10, spaceAfter=3, keepWithNext=1),
+        "council": ParagraphStyle(
+            "Council", parent=base, fontName=f"{FONT}-Bold", fontSize=20, leading=24, textColor=DARK, spaceAfter=30
+        ),
+        "title": ParagraphStyle(
+            "Title", parent=base, fontName=f"{FONT}-Bold", fontSize=24, leading=30, textColor=DARK, spaceAfter=10
+        ),
+        "subtitle": ParagraphStyle("Subtitle", parent=base, fontSize=15, leading=20, textColor=DARK, spaceAfter=24),
+        "h1": ParagraphStyle(
+            "Heading1",
+            parent=base,
+            fontName=f"{FONT}-Bold",
+            fontSize=15,
+            leading=19,
+            textColor=DARK,
+            spaceBefore=6,
+            spaceAfter=8,
+            keepWithNext=1,
+        ),
+        "h2": ParagraphStyle(
+            "Heading2",
+            parent=base,
+            fontName=f"{FONT}-Bold",
+            fontSize=12,
+            leading=15,
+            textColor=DARK,
+            spaceBefore=10,
+            spaceAfter=5,
+        ),
+        "h3": ParagraphStyle(
+            "Heading3",
+            parent=base,
+            fontName=f"{FONT}-Bold",
+            fontSize=10,
+            leading=13,
+            textColor=colors.HexColor("#262626"),
+            spaceBefore=10,
+            spaceAfter=3,
+            keepWithNext=1,
+        ),
         "cell": ParagraphStyle("Cell", parent=base, fontSize=8, leading=10, spaceAfter=0),
-        "cell_head": ParagraphStyle("CellHead", parent=base, fontName=f"{FONT}-Bold", fontSize=8, leading=10,
-                                    spaceAfter=0, textColor=colors.white),
+        "cell_head": ParagraphStyle(
+            "CellHead",
+            parent=base,
+            fontName=f"{FONT}-Bold",
+            fontSize=8,
+            leading=10,
+            spaceAfter=0,
+            textColor=colors.white,
+        ),
     }
 
 
@@ -124,8 +171,10 @@ def _table(headers, rows, widths, centre_from: int | None = None, bold_last: boo
         ("BACKGROUND", (0, 0), (-1, 0), DARK),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("GRID", (0, 0), (-1, -1), 0.4, RULE),
-        ("LEFTPADDING", (0, 0), (-1, -1), 4), ("RIGHTPADDING", (0, 0), (-1, -1), 4),
-        ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ("LEFTPADDING", (0, 0), (-1, -1), 4),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
     ]
     for i in range(2, len(data), 2):
         style.append(("BACKGROUND", (0, i), (-1, i), BAND))
@@ -200,27 +249,57 @@ def _rag_colour(code: str) -> str | None:
 
 
 def scorecard_cells(row: Row) -> list:
-    return [row.display_title, [row.value_text, row.period_label, row.value_note],
-            [row.target_text, row.target_note], ([row.rag_text], _rag_colour(row.rag)),
-            row.direction_text, row.benchmark_text]
+    return [
+        row.display_title,
+        [row.value_text, row.period_label, row.value_note],
+        [row.target_text, row.target_note],
+        ([row.rag_text], _rag_colour(row.rag)),
+        row.direction_text,
+        row.benchmark_text,
+    ]
 
 
 def _title_page(pack: Pack) -> list:
-    story = [Spacer(1, 3.5 * cm), _p(pack.council, "council"), _p(pack.title, "title"),
-             _p(f"Reporting period: {pack.period}", "subtitle")]
-    facts = [("Data as at", pack.data_as_at_text), ("Scope", pack.scope_text),
-             ("Area", f"{pack.area_name} ({pack.area_code})"),
-             ("Report to", "Cabinet; Overview and Scrutiny Committee"),
-             ("Prepared by", "Strategic Performance and Business Intelligence")]
-    table = Table([[Paragraph(f"<b>{escape(k)}</b>", S["body"]), Paragraph(escape(v), S["body"])] for k, v in facts],
-                  colWidths=[3.5 * cm, FRAME_W - 3.5 * cm], hAlign="LEFT")
-    table.setStyle(TableStyle([("LINEABOVE", (0, 0), (-1, 0), 1.2, DARK), ("LINEBELOW", (0, -1), (-1, -1), 1.2, DARK),
-                               ("LINEBELOW", (0, 0), (-1, -2), 0.3, RULE), ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                               ("TOPPADDING", (0, 0), (-1, -1), 5), ("BOTTOMPADDING", (0, 0), (-1, -1), 5)]))
-    story += [table, Spacer(1, 1.2 * cm),
-              _p("Figures marked (illustrative) are demonstration values, not council or published figures; "
-                 "measures marked (proxy) use the nearest published measure to the council's definition.", "small"),
-              PageBreak()]
+    story = [
+        Spacer(1, 3.5 * cm),
+        _p(pack.council, "council"),
+        _p(pack.title, "title"),
+        _p(f"Reporting period: {pack.period}", "subtitle"),
+    ]
+    facts = [
+        ("Data as at", pack.data_as_at_text),
+        ("Scope", pack.scope_text),
+        ("Area", f"{pack.area_name} ({pack.area_code})"),
+        ("Report to", "Cabinet; Overview and Scrutiny Committee"),
+        ("Prepared by", "Strategic Performance and Business Intelligence"),
+    ]
+    table = Table(
+        [[Paragraph(f"<b>{escape(k)}</b>", S["body"]), Paragraph(escape(v), S["body"])] for k, v in facts],
+        colWidths=[3.5 * cm, FRAME_W - 3.5 * cm],
+        hAlign="LEFT",
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("LINEABOVE", (0, 0), (-1, 0), 1.2, DARK),
+                ("LINEBELOW", (0, -1), (-1, -1), 1.2, DARK),
+                ("LINEBELOW", (0, 0), (-1, -2), 0.3, RULE),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("TOPPADDING", (0, 0), (-1, -1), 5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+            ]
+        )
+    )
+    story += [
+        table,
+        Spacer(1, 1.2 * cm),
+        _p(
+            "Figures marked (illustrative) are demonstration values, not council or published figures; "
+            "measures marked (proxy) use the nearest published measure to the council's definition.",
+            "small",
+        ),
+        PageBreak(),
+    ]
     return story
 
 
@@ -229,15 +308,21 @@ def _summary(pack: Pack, number: int) -> list:
     counts = rag_counts(rows)
     parts = ", ".join(f"{counts[c]} {wording.RAG[c][0].lower()}" for c in SUMMARY_RAGS)
     n_exc = len({r.measure_id for _, r in pack.exceptions})
-    story = [_p(f"{number}. Summary", "h1"),
-             _p(f"This report covers {len(rows)} measures for {pack.period} ({parts}). {n_exc} measures are "
-                f"exceptions and are described under their theme."),
-             *_h2("RAG ratings by theme")]
+    story = [
+        _p(f"{number}. Summary", "h1"),
+        _p(
+            f"This report covers {len(rows)} measures for {pack.period} ({parts}). {n_exc} measures are "
+            f"exceptions and are described under their theme."
+        ),
+        *_h2("RAG ratings by theme"),
+    ]
     headers = ["Theme"] + [wording.rag_text(c) for c in SUMMARY_RAGS] + ["Total", "Exceptions"]
     body = []
     for theme in pack.themes:
         c = theme.rag_counts()
-        body.append([theme.title] + [str(c[k]) for k in SUMMARY_RAGS] + [str(len(theme.rows)), str(len(theme.exceptions))])
+        body.append(
+            [theme.title] + [str(c[k]) for k in SUMMARY_RAGS] + [str(len(theme.rows)), str(len(theme.exceptions))]
+        )
     if len(pack.themes) > 1:
         body.append(["All themes"] + [str(counts[k]) for k in SUMMARY_RAGS] + [str(len(rows)), str(n_exc)])
     story.append(_table(headers, body, [3.3] + [1.5] * 7 + [1.15, 2.05], centre_from=1, bold_last=len(pack.themes) > 1))
@@ -252,10 +337,15 @@ def _summary(pack: Pack, number: int) -> list:
 
 
 def _how_to_read(pack: Pack, number: int) -> list:
-    story = [CondPageBreak(8 * cm), _p(f"{number}. How to read this report", "h1"),
-             _p("Each theme has a scorecard table, then the measures that are exceptions this period with the reasons "
-                "and the responsible officer, and a chart of the council's recent values against the target. Every "
-                "value shows the period it relates to.")]
+    story = [
+        CondPageBreak(8 * cm),
+        _p(f"{number}. How to read this report", "h1"),
+        _p(
+            "Each theme has a scorecard table, then the measures that are exceptions this period with the reasons "
+            "and the responsible officer, and a chart of the council's recent values against the target. Every "
+            "value shows the period it relates to."
+        ),
+    ]
     for heading, items in pack.how_to_read():
         story += _h2(heading)
         story.append(_table(("Label", "Meaning"), [[t, m] for t, m in items], (4.0, 13.0)))
@@ -264,14 +354,20 @@ def _how_to_read(pack: Pack, number: int) -> list:
 
 def _theme(pack: Pack, theme, number: int, charts: dict, figure: list[int]) -> list:
     c = theme.rag_counts()
-    story = [PageBreak(), _p(f"{number}. {theme.title}", "h1"),
-             Paragraph(f"<i>{escape(theme.corporate_plan_title)}</i>", S["body"]),
-             _p(f"Theme responsibility: {theme.responsibility}"),
-             _p(", ".join(f"{wording.rag_text(k)}: {c[k]}" for k in SUMMARY_RAGS if c[k]) + "."),
-             *_h2(f"{theme.title}: scorecard"),
-             _table(("Measure", "Value (period)", "Target", "RAG", "Direction", "Neighbour quartile"),
-                    [scorecard_cells(r) for r in theme.rows], SCORECARD_WIDTHS),
-             *_h2(f"{theme.title}: exceptions")]
+    story = [
+        PageBreak(),
+        _p(f"{number}. {theme.title}", "h1"),
+        Paragraph(f"<i>{escape(theme.corporate_plan_title)}</i>", S["body"]),
+        _p(f"Theme responsibility: {theme.responsibility}"),
+        _p(", ".join(f"{wording.rag_text(k)}: {c[k]}" for k in SUMMARY_RAGS if c[k]) + "."),
+        *_h2(f"{theme.title}: scorecard"),
+        _table(
+            ("Measure", "Value (period)", "Target", "RAG", "Direction", "Neighbour quartile"),
+            [scorecard_cells(r) for r in theme.rows],
+            SCORECARD_WIDTHS,
+        ),
+        *_h2(f"{theme.title}: exceptions"),
+    ]
     if not theme.exceptions:
         story.append(_p("No exceptions for this theme in this period."))
     for row in theme.exceptions:
@@ -280,16 +376,33 @@ def _theme(pack: Pack, theme, number: int, charts: dict, figure: list[int]) -> l
         if row.target is not None:
             facts.append(("Target", escape(f"{row.target_cell}. {row.target_rationale}".strip())))
         facts.append(("Responsible officer", escape(row.owner)))
-        table = Table([[Paragraph(f"<b>{k}</b>", S["cell"]), Paragraph(v, S["cell"])] for k, v in facts],
-                      colWidths=[3.3 * cm, FRAME_W - 3.3 * cm], hAlign="LEFT")
-        table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LINEBELOW", (0, 0), (-1, -1), 0.3, RULE),
-                                   ("LINEABOVE", (0, 0), (-1, 0), 0.3, RULE),
-                                   ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-                                   ("LEFTPADDING", (0, 0), (-1, -1), 2)]))
-        block = [_p(row.display_title, "h3"),
-                 Paragraph(f"Value: <b>{escape(row.value_cell)}</b> | RAG: <font color='{colour}'><b>"
-                           f"{escape(row.rag_text)}</b></font> | Direction: {escape(row.direction_text)}", S["body"]),
-                 _p(row.summary), table]
+        table = Table(
+            [[Paragraph(f"<b>{k}</b>", S["cell"]), Paragraph(v, S["cell"])] for k, v in facts],
+            colWidths=[3.3 * cm, FRAME_W - 3.3 * cm],
+            hAlign="LEFT",
+        )
+        table.setStyle(
+            TableStyle(
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LINEBELOW", (0, 0), (-1, -1), 0.3, RULE),
+                    ("LINEABOVE", (0, 0), (-1, 0), 0.3, RULE),
+                    ("TOPPADDING", (0, 0), (-1, -1), 2),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 2),
+                ]
+            )
+        )
+        block = [
+            _p(row.display_title, "h3"),
+            Paragraph(
+                f"Value: <b>{escape(row.value_cell)}</b> | RAG: <font color='{colour}'><b>"
+                f"{escape(row.rag_text)}</b></font> | Direction: {escape(row.direction_text)}",
+                S["body"],
+            ),
+            _p(row.summary),
+            table,
+        ]
         chart = charts.get(row.measure_id)
         if chart is None:
             block.append(_p(f"No values to chart for {pack.area_name} up to {pack.period}.", "small"))
@@ -298,8 +411,11 @@ def _theme(pack: Pack, theme, number: int, charts: dict, figure: list[int]) -> l
             width = chart.width_in * 2.54 * cm
             image = Image(io.BytesIO(chart.png), width=width, height=width * chart.height_in / chart.width_in)
             image.hAlign = "CENTER"
-            block += [Spacer(1, 4), image,
-                      _p(f"Figure {figure[0]}: {row.display_title}. Chart description: {chart.alt_text}", "caption")]
+            block += [
+                Spacer(1, 4),
+                image,
+                _p(f"Figure {figure[0]}: {row.display_title}. Chart description: {chart.alt_text}", "caption"),
+            ]
         story.append(KeepTogether(block))
     return story
 
@@ -311,23 +427,38 @@ def _definitions(pack: Pack, number: int) -> list:
         story += _h2(theme.title)
         for row in theme.rows:
             d = by_id[row.measure_id]
-            block = [_p(row.display_title, "h3"), _p(d.definition),
-                     Paragraph(f"<b>Source:</b> {escape(f'{d.publisher} – {d.dataset} ({d.licence}). Match: {d.source_match}.')}",
-                               S["body"])]
+            block = [
+                _p(row.display_title, "h3"),
+                _p(d.definition),
+                Paragraph(
+                    f"<b>Source:</b> {escape(f'{d.publisher} – {d.dataset} ({d.licence}). Match: {d.source_match}.')}",
+                    S["body"],
+                ),
+            ]
             if d.proxy_for:
                 block.append(Paragraph(f"<b>Proxy for:</b> {escape(d.proxy_for)}", S["body"]))
-            block.append(Paragraph(f"<b>Type:</b> {escape(f'{d.info_type}; {d.polarity.lower()}; {d.frequency}.')} "
-                                   f"<b>Target:</b> {escape(f'{d.target_basis}. {d.target_rationale}'.strip())}",
-                                   S["body"]))
+            block.append(
+                Paragraph(
+                    f"<b>Type:</b> {escape(f'{d.info_type}; {d.polarity.lower()}; {d.frequency}.')} "
+                    f"<b>Target:</b> {escape(f'{d.target_basis}. {d.target_rationale}'.strip())}",
+                    S["body"],
+                )
+            )
             story.append(KeepTogether(block))
     return story
 
 
 def _attribution(pack: Pack, number: int) -> list:
-    story = [CondPageBreak(6 * cm), _p(f"{number}. Sources and attribution", "h1"), _p(ATTRIBUTION),
-             _p(f"Data as at {pack.data_as_at_text} (the date of the latest data load). Figures are those of the "
-                f"evaluated scorecard for {pack.period}; they match the online scorecard."),
-             *_h2("Data sets used")]
+    story = [
+        CondPageBreak(6 * cm),
+        _p(f"{number}. Sources and attribution", "h1"),
+        _p(ATTRIBUTION),
+        _p(
+            f"Data as at {pack.data_as_at_text} (the date of the latest data load). Figures are those of the "
+            f"evaluated scorecard for {pack.period}; they match the online scorecard."
+        ),
+        *_h2("Data sets used"),
+    ]
     seen = sorted({f"{d.publisher} – {d.dataset} ({d.licence})" for d in pack.definitions})
     story += [Paragraph(escape(item), S["bullet"], bulletText="•") for item in seen]
     return story
@@ -353,11 +484,22 @@ def render(pack: Pack, progress: Progress) -> bytes:
     number += 1
     story += _attribution(pack, number)
     buffer = io.BytesIO()
-    doc = _Doc(buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN, bottomMargin=MARGIN,
-               title=f"{pack.title} – {pack.period}", author=pack.council,
-               subject=f"{pack.council} Corporate Plan performance, {pack.period}; {pack.scope_text}",
-               creator=pack.council, keywords=["CPOR", "performance", "scorecard"], invariant=1, lang="en-GB",
-               displayDocTitle=1)
+    doc = _Doc(
+        buffer,
+        pagesize=A4,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN,
+        bottomMargin=MARGIN,
+        title=f"{pack.title} – {pack.period}",
+        author=pack.council,
+        subject=f"{pack.council} Corporate Plan performance, {pack.period}; {pack.scope_text}",
+        creator=pack.council,
+        keywords=["CPOR", "performance", "scorecard"],
+        invariant=1,
+        lang="en-GB",
+        displayDocTitle=1,
+    )
 
     class _Canvas(_NumberedCanvas):
         pass

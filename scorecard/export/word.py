@@ -5,11 +5,12 @@ Accessibility: real Word heading styles (Title, Heading 1–3), table header row
 RAG always as symbol + word, document language en-GB. Deterministic: core properties and zip entry
 times are fixed to the data date, so the same data and period give the same bytes.
 """
+
 from __future__ import annotations
 
 import io
 import zipfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -19,9 +20,9 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from scorecard import wording
 from scorecard.export import charts as charts_mod
 from scorecard.export.content import ATTRIBUTION, SUMMARY_DIRECTIONS, SUMMARY_RAGS, Pack, Progress, Row
+from scorecard.present import wording
 
 FONT = "Arial"
 DARK = RGBColor(0x1F, 0x4E, 0x79)
@@ -119,8 +120,9 @@ def _no_split(row) -> None:
     row._tr.get_or_add_trPr().append(el)
 
 
-def _cell_text(cell, lines, size: float = 9, bold_first: bool = False, colour: RGBColor | None = None,
-               bold: bool = False) -> None:
+def _cell_text(
+    cell, lines, size: float = 9, bold_first: bool = False, colour: RGBColor | None = None, bold: bool = False
+) -> None:
     """Fill a cell with one paragraph per line (first line optionally bold)."""
     if isinstance(lines, str):
         lines = [lines]
@@ -138,8 +140,9 @@ def _cell_text(cell, lines, size: float = 9, bold_first: bool = False, colour: R
             run.font.color.rgb = RGBColor(0x50, 0x50, 0x50)
 
 
-def _table(doc, headers, rows, widths, caption: str | None = None, centre_from: int | None = None,
-           bold_last: bool = False):
+def _table(
+    doc, headers, rows, widths, caption: str | None = None, centre_from: int | None = None, bold_last: bool = False
+):
     """A grid table with a repeating, marked header row; ``rows`` are lists of cell contents
     (str, list of lines, or (lines, colour) for a coloured bold first line)."""
     table = doc.add_table(rows=1, cols=len(headers))
@@ -192,8 +195,14 @@ def _rag_colour(code: str) -> RGBColor | None:
 def scorecard_cells(row: Row) -> list:
     value = [row.value_text, row.period_label, row.value_note]
     target = [row.target_text, row.target_note]
-    return [row.display_title, value, target, ([row.rag_text], _rag_colour(row.rag)),
-            row.direction_text, row.benchmark_text]
+    return [
+        row.display_title,
+        value,
+        target,
+        ([row.rag_text], _rag_colour(row.rag)),
+        row.direction_text,
+        row.benchmark_text,
+    ]
 
 
 def _title_page(doc, pack: Pack) -> None:
@@ -205,18 +214,23 @@ def _title_page(doc, pack: Pack) -> None:
     run.font.color.rgb = DARK
     doc.add_paragraph(pack.title, style="Title")
     doc.add_paragraph(f"Reporting period: {pack.period}", style="Subtitle")
-    facts = [("Data as at", pack.data_as_at_text), ("Scope", pack.scope_text),
-             ("Area", f"{pack.area_name} ({pack.area_code})"),
-             ("Report to", "Cabinet; Overview and Scrutiny Committee"),
-             ("Prepared by", "Strategic Performance and Business Intelligence")]
+    facts = [
+        ("Data as at", pack.data_as_at_text),
+        ("Scope", pack.scope_text),
+        ("Area", f"{pack.area_name} ({pack.area_code})"),
+        ("Report to", "Cabinet; Overview and Scrutiny Committee"),
+        ("Prepared by", "Strategic Performance and Business Intelligence"),
+    ]
     for label, text in facts:
         p = doc.add_paragraph()
         p.add_run(f"{label}: ").bold = True
         p.add_run(text)
     note = doc.add_paragraph()
     note.paragraph_format.space_before = Pt(24)
-    run = note.add_run("Figures marked (illustrative) are demonstration values, not council or published figures; "
-                       "measures marked (proxy) use the nearest published measure to the council's definition.")
+    run = note.add_run(
+        "Figures marked (illustrative) are demonstration values, not council or published figures; "
+        "measures marked (proxy) use the nearest published measure to the council's definition."
+    )
     run.italic = True
     run.font.size = Pt(9)
     doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
@@ -225,26 +239,46 @@ def _title_page(doc, pack: Pack) -> None:
 def _summary(doc, pack: Pack, number: int) -> None:
     doc.add_heading(f"{number}. Summary", level=1)
     rows = pack.rows
-    counts = [(sum(1 for r in rows if r.rag == code) if code != "missing" else
-               sum(1 for r in rows if r.rag in ("missing", "suppressed"))) for code in SUMMARY_RAGS]
+    counts = [
+        (
+            sum(1 for r in rows if r.rag == code)
+            if code != "missing"
+            else sum(1 for r in rows if r.rag in ("missing", "suppressed"))
+        )
+        for code in SUMMARY_RAGS
+    ]
     parts = ", ".join(f"{n} {wording.RAG[c][0].lower()}" for c, n in zip(SUMMARY_RAGS, counts))
-    doc.add_paragraph(f"This report covers {len(rows)} measures for {pack.period} ({parts}). "
-                      f"{len({r.measure_id for _, r in pack.exceptions})} measures are exceptions and are "
-                      f"described under their theme.")
+    doc.add_paragraph(
+        f"This report covers {len(rows)} measures for {pack.period} ({parts}). "
+        f"{len({r.measure_id for _, r in pack.exceptions})} measures are exceptions and are "
+        f"described under their theme."
+    )
     doc.add_heading("RAG ratings by theme", level=2)
     headers = ["Theme"] + [wording.rag_text(c) for c in SUMMARY_RAGS] + ["Total", "Exceptions"]
     body = []
     for theme in pack.themes:
         c = theme.rag_counts()
-        body.append([theme.title] + [str(c[k]) for k in SUMMARY_RAGS]
-                    + [str(len(theme.rows)), str(len(theme.exceptions))])
+        body.append(
+            [theme.title] + [str(c[k]) for k in SUMMARY_RAGS] + [str(len(theme.rows)), str(len(theme.exceptions))]
+        )
     if len(pack.themes) > 1:
         from scorecard.export.content import rag_counts
+
         c = rag_counts(rows)
-        body.append(["All themes"] + [str(c[k]) for k in SUMMARY_RAGS]
-                    + [str(len(rows)), str(len({r.measure_id for _, r in pack.exceptions}))])
-    _table(doc, headers, body, [3.0] + [1.55] * 7 + [1.1, 2.05], caption="RAG ratings by theme", centre_from=1,
-           bold_last=len(pack.themes) > 1)
+        body.append(
+            ["All themes"]
+            + [str(c[k]) for k in SUMMARY_RAGS]
+            + [str(len(rows)), str(len({r.measure_id for _, r in pack.exceptions}))]
+        )
+    _table(
+        doc,
+        headers,
+        body,
+        [3.0] + [1.55] * 7 + [1.1, 2.05],
+        caption="RAG ratings by theme",
+        centre_from=1,
+        bold_last=len(pack.themes) > 1,
+    )
     doc.add_heading("Direction of travel by theme", level=2)
     headers = ["Theme"] + [wording.direction_text(c) for c in SUMMARY_DIRECTIONS]
     body = []
@@ -256,13 +290,14 @@ def _summary(doc, pack: Pack, number: int) -> None:
 
 def _how_to_read(doc, pack: Pack, number: int) -> None:
     doc.add_heading(f"{number}. How to read this report", level=1)
-    doc.add_paragraph("Each theme has a scorecard table, then the measures that are exceptions this period with "
-                      "the reasons and the responsible officer, and a chart of the council's recent values "
-                      "against the target. Every value shows the period it relates to.")
+    doc.add_paragraph(
+        "Each theme has a scorecard table, then the measures that are exceptions this period with "
+        "the reasons and the responsible officer, and a chart of the council's recent values "
+        "against the target. Every value shows the period it relates to."
+    )
     for heading, items in pack.how_to_read():
         doc.add_heading(heading, level=2)
-        _table(doc, ("Label", "Meaning"), [[term, meaning] for term, meaning in items], (4.0, 13.0),
-               caption=heading)
+        _table(doc, ("Label", "Meaning"), [[term, meaning] for term, meaning in items], (4.0, 13.0), caption=heading)
 
 
 def _theme(doc, pack: Pack, theme, number: int, charts: dict, figure: list[int]) -> None:
@@ -273,8 +308,13 @@ def _theme(doc, pack: Pack, theme, number: int, charts: dict, figure: list[int])
     c = theme.rag_counts()
     doc.add_paragraph(", ".join(f"{wording.rag_text(k)}: {c[k]}" for k in SUMMARY_RAGS if c[k]) + ".")
     doc.add_heading(f"{theme.title}: scorecard", level=2)
-    _table(doc, SCORECARD_HEADERS, [scorecard_cells(r) for r in theme.rows], SCORECARD_WIDTHS,
-           caption=f"{theme.title} scorecard, {pack.period}")
+    _table(
+        doc,
+        SCORECARD_HEADERS,
+        [scorecard_cells(r) for r in theme.rows],
+        SCORECARD_WIDTHS,
+        caption=f"{theme.title} scorecard, {pack.period}",
+    )
     doc.add_heading(f"{theme.title}: exceptions", level=2)
     if not theme.exceptions:
         doc.add_paragraph("No exceptions for this theme in this period.")
@@ -307,12 +347,17 @@ def _theme(doc, pack: Pack, theme, number: int, charts: dict, figure: list[int])
             doc_pr.set("descr", chart.alt_text)
             doc_pr.set("title", f"Figure {figure[0]}: {row.display_title}")
             doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
-            doc.add_paragraph(f"Figure {figure[0]}: {row.display_title} – {pack.area_name}, recent values"
-                              + (" and target" if row.target is not None else ""), style="Caption")
+            doc.add_paragraph(
+                f"Figure {figure[0]}: {row.display_title} – {pack.area_name}, recent values"
+                + (" and target" if row.target is not None else ""),
+                style="Caption",
+            )
 
 
 def _definitions(doc, pack: Pack, number: int) -> None:
-    doc.add_heading(f"{number}. Appendix: measure definitions and sources", level=1).paragraph_format.page_break_before = True
+    doc.add_heading(
+        f"{number}. Appendix: measure definitions and sources", level=1
+    ).paragraph_format.page_break_before = True
     by_id = {d.measure_id: d for d in pack.definitions}
     for theme in pack.themes:
         doc.add_heading(theme.title, level=2)
@@ -337,8 +382,10 @@ def _definitions(doc, pack: Pack, number: int) -> None:
 def _attribution(doc, pack: Pack, number: int) -> None:
     doc.add_heading(f"{number}. Sources and attribution", level=1)
     doc.add_paragraph(ATTRIBUTION)
-    doc.add_paragraph(f"Data as at {pack.data_as_at_text} (the date of the latest data load). Figures are those "
-                      f"of the evaluated scorecard for {pack.period}; they match the online scorecard.")
+    doc.add_paragraph(
+        f"Data as at {pack.data_as_at_text} (the date of the latest data load). Figures are those "
+        f"of the evaluated scorecard for {pack.period}; they match the online scorecard."
+    )
     seen = []
     for d in pack.definitions:
         item = f"{d.publisher} – {d.dataset} ({d.licence})"
@@ -374,7 +421,7 @@ def render(pack: Pack, progress: Progress) -> bytes:
         setattr(section, side, Cm(2.0))
     section.top_margin = section.bottom_margin = Cm(2.0)
     _styles(doc)
-    when = datetime(pack.data_as_at.year, pack.data_as_at.month, pack.data_as_at.day, tzinfo=timezone.utc)
+    when = datetime(pack.data_as_at.year, pack.data_as_at.month, pack.data_as_at.day, tzinfo=UTC)
     props = doc.core_properties
     props.title = f"{pack.title} – {pack.period}"
     props.subject = f"{pack.council} Corporate Plan performance, {pack.period}; {pack.scope_text}"

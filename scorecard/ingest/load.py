@@ -1,6 +1,6 @@
 """Load validated returns: each accepted file is a batch; a changed figure is a revision.
 
-Storage (all in the data folder, written in one journalled commit, see :mod:`scorecard.storage`):
+Storage (all in the data folder, written in one journalled commit, see :mod:`scorecard.store.storage`):
 
 - ``observations.parquet`` keeps exactly one row per (measure_id, area_code, period_end): the current
   figure. A figure that replaces a different published one gets status ``revised``.
@@ -12,6 +12,7 @@ Storage (all in the data folder, written in one journalled commit, see :mod:`sco
 - ``quarantine/<file stem>.<batch_id>.rejected.csv``: rows refused under ``--allow-partial``, with reasons.
 - ``load_log.jsonl``: one line per accepted load.
 """
+
 from __future__ import annotations
 
 import getpass
@@ -20,18 +21,19 @@ import io
 import json
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 
-from scorecard import register, sources, storage
-from scorecard.ingest import reader
-from scorecard.ingest.validate import ROW_COLUMNS, Context, HasIssues, Issue, validate
+from scorecard import register
+from scorecard.ingest import reader, sources
+from scorecard.ingest.validate import Context, HasIssues, Issue, validate
+from scorecard.store import storage
 
 HISTORY_COLUMNS = sources.OBSERVATION_COLUMNS + ["superseded_by", "superseded_at"]
 BATCH_EXTRA = {"user": "", "loaded_at": "", "rows_rejected": 0, "rows_revised": 0}
@@ -60,8 +62,9 @@ class FileReport(HasIssues):
     table: reader.Table | None = None
 
     def issues_frame(self) -> pd.DataFrame:
-        return pd.DataFrame([i.as_dict() for i in self.issues],
-                            columns=["severity", "file", "sheet", "row", "column", "message"])
+        return pd.DataFrame(
+            [i.as_dict() for i in self.issues], columns=["severity", "file", "sheet", "row", "column", "message"]
+        )
 
 
 @dataclass
@@ -124,8 +127,9 @@ def _with_intervals(rows: pd.DataFrame, reg: register.Register) -> pd.DataFrame:
     return pd.concat(parts) if parts else rows
 
 
-def apply_rows(observations: pd.DataFrame, history: pd.DataFrame, rows: pd.DataFrame, batch_id: str,
-               loaded_at: str) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, int]]:
+def apply_rows(
+    observations: pd.DataFrame, history: pd.DataFrame, rows: pd.DataFrame, batch_id: str, loaded_at: str
+) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, int]]:
     """Put a batch's rows (observation columns) into the current table: new figures are added, a changed
     figure for a held period replaces it (the old row goes to history; the new one says ``revised`` when
     its value changed), an identical figure is left alone. One row per (measure, area, period_end) stays."""
@@ -136,11 +140,13 @@ def apply_rows(observations: pd.DataFrame, history: pd.DataFrame, rows: pd.DataF
             rows[column] = rows[column].astype(observations[column].dtype)
     held = observations[KEY + ["value", "numerator", "denominator", "status"]].reset_index(names="_at")
     held["_status"] = held["status"].replace("revised", "ok")
-    merged = rows.reset_index(drop=True).merge(held.drop(columns=["status"]), on=KEY, how="left",
-                                               suffixes=("", "_old"))
+    merged = rows.reset_index(drop=True).merge(held.drop(columns=["status"]), on=KEY, how="left", suffixes=("", "_old"))
     matched = merged["_at"].notna().to_numpy()
-    same_numbers = (_same(merged["value"], merged["value_old"]) & _same(merged["numerator"], merged["numerator_old"])
-                    & _same(merged["denominator"], merged["denominator_old"]))
+    same_numbers = (
+        _same(merged["value"], merged["value_old"])
+        & _same(merged["numerator"], merged["numerator_old"])
+        & _same(merged["denominator"], merged["denominator_old"])
+    )
     unchanged = matched & same_numbers & (merged["status"].to_numpy() == merged["_status"].to_numpy())
     replace = matched & ~unchanged
     revised = replace & ~same_numbers & (merged["status"].to_numpy() != "suppressed")
@@ -165,9 +171,13 @@ def _accepted_files(data_dir: Path) -> list[Path]:
     return sorted(folder.glob("[0-9]*_b*.json")) if folder.is_dir() else []
 
 
-def reapply_accepted(data_dir: Path, observations: pd.DataFrame, known_sha: set[str], reg: register.Register,
-                     progress: Callable[[str], None] = lambda _: None
-                     ) -> tuple[pd.DataFrame, pd.DataFrame, list[dict]]:
+def reapply_accepted(
+    data_dir: Path,
+    observations: pd.DataFrame,
+    known_sha: set[str],
+    reg: register.Register,
+    progress: Callable[[str], None] = lambda _: None,
+) -> tuple[pd.DataFrame, pd.DataFrame, list[dict]]:
     """``build-data``: re-apply every accepted return in ``data/accepted/``, in load order."""
     history, batch_rows = empty_history(observations), []
     measures = {m.id for m in reg.measures}
@@ -179,32 +189,43 @@ def reapply_accepted(data_dir: Path, observations: pd.DataFrame, known_sha: set[
         rows = pd.read_parquet(meta_path.with_suffix(".parquet"))
         gone = ~rows["measure_id"].isin(measures)
         if gone.any():
-            progress(f"accepted return {batch['file']}: {int(gone.sum())} rows for measures no longer in the "
-                     "register left out")
+            progress(
+                f"accepted return {batch['file']}: {int(gone.sum())} rows for measures no longer in the "
+                "register left out"
+            )
             rows = rows[~gone]
         rows = rows.assign(source_id=batch["source_id"], batch_id=batch["batch_id"])
         observations, history, counts = apply_rows(observations, history, rows, batch["batch_id"], batch["loaded_at"])
         batch_rows.append(batch)
         known_sha.add(batch["sha256"])
-        progress(f"accepted return {batch['file']} ({batch['batch_id']}): {counts['added']} added, "
-                 f"{counts['revised']} revised")
+        progress(
+            f"accepted return {batch['file']} ({batch['batch_id']}): {counts['added']} added, "
+            f"{counts['revised']} revised"
+        )
     return observations, history, batch_rows
 
 
-def context_for(data_dir: Path, reg: register.Register, today: date | None = None,
-                observations: pd.DataFrame | None = None) -> Context:
+def context_for(
+    data_dir: Path, reg: register.Register, today: date | None = None, observations: pd.DataFrame | None = None
+) -> Context:
     """What rows are validated against: the register, the built areas, each measure's period kind."""
     data_dir = Path(data_dir)
     areas = set(pd.read_parquet(storage.table_path(data_dir, "areas"), columns=["code"])["code"])
     if observations is None:
-        observations = pd.read_parquet(storage.table_path(data_dir, "observations"),
-                                       columns=["measure_id", "period_kind"])
+        observations = pd.read_parquet(
+            storage.table_path(data_dir, "observations"), columns=["measure_id", "period_kind"]
+        )
     kinds = observations.groupby("measure_id")["period_kind"].unique()
     return Context(reg, areas, {k: set(v) for k, v in kinds.items()}, today or date.today())
 
 
-def check_file(path: Path, ctx: Context, name: str | None = None, known_sha: dict[str, str] | None = None,
-               progress: Callable[[str], None] = lambda _: None) -> FileReport:
+def check_file(
+    path: Path,
+    ctx: Context,
+    name: str | None = None,
+    known_sha: dict[str, str] | None = None,
+    progress: Callable[[str], None] = lambda _: None,
+) -> FileReport:
     """Read and validate one file (no writing)."""
     path = Path(path)
     name = name or path.name
@@ -212,9 +233,17 @@ def check_file(path: Path, ctx: Context, name: str | None = None, known_sha: dic
     report = FileReport(name, digest, batch_id=f"b{digest[:12]}")
     if known_sha and digest in known_sha:
         report.outcome = "already loaded"
-        report.issues.append(Issue("warning", name, None, None, None,
-                                   f"this exact file (sha256 {digest[:12]}…) was already loaded as batch "
-                                   f"{known_sha[digest]}; nothing to do"))
+        report.issues.append(
+            Issue(
+                "warning",
+                name,
+                None,
+                None,
+                None,
+                f"this exact file (sha256 {digest[:12]}…) was already loaded as batch "
+                f"{known_sha[digest]}; nothing to do",
+            )
+        )
         return report
     try:
         table = reader.read(path, name)
@@ -258,10 +287,17 @@ def _schema(data_dir: Path, name: str, frame: pd.DataFrame):
     return schema if sorted(schema.names) == sorted(frame.columns) else None
 
 
-def ingest(paths: list[str | Path], data_dir: str | Path | None = None, user: str | None = None,
-           allow_partial: bool = False, progress: Callable[[str], None] = lambda _: None,
-           reg: register.Register | None = None, today: date | None = None, names: list[str] | None = None,
-           dry_run: bool = False) -> IngestResult:
+def ingest(
+    paths: list[str | Path],
+    data_dir: str | Path | None = None,
+    user: str | None = None,
+    allow_partial: bool = False,
+    progress: Callable[[str], None] = lambda _: None,
+    reg: register.Register | None = None,
+    today: date | None = None,
+    names: list[str] | None = None,
+    dry_run: bool = False,
+) -> IngestResult:
     """Validate every file, then (unless any error, or with ``allow_partial``) load them all in one commit.
 
     ``names`` gives display names (an upload's original file name) for ``paths``."""
@@ -286,16 +322,22 @@ def ingest(paths: list[str | Path], data_dir: str | Path | None = None, user: st
             if report.outcome != "already loaded":
                 known[report.sha256] = report.batch_id
             reports.append(report)
-            progress(f"[{number}/{len(paths)}] {name}: {report.rows_accepted:,} good rows, "
-                     f"{report.rows_rejected:,} rejected, {len(report.errors)} error(s), "
-                     f"{len(report.warnings)} warning(s)")
+            progress(
+                f"[{number}/{len(paths)}] {name}: {report.rows_accepted:,} good rows, "
+                f"{report.rows_rejected:,} rejected, {len(report.errors)} error(s), "
+                f"{len(report.warnings)} warning(s)"
+            )
         result = IngestResult(reports)
-        loadable = [r for r in reports if r.outcome == "valid"
-                    or (allow_partial and r.outcome == "rejected" and r.accepted is not None and r.rows_accepted)]
+        loadable = [
+            r
+            for r in reports
+            if r.outcome == "valid"
+            or (allow_partial and r.outcome == "rejected" and r.accepted is not None and r.rows_accepted)
+        ]
         if dry_run or not loadable or (not allow_partial and any(r.outcome == "rejected" for r in reports)):
             return result
 
-        loaded_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        loaded_at = datetime.now(UTC).isoformat(timespec="seconds")
         dataset = reg.dataset("council_returns")
         batches = with_batch_columns(batches)
         seq = len(_accepted_files(data_dir))
@@ -303,16 +345,27 @@ def ingest(paths: list[str | Path], data_dir: str | Path | None = None, user: st
         for report in loadable:
             seq += 1
             rows = _with_intervals(report.accepted, reg).assign(source_id="council_returns", batch_id=report.batch_id)
-            observations, history, counts = apply_rows(observations, history, rows[sources.OBSERVATION_COLUMNS],
-                                                       report.batch_id, loaded_at)
+            observations, history, counts = apply_rows(
+                observations, history, rows[sources.OBSERVATION_COLUMNS], report.batch_id, loaded_at
+            )
             report.rows_revised, report.rows_unchanged = counts["revised"], counts["unchanged"]
             batch = {
-                "batch_id": report.batch_id, "source_id": "council_returns", "kind": INGEST_KIND,
-                "file": report.file, "sha256": report.sha256, "rows": report.rows_accepted,
+                "batch_id": report.batch_id,
+                "source_id": "council_returns",
+                "kind": INGEST_KIND,
+                "file": report.file,
+                "sha256": report.sha256,
+                "rows": report.rows_accepted,
                 "rows_suppressed": int((report.accepted["status"] == "suppressed").sum()),
-                "publisher": dataset.publisher, "licence": dataset.licence, "repository": "", "commit": "",
-                "source_modified": loaded_at[:10], "user": user, "loaded_at": loaded_at,
-                "rows_rejected": report.rows_rejected, "rows_revised": counts["revised"],
+                "publisher": dataset.publisher,
+                "licence": dataset.licence,
+                "repository": "",
+                "commit": "",
+                "source_modified": loaded_at[:10],
+                "user": user,
+                "loaded_at": loaded_at,
+                "rows_rejected": report.rows_rejected,
+                "rows_revised": counts["revised"],
             }
             batches = pd.concat([batches, pd.DataFrame([batch])], ignore_index=True)
             stem = f"accepted/{seq:05d}_{report.batch_id}"
@@ -325,22 +378,37 @@ def ingest(paths: list[str | Path], data_dir: str | Path | None = None, user: st
                 files[report.quarantine] = _quarantine_csv(report)
                 report.quarantine = str(data_dir / report.quarantine)
             report.outcome = "partial" if report.rejected else "loaded"
-            progress(f"{report.file}: batch {report.batch_id}: {counts['added']:,} added, {counts['revised']:,} "
-                     f"revised, {counts['unchanged']:,} unchanged")
+            progress(
+                f"{report.file}: batch {report.batch_id}: {counts['added']:,} added, {counts['revised']:,} "
+                f"revised, {counts['unchanged']:,} unchanged"
+            )
         tables = {"observations": observations, "batches": batches, storage.HISTORY: history}
         progress(f"writing {len(observations):,} observations, {len(history):,} history rows")
-        storage.write_tables(data_dir, tables, files=files,
-                             schemas={name: s for name, frame in tables.items()
-                                      if (s := _schema(data_dir, name, frame)) is not None})
+        storage.write_tables(
+            data_dir,
+            tables,
+            files=files,
+            schemas={name: s for name, frame in tables.items() if (s := _schema(data_dir, name, frame)) is not None},
+        )
         for report in loadable:
-            storage.record_load(data_dir, {
-                "action": "ingest", "user": user, "file": report.file, "sha256": report.sha256,
-                "batch_id": report.batch_id, "rows_accepted": report.rows_accepted,
-                "rows_rejected": report.rows_rejected, "rows_revised": report.rows_revised,
-                "quarantine": report.quarantine})
+            storage.record_load(
+                data_dir,
+                {
+                    "action": "ingest",
+                    "user": user,
+                    "file": report.file,
+                    "sha256": report.sha256,
+                    "batch_id": report.batch_id,
+                    "rows_accepted": report.rows_accepted,
+                    "rows_rejected": report.rows_rejected,
+                    "rows_revised": report.rows_revised,
+                    "quarantine": report.quarantine,
+                },
+            )
         result.loaded = True
     try:
-        from scorecard import db
+        from scorecard.store import db
+
         db.reset()
     except Exception:  # pragma: no cover - a reader may hold a connection; the next connect sees new files
         pass

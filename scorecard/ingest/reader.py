@@ -4,6 +4,7 @@ Faults of the file as a whole (not UTF-8, empty, no ``figures`` sheet, merged ce
 columns) are :class:`FileProblem` errors: nothing in such a file can be trusted row by row.
 A UTF-8 byte-order mark and Windows line endings are normal for Excel exports and are accepted.
 """
+
 from __future__ import annotations
 
 import csv
@@ -70,12 +71,16 @@ def _header(file: str, sheet: str | None, header: list[object]) -> list[str]:
         seen.add(name)
     missing = [c for c in REQUIRED if c not in names]
     if missing:
-        raise FileProblem(f"{where}, row 1: missing column(s) {', '.join(missing)}; a return needs "
-                          f"{', '.join(REQUIRED)} (optional: {', '.join(OPTIONAL)})")
+        raise FileProblem(
+            f"{where}, row 1: missing column(s) {', '.join(missing)}; a return needs "
+            f"{', '.join(REQUIRED)} (optional: {', '.join(OPTIONAL)})"
+        )
     unknown = [n for n in names if n not in REQUIRED + OPTIONAL + INFORMATIONAL]
     if unknown:
-        raise FileProblem(f"{where}, row 1: unknown column(s) {', '.join(map(repr, unknown))}; expected only "
-                          f"{', '.join(REQUIRED + OPTIONAL)} (and the template's {', '.join(INFORMATIONAL)})")
+        raise FileProblem(
+            f"{where}, row 1: unknown column(s) {', '.join(map(repr, unknown))}; expected only "
+            f"{', '.join(REQUIRED + OPTIONAL)} (and the template's {', '.join(INFORMATIONAL)})"
+        )
     return names
 
 
@@ -89,8 +94,10 @@ def read_csv(path: Path, name: str | None = None) -> Table:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         line = data[: err.start].count(b"\n") + 1
-        raise FileProblem(f"{name}, row {line}: not UTF-8 text (byte 0x{data[err.start]:02X}); save the file "
-                          "as 'CSV UTF-8 (Comma delimited)'") from None
+        raise FileProblem(
+            f"{name}, row {line}: not UTF-8 text (byte 0x{data[err.start]:02X}); save the file "
+            "as 'CSV UTF-8 (Comma delimited)'"
+        ) from None
     if "\x00" in text:
         raise FileProblem(f"{name}: contains NUL bytes — not a CSV text file (is it a spreadsheet renamed .csv?)")
     reader = csv.reader(io.StringIO(text, newline=""))
@@ -103,9 +110,11 @@ def read_csv(path: Path, name: str | None = None) -> Table:
     for number, record in enumerate(records[1:], start=2):
         if not any(cell.strip() for cell in record):
             continue
-        if len(record) > len(columns) and any(c.strip() for c in record[len(columns):]):
-            raise FileProblem(f"{name}, row {number}: {len(record)} cells but only {len(columns)} column headings "
-                              "(a comma inside a value must be quoted)")
+        if len(record) > len(columns) and any(c.strip() for c in record[len(columns) :]):
+            raise FileProblem(
+                f"{name}, row {number}: {len(record)} cells but only {len(columns)} column headings "
+                "(a comma inside a value must be quoted)"
+            )
         table.rows.append({c: (record[i].strip() if i < len(record) else "") for i, c in enumerate(columns)})
         table.numbers.append(number)
     if not table.rows:
@@ -140,14 +149,18 @@ def read_xlsx(path: Path, name: str | None = None) -> Table:
     try:
         sheets = {s.strip().lower(): s for s in book.sheetnames}
         if SHEET not in sheets:
-            raise FileProblem(f"{name}: no sheet named {SHEET!r} (found {', '.join(map(repr, book.sheetnames))}); "
-                              "put the figures on a sheet called 'figures', as in the template")
+            raise FileProblem(
+                f"{name}: no sheet named {SHEET!r} (found {', '.join(map(repr, book.sheetnames))}); "
+                "put the figures on a sheet called 'figures', as in the template"
+            )
         sheet_name = sheets[SHEET]
         sheet = book[sheet_name]
         if full and sheet.merged_cells.ranges:
             ranges = ", ".join(str(r) for r in list(sheet.merged_cells.ranges)[:5])
-            raise FileProblem(f"{name}, sheet {sheet_name!r}: merged cells {ranges}; unmerge them and give every "
-                              "row its own measure, period and value")
+            raise FileProblem(
+                f"{name}, sheet {sheet_name!r}: merged cells {ranges}; unmerge them and give every "
+                "row its own measure, period and value"
+            )
         rows = sheet.iter_rows()
         try:
             header_cells = next(rows)
@@ -159,14 +172,19 @@ def read_xlsx(path: Path, name: str | None = None) -> Table:
             values = [_cell_text(c.value) for c in cells]
             if not any(values):
                 continue
-            if len(values) > len(columns) and any(values[len(columns):]):
-                raise FileProblem(f"{name}, sheet {sheet_name!r}, row {number}: a value beyond the last headed "
-                                  "column; give it a heading or delete it")
+            if len(values) > len(columns) and any(values[len(columns) :]):
+                raise FileProblem(
+                    f"{name}, sheet {sheet_name!r}, row {number}: a value beyond the last headed "
+                    "column; give it a heading or delete it"
+                )
             table.rows.append({c: (values[i] if i < len(values) else "") for i, c in enumerate(columns)})
             table.numbers.append(number)
             for i, c in enumerate(columns):
-                if i < len(cells) and isinstance(cells[i].value, (int, float)) and "%" in str(
-                        getattr(cells[i], "number_format", "") or ""):
+                if (
+                    i < len(cells)
+                    and isinstance(cells[i].value, (int, float))
+                    and "%" in str(getattr(cells[i], "number_format", "") or "")
+                ):
                     table.percent_cells.add((number, c))
         if not table.rows:
             raise FileProblem(f"{name}, sheet {sheet_name!r}: no data rows under the headings")

@@ -3,21 +3,23 @@
 Each problem is an :class:`Issue` naming the file, sheet (XLSX), row and column, and saying what was
 expected. Errors reject the row (and, unless ``--allow-partial``, the whole file); warnings do not.
 """
+
 from __future__ import annotations
 
 import difflib
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Callable
 
 import numpy as np
 import pandas as pd
 
-from scorecard import SEFTON, periods
+from scorecard import SEFTON
 from scorecard.ingest.reader import Table
 from scorecard.register import Measure, Register
+from scorecard.store import periods
 
 SUPPRESSION_CODES = frozenset({"c", "x", "-", "..", ":", "z", "*", "[c]", "[x]", "[z]", "suppressed"})
 """Cell markers for a figure withheld (disclosure control) — loaded as status ``suppressed``, no value."""
@@ -31,14 +33,45 @@ KINDS_BY_FREQUENCY = {
     "calendar_year": ("calendar_year",),
     "annual": ("financial_year", "calendar_year", "academic_year", "snapshot"),
 }
-EXAMPLE = {"month": "Jan 2026", "quarter": "2025/26 Q2", "financial_year": "2024/25",
-           "academic_year": "AY 2024/25", "calendar_year": "2024", "snapshot": "30 Sep 2025"}
-NON_NEGATIVE_UNITS = {"percent", "proportion", "count", "rate_per_1000", "rate_per_10k", "rate_per_100k",
-                      "ratio", "miles", "kwp", "tco2e", "tonnes"}
+EXAMPLE = {
+    "month": "Jan 2026",
+    "quarter": "2025/26 Q2",
+    "financial_year": "2024/25",
+    "academic_year": "AY 2024/25",
+    "calendar_year": "2024",
+    "snapshot": "30 Sep 2025",
+}
+NON_NEGATIVE_UNITS = {
+    "percent",
+    "proportion",
+    "count",
+    "rate_per_1000",
+    "rate_per_10k",
+    "rate_per_100k",
+    "ratio",
+    "miles",
+    "kwp",
+    "tco2e",
+    "tonnes",
+}
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _THOUSANDS = re.compile(r"[+-]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?")
-ROW_COLUMNS = ["measure_id", "area_code", "period_kind", "period_label", "period_start", "period_end",
-               "period_seq", "value", "numerator", "denominator", "lower_ci", "upper_ci", "status", "note"]
+ROW_COLUMNS = [
+    "measure_id",
+    "area_code",
+    "period_kind",
+    "period_label",
+    "period_start",
+    "period_end",
+    "period_seq",
+    "value",
+    "numerator",
+    "denominator",
+    "lower_ci",
+    "upper_ci",
+    "status",
+    "note",
+]
 
 
 @dataclass
@@ -59,8 +92,14 @@ class Issue:
         return f"{where}: {self.severity}: {self.message}"
 
     def as_dict(self) -> dict:
-        return {"severity": self.severity, "file": self.file, "sheet": self.sheet or "", "row": self.row,
-                "column": self.column or "", "message": self.message}
+        return {
+            "severity": self.severity,
+            "file": self.file,
+            "sheet": self.sheet or "",
+            "row": self.row,
+            "column": self.column or "",
+            "message": self.message,
+        }
 
 
 @dataclass
@@ -123,8 +162,7 @@ def _red(measure: Measure, value: float) -> bool:
     return False
 
 
-def validate(table: Table, ctx: Context, progress: Callable[[int, int], None] = lambda done, total: None
-             ) -> Validated:
+def validate(table: Table, ctx: Context, progress: Callable[[int, int], None] = lambda done, total: None) -> Validated:
     """Check every row; never raises on bad content."""
     issues: list[Issue] = []
     rejected: dict[int, list[str]] = {}
@@ -166,8 +204,11 @@ def validate(table: Table, ctx: Context, progress: Callable[[int, int], None] = 
 
         area = row.get("area_code", "") or SEFTON
         if area not in ctx.areas:
-            error("area_code", f"unknown area code {area!r}; expected an ONS code such as {SEFTON} (Sefton), "
-                               "or leave blank for Sefton")
+            error(
+                "area_code",
+                f"unknown area code {area!r}; expected an ONS code such as {SEFTON} (Sefton), "
+                "or leave blank for Sefton",
+            )
 
         period = None
         label = row.get("period", "")
@@ -186,33 +227,49 @@ def validate(table: Table, ctx: Context, progress: Callable[[int, int], None] = 
             else:
                 period = parsed
                 if period.end > ctx.today:
-                    error("period", f"{period.label} ends on {period.end.isoformat()}, after today "
-                                    f"({ctx.today.isoformat()}); figures can only be returned for past periods")
+                    error(
+                        "period",
+                        f"{period.label} ends on {period.end.isoformat()}, after today "
+                        f"({ctx.today.isoformat()}); figures can only be returned for past periods",
+                    )
                 if measure is not None:
                     allowed = ctx.kinds.get(measure.id) or set(KINDS_BY_FREQUENCY[measure.frequency])
                     if period.kind not in allowed:
                         wanted = " or ".join(f"a {k.replace('_', ' ')} like {EXAMPLE[k]!r}" for k in sorted(allowed))
-                        error("period", f"{measure.id} is reported {measure.frequency.replace('_', ' ')}: expected "
-                                        f"{wanted}, got {label!r} (a {period.kind.replace('_', ' ')})")
+                        error(
+                            "period",
+                            f"{measure.id} is reported {measure.frequency.replace('_', ' ')}: expected "
+                            f"{wanted}, got {label!r} (a {period.kind.replace('_', ' ')})",
+                        )
                     elif measure.id not in ctx.kinds:
                         first = kinds_in_file.setdefault(measure.id, (period.kind, number))
                         if first[0] != period.kind:
-                            error("period", f"{measure.id} has {first[0].replace('_', ' ')} periods (row {first[1]}) "
-                                            f"and a {period.kind.replace('_', ' ')} here; one kind per measure")
+                            error(
+                                "period",
+                                f"{measure.id} has {first[0].replace('_', ' ')} periods (row {first[1]}) "
+                                f"and a {period.kind.replace('_', ' ')} here; one kind per measure",
+                            )
 
         status = status_text or "ok"
         if status in SUPPRESSION_CODES:
             status = "suppressed"
         if status not in INPUT_STATUSES:
-            error("status", f"{row.get('status')!r} is not a status; expected one of {', '.join(INPUT_STATUSES)} "
-                            "(or blank for ok)")
+            error(
+                "status",
+                f"{row.get('status')!r} is not a status; expected one of {', '.join(INPUT_STATUSES)} (or blank for ok)",
+            )
 
         def number_of(column: str, text: str) -> float | None:
             if not text:
                 return None
             number_value = parse_number(text)
-            if number_value is None and text.endswith("%") and column == "value" and measure is not None \
-                    and measure.unit == "percent":
+            if (
+                number_value is None
+                and text.endswith("%")
+                and column == "value"
+                and measure is not None
+                and measure.unit == "percent"
+            ):
                 number_value = parse_number(text[:-1].strip())
             if number_value is None:
                 error(column, f"expected a number, got {text!r}")
@@ -236,12 +293,19 @@ def validate(table: Table, ctx: Context, progress: Callable[[int, int], None] = 
             if numerator is not None and denominator is not None and denominator >= 0 and numerator >= 0:
                 if denominator == 0:
                     error("denominator", "is 0; a rate or percentage needs a denominator above 0")
-                elif numerator > denominator and (measure.unit in ("percent", "proportion")
-                                                  or measure.calculation == "proportion"):
-                    error("numerator", f"{numerator:g} is larger than the denominator {denominator:g}; "
-                                       "the numerator counts part of the denominator")
-                elif value is None and status != "suppressed" and (measure.unit == "percent"
-                                                                   or measure.calculation == "proportion"):
+                elif numerator > denominator and (
+                    measure.unit in ("percent", "proportion") or measure.calculation == "proportion"
+                ):
+                    error(
+                        "numerator",
+                        f"{numerator:g} is larger than the denominator {denominator:g}; "
+                        "the numerator counts part of the denominator",
+                    )
+                elif (
+                    value is None
+                    and status != "suppressed"
+                    and (measure.unit == "percent" or measure.calculation == "proportion")
+                ):
                     scale = measure.multiplier if measure.calculation == "proportion" else 100.0
                     value = numerator / denominator * scale
                 elif value is not None and measure.unit == "percent":
@@ -250,7 +314,9 @@ def validate(table: Table, ctx: Context, progress: Callable[[int, int], None] = 
                         warn("value", f"{value:g} but numerator/denominator give {implied:.1f}%")
             if value is not None:
                 if status == "suppressed":
-                    error("value", f"a value ({value_text}) is given but the status is suppressed; give one or the other")
+                    error(
+                        "value", f"a value ({value_text}) is given but the status is suppressed; give one or the other"
+                    )
                 elif measure.unit == "percent" and not 0 <= value <= 100:
                     error("value", f"{value:g} is outside 0–100 for a percentage")
                 elif measure.unit == "proportion" and not 0 <= value <= 1:
@@ -258,11 +324,13 @@ def validate(table: Table, ctx: Context, progress: Callable[[int, int], None] = 
                 elif measure.unit in NON_NEGATIVE_UNITS and value < 0:
                     error("value", f"{value:g} is negative; a {measure.unit.replace('_', ' ')} cannot be below 0")
                 elif _red(measure, value) and not row.get("note", ""):
-                    warn("note", f"{value:g} is red against the target {measure.target.value:g}; add commentary "
-                                 "(note) explaining it and the corrective action")
+                    warn(
+                        "note",
+                        f"{value:g} is red against the target {measure.target.value:g}; add commentary "
+                        "(note) explaining it and the corrective action",
+                    )
             elif status != "suppressed" and not any(c == "value" for c, _ in problems):
-                error("value", "no value; expected a number, or a suppression code (c, x, -, ..) for a "
-                               "withheld figure")
+                error("value", "no value; expected a number, or a suppression code (c, x, -, ..) for a withheld figure")
 
         if period is not None and measure_id:
             key = (measure_id, area, period.end)
@@ -276,21 +344,47 @@ def validate(table: Table, ctx: Context, progress: Callable[[int, int], None] = 
             rejected[number] = [f"{c}: {m}" for c, m in problems]
             issues.extend(Issue("error", table.file, table.sheet, number, c, m) for c, m in problems)
             continue
-        out.append({
-            "measure_id": measure_id, "area_code": area, "period_kind": period.kind, "period_label": period.label,
-            "period_start": period.start, "period_end": period.end, "period_seq": period.seq,
-            "value": np.nan if value is None else float(value),
-            "numerator": np.nan if numerator is None else float(numerator),
-            "denominator": np.nan if denominator is None else float(denominator),
-            "lower_ci": np.nan, "upper_ci": np.nan, "status": status, "note": row.get("note", ""),
-        })
+        out.append(
+            {
+                "measure_id": measure_id,
+                "area_code": area,
+                "period_kind": period.kind,
+                "period_label": period.label,
+                "period_start": period.start,
+                "period_end": period.end,
+                "period_seq": period.seq,
+                "value": np.nan if value is None else float(value),
+                "numerator": np.nan if numerator is None else float(numerator),
+                "denominator": np.nan if denominator is None else float(denominator),
+                "lower_ci": np.nan,
+                "upper_ci": np.nan,
+                "status": status,
+                "note": row.get("note", ""),
+            }
+        )
     progress(total, total)
     if skipped:
-        issues.append(Issue("warning", table.file, table.sheet, None, None,
-                            f"{skipped} row(s) with no value, numerator, denominator or status were skipped "
-                            "(template rows left blank)"))
+        issues.append(
+            Issue(
+                "warning",
+                table.file,
+                table.sheet,
+                None,
+                None,
+                f"{skipped} row(s) with no value, numerator, denominator or status were skipped "
+                "(template rows left blank)",
+            )
+        )
     frame = pd.DataFrame(out, columns=ROW_COLUMNS)
     if not out and not rejected:
-        issues.append(Issue("error", table.file, table.sheet, None, "value",
-                            "no figures: every row is blank; fill in the value column"))
+        issues.append(
+            Issue(
+                "error",
+                table.file,
+                table.sheet,
+                None,
+                "value",
+                "no figures: every row is blank; fill in the value column",
+            )
+        )
     return Validated(frame, issues, rejected, skipped)

@@ -1,4 +1,5 @@
 """AppTest fixtures: the real app over the real data in data/."""
+
 from pathlib import Path
 
 import pytest
@@ -24,4 +25,5 @@ def open_app(monkeypatch):
             at.switch_page(f"pages/{_page}.py")
             at.run()
         return at
+
     return _open

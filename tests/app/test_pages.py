@@ -1,12 +1,14 @@
 """Every page renders on the real data; labels are text; permalinks reproduce views; charts match the engine."""
+
 import base64
 import json
 
 import numpy as np
-
 import pytest
 
-from scorecard import SEFTON, evaluate, register, wording
+from scorecard import SEFTON, register
+from scorecard.evaluation import evaluate
+from scorecard.present import wording
 from tests.app.conftest import PAGES
 
 ATTRIBUTION_START = "Contains public sector information licensed under the Open Government Licence v3.0"
@@ -89,8 +91,16 @@ def test_page_param_and_period_param_are_honoured(open_app):
     assert at.query_params["period"] in (quarters[2], [quarters[2]])
 
 
-@pytest.mark.parametrize("params", [{"measure": "no_such_measure"}, {"theme": "no_such_theme"},
-                                    {"period": "1999/00 Q1"}, {"group": "nonsense"}, {"page": "nowhere"}])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"measure": "no_such_measure"},
+        {"theme": "no_such_theme"},
+        {"period": "1999/00 Q1"},
+        {"group": "nonsense"},
+        {"page": "nowhere"},
+    ],
+)
 def test_unknown_ids_give_friendly_not_found(open_app, params):
     # ?measure= / ?theme= on the home URL redirect to their page; group is only used on a page
     page = "benchmarking" if "group" in params else "overview"

@@ -1,5 +1,6 @@
 """Publish → revise → the public still sees the published figure, marked "revised since publication" with
 both values; the snapshot file is unchanged. And an admin publishes from the app, into the audit log."""
+
 from __future__ import annotations
 
 import hashlib
@@ -8,10 +9,12 @@ import shutil
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
-
-from scorecard import audit, db, publish, wording
-from tests.app.conftest import APP
 from tests.scorecard.test_publish import revise
+
+from scorecard.governance import audit, publish
+from scorecard.present import wording
+from scorecard.store import db
+from tests.app.conftest import APP
 
 Q = "2025/26 Q2"
 

@@ -5,6 +5,7 @@ other quarter is draft. Sefton's observations are then marked with sentinel valu
 ending inside Q3 (written before Q3 was released, so members legitimately see them) and ``S4`` for
 periods ending after Q3 (draft only). The public must never see either sentinel; members must never see
 ``S4``; officers do see ``S4`` (proving the detector works)."""
+
 from __future__ import annotations
 
 import base64
@@ -18,7 +19,9 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from scorecard import SEFTON, access, db, periods, publish
+from scorecard import SEFTON
+from scorecard.governance import access, publish
+from scorecard.store import db, periods
 from tests.app.conftest import APP, PAGES
 from ui import auth
 
@@ -85,6 +88,7 @@ def everything(at: AppTest) -> tuple[str, list[float]]:
             texts.append(str(proto))
         for child in getattr(node, "children", {}).values():
             walk(child)
+
     walk(at._tree)
     for frame in at.dataframe:
         texts.append(frame.value.to_csv())
@@ -117,6 +121,7 @@ def as_role(embargo_data, monkeypatch):
         at.run()
         assert not at.exception, [e.value for e in at.exception]
         return at
+
     return _open
 
 
@@ -129,8 +134,14 @@ def _titles(at: AppTest) -> str:
     return " ".join(t.value for t in at.title)
 
 
-PERIOD_STATES = {"none": None, "published": PUBLISHED, "released": RELEASED, "draft": DRAFT,
-                 "unknown": "2019/20 Q1", "garbage": "<b>Q9</b>"}
+PERIOD_STATES = {
+    "none": None,
+    "published": PUBLISHED,
+    "released": RELEASED,
+    "draft": DRAFT,
+    "unknown": "2019/20 Q1",
+    "garbage": "<b>Q9</b>",
+}
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -184,10 +195,16 @@ def test_no_published_quarter_shows_a_message_not_draft_figures(built_data, tmp_
 
 
 def test_staff_pages_are_listed_only_for_staff(as_role):
-    for role, upload, publish_page in [("public", False, False), ("member", False, False),
-                                       ("officer", True, False), ("admin", True, True)]:
-        for script, allowed, title in [("pages/upload.py", upload, "Upload a return"),
-                                       ("pages/publish.py", publish_page, "Publish a quarter")]:
+    for role, upload, publish_page in [
+        ("public", False, False),
+        ("member", False, False),
+        ("officer", True, False),
+        ("admin", True, True),
+    ]:
+        for script, allowed, title in [
+            ("pages/upload.py", upload, "Upload a return"),
+            ("pages/publish.py", publish_page, "Publish a quarter"),
+        ]:
             at = as_role(role)
             if allowed:
                 at.switch_page(script)

@@ -1,4 +1,5 @@
 """A real Streamlit server and Debian's Chromium (no browser download), both bounded and cleaned up."""
+
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ def server():
 @pytest.fixture(scope="session")
 def browser(server):
     from playwright.sync_api import sync_playwright
+
     with sync_playwright() as pw:
         chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         try:

@@ -1,4 +1,5 @@
 """The real app in Chromium: every page renders without a Streamlit error, links work, screenshots saved."""
+
 import re
 
 import pytest
@@ -22,15 +23,18 @@ def _settle(page):
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
         " || !document.querySelector('[data-testid=\"stStatusWidget\"]').innerText.includes('Running')",
-        timeout=30_000)
+        timeout=30_000,
+    )
     page.wait_for_timeout(1500)
 
 
 def _no_errors(page, name):
     assert page.locator('[data-testid="stException"]').count() == 0, f"error box on {name}"
     # Streamlit scrolls inside its main container, so grow the viewport to the content for a full-page shot.
-    height = page.evaluate("() => Math.max(...[...document.querySelectorAll('[data-testid=\"stMain\"], "
-                           "[data-testid=\"stAppViewContainer\"], section')].map(e => e.scrollHeight), 1000)")
+    height = page.evaluate(
+        "() => Math.max(...[...document.querySelectorAll('[data-testid=\"stMain\"], "
+        "[data-testid=\"stAppViewContainer\"], section')].map(e => e.scrollHeight), 1000)"
+    )
     page.set_viewport_size({"width": 1400, "height": min(int(height) + 50, 12000)})
     page.wait_for_timeout(800)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)

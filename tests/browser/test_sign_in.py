@@ -3,6 +3,7 @@
 officer (role from the ``[roles.users]`` mapping in secrets). Each sees its own quarters and pages; the
 public (signed out) sees only the published quarter. ``SCORECARD_DEMO_ROLE=admin`` is set on the server to
 prove it is ignored once sign-in is configured."""
+
 from __future__ import annotations
 
 import os
@@ -10,15 +11,17 @@ import shutil
 
 import pytest
 
-from scorecard import db, publish
 from scorecard.bench.app_server import CHROMIUM, free_port, running_app
+from scorecard.governance import publish
+from scorecard.store import db
 from tests.browser.conftest import SCREENSHOTS
 
 oidc = pytest.importorskip("oidc_provider_mock", reason="pip install oidc-provider-mock")
 
 PUBLISHED, RELEASED, DRAFT = "2025/26 Q2", "2025/26 Q3", "2025/26 Q4"
-MEMBER = oidc.User(sub="cllr.member", claims={"email": "cllr.member@sefton.example", "name": "Cllr Member",
-                                              "scorecard_role": "member"})
+MEMBER = oidc.User(
+    sub="cllr.member", claims={"email": "cllr.member@sefton.example", "name": "Cllr Member", "scorecard_role": "member"}
+)
 OFFICER = oidc.User(sub="officer.one", claims={"email": "officer.one@sefton.example", "name": "Officer One"})
 
 
@@ -54,8 +57,14 @@ claim = "scorecard_role"
 "officer.one@sefton.example" = "officer"
 ''')
     env = {"SCORECARD_DATA": str(data), "SCORECARD_DEMO_ROLE": "admin"}
-    with running_app(work / "server.log", env, ("--secrets.files", str(secrets)), port=port, host="localhost",
-                     drop_env=("SCORECARD_OFFICER",)) as (url, _):
+    with running_app(
+        work / "server.log",
+        env,
+        ("--secrets.files", str(secrets)),
+        port=port,
+        host="localhost",
+        drop_env=("SCORECARD_OFFICER",),
+    ) as (url, _):
         yield url
 
 
@@ -70,7 +79,8 @@ def _settle(tab):
     tab.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
         " || !document.querySelector('[data-testid=\"stStatusWidget\"]').innerText.includes('Running')",
-        timeout=30_000)
+        timeout=30_000,
+    )
     tab.wait_for_timeout(800)
 
 

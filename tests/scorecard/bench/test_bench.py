@@ -1,12 +1,14 @@
 """The national benchmark at a small size: deterministic generator, engine and pandas baseline agree."""
+
 import hashlib
 
 import pandas as pd
 import pytest
 
-from scorecard import db, evaluate, storage
 from scorecard.bench import baseline, synthetic
 from scorecard.bench.__main__ import COMPARED, compare
+from scorecard.evaluation import evaluate
+from scorecard.store import db, storage
 
 SPEC = synthetic.SIZES["test"]
 

@@ -1,12 +1,15 @@
 """Fixtures for the CPOR pack tests: the real data in data/, the evaluated scorecard as the oracle,
 and each pack format built once per session (timed)."""
+
 from __future__ import annotations
 
 import time
 
 import pytest
 
-from scorecard import evaluate, register, storage
+from scorecard import register
+from scorecard.evaluation import evaluate
+from scorecard.store import storage
 
 PERIOD = "2025/26 Q4"
 TIMINGS: dict[str, float] = {}
@@ -75,42 +78,47 @@ def expected(oracle):
     """Per measure, the texts the engine's wording gives (computed here from the oracle, not by the export)."""
     import pandas as pd
 
-    from scorecard import wording
+    from scorecard.present import wording
 
     out = []
     for rec in oracle.to_dict("records"):
         value = None if pd.isna(rec["value"]) else float(rec["value"])
-        out.append({
-            "measure_id": rec["measure_id"],
-            "themes": [t.strip() for t in str(rec["themes"]).split(",")],
-            "title": rec["title"] + (" (proxy)" if rec["data_match"] == "proxy" else ""),
-            "value": value,
-            "unit": rec["unit"],
-            "decimals": int(rec["decimals"]),
-            "value_text": wording.format_value(rec["value"], rec["unit"], rec["decimals"]),
-            "period": "" if pd.isna(rec["period_label"]) else str(rec["period_label"]),
-            "rag_text": wording.rag_text(rec["rag"]),
-            "direction_text": wording.direction_text(None if pd.isna(rec["direction"]) else rec["direction"]),
-            "illustrative": rec["status"] == "illustrative",
-            "proxy": rec["data_match"] == "proxy",
-            "exception": len(rec["exception_reasons"]) > 0,
-            "reasons": list(rec["exception_reasons"]),
-        })
+        out.append(
+            {
+                "measure_id": rec["measure_id"],
+                "themes": [t.strip() for t in str(rec["themes"]).split(",")],
+                "title": rec["title"] + (" (proxy)" if rec["data_match"] == "proxy" else ""),
+                "value": value,
+                "unit": rec["unit"],
+                "decimals": int(rec["decimals"]),
+                "value_text": wording.format_value(rec["value"], rec["unit"], rec["decimals"]),
+                "period": "" if pd.isna(rec["period_label"]) else str(rec["period_label"]),
+                "rag_text": wording.rag_text(rec["rag"]),
+                "direction_text": wording.direction_text(None if pd.isna(rec["direction"]) else rec["direction"]),
+                "illustrative": rec["status"] == "illustrative",
+                "proxy": rec["data_match"] == "proxy",
+                "exception": len(rec["exception_reasons"]) > 0,
+                "reasons": list(rec["exception_reasons"]),
+            }
+        )
     return out
 
 
 @pytest.fixture(scope="session")
 def charted(oracle, expected):
     """Exception measures that have at least one value to chart up to the reporting period (from the data)."""
-    from scorecard import SEFTON, db
+    from scorecard import SEFTON
+    from scorecard.store import db
 
     end = oracle["report_end"].iloc[0]
     con = db.connect()
     out = []
     for e in expected:
         if e["exception"]:
-            (n,) = con.execute("SELECT count(value) FROM observations WHERE measure_id = ? AND area_code = ? "
-                               "AND period_end <= ?", [e["measure_id"], SEFTON, end]).fetchone()
+            (n,) = con.execute(
+                "SELECT count(value) FROM observations WHERE measure_id = ? AND area_code = ? AND period_end <= ?",
+                [e["measure_id"], SEFTON, end],
+            ).fetchone()
             if n:
                 out.append(e["measure_id"])
     return out

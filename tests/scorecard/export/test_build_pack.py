@@ -1,4 +1,5 @@
 """``build_pack`` and ``python -m scorecard export``: progress, formats, CLI, timings, no streamlit."""
+
 from __future__ import annotations
 
 import subprocess
@@ -50,14 +51,18 @@ def test_cli_rejects_unknown_theme(tmp_path, capsys):
 
 
 def test_engine_never_imports_streamlit():
-    code = ("import sys, scorecard.export, scorecard.export.word, scorecard.export.pdf, scorecard.export.excel, "
-            "scorecard.export.charts; assert 'streamlit' not in sys.modules")
+    code = (
+        "import sys, scorecard.export, scorecard.export.word, scorecard.export.pdf, scorecard.export.excel, "
+        "scorecard.export.charts; assert 'streamlit' not in sys.modules"
+    )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
 
 
 def test_full_pack_timings(timings, docx_build, pdf_build, xlsx_build, capsys):
     with capsys.disabled():
-        print("\nFull CPOR pack (all six themes) build times: "
-              + ", ".join(f"{fmt} {seconds:.1f} s" for fmt, seconds in sorted(timings.items())))
+        print(
+            "\nFull CPOR pack (all six themes) build times: "
+            + ", ".join(f"{fmt} {seconds:.1f} s" for fmt, seconds in sorted(timings.items()))
+        )
     for fmt in ("docx", "pdf", "xlsx"):
         assert timings[fmt] < 60, fmt

@@ -1,10 +1,11 @@
 """Exception charts: PNG bytes with alt text that reads out the plotted values."""
+
 from __future__ import annotations
 
 import pytest
 
-from scorecard import wording
 from scorecard.export import charts, content
+from scorecard.present import wording
 
 PERIOD = "2025/26 Q4"
 

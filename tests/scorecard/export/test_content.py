@@ -1,12 +1,13 @@
 """The pack's content model: the evaluated scorecard worded once for every format."""
+
 from __future__ import annotations
 
 from datetime import date
 
 import pytest
 
-from scorecard import db
 from scorecard.export import content
+from scorecard.store import db
 
 PERIOD = "2025/26 Q4"
 
@@ -47,7 +48,7 @@ def test_counts_add_up(pack, reg):
 
 
 def test_how_to_read_uses_engine_labels(pack):
-    from scorecard import wording
+    from scorecard.present import wording
 
     sections = dict(pack.how_to_read())
     rag_terms = [term for term, _ in sections["RAG rating against target"]]

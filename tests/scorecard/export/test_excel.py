@@ -1,4 +1,5 @@
 """The Excel pack, opened with openpyxl and checked against the evaluated scorecard."""
+
 from __future__ import annotations
 
 import io
@@ -6,10 +7,10 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from scorecard import wording
 from scorecard.export import build_pack
 from scorecard.export.content import data_as_at, theme_sheet_name
 from scorecard.export.excel import HEADER_ROW, number_format
+from scorecard.present import wording
 
 PERIOD = "2025/26 Q4"
 HEAD = HEADER_ROW + 1  # openpyxl rows are 1-based

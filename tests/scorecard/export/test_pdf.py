@@ -1,4 +1,5 @@
 """The PDF pack, read back with pypdf (and one page rendered with pdftoppm), against the evaluated scorecard."""
+
 from __future__ import annotations
 
 import io
@@ -114,8 +115,23 @@ def test_render_a_page_to_png(pdf_bytes):
     pdf = ARTEFACTS / "cpor.pdf"
     pdf.write_bytes(pdf_bytes)
     for page in (1, 2, 4, 6):
-        subprocess.run(["pdftoppm", "-r", "60", "-png", "-singlefile", "-f", str(page), "-l", str(page),
-                        str(pdf), str(ARTEFACTS / f"cpor_page{page}")], check=True, timeout=60)
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-r",
+                "60",
+                "-png",
+                "-singlefile",
+                "-f",
+                str(page),
+                "-l",
+                str(page),
+                str(pdf),
+                str(ARTEFACTS / f"cpor_page{page}"),
+            ],
+            check=True,
+            timeout=60,
+        )
         image = Image.open(ARTEFACTS / f"cpor_page{page}.png").convert("L")
         width, height = image.size
         assert abs(width / height - 210 / 297) < 0.01  # A4 portrait

@@ -1,9 +1,10 @@
 """The Word pack, opened with python-docx and checked against the evaluated scorecard."""
+
 from __future__ import annotations
 
 import io
 import zipfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from docx import Document
@@ -11,10 +12,10 @@ from docx.oxml.ns import qn
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
-from scorecard import wording
 from scorecard.export import build_pack
 from scorecard.export.content import ATTRIBUTION, SUMMARY_RAGS, data_as_at, long_date
 from scorecard.export.word import SCORECARD_HEADERS
+from scorecard.present import wording
 
 PERIOD = "2025/26 Q4"
 
@@ -137,7 +138,7 @@ def test_title_page_attribution_and_how_to_read(doc):
     assert ATTRIBUTION in text
     assert "How to read this report" in text
     props = doc.core_properties
-    assert props.created == datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
+    assert props.created == datetime(day.year, day.month, day.day, tzinfo=UTC)
     assert props.modified == props.created
 
 

@@ -1,4 +1,5 @@
 """Helpers shared by the ingest tests: known measures, CSV bytes, folder digests."""
+
 from __future__ import annotations
 
 import csv
@@ -6,18 +7,20 @@ import hashlib
 import io
 from pathlib import Path
 
-QUARTERLY = "asc_msp_outcomes_met_pct"      # percent, quarterly, council-only (illustrative figures held)
+QUARTERLY = "asc_msp_outcomes_met_pct"  # percent, quarterly, council-only (illustrative figures held)
 COUNT = "asc_assistive_tech_telecare_clients"  # count, quarterly
 YEARLY = "cyp_cla_placed_with_parents_pct"  # percent, financial year, public extract
-MONTHLY = "asc_asksara_visits"              # count, monthly
+MONTHLY = "asc_asksara_visits"  # count, monthly
 HEADER = ["measure_id", "area_code", "period", "value", "numerator", "denominator", "status", "note"]
-
 
 
 def digest(folder: Path) -> dict[str, str]:
     """sha256 of every file under a folder (relative path → hash)."""
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(Path(folder).rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(Path(folder).rglob("*"))
+        if p.is_file()
+    }
 
 
 def csv_bytes(rows: list[dict], header: list[str] = HEADER, newline: str = "\n") -> bytes:

@@ -3,6 +3,7 @@
 Plus files that look odd but are fine (UTF-8 BOM, Windows line endings, suppression codes) and a
 100,000-row return, which must validate and load in reasonable time.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -12,11 +13,11 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
-
-from scorecard import SEFTON, storage
-from scorecard.ingest import ingest
-
 from _ingest_helpers import COUNT, HEADER, MONTHLY, QUARTERLY, YEARLY, csv_bytes, digest, row
+
+from scorecard import SEFTON
+from scorecard.ingest import ingest
+from scorecard.store import storage
 
 
 def _xlsx(path: Path, rows: list[dict], sheet: str = "figures", merge: str | None = None, header=HEADER) -> None:
@@ -45,61 +46,116 @@ CORPUS = {
     "empty file": ("empty.csv", _raw(b""), "empty", None),
     "blank lines only": ("blank.csv", _raw(b"\n\r\n  \n"), "empty", None),
     "header only": ("header.csv", _raw(",".join(HEADER).encode() + b"\n"), "no data rows", None),
-    "merged cells (xlsx)": ("merged.xlsx", lambda p: _xlsx(p, [row(), row(period="2025/26 Q1")], merge="A2:A3"),
-                            "merged cells A2:A3", None),
-    "wrong sheet name (xlsx)": ("sheet.xlsx", lambda p: _xlsx(p, [row()], sheet="Sheet1"),
-                                "no sheet named 'figures'", None),
-    "text in a number cell (xlsx)": ("text.xlsx", lambda p: _xlsx(p, [row(), row(period="2025/26 Q1", value="n/a")]),
-                                     "expected a number, got 'n/a'", (3, "value")),
-    "text in a number cell": ("text.csv", _csv([row(value="twelve")]), "expected a number, got 'twelve'",
-                              (2, "value")),
-    "text in numerator": ("num.csv", _csv([row(numerator="ten", denominator="20")]), "expected a number",
-                          (2, "numerator")),
+    "merged cells (xlsx)": (
+        "merged.xlsx",
+        lambda p: _xlsx(p, [row(), row(period="2025/26 Q1")], merge="A2:A3"),
+        "merged cells A2:A3",
+        None,
+    ),
+    "wrong sheet name (xlsx)": (
+        "sheet.xlsx",
+        lambda p: _xlsx(p, [row()], sheet="Sheet1"),
+        "no sheet named 'figures'",
+        None,
+    ),
+    "text in a number cell (xlsx)": (
+        "text.xlsx",
+        lambda p: _xlsx(p, [row(), row(period="2025/26 Q1", value="n/a")]),
+        "expected a number, got 'n/a'",
+        (3, "value"),
+    ),
+    "text in a number cell": ("text.csv", _csv([row(value="twelve")]), "expected a number, got 'twelve'", (2, "value")),
+    "text in numerator": (
+        "num.csv",
+        _csv([row(numerator="ten", denominator="20")]),
+        "expected a number",
+        (2, "numerator"),
+    ),
     "infinity": ("inf.csv", _csv([row(value="inf")]), "expected a number", (2, "value")),
-    "unknown measure": ("measure.csv", _csv([row(), row(measure_id="asc_msp_outcome_met_pct")]),
-                        "unknown measure 'asc_msp_outcome_met_pct' (did you mean 'asc_msp_outcomes_met_pct'?)",
-                        (3, "measure_id")),
+    "unknown measure": (
+        "measure.csv",
+        _csv([row(), row(measure_id="asc_msp_outcome_met_pct")]),
+        "unknown measure 'asc_msp_outcome_met_pct' (did you mean 'asc_msp_outcomes_met_pct'?)",
+        (3, "measure_id"),
+    ),
     "no measure id": ("nomeasure.csv", _csv([row(measure_id="")]), "no measure id", (2, "measure_id")),
-    "unknown area": ("area.csv", _csv([row(area_code="E99999999")]), "unknown area code 'E99999999'",
-                     (2, "area_code")),
-    "bad period": ("period.csv", _csv([row(period="Q2 2025/26")]), "unrecognised period 'Q2 2025/26'",
-                   (2, "period")),
+    "unknown area": ("area.csv", _csv([row(area_code="E99999999")]), "unknown area code 'E99999999'", (2, "area_code")),
+    "bad period": ("period.csv", _csv([row(period="Q2 2025/26")]), "unrecognised period 'Q2 2025/26'", (2, "period")),
     "impossible period": ("period2.csv", _csv([row(period="2025/27 Q2")]), "not consecutive", (2, "period")),
     "date as period": ("period3.csv", _csv([row(period="2025-09-30")]), "unrecognised period", (2, "period")),
     "blank period": ("period4.csv", _csv([row(period="")]), "no period", (2, "period")),
-    "quarter for a financial-year measure": ("freq.csv", _csv([row(measure_id=YEARLY, period="2024/25 Q2")]),
-                                             "expected a financial year like '2024/25'", (2, "period")),
-    "quarter for a monthly measure": ("freq2.csv", _csv([row(measure_id=MONTHLY, period="2024/25 Q2", value="5")]),
-                                      "expected a month like 'Jan 2026'", (2, "period")),
+    "quarter for a financial-year measure": (
+        "freq.csv",
+        _csv([row(measure_id=YEARLY, period="2024/25 Q2")]),
+        "expected a financial year like '2024/25'",
+        (2, "period"),
+    ),
+    "quarter for a monthly measure": (
+        "freq2.csv",
+        _csv([row(measure_id=MONTHLY, period="2024/25 Q2", value="5")]),
+        "expected a month like 'Jan 2026'",
+        (2, "period"),
+    ),
     "future period": ("future.csv", _csv([row(period="2030/31 Q1")]), "after today", (2, "period")),
     "percent 101": ("pct.csv", _csv([row(value="101")]), "101 is outside 0–100", (2, "value")),
     "negative percent": ("pct2.csv", _csv([row(value="-1")]), "outside 0–100", (2, "value")),
-    "numerator > denominator": ("numden.csv", _csv([row(value="", numerator="30", denominator="20")]),
-                                "30 is larger than the denominator 20", (2, "numerator")),
-    "denominator zero": ("den0.csv", _csv([row(value="", numerator="0", denominator="0")]), "is 0",
-                         (2, "denominator")),
+    "numerator > denominator": (
+        "numden.csv",
+        _csv([row(value="", numerator="30", denominator="20")]),
+        "30 is larger than the denominator 20",
+        (2, "numerator"),
+    ),
+    "denominator zero": ("den0.csv", _csv([row(value="", numerator="0", denominator="0")]), "is 0", (2, "denominator")),
     "duplicate rows": ("dupe.csv", _csv([row(), row(value="50"), row()]), "already given in row 2", (3, "period")),
-    "missing column": ("missing.csv", _raw(b"measure_id,period\nasc_msp_outcomes_met_pct,2025/26 Q2\n"),
-                       "missing column(s) value", None),
-    "extra unknown column": ("extra.csv", _csv([row(vaule="1")], header=HEADER + ["vaule"]),
-                             "unknown column(s) 'vaule'", None),
-    "duplicate column": ("dupcol.csv", _raw(b"measure_id,period,value,value\nx,2025/26 Q2,1,2\n"),
-                         "'value' appears twice", None),
-    "non-UTF-8 bytes": ("latin1.csv", _raw(GOOD.replace("93.5", "93.5").encode() + "x,,2025/26 Q1,1,,,,café\n"
-                                           .encode("latin-1")), "not UTF-8 text (byte 0xE9)", None),
+    "missing column": (
+        "missing.csv",
+        _raw(b"measure_id,period\nasc_msp_outcomes_met_pct,2025/26 Q2\n"),
+        "missing column(s) value",
+        None,
+    ),
+    "extra unknown column": (
+        "extra.csv",
+        _csv([row(vaule="1")], header=HEADER + ["vaule"]),
+        "unknown column(s) 'vaule'",
+        None,
+    ),
+    "duplicate column": (
+        "dupcol.csv",
+        _raw(b"measure_id,period,value,value\nx,2025/26 Q2,1,2\n"),
+        "'value' appears twice",
+        None,
+    ),
+    "non-UTF-8 bytes": (
+        "latin1.csv",
+        _raw(GOOD.replace("93.5", "93.5").encode() + "x,,2025/26 Q1,1,,,,café\n".encode("latin-1")),
+        "not UTF-8 text (byte 0xE9)",
+        None,
+    ),
     "spreadsheet renamed .csv": ("binary.csv", _raw(b"\xd0\xcf\x11\xe0" + b"\x00" * 64), "not UTF-8", None),
     "corrupt xlsx": ("corrupt.xlsx", _raw(b"PK\x03\x04 definitely not a workbook"), "not a readable .xlsx", None),
     "unsupported file type": ("return.txt", _raw(GOOD.encode()), "unsupported file type '.txt'", None),
     "negative count": ("count.csv", _csv([row(measure_id=COUNT, value="-4")]), "-4 is negative", (2, "value")),
-    "negative denominator": ("negden.csv", _csv([row(value="", numerator="1", denominator="-5")]), "negative",
-                             (2, "denominator")),
+    "negative denominator": (
+        "negden.csv",
+        _csv([row(value="", numerator="1", denominator="-5")]),
+        "negative",
+        (2, "denominator"),
+    ),
     "unknown status": ("status.csv", _csv([row(status="final")]), "'final' is not a status", (2, "status")),
     "revised given as a status": ("status2.csv", _csv([row(status="revised")]), "is not a status", (2, "status")),
     "value missing": ("novalue.csv", _csv([row(value="", status="ok")]), "no value", (2, "value")),
-    "value given for a suppressed figure": ("supp.csv", _csv([row(value="12", status="suppressed")]),
-                                            "status is suppressed", (2, "value")),
-    "unquoted comma": ("comma.csv", _raw(GOOD.encode() + b"asc_msp_outcomes_met_pct,E08000014,2025/26 Q1,93,,,,"
-                                         b"ok,yes, really\n"), "cells but only 8 column headings", None),
+    "value given for a suppressed figure": (
+        "supp.csv",
+        _csv([row(value="12", status="suppressed")]),
+        "status is suppressed",
+        (2, "value"),
+    ),
+    "unquoted comma": (
+        "comma.csv",
+        _raw(GOOD.encode() + b"asc_msp_outcomes_met_pct,E08000014,2025/26 Q1,93,,,,ok,yes, really\n"),
+        "cells but only 8 column headings",
+        None,
+    ),
 }
 
 
@@ -154,8 +210,10 @@ def test_excel_quirks_are_accepted(variant, data_dir, tmp_path):
     elif variant == "suppression code":
         path.write_bytes(csv_bytes([row(value="c"), row(value="..", period="2025/26 Q1")]))
     else:
-        data = csv_bytes([row(note="Windows, quoted"), row(period="2025/26 Q1", value="92")],
-                         newline="\r\n" if "crlf" in variant else "\n")
+        data = csv_bytes(
+            [row(note="Windows, quoted"), row(period="2025/26 Q1", value="92")],
+            newline="\r\n" if "crlf" in variant else "\n",
+        )
         path.write_bytes((b"\xef\xbb\xbf" if "bom" in variant else b"") + data)
     result = ingest([path], data_dir=data_dir)
     assert result.loaded, [str(i) for i in result.files[0].issues]
@@ -169,8 +227,14 @@ def test_excel_quirks_are_accepted(variant, data_dir, tmp_path):
 def test_a_100k_row_return_loads_in_reasonable_time(data_dir, tmp_path):
     areas = pd.read_parquet(storage.table_path(data_dir, "areas"))["code"].tolist()
     quarters = [f"{y}/{(y + 1) % 100:02d} Q{q}" for y in range(2010, 2026) for q in (1, 2, 3, 4)][:-2]
-    measures = [QUARTERLY, COUNT, "asc_agency_workers_pct", "asc_clients_safeguarding_episode_pct",
-                "asc_casework_audits_good_pct", "asc_clients_carers_asked_experience_pct"]
+    measures = [
+        QUARTERLY,
+        COUNT,
+        "asc_agency_workers_pct",
+        "asc_clients_safeguarding_episode_pct",
+        "asc_casework_audits_good_pct",
+        "asc_clients_carers_asked_experience_pct",
+    ]
     combos = itertools.islice(itertools.product(measures, areas, quarters), 100_000)
     rows = [f"{m},{a},{q},{n % 97}" for n, (m, a, q) in enumerate(combos)]
     assert len(rows) == 100_000
@@ -189,10 +253,13 @@ def test_a_100k_row_return_loads_in_reasonable_time(data_dir, tmp_path):
 
 def test_red_figure_without_commentary_is_a_warning_not_an_error(data_dir, tmp_path):
     path = tmp_path / "red.csv"
-    path.write_bytes(csv_bytes([row(value="80"), row(value="81", period="2025/26 Q1", note="Staff shortage; "
-                                                                                         "recovery plan agreed")]))
+    path.write_bytes(
+        csv_bytes([row(value="80"), row(value="81", period="2025/26 Q1", note="Staff shortage; recovery plan agreed")])
+    )
     result = ingest([path], data_dir=data_dir)
     assert result.loaded
     warnings = [str(w) for w in result.files[0].warnings]
-    assert warnings == ["red.csv, row 2, column 'note': warning: 80 is red against the target 91; add commentary "
-                        "(note) explaining it and the corrective action"]
+    assert warnings == [
+        "red.csv, row 2, column 'note': warning: 80 is red against the target 91; add commentary "
+        "(note) explaining it and the corrective action"
+    ]

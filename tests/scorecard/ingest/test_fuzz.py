@@ -1,30 +1,48 @@
 """Property-based: whatever the rows, the validator never crashes, and every row is accepted, skipped as
 blank, or rejected with errors naming that row."""
+
 from __future__ import annotations
 
-import io
 from datetime import date
 
 import pytest
+from _ingest_helpers import COUNT, MONTHLY, QUARTERLY, YEARLY, csv_bytes
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from scorecard.ingest import load, reader, validate
 
-from _ingest_helpers import COUNT, HEADER, MONTHLY, QUARTERLY, YEARLY, csv_bytes
-
 MEASURES = st.one_of(st.sampled_from([QUARTERLY, COUNT, YEARLY, MONTHLY, "", "nope"]), st.text(max_size=12))
-PERIODS = st.one_of(st.sampled_from(["2025/26 Q2", "2024/25", "Jan 2025", "AY 2023/24", "2030/31 Q1", "",
-                                     "2025/26 Q5", "2025", "30 Sep 2024"]), st.text(max_size=12))
-NUMBERS = st.one_of(st.floats(allow_nan=True, allow_infinity=True).map(repr), st.integers(-10**6, 10**6).map(str),
-                    st.sampled_from(["", "c", "x", "..", "-", "45%", "1,234", "1e400", "0x10", "١٢", "1_000", " 7 "]),
-                    st.text(max_size=8))
-ROWS = st.lists(st.fixed_dictionaries({
-    "measure_id": MEASURES, "area_code": st.sampled_from(["", "E08000014", "E92000001", "E99", "x"]),
-    "period": PERIODS, "value": NUMBERS, "numerator": NUMBERS, "denominator": NUMBERS,
-    "status": st.one_of(st.sampled_from(["", "ok", "provisional", "suppressed", "c", "revised"]), st.text(max_size=6)),
-    "note": st.text(max_size=20),
-}), min_size=1, max_size=25)
+PERIODS = st.one_of(
+    st.sampled_from(
+        ["2025/26 Q2", "2024/25", "Jan 2025", "AY 2023/24", "2030/31 Q1", "", "2025/26 Q5", "2025", "30 Sep 2024"]
+    ),
+    st.text(max_size=12),
+)
+NUMBERS = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True).map(repr),
+    st.integers(-(10**6), 10**6).map(str),
+    st.sampled_from(["", "c", "x", "..", "-", "45%", "1,234", "1e400", "0x10", "١٢", "1_000", " 7 "]),
+    st.text(max_size=8),
+)
+ROWS = st.lists(
+    st.fixed_dictionaries(
+        {
+            "measure_id": MEASURES,
+            "area_code": st.sampled_from(["", "E08000014", "E92000001", "E99", "x"]),
+            "period": PERIODS,
+            "value": NUMBERS,
+            "numerator": NUMBERS,
+            "denominator": NUMBERS,
+            "status": st.one_of(
+                st.sampled_from(["", "ok", "provisional", "suppressed", "c", "revised"]), st.text(max_size=6)
+            ),
+            "note": st.text(max_size=20),
+        }
+    ),
+    min_size=1,
+    max_size=25,
+)
 
 
 @pytest.fixture(scope="module")

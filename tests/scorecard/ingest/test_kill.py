@@ -1,5 +1,6 @@
 """Crash safety: an ingest killed (SIGKILL) at any point of its commit leaves the previous data readable
 and unchanged, or — once the journal is rolled forward — exactly the new version. Never a mix."""
+
 from __future__ import annotations
 
 import os
@@ -12,19 +13,26 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
-from scorecard import SEFTON, db, evaluate, storage
-from scorecard.ingest import load
-
 from _ingest_helpers import QUARTERLY, csv_bytes, digest, row
+
+from scorecard import SEFTON
+from scorecard.evaluation import evaluate
+from scorecard.ingest import load
+from scorecard.store import db, storage
 
 PROJECT = Path(__file__).resolve().parents[3]
 
 
 def _start(path: Path, data_dir: Path, **env) -> subprocess.Popen:
     environ = {**os.environ, "PYTHONPATH": str(PROJECT), **env}
-    return subprocess.Popen([sys.executable, "-m", "scorecard", "ingest", str(path), "--data-dir", str(data_dir)],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=environ, cwd=PROJECT)
+    return subprocess.Popen(
+        [sys.executable, "-m", "scorecard", "ingest", str(path), "--data-dir", str(data_dir)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=environ,
+        cwd=PROJECT,
+    )
 
 
 def _tables(data_dir: Path) -> dict[str, str]:

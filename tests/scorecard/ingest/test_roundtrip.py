@@ -1,16 +1,18 @@
 """Round trip: template → filled → ingest → evaluated scorecard; revisions; no-op reloads; rebuild; partial."""
+
 from __future__ import annotations
 
 import json
 
 import openpyxl
 import pandas as pd
-
-from scorecard import SEFTON, build, db, evaluate, sources, storage, templates
-from scorecard.__main__ import main
-from scorecard.ingest import ingest, load
-
 from _ingest_helpers import QUARTERLY, csv_bytes, digest, row
+
+from scorecard import SEFTON
+from scorecard.__main__ import main
+from scorecard.evaluation import evaluate
+from scorecard.ingest import build, ingest, load, sources, templates
+from scorecard.store import db, storage
 
 
 def _value(data_dir, measure=QUARTERLY, period="2025/26 Q2"):
@@ -23,8 +25,22 @@ def test_filled_xlsx_template_changes_the_scorecard(data_dir, tmp_path, capsys):
     before = _value(data_dir)
     assert before["period_label"] == "2025/26 Q2"
     out = tmp_path / "return.xlsx"
-    assert main(["template", "--theme", "adult_social_care", "--period", "2025/26 Q2", "--out", str(out),
-                 "--data-dir", str(data_dir)]) == 0
+    assert (
+        main(
+            [
+                "template",
+                "--theme",
+                "adult_social_care",
+                "--period",
+                "2025/26 Q2",
+                "--out",
+                str(out),
+                "--data-dir",
+                str(data_dir),
+            ]
+        )
+        == 0
+    )
     book = openpyxl.load_workbook(out)
     sheet = book["figures"]
     header = [c.value for c in sheet[1]]
@@ -84,8 +100,9 @@ def test_revision_keeps_history_and_reload_is_a_no_op(data_dir, tmp_path):
 
 def test_allow_partial_loads_good_rows_and_quarantines_the_rest(data_dir, tmp_path, capsys):
     path = tmp_path / "mixed.csv"
-    path.write_bytes(csv_bytes([row(value="93.5", period="2025/26 Q1"), row(value="abc"), row(value="101",
-                                                                                               period="2024/25 Q4")]))
+    path.write_bytes(
+        csv_bytes([row(value="93.5", period="2025/26 Q1"), row(value="abc"), row(value="101", period="2024/25 Q4")])
+    )
     snapshot = digest(data_dir)
     assert main(["ingest", str(path), "--data-dir", str(data_dir)]) == 1
     assert "nothing loaded" in capsys.readouterr().err
@@ -114,8 +131,25 @@ def test_templates_of_every_kind(data_dir, tmp_path, real_register):
     for kind in templates.KINDS:
         for fmt in ("csv", "xlsx"):
             out = tmp_path / f"{kind}.{fmt}"
-            assert main(["template", "--all", "--kind", kind, "--period", "2025/26 Q2", "--format", fmt,
-                         "--out", str(out), "--data-dir", str(data_dir)]) == 0
+            assert (
+                main(
+                    [
+                        "template",
+                        "--all",
+                        "--kind",
+                        kind,
+                        "--period",
+                        "2025/26 Q2",
+                        "--format",
+                        fmt,
+                        "--out",
+                        str(out),
+                        "--data-dir",
+                        str(data_dir),
+                    ]
+                )
+                == 0
+            )
             assert out.stat().st_size > 0
     figures = pd.read_csv(tmp_path / "figures.csv", dtype=str, keep_default_na=False)
     assert set(figures["measure_id"]) == {m.id for m in real_register.measures}

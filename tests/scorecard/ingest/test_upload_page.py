@@ -1,14 +1,14 @@
 """The upload page (pages/upload.py): listed only with SCORECARD_OFFICER=1, shows the load history."""
+
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+from _ingest_helpers import csv_bytes, row
 from streamlit.testing.v1 import AppTest
 
 from scorecard.ingest import ingest
-
-from _ingest_helpers import csv_bytes, row
 
 APP = str(Path(__file__).resolve().parents[3] / "app.py")
 

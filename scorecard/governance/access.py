@@ -1,0 +1,90 @@
+"""Who sees what: roles and which reporting quarters each role may see (never imports streamlit).
+
+Quarterly figures are embargoed until the CPOR is published in the Cabinet agenda:
+
+========  ==========================================================================================
+role      sees
+========  ==========================================================================================
+public    published quarters only, read from the frozen snapshot; no draft commentary (no sign-in)
+member    councillors: published quarters + quarters released to members ahead of the meeting
+officer   every quarter on the current (draft) data, and the upload page
+admin     as officer, and may publish a quarter (and manage targets)
+========  ==========================================================================================
+
+Anything unknown — a missing claim, an unrecognised role name, a user not in the mapping — is ``public``:
+the safe default never shows a draft figure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+ROLES = ("public", "member", "officer", "admin")
+"""From least to most privileged."""
+DEFAULT_ROLE = "public"
+ROLE_CLAIM = "scorecard_role"
+"""The identity-token claim read for the role when the users → roles mapping has no entry."""
+
+DRAFT = "draft"
+RELEASED = "released_to_members"
+PUBLISHED = "published"
+
+
+def normalise(role: object) -> str | None:
+    """A known role name (case and spaces ignored), else None."""
+    text = str(role).strip().lower() if isinstance(role, str) else ""
+    return text if text in ROLES else None
+
+
+def highest(roles: Iterable[object]) -> str | None:
+    """The most privileged known role in ``roles`` (None if none is known)."""
+    known = [r for r in (normalise(x) for x in roles) if r]
+    return max(known, key=ROLES.index) if known else None
+
+
+def role_from_claims(
+    claims: Mapping[str, object], users: Mapping[str, object] | None = None, claim: str = ROLE_CLAIM
+) -> str:
+    """The role of a signed-in user: the council's users → roles mapping (by email, then subject) wins;
+    otherwise the ``claim`` in the identity token (a string or a list: the highest known role);
+    otherwise ``public``."""
+    users = {str(k).strip().lower(): v for k, v in (users or {}).items()}
+    for key in ("email", "sub"):
+        ident = claims.get(key)
+        if isinstance(ident, str) and ident.strip().lower() in users:
+            return normalise(users[ident.strip().lower()]) or DEFAULT_ROLE
+    value = claims.get(claim)
+    values = value if isinstance(value, (list, tuple)) else [value]
+    return highest(values) or DEFAULT_ROLE
+
+
+def sees_draft(role: str) -> bool:
+    """Officers and admins work on the current (draft) data."""
+    return role in ("officer", "admin")
+
+
+def reads_snapshot(role: str) -> bool:
+    """Public and members only ever see frozen snapshots."""
+    return not sees_draft(role)
+
+
+def can_upload(role: str) -> bool:
+    return role in ("officer", "admin")
+
+
+def can_publish(role: str) -> bool:
+    return role == "admin"
+
+
+def can_view(role: str, state: str) -> bool:
+    """May ``role`` see a quarter in publication ``state``?"""
+    if sees_draft(role):
+        return True
+    if role == "member":
+        return state in (RELEASED, PUBLISHED)
+    return state == PUBLISHED
+
+
+def visible_periods(role: str, quarters: Iterable[str], states: Mapping[str, str]) -> list[str]:
+    """The quarters (in the given order) that ``role`` may see, given each period's publication state."""
+    return [q for q in quarters if can_view(role, states.get(q, DRAFT))]

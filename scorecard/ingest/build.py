@@ -1,0 +1,205 @@
+"""``python -m scorecard build-data``: public extracts + council returns → Parquet tables in ``data/``.
+
+One batch per source file, with its provenance (publisher, repository path, commit, licence)
+and sha256. The output depends only on the inputs, so a rebuild gives identical tables.
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from scorecard import register
+from scorecard.ingest import load as ingest_load
+from scorecard.ingest import returns, sources
+from scorecard.register import Register
+from scorecard.store import geography, periods, storage
+
+
+def sha256(path: Path) -> str:
+    """Hex sha256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _batch(path: Path, dataset, kind: str, rows: pd.DataFrame, display_path: str) -> dict:
+    digest = sha256(path)
+    return {
+        "batch_id": f"b{digest[:12]}",
+        "source_id": dataset.id,
+        "kind": kind,
+        "file": display_path,
+        "sha256": digest,
+        "rows": len(rows),
+        "rows_suppressed": int((rows["status"] == "suppressed").sum()),
+        "publisher": dataset.publisher,
+        "licence": dataset.licence,
+        "repository": dataset.repository,
+        "commit": dataset.commit,
+        "source_modified": datetime.fromtimestamp(path.stat().st_mtime, UTC).date().isoformat(),
+    }
+
+
+def targets_table(reg: Register) -> pd.DataFrame:
+    """One row per measure target in the register (fixed values and benchmark-derived bases); a fixed
+    target's financial year also as its first and last day (``fy_start``, ``fy_end``) for the evaluation."""
+    rows = []
+    for m in reg.measures:
+        if m.target is None:
+            continue
+        year = periods.parse_label(m.target.financial_year) if m.target.financial_year else None
+        rows.append(
+            {
+                "measure_id": m.id,
+                "basis": m.target.basis,
+                "value": m.target.value,
+                "tolerance": m.target.tolerance,
+                "financial_year": m.target.financial_year,
+                "fy_start": pd.Timestamp(year.start) if year else pd.NaT,
+                "fy_end": pd.Timestamp(year.end) if year else pd.NaT,
+                "rationale": m.target.rationale,
+                "set_by": m.target.set_by,
+                "illustrative": m.target.illustrative,
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "measure_id",
+            "basis",
+            "value",
+            "tolerance",
+            "financial_year",
+            "fy_start",
+            "fy_end",
+            "rationale",
+            "set_by",
+            "illustrative",
+        ],
+    ).astype({"fy_start": "datetime64[us]", "fy_end": "datetime64[us]"})
+
+
+def build(
+    sources_dir: str | Path | None = None,
+    data_dir: str | Path | None = None,
+    register_path: str | Path = register.DEFAULT_PATH,
+    returns_dir: str | Path | None = None,
+    progress: Callable[[str], None] = lambda _: None,
+) -> dict[str, int]:
+    """Build every table; returns rows per source. Raises with the measure and file named on bad input."""
+    started = time.perf_counter()
+    source_dir = Path(sources_dir) if sources_dir else sources.default_sources_dir()
+    out_dir = Path(data_dir) if data_dir else storage.default_data_dir()
+    if not source_dir.is_dir():
+        raise FileNotFoundError(f"data-sources folder not found: {source_dir} (set --sources or SCORECARD_SOURCES)")
+    reg = register.load(register_path)
+    areas = geography.areas(source_dir)
+    groups = geography.comparator_groups(source_dir, areas)
+    code_map = pd.read_csv(source_dir / "dfe-statistical-neighbours" / "dfe_la_code_map.csv", dtype=str)
+    dfe_to_ons = dict(code_map.dropna(subset=["new_la_code"])[["old_la_code", "new_la_code"]].values)
+
+    frames, batches = [], {}
+    con = duckdb.connect()
+    public = [m for m in reg.measures if m.source.match != "none"]
+    for number, measure in enumerate(public, start=1):
+        rows = sources.normalise(sources.read_raw(con, measure, source_dir), measure, dfe_to_ons)
+        path = source_dir / measure.source.file
+        batch = batches.get(path) or _batch(
+            path, reg.dataset(measure.source.dataset), "public extract", rows.iloc[0:0], measure.source.file
+        )
+        batch["rows"] += len(rows)
+        batch["rows_suppressed"] += int((rows["status"] == "suppressed").sum())
+        batches[path] = batch
+        rows["source_id"], rows["batch_id"] = measure.source.dataset, batch["batch_id"]
+        frames.append(rows)
+        progress(f"[{number}/{len(public)}] {measure.id}: {len(rows)} rows from {measure.source.file}")
+
+    for path in sorted(Path(returns_dir or storage.PROJECT_DIR / "data" / "returns").glob("*.csv")):
+        rows = returns.read_return(path, reg)
+        batch = _batch(path, reg.dataset("council_returns"), "council return", rows, f"data/returns/{path.name}")
+        rows["source_id"], rows["batch_id"] = "council_returns", batch["batch_id"]
+        frames.append(rows)
+        batches[path] = batch
+        progress(f"return {path.name}: {len(rows)} rows")
+    seed_file = source_dir.parent / "reference" / "seed_figures.csv"
+    if seed_file.is_file():
+        rows = returns.published_figures(reg, seed_file)
+        batch = _batch(
+            seed_file,
+            reg.dataset("council_published"),
+            "council publication",
+            rows,
+            "shared/reference/seed_figures.csv",
+        )
+        rows["source_id"], rows["batch_id"] = "council_published", batch["batch_id"]
+        frames.append(rows)
+        batches[seed_file] = batch
+        progress(f"council-published figures: {len(rows)} rows")
+
+    observations = pd.concat(frames, ignore_index=True)[sources.OBSERVATION_COLUMNS]
+    clash = observations[observations.duplicated(["measure_id", "area_code", "period_end"], keep=False)]
+    if not clash.empty:
+        first = clash.iloc[0]
+        raise ValueError(
+            f"{first['measure_id']}: {len(clash)} rows share an area and period end with another "
+            f"period (e.g. {first['area_code']} {first['period_label']}); one period kind per measure"
+        )
+    known = set(areas["code"])
+    unknown = sorted(set(observations["area_code"]) - known)
+    if unknown:
+        areas = pd.concat([areas, _former_areas(unknown)], ignore_index=True)
+    batch_table = pd.DataFrame(sorted(batches.values(), key=lambda b: b["file"]))
+    with storage.locked(out_dir):
+        storage.recover(out_dir, sweep=True)
+        # returns accepted by `python -m scorecard ingest` survive a rebuild: re-applied in load order
+        observations, history, accepted = ingest_load.reapply_accepted(
+            out_dir, observations, set(batch_table["sha256"]), reg, progress
+        )
+        batch_table = ingest_load.with_batch_columns(batch_table)
+        if accepted:
+            batch_table = pd.concat(
+                [batch_table, ingest_load.with_batch_columns(pd.DataFrame(accepted))], ignore_index=True
+            )
+        storage.write_tables(
+            out_dir,
+            {
+                "areas": areas,
+                "comparator_groups": groups,
+                "observations": observations,
+                "targets": targets_table(reg),
+                "batches": batch_table,
+                storage.HISTORY: history,
+            },
+        )
+    seconds = time.perf_counter() - started
+    counts = dict(zip(batch_table["file"], batch_table["rows"]))
+    storage.record_load(
+        out_dir,
+        {
+            "action": "build-data",
+            "user": getpass.getuser(),
+            "sources": str(source_dir),
+            "rows": int(len(observations)),
+            "seconds": round(seconds, 2),
+        },
+    )
+    progress(
+        f"built {len(observations)} observations for {observations['measure_id'].nunique()} measures, "
+        f"{len(areas)} areas, {len(groups)} comparator-group rows in {seconds:.1f}s → {out_dir}"
+    )
+    return counts
+
+
+def _former_areas(codes: list[str]) -> pd.DataFrame:
+    """Areas a source still reports that are no longer councils (e.g. pre-2023 counties)."""
+    return pd.DataFrame({"code": codes, "name": codes, "type": "former or other"})

@@ -1,0 +1,149 @@
+"""How judgements and figures are written for people: labels with symbols (never colour alone),
+formatted values, and the one-sentence summary of each measure."""
+
+from __future__ import annotations
+
+import math
+
+RAG = {
+    "green": ("Green", "✔", "Target met"),
+    "amber": ("Amber", "▲", "Target missed, within tolerance"),
+    "red": ("Red", "✖", "Target missed, beyond tolerance"),
+    "no_target": ("No target", "○", "No target set"),
+    "not_rated": ("Not rated", "–", "Contextual indicator, not rated"),
+    "missing": ("Missing", "?", "No data for this period"),
+    "suppressed": ("Suppressed", "∗", "Value suppressed by the publisher"),
+    "stale": ("Stale", "◷", "Latest data is out of date"),
+}
+"""rag code → (label, symbol, meaning)."""
+RAG_COLOURS = {
+    "green": "#1b7837",
+    "amber": "#b35806",
+    "red": "#b2182b",
+    "no_target": "#6b6b6b",
+    "not_rated": "#6b6b6b",
+    "missing": "#4d4d4d",
+    "suppressed": "#4d4d4d",
+    "stale": "#5e3c99",
+}
+"""Colour-blind-safe hues (ColorBrewer PuOr/RdBu/PRGn ends); always shown with the label and symbol."""
+
+DIRECTION = {
+    "improving": ("Improving", "↑"),
+    "worsening": ("Worsening", "↓"),
+    "no_change": ("No change", "→"),
+    "increasing": ("Increasing", "↗"),
+    "decreasing": ("Decreasing", "↘"),
+    "not_comparable": ("No previous value", "·"),
+}
+TREND = {
+    "increasing_getting_better": "Increasing and getting better",
+    "increasing_getting_worse": "Increasing and getting worse",
+    "decreasing_getting_better": "Decreasing and getting better",
+    "decreasing_getting_worse": "Decreasing and getting worse",
+    "increasing": "Increasing",
+    "decreasing": "Decreasing",
+    "no_significant_change": "No significant change",
+    "cannot_be_calculated": "Cannot be calculated",
+}
+SIGNIFICANCE = {
+    "better": "Better",
+    "worse": "Worse",
+    "similar": "Similar",
+    "higher": "Higher",
+    "lower": "Lower",
+    "not_compared": "Not compared",
+}
+QUARTILE = {1: "best quartile", 2: "second quartile", 3: "third quartile", 4: "worst quartile"}
+UNIT_SUFFIX = {
+    "percent": "%",
+    "rate_per_1000": " per 1,000",
+    "rate_per_10k": " per 10,000",
+    "rate_per_100k": " per 100,000",
+    "miles": " miles",
+    "kwp": " kWp",
+    "tco2e": " tCO2e",
+    "tonnes": " tonnes",
+}
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def rag_text(code: str) -> str:
+    """``✖ Red`` — the symbol and the word, for tables and exports."""
+    label, symbol, _ = RAG.get(code, (code, "", ""))
+    return f"{symbol} {label}".strip()
+
+
+def direction_text(code: str | None) -> str:
+    """``↑ Improving``."""
+    if not code:
+        return ""
+    label, symbol = DIRECTION.get(code, (code, ""))
+    return f"{symbol} {label}".strip()
+
+
+def format_value(value, unit: str, decimals: int = 1) -> str:
+    """A figure as the council writes it: ``21.0%``, ``1,234``, ``£2,300k``, ``41.2 per 100,000``."""
+    if _missing(value):
+        return "–"
+    decimals = int(decimals)
+    if unit == "gbp":
+        return f"£{value:,.{decimals}f}"
+    if unit == "gbp_thousands":
+        return f"£{value:,.{decimals}f}k"
+    return f"{value:,.{decimals}f}{UNIT_SUFFIX.get(unit, '')}"
+
+
+def summary(row: dict) -> str:
+    """One plain-English sentence, e.g. "Persistent absence was 21.0% in AY 2024/25, worse than the
+    previous year and in the worst quartile of Sefton's 15 CIPFA nearest neighbours."."""
+    title = row["title"]
+    if row.get("data_match") == "proxy":
+        title += " (proxy)"
+    if _missing(row.get("value")):
+        if row.get("rag") == "suppressed":
+            return f"{title}: the latest figure ({row['period_label']}) is suppressed by the publisher."
+        return f"{title}: no data for {row.get('area_name', 'this area')} up to {row['report_period']}."
+    figure = format_value(row["value"], row["unit"], row["decimals"])
+    when = "at" if row.get("period_kind") == "snapshot" else "in"
+    parts = [f"{title} was {figure} {when} {row['period_label']}"]
+    if row.get("status") == "illustrative":
+        parts[0] += " (illustrative figure)"
+    phrases = {
+        "improving": "better than {}",
+        "worsening": "worse than {}",
+        "no_change": "about the same as {}",
+        "increasing": "higher than {}",
+        "decreasing": "lower than {}",
+    }
+    if row.get("direction") in phrases:
+        parts.append(phrases[row["direction"]].format(row["previous_period"]))
+    if not _missing(row.get("direction_year_on_year")) and row["direction_year_on_year"] in phrases:
+        parts.append(phrases[row["direction_year_on_year"]].format(f"a year earlier ({row['last_year_period']})"))
+    if row.get("rag") in ("green", "amber", "red"):
+        parts.append(
+            {
+                "green": "meeting its target",
+                "amber": "just short of its target (within tolerance)",
+                "red": "missing its target",
+            }[row["rag"]]
+        )
+    quartile = row.get("quartile")
+    if not _missing(quartile) and row.get("group_size"):
+        size, group = int(row["group_size"]), row.get("benchmark_group_name", "comparators")
+        if row.get("benchmark_group") == "cipfa_nn":
+            compared = f"{row.get('area_name', 'the council')} and its {size - 1} CIPFA nearest neighbours"
+        else:
+            compared = f"the {size} councils compared ({group})"
+        parts.append(f"in the {QUARTILE[int(quartile)]} of {compared}")
+    sentence = parts[0]
+    if len(parts) > 2:
+        sentence += ", " + ", ".join(parts[1:-1]) + " and " + parts[-1]
+    elif len(parts) == 2:
+        sentence += ", " + parts[1]
+    if row.get("rag") == "stale":
+        sentence += "; this is the latest published figure, and it is out of date"
+    return sentence + "."

@@ -1,0 +1,15 @@
+"""The KPI register (``kpi_definitions.yaml``), validated on load: :mod:`.definitions`."""
+
+from scorecard.register.definitions import (
+    DEFAULT_PATH,
+    Dataset,
+    Measure,
+    Register,
+    RegisterError,
+    Source,
+    Target,
+    Theme,
+    load,
+)
+
+__all__ = ["DEFAULT_PATH", "Dataset", "Measure", "Register", "RegisterError", "Source", "Target", "Theme", "load"]

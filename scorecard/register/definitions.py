@@ -1,0 +1,346 @@
+"""The KPI register (``kpi_definitions.yaml``): themes, data sets and measures, validated on load.
+
+Every problem is reported as ``FILE:LINE: field: what is wrong`` and all of them are
+collected in one pass, so the BI team fixes a register in one go, not error by error.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from scorecard.store import periods
+
+DEFAULT_PATH = Path(__file__).resolve().parents[2] / "kpi_definitions.yaml"
+
+InfoType = Literal["key_result", "performance_indicator", "contextual"]
+Polarity = Literal["higher_is_better", "lower_is_better", "no_judgement"]
+Unit = Literal[
+    "percent",
+    "proportion",
+    "count",
+    "rate_per_1000",
+    "rate_per_10k",
+    "rate_per_100k",
+    "score",
+    "ratio",
+    "gbp",
+    "gbp_thousands",
+    "miles",
+    "kwp",
+    "tco2e",
+    "tonnes",
+]
+Frequency = Literal["monthly", "quarterly", "financial_year", "academic_year", "calendar_year", "annual"]
+GroupId = Literal["cipfa_nn", "dfe_sn", "combined_authority", "region", "same_type", "england"]
+TargetBasis = Literal["fixed", "cipfa_median", "england", "previous_year"]
+Slug = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{1,47}$")]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Theme(_Strict):
+    """A Corporate Plan 2024–27 theme."""
+
+    id: Slug
+    title: str
+    corporate_plan_title: str
+    responsibility: str
+
+
+class Dataset(_Strict):
+    """A published data set: who publishes it, under what licence, where our copy came from."""
+
+    id: Slug
+    title: str
+    publisher: str
+    licence: str
+    folder: str
+    repository: str
+    commit: str = ""
+    url: str = ""
+
+
+class SeedFigure(_Strict):
+    """A figure the council itself published (``reference/seed_figures.csv``), real for its period."""
+
+    line: int = Field(ge=2)
+    period: str
+    area_code: str = "E08000014"
+
+
+class Source(_Strict):
+    """Where a measure's figures come from and how to read them."""
+
+    match: Literal["exact", "proxy", "none"]
+    proxy_for: str = ""
+    dataset: str = ""
+    file: str = ""
+    filters: dict[str, str] = {}
+    area_column: str = ""
+    area_code_type: Literal["ons", "dfe"] = "ons"
+    period_column: str = ""
+    period_format: str = ""
+    fixed_period: str = ""
+    value_column: str = ""
+    numerator_column: str = ""
+    denominator_column: str = ""
+    lower_ci_column: str = ""
+    upper_ci_column: str = ""
+    status_column: str = ""
+    seed_figures: list[SeedFigure] = []
+    returns: Literal["council", "illustrative", "none"] = "none"
+
+    @model_validator(mode="after")
+    def _complete(self) -> Source:
+        if self.match == "proxy" and not self.proxy_for:
+            raise ValueError("proxy_for: a proxy must say what it actually measures")
+        if self.match != "none":
+            for name in ("dataset", "file", "area_column"):
+                if not getattr(self, name):
+                    raise ValueError(f"{name}: required when match is {self.match!r}")
+            if not self.value_column and not (self.numerator_column and self.denominator_column):
+                raise ValueError("value_column: give a value column, or numerator and denominator columns")
+            if bool(self.period_column) == bool(self.fixed_period):
+                raise ValueError("period_column: give either period_column (with period_format) or fixed_period")
+            if self.period_column and self.period_format not in periods.PARSERS:
+                raise ValueError(f"period_format: {self.period_format!r} is not one of {sorted(periods.PARSERS)}")
+        if self.match == "none" and self.returns == "none":
+            raise ValueError("returns: a measure with no public data must come from council returns")
+        return self
+
+
+class Target(_Strict):
+    """How the target is set: a fixed value per financial year, or derived from a benchmark."""
+
+    basis: TargetBasis
+    value: float | None = None
+    tolerance: float = Field(0.0, ge=0)
+    financial_year: str = ""
+    rationale: str
+    set_by: str
+    illustrative: bool = False
+
+    @model_validator(mode="after")
+    def _value_for_fixed(self) -> Target:
+        if self.basis == "fixed" and self.value is None:
+            raise ValueError("value: a fixed target needs a value")
+        if self.basis != "fixed" and self.value is not None:
+            raise ValueError(f"value: a {self.basis} target is derived, do not give a value")
+        return self
+
+
+class Measure(_Strict):
+    """One scorecard measure."""
+
+    id: Slug
+    title: str
+    scorecard_text: str
+    themes: list[Slug] = Field(min_length=1)
+    info_type: InfoType
+    polarity: Polarity
+    unit: Unit
+    decimals: int = Field(1, ge=0, le=4)
+    frequency: Frequency
+    calculation: Literal["value", "proportion", "rate"] = "value"
+    multiplier: float = 1.0
+    population: str = ""
+    definition: str
+    what_good_looks_like: str
+    caveats: list[str] = []
+    source: Source
+    comparator_groups: list[GroupId] = ["cipfa_nn", "england"]
+    benchmark_group: GroupId = "cipfa_nn"
+    neutral_band: float | None = Field(None, ge=0)
+    target: Target | None = None
+    theme_responsibility: str
+    metric_responsibility: str
+    stale_after_months: int = Field(24, ge=1)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Measure:
+        if self.calculation in ("proportion", "rate") and self.source.match != "none":
+            if not self.source.denominator_column:
+                raise ValueError(f"source.denominator_column: a {self.calculation} needs a denominator")
+        if self.info_type == "contextual" and self.target is not None:
+            raise ValueError("target: contextual indicators are never target-set")
+        if self.benchmark_group not in self.comparator_groups:
+            raise ValueError(f"benchmark_group: {self.benchmark_group!r} is not in comparator_groups")
+        return self
+
+
+class Register(_Strict):
+    """The whole register."""
+
+    version: int
+    themes: list[Theme]
+    datasets: list[Dataset]
+    measures: list[Measure]
+
+    def measure(self, measure_id: str) -> Measure:
+        """The measure with this id (KeyError if none)."""
+        for item in self.measures:
+            if item.id == measure_id:
+                return item
+        raise KeyError(measure_id)
+
+    def theme(self, theme_id: str) -> Theme:
+        """The theme with this id (KeyError if none)."""
+        for item in self.themes:
+            if item.id == theme_id:
+                return item
+        raise KeyError(theme_id)
+
+    def dataset(self, dataset_id: str) -> Dataset:
+        """The data set with this id (KeyError if none)."""
+        for item in self.datasets:
+            if item.id == dataset_id:
+                return item
+        raise KeyError(dataset_id)
+
+
+@dataclass
+class RegisterError(Exception):
+    """Every problem found in a register file, each as ``FILE:LINE: field: message``."""
+
+    problems: list[str]
+
+    def __str__(self) -> str:
+        return "\n".join(self.problems)
+
+
+class _Lines:
+    """Line numbers of every node of a YAML document, keyed by path (tuple of keys / indexes)."""
+
+    def __init__(self, file_name: str):
+        self.file_name = file_name
+        self.by_path: dict[tuple, int] = {}
+        self.problems: list[str] = []
+        self.names: dict[tuple, str] = {}
+
+    def name_items(self, data: dict) -> None:
+        """Remember each list item's id so messages say ``measures[cyp_x]`` rather than ``measures[3]``."""
+        for kind in ("themes", "datasets", "measures"):
+            for i, item in enumerate(data.get(kind) or []):
+                if isinstance(item, dict) and isinstance(item.get("id"), str):
+                    self.names[(kind, i)] = item["id"]
+
+    def to_python(self, node: yaml.Node, path: tuple = ()) -> Any:
+        self.by_path[path] = node.start_mark.line + 1
+        if isinstance(node, yaml.MappingNode):
+            result: dict = {}
+            for key_node, value_node in node.value:
+                key = key_node.value
+                if key in result:
+                    self.problems.append(
+                        f"{self.file_name}:{key_node.start_mark.line + 1}: {_dotted(path + (key,))}: duplicate key"
+                    )
+                self.by_path[path + (key,)] = key_node.start_mark.line + 1
+                result[key] = self.to_python(value_node, path + (key,))
+                self.by_path[path + (key,)] = key_node.start_mark.line + 1
+            return result
+        if isinstance(node, yaml.SequenceNode):
+            return [self.to_python(child, path + (i,)) for i, child in enumerate(node.value)]
+        return yaml.SafeLoader.construct_object(_SCALAR_LOADER, node)
+
+    def line(self, path: tuple) -> int:
+        while path and path not in self.by_path:
+            path = path[:-1]
+        return self.by_path.get(path, 1)
+
+    def error(self, path: tuple, message: str) -> None:
+        shown = path
+        if len(path) >= 2 and path[:2] in self.names:
+            shown = (path[0], self.names[path[:2]]) + path[2:]
+        self.problems.append(f"{self.file_name}:{self.line(path)}: {_dotted(shown)}: {message}")
+
+
+_SCALAR_LOADER = yaml.SafeLoader("")
+
+
+def _dotted(path: tuple) -> str:
+    """``('measures', 3, 'source', 'file')`` → ``measures[3].source.file``."""
+    text = ""
+    for part in path:
+        if isinstance(part, int) or (text in ("themes", "datasets", "measures") and part):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text or "(document)"
+
+
+def _cross_checks(data: dict, lines: _Lines) -> None:
+    themes = {t.get("id") for t in data.get("themes", []) if isinstance(t, dict)}
+    datasets = {d.get("id") for d in data.get("datasets", []) if isinstance(d, dict)}
+    seen: dict[str, int] = {}
+    for i, measure in enumerate(data.get("measures", []) or []):
+        if not isinstance(measure, dict):
+            continue
+        mid = measure.get("id")
+        if mid in seen:
+            lines.error(("measures", i, "id"), f"duplicate id {mid!r} (first defined at line {seen[mid]})")
+        elif mid:
+            seen[mid] = lines.line(("measures", i, "id"))
+        for j, theme in enumerate(measure.get("themes", []) or []):
+            if theme not in themes:
+                lines.error(("measures", i, "themes", j), f"unknown theme {theme!r}; themes are {sorted(themes)}")
+        source = measure.get("source") or {}
+        if isinstance(source, dict) and source.get("dataset") and source["dataset"] not in datasets:
+            lines.error(("measures", i, "source", "dataset"), f"unknown dataset {source['dataset']!r}")
+    for kind in ("themes", "datasets"):
+        ids: dict[str, int] = {}
+        for i, item in enumerate(data.get(kind, []) or []):
+            if isinstance(item, dict) and item.get("id") in ids:
+                lines.error((kind, i, "id"), f"duplicate id {item['id']!r}")
+            elif isinstance(item, dict):
+                ids[item.get("id")] = i
+
+
+def load(path: str | Path = DEFAULT_PATH) -> Register:
+    """Load and validate a register file; raise :class:`RegisterError` listing every problem."""
+    path = Path(path)
+    lines = _Lines(path.name)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise RegisterError([f"{path.name}:1: (document): cannot read: {err}"]) from None
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        line = mark.line + 1 if mark else 1
+        raise RegisterError(
+            [f"{path.name}:{line}: (document): not valid YAML: {getattr(err, 'problem', err)}"]
+        ) from None
+    if not isinstance(root, yaml.MappingNode):
+        raise RegisterError([f"{path.name}:1: (document): expected a mapping with themes, datasets and measures"])
+    data = lines.to_python(root)
+    lines.name_items(data)
+    _cross_checks(data, lines)
+    try:
+        register = Register.model_validate(data)
+    except ValidationError as err:
+        for problem in err.errors():
+            loc = tuple(problem["loc"])
+            message = problem["msg"].removeprefix("Value error, ")
+            if problem["type"] == "extra_forbidden":
+                message = f"unknown key {loc[-1]!r}"
+            field, _, rest = message.partition(": ")
+            if rest and " " not in field:
+                loc, message = loc + tuple(field.split(".")), rest
+            lines.error(loc, message)
+        register = None
+    if lines.problems:
+        raise RegisterError(sorted(set(lines.problems), key=_line_order))
+    return register
+
+
+def _line_order(problem: str) -> tuple[int, str]:
+    parts = problem.split(":")
+    return (int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 0, problem)

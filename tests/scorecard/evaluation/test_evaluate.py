@@ -1,0 +1,290 @@
+"""Hand-worked cases for every judgement, run through the real set-based SQL on tiny tables."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from scorecard.evaluation import evaluate, stats
+from scorecard.ingest import build
+from scorecard.register import Register
+from scorecard.store import db, periods, storage
+
+AREA, ENG = "E08000014", "E92000001"
+
+
+def _measure(mid, polarity="higher_is_better", info_type="performance_indicator", target=None, **extra):
+    return {
+        "id": mid,
+        "title": mid,
+        "scorecard_text": mid,
+        "themes": ["th"],
+        "info_type": info_type,
+        "polarity": polarity,
+        "unit": "percent",
+        "frequency": "academic_year",
+        "definition": "d",
+        "what_good_looks_like": "w",
+        "source": {"match": "none", "returns": "illustrative"},
+        "theme_responsibility": "x",
+        "metric_responsibility": "y",
+        "target": target,
+        **extra,
+    }
+
+
+def _register(*measures):
+    return Register.model_validate(
+        {
+            "version": 1,
+            "themes": [{"id": "th", "title": "T", "corporate_plan_title": "T", "responsibility": "r"}],
+            "datasets": [
+                {"id": "ds", "title": "d", "publisher": "p", "licence": "l", "folder": "f", "repository": "r"}
+            ],
+            "measures": list(measures),
+        }
+    )
+
+
+def _obs(mid, area, year, value, numerator=None, denominator=None, lower=None, upper=None, status="ok"):
+    p = periods.academic_year(year)
+    return {
+        "measure_id": mid,
+        "area_code": area,
+        "period_kind": p.kind,
+        "period_label": p.label,
+        "period_start": pd.Timestamp(p.start),
+        "period_end": pd.Timestamp(p.end),
+        "period_seq": p.seq,
+        "value": value,
+        "numerator": numerator,
+        "denominator": denominator,
+        "lower_ci": lower,
+        "upper_ci": upper,
+        "status": status,
+        "source_id": "d",
+        "batch_id": "b1",
+    }
+
+
+def _run(tmp_path, reg, observations, members=(), report="2026/27 Q2", group=None):
+    codes = sorted({o["area_code"] for o in observations} | {AREA, ENG} | set(members))
+    areas = pd.DataFrame({"code": codes, "name": codes, "type": "met"})
+    groups = pd.DataFrame(
+        {
+            "group_id": "cipfa_nn",
+            "area_code": AREA,
+            "member_code": list(members),
+            "rank": pd.array([None] * len(members), dtype="Int64"),
+        }
+    )
+    batches = pd.DataFrame({"batch_id": ["b1"], "source_id": ["d"]})
+    storage.write_tables(
+        tmp_path,
+        {
+            "areas": areas,
+            "comparator_groups": groups,
+            "observations": pd.DataFrame(observations),
+            "targets": build.targets_table(reg),
+            "batches": batches,
+        },
+    )
+    db.reset()
+    frame = evaluate.evaluate([AREA], report, group, data_dir=tmp_path, reg=reg)
+    return frame.set_index("measure_id")
+
+
+FIXED = {
+    "basis": "fixed",
+    "value": 50.0,
+    "tolerance": 2.0,
+    "financial_year": "2026/27",
+    "rationale": "r",
+    "set_by": "s",
+}
+
+
+@pytest.mark.parametrize(
+    "polarity, value, rag",
+    [
+        ("higher_is_better", 50.0, "green"),  # exactly on target: met
+        ("higher_is_better", 48.0, "amber"),  # missed by exactly the tolerance: amber
+        ("higher_is_better", 47.9, "red"),  # beyond tolerance
+        ("lower_is_better", 50.0, "green"),
+        ("lower_is_better", 49.0, "green"),
+        ("lower_is_better", 52.0, "amber"),
+        ("lower_is_better", 52.1, "red"),
+    ],
+)
+def test_rag_against_a_fixed_target_with_tolerance_edges(tmp_path, polarity, value, rag):
+    reg = _register(_measure("mm", polarity, target=FIXED))
+    result = _run(tmp_path, reg, [_obs("mm", AREA, 2025, value)])
+    assert result.loc["mm", "rag"] == rag
+
+
+def test_fixed_target_applies_only_to_its_financial_year(tmp_path):
+    reg = _register(_measure("mm", target=FIXED))
+    # AY 2023/24 ends Aug 2024: outside the 2025/26 target year.
+    result = _run(tmp_path, reg, [_obs("mm", AREA, 2023, 60.0)])
+    assert result.loc["mm", "rag"] == "stale" or result.loc["mm", "rag"] == "no_target"
+    result = _run(tmp_path, reg, [_obs("mm", AREA, 2023, 60.0)], report="2024/25 Q2")
+    assert result.loc["mm", "rag"] == "no_target"
+
+
+def test_contextual_missing_stale_and_no_target_are_separate_statuses(tmp_path):
+    reg = _register(
+        _measure("ctx", info_type="contextual"),
+        _measure("none_yet", target=FIXED),
+        _measure("old", target=FIXED, stale_after_months=12),
+        _measure("untargeted"),
+    )
+    result = _run(
+        tmp_path,
+        reg,
+        [_obs("ctx", AREA, 2025, 10.0), _obs("old", AREA, 2022, 10.0), _obs("untargeted", AREA, 2025, 10.0)],
+    )
+    assert result.loc["ctx", "rag"] == "not_rated"
+    assert result.loc["none_yet", "rag"] == "missing"
+    assert result.loc["old", "rag"] == "stale"
+    assert result.loc["untargeted", "rag"] == "no_target"
+    assert "Missing data" in result.loc["none_yet", "exception_reasons"]
+    assert "Stale data" in result.loc["old", "exception_reasons"]
+
+
+@pytest.mark.parametrize(
+    "polarity, previous, value, direction",
+    [
+        ("higher_is_better", 100.0, 101.0, "no_change"),  # inside the 1% neutral band
+        ("higher_is_better", 100.0, 101.5, "improving"),
+        ("lower_is_better", 100.0, 101.5, "worsening"),
+        ("lower_is_better", 100.0, 98.0, "improving"),
+        ("no_judgement", 100.0, 98.0, "decreasing"),
+        ("no_judgement", 100.0, 102.0, "increasing"),
+    ],
+)
+def test_direction_of_travel(tmp_path, polarity, previous, value, direction):
+    reg = _register(_measure("mm", polarity, info_type="contextual"))
+    result = _run(tmp_path, reg, [_obs("mm", AREA, 2024, previous), _obs("mm", AREA, 2025, value)])
+    assert result.loc["mm", "direction"] == direction
+
+
+def test_an_earlier_report_ignores_later_periods_and_compares_across_a_gap(tmp_path):
+    reg = _register(_measure("mm", info_type="contextual"))
+    rows = [_obs("mm", AREA, year, value) for year, value in ((2019, 10.0), (2020, 20.0), (2022, 40.0), (2023, 99.0))]
+    result = _run(tmp_path, reg, rows, report="2023/24 Q2")  # AY 2023/24 ends after the quarter: not yet reported
+    assert result.loc["mm", "value"] == 40.0 and result.loc["mm", "period_label"] == "AY 2022/23"
+    assert result.loc["mm", "previous_value"] == 20.0 and result.loc["mm", "previous_period"] == "AY 2020/21"
+    assert result.loc["mm", "direction"] == "improving"
+
+
+def test_neutral_band_from_the_register(tmp_path):
+    reg = _register(_measure("mm", info_type="contextual", neutral_band=5.0))
+    result = _run(tmp_path, reg, [_obs("mm", AREA, 2024, 100.0), _obs("mm", AREA, 2025, 104.0)])
+    assert result.loc["mm", "direction"] == "no_change"
+
+
+def _series(mid, counts, denominators, first=2021):
+    return [_obs(mid, AREA, first + i, 100 * r / n, r, n) for i, (r, n) in enumerate(zip(counts, denominators))]
+
+
+def test_chi_squared_trend_in_proportions_matches_the_reference(tmp_path):
+    counts, dens = [400, 440, 480, 530, 580], [1000] * 5
+    reg = _register(_measure("mm"), _measure("low", "lower_is_better"))
+    rows = _series("mm", counts, dens) + _series("low", counts, dens)
+    result = _run(tmp_path, reg, rows)
+    chi2, sign = stats.chi2_trend_proportions(counts, dens)
+    assert chi2 > stats.TREND_CHI2_CRITICAL and sign > 0
+    assert math.isclose(result.loc["mm", "trend_chi2"], chi2, rel_tol=1e-9)
+    assert result.loc["mm", "trend"] == "increasing_getting_better"
+    assert result.loc["low", "trend"] == "increasing_getting_worse"
+
+
+def test_trend_driven_by_one_point_fails_the_leave_one_out_rule(tmp_path):
+    counts, dens = [500, 500, 500, 500, 900], [1000] * 5
+    chi2, _ = stats.chi2_trend_proportions(counts, dens)
+    slopes = stats.leave_one_out_slopes_proportions(counts, dens)
+    assert chi2 > stats.TREND_CHI2_CRITICAL
+    assert not stats.trend_is_significant(chi2, slopes, 1)
+    result = _run(tmp_path, _register(_measure("mm")), _series("mm", counts, dens))
+    assert result.loc["mm", "trend"] == "no_significant_change"
+
+
+def test_weighted_regression_trend_uses_the_confidence_intervals(tmp_path):
+    values, lows, highs = [10, 12, 14, 16, 18], [9.5, 11.5, 13.5, 15.5, 17.5], [10.5, 12.5, 14.5, 16.5, 18.5]
+    rows = [_obs("mm", AREA, 2021 + i, v, lower=lo, upper=hi) for i, (v, lo, hi) in enumerate(zip(values, lows, highs))]
+    result = _run(tmp_path, _register(_measure("mm", "lower_is_better")), rows)
+    chi2, _ = stats.chi2_trend_weighted(values, lows, highs)
+    assert math.isclose(result.loc["mm", "trend_chi2"], chi2, rel_tol=1e-9)
+    assert result.loc["mm", "trend"] == "increasing_getting_worse"
+
+
+def test_trend_needs_five_consecutive_points(tmp_path):
+    rows = _series("mm", [400, 440, 480, 530], [1000] * 4) + _series("mm", [580], [1000], first=2026)
+    result = _run(tmp_path, _register(_measure("mm")), rows, report="2027/28 Q2")
+    assert result.loc["mm", "trend"] == "cannot_be_calculated"
+
+
+def test_rank_quartile_and_ties_oriented_by_polarity(tmp_path):
+    members = [f"E0600000{i}" for i in range(1, 8)]
+    member_values = [10, 20, 30, 40, 40, 60, 70]
+    reg = _register(_measure("up", info_type="contextual"), _measure("down", "lower_is_better", info_type="contextual"))
+    rows = [_obs(mid, code, 2025, v) for mid in ("up", "down") for code, v in zip(members, member_values)]
+    rows += [_obs("up", AREA, 2025, 40.0), _obs("down", AREA, 2025, 40.0)]
+    result = _run(tmp_path, reg, rows, members=members)
+    # Higher is better: 60 and 70 are better; the tie at 40 shares rank 3 of 8 -> quartile 2.
+    assert (result.loc["up", "rank"], result.loc["up", "group_size"], result.loc["up", "quartile"]) == (3, 8, 2)
+    # Lower is better: 10, 20, 30 are better -> rank 4 of 8 -> quartile 2; 5th would be quartile 3.
+    assert (result.loc["down", "rank"], result.loc["down", "quartile"]) == (4, 2)
+    assert result.loc["up", "benchmark_median"] == 40.0
+    assert (result.loc["up", "benchmark_min"], result.loc["up", "benchmark_max"]) == (10.0, 70.0)
+
+
+def test_quartile_is_not_given_for_a_group_smaller_than_four(tmp_path):
+    members = ["E06000001", "E06000002"]
+    rows = [_obs("mm", c, 2025, v) for c, v in zip(members, [1.0, 2.0])] + [_obs("mm", AREA, 2025, 3.0)]
+    result = _run(tmp_path, _register(_measure("mm", info_type="contextual")), rows, members=members)
+    assert result.loc["mm", "rank"] == 1 and result.loc["mm", "group_size"] == 3
+    assert pd.isna(result.loc["mm", "quartile"])
+
+
+def test_significance_against_the_benchmark_uses_the_council_interval(tmp_path):
+    members = [f"E0600000{i}" for i in range(1, 4)]
+    reg = _register(_measure("similar"), _measure("worse"), _measure("better", "lower_is_better"))
+    rows = []
+    for mid in ("similar", "worse", "better"):
+        rows += [_obs(mid, c, 2025, 50.0) for c in members]
+    rows += [
+        _obs("similar", AREA, 2025, 48.0, lower=45.0, upper=51.0),
+        _obs("worse", AREA, 2025, 40.0, lower=38.0, upper=42.0),
+        _obs("better", AREA, 2025, 40.0, lower=38.0, upper=42.0),
+    ]
+    result = _run(tmp_path, reg, rows, members=members)
+    assert result.loc["similar", "significance"] == "similar"
+    assert result.loc["worse", "significance"] == "worse"
+    assert result.loc["better", "significance"] == "better"
+
+
+def test_red_red_exception_and_benchmark_targets(tmp_path):
+    members = [f"E0600000{i}" for i in range(1, 4)]
+    median_target = {"basis": "cipfa_median", "tolerance": 1.0, "rationale": "r", "set_by": "s"}
+    england_target = {"basis": "england", "tolerance": 0.0, "rationale": "r", "set_by": "s"}
+    reg = _register(_measure("mm", target=median_target), _measure("ee", target=england_target))
+    rows = [_obs("mm", c, 2025, 50.0) for c in members]
+    rows += [_obs("mm", AREA, 2024, 45.0), _obs("mm", AREA, 2025, 40.0, lower=38.0, upper=42.0)]
+    rows += [_obs("ee", ENG, 2025, 30.0), _obs("ee", AREA, 2025, 35.0)]
+    result = _run(tmp_path, reg, rows, members=members)
+    assert result.loc["mm", "target"] == 50.0 and result.loc["mm", "rag"] == "red"
+    reasons = result.loc["mm", "exception_reasons"]
+    assert "Red against target" in reasons and "Worsening since the previous period" in reasons
+    assert "Significantly worse than benchmark and worsening (red-red)" in reasons
+    assert result.loc["ee", "target"] == 30.0 and result.loc["ee", "rag"] == "green"
+    assert "Exceeding target" in result.loc["ee", "exception_reasons"]
+
+
+def test_suppressed_latest_value_is_not_rated_as_a_number(tmp_path):
+    reg = _register(_measure("mm", target=FIXED))
+    result = _run(tmp_path, reg, [_obs("mm", AREA, 2024, 55.0), _obs("mm", AREA, 2025, None, status="suppressed")])
+    assert result.loc["mm", "rag"] == "suppressed"
+    assert result.loc["mm", "direction"] == "not_comparable"

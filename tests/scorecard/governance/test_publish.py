@@ -1,0 +1,155 @@
+"""Publishing: immutable content-addressed snapshots, the period index, the audit log, revisions after
+publication, and a DuckDB connection confined to the data folder."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import duckdb
+import pandas as pd
+import pytest
+
+from scorecard import SEFTON
+from scorecard import __main__ as cli
+from scorecard.evaluation import evaluate
+from scorecard.governance import access, audit, publish
+from scorecard.store import db, periods
+
+Q = "2025/26 Q2"
+
+
+def _sha(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def revise(data_dir, measure_id: str, period_label: str, value: float) -> None:
+    """Change one of Sefton's observations in place (as a later corrected return would)."""
+    path = data_dir / "observations.parquet"
+    frame = pd.read_parquet(path)
+    hit = (frame["measure_id"] == measure_id) & (frame["area_code"] == SEFTON) & (frame["period_label"] == period_label)
+    assert hit.sum() == 1
+    frame.loc[hit, "value"] = value
+    frame.to_parquet(path, index=False)
+    db.reset()
+
+
+def test_publish_freezes_a_content_addressed_snapshot(data_dir, capsys):
+    assert cli.main(["publish", "--period", Q, "--user", "ada@sefton.gov.uk", "--data-dir", str(data_dir)]) == 0
+    assert "Published: 2025/26 Q2" in capsys.readouterr().out
+    entry = publish.read_index(data_dir)["periods"][Q]
+    path = data_dir / "snapshots" / entry["snapshot"]
+    assert entry["state"] == access.PUBLISHED and entry["published_by"] == "ada@sefton.gov.uk"
+    assert _sha(path) == entry["sha256"] and entry["sha256"] in path.name
+    assert publish.states(data_dir) == {Q: "published"}
+    frozen = publish.load(Q, data_dir=data_dir)
+    live = evaluate.scorecard(period=Q, data_dir=data_dir)
+    pd.testing.assert_series_equal(frozen["value"], live["value"], check_names=False)
+    assert (frozen["report_period"] == Q).all()
+    for group in ("england", "dfe_sn"):
+        assert publish.load(Q, group, data_dir)["benchmark_median"].tolist() == pytest.approx(
+            evaluate.scorecard(period=Q, group=group, data_dir=data_dir)["benchmark_median"].tolist(), nan_ok=True
+        )
+    log = audit.entries(data_dir)
+    assert [(e["who"], e["action"], e["detail"]["period"]) for e in log] == [("ada@sefton.gov.uk", "publish", Q)]
+
+
+def test_published_quarter_is_never_rewritten(data_dir):
+    first = publish.publish(Q, who="a", data_dir=data_dir)
+    with pytest.raises(publish.PublishError, match="cannot be re-published"):
+        publish.publish(Q, who="b", data_dir=data_dir)
+    with pytest.raises(publish.PublishError):
+        publish.publish(Q, who="b", release_to_members=True, data_dir=data_dir)
+    assert publish.read_index(data_dir)["periods"][Q]["sha256"] == first["sha256"]
+    assert cli.main(["publish", "--period", Q, "--data-dir", str(data_dir)]) == 2
+
+
+def test_release_then_publish(data_dir):
+    released = publish.publish("2025/26 Q3", who="a", release_to_members=True, data_dir=data_dir)
+    assert publish.state("2025/26 Q3", data_dir) == access.RELEASED
+    done = publish.publish("2025/26 Q3", who="b", data_dir=data_dir)
+    assert done["state"] == access.PUBLISHED and done["sha256"] == released["sha256"]  # same content, same file
+    assert [h["state"] for h in done["history"]] == [access.RELEASED, access.PUBLISHED]
+    assert len(list((data_dir / "snapshots").glob("*-card-*.parquet"))) == 1
+    assert len(list((data_dir / "snapshots").glob("*-series-*.parquet"))) == 1
+    assert [e["action"] for e in audit.entries(data_dir)] == ["release_to_members", "publish"]
+
+
+def test_revision_after_publication_keeps_the_published_figure(data_dir):
+    publish.publish(Q, who="a", data_dir=data_dir)
+    entry = publish.read_index(data_dir)["periods"][Q]
+    path = data_dir / "snapshots" / entry["snapshot"]
+    before = _sha(path)
+    frozen = publish.load(Q, data_dir=data_dir)
+    row = frozen.dropna(subset=["value"]).iloc[0]
+    revise(data_dir, row["measure_id"], row["period_label"], row["value"] + 12.5)
+
+    assert _sha(path) == before == entry["sha256"]
+    again = publish.load(Q, data_dir=data_dir)
+    assert again.loc[again["measure_id"] == row["measure_id"], "value"].item() == row["value"]
+    live = evaluate.scorecard(period=Q, data_dir=data_dir)
+    changed = publish.revisions(again, live)
+    assert changed["measure_id"].tolist() == [row["measure_id"]]
+    assert changed.iloc[0]["published_value"] == row["value"]
+    assert changed.iloc[0]["current_value"] == pytest.approx(row["value"] + 12.5)
+    marked = publish.with_revisions(again, live).set_index("measure_id")
+    assert marked.loc[row["measure_id"], "revised_since_publication"]
+    assert marked["revised_since_publication"].sum() == 1
+
+
+def test_tampered_snapshot_is_refused(data_dir):
+    entry = publish.publish(Q, who="a", data_dir=data_dir)
+    path = data_dir / "snapshots" / entry["snapshot"]
+    path.chmod(0o644)
+    path.write_bytes(path.read_bytes() + b"x")
+    with pytest.raises(publish.SnapshotError, match="integrity"):
+        publish.load(Q, data_dir=data_dir)
+    index_path = data_dir / "snapshots" / "index.json"
+    index = json.loads(index_path.read_text())
+    index["periods"][Q]["snapshot"] = "../../observations.parquet"
+    index_path.write_text(json.dumps(index))
+    with pytest.raises(publish.SnapshotError, match="not valid"):
+        publish.load(Q, data_dir=data_dir)
+
+
+@pytest.mark.parametrize(
+    "bad",
+    ["../../etc/passwd", "2025/26 Q5", "2025/26", "'; DROP TABLE observations; --", "2025/26 Q2\n", "2030/31 Q1", ""],
+)
+def test_publish_refuses_anything_but_a_held_quarter(data_dir, bad):
+    with pytest.raises(publish.PublishError):
+        publish.publish(bad, who="a", data_dir=data_dir)
+    assert not (data_dir / "snapshots" / "index.json").exists()
+
+
+def test_roles_see_the_right_periods():
+    quarters = ["2025/26 Q4", "2025/26 Q3", "2025/26 Q2"]
+    states = {"2025/26 Q3": access.RELEASED, "2025/26 Q2": access.PUBLISHED}
+    assert access.visible_periods("public", quarters, states) == ["2025/26 Q2"]
+    assert access.visible_periods("member", quarters, states) == ["2025/26 Q3", "2025/26 Q2"]
+    assert access.visible_periods("officer", quarters, states) == quarters
+    assert access.visible_periods("nobody", quarters, states) == ["2025/26 Q2"]
+    assert access.role_from_claims({"email": "X@Y.org", "scorecard_role": "admin"}, {"x@y.org": "member"}) == "member"
+    assert access.role_from_claims({"scorecard_role": ["member", "officer"]}) == "officer"
+    assert access.role_from_claims({"scorecard_role": "superuser"}) == "public"
+    assert access.role_from_claims({}) == "public"
+
+
+def test_duckdb_is_confined_to_the_data_folder(data_dir, tmp_path):
+    con = db.connect(data_dir)
+    assert con.execute("SELECT count(*) FROM observations").fetchone()[0] > 0
+    assert con.execute("SELECT count(*) FROM read_parquet(?)", [str(data_dir / "areas.parquet")]).fetchone()[0] > 0
+    for sql in [
+        "SELECT * FROM read_csv('/etc/passwd')",
+        "SELECT * FROM read_text('/etc/hostname')",
+        f"COPY (SELECT 1) TO '{tmp_path}/out.csv'",
+        f"ATTACH '{tmp_path}/x.duckdb'",
+        "INSTALL httpfs",
+        "SET enable_external_access = true",
+        "SET allowed_directories = ['/']",
+        "SELECT * FROM read_parquet('https://example.org/x.parquet')",
+    ]:
+        with pytest.raises(duckdb.Error):
+            con.execute(sql).fetchall()
+    assert not (tmp_path / "out.csv").exists()
+    assert periods.parse_label(Q).kind == "quarter"

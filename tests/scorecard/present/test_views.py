@@ -1,0 +1,128 @@
+"""scorecard.present.views against the real data in data/: the figures pages show agree with the evaluation."""
+
+import pandas as pd
+import pytest
+
+from scorecard import SEFTON, register
+from scorecard.evaluation import evaluate
+from scorecard.present import views
+
+MEASURE = "cyp_persistent_absence_pct"
+
+
+@pytest.fixture(scope="module")
+def reg():
+    return register.load()
+
+
+@pytest.fixture(scope="module")
+def card(reg):
+    return evaluate.scorecard(SEFTON, reg=reg)
+
+
+def test_views_never_imports_streamlit():
+    source = open(views.__file__, encoding="utf-8").read()
+    assert "streamlit" not in source.replace("never imports streamlit", "")
+
+
+def test_measure_series_ends_on_the_evaluated_value(card, reg):
+    row = card.set_index("measure_id").loc[MEASURE]
+    series = views.measure_series(MEASURE, SEFTON, reg=reg)
+    assert list(series["period_end"]) == sorted(series["period_end"])
+    last = series[series["value"].notna()].iloc[-1]
+    assert last["period_label"] == row["period_label"]
+    assert last["value"] == pytest.approx(row["value"])
+    assert series.iloc[-1]["england_value"] == pytest.approx(row["england_value"])
+    assert series.iloc[-1]["group_median"] == pytest.approx(row["benchmark_median"])
+
+
+def test_measure_series_respects_the_reporting_period(reg):
+    quarters = evaluate.reporting_quarters(SEFTON)
+    old = views.measure_series(MEASURE, SEFTON, period=quarters[-1], reg=reg)
+    new = views.measure_series(MEASURE, SEFTON, reg=reg)
+    assert len(old) < len(new)
+    assert old["period_end"].max() <= new["period_end"].max()
+
+
+def test_group_values_rank_matches_evaluation(card, reg):
+    row = card.set_index("measure_id").loc[MEASURE]
+    members = views.group_values(MEASURE, SEFTON, row["period_label"], reg=reg)
+    assert members["is_area"].sum() == 1
+    assert len(members) == int(row["group_size"])
+    sefton = members[members["is_area"]].iloc[0]
+    assert sefton["value"] == pytest.approx(row["value"])
+    assert sefton["position"] == int(row["rank"])  # lower is better: ranked best first
+    values = members["value"].tolist()
+    assert values == sorted(values)
+    others = members[~members["is_area"]]["value"]
+    assert others.median() == pytest.approx(row["benchmark_median"])
+
+
+def test_group_values_for_every_group(reg):
+    sizes = {}
+    for group in ("cipfa_nn", "dfe_sn", "combined_authority", "region", "same_type", "england"):
+        sizes[group] = len(views.group_values(MEASURE, SEFTON, "AY 2024/25", group, reg=reg))
+    assert sizes["cipfa_nn"] == 16 and sizes["combined_authority"] == 6 and sizes["dfe_sn"] == 11
+    assert sizes["england"] > 300
+
+
+def test_sparklines_end_on_latest_value(card):
+    spark = views.sparklines(SEFTON)
+    row = card.set_index("measure_id").loc[MEASURE]
+    assert spark[MEASURE][-1] == pytest.approx(row["value"])
+    assert all(len(v) <= 8 for v in spark.values())
+
+
+def test_theme_summary_counts(card, reg):
+    summary = views.theme_summary(card, reg)
+    assert len(summary) == 6
+    for tile in summary.to_dict("records"):
+        rag_total = sum(tile[k] for k in tile if k.startswith("rag_"))
+        assert rag_total == tile["measures"] == len(views.theme_measures(tile["theme"], reg))
+
+
+def test_exceptions_one_row_per_reason(card):
+    found = views.exceptions(card)
+    assert len(found) == sum(len(r) for r in card["exception_reasons"])
+    assert set(found["category"]) <= set(views.EXCEPTION_CATEGORIES.values())
+    assert found["metric_responsibility"].notna().all()
+
+
+def test_spine_positions(card):
+    spine = views.spine(card)
+    assert ((spine["position"] >= 0) & (spine["position"] <= 1)).all()
+    best = spine[spine["rank"] == 1]
+    assert (best["position"] == 1).all()
+
+
+def test_freshness_and_batches():
+    fresh = views.freshness(SEFTON)
+    batches = views.batches()
+    assert set(fresh["source_id"]) == set(batches["source_id"])
+    assert fresh["sha256"].str.len().min() >= 64
+    assert views.data_built()
+
+
+def test_register_table(reg):
+    table = views.register_table(reg)
+    assert len(table) == len(reg.measures) == 86
+    assert not table["metric_responsibility"].eq("").any()
+
+
+def test_search(card, reg):
+    hits = views.search(card, "persistent absence", reg)
+    assert MEASURE in set(hits["measure_id"])
+    assert len(views.search(card, "", reg)) == len(card)
+    assert views.search(card, "zzzznotaword", reg).empty
+
+
+def test_filter_rows_by_theme_and_columns(real_register):
+    card = pd.DataFrame(
+        {
+            "measure_id": ["cyp_ks4_attainment8", "com_trees_planted", "com_rough_sleepers"],
+            "rag": ["red", "green", "stale"],
+        }
+    )
+    assert views.filter_rows(card, real_register)["measure_id"].tolist() == card["measure_id"].tolist()
+    picked = views.filter_rows(card, real_register, ["communities"], rag=["green", "red"])
+    assert picked["measure_id"].tolist() == ["com_trees_planted"]

@@ -1,0 +1,111 @@
+import re
+
+import pytest
+
+from scorecard import register
+from scorecard.__main__ import main
+
+
+def test_real_register_has_six_themes_and_every_measure(real_register):
+    assert len(real_register.themes) == 6
+    assert len(real_register.measures) >= 86
+    ids = [m.id for m in real_register.measures]
+    assert len(ids) == len(set(ids))
+
+
+def test_cross_theme_workforce_measures_are_defined_per_population(real_register):
+    for stem in ("sw_turnover_rate", "agency_workers_pct", "sw_average_caseload"):
+        children, adults = real_register.measure(f"cyp_{stem}"), real_register.measure(f"asc_{stem}")
+        assert children.population and adults.population
+        assert children.population != adults.population
+
+
+def test_odd_polarity_is_kept_with_a_caveat(real_register):
+    preventions = real_register.measure("com_homelessness_preventions_pct")
+    assert preventions.polarity == "lower_is_better"
+    assert any("polarity" in caveat.lower() for caveat in preventions.caveats)
+
+
+def test_every_proxy_says_what_it_measures(real_register):
+    proxies = [m for m in real_register.measures if m.source.match == "proxy"]
+    assert proxies and all(m.source.proxy_for for m in proxies)
+
+
+def _broken(tmp_path, replacements):
+    text = register.DEFAULT_PATH.read_text(encoding="utf-8")
+    for old, new in replacements:
+        assert old in text
+        text = text.replace(old, new, 1)
+    path = tmp_path / "kpi_definitions.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _line_of(path, needle):
+    return next(i for i, line in enumerate(path.read_text().splitlines(), start=1) if needle in line)
+
+
+def test_typo_duplicate_and_bad_polarity_are_three_file_line_errors(tmp_path, capsys):
+    path = _broken(
+        tmp_path,
+        [
+            ("  what_good_looks_like:", "  what_good_look_like:"),
+            ("- id: cyp_agency_workers_pct", "- id: cyp_sw_turnover_rate"),
+            ("polarity: higher_is_better", "polarity: high"),
+        ],
+    )
+    with pytest.raises(register.RegisterError) as caught:
+        register.load(path)
+    problems = caught.value.problems
+    typo = _line_of(path, "what_good_look_like:")
+    duplicate = (
+        _line_of(path, "- id: cyp_sw_turnover_rate")
+        and [i for i, line in enumerate(path.read_text().splitlines(), 1) if "- id: cyp_sw_turnover_rate" in line][1]
+    )
+    polarity = _line_of(path, "polarity: high")
+    assert any(
+        p.startswith(f"kpi_definitions.yaml:{typo}: ") and "unknown key 'what_good_look_like'" in p for p in problems
+    )
+    assert any(p.startswith(f"kpi_definitions.yaml:{duplicate}: ") and "duplicate id" in p for p in problems)
+    assert any(p.startswith(f"kpi_definitions.yaml:{polarity}: ") and "polarity" in p for p in problems)
+    assert all(re.match(r"kpi_definitions\.yaml:\d+: \S+: .+", p) for p in problems)
+    assert main(["validate", str(path)]) == 1
+    assert "kpi_definitions.yaml:" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "old, new, message",
+    [
+        ("  - children_young_people\n", "  - children\n", "unknown theme 'children'"),
+        ("    denominator_column: episodes_with_assessment_factor\n", "", "needs a denominator"),
+        (
+            "  info_type: performance_indicator\n",
+            "  info_type: contextual\n",
+            "contextual indicators are never target-set",
+        ),
+        (
+            "- id: asc_clients_qol_improved_pct\n",
+            "- id: asc_clients_qol_improved_pct\n  benchmark_group: dfe_sn\n",
+            "not in comparator_groups",
+        ),
+        ("    file: dfe-lait/lait_scorecard_subset.csv\n", "", "file: required"),
+    ],
+)
+def test_impossible_combinations_are_errors(tmp_path, old, new, message):
+    path = _broken(tmp_path, [(old, new)])
+    with pytest.raises(register.RegisterError) as caught:
+        register.load(path)
+    assert any(message in p for p in caught.value.problems), caught.value.problems
+
+
+def test_invalid_yaml_names_the_line(tmp_path):
+    path = tmp_path / "kpi_definitions.yaml"
+    path.write_text("version: 1\nthemes: [\n  - oops: : :\n", encoding="utf-8")
+    with pytest.raises(register.RegisterError) as caught:
+        register.load(path)
+    assert caught.value.problems[0].startswith("kpi_definitions.yaml:")
+
+
+def test_validate_command_passes_on_the_real_register(capsys):
+    assert main(["validate"]) == 0
+    assert "6 themes, 86 measures" in capsys.readouterr().out

@@ -7,7 +7,7 @@ ensure_shell()
 
 import streamlit as st
 
-from scorecard.present import views, wording
+from scorecard.present import tables, views, wording
 from ui import components, data, state
 
 reg = data.reg()
@@ -24,21 +24,20 @@ st.markdown(
 
 c1, c2, c3 = st.columns(3)
 theme_titles = {t.id: t.title for t in reg.themes}
-themes = c1.multiselect("Theme", list(theme_titles), format_func=theme_titles.get, placeholder="All themes")
+themes = c1.multiselect("Theme", list(theme_titles), format_func=lambda t: theme_titles[t], placeholder="All themes")
 owners = c2.multiselect("Owner", sorted(found["metric_responsibility"].dropna().unique()), placeholder="All owners")
-categories = c3.multiselect(
-    "Kind of exception", list(dict.fromkeys(views.EXCEPTION_CATEGORIES.values())), placeholder="All kinds"
-)
+headings = list(dict.fromkeys(heading for _, heading in wording.EXCEPTION.values()))
+categories = c3.multiselect("Kind of exception", headings, placeholder="All kinds")
 found = views.filter_rows(found, reg, themes, metric_responsibility=owners, category=categories)
 
-counts = found.groupby("category", sort=False)["measure_id"].nunique()
+counts = views.exception_counts(found)
 st.markdown(" · ".join(f"**{c}:** {n}" for c, n in counts.items()) or "No exceptions match these filters.")
 
-for category in dict.fromkeys(views.EXCEPTION_CATEGORIES.values()):
+for category in headings:
     part = found[found["category"] == category]
     if part.empty:
         continue
-    st.subheader(f"{category} ({part['measure_id'].nunique()})")
+    st.subheader(f"{category} ({counts[category]})")
     for r in part.drop_duplicates("measure_id").to_dict("records"):
         reasons = "; ".join(part.loc[part["measure_id"] == r["measure_id"], "reason"])
         with st.container(border=True):
@@ -51,26 +50,7 @@ for category in dict.fromkeys(views.EXCEPTION_CATEGORIES.values()):
             b.markdown(components.rag_badge(r["rag"]), unsafe_allow_html=True)
             b.markdown(wording.direction_text(r["direction"]))
 
-table = found.assign(
-    value=[wording.format_value(v, u, d) for v, u, d in zip(found["value"], found["unit"], found["decimals"])],
-    rag=found["rag"].map(wording.rag_text),
-    direction=found["direction"].map(wording.direction_text),
-)
-table = table[
-    [
-        "category",
-        "reason",
-        "title",
-        "value",
-        "period_label",
-        "status",
-        "rag",
-        "direction",
-        "metric_responsibility",
-        "themes",
-        "measure_id",
-    ]
-]
+table = tables.exceptions(found)
 with st.expander("All exceptions as a table"):
     st.dataframe(table, hide_index=True)
 components.csv_download(table, f"sefton_exceptions_{period}.csv", "Download exceptions (CSV)")

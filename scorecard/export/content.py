@@ -17,7 +17,9 @@ import pandas as pd
 
 from scorecard import SEFTON, register
 from scorecard.evaluation import evaluate
-from scorecard.present import wording
+from scorecard.evaluation.judgements import direction as direction_rule
+from scorecard.evaluation.judgements import rag as rag_rule
+from scorecard.present import views, wording
 from scorecard.store import db
 
 Progress = Callable[[float, str], None]
@@ -33,9 +35,9 @@ ATTRIBUTION = (
     "Nearest-neighbour groupings: CIPFA Nearest Neighbours Model, as republished by Oflog (MHCLG)."
 )
 
-SUMMARY_RAGS = ("green", "amber", "red", "no_target", "not_rated", "missing", "stale")
-"""Columns of the RAG summary table; a suppressed value is counted as missing."""
-SUMMARY_DIRECTIONS = ("improving", "worsening", "no_change", "increasing", "decreasing", "not_comparable")
+SUMMARY_RAGS = rag_rule.CODES
+"""Columns of the RAG summary table: every RAG code, as on screen."""
+SUMMARY_DIRECTIONS = direction_rule.CODES
 
 INFO_TYPE = {
     "key_result": "Key result",
@@ -212,21 +214,30 @@ class ThemeSection:
         return direction_counts(self.rows)
 
 
+def headline_counts(rows: list[Row]) -> dict[str, int]:
+    """:func:`scorecard.present.views.headline_counts` of the pack's rows (the same count as on screen)."""
+    return views.headline_counts(
+        pd.DataFrame(
+            {
+                "rag": [r.rag for r in rows],
+                "direction": [r.direction for r in rows],
+                "exception_reasons": [r.exception_reasons for r in rows],
+                "status": [r.status for r in rows],
+            }
+        )
+    )
+
+
 def rag_counts(rows: list[Row]) -> dict[str, int]:
-    counts = {code: 0 for code in SUMMARY_RAGS}
-    for row in rows:
-        code = "missing" if row.rag == "suppressed" else row.rag
-        if code in counts:
-            counts[code] += 1
-    return counts
+    """RAG code → measures, from :func:`headline_counts`."""
+    counts = headline_counts(rows)
+    return {code: counts[f"rag_{code}"] for code in SUMMARY_RAGS}
 
 
 def direction_counts(rows: list[Row]) -> dict[str, int]:
-    counts = {code: 0 for code in SUMMARY_DIRECTIONS}
-    for row in rows:
-        code = row.direction if row.direction in counts else "not_comparable"
-        counts[code] += 1
-    return counts
+    """Direction code → measures, from :func:`headline_counts`."""
+    counts = headline_counts(rows)
+    return {code: counts[code] for code in SUMMARY_DIRECTIONS}
 
 
 @dataclass
@@ -279,8 +290,7 @@ class Pack:
                 "Note",
                 "RAG ratings apply to performance indicators and key results with a target. Green means "
                 "the target is met, Amber that it is missed but within the measure's tolerance, Red that "
-                "it is missed beyond tolerance. Ratings always show a word and a symbol, never colour alone. "
-                "In the summary table a suppressed value is counted as Missing.",
+                "it is missed beyond tolerance. Ratings always show a word and a symbol, never colour alone.",
             )
         )
         direction = [
@@ -294,7 +304,7 @@ class Pack:
                     "Higher than the previous period, for measures where higher is neither better nor worse.",
                 ),
                 ("decreasing", "Lower than the previous period, for measures where lower is neither better nor worse."),
-                ("not_comparable", "No earlier value to compare with."),
+                ("not_comparable", "No earlier value to compare with, or a series break between the two."),
             )
         ]
         direction.append(
@@ -313,7 +323,12 @@ class Pack:
                 + ".",
             ),
             (
-                wording.TREND.get("cannot_be_calculated", "Cannot be calculated"),
+                wording.TREND["not_applied"],
+                "As in Fingertips, the test is applied to annual series only: not to quarterly or monthly "
+                "data, raw counts or pooled multi-year periods, nor across a break in the series.",
+            ),
+            (
+                wording.TREND["cannot_be_calculated"],
                 "Fewer than five consecutive values, or no counts or confidence intervals to test.",
             ),
         ]
@@ -365,6 +380,11 @@ class Pack:
 
 def _text(value) -> str:
     return "" if missing(value) else str(value)
+
+
+def _codes(value) -> list:
+    """A list of codes from a list, tuple or array cell (empty when missing)."""
+    return [] if value is None or (isinstance(value, float) and math.isnan(value)) else list(value)
 
 
 def _int(value) -> int | None:
@@ -437,7 +457,9 @@ def row_from_record(rec: dict) -> Row:
         direction=direction,
         direction_text=wording.direction_text(direction),
         direction_yoy_text=wording.direction_text(_text(rec.get("direction_year_on_year"))),
-        trend_text=wording.TREND.get(trend, trend),
+        trend_text=wording.trend_text(
+            trend, rec.get("trend_reason"), rec.get("period_kind"), _text(rec.get("series_break")) or None
+        ),
         benchmark_text=bench,
         benchmark_group_name=_text(rec.get("benchmark_group_name")),
         rank=rank,
@@ -447,9 +469,7 @@ def row_from_record(rec: dict) -> Row:
         benchmark_median=number(rec.get("benchmark_median")),
         england_value=number(rec.get("england_value")),
         significance_text=wording.SIGNIFICANCE.get(significance, significance),
-        exception_reasons=[
-            str(r) for r in (rec.get("exception_reasons") if rec.get("exception_reasons") is not None else [])
-        ],
+        exception_reasons=[wording.exception_text(str(code)) for code in _codes(rec.get("exception_reasons"))],
         owner=_text(rec.get("metric_responsibility")),
         summary=_text(rec.get("summary")),
         previous_value=number(rec.get("previous_value")),

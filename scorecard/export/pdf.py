@@ -325,7 +325,15 @@ def _summary(pack: Pack, number: int) -> list:
         )
     if len(pack.themes) > 1:
         body.append(["All themes"] + [str(counts[k]) for k in SUMMARY_RAGS] + [str(len(rows)), str(n_exc)])
-    story.append(_table(headers, body, [3.3] + [1.5] * 7 + [1.15, 2.05], centre_from=1, bold_last=len(pack.themes) > 1))
+    story.append(
+        _table(
+            headers,
+            body,
+            [3.3] + [1.31] * len(SUMMARY_RAGS) + [1.15, 2.05],
+            centre_from=1,
+            bold_last=len(pack.themes) > 1,
+        )
+    )
     story += _h2("Direction of travel by theme")
     headers = ["Theme"] + [wording.direction_text(c) for c in SUMMARY_DIRECTIONS]
     body = []

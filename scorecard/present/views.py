@@ -9,22 +9,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from scorecard import ENGLAND, SEFTON, register
+from scorecard.evaluation.judgements import benchmark, direction, polarity, rag
+from scorecard.present import wording
 from scorecard.store import db, periods
-
-EXCEPTION_CATEGORIES = {
-    "Red against target": "Red / amber against target",
-    "Amber against target": "Red / amber against target",
-    "Worsening since the previous period": "Worsening",
-    "Significantly worse than benchmark and worsening (red-red)": "Red-red (worse than benchmark and worsening)",
-    "Missing data": "Missing / stale data",
-    "Stale data": "Missing / stale data",
-    "Exceeding target": "Exceeding target",
-}
-"""Exception reason (as written by the engine) → the Strategic Performance Group's heading."""
 
 STATUS_MARKS = {
     "illustrative": "Illustrative",
@@ -141,10 +131,9 @@ def group_values(
     """,
         {"g": group, "a": area, "m": measure_id, "p": period_label},
     ).df()
-    ascending = measure.polarity == "lower_is_better"
-    frame = frame.sort_values(["value", "name"], ascending=[ascending, True], na_position="last")
-    frame = frame.reset_index(drop=True)
-    frame["position"] = np.arange(1, len(frame) + 1)
+    good = int(polarity.good_sign([measure.polarity])[0])
+    frame["position"] = benchmark.rank_within(frame["value"], good)  # ties share the better rank, as the engine's
+    frame = frame.sort_values(["position", "name"], na_position="last").reset_index(drop=True)
     frame["period_label"] = period_label
     frame["group"] = group
     return frame
@@ -175,89 +164,66 @@ def theme_measures(theme_id: str, reg: register.Register | None = None) -> list[
     return [m.id for m in reg.measures if theme_id in m.themes]
 
 
+def headline_counts(card: pd.DataFrame) -> dict[str, int]:
+    """How many measures, in each RAG status (every code of :data:`rag.CODES`, suppressed on its own), in each
+    direction of travel, with an exception and with illustrative figures: the one count behind the CPOR
+    overview, the theme tiles and the committee pack."""
+    rags, directions = card["rag"].value_counts(), card["direction"].value_counts()
+    return {
+        "measures": len(card),
+        **{f"rag_{code}": int(rags.get(code, 0)) for code in rag.CODES},
+        **{code: int(directions.get(code, 0)) for code in direction.CODES},
+        "exceptions": int(sum(len(reasons) > 0 for reasons in card["exception_reasons"])),
+        "illustrative": int((card["status"] == "illustrative").sum()),
+    }
+
+
 def theme_summary(card: pd.DataFrame, reg: register.Register | None = None) -> pd.DataFrame:
-    """Per theme: how many measures, how many in each RAG status, improving / worsening, exceptions."""
+    """Per theme: its :func:`headline_counts`."""
     reg = reg or register.load()
-    rows = []
-    for theme in reg.themes:
-        part = card[card["measure_id"].isin(theme_measures(theme.id, reg))]
-        rags = part["rag"].value_counts()
-        directions = part["direction"].value_counts()
-        rows.append(
-            {
-                "theme": theme.id,
-                "title": theme.title,
-                "responsibility": theme.responsibility,
-                "measures": len(part),
-                **{
-                    f"rag_{code}": int(rags.get(code, 0))
-                    for code in ("green", "amber", "red", "no_target", "not_rated", "missing", "suppressed", "stale")
-                },
-                "improving": int(directions.get("improving", 0)),
-                "worsening": int(directions.get("worsening", 0)),
-                "no_change": int(directions.get("no_change", 0)),
-                "exceptions": int(sum(len(r) > 0 for r in part["exception_reasons"])),
-                "illustrative": int((part["status"] == "illustrative").sum()),
-            }
-        )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(
+        [
+            {"theme": t.id, "title": t.title, "responsibility": t.responsibility}
+            | headline_counts(card[card["measure_id"].isin(theme_measures(t.id, reg))])
+            for t in reg.themes
+        ]
+    )
+
+
+EXCEPTION_COLUMNS = [
+    "measure_id",
+    "title",
+    "theme",
+    "themes",
+    "info_type",
+    "value",
+    "unit",
+    "decimals",
+    "period_label",
+    "status",
+    "data_match",
+    "target",
+    "rag",
+    "direction",
+    "significance",
+    "metric_responsibility",
+    "summary",
+]
 
 
 def exceptions(card: pd.DataFrame) -> pd.DataFrame:
-    """One row per measure × exception reason, with the Strategic Performance Group heading and owner."""
-    rows = []
-    for record in card.to_dict("records"):
-        for reason in list(record["exception_reasons"]):
-            rows.append(
-                {
-                    **{
-                        k: record[k]
-                        for k in (
-                            "measure_id",
-                            "title",
-                            "theme",
-                            "themes",
-                            "info_type",
-                            "value",
-                            "unit",
-                            "decimals",
-                            "period_label",
-                            "status",
-                            "data_match",
-                            "target",
-                            "rag",
-                            "direction",
-                            "significance",
-                            "metric_responsibility",
-                            "summary",
-                        )
-                    },
-                    "reason": reason,
-                    "category": EXCEPTION_CATEGORIES.get(reason, reason),
-                }
-            )
-    columns = [
-        "measure_id",
-        "title",
-        "theme",
-        "themes",
-        "info_type",
-        "value",
-        "unit",
-        "decimals",
-        "period_label",
-        "status",
-        "data_match",
-        "target",
-        "rag",
-        "direction",
-        "significance",
-        "metric_responsibility",
-        "summary",
-        "reason",
-        "category",
-    ]
-    return pd.DataFrame(rows, columns=columns)
+    """One row per measure × exception reason: the reason code, the reason as written and the Strategic
+    Performance Group heading it falls under, with the measure's figure and owner."""
+    part = card[card["exception_reasons"].map(len) > 0]
+    frame = part[EXCEPTION_COLUMNS].assign(reason_code=part["exception_reasons"].map(list)).explode("reason_code")
+    frame["reason"] = frame["reason_code"].map(wording.exception_text)
+    frame["category"] = frame["reason_code"].map(wording.exception_heading)
+    return frame.reset_index(drop=True)
+
+
+def exception_counts(found: pd.DataFrame) -> dict[str, int]:
+    """Strategic Performance Group heading → how many measures fall under it (a measure once per heading)."""
+    return {str(k): int(v) for k, v in found.groupby("category", sort=False)["measure_id"].nunique().items()}
 
 
 def spine(card: pd.DataFrame) -> pd.DataFrame:

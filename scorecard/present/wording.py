@@ -45,7 +45,48 @@ TREND = {
     "decreasing": "Decreasing",
     "no_significant_change": "No significant change",
     "cannot_be_calculated": "Cannot be calculated",
+    "not_applied": "Not tested",
 }
+TREND_REASON = {
+    "sub_annual": "{kind} data — not tested",
+    "pooled": "pooled multi-year periods — not tested",
+    "count": "a count — not tested",
+    "series_break": "series break in {series_break} — not tested",
+    "too_few_points": "fewer than five consecutive values",
+    "no_counts_or_intervals": "no counts or confidence intervals to test",
+}
+"""Why no recent trend (:data:`scorecard.evaluation.judgements.trend.NOT_APPLIED` and ``CANNOT``)."""
+TREND_METHOD = {
+    "proportions": "chi-squared test for trend in proportions",
+    "weighted_regression": "inverse-variance weighted regression",
+}
+PERIOD_KIND = {
+    "quarter": "quarterly",
+    "month": "monthly",
+    "financial_year": "financial-year",
+    "academic_year": "academic-year",
+    "calendar_year": "calendar-year",
+    "snapshot": "snapshot",
+    "multi_year": "pooled multi-year",
+}
+POLARITY = {
+    "higher_is_better": "Higher is better",
+    "lower_is_better": "Lower is better",
+    "no_judgement": "No judgement (context)",
+}
+EXCEPTION = {
+    "red": ("Red against target", "Red / amber against target"),
+    "amber": ("Amber against target", "Red / amber against target"),
+    "worsening": ("Worsening since the previous period", "Worsening"),
+    "red_red": (
+        "Significantly worse than benchmark and worsening (red-red)",
+        "Red-red (worse than benchmark and worsening)",
+    ),
+    "missing": ("Missing data", "Missing / stale data"),
+    "stale": ("Stale data", "Missing / stale data"),
+    "exceeding_target": ("Exceeding target", "Exceeding target"),
+}
+"""Exception reason code → (the reason as written, the Strategic Performance Group's heading)."""
 SIGNIFICANCE = {
     "better": "Better",
     "worse": "Worse",
@@ -83,6 +124,27 @@ def direction_text(code: str | None) -> str:
         return ""
     label, symbol = DIRECTION.get(code, (code, ""))
     return f"{symbol} {label}".strip()
+
+
+def trend_text(
+    code: str | None, reason: str | None = None, period_kind: str | None = None, series_break: str | None = None
+) -> str:
+    """``Not tested (quarterly data — not tested)``: the trend and, where there is none, why."""
+    text = TREND.get(code or "", code or "")
+    if not _missing(reason) and reason in TREND_REASON:
+        kind = PERIOD_KIND.get(period_kind or "", "sub-annual").capitalize()
+        return f"{text} ({TREND_REASON[reason].format(kind=kind, series_break=series_break or 'the series')})"
+    return text
+
+
+def exception_text(code: str) -> str:
+    """The reason an exception is flagged, as written for people."""
+    return EXCEPTION.get(code, (code, code))[0]
+
+
+def exception_heading(code: str) -> str:
+    """The Strategic Performance Group heading a reason falls under."""
+    return EXCEPTION.get(code, (code, code))[1]
 
 
 def format_value(value, unit: str, decimals: int = 1) -> str:

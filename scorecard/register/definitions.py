@@ -145,6 +145,7 @@ class Measure(_Strict):
     themes: list[Slug] = Field(min_length=1)
     info_type: InfoType
     polarity: Polarity
+    seed_polarity: Polarity | None = None
     unit: Unit
     decimals: int = Field(1, ge=0, le=4)
     frequency: Frequency
@@ -162,6 +163,12 @@ class Measure(_Strict):
     theme_responsibility: str
     metric_responsibility: str
     stale_after_months: int = Field(24, ge=1)
+    breaks: list[str] = []
+
+    @property
+    def framework_polarity(self) -> Polarity:
+        """The polarity the framework's scorecard gives (``seed_polarity`` where a proxy differs)."""
+        return self.seed_polarity or self.polarity
 
     @model_validator(mode="after")
     def _consistent(self) -> Measure:
@@ -170,6 +177,18 @@ class Measure(_Strict):
                 raise ValueError(f"source.denominator_column: a {self.calculation} needs a denominator")
         if self.info_type == "contextual" and self.target is not None:
             raise ValueError("target: contextual indicators are never target-set")
+        if self.seed_polarity not in (None, self.polarity) and self.source.match != "proxy":
+            raise ValueError(
+                "seed_polarity: only a proxy is judged by a polarity other than the framework's "
+                "(the polarity of what the proxy actually measures)"
+            )
+        if self.target is not None and self.polarity == "no_judgement":
+            raise ValueError("target: a measure with no polarity (no_judgement) cannot be rated against a target")
+        for label in self.breaks:
+            try:
+                periods.parse_label(label)
+            except ValueError as err:
+                raise ValueError(f"breaks: {err}") from None
         if self.benchmark_group not in self.comparator_groups:
             raise ValueError(f"benchmark_group: {self.benchmark_group!r} is not in comparator_groups")
         return self

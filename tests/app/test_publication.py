@@ -9,7 +9,7 @@ import shutil
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
-from tests.scorecard.test_publish import revise
+from tests.scorecard.governance.test_publish import revise
 
 from scorecard.governance import audit, publish
 from scorecard.present import wording

@@ -98,7 +98,7 @@ def expected(oracle):
                 "illustrative": rec["status"] == "illustrative",
                 "proxy": rec["data_match"] == "proxy",
                 "exception": len(rec["exception_reasons"]) > 0,
-                "reasons": list(rec["exception_reasons"]),
+                "reasons": [wording.exception_text(code) for code in rec["exception_reasons"]],
             }
         )
     return out

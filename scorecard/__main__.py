@@ -28,10 +28,9 @@ def _build_data(args: argparse.Namespace) -> int:
 
 
 def _evaluate(args: argparse.Namespace) -> int:
-    from scorecard.evaluation import evaluate
-    from scorecard.present import output
+    from scorecard.present import output, views
 
-    frame = evaluate.scorecard(area=args.area, period=args.period, data_dir=args.data_dir)
+    frame = views.scorecard(area=args.area, period=args.period, data_dir=args.data_dir)
     sys.stdout.write(output.render(frame, args.format))
     return 0
 

@@ -18,9 +18,7 @@ import pyarrow as pa
 from scorecard import ENGLAND, SEFTON, register
 from scorecard.evaluation.facts_sql import FACTS_SQL, NEEDED_FILTER, SCOPE_FILTER
 from scorecard.evaluation.judgements import benchmark, breaks, direction, exceptions, polarity, rag, trend
-from scorecard.present import wording
 from scorecard.store import db, periods
-from scorecard.store.geography import group_label
 
 PRUNE_UP_TO = 64
 """An evaluation of at most this many councils also reads only the areas their benchmarks need."""
@@ -297,26 +295,3 @@ def judge(facts: pd.DataFrame, reg: register.Register) -> pd.DataFrame:
         good,
     )
     return frame.drop(columns=FACTS_ONLY)
-
-
-def scorecard(
-    area: str = SEFTON,
-    period: str | None = None,
-    group: str | None = None,
-    data_dir: str | Path | None = None,
-    reg: register.Register | None = None,
-) -> pd.DataFrame:
-    """One area's scorecard in register order, with group names and a plain-English summary per measure."""
-    reg = reg or register.load()
-    frame = evaluate([area], period, group, data_dir, reg)
-    con = db.connect(data_dir)
-    area_row = con.execute("SELECT * FROM areas WHERE code = ?", [area]).df()
-    if area_row.empty:
-        raise LookupError(f"unknown area {area!r}")
-    place = area_row.iloc[0].to_dict()
-    frame["area_name"] = place["name"]
-    frame["benchmark_group_name"] = [group_label(g, place) for g in frame["benchmark_group"]]
-    order = {m.id: i for i, m in enumerate(reg.measures)}
-    frame = frame.sort_values("measure_id", key=lambda s: s.map(order)).reset_index(drop=True)
-    frame["summary"] = [wording.summary(row) for row in frame.to_dict("records")]
-    return frame

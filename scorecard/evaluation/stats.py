@@ -19,7 +19,6 @@ import numpy as np
 from scipy import stats as _st
 
 __all__ = [
-    "TREND_CHI2_CRITICAL",
     "z_value",
     "wilson_ci",
     "wilson_ci_array",
@@ -31,13 +30,10 @@ __all__ = [
     "chi2_trend_weighted",
     "leave_one_out_slopes_proportions",
     "leave_one_out_slopes_weighted",
-    "trend_is_significant",
+    "trend_rows_proportions",
+    "trend_rows_weighted",
 ]
 
-#: 99.8% critical value of the chi-squared distribution with 1 df
-#: (``scipy.stats.chi2.ppf(0.998, 1)`` = 9.5495...), used by Fingertips
-#: for the recent-trend test.
-TREND_CHI2_CRITICAL = 9.5495
 
 #: Count at or above which Byar's approximation replaces the exact Poisson
 #: interval (PHE Technical Guide).
@@ -347,26 +343,3 @@ def _check_counts(r: np.ndarray, n: np.ndarray) -> None:
     finite = np.isfinite(r) & np.isfinite(n)
     if np.any(finite & ((n <= 0) | (r < 0) | (r > n))):
         raise ValueError("need denominators > 0 and 0 <= count <= denominator")
-
-
-def trend_is_significant(chi2_value: float, slopes_leave_one_out: Sequence[float], slope: float) -> bool:
-    """Fingertips recent-trend significance rule.
-
-    True when ``chi2_value > TREND_CHI2_CRITICAL`` (99.8%, 1 df) and every
-    leave-one-out slope has the same non-zero sign as the full ``slope``, i.e.
-    the trend is not driven by a single point. NaN anywhere, a zero slope or
-    an empty leave-one-out list gives False.
-    """
-    try:
-        chi2_value, slope = float(chi2_value), float(slope)
-    except (TypeError, ValueError):
-        return False
-    if not (math.isfinite(chi2_value) and chi2_value > TREND_CHI2_CRITICAL):
-        return False
-    if not math.isfinite(slope) or slope == 0:
-        return False
-    loo = [float(s) for s in slopes_leave_one_out]
-    if not loo:
-        return False
-    sign = math.copysign(1.0, slope)
-    return all(math.isfinite(s) and s != 0 and math.copysign(1.0, s) == sign for s in loo)

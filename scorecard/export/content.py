@@ -16,7 +16,6 @@ from pathlib import Path
 import pandas as pd
 
 from scorecard import SEFTON, register
-from scorecard.evaluation import evaluate
 from scorecard.evaluation.judgements import direction as direction_rule
 from scorecard.evaluation.judgements import rag as rag_rule
 from scorecard.present import views, wording
@@ -553,7 +552,7 @@ def build(
     if theme is not None:
         reg.theme(theme)  # KeyError for an unknown theme, before any work
     progress(0.02, f"Evaluating the scorecard for {period or 'the latest quarter'}")
-    frame = evaluate.scorecard(area=area, period=period, data_dir=data_dir, reg=reg)
+    frame = views.scorecard(area=area, period=period, data_dir=data_dir, reg=reg)
     rows = [row_from_record(rec) for rec in frame.to_dict("records")]
     sections = []
     for t in reg.themes:

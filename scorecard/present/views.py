@@ -12,9 +12,11 @@ from pathlib import Path
 import pandas as pd
 
 from scorecard import ENGLAND, SEFTON, register
+from scorecard.evaluation import evaluate
 from scorecard.evaluation.judgements import benchmark, direction, polarity, rag
 from scorecard.present import wording
 from scorecard.store import db, periods
+from scorecard.store.geography import group_label
 
 STATUS_MARKS = {
     "illustrative": "Illustrative",
@@ -361,4 +363,27 @@ def filter_rows(frame: pd.DataFrame, reg: register.Register, themes=(), **chosen
     for column, values in chosen.items():
         if values:
             frame = frame[frame[column].isin(values)]
+    return frame
+
+
+def scorecard(
+    area: str = SEFTON,
+    period: str | None = None,
+    group: str | None = None,
+    data_dir: str | Path | None = None,
+    reg: register.Register | None = None,
+) -> pd.DataFrame:
+    """One area's scorecard in register order, with group names and a plain-English summary per measure."""
+    reg = reg or register.load()
+    frame = evaluate.evaluate([area], period, group, data_dir, reg)
+    con = db.connect(data_dir)
+    area_row = con.execute("SELECT * FROM areas WHERE code = ?", [area]).df()
+    if area_row.empty:
+        raise LookupError(f"unknown area {area!r}")
+    place = area_row.iloc[0].to_dict()
+    frame["area_name"] = place["name"]
+    frame["benchmark_group_name"] = [group_label(g, place) for g in frame["benchmark_group"]]
+    order = {m.id: i for i, m in enumerate(reg.measures)}
+    frame = frame.sort_values("measure_id", key=lambda s: s.map(order)).reset_index(drop=True)
+    frame["summary"] = [wording.summary(row) for row in frame.to_dict("records")]
     return frame

@@ -8,7 +8,7 @@ import pytest
 
 from scorecard import SEFTON, register
 from scorecard.evaluation import evaluate
-from scorecard.present import wording
+from scorecard.present import views, wording
 from tests.app.conftest import PAGES
 
 ATTRIBUTION_START = "Contains public sector information licensed under the Open Government Licence v3.0"
@@ -112,7 +112,7 @@ def test_unknown_ids_give_friendly_not_found(open_app, params):
 def test_measure_chart_matches_engine_value(open_app):
     measure_id = "cyp_persistent_absence_pct"
     at = open_app("measure", measure=measure_id)
-    row = evaluate.scorecard(SEFTON).set_index("measure_id").loc[measure_id]
+    row = views.scorecard(SEFTON).set_index("measure_id").loc[measure_id]
     trend = next(f for f in _figures(at) if any(t.get("name") == "Sefton" for t in f["data"]))
     sefton = next(t for t in trend["data"] if t.get("name") == "Sefton")
     assert sefton["x"][-1] == row["period_label"]

@@ -13,8 +13,8 @@ PERIOD = "2025/26 Q4"
 
 
 @pytest.fixture(scope="module")
-def pack(oracle, reg):
-    return content.build(period=PERIOD, reg=reg)
+def pack(oracle, reg, pack_dir):
+    return content.build(period=PERIOD, reg=reg, data_dir=pack_dir)
 
 
 def test_rows_match_the_engine(pack, expected):
@@ -33,8 +33,8 @@ def test_rows_match_the_engine(pack, expected):
         assert ("(illustrative)" in row.value_cell) == e["illustrative"]
 
 
-def test_data_as_at_is_the_data_date_not_today(pack):
-    (latest,) = db.connect().execute("SELECT max(source_modified) FROM batches").fetchone()
+def test_data_as_at_is_the_data_date_not_today(pack, pack_dir):
+    (latest,) = db.connect(pack_dir).execute("SELECT max(source_modified) FROM batches").fetchone()
     assert pack.data_as_at == date.fromisoformat(latest)
     assert pack.data_as_at_text == content.long_date(pack.data_as_at)
 
@@ -58,12 +58,12 @@ def test_how_to_read_uses_engine_labels(pack):
     assert wording.direction_text("improving") in direction_terms
 
 
-def test_one_theme_and_unknown_theme(reg, oracle):
-    one = content.build(period=PERIOD, theme="health_wellbeing", reg=reg)
+def test_one_theme_and_unknown_theme(reg, oracle, pack_dir):
+    one = content.build(period=PERIOD, theme="health_wellbeing", reg=reg, data_dir=pack_dir)
     assert [t.id for t in one.themes] == ["health_wellbeing"]
     assert {d.measure_id for d in one.definitions} == {r.measure_id for r in one.rows}
     with pytest.raises(KeyError):
-        content.build(period=PERIOD, theme="no_such_theme", reg=reg)
+        content.build(period=PERIOD, theme="no_such_theme", reg=reg, data_dir=pack_dir)
 
 
 def test_sheet_names_fit_excel():

@@ -133,9 +133,9 @@ def test_summary_rag_counts(doc, expected, reg):
     assert int(rows["All themes"][n + 1]) == len(expected)
 
 
-def test_title_page_attribution_and_how_to_read(doc):
+def test_title_page_attribution_and_how_to_read(doc, pack_dir):
     text = "\n".join(p.text for p in doc.paragraphs)
-    day = data_as_at()
+    day = data_as_at(pack_dir)
     assert "Sefton Council" in text and PERIOD in text
     assert f"Data as at: {long_date(day)}" in text
     assert ATTRIBUTION in text
@@ -145,15 +145,15 @@ def test_title_page_attribution_and_how_to_read(doc):
     assert props.modified == props.created
 
 
-def test_same_data_same_bytes(docx_bytes, reg):
-    again = build_pack("docx", period=PERIOD, reg=reg)
+def test_same_data_same_bytes(docx_bytes, reg, pack_dir):
+    again = build_pack("docx", period=PERIOD, reg=reg, data_dir=pack_dir)
     assert again == docx_bytes
     with zipfile.ZipFile(io.BytesIO(again)) as z:
-        assert {info.date_time[:3] for info in z.infolist()} == {data_as_at().timetuple()[:3]}
+        assert {info.date_time[:3] for info in z.infolist()} == {data_as_at(pack_dir).timetuple()[:3]}
 
 
-def test_single_theme_pack(reg):
-    data = build_pack("docx", period=PERIOD, theme="financial_sustainability", reg=reg)
+def test_single_theme_pack(reg, pack_dir):
+    data = build_pack("docx", period=PERIOD, theme="financial_sustainability", reg=reg, data_dir=pack_dir)
     doc = Document(io.BytesIO(data))
     level1 = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
     assert any(t.endswith("Financial Sustainability") for t in level1)

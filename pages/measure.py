@@ -40,7 +40,7 @@ st.markdown(
 if m.source.match == "proxy":
     st.warning(
         f"**Proxy measure.** No published figure matches this measure exactly, so it is shown using "
-        f"published data on **{m.source.proxy_for}**.",
+        f"published data on **{m.source.proxy_for.rstrip('.')}**.",
         icon="🔁",
     )
 if m.framework_polarity != m.polarity:
@@ -63,10 +63,8 @@ cols[0].metric(f"Sefton, {row['period_label'] or 'no data'}", tables.value_text(
 cols[1].metric("Target", wording.format_value(row["target"], m.unit, m.decimals))
 cols[2].metric("England", wording.format_value(row["england_value"], m.unit, m.decimals))
 cols[3].metric("Rank (1 = best)", tables.rank_text(row) or "–", help=f"Among Sefton and the {tables.group_name(group)}")
-since = f" ({row['previous_period']}). " if pd.notna(row.get("previous_period")) else ". "
 st.markdown(
-    f"{components.rag_badge(row['rag'])} {wording.RAG[row['rag']][2]}. "
-    f"**{wording.direction_text(row['direction'])}** since the previous period{since}"
+    f"{components.rag_badge(row['rag'])} {wording.RAG[row['rag']][2]}. {tables.direction_sentence(row)} "
     f"Recent trend: {tables.trend_text(row)}. "
     f"Compared with the group median: {wording.SIGNIFICANCE.get(row['significance'], '')}.",
     unsafe_allow_html=True,

@@ -74,6 +74,16 @@ def trend_text(row) -> str:
     )
 
 
+def direction_sentence(row) -> str:
+    """The direction of travel as a sentence, saying why where there is none."""
+    previous = row.get("previous_period") if _present(row.get("previous_period")) else None
+    if row.get("direction") == "not_comparable":
+        if previous and _present(row.get("series_break")):
+            return f"Not comparable with the previous period ({previous}): series break in {row['series_break']}."
+        return "No previous value to compare with."
+    return f"**{wording.direction_text(row.get('direction'))}** since the previous period ({previous})."
+
+
 def scorecard(card: pd.DataFrame, period: str | None = None, spark: dict | None = None) -> pd.DataFrame:
     """The scorecard table: one row per measure with its figure, target, RAG, direction, trend and rank."""
     rows = []

@@ -34,7 +34,7 @@ DIRECTION = {
     "no_change": ("No change", "→"),
     "increasing": ("Increasing", "↗"),
     "decreasing": ("Decreasing", "↘"),
-    "not_comparable": ("No previous value", "·"),
+    "not_comparable": ("Not comparable", "·"),
 }
 TREND = {
     "increasing_getting_better": "Increasing and getting better",

@@ -5,7 +5,6 @@ from ui.shell import ensure_shell
 
 ensure_shell()
 
-import pandas as pd
 import streamlit as st
 
 from scorecard.present import tables, wording

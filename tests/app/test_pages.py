@@ -136,6 +136,15 @@ def test_proxy_and_illustrative_measures_are_labelled(open_app):
     assert any("Illustrative figures" in w.value for w in at.warning)
 
 
+def test_a_proxy_judged_by_another_polarity_shows_the_framework_s_beside_it(open_app):
+    at = open_app("measure", measure="com_homelessness_preventions_pct")
+    notes = [w.value for w in at.warning if "Polarity differs from the framework" in w.value]
+    assert len(notes) == 1 and "lower is better" in notes[0] and "higher is better" in notes[0]
+    assert "Higher is better (the framework's scorecard says: lower is better)" in _text(at)
+    at = open_app("measure", measure="cyp_persistent_absence_pct")
+    assert not any("Polarity differs" in w.value for w in at.warning)
+
+
 def test_every_measure_page_renders(open_app):
     failures = []
     for m in register.load().measures:

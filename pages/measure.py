@@ -5,6 +5,7 @@ from ui.shell import ensure_shell
 
 ensure_shell()
 
+import pandas as pd
 import streamlit as st
 
 from scorecard.present import tables, wording
@@ -68,6 +69,15 @@ st.markdown(
     f"Compared with the group median: {wording.SIGNIFICANCE.get(row['significance'], '')}.",
     unsafe_allow_html=True,
 )
+
+if tables.forecast_text(row):
+    st.markdown(f"**Year-end forecast:** {tables.forecast_text(row)}.")
+    if pd.notna(row.get("forecast_method")):
+        st.caption(
+            f"Forecast from {wording.FORECAST_METHOD[row['forecast_method']]}, with its 80% prediction interval: "
+            "on track when the whole interval meets the target, at risk when it straddles it, off track when it "
+            "misses it. See *Data & definitions* for how well the method has forecast past years."
+        )
 
 # ---- time series -----------------------------------------------------------------------------------------
 series = data.series(measure_id, state.AREA, group, period)

@@ -7,7 +7,7 @@ ensure_shell()
 
 import streamlit as st
 
-from scorecard.present import views, wording
+from scorecard.present import tables, views, wording
 from ui import components, data, state
 
 reg = data.reg()
@@ -35,6 +35,24 @@ st.caption(
 )
 
 components.pack_downloads(period)
+
+risky = views.forecasts_at_risk(card)
+st.subheader("At risk of missing the year-end target")
+if len(risky):
+    st.caption(
+        "Forecasts for this financial year whose 80% interval reaches below the target (at risk) or lies "
+        "wholly below it (off track)."
+    )
+    for r in risky.to_dict("records"):
+        st.page_link(
+            "pages/measure.py",
+            label=f"{tables.forecast_status_text(r['forecast_status'])} — {r['title']}"
+            + (f" ({', '.join(tables.marks(r)).lower()})" if tables.marks(r) else "")
+            + f": {tables.forecast_text(r)}",
+            query_params={"measure": r["measure_id"], "period": period},
+        )
+else:
+    st.markdown("No measure with a year-end forecast is at risk of missing its target.")
 
 st.subheader("The six themes")
 for start in range(0, len(summary), 2):

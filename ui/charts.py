@@ -94,6 +94,27 @@ def trend(series: pd.DataFrame, row: dict, title: str, unit: str, group: str) ->
                 line=dict(color=TARGET_COLOUR, dash="longdash"),
             )
         )
+    forecast = row.get("forecast_figure") == "year_end" and pd.notna(row.get("forecast_value"))
+    if forecast:
+        known = series.dropna(subset=["value"])
+        fig.add_trace(
+            go.Scatter(
+                x=[known["period_label"].iloc[-1], row["forecast_label"]],
+                y=[known["value"].iloc[-1], row["forecast_value"]],
+                mode="lines+markers",
+                name=f"Forecast, {row['forecast_year']} year-end (80% interval)",
+                line=dict(color=AREA_COLOUR, dash="dot", width=2),
+                marker=dict(symbol=["circle", "diamond-open"], size=[1, 11]),
+                error_y=dict(
+                    type="data",
+                    symmetric=False,
+                    array=[0, row["forecast_upper"] - row["forecast_value"]],
+                    arrayminus=[0, row["forecast_value"] - row["forecast_lower"]],
+                    thickness=2,
+                    width=8,
+                ),
+            )
+        )
     fig.update_layout(
         height=380,
         legend=dict(orientation="h", y=-0.2),
@@ -106,6 +127,7 @@ def trend(series: pd.DataFrame, row: dict, title: str, unit: str, group: str) ->
         f"{row['period_label']}, with England and the {tables.group_name(group)} median for comparison"
         + (" and the target as a horizontal line" if has_target else "")
         + (". Open circles are illustrative figures." if (series["status"] == "illustrative").any() else ".")
+        + (f" The dotted line leads to the forecast: {tables.forecast_text(row)}." if forecast else "")
     )
     return fig, alt
 

@@ -43,6 +43,7 @@ COMPARED = [
     "direction_year_on_year",
     "trend_chi2",
     "trend_reason",
+    "exception_severity",
 ]
 
 

@@ -20,6 +20,7 @@ from scorecard import ENGLAND
 from scorecard.evaluation import stats
 from scorecard.ingest import build, sources
 from scorecard.register import Measure, Register
+from scorecard.register import load as load_register
 from scorecard.store import periods, storage
 
 SIZES = {
@@ -81,6 +82,7 @@ def register(measures: int, frequency: str = "quarterly") -> Register:
     return Register.model_validate(
         {
             "version": 1,
+            "exception_policy": load_register().exception_policy.model_dump(),  # the council's own policy
             "themes": [
                 {"id": "bench", "title": "Benchmark", "corporate_plan_title": "Benchmark", "responsibility": "-"}
             ],

@@ -58,6 +58,7 @@ def measures_frame(reg: register.Register) -> pd.DataFrame:
                 "frequency": m.frequency,
                 "benchmark_group": m.benchmark_group,
                 "neutral_band": m.neutral_band,
+                "materiality": m.materiality,
                 "stale_after_months": m.stale_after_months,
                 "data_match": m.source.match,
                 "proxy_for": m.source.proxy_for,
@@ -206,6 +207,7 @@ FACTS_ONLY = [
     "recent_points",
     "recent_span",
     "previous_start",
+    "third_start",
     "oldest_start",
     "last_year_start",
     "target_fixed",
@@ -219,6 +221,27 @@ FACTS_ONLY = [
 def _points(frame: pd.DataFrame, column: str) -> np.ndarray:
     """The last five periods' ``column`` as a (rows × 5) array, oldest first."""
     return frame[[f"{column}_{k}" for k in range(trend.POINTS, 0, -1)]].to_numpy(dtype=float, na_value=np.nan)
+
+
+def exceptions_of(frame: pd.DataFrame, reg: register.Register, previous_rag=None, has_commentary=None):
+    """The register's exception policy applied to an evaluated scorecard: (reasons, severity) per row. The
+    rules that need the previous quarter's RAG or the quarter's commentary apply only when those are given."""
+    policy = reg.exception_policy
+    found = exceptions.reasons(
+        frame["rag"],
+        frame["direction"],
+        frame["significance"],
+        frame["trend"],
+        frame["value"],
+        frame["target"],
+        frame["target_tolerance"],
+        polarity.good_sign(frame["polarity"]),
+        frame["deteriorated"],
+        policy.severity,
+        previous_rag,
+        has_commentary,
+    )
+    return found, exceptions.severity_of(found, policy.severity)
 
 
 def judge(facts: pd.DataFrame, reg: register.Register) -> pd.DataFrame:
@@ -284,14 +307,26 @@ def judge(facts: pd.DataFrame, reg: register.Register) -> pd.DataFrame:
     frame["significance"] = benchmark.significance(
         frame["value"], frame["lower_ci"], frame["upper_ci"], frame["benchmark_median"], good, frame["unit"]
     )
-    frame["exception_reasons"] = exceptions.reasons(
-        frame["rag"],
+    policy = reg.exception_policy
+    before = direction.compare(
+        frame["previous_value"],
+        frame["value_3"],
+        good,
+        frame["neutral_band"],
+        ~breaks.crosses(frame["measure_id"], frame["third_start"], frame["previous_start"], series_breaks),
+    )
+    size = exceptions.materiality(
+        frame["unit"], frame["materiality"], frame["previous_value"], policy.materiality, policy.relative_materiality
+    )
+    frame["deteriorated"] = exceptions.material_deterioration(
         frame["direction"],
-        frame["significance"],
         frame["info_type"],
         frame["value"],
-        frame["target"],
-        frame["target_tolerance"],
-        good,
+        frame["previous_value"],
+        frame["lower_ci_2"],
+        frame["upper_ci_2"],
+        size,
+        before,
     )
+    frame["exception_reasons"], frame["exception_severity"] = exceptions_of(frame, reg)
     return frame.drop(columns=FACTS_ONLY)

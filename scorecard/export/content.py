@@ -18,7 +18,7 @@ import pandas as pd
 from scorecard import SEFTON, register
 from scorecard.evaluation.judgements import direction as direction_rule
 from scorecard.evaluation.judgements import rag as rag_rule
-from scorecard.present import views, wording
+from scorecard.present import tables, views, wording
 from scorecard.store import db
 
 Progress = Callable[[float, str], None]
@@ -141,6 +141,10 @@ class Row:
     england_value: float | None
     significance_text: str
     exception_reasons: list[str]
+    exception_severity: int
+    forecast_text: str
+    forecast_status: str
+    forecast_status_text: str
     owner: str
     summary: str
     previous_value: float | None
@@ -150,6 +154,11 @@ class Row:
     @property
     def is_exception(self) -> bool:
         return bool(self.exception_reasons)
+
+    @property
+    def marked_title(self) -> str:
+        """The title with (proxy) and (illustrative) where they apply."""
+        return self.display_title + (" (illustrative)" if self.illustrative else "")
 
     @property
     def value_cell(self) -> str:
@@ -204,7 +213,8 @@ class ThemeSection:
 
     @property
     def exceptions(self) -> list[Row]:
-        return [row for row in self.rows if row.is_exception]
+        """The theme's exceptions, most severe first (then in register order)."""
+        return sorted((row for row in self.rows if row.is_exception), key=lambda row: row.exception_severity)
 
     def rag_counts(self) -> dict[str, int]:
         return rag_counts(self.rows)
@@ -280,6 +290,12 @@ class Pack:
     @property
     def exceptions(self) -> list[tuple[ThemeSection, Row]]:
         return [(theme, row) for theme in self.themes for row in theme.exceptions]
+
+    @property
+    def forecasts_at_risk(self) -> list[Row]:
+        """Measures whose year-end forecast is off track or at risk against the year's target, off track first."""
+        order = {"off_track": 0, "at_risk": 1}
+        return sorted((r for r in self.rows if r.forecast_status in order), key=lambda r: order[r.forecast_status])
 
     def how_to_read(self) -> list[tuple[str, list[tuple[str, str]]]]:
         """Sections of (term, meaning) pairs explaining the judgements; labels from :mod:`scorecard.present.wording`."""
@@ -363,9 +379,11 @@ class Pack:
             ("(suppressed)", "Withheld by the publisher to protect confidentiality."),
             (
                 "Exception",
-                "A measure is an exception when it is red or amber against target, worsening, "
-                "significantly worse than neighbours and worsening, missing or stale, or exceeding "
-                "its target.",
+                "Reporting to the Strategic Performance Group is by exception: a measure is an exception when "
+                "it is significantly worse than its benchmark and worsening (red-red), red against target (for "
+                "two quarters running is persistent red), materially worse than the previous period or with a "
+                "recent trend getting worse, red or amber with no commentary, missing or out of date, amber, or "
+                "exceeding its target by more than its tolerance. Reasons are listed most severe first.",
             ),
         ]
         return [
@@ -469,6 +487,10 @@ def row_from_record(rec: dict) -> Row:
         england_value=number(rec.get("england_value")),
         significance_text=wording.SIGNIFICANCE.get(significance, significance),
         exception_reasons=[wording.exception_text(str(code)) for code in _codes(rec.get("exception_reasons"))],
+        exception_severity=_int(rec.get("exception_severity")) or 0,
+        forecast_text=tables.forecast_text(rec),
+        forecast_status=_text(rec.get("forecast_status")),
+        forecast_status_text=tables.forecast_status_text(rec.get("forecast_status")),
         owner=_text(rec.get("metric_responsibility")),
         summary=_text(rec.get("summary")),
         previous_value=number(rec.get("previous_value")),

@@ -341,6 +341,13 @@ def _summary(pack: Pack, number: int) -> list:
         c = theme.direction_counts()
         body.append([theme.title] + [str(c[k]) for k in SUMMARY_DIRECTIONS])
     story.append(_table(headers, body, [3.6] + [2.23] * 6, centre_from=1))
+    story += _h2("At risk of missing the year-end target")
+    risky = pack.forecasts_at_risk
+    if risky:
+        rows = [[r.marked_title, r.forecast_text, r.forecast_status_text] for r in risky]
+        story.append(_table(["Measure", "Year-end forecast (80% interval)", "Forecast"], rows, [6.0, 8.5, 2.5]))
+    else:
+        story.append(_p("No measure with a year-end forecast is at risk of missing its target."))
     return story
 
 

@@ -277,6 +277,19 @@ def _summary(doc, pack: Pack, number: int) -> None:
         c = theme.direction_counts()
         body.append([theme.title] + [str(c[k]) for k in SUMMARY_DIRECTIONS])
     _table(doc, headers, body, [3.6] + [2.23] * 6, caption="Direction of travel by theme", centre_from=1)
+    doc.add_heading("At risk of missing the year-end target", level=2)
+    risky = pack.forecasts_at_risk
+    if risky:
+        rows = [[r.marked_title, r.forecast_text, r.forecast_status_text] for r in risky]
+        _table(
+            doc,
+            ["Measure", "Year-end forecast (80% interval)", "Forecast"],
+            rows,
+            [6.0, 8.5, 2.5],
+            caption="Year-end forecasts at risk",
+        )
+    else:
+        doc.add_paragraph("No measure with a year-end forecast is at risk of missing its target.")
 
 
 def _how_to_read(doc, pack: Pack, number: int) -> None:

@@ -84,6 +84,33 @@ def direction_sentence(row) -> str:
     return f"**{wording.direction_text(row.get('direction'))}** since the previous period ({previous})."
 
 
+def forecast_status_text(code) -> str:
+    """``⚠ At risk`` (empty when there is no status)."""
+    if not _present(code) or code not in wording.FORECAST_STATUS:
+        return ""
+    label, symbol = wording.FORECAST_STATUS[code]
+    return f"{symbol} {label}"
+
+
+def forecast_text(row) -> str:
+    """The year-end forecast with its 80% interval and status, or why there is none (empty for measures
+    reported annually)."""
+    unit, decimals = row.get("unit"), row.get("decimals", 1)
+    if not _present(row.get("forecast_value")):
+        reason = row.get("forecast_reason")
+        if not _present(reason) or reason == "not_in_year":
+            return ""
+        return f"No forecast: {wording.FORECAST_REASON.get(reason, reason)}"
+    what = "year total" if row.get("forecast_figure") == "total" else "year-end"
+    text = (
+        f"{row['forecast_year']} {what}: {wording.format_value(row['forecast_value'], unit, decimals)} "
+        f"(80% interval {wording.format_value(row['forecast_lower'], unit, decimals)} to "
+        f"{wording.format_value(row['forecast_upper'], unit, decimals)})"
+    )
+    status = forecast_status_text(row.get("forecast_status"))
+    return text + (f" · {status} against {wording.format_value(row['target'], unit, decimals)}" if status else "")
+
+
 def scorecard(card: pd.DataFrame, period: str | None = None, spark: dict | None = None) -> pd.DataFrame:
     """The scorecard table: one row per measure with its figure, target, RAG, direction, trend and rank."""
     rows = []
@@ -99,6 +126,7 @@ def scorecard(card: pd.DataFrame, period: str | None = None, spark: dict | None 
             "RAG": wording.rag_text(r["rag"]),
             "Direction": wording.direction_text(r["direction"]),
             "Trend (last 5 points)": trend_text(r),
+            "Year-end forecast": forecast_text(r),
             "Rank": rank_text(r),
             "Quartile": wording.QUARTILE[int(quartile)].capitalize() if _present(quartile) else "",
             "Type": INFO_TYPES.get(r["info_type"], r["info_type"]),

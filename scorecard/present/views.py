@@ -12,8 +12,9 @@ from pathlib import Path
 import pandas as pd
 
 from scorecard import ENGLAND, SEFTON, register
-from scorecard.evaluation import evaluate
+from scorecard.evaluation import evaluate, forecast
 from scorecard.evaluation.judgements import benchmark, direction, polarity, rag
+from scorecard.evaluation.judgements import exceptions as exception_rules
 from scorecard.present import wording
 from scorecard.store import db, periods
 from scorecard.store.geography import group_label
@@ -223,9 +224,28 @@ def exceptions(card: pd.DataFrame) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
-def exception_counts(found: pd.DataFrame) -> dict[str, int]:
-    """Strategic Performance Group heading → how many measures fall under it (a measure once per heading)."""
-    return {str(k): int(v) for k, v in found.groupby("category", sort=False)["measure_id"].nunique().items()}
+def exception_list(card: pd.DataFrame) -> pd.DataFrame:
+    """One row per exception measure, most severe first (then in register order): its reason codes, the
+    reasons as written, the heading of its most severe reason and a one-line "why this is here"."""
+    part = card[card["exception_reasons"].map(len) > 0].copy()
+    part["reasons"] = [[wording.exception_text(code) for code in codes] for codes in part["exception_reasons"]]
+    part["heading"] = [wording.exception_heading(codes[0]) for codes in part["exception_reasons"]]
+    part["why"] = [
+        reasons[0]
+        + (f", and {len(reasons) - 1} more reason{'s' if len(reasons) > 2 else ''}" if len(reasons) > 1 else "")
+        for reasons in part["reasons"]
+    ]
+    return part.sort_values("exception_severity", kind="stable").reset_index(drop=True)
+
+
+def rule_counts(card: pd.DataFrame, reg: register.Register) -> dict[str, int]:
+    """Exception rule code → how many measures it flags: every rule of the register's exception policy, most
+    severe first."""
+    severity = reg.exception_policy.severity
+    flagged = pd.Series([code for codes in card["exception_reasons"] for code in codes], dtype=object)
+    counts = flagged.value_counts()
+    ordered = sorted(severity, key=lambda code: (severity[code], exception_rules.CODES.index(code)))
+    return {code: int(counts.get(code, 0)) for code in ordered}
 
 
 def spine(card: pd.DataFrame) -> pd.DataFrame:
@@ -373,9 +393,23 @@ def scorecard(
     data_dir: str | Path | None = None,
     reg: register.Register | None = None,
 ) -> pd.DataFrame:
-    """One area's scorecard in register order, with group names and a plain-English summary per measure."""
+    """One area's scorecard in register order, with group names and a plain-English summary per measure; its
+    exceptions know the previous quarter's RAG (persistent red)."""
     reg = reg or register.load()
     frame = evaluate.evaluate([area], period, group, data_dir, reg)
+    report = periods.parse_label(frame["report_period"].iloc[0])
+    before = periods.quarter((report.seq - 1) // 4, (report.seq - 1) % 4 + 1).label
+    previous = evaluate.evaluate([area], before, group, data_dir, reg).set_index("measure_id")["rag"]
+    frame["exception_reasons"], frame["exception_severity"] = evaluate.exceptions_of(
+        frame, reg, previous_rag=frame["measure_id"].map(previous)
+    )
+    frame = frame.merge(forecasts(area, report.label, data_dir, reg), on="measure_id", how="left")
+    good = polarity.good_sign(frame["polarity"])
+    annual = frame["target"].where(frame["target_basis"] == "fixed")  # a year's own target, not a benchmark
+    frame["forecast_status"] = forecast.status(frame["forecast_lower"], frame["forecast_upper"], annual, good)
+    frame["forecast_rag"] = forecast.projected_rag(
+        frame["forecast_value"], annual, frame["target_tolerance"], good, frame["info_type"]
+    )
     con = db.connect(data_dir)
     area_row = con.execute("SELECT * FROM areas WHERE code = ?", [area]).df()
     if area_row.empty:
@@ -387,3 +421,80 @@ def scorecard(
     frame = frame.sort_values("measure_id", key=lambda s: s.map(order)).reset_index(drop=True)
     frame["summary"] = [wording.summary(row) for row in frame.to_dict("records")]
     return frame
+
+
+def forecasts(
+    area: str, period: str, data_dir: str | Path | None = None, reg: register.Register | None = None
+) -> pd.DataFrame:
+    """The year-end forecast of every measure reported monthly or quarterly, for the financial year of the
+    reporting quarter (:func:`scorecard.evaluation.forecast.year_end`), one row per measure: ``forecast_year``
+    and ``forecast_label`` (its last period), the figure forecast, value, 80% interval, method, periods known
+    and, where there is no forecast, the reason."""
+    reg = reg or register.load()
+    report = periods.parse_label(period)
+    year, _ = forecast.financial_year_of(report.seq, "quarter")
+    observed = (
+        db.connect(data_dir)
+        .execute(
+            "SELECT measure_id, period_kind, period_seq, value FROM observations "
+            "WHERE area_code = ? AND period_kind IN ('quarter', 'month') AND period_end <= ? ORDER BY period_seq",
+            [area, report.end],
+        )
+        .df()
+    )
+    rows = []
+    for measure_id, series in observed.groupby("measure_id", sort=False):
+        kind = series["period_kind"].iloc[0]
+        upto = report.seq if kind == "quarter" else report.end.year * 12 + report.end.month - 1
+        figure = reg.measure(measure_id).year_figure
+        got = forecast.year_end(series, kind, upto, figure)
+        end = periods.quarter(year, 4) if kind == "quarter" else periods.month(year + 1, 3)
+        values = [periods.financial_year(year).label, end.label, figure, got.value, got.lower, got.upper]
+        rows.append([measure_id, *values, got.method, got.points, got.periods, got.reason])
+    return pd.DataFrame(rows, columns=FORECAST_COLUMNS)
+
+
+FORECAST_COLUMNS = ["measure_id", "forecast_year", "forecast_label", "forecast_figure", "forecast_value",
+                    "forecast_lower", "forecast_upper", "forecast_method", "forecast_points", "forecast_periods",
+                    "forecast_reason"]  # fmt: skip
+
+
+def forecasts_at_risk(card: pd.DataFrame) -> pd.DataFrame:
+    """Measures whose year-end forecast is off track or at risk against the year's target, off track first."""
+    if "forecast_status" not in card:  # a snapshot frozen before forecasts existed
+        return card.iloc[0:0]
+    part = card[card["forecast_status"].isin(["off_track", "at_risk"])]
+    return part.sort_values("forecast_status", key=lambda s: s.map({"off_track": 0, "at_risk": 1}), kind="stable")
+
+
+def in_year_series(
+    area: str = SEFTON, data_dir: str | Path | None = None, reg: register.Register | None = None
+) -> dict[str, tuple[pd.DataFrame, str, str]]:
+    """Every monthly or quarterly series of the area: measure id → (period_seq and value, kind, year figure),
+    as :func:`scorecard.evaluation.forecast.backtest` takes them."""
+    reg = reg or register.load()
+    observed = (
+        db.connect(data_dir)
+        .execute(
+            "SELECT measure_id, period_kind, period_seq, value FROM observations "
+            "WHERE area_code = ? AND period_kind IN ('quarter', 'month') ORDER BY measure_id, period_seq",
+            [area],
+        )
+        .df()
+    )
+    return {
+        mid: (series[["period_seq", "value"]], series["period_kind"].iloc[0], reg.measure(mid).year_figure)
+        for mid, series in observed.groupby("measure_id")
+    }
+
+
+def backtest_summary(tested: pd.DataFrame) -> pd.DataFrame:
+    """Per method: forecasts made, the share of outturns inside the 80% interval and the mean absolute error
+    in units of each series' period noise σ (the same scale for every method, comparable across units)."""
+    return (
+        tested.assign(scaled=(tested["error"].abs() / tested["sigma"]))
+        .groupby("method")
+        .agg(forecasts=("error", "size"), inside_80=("inside", "mean"), scaled_mae=("scaled", "mean"))
+        .sort_values("scaled_mae")
+        .reset_index()
+    )

@@ -75,18 +75,34 @@ POLARITY = {
     "no_judgement": "No judgement (context)",
 }
 EXCEPTION = {
-    "red": ("Red against target", "Red / amber against target"),
-    "amber": ("Amber against target", "Red / amber against target"),
-    "worsening": ("Worsening since the previous period", "Worsening"),
-    "red_red": (
-        "Significantly worse than benchmark and worsening (red-red)",
-        "Red-red (worse than benchmark and worsening)",
-    ),
-    "missing": ("Missing data", "Missing / stale data"),
-    "stale": ("Stale data", "Missing / stale data"),
-    "exceeding_target": ("Exceeding target", "Exceeding target"),
+    "red_red": ("Significantly worse than the benchmark and worsening (red-red)", "Red-red"),
+    "persistent_red": ("Red against target for two quarters running", "Red against target"),
+    "red": ("Red against target", "Red against target"),
+    "material_deterioration": ("Materially worse than the previous period", "Deteriorating"),
+    "trend_worsening": ("Recent trend getting worse", "Deteriorating"),
+    "no_commentary": ("Red or amber with no commentary for the quarter", "Commentary needed"),
+    "missing": ("No figure for the quarter", "Missing or stale data"),
+    "stale": ("The latest figure is out of date", "Missing or stale data"),
+    "amber": ("Amber against target", "Amber against target"),
+    "exceeding_target": ("Exceeding target by more than its tolerance", "Exceeding target"),
 }
 """Exception reason code → (the reason as written, the Strategic Performance Group's heading)."""
+FORECAST_STATUS = {"on_track": ("On track", "✔"), "at_risk": ("At risk", "⚠"), "off_track": ("Off track", "✖")}
+"""Year-end forecast against the year's target: the whole 80% interval meets it, straddles it, misses it."""
+FORECAST_REASON = {
+    "not_in_year": "reported annually",
+    "year_complete": "the year is complete",
+    "no_data_this_year": "no figure yet this year",
+    "gap_in_year": "a period of this year is missing",
+    "history_too_short": "needs a complete earlier year of figures",
+    "no_variation": "the figures do not vary, so no interval can be estimated",
+}
+FORECAST_METHOD = {
+    "drift": "this year's mean so far, moved on by the yearly change of earlier years",
+    "year_mean": "this year's mean so far",
+    "latest": "the latest figure carried forward",
+    "profile": "last year's in-year profile",
+}
 SIGNIFICANCE = {
     "better": "Better",
     "worse": "Worse",

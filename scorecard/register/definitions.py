@@ -164,6 +164,8 @@ class Measure(_Strict):
     metric_responsibility: str
     stale_after_months: int = Field(24, ge=1)
     breaks: list[str] = []
+    materiality: float | None = Field(None, gt=0)
+    year_figure: Literal["year_end", "total"] = "year_end"
 
     @property
     def framework_polarity(self) -> Polarity:
@@ -194,10 +196,44 @@ class Measure(_Strict):
         return self
 
 
+ExceptionRule = Literal[
+    "red_red",
+    "persistent_red",
+    "red",
+    "material_deterioration",
+    "trend_worsening",
+    "no_commentary",
+    "missing",
+    "stale",
+    "amber",
+    "exceeding_target",
+]
+
+
+class ExceptionPolicy(_Strict):
+    """What makes a measure an exception for the Strategic Performance Group, tuned by the BI team
+    (:mod:`scorecard.evaluation.judgements.exceptions`)."""
+
+    severity: dict[ExceptionRule, int]
+    materiality: dict[Unit, float] = {}
+    relative_materiality: float = Field(0.05, gt=0)
+
+    @model_validator(mode="after")
+    def _sensible(self) -> ExceptionPolicy:
+        bad = {rule: rank for rule, rank in self.severity.items() if not 1 <= rank <= 9}
+        if bad:
+            raise ValueError(f"severity: ranks run from 1 (most severe) to 9, not {bad}")
+        bad_sizes = {unit: size for unit, size in self.materiality.items() if size <= 0}
+        if bad_sizes:
+            raise ValueError(f"materiality: a material change must be above 0, not {bad_sizes}")
+        return self
+
+
 class Register(_Strict):
     """The whole register."""
 
     version: int
+    exception_policy: ExceptionPolicy
     themes: list[Theme]
     datasets: list[Dataset]
     measures: list[Measure]

@@ -178,3 +178,26 @@ def test_overview_builds_the_committee_pack_on_request(open_app):
     assert downloads, "no download offered after preparing the pack"
     assert f"pack-xlsx-{period}-all" in at.session_state
     assert at.session_state[f"pack-xlsx-{period}-all"][:2] == b"PK"  # an xlsx is a zip file
+
+
+def test_exceptions_page_lists_each_measure_once_most_severe_first_with_counts_per_rule(open_app):
+    reg = register.load()
+    card = views.scorecard(period="2025/26 Q4", reg=reg)
+    at = open_app("exceptions", period="2025/26 Q4")
+    text = _text(at)
+    expected = views.exception_list(card)
+    assert f"{len(expected)} of 86 measures" in text
+    for code, n in views.rule_counts(card, reg).items():
+        assert f"{wording.exception_text(code)}: **{n}**" in text
+    links = [link.label for link in at.get("page_link")]
+    assert links[: len(expected)] == list(expected["title"])  # once each, in severity order
+    assert len(set(links[: len(expected)])) == len(expected)
+
+
+def test_measure_page_shows_the_year_end_forecast_with_its_band(open_app):
+    at = open_app("measure", measure="com_contact_centre_answered_pct", period="2025/26 Q2")
+    assert "Year-end forecast:" in _text(at) and "80% interval" in _text(at)
+    trend = next(f for f in _figures(at) if any("Forecast" in str(t.get("name")) for t in f["data"]))
+    line = next(t for t in trend["data"] if "Forecast" in str(t.get("name")))
+    assert line["line"]["dash"] == "dot" and line["x"][-1] == "Mar 2026"
+    assert line["error_y"]["array"][-1] > 0 and line["error_y"]["arrayminus"][-1] > 0

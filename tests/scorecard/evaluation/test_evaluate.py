@@ -7,6 +7,7 @@ import math
 import pandas as pd
 import pytest
 
+from scorecard import register
 from scorecard.evaluation import evaluate, stats
 from scorecard.evaluation.judgements import trend
 from scorecard.ingest import build
@@ -36,10 +37,14 @@ def _measure(mid, polarity="higher_is_better", info_type="performance_indicator"
     }
 
 
+POLICY = register.load().exception_policy.model_dump()
+
+
 def _register(*measures):
     return Register.model_validate(
         {
             "version": 1,
+            "exception_policy": POLICY,
             "themes": [{"id": "th", "title": "T", "corporate_plan_title": "T", "responsibility": "r"}],
             "datasets": [
                 {"id": "ds", "title": "d", "publisher": "p", "licence": "l", "folder": "f", "repository": "r"}
@@ -276,7 +281,8 @@ def test_red_red_exception_and_benchmark_targets(tmp_path):
     rows += [_obs("ee", ENG, 2025, 30.0), _obs("ee", AREA, 2025, 35.0)]
     result = _run(tmp_path, reg, rows, members=members)
     assert result.loc["mm", "target"] == 50.0 and result.loc["mm", "rag"] == "red"
-    assert result.loc["mm", "exception_reasons"] == ("red", "worsening", "red_red")
+    assert result.loc["mm", "exception_reasons"] == ("red_red", "red", "material_deterioration")
+    assert result.loc["mm", "exception_severity"] == 1
     assert result.loc["ee", "target"] == 30.0 and result.loc["ee", "rag"] == "green"
     assert result.loc["ee", "exception_reasons"] == ("exceeding_target",)
 

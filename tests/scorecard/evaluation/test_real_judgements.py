@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from scorecard import SEFTON
-from scorecard.evaluation import facts_sql
+from scorecard.evaluation import facts_sql, forecast
 from scorecard.evaluation.judgements import direction, rag, trend
 from scorecard.ingest import sources
 from scorecard.present import views
@@ -72,3 +72,25 @@ def test_a_count_at_the_start_of_a_quarter_is_the_position_at_the_end_of_the_one
 
 def test_titles_do_not_name_the_council(real_register):
     assert not [m.id for m in real_register.measures if "Sefton" in m.title.replace("Active Sefton", "")]
+
+
+def test_forecasts_for_the_year_in_progress_and_why_not_for_a_finished_one(built_data, real_register):
+    mid_year = views.scorecard(SEFTON, "2025/26 Q2", data_dir=built_data[0], reg=real_register).set_index("measure_id")
+    row = mid_year.loc["com_contact_centre_answered_pct"]  # monthly, fixed target for 2025/26
+    assert (row["forecast_year"], row["forecast_label"], row["forecast_method"]) == ("2025/26", "Mar 2026", "drift")
+    assert row["forecast_lower"] < row["forecast_value"] < row["forecast_upper"]
+    assert row["forecast_status"] in ("on_track", "at_risk", "off_track") and row["forecast_rag"] in rag.CODES
+    assert pd.isna(mid_year.loc["cyp_persistent_absence_pct", "forecast_value"])  # annual data: no forecast
+    year_end = views.scorecard(SEFTON, PERIOD, data_dir=built_data[0], reg=real_register).set_index("measure_id")
+    assert year_end.loc["com_contact_centre_answered_pct", "forecast_reason"] == "year_complete"
+    ev = year_end.loc["com_ev_charge_points_per_100k"]  # published to 2025/26 Q3: Q4 still to come
+    assert ev["forecast_points"] == 3 and pd.notna(ev["forecast_value"]) and pd.isna(ev["forecast_status"])
+
+
+def test_the_forecast_intervals_hold_between_65_and_95_percent_of_past_outturns(built_data, real_register):
+    tested = forecast.backtest(views.in_year_series(SEFTON, built_data[0], real_register))
+    used = tested[tested["method"] == forecast.METHOD["year_end"]]
+    assert len(used) >= 100
+    assert 0.65 <= used["inside"].mean() <= 0.95
+    summary = views.backtest_summary(tested).set_index("method")
+    assert summary["scaled_mae"].idxmin() == forecast.METHOD["year_end"]  # the method in use is the backtest's best

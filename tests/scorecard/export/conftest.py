@@ -104,6 +104,7 @@ def expected(oracle):
                 "proxy": rec["data_match"] == "proxy",
                 "exception": len(rec["exception_reasons"]) > 0,
                 "reasons": [wording.exception_text(code) for code in rec["exception_reasons"]],
+                "severity": int(rec["exception_severity"]),
             }
         )
     return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date
 
 import pytest
@@ -69,3 +70,28 @@ def test_one_theme_and_unknown_theme(reg, oracle, pack_dir):
 def test_sheet_names_fit_excel():
     assert content.theme_sheet_name("Working for Our Communities Every Day", "communities") == "Communities"
     assert content.theme_sheet_name("Children & Young People", "children_young_people") == "Children & Young People"
+
+
+def test_forecasts_at_risk_in_every_format(reg, pack_dir):
+    import docx
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    from scorecard.export import build_pack
+    from scorecard.present import views
+
+    mid_year = content.build(period="2025/26 Q2", reg=reg, data_dir=pack_dir)
+    card = views.scorecard(period="2025/26 Q2", reg=reg, data_dir=pack_dir)
+    expected = list(views.forecasts_at_risk(card)["measure_id"])
+    assert expected and [r.measure_id for r in mid_year.forecasts_at_risk] == expected
+    first = mid_year.forecasts_at_risk[0]
+    assert first.forecast_text.startswith("2025/26 year-end: ") and "80% interval" in first.forecast_text
+    word = docx.Document(io.BytesIO(build_pack("docx", period="2025/26 Q2", reg=reg, data_dir=pack_dir)))
+    table = next(t for t in word.tables if t.rows[0].cells[1].text == "Year-end forecast (80% interval)")
+    assert [row.cells[1].text for row in table.rows[1:]] == [r.forecast_text for r in mid_year.forecasts_at_risk]
+    book = load_workbook(io.BytesIO(build_pack("xlsx", period="2025/26 Q2", reg=reg, data_dir=pack_dir)))
+    cells = {c.value for row in book["Summary"].iter_rows() for c in row if c.value}
+    assert {r.forecast_text for r in mid_year.forecasts_at_risk} <= cells
+    pdf = PdfReader(io.BytesIO(build_pack("pdf", period="2025/26 Q2", reg=reg, data_dir=pack_dir)))
+    text = " ".join(" ".join(page.extract_text().split()) for page in pdf.pages[:4])
+    assert "At risk of missing the year-end target" in text and first.marked_title.split(" (")[0][:30] in text

@@ -66,9 +66,16 @@ def test_frozen_filtered_sized(book):
         assert sheet.column_dimensions["B"].width > 20, sheet.title
 
 
-def test_exceptions_sheet(book, expected):
+def test_exceptions_sheet(book, expected, reg):
     rows = _records(book["Exceptions"])
-    assert [r["ID"].value for r in rows] == [e["measure_id"] for e in expected if e["exception"]]
+    by_theme = [
+        e["measure_id"]
+        for theme in reg.themes
+        for e in sorted(
+            (e for e in expected if e["exception"] and theme.id in e["themes"]), key=lambda e: e["severity"]
+        )
+    ]
+    assert [r["ID"].value for r in rows] == by_theme  # theme by theme, most severe first
     by_id = {e["measure_id"]: e for e in expected}
     for r in rows:
         e = by_id[r["ID"].value]

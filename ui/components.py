@@ -131,14 +131,18 @@ def footer() -> None:
     fresh = data.freshness()
     latest = fresh.dropna(subset=["latest_end_area"]).sort_values("latest_end_area").iloc[-1]
     st.caption(
-        f"**Data freshness:** {len(fresh)} sources loaded; data last refreshed {data.data_built()}; "
+        f"**Data freshness:** {len(fresh)} sources loaded; data as at {data.data_as_at()}; "
         f"newest figure for Sefton: {latest['latest_period_area']} ({latest['publisher']}). "
         "See *Data & definitions* for every source, batch and checksum."
     )
     st.caption(ATTRIBUTION)
 
 
-def pack_downloads(period: str, theme: str | None = None) -> None:
+def _advance(bar, fraction: float, message: str) -> None:
+    bar.progress(min(max(fraction, 0.0), 1.0), text=message)
+
+
+def pack_downloads(period: str | None, theme: str | None = None) -> None:
     """Build the CPOR committee pack (Word, PDF or Excel) with a progress bar, then offer it to download:
     the same file as ``python -m scorecard export``."""
     from scorecard import export
@@ -160,7 +164,7 @@ def pack_downloads(period: str, theme: str | None = None) -> None:
                     fmt,
                     period=period,
                     theme=theme,
-                    progress=lambda fraction, message: bar.progress(min(max(fraction, 0.0), 1.0), text=message),
+                    progress=lambda fraction, message: _advance(bar, fraction, message),
                 )
                 bar.empty()
             if key in st.session_state:

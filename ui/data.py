@@ -133,8 +133,8 @@ def batches() -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False)
-def data_built() -> str:
-    return views.data_built()
+def data_as_at():
+    return views.data_as_at()
 
 
 @st.cache_data(show_spinner=False)

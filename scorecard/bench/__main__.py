@@ -123,7 +123,7 @@ def _measure(what: str, size: str, root: str | None) -> dict:
                 f"TO '{out}' (FORMAT parquet, ROW_GROUP_SIZE {storage.ROW_GROUP_ROWS})"
             )
             seconds = time.perf_counter() - started
-            rows = con.execute(f"SELECT count(*) FROM read_parquet('{out}')").fetchone()[0]
+            rows = db.scalar(con, f"SELECT count(*) FROM read_parquet('{out}')")
         return {"seconds": seconds, "rows": rows, "rss_mb": _rss_mb()}
     raise ValueError(f"unknown measurement {what!r}")
 

@@ -67,7 +67,7 @@ def evaluate(observations: pd.DataFrame, groups: pd.DataFrame, reg: Register, pe
         rows = []
         for area, row in per_area.iterrows():
             members = [values_at.get((m, row["period_end"])) for m in neighbours.get(area, [])]
-            members = np.array([v for v in members if v is not None and not math.isnan(v)])
+            found = np.array([v for v in members if v is not None and not math.isnan(v)])
             year_earlier = frame[
                 (frame["area_code"] == area)
                 & (frame["period_seq"] == row["period_seq"] - {"quarter": 4, "month": 12}.get(row["period_kind"], 1))
@@ -75,10 +75,10 @@ def evaluate(observations: pd.DataFrame, groups: pd.DataFrame, reg: Register, pe
             rows.append(
                 {
                     "area_code": area,
-                    "benchmark_median": float(np.median(members)) if len(members) else math.nan,
-                    "benchmark_members": len(members) if len(members) else math.nan,
-                    "benchmark_above": int((members > row["value"]).sum()) if len(members) else math.nan,
-                    "benchmark_below": int((members < row["value"]).sum()) if len(members) else math.nan,
+                    "benchmark_median": float(np.median(found)) if len(found) else math.nan,
+                    "benchmark_members": len(found) if len(found) else math.nan,
+                    "benchmark_above": int((found > row["value"]).sum()) if len(found) else math.nan,
+                    "benchmark_below": int((found < row["value"]).sum()) if len(found) else math.nan,
                     "last_year_value": year_earlier["value"].iloc[0] if len(year_earlier) else math.nan,
                     "last_year_start": year_earlier["period_start"].iloc[0] if len(year_earlier) else pd.NaT,
                 }

@@ -197,7 +197,8 @@ def _write_observations(out: Path, reg: Register, areas: pd.DataFrame, chosen: l
     temp = out / ".observations.generating.parquet"
     measure_ids = sorted(m.id for m in reg.measures)
     per_chunk = max(1, CHUNK_ROWS // (len(reg.measures) * len(chosen)))
-    writer, rows = None, 0
+    writer: pq.ParquetWriter | None = None
+    rows = 0
     try:
         for number, start in enumerate(range(0, len(areas), per_chunk)):
             codes = list(areas["code"].iloc[start : start + per_chunk])
@@ -217,7 +218,8 @@ def _write_observations(out: Path, reg: Register, areas: pd.DataFrame, chosen: l
                 writer = pq.ParquetWriter(temp, schema)
             writer.write_table(table.cast(schema), row_group_size=storage.ROW_GROUP_ROWS)
             rows += len(frame)
-        writer.close()
+        if writer is not None:
+            writer.close()
         storage.write_period_values(temp, storage.table_path(out, "period_values"))
         os.replace(temp, storage.table_path(out, "observations"))
     finally:

@@ -72,7 +72,7 @@ def measures_frame(reg: register.Register) -> pd.DataFrame:
 def latest_period(area: str = SEFTON, data_dir: str | Path | None = None) -> periods.Period:
     """The latest reporting quarter in which the area has any observation."""
     con = db.connect(data_dir)
-    (last,) = con.execute("SELECT max(period_end) FROM observations WHERE area_code = ?", [area]).fetchone()
+    last = db.scalar(con, "SELECT max(period_end) FROM observations WHERE area_code = ?", [area])
     if last is None:
         raise LookupError(f"no observations for area {area}")
     return periods.quarter_of(pd.Timestamp(last).date())
@@ -138,10 +138,7 @@ def _chunks(con, areas: list[str] | None) -> list[tuple[list[str], str]]:
 def _reach(con, report: periods.Period) -> int:
     """``$reach`` of the evaluation SQL: the most stored periods any series has after the report's end (0
     when reporting the latest period). Any larger number is also correct, only slower."""
-    (reach,) = con.execute(
-        "SELECT coalesce(max(recency), 0) FROM observations WHERE period_end > ?", [report.end]
-    ).fetchone()
-    return int(reach)
+    return int(db.scalar(con, "SELECT coalesce(max(recency), 0) FROM observations WHERE period_end > ?", [report.end]))
 
 
 # ``execute`` then Arrow measured faster here than DuckDB's suggested ``con.sql`` (which tokenises and binds
@@ -168,7 +165,7 @@ def evaluate(
     report = periods.parse_label(period) if period else latest_period(areas[0] if areas else SEFTON, data_dir)
     measures = measures_frame(reg)
     con.register("measures_view", measures)
-    params = {"period_end": report.end, "group": group}
+    params: dict[str, object] = {"period_end": report.end, "group": group}
     if areas and len(areas) <= PRUNE_UP_TO:
         con.register("scope_areas", pd.DataFrame({"area_code": list(areas)}))
         params["reach"] = ANY_REACH  # their few rows are read anyway: no query for a tighter bound

@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from scorecard.evaluation.judgements import rag
+from scorecard.evaluation.judgements.arrays import where
 
 PERIODS = {"quarter": 4, "month": 12}
 """Periods in a financial year, by period kind (the kinds forecast)."""
@@ -171,9 +172,7 @@ def status(lower, upper, target, good) -> np.ndarray:
     worst, best = np.where(good > 0, lower, -upper), np.where(good > 0, upper, -lower)
     aim = np.where(good > 0, target, -target)
     judged = ~np.isnan(lower) & ~np.isnan(upper) & ~np.isnan(target) & (good != 0)
-    return np.where(
-        judged, np.select([worst >= aim, best < aim], ["on_track", "off_track"], default="at_risk"), None
-    ).astype(object)
+    return where(judged, np.select([worst >= aim, best < aim], ["on_track", "off_track"], default="at_risk"))
 
 
 def projected_rag(value, target, tolerance, good, info_type) -> np.ndarray:
@@ -183,7 +182,7 @@ def projected_rag(value, target, tolerance, good, info_type) -> np.ndarray:
         pd.to_numeric(pd.Series(x, dtype=object), errors="coerce").to_numpy(float) for x in (value, target)
     )
     codes = rag.rate(value, target, tolerance, good, info_type, ["ok"] * len(value), [False] * len(value))
-    return np.where(~np.isnan(value) & ~np.isnan(target), codes, None).astype(object)
+    return where(~np.isnan(value) & ~np.isnan(target), codes)
 
 
 def backtest(series_by_measure: dict[str, tuple[pd.DataFrame, str, str]]) -> pd.DataFrame:

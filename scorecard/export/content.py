@@ -500,13 +500,8 @@ def row_from_record(rec: dict) -> Row:
 
 
 def data_as_at(data_dir: str | Path | None = None) -> date:
-    """The date of the newest source or batch behind the data (never the time of export)."""
-    con = db.connect(data_dir)
-    (latest,) = con.execute("SELECT max(source_modified) FROM batches").fetchone()
-    if latest:
-        return pd.Timestamp(latest).date()
-    (latest,) = con.execute("SELECT max(period_end) FROM observations").fetchone()
-    return pd.Timestamp(latest).date() if latest is not None else date(2000, 1, 1)
+    """:func:`scorecard.present.views.data_as_at` (1 Jan 2000 for an empty folder, which has nothing to show)."""
+    return views.data_as_at(data_dir) or date(2000, 1, 1)
 
 
 def _definitions(reg: register.Register, frame: pd.DataFrame, con) -> list[Definition]:

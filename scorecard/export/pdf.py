@@ -192,7 +192,7 @@ def _table(headers, rows, widths, centre_from: int | None = None, bold_last: boo
 class _NumberedCanvas(rl_canvas.Canvas):
     """Draws "Page N of M" once the page count is known (pages are buffered until save)."""
 
-    pack: Pack | None = None
+    pack: Pack  # set on a subclass per document (see render)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -344,8 +344,8 @@ def _summary(pack: Pack, number: int) -> list:
     story += _h2("At risk of missing the year-end target")
     risky = pack.forecasts_at_risk
     if risky:
-        rows = [[r.marked_title, r.forecast_text, r.forecast_status_text] for r in risky]
-        story.append(_table(["Measure", "Year-end forecast (80% interval)", "Forecast"], rows, [6.0, 8.5, 2.5]))
+        cells = [[r.marked_title, r.forecast_text, r.forecast_status_text] for r in risky]
+        story.append(_table(["Measure", "Year-end forecast (80% interval)", "Forecast"], cells, [6.0, 8.5, 2.5]))
     else:
         story.append(_p("No measure with a year-end forecast is at risk of missing its target."))
     return story

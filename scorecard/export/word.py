@@ -280,11 +280,11 @@ def _summary(doc, pack: Pack, number: int) -> None:
     doc.add_heading("At risk of missing the year-end target", level=2)
     risky = pack.forecasts_at_risk
     if risky:
-        rows = [[r.marked_title, r.forecast_text, r.forecast_status_text] for r in risky]
+        cells = [[r.marked_title, r.forecast_text, r.forecast_status_text] for r in risky]
         _table(
             doc,
             ["Measure", "Year-end forecast (80% interval)", "Forecast"],
-            rows,
+            cells,
             [6.0, 8.5, 2.5],
             caption="Year-end forecasts at risk",
         )

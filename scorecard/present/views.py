@@ -7,6 +7,7 @@ are bound as parameters.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -354,11 +355,15 @@ def freshness(area: str = SEFTON, data_dir: str | Path | None = None) -> pd.Data
     ).df()
 
 
-def data_built(data_dir: str | Path | None = None) -> str:
-    """When the newest source was modified (for the footer's 'data as of')."""
+def data_as_at(data_dir: str | Path | None = None) -> date | None:
+    """The date of the newest source or load behind the data (the footer's and the packs' "data as at"; never
+    the time of viewing or export), else of the latest period held (None when there is no data)."""
     con = db.connect(data_dir)
-    (latest,) = con.execute("SELECT max(source_modified) FROM batches").fetchone()
-    return str(latest or "")
+    latest = db.scalar(con, "SELECT max(source_modified) FROM batches")
+    if latest:
+        return pd.Timestamp(latest).date()
+    latest = db.scalar(con, "SELECT max(period_end) FROM observations")
+    return pd.Timestamp(latest).date() if latest is not None else None
 
 
 def search(card: pd.DataFrame, words: str = "", reg: register.Register | None = None) -> pd.DataFrame:

@@ -210,8 +210,8 @@ def summary(row: dict) -> str:
             }[row["rag"]]
         )
     quartile = row.get("quartile")
-    if not _missing(quartile) and row.get("group_size"):
-        size, group = int(row["group_size"]), row.get("benchmark_group_name", "comparators")
+    if quartile is not None and not _missing(quartile) and row.get("group_size"):
+        size, group = int(row.get("group_size") or 0), row.get("benchmark_group_name", "comparators")
         if row.get("benchmark_group") == "cipfa_nn":
             compared = f"{row.get('area_name', 'the council')} and its {size - 1} CIPFA nearest neighbours"
         else:

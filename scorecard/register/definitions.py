@@ -337,24 +337,26 @@ def _cross_checks(data: dict, lines: _Lines) -> None:
     for i, measure in enumerate(data.get("measures", []) or []):
         if not isinstance(measure, dict):
             continue
-        mid = measure.get("id")
+        mid = str(measure.get("id") or "")
         if mid in seen:
             lines.error(("measures", i, "id"), f"duplicate id {mid!r} (first defined at line {seen[mid]})")
         elif mid:
             seen[mid] = lines.line(("measures", i, "id"))
         for j, theme in enumerate(measure.get("themes", []) or []):
             if theme not in themes:
-                lines.error(("measures", i, "themes", j), f"unknown theme {theme!r}; themes are {sorted(themes)}")
+                lines.error(
+                    ("measures", i, "themes", j), f"unknown theme {theme!r}; themes are {sorted(map(str, themes))}"
+                )
         source = measure.get("source") or {}
         if isinstance(source, dict) and source.get("dataset") and source["dataset"] not in datasets:
             lines.error(("measures", i, "source", "dataset"), f"unknown dataset {source['dataset']!r}")
     for kind in ("themes", "datasets"):
-        ids: dict[str, int] = {}
+        ids: set[object] = set()
         for i, item in enumerate(data.get(kind, []) or []):
             if isinstance(item, dict) and item.get("id") in ids:
                 lines.error((kind, i, "id"), f"duplicate id {item['id']!r}")
             elif isinstance(item, dict):
-                ids[item.get("id")] = i
+                ids.add(item.get("id"))
 
 
 def load(path: str | Path = DEFAULT_PATH) -> Register:
@@ -390,7 +392,6 @@ def load(path: str | Path = DEFAULT_PATH) -> Register:
             if rest and " " not in field:
                 loc, message = loc + tuple(field.split(".")), rest
             lines.error(loc, message)
-        register = None
     if lines.problems:
         raise RegisterError(sorted(set(lines.problems), key=_line_order))
     return register

@@ -19,3 +19,10 @@ def texts(values) -> np.ndarray:
 def flags(values) -> np.ndarray:
     """Boolean array; None and NA become False."""
     return np.asarray(pd.Series(values, dtype=object).fillna(False), dtype=bool)
+
+
+def where(keep, codes) -> np.ndarray:
+    """``codes`` (an object array) where ``keep`` is True, None elsewhere."""
+    out = np.asarray(codes, dtype=object).copy()
+    out[~np.asarray(keep, dtype=bool)] = None
+    return out

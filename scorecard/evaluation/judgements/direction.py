@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from scorecard.evaluation.judgements.arrays import flags, floats, texts
+from scorecard.evaluation.judgements.arrays import flags, floats, texts, where
 
 CODES = ("improving", "worsening", "no_change", "increasing", "decreasing", "not_comparable")
 DEFAULT_BAND = 0.01
@@ -50,4 +50,4 @@ def year_on_year(value, last_year, good, band, period_kind, comparable=True) -> 
     other kinds and where either value is missing)."""
     codes = compare(value, last_year, good, band, comparable)
     applies = np.isin(texts(period_kind), SUB_ANNUAL) & ~np.isnan(floats(value)) & ~np.isnan(floats(last_year))
-    return np.where(applies, codes, None).astype(object)
+    return where(applies, codes)

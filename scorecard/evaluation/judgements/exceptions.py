@@ -30,7 +30,7 @@ CODES = (
 """Every rule, in the order reasons are listed when two have the same severity."""
 
 
-def materiality(unit, own, previous, sizes: Mapping[str, float], relative: float) -> np.ndarray:
+def materiality(unit, own, previous, sizes: Mapping, relative: float) -> np.ndarray:
     """How large a change must be to be material, in the measure's unit: the measure's own ``materiality``,
     else the policy's size for its unit, else ``relative`` × the earlier value."""
     by_unit = np.array([sizes.get(u, np.nan) for u in texts(unit)], dtype=float)
@@ -62,7 +62,7 @@ def reasons(
     tolerance,
     good,
     deteriorated,
-    severity: Mapping[str, int],
+    severity: Mapping,
     previous_rag=None,
     has_commentary=None,
 ) -> np.ndarray:
@@ -96,7 +96,7 @@ def reasons(
     return lookup[combination]
 
 
-def severity_of(found, severity: Mapping[str, int]) -> np.ndarray:
+def severity_of(found, severity: Mapping) -> np.ndarray:
     """The severity of each row's most severe reason (0 when it is not an exception)."""
     first = {codes: severity[codes[0]] if codes else 0 for codes in set(found)}
     return pd.Series(found, dtype=object).map(first).to_numpy(dtype=np.int8)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from scorecard.evaluation import stats
-from scorecard.evaluation.judgements.arrays import floats, texts
+from scorecard.evaluation.judgements.arrays import floats, texts, where
 
 POINTS = 5
 CHI2_CRITICAL = 9.5495
@@ -47,7 +47,7 @@ def reasons(period_kind, unit, points, span, crosses_break) -> np.ndarray:
     from the oldest to the latest of them."""
     kind = texts(period_kind)
     points, span = floats(points), floats(span)
-    return np.select(
+    found = np.select(
         [
             np.isin(kind, ("quarter", "month")),
             kind == "multi_year",
@@ -56,8 +56,9 @@ def reasons(period_kind, unit, points, span, crosses_break) -> np.ndarray:
             ~((points == POINTS) & (span == POINTS - 1)),
         ],
         ["sub_annual", "pooled", "count", "series_break", "too_few_points"],
-        default=None,
-    ).astype(object)
+        default="",
+    )
+    return where(found != "", found)
 
 
 def test(numerators, denominators, values, lower, upper) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -74,7 +75,7 @@ def test(numerators, denominators, values, lower, upper) -> tuple[np.ndarray, np
     chi2 = np.where(counts, chi2_p, np.where(intervals, chi2_w, np.nan))
     slope = np.where(counts, slope_p, np.where(intervals, slope_w, np.nan))
     left_out = np.where(counts[:, None], out_p, out_w)
-    method = np.where(counts, "proportions", np.where(intervals, "weighted_regression", None)).astype(object)
+    method = where(counts | intervals, np.where(counts, "proportions", "weighted_regression"))
     return chi2, slope, method, significant(chi2, slope, left_out)
 
 

@@ -96,7 +96,7 @@ def test_freshness_and_batches():
     batches = views.batches()
     assert set(fresh["source_id"]) == set(batches["source_id"])
     assert fresh["sha256"].str.len().min() >= 64
-    assert views.data_built()
+    assert views.data_as_at() is not None
 
 
 def test_register_table(reg):

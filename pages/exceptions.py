@@ -1,5 +1,5 @@
 """Exceptions (Strategic Performance Group): red/amber, worsening, red-red, missing/stale, exceeding target —
-each with its reason and owner."""
+each with its reason, owner and the service's commentary; red or amber measures without commentary flagged."""
 
 from ui.shell import ensure_shell
 
@@ -7,12 +7,13 @@ ensure_shell()
 
 import streamlit as st
 
-from scorecard.present import tables, views, wording
+from scorecard.present import commentary, tables, views, wording
 from ui import components, data, state
 
 reg = data.reg()
 period = state.current_period()
-card = data.card(state.AREA, period)
+card = commentary.attach(data.card(state.AREA, period), data.conversation(period).commentary)
+said = card.set_index("measure_id")
 found = views.exceptions(card)
 
 st.title(f"Exceptions — {period}")
@@ -33,6 +34,20 @@ found = views.filter_rows(found, reg, themes, metric_responsibility=owners, cate
 counts = views.exception_counts(found)
 st.markdown(" · ".join(f"**{c}:** {n}" for c, n in counts.items()) or "No exceptions match these filters.")
 
+silent = views.filter_rows(card[card["without_commentary"]], reg, themes, metric_responsibility=owners)
+with st.container(border=True):
+    st.markdown(
+        f"{components.no_commentary_badge()} **{len(silent)} measure(s)** red or amber against target have no "
+        f"commentary for {period}: the service has not said what happened or what is being done."
+    )
+    listed = st.expander(f"The {len(silent)} measure(s)", expanded=len(silent) <= 5)
+    for r in silent.to_dict("records"):
+        listed.page_link(
+            "pages/measure.py",
+            label=f"{wording.rag_text(r['rag'])} — {r['title']} (owner: {r['metric_responsibility']})",
+            query_params={"measure": r["measure_id"], "period": period},
+        )
+
 for category in headings:
     part = found[found["category"] == category]
     if part.empty:
@@ -47,10 +62,14 @@ for category in headings:
             )
             a.markdown(f"{r['summary']} {components.marks_markdown(r)}")
             a.caption(f"**Reason:** {reasons} · **Owner:** {r['metric_responsibility']}")
+            with a:
+                components.commentary(said.loc[r["measure_id"]].to_dict())
             b.markdown(components.rag_badge(r["rag"]), unsafe_allow_html=True)
             b.markdown(wording.direction_text(r["direction"]))
 
-table = tables.exceptions(found)
+table = tables.exceptions(found).assign(
+    commentary=[tables.commentary_cell(said.loc[m].to_dict()) for m in found["measure_id"]]
+)
 with st.expander("All exceptions as a table"):
     st.dataframe(table, hide_index=True)
 components.csv_download(table, f"sefton_exceptions_{period}.csv", "Download exceptions (CSV)")

@@ -452,3 +452,14 @@ def history(data_dir: str | Path | None = None, measure_id: str | None = None) -
     if measure_id:
         frame = frame[frame["measure_id"] == measure_id]
     return frame.sort_values("superseded_at", ascending=False).reset_index(drop=True)
+
+
+def batch_history(data_dir: str | Path | None = None) -> pd.DataFrame:
+    """Every return loaded, newest first, with its ``kind``: figures (:func:`loaded_batches`) and commentary,
+    actions and targets (``ledger.BATCHES``; the shipped demo content is part of the build, not a load)."""
+    data_dir = Path(data_dir) if data_dir else storage.default_data_dir()
+    talk = ledger.read(ledger.BATCHES, data_dir)
+    talk = talk[talk["user"] != "build-data"].drop(columns=["rows_rejected"]).assign(rows_revised=0)
+    both = pd.concat([loaded_batches(data_dir).assign(kind="figures"), talk], ignore_index=True)
+    columns = ["batch_id", "kind", "file", "user", "loaded_at", "rows", "rows_revised", "sha256"]
+    return both.sort_values("loaded_at", ascending=False)[columns].reset_index(drop=True)

@@ -29,6 +29,7 @@ ATTACHED = [
     "commentary_auto_drafted",
     "commentary_illustrative",
     "commentary_updated_since_publication",
+    "published_narrative",
 ]
 """Columns :func:`attach` adds to a scorecard (besides ``without_commentary``)."""
 
@@ -37,12 +38,17 @@ def _missing(value) -> bool:
     return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
 
 
-def _change_text(change: float, unit: str, decimals: int) -> str:
-    """``+3.2 percentage points``, ``−£120k``: a signed difference in the measure's unit."""
-    sign = "+" if change > 0 else "−" if change < 0 else "±"
+def _amount(size: float, unit: str, decimals: int) -> str:
+    """A difference in the measure's unit: ``3.2 percentage points``, ``£120k``, ``4.1 per 1,000``."""
     if unit == "percent":
-        return f"{sign}{abs(change):,.{int(decimals)}f} percentage points"
-    return sign + wording.format_value(abs(change), unit, decimals)
+        return f"{size:,.{int(decimals)}f} percentage points"
+    return wording.format_value(size, unit, decimals)
+
+
+def _change_text(change: float, unit: str, decimals: int) -> str:
+    """``+3.2 percentage points``, ``−£120k``: a signed difference."""
+    sign = "+" if change > 0 else "−" if change < 0 else "±"
+    return sign + _amount(abs(change), unit, decimals)
 
 
 def _moved(value: float, reference: float) -> str:
@@ -70,7 +76,7 @@ def auto_draft(row: dict) -> str:
         first += (
             f", {_moved(value, previous)} {figure(previous)} in {row['previous_period']} "
             f"({_change_text(value - previous, unit, decimals)}; the measure's no-change band is ±"
-            f"{wording.format_value(band, unit, decimals)}): {wording.DIRECTION[code][0].lower()}"
+            f"{_amount(band, unit, decimals)}): {wording.DIRECTION[code][0].lower()}"
         )
     elif code == "not_comparable":
         first += " — no earlier comparable value (a first figure, or a break in the series)"
@@ -90,11 +96,11 @@ def auto_draft(row: dict) -> str:
         good = int(polarity.good_sign([row["polarity"]])[0])
         gap = float(rag.margin([value], [row["target"]], [good])[0])
         basis = wording.TARGET_BASIS.get(row.get("target_basis") or "", "")
-        side = "better than" if gap > 0 else "worse than" if gap < 0 else "exactly on"
+        side = "better than" if gap > 0 else "worse than"
         sentences.append(
             f"Against the target of {figure(row['target'])} ({basis.lower()}, tolerance "
-            f"{wording.format_value(row.get('target_tolerance') or 0, unit, decimals)}): "
-            + (f"{wording.format_value(abs(gap), unit, decimals)} {side} target" if gap else "exactly on target")
+            f"{_amount(row.get('target_tolerance') or 0, unit, decimals)}): "
+            + (f"{_amount(abs(gap), unit, decimals)} {side} the target" if gap else "exactly on target")
             + f" — {wording.rag_text(row['rag'])} ({wording.RAG[row['rag']][2].lower()})."
         )
     elif row.get("rag") in ("not_rated", "no_target"):
@@ -153,13 +159,22 @@ def attach(card: pd.DataFrame, commentary: pd.DataFrame) -> pd.DataFrame:
         "commentary_auto_drafted": "auto_drafted",
         "commentary_illustrative": "illustrative",
         "commentary_updated_since_publication": "updated_since_publication",
+        "published_narrative": "published_narrative",
     }
     for column, field in source.items():
         known = field in by_measure
         out[column] = out["measure_id"].map(by_measure[field]) if known else None
     for column in ("commentary_auto_drafted", "commentary_illustrative", "commentary_updated_since_publication"):
         out[column] = out[column].astype(object).where(out[column].notna(), False).astype(bool)
-    for column in ("narrative", "corrective_action", "action_owner", "due_date", "author", "written_at"):
+    for column in (
+        "narrative",
+        "corrective_action",
+        "action_owner",
+        "due_date",
+        "author",
+        "written_at",
+        "published_narrative",
+    ):
         out[column] = out[column].astype(object).where(out[column].notna(), "")
     out["without_commentary"] = without_commentary(out["rag"], out["narrative"], out["commentary_auto_drafted"])
     return out

@@ -86,3 +86,9 @@ def published_with_flags(published: pd.DataFrame, live: pd.DataFrame, name: str)
     changed = compared(live, published, name)
     updated = set(changed.loc[changed["updated_since_publication"], key])
     return published.assign(updated_since_publication=published[key].isin(updated).to_numpy(dtype=bool))
+
+
+def figure_notes(measure_id: str, area: str, data_dir: str | Path | None = None) -> pd.DataFrame:
+    """The current note of each of a measure's figures for an area (from returns), by period label."""
+    notes = ledger.latest(ledger.read(ledger.FIGURE_NOTES, data_dir), ledger.FIGURE_NOTES)
+    return notes[(notes["measure_id"] == measure_id) & (notes["area_code"] == area)][["period_label", "note"]]

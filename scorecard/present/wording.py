@@ -176,10 +176,16 @@ def trend_text(
     return text
 
 
+def action_status_label(code: str | None) -> str:
+    """``▶ Green``: the symbol and the council's word."""
+    label, symbol, _ = ACTION_STATUS.get(code or "no_update", (code, "", ""))
+    return f"{symbol} {label}".strip()
+
+
 def action_status_text(code: str | None) -> str:
     """``▶ Green — being progressed as planned``: symbol, the council's word and its meaning."""
-    label, symbol, meaning = ACTION_STATUS.get(code or "no_update", (code, "", ""))
-    return f"{symbol} {label} — {meaning[0].lower()}{meaning[1:]}".strip()
+    meaning = ACTION_STATUS.get(code or "no_update", (code, "", "?"))[2]
+    return f"{action_status_label(code)} — {meaning[0].lower()}{meaning[1:]}"
 
 
 def percent_text(value) -> str:

@@ -101,7 +101,7 @@ def _header(file: str, sheet: str | None, header: list[object], kind: str | None
         seen.add(name)
     kind = kind or kind_of(names)
     required, optional, informational = KIND_COLUMNS[kind]
-    a_return = "a return" if kind == "figures" else f"a {kind} return"
+    a_return = {"figures": "a return", "actions": "an actions return"}.get(kind, f"a {kind} return")
     missing = [c for c in required if c not in names]
     if missing:
         raise FileProblem(

@@ -6,7 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
-PAGES = ["overview", "theme", "measure", "exceptions", "benchmarking", "explore", "data"]
+PAGES = ["overview", "theme", "measure", "actions", "exceptions", "benchmarking", "explore", "data"]
 
 
 @pytest.fixture

@@ -70,8 +70,8 @@ for theme in reg.themes:
                     int(round(float(r["percent_complete"]))), text=wording.percent_text(r["percent_complete"])
                 )
             if r["narrative"]:
-                left.markdown(components.literal(r["narrative"]) + " " + components.conversation_marks(r))
-                left.caption(components.literal(commentary.written_line(r)))
+                left.text(r["narrative"])
+                left.caption(components.literal(commentary.written_line(r)) + " " + components.conversation_marks(r))
             else:
                 left.caption(f"No update for {period}.")
 

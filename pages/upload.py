@@ -105,7 +105,7 @@ elif upload is not None:
                 db.reset()
                 st.cache_data.clear()
                 message = (
-                    f"Loaded {upload.name} ({loaded.kind}) as batch {loaded.batch_id}: {loaded.rows_accepted:,} rows"
+                    f"Loaded {upload.name} ({loaded.kind}) as batch {loaded.batch_id}: {loaded.rows_accepted:,} row(s)"
                     + (
                         f" ({loaded.rows_revised:,} revisions)."
                         if loaded.kind == "figures"

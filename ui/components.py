@@ -187,8 +187,8 @@ MARK_COLOURS = {"Illustrative": "orange", "Auto-drafted": "gray", "Updated since
 
 
 def literal(text: str) -> str:
-    """Text people wrote (commentary, updates) as markdown that shows it exactly: every markdown and HTML
-    character escaped, line breaks kept."""
+    """Short text as markdown that shows it as written (every markdown and HTML character escaped, line
+    breaks kept) — for captions beside it; the commentary itself is shown with ``st.text``, never parsed."""
     return "  \n".join(escape_markdown(line) for line in str(text or "").split("\n"))
 
 
@@ -208,16 +208,16 @@ def commentary(row, staff: bool = False) -> None:
     narrative = row.get("narrative") or ""
     if narrative:
         st.markdown(f"**What happened and why** {conversation_marks(row)}")
-        st.markdown(literal(narrative))
+        st.text(narrative)  # never parsed: no markdown, HTML or link (not even a bare URL) is made of it
         if row.get("corrective_action"):
             st.markdown("**Corrective action**")
-            st.markdown(literal(row["corrective_action"]))
+            st.text(row["corrective_action"])
         details = " · ".join(x for x in (commentary_text.owner_line(row), commentary_text.written_line(row)) if x)
         if details:
             st.caption(literal(details))
         if staff and row.get("commentary_updated_since_publication") and row.get("published_narrative"):
             with st.expander("The text as published"):
-                st.markdown(literal(row["published_narrative"]))
+                st.text(row["published_narrative"])
     elif row.get("without_commentary"):
         st.markdown(no_commentary_badge() + " The service has given no commentary for this quarter.")
 

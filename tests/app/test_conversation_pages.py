@@ -20,7 +20,6 @@ from tests.app.conftest import APP
 Q = "2025/26 Q4"
 MEASURE = "asc_msp_outcomes_met_pct"  # red at 2025/26 Q4
 HOSTILE = "Fell after <b>two</b> leavers [see](http://evil.example) ![x](http://evil.example/x.png) :red[alarm]"
-ESCAPED = r"\<b\>two\</b\>"
 CORRECTIVE = "Weekly review by the service manager"
 
 
@@ -63,12 +62,17 @@ def _markdown(at: AppTest) -> str:
     return "\n".join([m.value for m in at.markdown] + [c.value for c in at.caption])
 
 
+def _plain(at: AppTest) -> list[str]:
+    """The ``st.text`` elements: shown as written, never parsed as markdown or HTML."""
+    return [t.value for t in at.text]
+
+
 def test_measure_page_shows_the_text_literally_with_a_form_and_the_auto_draft(as_role):
     at = as_role("officer", "measure", measure=MEASURE, period=Q)
     text = _markdown(at)
-    assert ESCAPED in text and r"\[see\]\(http\:" in text and r"\!\[x\]" in text and r"\:red\[alarm\]" in text
-    assert "[see](http" not in text and "<b>two</b>" not in text
-    assert CORRECTIVE in text and r"Owner\: Service Manager · due 2026\-06\-30" in text
+    assert HOSTILE in _plain(at) and CORRECTIVE in _plain(at)  # literal, exactly as written
+    assert "evil.example" not in text  # and in no markdown element, where it could become a link
+    assert r"Owner\: Service Manager · due 2026\-06\-30" in text
     assert [a.label for a in at.text_area][:2] == ["What happened and why", "Corrective action — what is being done"]
     assert at.text_area[0].value == HOSTILE  # the form starts from the current text
     assert any("Technical commentary" in e.label for e in at.expander)
@@ -89,15 +93,13 @@ def test_saving_in_the_app_adds_a_version_and_shows_it(as_role, talk_data):
     save.click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert any("Saved as version 1" in s.value for s in at.success)
-    assert "Audits slipped while two auditors were on leave\\." in _markdown(at)
-    assert "Temporary cover agreed\\." in _markdown(at)
+    assert {"Audits slipped while two auditors were on leave.", "Temporary cover agreed."} <= set(_plain(at))
 
 
 def test_exceptions_page_shows_commentary_and_flags_red_or_amber_without(as_role):
     at = as_role("officer", "exceptions", period=Q)
-    text = _markdown(at)
-    assert ESCAPED in text and CORRECTIVE in text
-    assert wording.NO_COMMENTARY in text
+    assert HOSTILE in _plain(at) and CORRECTIVE in _plain(at)
+    assert wording.NO_COMMENTARY in _markdown(at)
     assert any(e.label.startswith("The ") and "measure(s)" in e.label for e in at.expander)
 
 
@@ -107,9 +109,8 @@ def test_theme_and_overview_show_it(as_role):
     row = table.loc[table.index.str.startswith("Percentage of Safeguarding Clients")].iloc[0]
     assert row["Commentary"].startswith("Fell after <b>two</b>")  # a dataframe cell is plain text
     overview = as_role("officer", "overview", period=Q)
-    text = _markdown(overview)
-    assert ESCAPED in text and "Annual actions" in [s.value for s in overview.subheader]
-    assert "40 priority actions" in text
+    assert HOSTILE in _plain(overview) and "Annual actions" in [s.value for s in overview.subheader]
+    assert "40 priority actions" in _markdown(overview)
 
 
 def test_actions_page_lists_every_action_with_status_words_and_progress(as_role):
@@ -138,10 +139,9 @@ def test_targets_page_for_staff_only(as_role, monkeypatch):
 
 def test_public_sees_commentary_only_after_publication(as_role, talk_data):
     public = as_role("public", "measure", measure=MEASURE)
-    assert ESCAPED not in _markdown(public)
+    assert HOSTILE not in _plain(public)
     publish.publish(Q, who="test admin", data_dir=talk_data)
     st.cache_data.clear()
     public = as_role("public", "measure", measure=MEASURE, period=Q)
-    text = _markdown(public)
-    assert ESCAPED in text and not public.text_area  # published text, no form
+    assert HOSTILE in _plain(public) and not public.text_area  # published text, no form
     assert not any("Technical commentary" in e.label for e in public.expander)

@@ -178,21 +178,17 @@ class _Formats:
             self.cache[key] = self.book.add_format({"num_format": number_format(unit, decimals), "valign": "top"})
         return self.cache[key]
 
-    def action(self, code: str):
-        key = ("action", code)
+    def _bold(self, colour: str):
+        key = ("bold", colour)
         if key not in self.cache:
-            self.cache[key] = self.book.add_format(
-                {"bold": True, "valign": "top", "font_color": wording.ACTION_COLOURS.get(code, "#000000")}
-            )
+            self.cache[key] = self.book.add_format({"bold": True, "valign": "top", "font_color": colour})
         return self.cache[key]
 
+    def action(self, code: str):
+        return self._bold(wording.ACTION_COLOURS.get(code, "#000000"))
+
     def rag(self, code: str):
-        key = ("rag", code)
-        if key not in self.cache:
-            self.cache[key] = self.book.add_format(
-                {"bold": True, "valign": "top", "font_color": wording.RAG_COLOURS.get(code, "#000000")}
-            )
-        return self.cache[key]
+        return self._bold(wording.RAG_COLOURS.get(code, "#000000"))
 
 
 def _num(sheet, r: int, c: int, value, fmt) -> None:

@@ -18,20 +18,21 @@ import pandas as pd
 from scorecard.evaluation.judgements import direction, polarity, rag
 from scorecard.present import wording
 
-ATTACHED = [
-    "narrative",
-    "corrective_action",
-    "action_owner",
-    "due_date",
-    "author",
-    "written_at",
-    "commentary_version",
-    "commentary_auto_drafted",
-    "commentary_illustrative",
-    "commentary_updated_since_publication",
-    "published_narrative",
-]
-"""Columns :func:`attach` adds to a scorecard (besides ``without_commentary``)."""
+ATTACHED = {
+    "narrative": "narrative",
+    "corrective_action": "corrective_action",
+    "action_owner": "action_owner",
+    "due_date": "due_date",
+    "author": "author",
+    "written_at": "written_at",
+    "commentary_version": "version",
+    "commentary_auto_drafted": "auto_drafted",
+    "commentary_illustrative": "illustrative",
+    "commentary_updated_since_publication": "updated_since_publication",
+    "published_narrative": "published_narrative",
+}
+"""Columns :func:`attach` adds to a scorecard (besides ``without_commentary``) ← the commentary's fields."""
+FLAGS = ("commentary_auto_drafted", "commentary_illustrative", "commentary_updated_since_publication")
 
 
 def _missing(value) -> bool:
@@ -148,34 +149,12 @@ def attach(card: pd.DataFrame, commentary: pd.DataFrame) -> pd.DataFrame:
     :mod:`scorecard.governance.conversation`), with ``updated_since_publication`` where known."""
     out = card.drop(columns=[c for c in [*ATTACHED, "without_commentary"] if c in card])
     by_measure = commentary.set_index("measure_id") if len(commentary) else pd.DataFrame()
-    source = {
-        "narrative": "narrative",
-        "corrective_action": "corrective_action",
-        "action_owner": "action_owner",
-        "due_date": "due_date",
-        "author": "author",
-        "written_at": "written_at",
-        "commentary_version": "version",
-        "commentary_auto_drafted": "auto_drafted",
-        "commentary_illustrative": "illustrative",
-        "commentary_updated_since_publication": "updated_since_publication",
-        "published_narrative": "published_narrative",
-    }
-    for column, field in source.items():
-        known = field in by_measure
-        out[column] = out["measure_id"].map(by_measure[field]) if known else None
-    for column in ("commentary_auto_drafted", "commentary_illustrative", "commentary_updated_since_publication"):
-        out[column] = out[column].astype(object).where(out[column].notna(), False).astype(bool)
-    for column in (
-        "narrative",
-        "corrective_action",
-        "action_owner",
-        "due_date",
-        "author",
-        "written_at",
-        "published_narrative",
-    ):
-        out[column] = out[column].astype(object).where(out[column].notna(), "")
+    for column, field in ATTACHED.items():
+        values = out["measure_id"].map(by_measure[field]) if field in by_measure else pd.Series(None, index=out.index)
+        blank = False if column in FLAGS else ""
+        out[column] = values.astype(object).where(values.notna(), blank)
+        if column in FLAGS:
+            out[column] = out[column].astype(bool)
     out["without_commentary"] = without_commentary(out["rag"], out["narrative"], out["commentary_auto_drafted"])
     return out
 

@@ -15,7 +15,7 @@ from scorecard.governance import publish
 from scorecard.ingest import ingest
 from scorecard.present import wording
 from scorecard.store import db
-from tests.app.conftest import APP
+from tests.app.conftest import open_as
 
 Q = "2025/26 Q4"
 MEASURE = "asc_msp_outcomes_met_pct"  # red at 2025/26 Q4
@@ -43,19 +43,7 @@ def as_role(talk_data, monkeypatch):
     monkeypatch.setenv("SCORECARD_DATA", str(talk_data))
     monkeypatch.delenv("SCORECARD_OFFICER", raising=False)
 
-    def _open(role: str, page: str = "overview", **params) -> AppTest:
-        monkeypatch.setenv("SCORECARD_DEMO_ROLE", role)
-        st.cache_data.clear()
-        at = AppTest.from_file(APP, default_timeout=60)
-        if page != "overview":
-            at.query_params["page"] = page
-        for key, value in params.items():
-            at.query_params[key] = value
-        at.run()
-        assert not at.exception, [e.value for e in at.exception]
-        return at
-
-    return _open
+    return lambda role, page="overview", **params: open_as(monkeypatch, role, page, **params)
 
 
 def _markdown(at: AppTest) -> str:

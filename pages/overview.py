@@ -59,8 +59,9 @@ for start in range(0, len(summary), 2):
                 for r in red.to_dict("records"):
                     st.page_link(
                         "pages/measure.py",
-                        label=f"{wording.rag_text(r['rag'])} — {r['title']}"
-                        + (f" · ⚠ {wording.NO_COMMENTARY.lower()}" if r["without_commentary"] else ""),
+                        label=wording.rag_text(r["rag"])
+                        + (" · ⚠ no commentary" if r["without_commentary"] else "")
+                        + f" — {r['title']}",
                         query_params={"measure": r["measure_id"], "period": period},
                     )
             else:

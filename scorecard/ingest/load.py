@@ -281,6 +281,14 @@ def _quarantine_csv(report: FileReport) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
+def _quarantine(report: FileReport, files: dict[str, bytes], data_dir: Path) -> None:
+    """Rows refused under ``--allow-partial`` go to ``quarantine/`` with their reasons (nothing is lost)."""
+    if report.rejected:
+        report.quarantine = f"quarantine/{Path(report.file).stem}.{report.batch_id}.rejected.csv"
+        files[report.quarantine] = _quarantine_csv(report)
+        report.quarantine = str(data_dir / report.quarantine)
+
+
 def _schema(data_dir: Path, name: str, frame: pd.DataFrame):
     path = storage.table_path(data_dir, name)
     if not path.is_file():
@@ -378,10 +386,7 @@ def ingest(
             report.accepted.to_parquet(buffer, index=False)
             files[f"{stem}.parquet"] = buffer.getvalue()
             files[f"{stem}.json"] = json.dumps(batch, indent=1, sort_keys=True).encode("utf-8")
-            if report.rejected:
-                report.quarantine = f"quarantine/{Path(report.file).stem}.{report.batch_id}.rejected.csv"
-                files[report.quarantine] = _quarantine_csv(report)
-                report.quarantine = str(data_dir / report.quarantine)
+            _quarantine(report, files, data_dir)
             tables[ledger.FIGURE_NOTES] = conversation.figure_notes(
                 report.accepted, data_dir, report.batch_id, loaded_at, tables.get(ledger.FIGURE_NOTES)
             )
@@ -392,6 +397,7 @@ def ingest(
             )
         for report in loadable:
             if report.kind != "figures":
+                _quarantine(report, files, data_dir)
                 report.outcome = "partial" if report.rejected else "loaded"
                 progress(f"{report.file}: batch {report.batch_id}: {report.rows_accepted:,} {report.kind} row(s) added")
         if figures:

@@ -266,3 +266,16 @@ def test_html_and_links_are_text_not_errors(data_dir, tmp_path):
     assert ingest([path], data_dir=data_dir, user="t").loaded
     stored = ledger.read(ledger.COMMENTARY, data_dir).iloc[-1]
     assert stored["narrative"] == hostile  # kept exactly as written
+
+
+def test_allow_partial_loads_the_good_updates_and_quarantines_the_rest(data_dir, tmp_path):
+    path = tmp_path / "partial.csv"
+    path.write_bytes(
+        csv_bytes([_action(), _action(action_id="asc_pa_cqc_quality_of_care", status="MAUVE")], header=ACTIONS)
+    )
+    result = ingest([path], data_dir=data_dir, allow_partial=True, user="t")
+    report = result.files[0]
+    assert result.loaded and report.outcome == "partial" and report.rows_accepted == 1
+    assert ledger.read(ledger.ACTION_UPDATES, data_dir).iloc[-1]["action_id"] == "asc_pa_workforce"
+    quarantined = Path(report.quarantine).read_text(encoding="utf-8")
+    assert "MAUVE" in quarantined and "is not a status" in quarantined

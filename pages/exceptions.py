@@ -1,5 +1,6 @@
 """Exceptions (Strategic Performance Group): the measures that are really exceptional this quarter, most
-severe first — one card per measure with all its reasons, its owner and a one-line "why this is here"."""
+severe first — one card per measure with all its reasons, its owner, a one-line "why this is here" and the
+service's commentary; red or amber measures without commentary flagged."""
 
 from ui.shell import ensure_shell
 
@@ -7,12 +8,13 @@ ensure_shell()
 
 import streamlit as st
 
-from scorecard.present import tables, views, wording
+from scorecard.present import commentary, tables, views, wording
 from ui import components, data, state
 
 reg = data.reg()
 period = state.current_period()
-card = data.card(state.AREA, period)
+card = commentary.attach(data.card(state.AREA, period), data.conversation(period).commentary, reg)
+said = card.set_index("measure_id")
 found = views.exception_list(card)
 counts = views.rule_counts(card, reg)
 
@@ -32,19 +34,38 @@ rules = c3.multiselect("Reason", list(counts), format_func=wording.exception_tex
 shown = views.filter_rows(found, reg, themes, metric_responsibility=owners)
 if rules:
     shown = shown[shown["exception_reasons"].map(lambda codes: bool(set(codes) & set(rules)))]
+
+silent = views.filter_rows(card[card["without_commentary"]], reg, themes, metric_responsibility=owners)
+with st.container(border=True):
+    st.markdown(
+        f"{components.no_commentary_badge()} **{len(silent)} measure(s)** red or amber against target have no "
+        f"commentary for {period}: the service has not said what happened or what is being done."
+    )
+    listed = st.expander(f"The {len(silent)} measure(s)", expanded=len(silent) <= 5)
+    for r in silent.to_dict("records"):
+        listed.page_link(
+            "pages/measure.py",
+            label=f"{wording.rag_text(r['rag'])} — {r['title']} (owner: {r['metric_responsibility']})",
+            query_params={"measure": r["measure_id"], "period": period},
+        )
+
 if shown.empty:
     st.info("No exceptions match these filters.")
-
 for r in shown.to_dict("records"):
     with st.container(border=True):
         a, b = st.columns([3, 1])
         a.page_link("pages/measure.py", label=r["title"], query_params={"measure": r["measure_id"], "period": period})
         a.markdown(f"**Why this is here:** {r['why']}. {r['summary']} {components.marks_markdown(r)}")
         a.caption(f"**Reasons:** {'; '.join(r['reasons'])} · **Owner:** {r['metric_responsibility']}")
+        with a:
+            components.commentary(said.loc[r["measure_id"]].to_dict())
         b.markdown(components.rag_badge(r["rag"]), unsafe_allow_html=True)
         b.markdown(wording.direction_text(r["direction"]))
 
-table = tables.exceptions(views.exceptions(views.filter_rows(card, reg, themes, metric_responsibility=owners)))
+found_rows = views.exceptions(views.filter_rows(card, reg, themes, metric_responsibility=owners))
+table = tables.exceptions(found_rows).assign(
+    commentary=[tables.commentary_cell(said.loc[m].to_dict()) for m in found_rows["measure_id"]]
+)
 with st.expander("All exceptions as a table (one row per reason)"):
     st.dataframe(table, hide_index=True)
 components.csv_download(table, f"sefton_exceptions_{period}.csv", "Download exceptions (CSV)")

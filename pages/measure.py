@@ -8,9 +8,13 @@ ensure_shell()
 import pandas as pd
 import streamlit as st
 
-from scorecard.present import tables, wording
+from scorecard.governance import access
+from scorecard.governance import conversation as talk
+from scorecard.ingest.conversation import MAX_LENGTH
+from scorecard.present import commentary, conversation, tables, wording
+from scorecard.store import ledger
 from scorecard.store.geography import GROUP_LABELS
-from ui import charts, components, data, state
+from ui import auth, charts, components, data, state
 
 reg = data.reg()
 period = state.current_period()
@@ -78,6 +82,78 @@ if tables.forecast_text(row):
             "on track when the whole interval meets the target, at risk when it straddles it, off track when it "
             "misses it. See *Data & definitions* for how well the method has forecast past years."
         )
+# ---- commentary and corrective action ---------------------------------------------------------------------
+staff = access.sees_draft(auth.role())
+said = commentary.attach(card[card["measure_id"] == measure_id], data.conversation(period).commentary, reg)
+said = said.iloc[0].to_dict()
+st.subheader(f"Commentary and corrective action — {period}")
+if "commentary_saved" in st.session_state:
+    st.success(st.session_state.pop("commentary_saved"))
+components.commentary(said, staff=staff)
+if not said["narrative"] and not said["without_commentary"]:
+    st.caption(f"No commentary for {period}." + ("" if staff else " Commentary appears here when it is published."))
+if staff:
+    draft = commentary.auto_draft(row)
+    with st.expander("Technical commentary — auto-drafted from the scorecard's judgements"):
+        st.markdown(components.literal(draft))
+        st.caption(
+            "Written by the scorecard from the figures (change, trend, target gap, neighbours, England). The form "
+            "below starts from it: edit it into the service's narrative. Saved unedited, it stays marked "
+            "*Auto-drafted* and is never published as the service's narrative."
+        )
+    versions = talk.history(ledger.COMMENTARY, measure_id, period)
+    if len(versions):
+        with st.expander(f"Every version for {period} ({len(versions)}) — nothing is overwritten"):
+            st.dataframe(
+                versions[
+                    ["version", "written_at", "author", "narrative", "corrective_action", "action_owner", "due_date"]
+                ].assign(notes=[", ".join(commentary.marks(v)) for v in versions.to_dict("records")]),
+                hide_index=True,
+            )
+    with st.form(f"commentary-{measure_id}-{period}"):
+        st.markdown(f"**Write the commentary for {period}** (plain text; saved as a new version)")
+        narrative = st.text_area(
+            "What happened and why", value=said["narrative"] or draft, height=170, max_chars=MAX_LENGTH["narrative"]
+        )
+        corrective = st.text_area(
+            "Corrective action — what is being done",
+            value=said["corrective_action"],
+            height=90,
+            max_chars=MAX_LENGTH["corrective_action"],
+        )
+        left_box, right_box = st.columns(2)
+        owner = left_box.text_input(
+            "Action owner (a role, e.g. Service Manager)",
+            value=said["action_owner"],
+            max_chars=MAX_LENGTH["action_owner"],
+        )
+        due = right_box.text_input("Due date (e.g. 2026-06-30)", value=said["due_date"])
+        buttons = st.columns([1, 1, 4])
+        preview = buttons[0].form_submit_button("Preview")
+        save = buttons[1].form_submit_button("Save commentary", type="primary")
+    if preview:
+        with st.container(border=True):
+            st.caption("Preview — as readers will see it")
+            components.commentary(
+                {"narrative": narrative, "corrective_action": corrective, "action_owner": owner, "due_date": due}
+            )
+    if save:
+        try:
+            saved = talk.save_commentary(
+                measure_id,
+                period,
+                {"narrative": narrative, "corrective_action": corrective, "action_owner": owner, "due_date": due},
+                auth.user_name(),
+                auto_draft=draft,
+                reg=reg,
+            )
+        except talk.ConversationError as err:
+            st.error("Not saved: " + "; ".join(f"{c.replace('_', ' ')}: {m}" for c, m in err.problems))
+        else:
+            st.session_state["commentary_saved"] = f"Saved as version {int(saved['version'])} by {saved['author']}" + (
+                " — unedited, so marked auto-drafted." if saved["auto_drafted"] else "."
+            )
+            st.rerun()
 
 # ---- time series -----------------------------------------------------------------------------------------
 series = data.series(measure_id, state.AREA, group, period)
@@ -114,6 +190,8 @@ if m.caveats:
 # ---- every figure shown ------------------------------------------------------------------------------------
 st.subheader("Every figure on this page")
 figures = series.drop(columns=["period_start", "period_end"]).assign(measure_id=measure_id, area="Sefton")
+if staff:  # the notes sent with returned figures (officers' notes are not published)
+    figures = figures.merge(conversation.figure_notes(measure_id, state.AREA), on="period_label", how="left")
 st.dataframe(figures, hide_index=True, column_config=tables.FIGURE_COLUMNS)
 components.csv_download(figures, f"sefton_{measure_id}.csv", "Download trend figures (CSV)", key="dl_series")
 components.csv_download(

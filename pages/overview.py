@@ -1,5 +1,5 @@
 """CPOR overview (Cabinet): one screen per quarter — six themes, RAG counts, what improved or worsened,
-exceptions, and the engine's headline sentences."""
+exceptions with the service's commentary, annual actions, and the engine's headline sentences."""
 
 from ui.shell import ensure_shell
 
@@ -7,12 +7,13 @@ ensure_shell()
 
 import streamlit as st
 
-from scorecard.present import tables, views, wording
+from scorecard.present import actions, commentary, tables, views, wording
 from ui import components, data, state
 
 reg = data.reg()
 period = state.current_period()
-card = data.card(state.AREA, period)
+talk = data.conversation(period)
+card = commentary.attach(data.card(state.AREA, period), talk.commentary, reg)
 counts = views.headline_counts(card)
 summary = views.theme_summary(card, reg)
 
@@ -76,7 +77,9 @@ for start in range(0, len(summary), 2):
                 for r in red.to_dict("records"):
                     st.page_link(
                         "pages/measure.py",
-                        label=f"{wording.rag_text(r['rag'])} — {r['title']}",
+                        label=wording.rag_text(r["rag"])
+                        + (" · ⚠ no commentary" if r["without_commentary"] else "")
+                        + f" — {r['title']}",
                         query_params={"measure": r["measure_id"], "period": period},
                     )
             else:
@@ -91,6 +94,28 @@ for start in range(0, len(summary), 2):
                 for r in part[part["exception_reasons"].map(len) > 0].to_dict("records"):
                     reasons = "; ".join(wording.exception_text(code) for code in r["exception_reasons"])
                     st.markdown(f"- {r['summary']} {components.marks_markdown(r)}  \n  *Why flagged:* {reasons}")
+                    components.commentary(r)
+
+st.subheader("Annual actions")
+updates = actions.for_quarter(reg, talk.updates)
+status = actions.status_counts(updates)
+st.markdown(
+    f"Progress on the Corporate Plan's {len(updates)} priority actions in {period}, in the council's own key: "
+    + "".join(components.action_badge(code, n) for code, n in status.items() if n),
+    unsafe_allow_html=True,
+)
+per_theme = [
+    {"Theme": reg.theme(t).title}
+    | {wording.action_status_label(code): n for code, n in actions.status_counts(part).items()}
+    for t, part in (updates.groupby("theme", sort=False) if len(updates) else [])
+]
+if per_theme:
+    st.dataframe(per_theme, hide_index=True)
+if len(updates) and updates["illustrative"].any():
+    st.caption(":orange-badge[Illustrative] The action updates shown are made up for demonstration.")
+st.page_link(
+    "pages/actions.py", label="Open the annual actions →", query_params={"period": period}, icon=":material/checklist:"
+)
 
 st.subheader("Headlines")
 st.caption("One sentence per key result, written by the scorecard engine from the figures.")

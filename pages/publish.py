@@ -17,7 +17,8 @@ if not access.can_publish(auth.role()):
     st.stop()
 
 st.markdown(
-    "Publishing freezes the quarter's evaluated scorecard in a snapshot that is never rewritten: the public "
+    "Publishing freezes the quarter's evaluated scorecard — with its commentary, annual-action updates and the "
+    "targets in force — in a snapshot that is never rewritten: the public "
     "and councillors then see exactly those figures, and any later revision is shown beside them as "
     "*revised since publication*. **Release to members** lets councillors see the quarter before the "
     "Cabinet meeting; **Publish** makes it public. A published quarter cannot be re-published."

@@ -6,7 +6,7 @@ ensure_shell()
 
 import streamlit as st
 
-from scorecard.present import tables, views
+from scorecard.present import commentary, tables, views
 from ui import components, data, state
 
 reg = data.reg()
@@ -14,7 +14,7 @@ period = state.current_period()
 themes = [t.id for t in reg.themes]
 theme_id = state.url_select("theme", "Theme", themes, format_func=lambda t: reg.theme(t).title, kind="theme")
 theme = reg.theme(theme_id)
-card = data.card(state.AREA, period)
+card = commentary.attach(data.card(state.AREA, period), data.conversation(period).commentary, reg)
 
 st.title(f"{theme.title} — {period}")
 st.caption(f"Corporate Plan theme: {theme.corporate_plan_title} · Responsible: {theme.responsibility}")
@@ -33,6 +33,7 @@ st.markdown(
 )
 st.markdown(
     f"↑ {counts['improving']} improving · ↓ {counts['worsening']} worsening · → {counts['no_change']} no change"
+    f" · ⚠ {int(part['without_commentary'].sum())} red or amber without commentary"
 )
 
 table = tables.scorecard(part, period, spark=data.sparklines(state.AREA, period))
@@ -43,11 +44,18 @@ st.dataframe(
     height=min(35 * (len(table) + 1) + 3, 900),
 )
 st.caption(
-    "Click a column heading to sort. “Open measure” shows the trend, benchmark, definition and source. "
+    "Click a column heading to sort. “Open measure” shows the trend, benchmark, definition, source and the "
+    "whole commentary. "
     "Rank is among Sefton and its comparator group (1 = best). Recent values are Sefton's last published "
     "figures, oldest on the left."
 )
 components.csv_download(
     table.drop(columns=["Recent values"]), f"sefton_{theme_id}_{period}.csv", "Download this table (CSV)"
+)
+st.page_link(
+    "pages/actions.py",
+    label=f"Annual actions for {theme.title} →",
+    query_params={"theme": theme_id, "period": period},
+    icon=":material/checklist:",
 )
 components.pack_downloads(period, theme_id)

@@ -1,4 +1,5 @@
-"""Upload a return (BI team / officers only): validate a CSV or XLSX return, review the report, then load it.
+"""Upload a return (BI team / officers only): validate a CSV or XLSX return — figures, commentary, annual
+actions or targets — review the report, then load it.
 
 Only listed in the navigation for roles that may upload (officer, admin: ``scorecard.governance.access.can_upload``;
 ``SCORECARD_OFFICER=1`` gives the officer role on a demo without sign-in); refuses to work otherwise.
@@ -29,10 +30,15 @@ if not access.can_upload(auth.role()):  # officers and admins (signed in, or SCO
     st.stop()
 
 st.markdown(
-    "Load a quarterly return (CSV or Excel, columns `measure_id, area_code, period, value, numerator, "
-    "denominator, status, note`). Every row is checked first; nothing is written until you confirm. "
-    "A changed figure for a period already held is a **revision**: the previous value is kept in the history. "
-    "Get a pre-filled template with `python -m scorecard template --all --period \"2025/26 Q2\" --out return.xlsx`."
+    "Load a quarterly return (CSV or Excel) of one kind: **figures** (`measure_id, area_code, period, value, "
+    "numerator, denominator, status, note`), **commentary** (`measure_id, period, narrative, corrective_action, "
+    "action_owner, due_date`), **actions** (`action_id, period, status, percent_complete, narrative`) or "
+    "**targets** (`measure_id, financial_year, target or basis, tolerance, rationale, approved_by, approved_on`). "
+    "An Excel return's kind is its sheet's name, as in the templates. Every row is checked first; nothing is "
+    "written until you confirm. Nothing is overwritten: a changed figure is a **revision** (the previous value "
+    "is kept in the history), and commentary, action updates and targets are kept as **versions**. "
+    "Get a pre-filled template with `python -m scorecard template --all --kind commentary --period "
+    "\"2025/26 Q2\" --out commentary.xlsx` (kinds: figures, commentary, actions, targets)."
 )
 
 user = auth.user_name()
@@ -89,6 +95,7 @@ elif upload is not None:
                 "upload",
                 {
                     "file": upload.name,
+                    "kind": loaded.kind,
                     "loaded": bool(done.loaded),
                     "batch": loaded.batch_id,
                     "rows": loaded.rows_accepted,
@@ -98,8 +105,12 @@ elif upload is not None:
                 db.reset()
                 st.cache_data.clear()
                 message = (
-                    f"Loaded {upload.name} as batch {loaded.batch_id}: {loaded.rows_accepted:,} rows "
-                    f"({loaded.rows_revised:,} revisions)."
+                    f"Loaded {upload.name} ({loaded.kind}) as batch {loaded.batch_id}: {loaded.rows_accepted:,} row(s)"
+                    + (
+                        f" ({loaded.rows_revised:,} revisions)."
+                        if loaded.kind == "figures"
+                        else ", each a new version."
+                    )
                 )
                 if loaded.quarantine:
                     message += f" Rejected rows were written to `{loaded.quarantine}`."
@@ -110,7 +121,7 @@ elif upload is not None:
     folder.cleanup()
 
 st.subheader("Loaded returns")
-loads = ingest.load.loaded_batches()
+loads = ingest.batch_history()
 if loads.empty:
     st.caption("No returns have been loaded through this page or `python -m scorecard ingest` yet.")
 else:

@@ -1,4 +1,5 @@
-"""Command line: ``python -m scorecard validate | build-data | evaluate | export | ingest | template | publish``."""
+"""Command line: ``python -m scorecard validate | build-data | evaluate | export | ingest | template | publish |
+targets``."""
 
 from __future__ import annotations
 
@@ -89,6 +90,17 @@ def _ingest(args: argparse.Namespace) -> int:
         if report.quarantine:
             line += f"; rejected rows written to {report.quarantine}"
         print(line)
+    if result.loaded:
+        from scorecard.governance import audit
+
+        for report in result.files:
+            if report.outcome in ("loaded", "partial"):
+                audit.record(
+                    args.user or report_user(),
+                    "ingest",
+                    {"file": report.file, "kind": report.kind, "batch": report.batch_id, "rows": report.rows_accepted},
+                    data_dir=args.data_dir,
+                )
     if not result.loaded and not args.check and any(r.errors for r in result.files):
         hint = "" if args.allow_partial else " (use --allow-partial to load the good rows and quarantine the rest)"
         print(f"nothing loaded: fix the errors above and load again{hint}", file=sys.stderr)
@@ -114,8 +126,43 @@ def _template(args: argparse.Namespace) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(data)
     print(f"Wrote {out}: {args.kind} template for {args.period}, {len(table)} rows ({fmt})")
-    if args.kind != "figures":
-        print("note: loading a filled targets/commentary/actions template is not available yet")
+    return 0
+
+
+def report_user() -> str:
+    """Who runs the command (``$SCORECARD_USER`` or the login name), as ``ingest`` records it."""
+    import getpass
+    import os
+
+    return os.environ.get("SCORECARD_USER") or getpass.getuser()
+
+
+def _targets(args: argparse.Namespace) -> int:
+    from scorecard.present import targets as shown
+    from scorecard.register import targets
+    from scorecard.store import cells, ledger
+
+    reg = register.load()
+    try:
+        year = targets.for_year(
+            reg, targets.versions(reg, ledger.read(ledger.TARGET_VERSIONS, args.data_dir)), args.year
+        )
+    except ValueError as err:
+        print(err, file=sys.stderr)
+        return 2
+    table = shown.table(year, {t.id: t.title for t in reg.themes})
+    fmt = args.format or ("xlsx" if str(args.out).lower().endswith(".xlsx") else "csv")
+    title = f"Sefton Council — Corporate Plan measures: targets for {args.year}"
+    data = (
+        cells.xlsx_bytes(table, f"Targets {args.year}".replace("/", "-"), title)
+        if fmt == "xlsx"
+        else cells.csv_bytes(table)
+    )
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(data)
+    counts = ", ".join(f"{n} {code}" for code, n in shown.counts(year).items())
+    print(f"Wrote {out}: targets for {args.year}, {len(table)} measures ({counts})")
     return 0
 
 
@@ -232,6 +279,13 @@ def main(argv: list[str] | None = None) -> int:
     pub.add_argument("--area", default=SEFTON)
     pub.add_argument("--data-dir", default=None)
     pub.set_defaults(run=_publish)
+
+    tgt = commands.add_parser("targets", help="list every measure's target for a financial year (CSV or XLSX)")
+    tgt.add_argument("--year", required=True, help="financial year, e.g. '2026/27'")
+    tgt.add_argument("--out", required=True, help="output file (.csv or .xlsx)")
+    tgt.add_argument("--format", choices=("csv", "xlsx"), default=None, help="default: from --out's extension")
+    tgt.add_argument("--data-dir", default=None)
+    tgt.set_defaults(run=_targets)
 
     args = parser.parse_args(argv)
     return args.run(args)

@@ -1,10 +1,15 @@
-"""Write data/returns/illustrative_returns.csv: MADE-UP council returns for demonstration.
+"""Write data/returns/illustrative_*.csv: MADE-UP council returns for demonstration.
 
 Measures that only council systems can supply have no public data. So that the scorecard is
 complete before services send real returns, this writes seeded, deterministic ILLUSTRATIVE
 figures (status ``illustrative``) for 2024/25 Q1 to 2025/26 Q4, and proposes illustrative
 fixed targets. None of these numbers is real; the app says so wherever they appear.
-Run: ``python tools/make_illustrative_returns.py`` (rewrites the file byte-identically).
+
+So that a new user sees the CPOR as it will look, it also writes illustrative commentary (on the
+illustrative figures of two measures per theme, for the last two quarters) and illustrative progress
+updates for every Corporate Plan priority action (2025/26 Q1–Q4): each row is marked illustrative and says
+so in its text; owners and authors are role names, never people.
+Run: ``python tools/make_illustrative_returns.py`` (rewrites the files byte-identically).
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 import csv
 import random
 import sys
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -105,12 +111,101 @@ def main() -> None:
                     "note": "ILLUSTRATIVE: made up for demonstration, not a council figure",
                 }
             )
-    out = ROOT / "data" / "returns" / "illustrative_returns.csv"
+    _write(ROOT / "data" / "returns" / "illustrative_returns.csv", rows)
+    _write(ROOT / "data" / "returns" / "illustrative_commentary.csv", commentary_rows(reg))
+    _write(ROOT / "data" / "returns" / "illustrative_actions.csv", action_rows(reg))
+
+
+def _write(out: Path, rows: list[dict]) -> None:
     with out.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
     print(f"wrote {len(rows)} illustrative rows to {out}")
+
+
+DEMO_AUTHOR = "Illustrative demo content (not a council officer)"
+COMMENTARY_QUARTERS = ("2025/26 Q3", "2025/26 Q4")
+COMMENTARY_PER_THEME = 2
+OWNERS = ("Service Manager", "Head of Service", "Assistant Director")
+NARRATIVES = (
+    "Illustrative example, not a council statement: the figure moved with demand this quarter; the service "
+    "has checked the data with the team that records it and found no recording problem.",
+    "Illustrative example, not a council statement: staffing gaps earlier in the quarter slowed the work; "
+    "the position recovered in the final month as new starters completed induction.",
+    "Illustrative example, not a council statement: a change of process in the quarter affected the "
+    "figure; the service expects it to settle over the next two quarters.",
+)
+ACTIONS_TAKEN = (
+    "Illustrative example: weekly review of open cases by the service manager, with a report to the "
+    "Strategic Performance Group next quarter.",
+    "Illustrative example: recruitment to two vacant posts and a temporary reallocation of work within the team.",
+    "Illustrative example: a short audit of recent cases to confirm the new process is followed.",
+)
+PROGRESS = (
+    "Illustrative progress update (made up for demonstration): scoping complete and a project group set up.",
+    "Illustrative progress update (made up for demonstration): the plan was agreed and the first milestone met.",
+    "Illustrative progress update (made up for demonstration): delivery under way; one milestone moved back "
+    "a quarter while a partner confirms funding.",
+    "Illustrative progress update (made up for demonstration): most milestones met; the remaining work is "
+    "planned for next year.",
+)
+ACTION_QUARTERS = ("2025/26 Q1", "2025/26 Q2", "2025/26 Q3", "2025/26 Q4")
+
+
+def commentary_rows(reg) -> list[dict]:
+    """Illustrative commentary on illustrative figures: the first rated council-return measures of each theme,
+    for the last two quarters (the rest are left without, as in a real quarter some would be)."""
+    rng = random.Random(20260401)
+    rows = []
+    for theme in reg.themes:
+        chosen = [
+            m
+            for m in reg.measures
+            if m.themes[0] == theme.id and m.info_type != "contextual" and m.source.match == "none"
+        ]
+        for measure in chosen[:COMMENTARY_PER_THEME]:
+            for quarter in COMMENTARY_QUARTERS:
+                end = periods.parse_label(quarter).end
+                rows.append(
+                    {
+                        "measure_id": measure.id,
+                        "period": quarter,
+                        "narrative": rng.choice(NARRATIVES),
+                        "corrective_action": rng.choice(ACTIONS_TAKEN),
+                        "action_owner": rng.choice(OWNERS),
+                        "due_date": date(end.year + (end.month > 6), (end.month + 6 - 1) % 12 + 1, 28).isoformat(),
+                        "author": DEMO_AUTHOR,
+                        "illustrative": "yes",
+                    }
+                )
+    return rows
+
+
+def action_rows(reg) -> list[dict]:
+    """Illustrative quarterly updates for every priority action: progress that grows through the year, in
+    the council's status key (RED at risk, AMBER delayed, GREEN as planned, BLUE complete, NEW)."""
+    rng = random.Random(20250401)
+    rows = []
+    for action in reg.priority_actions:
+        percent = 0
+        for number, quarter in enumerate(ACTION_QUARTERS):
+            percent = min(100, percent + rng.choice((10, 15, 20, 25, 30)))
+            status = "BLUE" if percent == 100 else rng.choices(("GREEN", "AMBER", "RED"), weights=(6, 3, 1))[0]
+            if number == 0 and rng.random() < 0.1:
+                status = "NEW"
+            rows.append(
+                {
+                    "action_id": action.id,
+                    "period": quarter,
+                    "status": status,
+                    "percent_complete": percent,
+                    "narrative": PROGRESS[min(number, len(PROGRESS) - 1)],
+                    "author": DEMO_AUTHOR,
+                    "illustrative": "yes",
+                }
+            )
+    return rows
 
 
 if __name__ == "__main__":

@@ -9,7 +9,10 @@ import pandas as pd
 import streamlit as st
 
 from scorecard.evaluation.judgements import rag
+from scorecard.present import commentary as commentary_text
 from scorecard.present import tables, wording
+from scorecard.store import cells
+from ui.state import escape_markdown
 
 ATTRIBUTION = (
     "Contains public sector information licensed under the Open Government Licence v3.0 (ONS, DfE, Ofsted, "
@@ -24,8 +27,11 @@ RAG_ORDER = [*rag.RATED[::-1], *[code for code in rag.CODES if code not in rag.R
 def rag_badge(code: str, count: int | None = None) -> str:
     """HTML badge: symbol + label (+ count) on the colour-blind-safe colour."""
     label, symbol, meaning = wording.RAG.get(code, (code, "", ""))
-    colour = wording.RAG_COLOURS.get(code, "#4d4d4d")
     text = f"{symbol} {label}" + (f": {count}" if count is not None else "")
+    return _badge(text, meaning, wording.RAG_COLOURS.get(code, "#4d4d4d"))
+
+
+def _badge(text: str, meaning: str, colour: str) -> str:
     return (
         f'<span title="{html.escape(meaning)}" style="background:{colour};color:#fff;padding:1px 8px;'
         f'border-radius:10px;margin-right:4px;white-space:nowrap;font-size:0.9em">{html.escape(text)}</span>'
@@ -101,7 +107,7 @@ def chart(fig, alt: str, table: pd.DataFrame, key: str, table_title: str = "Tabl
 def csv_download(frame: pd.DataFrame, file_name: str, label: str = "Download CSV", key: str | None = None):
     st.download_button(
         label,
-        frame.to_csv(index=False).encode("utf-8"),
+        cells.csv_bytes(frame),
         file_name=file_name,
         mime="text/csv",
         key=key or file_name,
@@ -118,6 +124,9 @@ def scorecard_column_config(with_spark: bool = False) -> dict:
             "✖ Red beyond tolerance · ○ No target · – Not rated"
         ),
         "Direction": st.column_config.TextColumn(help="Latest value compared with the previous period"),
+        "Commentary": st.column_config.TextColumn(
+            width="large", help="The service's commentary for the quarter (the measure page has it all)"
+        ),
     }
     if with_spark:
         config["Recent values"] = st.column_config.LineChartColumn("Recent values (up to 8 periods)", width="small")
@@ -176,3 +185,49 @@ def pack_downloads(period: str | None, theme: str | None = None) -> None:
                     key=f"download-{key}",
                     icon=":material/download:",
                 )
+
+
+MARK_COLOURS = {"Illustrative": "orange", "Auto-drafted": "gray", "Updated since publication": "red"}
+
+
+def literal(text: str) -> str:
+    """Short text as markdown that shows it as written (every markdown and HTML character escaped, line
+    breaks kept) — for captions beside it; the commentary itself is shown with ``st.text``, never parsed."""
+    return "  \n".join(escape_markdown(line) for line in str(text or "").split("\n"))
+
+
+def conversation_marks(row) -> str:
+    """Badges for commentary or an action update: illustrative, auto-drafted, updated since publication."""
+    return " ".join(f":{MARK_COLOURS.get(m, 'gray')}-badge[{m}]" for m in commentary_text.marks(row))
+
+
+def no_commentary_badge() -> str:
+    return f":red-badge[⚠ {wording.NO_COMMENTARY}]"
+
+
+def commentary(row, staff: bool = False) -> None:
+    """The service's commentary on a measure for the quarter — narrative, corrective action, its owner and
+    due date, who wrote it — as literal text with its badges; or the flag when a red or amber measure has
+    none. ``row`` is a scorecard row with :func:`scorecard.present.commentary.attach`'s columns."""
+    narrative = row.get("narrative") or ""
+    if narrative:
+        st.markdown(f"**What happened and why** {conversation_marks(row)}")
+        st.text(narrative)  # never parsed: no markdown, HTML or link (not even a bare URL) is made of it
+        if row.get("corrective_action"):
+            st.markdown("**Corrective action**")
+            st.text(row["corrective_action"])
+        details = " · ".join(x for x in (commentary_text.owner_line(row), commentary_text.written_line(row)) if x)
+        if details:
+            st.caption(literal(details))
+        if staff and row.get("commentary_updated_since_publication") and row.get("published_narrative"):
+            with st.expander("The text as published"):
+                st.text(row["published_narrative"])
+    elif row.get("without_commentary"):
+        st.markdown(no_commentary_badge() + " The service has given no commentary for this quarter.")
+
+
+def action_badge(code: str, count: int | None = None) -> str:
+    """HTML badge for an annual action's status: symbol + the council's word (+ count), never colour alone."""
+    label, symbol, meaning = wording.ACTION_STATUS.get(code, (code, "", ""))
+    text = f"{symbol} {label}" + (f": {count}" if count is not None else "")
+    return _badge(text, meaning, wording.ACTION_COLOURS.get(code, "#4d4d4d"))

@@ -8,8 +8,9 @@ import streamlit as st
 from scorecard import SEFTON, register
 from scorecard.evaluation import evaluate
 from scorecard.governance import access, publish
+from scorecard.governance import conversation as talk
 from scorecard.present import views
-from scorecard.store import storage
+from scorecard.store import ledger, storage
 from ui import auth
 
 
@@ -140,3 +141,16 @@ def data_as_at():
 @st.cache_data(show_spinner=False)
 def register_table() -> pd.DataFrame:
     return views.register_table(reg())
+
+
+def conversation(period: str | None) -> talk.Conversation:
+    """The quarter's commentary and action updates this user may see (staff: current text; public and
+    members: the published text), re-read whenever anything is written or published."""
+    index = storage.default_data_dir() / publish.FOLDER / publish.INDEX
+    published = index.stat().st_mtime_ns if index.is_file() else 0
+    return _conversation(auth.role(), period, ledger.signature(), published)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _conversation(role: str, period: str | None, signature: tuple, published: int) -> talk.Conversation:
+    return talk.for_role(role, period)

@@ -38,6 +38,7 @@ def main() -> None:
         "overview": st.Page("pages/overview.py", title="CPOR overview", icon=":material/dashboard:", default=True),
         "theme": st.Page("pages/theme.py", title="Theme scorecard", icon=":material/table_chart:", url_path="theme"),
         "measure": st.Page("pages/measure.py", title="Measure", icon=":material/show_chart:", url_path="measure"),
+        "actions": st.Page("pages/actions.py", title="Annual actions", icon=":material/checklist:", url_path="actions"),
         "exceptions": st.Page(
             "pages/exceptions.py", title="Exceptions", icon=":material/report:", url_path="exceptions"
         ),
@@ -51,11 +52,14 @@ def main() -> None:
     role = auth.role()
     page = st.navigation(
         {
-            "Cabinet": [PAGES["overview"], PAGES["theme"], PAGES["measure"]],
+            "Cabinet": [PAGES["overview"], PAGES["theme"], PAGES["measure"], PAGES["actions"]],
             "Strategic Performance Group": [PAGES["exceptions"], PAGES["benchmarking"]],
             "Scrutiny and BI team": [PAGES["explore"], PAGES["data"]]
             + (
-                [st.Page("pages/upload.py", title="Upload a return", icon=":material/upload:", url_path="upload")]
+                [
+                    st.Page("pages/upload.py", title="Upload a return", icon=":material/upload:", url_path="upload"),
+                    st.Page("pages/targets.py", title="Targets", icon=":material/flag:", url_path="targets"),
+                ]
                 if access.can_upload(role)
                 else []
             )  # officers and admins only

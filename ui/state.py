@@ -61,7 +61,12 @@ def plain(value: object, limit: int = 60) -> str:
     """A URL value made inert for markdown: shortened, and every markdown / HTML character escaped, so a
     crafted link can't inject links, images, emphasis or tags into the page."""
     text = " ".join(str(value).split())
-    text = text[:limit] + ("…" if len(text) > limit else "")
+    return escape_markdown(text[:limit] + ("…" if len(text) > limit else ""))
+
+
+def escape_markdown(text: str) -> str:
+    """Every markdown / HTML character escaped, so text shows as written: no links, images, emphasis, tags,
+    lists or Streamlit colour and emoji directives."""
     return "".join("\\" + ch if ch in "\\`*_{}[]()#+-.!<>|~$:&;\"'=" else ch for ch in text)
 
 

@@ -3,10 +3,10 @@ plan, with no rule in it (:mod:`scorecard.evaluation.judgements` decides; this o
 
 Per row: the latest value to the report's end with its period, status, counts and 95% interval; the series'
 last five stored periods side by side (suffix ``_1`` latest … ``_5`` oldest: value, counts, interval), from
-which come the previous period and the trend points; the same period a year earlier; the fixed target whose
-financial year holds the period; and the comparator group's statistics at the council's period — median, min,
-max, mean and how many members have a value above / below the council's (council excluded) — for the chosen
-group and for the CIPFA nearest neighbours, with England's value.
+which come the previous period and the trend points; the same period a year earlier; the target in force at
+the period's end (:func:`scorecard.register.targets.in_force`); and the comparator group's statistics at the
+council's period — median, min, max, mean and how many members have a value above / below the council's
+(council excluded) — for the chosen group and for the CIPFA nearest neighbours, with England's value.
 
 Storage it relies on (:mod:`scorecard.store.storage`): one row per (measure, area, period_end); the integer
 keys ``area_key``, ``measure_key`` and ``recency`` on every observation; and ``period_values``, every area's
@@ -134,7 +134,8 @@ LEFT JOIN group_stats gs ON gs.ak = g.ak AND gs.mk = k.mk
                         AND gs.group_id = coalesce(CAST($group AS VARCHAR), m.benchmark_group)
 LEFT JOIN group_stats cn ON cn.ak = g.ak AND cn.mk = k.mk AND cn.group_id = 'cipfa_nn'
 LEFT JOIN england e ON e.ak = g.ak AND e.mk = k.mk
-LEFT JOIN targets t ON t.measure_id = g.measure_id
-                   AND (t.fy_start IS NULL OR c.period_end BETWEEN t.fy_start AND t.fy_end)
+LEFT JOIN targets t ON t.measure_id = g.measure_id  -- one row in force per period (register.targets.in_force)
+                   AND (t.fy_start IS NULL OR c.period_end >= t.fy_start)
+                   AND (t.fy_end IS NULL OR c.period_end <= t.fy_end)
 ORDER BY g.area_code, g.measure_id
 """.replace("/*RECENT*/", _RECENT)

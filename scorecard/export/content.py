@@ -18,8 +18,9 @@ import pandas as pd
 from scorecard import SEFTON, register
 from scorecard.evaluation.judgements import direction as direction_rule
 from scorecard.evaluation.judgements import rag as rag_rule
-from scorecard.present import tables, views, wording
-from scorecard.store import db
+from scorecard.present import actions as action_views
+from scorecard.present import commentary, conversation, tables, views, wording
+from scorecard.store import db, ledger
 
 Progress = Callable[[float, str], None]
 
@@ -150,6 +151,12 @@ class Row:
     previous_value: float | None
     previous_period: str
     report_end: date | None
+    narrative: str = ""
+    corrective_action: str = ""
+    action_owner_line: str = ""
+    commentary_written: str = ""
+    commentary_marks: list[str] = field(default_factory=list)
+    without_commentary: bool = False
 
     @property
     def is_exception(self) -> bool:
@@ -204,12 +211,27 @@ class Definition:
 
 
 @dataclass
+class ActionRow:
+    """A Corporate Plan priority action with its update for the quarter, worded."""
+
+    action_id: str
+    title: str
+    status: str
+    status_text: str
+    percent_text: str
+    narrative: str
+    written: str
+    marks: list[str]
+
+
+@dataclass
 class ThemeSection:
     id: str
     title: str
     corporate_plan_title: str
     responsibility: str
     rows: list[Row]
+    actions: list[ActionRow] = field(default_factory=list)
 
     @property
     def exceptions(self) -> list[Row]:
@@ -296,6 +318,19 @@ class Pack:
         """Measures whose year-end forecast is off track or at risk against the year's target, off track first."""
         order = {"off_track": 0, "at_risk": 1}
         return sorted((r for r in self.rows if r.forecast_status in order), key=lambda r: order[r.forecast_status])
+
+    @property
+    def without_commentary(self) -> list[Row]:
+        """Measures red or amber against target with no commentary for the quarter (each once)."""
+        return [row for row in self.rows if row.without_commentary]
+
+    @property
+    def actions(self) -> list[tuple[ThemeSection, ActionRow]]:
+        return [(theme, action) for theme in self.themes for action in theme.actions]
+
+    def action_counts(self) -> dict[str, int]:
+        """Status in the council's key → how many priority actions."""
+        return action_views.status_counts(pd.DataFrame({"status": [a.status for _, a in self.actions]}))
 
     def how_to_read(self) -> list[tuple[str, list[tuple[str, str]]]]:
         """Sections of (term, meaning) pairs explaining the judgements; labels from :mod:`scorecard.present.wording`."""
@@ -385,6 +420,15 @@ class Pack:
                 "recent trend getting worse, red or amber with no commentary, missing or out of date, amber, or "
                 "exceeding its target by more than its tolerance. Reasons are listed most severe first.",
             ),
+            (
+                wording.NO_COMMENTARY,
+                "A measure red or amber against target for which the service has given no commentary "
+                "(what happened and why, and the corrective action) for this quarter.",
+            ),
+        ]
+        actions = [
+            (f"{symbol} {label}", f"{meaning} (the council's key for annual actions).")
+            for label, symbol, meaning in (wording.ACTION_STATUS[code] for code in action_views.STATUS_ORDER)
         ]
         return [
             ("RAG rating against target", rag),
@@ -392,7 +436,24 @@ class Pack:
             ("Recent trend", trend),
             ("Benchmarks", bench),
             ("Markings", marks),
+            ("Annual actions", actions),
         ]
+
+
+def summary_sentence(pack: Pack) -> str:
+    """The conversation in one sentence: measures red or amber without commentary, and the priority actions
+    by status (words from :mod:`scorecard.present.wording`)."""
+    missing = len(pack.without_commentary)
+    text = (
+        f"{missing} measure red or amber against target has no commentary."
+        if missing == 1
+        else f"{missing} measures red or amber against target have no commentary."
+    )
+    counts = pack.action_counts()
+    if sum(counts.values()):
+        shown = ", ".join(f"{n} {wording.ACTION_STATUS[c][0].lower()}" for c, n in counts.items() if n)
+        text += f" Priority actions ({sum(counts.values())}): {shown}."
+    return text
 
 
 def _text(value) -> str:
@@ -446,6 +507,7 @@ def row_from_record(rec: dict) -> Row:
     significance = _text(rec.get("significance"))
     direction = _text(rec.get("direction"))
     report_end = rec.get("report_end")
+    said = "" if rec.get("commentary_auto_drafted") else _text(rec.get("narrative"))  # the service's, never the draft
     return Row(
         measure_id=rec["measure_id"],
         title=rec["title"],
@@ -496,6 +558,26 @@ def row_from_record(rec: dict) -> Row:
         previous_value=number(rec.get("previous_value")),
         previous_period=_text(rec.get("previous_period")),
         report_end=None if missing(report_end) else pd.Timestamp(report_end).date(),
+        narrative=said,
+        corrective_action=_text(rec.get("corrective_action")) if said else "",
+        action_owner_line=commentary.owner_line(rec) if said else "",
+        commentary_written=commentary.written_line(rec) if said else "",
+        commentary_marks=commentary.marks(rec) if said else [],
+        without_commentary=bool(rec.get("without_commentary", False)),
+    )
+
+
+def action_row(rec: dict) -> ActionRow:
+    """Word one priority action's update (a row of :func:`scorecard.present.actions.for_quarter`)."""
+    return ActionRow(
+        action_id=rec["action_id"],
+        title=rec["title"],
+        status=rec["status"],
+        status_text=wording.action_status_text(rec["status"]),
+        percent_text=wording.percent_text(rec["percent_complete"]),
+        narrative=rec["narrative"],
+        written=commentary.written_line(rec),
+        marks=commentary.marks(rec),
     )
 
 
@@ -570,6 +652,9 @@ def build(
         reg.theme(theme)  # KeyError for an unknown theme, before any work
     progress(0.02, f"Evaluating the scorecard for {period or 'the latest quarter'}")
     frame = views.scorecard(area=area, period=period, data_dir=data_dir, reg=reg)
+    quarter = str(frame["report_period"].iloc[0]) if len(frame) else (period or "")
+    frame = commentary.attach(frame, conversation.current(ledger.COMMENTARY, quarter, data_dir), reg)
+    updates = action_views.for_quarter(reg, conversation.current(ledger.ACTION_UPDATES, quarter, data_dir))
     rows = [row_from_record(rec) for rec in frame.to_dict("records")]
     sections = []
     for t in reg.themes:
@@ -577,7 +662,12 @@ def build(
             continue
         sections.append(
             ThemeSection(
-                t.id, t.title, t.corporate_plan_title, t.responsibility, [r for r in rows if t.id in r.theme_ids]
+                t.id,
+                t.title,
+                t.corporate_plan_title,
+                t.responsibility,
+                [r for r in rows if t.id in r.theme_ids],
+                [action_row(a) for a in updates.to_dict("records") if a["theme"] == t.id] if len(updates) else [],
             )
         )
     con = db.connect(data_dir)

@@ -1,8 +1,9 @@
 """The CPOR pack as an Excel workbook (xlsxwriter).
 
-Sheets: Summary (title, RAG and direction counts, how to read, attribution), one per theme, Exceptions and
-Definitions. Figures are numeric cells with a number format matching the scorecard's display (``21.0%`` is
-the number 21.0 shown as ``0.0"%"``), header rows are frozen and filtered, columns sized. The workbook's
+Sheets: Summary (title, RAG and direction counts, how to read, attribution), one per theme, Exceptions (with
+the service's commentary), Annual actions and Definitions. Figures are numeric cells with a number format
+matching the scorecard's display (``21.0%`` is the number 21.0 shown as ``0.0"%"``), header rows are frozen
+and filtered, columns sized; text people wrote is neutralised (:mod:`scorecard.store.cells`). The workbook's
 created date is the data date, so the same data and period give the same bytes.
 """
 
@@ -24,9 +25,11 @@ from scorecard.export.content import (
     Progress,
     Row,
     rag_counts,
+    summary_sentence,
     theme_sheet_name,
 )
 from scorecard.present import wording
+from scorecard.store import cells
 
 HEADER_ROW = 2
 """Zero-based row of the column headers on the theme, Exceptions and Definitions sheets (rows above: title)."""
@@ -96,6 +99,22 @@ EXCEPTION_COLUMNS = [
     ("Exception reasons", 48),
     ("Responsible officer", 40),
     ("Summary", 90),
+    ("Commentary", 70),
+    ("Corrective action", 50),
+    ("Action owner and due date", 30),
+    ("Commentary written", 30),
+    ("Commentary notes", 20),
+    ("Red or amber without commentary", 14),
+]
+ACTION_COLUMNS = [
+    ("Theme", 24),
+    ("Action id", 30),
+    ("Priority action", 60),
+    ("Status", 34),
+    ("Progress", 14),
+    ("Update", 70),
+    ("Written", 30),
+    ("Notes", 20),
 ]
 DEFINITION_COLUMNS = [
     ("ID", 30),
@@ -159,13 +178,17 @@ class _Formats:
             self.cache[key] = self.book.add_format({"num_format": number_format(unit, decimals), "valign": "top"})
         return self.cache[key]
 
-    def rag(self, code: str):
-        key = ("rag", code)
+    def _bold(self, colour: str):
+        key = ("bold", colour)
         if key not in self.cache:
-            self.cache[key] = self.book.add_format(
-                {"bold": True, "valign": "top", "font_color": wording.RAG_COLOURS.get(code, "#000000")}
-            )
+            self.cache[key] = self.book.add_format({"bold": True, "valign": "top", "font_color": colour})
         return self.cache[key]
+
+    def action(self, code: str):
+        return self._bold(wording.ACTION_COLOURS.get(code, "#000000"))
+
+    def rag(self, code: str):
+        return self._bold(wording.RAG_COLOURS.get(code, "#000000"))
 
 
 def _num(sheet, r: int, c: int, value, fmt) -> None:
@@ -284,6 +307,8 @@ def _summary(book, f: _Formats, pack: Pack) -> None:
         for c, text in enumerate((row.marked_title, row.forecast_text, row.forecast_status_text)):
             sheet.write_string(r + 1, c, text, f.text)
     r += 3
+    sheet.write_string(r, 0, summary_sentence(pack), f.text)
+    r += 2
     sheet.write_string(r, 0, "How to read this report", f.bold)
     for heading, items in pack.how_to_read():
         r += 1
@@ -345,8 +370,35 @@ def render(pack: Pack, progress: Progress) -> bytes:
         sheet.write_string(n, 10, "; ".join(row.exception_reasons), f.wrap)
         sheet.write_string(n, 11, row.owner, f.wrap)
         sheet.write_string(n, 12, row.summary, f.wrap)
+        said = [
+            row.narrative,
+            row.corrective_action,
+            row.action_owner_line,
+            row.commentary_written,
+            ", ".join(row.commentary_marks),
+            "Yes" if row.without_commentary else "No",
+        ]
+        for c, text in enumerate(said, start=13):
+            sheet.write_string(n, c, cells.neutralise(text), f.wrap)
     _finish(sheet, EXCEPTION_COLUMNS, len(exceptions))
-    progress(0.8, "Excel: exceptions written")
+    progress(0.75, "Excel: exceptions written")
+    sheet = book.add_worksheet("Annual actions")
+    _header(sheet, f, ACTION_COLUMNS, "Annual actions: Corporate Plan priority actions", subtitle, 3)
+    for n, (theme, action) in enumerate(pack.actions, start=HEADER_ROW + 1):
+        values = [
+            theme.title,
+            action.action_id,
+            action.title,
+            action.status_text,
+            action.percent_text,
+            action.narrative,
+            action.written,
+            ", ".join(action.marks),
+        ]
+        for c, text in enumerate(values):
+            sheet.write_string(n, c, cells.neutralise(text), f.action(action.status) if c == 3 else f.wrap)
+    _finish(sheet, ACTION_COLUMNS, len(pack.actions))
+    progress(0.8, "Excel: annual actions written")
     sheet = book.add_worksheet("Definitions")
     _header(sheet, f, DEFINITION_COLUMNS, "Measure definitions and sources", subtitle, 2)
     for n, d in enumerate(pack.definitions, start=HEADER_ROW + 1):

@@ -35,7 +35,16 @@ from reportlab.platypus import (
 )
 
 from scorecard.export import charts as charts_mod
-from scorecard.export.content import ATTRIBUTION, SUMMARY_DIRECTIONS, SUMMARY_RAGS, Pack, Progress, Row, rag_counts
+from scorecard.export.content import (
+    ATTRIBUTION,
+    SUMMARY_DIRECTIONS,
+    SUMMARY_RAGS,
+    Pack,
+    Progress,
+    Row,
+    rag_counts,
+    summary_sentence,
+)
 from scorecard.present import wording
 
 FONT = "DejaVuSans"
@@ -312,7 +321,7 @@ def _summary(pack: Pack, number: int) -> list:
         _p(f"{number}. Summary", "h1"),
         _p(
             f"This report covers {len(rows)} measures for {pack.period} ({parts}). {n_exc} measures are "
-            f"exceptions and are described under their theme."
+            f"exceptions and are described under their theme. {summary_sentence(pack)}"
         ),
         *_h2("RAG ratings by theme"),
     ]
@@ -385,12 +394,16 @@ def _theme(pack: Pack, theme, number: int, charts: dict, figure: list[int]) -> l
     ]
     if not theme.exceptions:
         story.append(_p("No exceptions for this theme in this period."))
+    missing = [r.display_title for r in theme.rows if r.without_commentary]
+    if missing:
+        story.append(_p(f"{wording.NO_COMMENTARY} ({len(missing)}): " + "; ".join(missing) + "."))
     for row in theme.exceptions:
         colour = _rag_colour(row.rag) or "#000000"
         facts = [("Reasons", "<br/>".join(f"• {escape(r)}" for r in row.exception_reasons))]
         if row.target is not None:
             facts.append(("Target", escape(f"{row.target_cell}. {row.target_rationale}".strip())))
         facts.append(("Responsible officer", escape(row.owner)))
+        facts += _commentary_facts(row)
         table = Table(
             [[Paragraph(f"<b>{k}</b>", S["cell"]), Paragraph(v, S["cell"])] for k, v in facts],
             colWidths=[3.3 * cm, FRAME_W - 3.3 * cm],
@@ -433,6 +446,37 @@ def _theme(pack: Pack, theme, number: int, charts: dict, figure: list[int]) -> l
             ]
         story.append(KeepTogether(block))
     return story
+
+
+def _commentary_facts(row: Row) -> list[tuple[str, str]]:
+    """(label, escaped text) lines: the service's commentary and corrective action, or the flag."""
+    if row.narrative:
+        marks = f" [{', '.join(row.commentary_marks)}]" if row.commentary_marks else ""
+        facts = [(f"Commentary{marks}", escape(row.narrative).replace("\n", "<br/>"))]
+        if row.corrective_action:
+            owner = f" ({row.action_owner_line})" if row.action_owner_line else ""
+            facts.append(("Corrective action", escape(row.corrective_action + owner).replace("\n", "<br/>")))
+        facts.append(("Written", escape(row.commentary_written)))
+        return facts
+    if row.without_commentary:
+        return [("Commentary", f"<b>⚠ {escape(wording.NO_COMMENTARY)}</b>: none given for this quarter.")]
+    return []
+
+
+def _actions(pack: Pack, theme) -> list:
+    story = _h2(f"{theme.title}: annual actions")
+    if not theme.actions:
+        return story + [_p("The Corporate Plan lists no priority actions for this theme.")]
+    body = [
+        [
+            a.title,
+            ([a.status_text], wording.ACTION_COLOURS.get(a.status)),
+            a.percent_text,
+            [a.narrative, a.written, ", ".join(a.marks)],
+        ]
+        for a in theme.actions
+    ]
+    return story + [_table(("Priority action", "Status", "Progress", "Update"), body, (5.2, 3.2, 2.0, 6.6))]
 
 
 def _definitions(pack: Pack, number: int) -> list:
@@ -494,6 +538,7 @@ def render(pack: Pack, progress: Progress) -> bytes:
     for theme in pack.themes:
         number += 1
         story += _theme(pack, theme, number, charts, figure)
+        story += _actions(pack, theme)
     number += 1
     story += _definitions(pack, number)
     number += 1

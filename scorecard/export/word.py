@@ -21,7 +21,16 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from scorecard.export import charts as charts_mod
-from scorecard.export.content import ATTRIBUTION, SUMMARY_DIRECTIONS, SUMMARY_RAGS, Pack, Progress, Row, rag_counts
+from scorecard.export.content import (
+    ATTRIBUTION,
+    SUMMARY_DIRECTIONS,
+    SUMMARY_RAGS,
+    Pack,
+    Progress,
+    Row,
+    rag_counts,
+    summary_sentence,
+)
 from scorecard.present import wording
 
 FONT = "Arial"
@@ -244,7 +253,7 @@ def _summary(doc, pack: Pack, number: int) -> None:
     doc.add_paragraph(
         f"This report covers {len(rows)} measures for {pack.period} ({parts}). "
         f"{len({r.measure_id for _, r in pack.exceptions})} measures are exceptions and are "
-        f"described under their theme."
+        f"described under their theme. {summary_sentence(pack)}"
     )
     doc.add_heading("RAG ratings by theme", level=2)
     headers = ["Theme"] + [wording.rag_text(c) for c in SUMMARY_RAGS] + ["Total", "Exceptions"]
@@ -322,6 +331,9 @@ def _theme(doc, pack: Pack, theme, number: int, charts: dict, figure: list[int])
     doc.add_heading(f"{theme.title}: exceptions", level=2)
     if not theme.exceptions:
         doc.add_paragraph("No exceptions for this theme in this period.")
+    missing = [r.display_title for r in theme.rows if r.without_commentary]
+    if missing:
+        doc.add_paragraph(f"{wording.NO_COMMENTARY} ({len(missing)}): " + "; ".join(missing) + ".")
     for row in theme.exceptions:
         doc.add_heading(row.display_title, level=3)
         p = doc.add_paragraph()
@@ -341,6 +353,7 @@ def _theme(doc, pack: Pack, theme, number: int, charts: dict, figure: list[int])
         if row.target is not None:
             doc.add_paragraph(f"Target: {row.target_cell}. {row.target_rationale}".strip())
         doc.add_paragraph(f"Responsible officer: {row.owner}")
+        _commentary(doc, row)
         chart = charts.get(row.measure_id)
         if chart is None:
             doc.add_paragraph(f"No values to chart for {pack.area_name} up to {pack.period}.")
@@ -356,6 +369,52 @@ def _theme(doc, pack: Pack, theme, number: int, charts: dict, figure: list[int])
                 + (" and target" if row.target is not None else ""),
                 style="Caption",
             )
+
+
+def _commentary(doc, row: Row) -> None:
+    """The service's commentary and corrective action (literal text), or the flag when there is none."""
+    if row.narrative:
+        marks = f" [{', '.join(row.commentary_marks)}]" if row.commentary_marks else ""
+        p = doc.add_paragraph()
+        p.add_run(f"Commentary{marks}: ").bold = True
+        p.add_run(row.narrative)
+        if row.corrective_action:
+            p = doc.add_paragraph()
+            p.add_run("Corrective action: ").bold = True
+            p.add_run(row.corrective_action + (f" ({row.action_owner_line})" if row.action_owner_line else ""))
+        doc.add_paragraph(row.commentary_written, style="Caption")
+    elif row.without_commentary:
+        p = doc.add_paragraph()
+        p.add_run(f"⚠ {wording.NO_COMMENTARY}: ").bold = True
+        p.add_run("the service has given no commentary or corrective action for this quarter.")
+
+
+def _actions(doc, pack: Pack, theme) -> None:
+    doc.add_heading(f"{theme.title}: annual actions", level=2)
+    if not theme.actions:
+        doc.add_paragraph("The Corporate Plan lists no priority actions for this theme.")
+        return
+    body = [
+        [
+            a.title,
+            ([a.status_text], _action_colour(a.status)),
+            a.percent_text,
+            [a.narrative, a.written, ", ".join(a.marks)],
+        ]
+        for a in theme.actions
+    ]
+    _table(
+        doc,
+        ("Priority action", "Status", "Progress", "Update"),
+        body,
+        (5.5, 3.2, 2.0, 6.3),
+        caption=f"{theme.title} annual actions, {pack.period}",
+    )
+
+
+def _action_colour(code: str) -> RGBColor | None:
+    colour = wording.ACTION_COLOURS.get(code)
+    return _hex(colour) if colour else None
 
 
 def _definitions(doc, pack: Pack, number: int) -> None:
@@ -448,6 +507,7 @@ def render(pack: Pack, progress: Progress) -> bytes:
     for i, theme in enumerate(pack.themes, start=1):
         number += 1
         _theme(doc, pack, theme, number, charts, figure)
+        _actions(doc, pack, theme)
         progress(0.78 + 0.15 * i / len(pack.themes), f"Word: theme {i} of {len(pack.themes)} written")
     number += 1
     _definitions(doc, pack, number)

@@ -3,8 +3,9 @@
 ``python -m scorecard publish --period "2025/26 Q4" [--release-to-members]``
 
 * The snapshot holds Sefton's evaluated scorecard for the quarter with every comparator group (one row per
-  measure × group; ``snapshot_group`` "" is each measure's own benchmark group) and, when a ``commentary``
-  table exists, the *approved* commentary for the quarter.
+  measure × group; ``snapshot_group`` "" is each measure's own benchmark group), every measure's trend, and
+  the quarter's conversation — commentary written by people, action updates and the targets in force
+  (:func:`scorecard.present.conversation.for_quarter`; the file keeps the name ``commentary``).
 * It is written once to ``data/snapshots/<period>-<sha256>.parquet`` — the sha256 of the file's bytes is in
   its name — and never rewritten (an identical freeze reuses the same file; a different one gets a new name).
 * ``data/snapshots/index.json`` maps period → state (``released_to_members`` | ``published``), the current
@@ -34,7 +35,7 @@ import pandas as pd
 from scorecard import SEFTON, register
 from scorecard.evaluation import evaluate
 from scorecard.governance import access, audit
-from scorecard.present import views
+from scorecard.present import conversation, views
 from scorecard.store import periods, storage
 from scorecard.store.geography import GROUP_LABELS
 
@@ -172,19 +173,6 @@ def series_for_group(frozen: pd.DataFrame, live: pd.DataFrame, group: str) -> pd
     return out[frozen.columns]
 
 
-def freeze_commentary(period: str, data_dir: str | Path | None = None) -> pd.DataFrame | None:
-    """Approved commentary for the quarter, when a ``commentary`` table exists (drafts are never frozen)."""
-    path = storage.table_path(Path(data_dir or storage.default_data_dir()), "commentary")
-    if not path.is_file():
-        return None
-    frame = pd.read_parquet(path)
-    if "period" in frame:
-        frame = frame[frame["period"].astype(str) == period]
-    if "status" in frame:
-        frame = frame[frame["status"].astype(str).str.lower() == "approved"]
-    return frame.reset_index(drop=True)
-
-
 def _store(data_dir: str | Path | None, label: str, kind: str, payload: bytes) -> tuple[str, str]:
     """Write ``payload`` once under its content address; returns (file name, sha256)."""
     digest = hashlib.sha256(payload).hexdigest()
@@ -234,12 +222,7 @@ def publish(
         card = freeze_card(label, area, data_dir, reg)
         name, digest = _store(data_dir, label, "card", _parquet_bytes(card))
         series = _store(data_dir, label, "series", _parquet_bytes(freeze_series(label, area, data_dir, reg)))
-        commentary = freeze_commentary(label, data_dir)
-        comment = (
-            _store(data_dir, label, "commentary", _parquet_bytes(commentary))
-            if commentary is not None
-            else (None, None)
-        )
+        comment = _store(data_dir, label, "commentary", _parquet_bytes(conversation.for_quarter(label, data_dir)))
         now = datetime.now(UTC).isoformat(timespec="seconds")
         entry = dict(entry or {"period": label, "area": area, "history": []})
         entry.update(
@@ -303,6 +286,16 @@ def series_frame(period: str, data_dir: str | Path | None = None) -> pd.DataFram
     if not entry.get("series_snapshot"):
         return None
     return pd.read_parquet(io.BytesIO(_read_verified(data_dir, entry["series_snapshot"], entry["series_sha256"])))
+
+
+def conversation_frame(period: str, data_dir: str | Path | None = None) -> pd.DataFrame | None:
+    """The conversation frozen with a released or published quarter (hash-checked), or None."""
+    entry = read_index(data_dir)["periods"].get(period) or {}
+    if not entry.get("commentary_snapshot"):
+        return None
+    return pd.read_parquet(
+        io.BytesIO(_read_verified(data_dir, entry["commentary_snapshot"], entry["commentary_sha256"]))
+    )
 
 
 def revisions(published: pd.DataFrame, current: pd.DataFrame) -> pd.DataFrame:

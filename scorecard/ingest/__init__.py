@@ -4,8 +4,17 @@
 for the storage layout and :mod:`scorecard.ingest.validate` for the checks.
 """
 
-from scorecard.ingest.load import FileReport, IngestResult, check_file, context_for, ingest
+from scorecard.ingest.load import FileReport, IngestResult, batch_history, check_file, context_for, ingest
 from scorecard.ingest.reader import FileProblem
 from scorecard.ingest.validate import Issue
 
-__all__ = ["FileReport", "IngestResult", "check_file", "context_for", "ingest", "FileProblem", "Issue"]
+__all__ = [
+    "FileReport",
+    "IngestResult",
+    "batch_history",
+    "check_file",
+    "context_for",
+    "ingest",
+    "FileProblem",
+    "Issue",
+]

@@ -17,10 +17,11 @@ import duckdb
 import pandas as pd
 
 from scorecard import register
+from scorecard.ingest import conversation, reader, returns, sources
 from scorecard.ingest import load as ingest_load
-from scorecard.ingest import returns, sources
-from scorecard.register import Register
-from scorecard.store import geography, periods, storage
+from scorecard.ingest.validate import Context
+from scorecard.register import Register, targets
+from scorecard.store import geography, ledger, storage
 
 
 def sha256(path: Path) -> str:
@@ -50,43 +51,10 @@ def _batch(path: Path, dataset, kind: str, rows: pd.DataFrame, display_path: str
     }
 
 
-def targets_table(reg: Register) -> pd.DataFrame:
-    """One row per measure target in the register (fixed values and benchmark-derived bases); a fixed
-    target's financial year also as its first and last day (``fy_start``, ``fy_end``) for the evaluation."""
-    rows = []
-    for m in reg.measures:
-        if m.target is None:
-            continue
-        year = periods.parse_label(m.target.financial_year) if m.target.financial_year else None
-        rows.append(
-            {
-                "measure_id": m.id,
-                "basis": m.target.basis,
-                "value": m.target.value,
-                "tolerance": m.target.tolerance,
-                "financial_year": m.target.financial_year,
-                "fy_start": pd.Timestamp(year.start) if year else pd.NaT,
-                "fy_end": pd.Timestamp(year.end) if year else pd.NaT,
-                "rationale": m.target.rationale,
-                "set_by": m.target.set_by,
-                "illustrative": m.target.illustrative,
-            }
-        )
-    return pd.DataFrame(
-        rows,
-        columns=[
-            "measure_id",
-            "basis",
-            "value",
-            "tolerance",
-            "financial_year",
-            "fy_start",
-            "fy_end",
-            "rationale",
-            "set_by",
-            "illustrative",
-        ],
-    ).astype({"fy_start": "datetime64[us]", "fy_end": "datetime64[us]"})
+def targets_table(reg: Register, loaded: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The ``targets`` table the evaluation joins: the register's targets and every version ``loaded`` since
+    (``ledger.TARGET_VERSIONS``), each in force over its dates (:func:`scorecard.register.targets.in_force`)."""
+    return targets.in_force(targets.versions(reg, loaded))
 
 
 def build(
@@ -124,7 +92,11 @@ def build(
         frames.append(rows)
         progress(f"[{number}/{len(public)}] {measure.id}: {len(rows)} rows from {measure.source.file}")
 
+    talk = []  # commentary and action-update returns (the shipped demo's are illustrative)
     for path in sorted(Path(returns_dir or storage.PROJECT_DIR / "data" / "returns").glob("*.csv")):
+        if reader.read(path).kind != "figures":
+            talk.append(path)
+            continue
         rows = returns.read_return(path, reg)
         batch = _batch(path, reg.dataset("council_returns"), "council return", rows, f"data/returns/{path.name}")
         rows["source_id"], rows["batch_id"] = "council_returns", batch["batch_id"]
@@ -165,6 +137,8 @@ def build(
         observations, history, accepted = ingest_load.reapply_accepted(
             out_dir, observations, set(batch_table["sha256"]), reg, progress
         )
+        conversation_tables = _conversation_returns(talk, out_dir, reg)
+        loaded_targets = conversation_tables.get(ledger.TARGET_VERSIONS, ledger.read(ledger.TARGET_VERSIONS, out_dir))
         batch_table = ingest_load.with_batch_columns(batch_table)
         if accepted:
             batch_table = pd.concat(
@@ -173,13 +147,15 @@ def build(
         storage.write_tables(
             out_dir,
             {
+                **conversation_tables,
                 "areas": areas,
                 "comparator_groups": groups,
                 "observations": observations,
-                "targets": targets_table(reg),
+                "targets": targets_table(reg, loaded_targets),
                 "batches": batch_table,
                 storage.HISTORY: history,
             },
+            schemas={name: ledger.SCHEMAS[name] for name in conversation_tables if name in ledger.SCHEMAS},
         )
     seconds = time.perf_counter() - started
     counts = dict(zip(batch_table["file"], batch_table["rows"]))
@@ -198,6 +174,23 @@ def build(
         f"{len(areas)} areas, {len(groups)} comparator-group rows in {seconds:.1f}s → {out_dir}"
     )
     return counts
+
+
+def _conversation_returns(paths: list[Path], data_dir: Path, reg: Register) -> dict[str, pd.DataFrame]:
+    """The ledger with the commentary and action-update returns in ``data/returns/`` added — each file once
+    (by sha256), so a rebuild adds nothing and nothing written since is touched. A bad file stops the build."""
+    known = set(ledger.read(ledger.BATCHES, data_dir)["sha256"])
+    ctx = Context(reg, set())
+    reports = []
+    for path in paths:
+        report = ingest_load.check_file(path, ctx, f"data/returns/{path.name}", dict.fromkeys(known, ""))
+        if report.outcome == "already loaded":
+            continue
+        if report.errors:
+            raise ValueError("\n".join(str(issue) for issue in report.errors))
+        reports.append(report)
+    loaded_at = datetime.now(UTC).isoformat(timespec="seconds")
+    return conversation.stage(reports, data_dir, reg, "build-data", loaded_at)
 
 
 def _former_areas(codes: list[str]) -> pd.DataFrame:

@@ -31,9 +31,9 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from scorecard import register
-from scorecard.ingest import reader, sources
+from scorecard.ingest import conversation, reader, sources
 from scorecard.ingest.validate import Context, HasIssues, Issue, validate
-from scorecard.store import storage
+from scorecard.store import ledger, storage
 
 HISTORY_COLUMNS = sources.OBSERVATION_COLUMNS + ["superseded_by", "superseded_at"]
 BATCH_EXTRA = {"user": "", "loaded_at": "", "rows_rejected": 0, "rows_revised": 0}
@@ -48,6 +48,7 @@ class FileReport(HasIssues):
 
     file: str
     sha256: str
+    kind: str = "figures"  # figures | commentary | actions | targets (reader.KIND_COLUMNS)
     outcome: str = "rejected"  # rejected | loaded | partial | already loaded | valid (dry run)
     issues: list[Issue] = field(default_factory=list)
     rows_total: int = 0
@@ -254,13 +255,14 @@ def check_file(
         report.issues.append(Issue("error", name, sheet, int(row) if row else None, None, message))
         return report
     report.table = table
+    report.kind = table.kind
     report.rows_total = len(table.rows)
 
     def tick(done: int, total: int) -> None:
         if total >= 10_000:
             progress(f"{name}: validated {done:,}/{total:,} rows ({done / total:.0%})")
 
-    checked = validate(table, ctx, tick)
+    checked = validate(table, ctx, tick) if table.kind == "figures" else conversation.validate(table, ctx)
     report.issues.extend(checked.issues)
     report.accepted, report.rejected = checked.rows, checked.rejected
     report.rows_accepted, report.rows_rejected = len(checked.rows), len(checked.rejected)
@@ -277,6 +279,14 @@ def _quarantine_csv(report: FileReport) -> bytes:
     buffer = io.StringIO()
     pd.DataFrame(records, columns=["row", *table.columns, "errors"]).to_csv(buffer, index=False)
     return buffer.getvalue().encode("utf-8")
+
+
+def _quarantine(report: FileReport, files: dict[str, bytes], data_dir: Path) -> None:
+    """Rows refused under ``--allow-partial`` go to ``quarantine/`` with their reasons (nothing is lost)."""
+    if report.rejected:
+        report.quarantine = f"quarantine/{Path(report.file).stem}.{report.batch_id}.rejected.csv"
+        files[report.quarantine] = _quarantine_csv(report)
+        report.quarantine = str(data_dir / report.quarantine)
 
 
 def _schema(data_dir: Path, name: str, frame: pd.DataFrame):
@@ -314,7 +324,8 @@ def ingest(
         history = _read_table(data_dir, storage.HISTORY)
         history = empty_history(observations) if history is None else history
         ctx = context_for(data_dir, reg, today, observations)
-        known = dict(zip(batches["sha256"], batches["batch_id"]))
+        talked = ledger.read(ledger.BATCHES, data_dir)
+        known = dict(zip(batches["sha256"], batches["batch_id"])) | dict(zip(talked["sha256"], talked["batch_id"]))
         reports = []
         for number, (path, name) in enumerate(zip(paths, names), start=1):
             progress(f"[{number}/{len(paths)}] checking {name}")
@@ -342,7 +353,9 @@ def ingest(
         batches = with_batch_columns(batches)
         seq = len(_accepted_files(data_dir))
         files: dict[str, bytes] = {}
-        for report in loadable:
+        figures = [r for r in loadable if r.kind == "figures"]
+        tables = conversation.stage([r for r in loadable if r.kind != "figures"], data_dir, reg, user, loaded_at)
+        for report in figures:
             seq += 1
             rows = _with_intervals(report.accepted, reg).assign(source_id="council_returns", batch_id=report.batch_id)
             observations, history, counts = apply_rows(
@@ -373,28 +386,36 @@ def ingest(
             report.accepted.to_parquet(buffer, index=False)
             files[f"{stem}.parquet"] = buffer.getvalue()
             files[f"{stem}.json"] = json.dumps(batch, indent=1, sort_keys=True).encode("utf-8")
-            if report.rejected:
-                report.quarantine = f"quarantine/{Path(report.file).stem}.{report.batch_id}.rejected.csv"
-                files[report.quarantine] = _quarantine_csv(report)
-                report.quarantine = str(data_dir / report.quarantine)
+            _quarantine(report, files, data_dir)
+            tables[ledger.FIGURE_NOTES] = conversation.figure_notes(
+                report.accepted, data_dir, report.batch_id, loaded_at, tables.get(ledger.FIGURE_NOTES)
+            )
             report.outcome = "partial" if report.rejected else "loaded"
             progress(
                 f"{report.file}: batch {report.batch_id}: {counts['added']:,} added, {counts['revised']:,} "
                 f"revised, {counts['unchanged']:,} unchanged"
             )
-        tables = {"observations": observations, "batches": batches, storage.HISTORY: history}
-        progress(f"writing {len(observations):,} observations, {len(history):,} history rows")
+        for report in loadable:
+            if report.kind != "figures":
+                _quarantine(report, files, data_dir)
+                report.outcome = "partial" if report.rejected else "loaded"
+                progress(f"{report.file}: batch {report.batch_id}: {report.rows_accepted:,} {report.kind} row(s) added")
+        if figures:
+            tables |= {"observations": observations, "batches": batches, storage.HISTORY: history}
+            progress(f"writing {len(observations):,} observations, {len(history):,} history rows")
         storage.write_tables(
             data_dir,
             tables,
             files=files,
-            schemas={name: s for name, frame in tables.items() if (s := _schema(data_dir, name, frame)) is not None},
+            schemas={name: s for name, frame in tables.items() if (s := _schema(data_dir, name, frame)) is not None}
+            | {name: ledger.SCHEMAS[name] for name in tables if name in ledger.SCHEMAS},
         )
         for report in loadable:
             storage.record_load(
                 data_dir,
                 {
                     "action": "ingest",
+                    "kind": report.kind,
                     "user": user,
                     "file": report.file,
                     "sha256": report.sha256,
@@ -442,3 +463,14 @@ def history(data_dir: str | Path | None = None, measure_id: str | None = None) -
     if measure_id:
         frame = frame[frame["measure_id"] == measure_id]
     return frame.sort_values("superseded_at", ascending=False).reset_index(drop=True)
+
+
+def batch_history(data_dir: str | Path | None = None) -> pd.DataFrame:
+    """Every return loaded, newest first, with its ``kind``: figures (:func:`loaded_batches`) and commentary,
+    actions and targets (``ledger.BATCHES``; the shipped demo content is part of the build, not a load)."""
+    data_dir = Path(data_dir) if data_dir else storage.default_data_dir()
+    talk = ledger.read(ledger.BATCHES, data_dir)
+    talk = talk[talk["user"] != "build-data"].drop(columns=["rows_rejected"]).assign(rows_revised=0)
+    both = pd.concat([loaded_batches(data_dir).assign(kind="figures"), talk], ignore_index=True)
+    columns = ["batch_id", "kind", "file", "user", "loaded_at", "rows", "rows_revised", "sha256"]
+    return both.sort_values("loaded_at", ascending=False)[columns].reset_index(drop=True)

@@ -1,6 +1,8 @@
 """Read a return file (CSV or XLSX) into text cells, with the file, sheet and row of every cell.
 
-Faults of the file as a whole (not UTF-8, empty, no ``figures`` sheet, merged cells, missing or unknown
+A return is of one *kind* (:data:`KIND_COLUMNS`): figures, commentary, actions or targets — an XLSX by the
+name of its sheet (as the templates write it), a CSV by the column that only that kind has.
+Faults of the file as a whole (not UTF-8, empty, no sheet of a known kind, merged cells, missing or unknown
 columns) are :class:`FileProblem` errors: nothing in such a file can be trusted row by row.
 A UTF-8 byte-order mark and Windows line endings are normal for Excel exports and are accepted.
 """
@@ -19,6 +21,27 @@ OPTIONAL = ("area_code", "numerator", "denominator", "status", "note")
 INFORMATIONAL = ("title", "unit", "frequency", "theme", "last_period", "last_value", "last_status", "target")
 """Columns the pre-filled templates carry for the officer's information; ignored on load."""
 SHEET = "figures"
+KIND_COLUMNS = {
+    "figures": (REQUIRED, OPTIONAL, INFORMATIONAL),
+    "commentary": (
+        ("measure_id", "period", "narrative"),
+        ("corrective_action", "action_owner", "due_date", "author", "illustrative"),
+        ("title", "last_value", "last_period"),
+    ),
+    "actions": (
+        ("action_id", "period", "status", "percent_complete", "narrative"),
+        ("author", "illustrative"),
+        ("theme", "action", "last_status", "last_percent_complete"),
+    ),
+    "targets": (
+        ("measure_id", "financial_year", "rationale"),
+        ("target", "basis", "tolerance", "approved_by", "approved_on"),
+        ("title", "unit", "polarity", "info_type", "current_basis", "current_target", "current_tolerance"),
+    ),
+}
+"""Each kind of return: (required, optional, informational) columns; informational ones are ignored on load."""
+SIGNATURE = (("actions", "action_id"), ("targets", "financial_year"), ("commentary", "narrative"))
+"""The column that tells a CSV's kind, first match wins (a CSV with none of them is read as figures)."""
 MAX_XLSX_FULL_LOAD = 5_000_000
 """Workbooks up to this many bytes are opened fully (to see merged cells); bigger ones are streamed."""
 
@@ -34,6 +57,7 @@ class Table:
     file: str
     sheet: str | None
     columns: list[str]
+    kind: str = "figures"
     rows: list[dict[str, str]] = field(default_factory=list)
     numbers: list[int] = field(default_factory=list)
     percent_cells: set[tuple[int, str]] = field(default_factory=set)
@@ -54,7 +78,13 @@ def _column_name(raw: object) -> str:
     return re.sub(r"[\s\-]+", "_", str(raw if raw is not None else "").strip().lower())
 
 
-def _header(file: str, sheet: str | None, header: list[object]) -> list[str]:
+def kind_of(names: list[str]) -> str:
+    """A CSV's kind from its headings (:data:`SIGNATURE`)."""
+    return next((kind for kind, column in SIGNATURE if column in names), "figures")
+
+
+def _header(file: str, sheet: str | None, header: list[object], kind: str | None = None) -> tuple[list[str], str]:
+    """The normalised column names and the return's kind (given for XLSX by its sheet; else from the names)."""
     where = file + (f", sheet {sheet!r}" if sheet else "")
     names = [_column_name(h) for h in header]
     while names and not names[-1]:
@@ -69,19 +99,22 @@ def _header(file: str, sheet: str | None, header: list[object]) -> list[str]:
         if name in seen:
             raise FileProblem(f"{where}, row 1: column {name!r} appears twice")
         seen.add(name)
-    missing = [c for c in REQUIRED if c not in names]
+    kind = kind or kind_of(names)
+    required, optional, informational = KIND_COLUMNS[kind]
+    a_return = {"figures": "a return", "actions": "an actions return"}.get(kind, f"a {kind} return")
+    missing = [c for c in required if c not in names]
     if missing:
         raise FileProblem(
-            f"{where}, row 1: missing column(s) {', '.join(missing)}; a return needs "
-            f"{', '.join(REQUIRED)} (optional: {', '.join(OPTIONAL)})"
+            f"{where}, row 1: missing column(s) {', '.join(missing)}; {a_return} needs "
+            f"{', '.join(required)} (optional: {', '.join(optional)})"
         )
-    unknown = [n for n in names if n not in REQUIRED + OPTIONAL + INFORMATIONAL]
+    unknown = [n for n in names if n not in required + optional + informational]
     if unknown:
         raise FileProblem(
             f"{where}, row 1: unknown column(s) {', '.join(map(repr, unknown))}; expected only "
-            f"{', '.join(REQUIRED + OPTIONAL)} (and the template's {', '.join(INFORMATIONAL)})"
+            f"{', '.join(required + optional)} (and the template's {', '.join(informational)})"
         )
-    return names
+    return names, kind
 
 
 def read_csv(path: Path, name: str | None = None) -> Table:
@@ -105,8 +138,8 @@ def read_csv(path: Path, name: str | None = None) -> Table:
         records = list(reader)
     except csv.Error as err:
         raise FileProblem(f"{name}, row {reader.line_num}: unreadable CSV ({err})") from None
-    columns = _header(name, None, records[0])
-    table = Table(name, None, columns)
+    columns, kind = _header(name, None, records[0])
+    table = Table(name, None, columns, kind)
     for number, record in enumerate(records[1:], start=2):
         if not any(cell.strip() for cell in record):
             continue
@@ -135,7 +168,8 @@ def _cell_text(value: object) -> str:
 
 
 def read_xlsx(path: Path, name: str | None = None) -> Table:
-    """An XLSX return: the sheet named ``figures``; merged cells are refused (each row needs its own cells)."""
+    """An XLSX return: the sheet named after its kind (``figures``, ``commentary``…); merged cells are refused
+    (each row needs its own cells)."""
     import openpyxl
 
     name = name or path.name
@@ -148,12 +182,19 @@ def read_xlsx(path: Path, name: str | None = None) -> Table:
         raise FileProblem(f"{name}: not a readable .xlsx workbook ({type(err).__name__}: {err})") from None
     try:
         sheets = {s.strip().lower(): s for s in book.sheetnames}
-        if SHEET not in sheets:
+        kinds = [kind for kind in KIND_COLUMNS if kind in sheets]
+        if not kinds:
+            others = ", ".join(map(repr, [k for k in KIND_COLUMNS if k != SHEET]))
             raise FileProblem(
-                f"{name}: no sheet named {SHEET!r} (found {', '.join(map(repr, book.sheetnames))}); "
+                f"{name}: no sheet named {SHEET!r} (or {others}) (found {', '.join(map(repr, book.sheetnames))}); "
                 "put the figures on a sheet called 'figures', as in the template"
             )
-        sheet_name = sheets[SHEET]
+        if len(kinds) > 1:
+            raise FileProblem(
+                f"{name}: sheets of more than one kind of return ({', '.join(map(repr, kinds))}); "
+                "send each kind in its own file, as in its template"
+            )
+        sheet_name = sheets[kinds[0]]
         sheet = book[sheet_name]
         if full and sheet.merged_cells.ranges:
             ranges = ", ".join(str(r) for r in list(sheet.merged_cells.ranges)[:5])
@@ -166,8 +207,8 @@ def read_xlsx(path: Path, name: str | None = None) -> Table:
             header_cells = next(rows)
         except StopIteration:
             raise FileProblem(f"{name}, sheet {sheet_name!r}: the sheet is empty") from None
-        columns = _header(name, sheet_name, [c.value for c in header_cells])
-        table = Table(name, sheet_name, columns)
+        columns, kind = _header(name, sheet_name, [c.value for c in header_cells], kinds[0])
+        table = Table(name, sheet_name, columns, kind)
         for number, cells in enumerate(rows, start=2):
             values = [_cell_text(c.value) for c in cells]
             if not any(values):

@@ -1,9 +1,11 @@
 """``python -m scorecard template``: pre-filled return templates (CSV or XLSX) for officers to fill in.
 
-``figures`` templates load back with ``python -m scorecard ingest`` unchanged apart from the filled cells
-(the informational columns title, unit, frequency, last_period, last_value are ignored on load).
-``targets``, ``commentary`` and ``actions`` templates are written for officers to fill in; loading them
-is not built yet.
+Every kind loads back with ``python -m scorecard ingest`` (or the Upload page) unchanged apart from the
+filled cells; the grey informational columns (title, unit, last_period, last_value, …) are ignored on load.
+``figures``: a row per measure and period due; ``commentary``: a row per measure for the reporting quarter
+(what happened and why, the corrective action, its owner — a role — and due date); ``actions``: a row per
+Corporate Plan priority action with its last status; ``targets``: a row per measure that can have a target,
+for the quarter's financial year, with the target in force now.
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ from pathlib import Path
 import pandas as pd
 
 from scorecard import SEFTON, register
-from scorecard.store import periods, storage
+from scorecard.ingest import reader
+from scorecard.register import targets
+from scorecard.store import cells, ledger, periods, storage
 
 KINDS = ("figures", "targets", "commentary", "actions")
 FIGURE_COLUMNS = [
@@ -39,15 +43,73 @@ TARGET_COLUMNS = [
     "unit",
     "polarity",
     "financial_year",
+    "current_basis",
     "current_target",
     "current_tolerance",
+    "basis",
     "target",
     "tolerance",
     "rationale",
-    "set_by",
+    "approved_by",
+    "approved_on",
 ]
-COMMENTARY_COLUMNS = ["measure_id", "title", "period", "last_value", "text", "corrective_action", "author", "status"]
-ACTION_COLUMNS = ["id", "theme", "title", "owner", "period", "percent_complete", "rag", "narrative"]
+COMMENTARY_COLUMNS = [
+    "measure_id",
+    "title",
+    "period",
+    "last_period",
+    "last_value",
+    "narrative",
+    "corrective_action",
+    "action_owner",
+    "due_date",
+    "author",
+]
+ACTION_COLUMNS = [
+    "action_id",
+    "theme",
+    "action",
+    "period",
+    "last_status",
+    "last_percent_complete",
+    "status",
+    "percent_complete",
+    "narrative",
+    "author",
+]
+COLUMNS = {
+    "figures": FIGURE_COLUMNS,
+    "targets": TARGET_COLUMNS,
+    "commentary": COMMENTARY_COLUMNS,
+    "actions": ACTION_COLUMNS,
+}
+EDITABLE = {
+    kind: set(required + optional) - {"measure_id", "action_id", "period", "financial_year", "area_code"}
+    for kind, (required, optional, _) in reader.KIND_COLUMNS.items()
+}
+"""The white (editable) columns of each kind; the rest are grey, for information."""
+NOTES = {
+    "figures": [
+        "value: a plain number (percentages as 0-100). Withheld figures: put c in value or suppressed in status.",
+        "status: ok (default), provisional or suppressed. Leave a row blank to skip it.",
+    ],
+    "commentary": [
+        "narrative: what happened and why. corrective_action: what is being done, by action_owner (a role, "
+        "e.g. Service Manager) by due_date (2026-02-12 or 12/02/2026). Plain text; at most 4,000 characters.",
+        "author: who wrote it (blank = the person loading the file). Leave a row blank to skip it.",
+    ],
+    "actions": [
+        "status: RED at risk of not being completed, AMBER delayed, GREEN progressing as planned, BLUE complete, "
+        "NEW identified in this update. percent_complete: 0-100.",
+        "narrative: the progress made this quarter. Leave a row blank to skip it.",
+    ],
+    "targets": [
+        "target: a number for a fixed target, or leave it blank and give a basis: cipfa_median, england or "
+        "previous_year. tolerance: how far short is still amber.",
+        "approved_by and approved_on (e.g. Cabinet, 2027-02-04): both, or neither while the target is proposed.",
+        "A new target never overwrites: earlier years keep the target that was in force then.",
+    ],
+}
 
 
 def _latest_ending_by(kind: str, day: date, example: periods.Period | None) -> periods.Period:
@@ -128,9 +190,26 @@ def frame(
             filters=[("area_code", "==", area)],
         )
     by_measure = {k: g.sort_values("period_end") for k, g in obs.groupby("measure_id")}
+    if kind == "actions":
+        return pd.DataFrame(_action_rows(measures, quarter, reg, folder), columns=ACTION_COLUMNS)
+    if kind == "targets":
+        return pd.DataFrame(_target_rows(measures, quarter, reg, folder), columns=TARGET_COLUMNS)
     rows = []
     for measure in measures:
         held = by_measure.get(measure.id, obs.iloc[0:0])
+        if kind == "commentary":  # one row per measure for the reporting quarter, with its latest figure
+            before = held[pd.to_datetime(held["period_end"]) <= pd.Timestamp(quarter.end)]
+            last = before.iloc[-1] if len(before) else None
+            rows.append(
+                {
+                    "measure_id": measure.id,
+                    "title": measure.title,
+                    "period": quarter.label,
+                    "last_period": "" if last is None else last["period_label"],
+                    "last_value": None if last is None else last["value"],
+                }
+            )
+            continue
         example = None
         if len(held):
             last = held.iloc[-1]
@@ -141,89 +220,93 @@ def frame(
                 pd.Timestamp(last["period_end"]).date(),
                 0,
             )
-        if kind == "targets":
-            target = measure.target
-            fy = periods.financial_year(quarter.seq // 4)
+        for due in periods_for(measure, quarter, set(held["period_kind"]), example):
+            before = held[pd.to_datetime(held["period_end"]) < pd.Timestamp(due.end)]
+            last = before.iloc[-1] if len(before) else None
             rows.append(
                 {
                     "measure_id": measure.id,
                     "title": measure.title,
+                    "period": due.label,
+                    "last_value": None if last is None else last["value"],
                     "unit": measure.unit,
-                    "polarity": measure.polarity,
-                    "financial_year": fy.label,
-                    "current_target": target.value if target else None,
-                    "current_tolerance": target.tolerance if target else None,
+                    "frequency": measure.frequency,
+                    "area_code": area,
+                    "last_period": "" if last is None else last["period_label"],
                 }
             )
+    return pd.DataFrame(rows, columns=COLUMNS[kind])
+
+
+def _action_rows(measures: list[register.Measure], quarter: periods.Period, reg: register.Register, folder: Path):
+    """A row per priority action of the measures' themes, with its latest update up to the quarter."""
+    themes = {t for m in measures for t in m.themes}
+    updates = ledger.latest(ledger.read(ledger.ACTION_UPDATES, folder), ledger.ACTION_UPDATES)
+    if len(updates):
+        updates = updates[updates["period"].map(lambda p: periods.parse_label(p).seq) <= quarter.seq]
+        updates = updates.assign(seq=updates["period"].map(lambda p: periods.parse_label(p).seq))
+        updates = updates.sort_values("seq").drop_duplicates("action_id", keep="last").set_index("action_id")
+    rows = []
+    for action in reg.priority_actions:
+        if action.theme not in themes:
             continue
-        if kind == "actions":
-            continue
-        for due in periods_for(measure, quarter, set(held["period_kind"]), example):
-            before = held[pd.to_datetime(held["period_end"]) < pd.Timestamp(due.end)]
-            last = before.iloc[-1] if len(before) else None
-            row = {
+        last = updates.loc[action.id] if action.id in updates.index else None
+        rows.append(
+            {
+                "action_id": action.id,
+                "theme": action.theme,
+                "action": action.title,
+                "period": quarter.label,
+                "last_status": "" if last is None else f"{last['status']} ({last['period']})",
+                "last_percent_complete": None if last is None else last["percent_complete"],
+            }
+        )
+    return rows
+
+
+def _target_rows(measures: list[register.Measure], quarter: periods.Period, reg: register.Register, folder: Path):
+    """A row per measure that can have a target, for the quarter's financial year, with the target in force."""
+    year = periods.financial_year(quarter.seq // 4).label
+    loaded = ledger.read(ledger.TARGET_VERSIONS, folder)
+    now = targets.for_year(reg, targets.versions(reg, loaded), year).set_index("measure_id")
+    rows = []
+    for measure in measures:
+        if measure.info_type == "contextual" or measure.polarity == "no_judgement":
+            continue  # never target-set
+        current = now.loc[measure.id]
+        rows.append(
+            {
                 "measure_id": measure.id,
                 "title": measure.title,
-                "period": due.label,
-                "last_value": None if last is None else last["value"],
+                "unit": measure.unit,
+                "polarity": measure.polarity,
+                "financial_year": year,
+                "current_basis": current["basis"],
+                "current_target": current["value"],
+                "current_tolerance": current["tolerance"],
             }
-            if kind == "figures":
-                row.update(
-                    {
-                        "unit": measure.unit,
-                        "frequency": measure.frequency,
-                        "area_code": area,
-                        "last_period": "" if last is None else last["period_label"],
-                    }
-                )
-            else:
-                row["status"] = "draft"
-            rows.append(row)
-    if kind == "actions":
-        rows = [{"theme": t.id, "period": quarter.label} for t in reg.themes]
-    columns = {
-        "figures": FIGURE_COLUMNS,
-        "targets": TARGET_COLUMNS,
-        "commentary": COMMENTARY_COLUMNS,
-        "actions": ACTION_COLUMNS,
-    }[kind]
-    return pd.DataFrame(rows, columns=columns)
+        )
+    return rows
 
 
 def render(table: pd.DataFrame, kind: str, fmt: str, period: str) -> bytes:
     """The template file's bytes: CSV (UTF-8) or XLSX with the rows on a sheet named after the kind."""
+    table = cells.neutralised(table)
     if fmt == "csv":
         return table.to_csv(index=False, lineterminator="\n").encode("utf-8")
     if fmt != "xlsx":
         raise ValueError(f"unknown format {fmt!r}; expected csv or xlsx")
     buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="xlsxwriter") as writer:
+    with pd.ExcelWriter(
+        buffer, engine="xlsxwriter", engine_kwargs={"options": {"strings_to_formulas": False}}
+    ) as writer:
         table.to_excel(writer, sheet_name=kind, index=False)
         book, sheet = writer.book, writer.sheets[kind]
         locked = book.add_format({"bg_color": "#EEEEEE"})
         for number, column in enumerate(table.columns):
             longest = table[column].astype(str).str.len().max() if len(table) else 0
             width = max(12, min(60, int(0 if pd.isna(longest) else longest) + 2))
-            editable = column in (
-                "value",
-                "numerator",
-                "denominator",
-                "status",
-                "note",
-                "target",
-                "tolerance",
-                "rationale",
-                "set_by",
-                "text",
-                "corrective_action",
-                "author",
-                "percent_complete",
-                "rag",
-                "narrative",
-                "title" if kind == "actions" else "-",
-                "owner",
-                "id",
-            )
+            editable = column in EDITABLE[kind]
             sheet.set_column(number, number, width, None if editable else locked)
         if "status" in table.columns and kind == "figures" and len(table):
             col = list(table.columns).index("status")
@@ -235,12 +318,9 @@ def render(table: pd.DataFrame, kind: str, fmt: str, period: str) -> bytes:
         notes = [
             f"Sefton performance scorecard — {kind} return template for {period}",
             "Fill in the white columns only; grey columns are for information and are ignored on load.",
-            "value: a plain number (percentages as 0-100). Withheld figures: put c in value or suppressed in status.",
-            "status: ok (default), provisional or suppressed. Leave a row blank to skip it.",
+            *NOTES[kind],
             "Load with: python -m scorecard ingest FILE  (or the Upload page).",
         ]
-        if kind != "figures":
-            notes.append("Loading this kind of template is not available yet: send it to the BI team.")
         for number, text in enumerate(notes):
             about.write(number, 0, text)
         about.set_column(0, 0, 110)

@@ -7,6 +7,7 @@ import json
 import pandas as pd
 
 from scorecard.present import wording
+from scorecard.store import cells
 
 JSON_COLUMNS = [
     "measure_id",
@@ -76,7 +77,7 @@ def render(frame: pd.DataFrame, fmt: str) -> str:
     if fmt == "csv":
         records = pd.DataFrame(_records(frame))
         records["exception_reasons"] = records["exception_reasons"].map("; ".join)
-        return records.to_csv(index=False)
+        return cells.neutralised(records).to_csv(index=False)
     shown = pd.DataFrame(
         {
             "measure": frame["measure_id"],

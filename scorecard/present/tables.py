@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 
 import pandas as pd
 
-from scorecard.present import views, wording
+from scorecard.present import commentary, views, wording
 from scorecard.store.geography import GROUP_LABELS
 
 INFO_TYPES = {
@@ -133,10 +133,27 @@ def scorecard(card: pd.DataFrame, period: str | None = None, spark: dict | None 
             "Compared with": r["benchmark_group_name"],
             "Owner": r["metric_responsibility"],
         }
+        if "narrative" in r:  # with the quarter's commentary (scorecard.present.commentary.attach), after Direction
+            at = list(row).index("Direction") + 1
+            row = dict([*list(row.items())[:at], ("Commentary", commentary_cell(r)), *list(row.items())[at:]])
         if spark is not None:
             row["Recent values"] = spark.get(r["measure_id"], [])
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+COMMENTARY_CELL = 160
+"""Characters of the narrative shown in a table cell (the measure page has the whole text)."""
+
+
+def commentary_cell(r) -> str:
+    """The service's narrative, shortened, with its badges; or the red-or-amber-without-commentary flag."""
+    text = "" if r.get("commentary_auto_drafted") else " ".join(str(r.get("narrative") or "").split())
+    if not text:
+        return f"⚠ {wording.NO_COMMENTARY}" if r.get("without_commentary") else ""
+    short = text if len(text) <= COMMENTARY_CELL else text[: COMMENTARY_CELL - 1] + "…"
+    marks = commentary.marks(r)
+    return short + (f" [{', '.join(marks)}]" if marks else "")
 
 
 def _formatted(values, unit: str, decimals: int) -> list[str]:
@@ -235,6 +252,7 @@ FIGURE_COLUMNS = {
     "group": "Comparator group",
     "measure_id": "Measure id",
     "area": "Area",
+    "note": "Note (from the return)",
 }
 """Readable headings for the measure page's table of every figure (the CSV keeps the field names)."""
 

@@ -405,8 +405,9 @@ def scorecard(
     report = periods.parse_label(frame["report_period"].iloc[0])
     before = periods.quarter((report.seq - 1) // 4, (report.seq - 1) % 4 + 1).label
     previous = evaluate.evaluate([area], before, group, data_dir, reg).set_index("measure_id")["rag"]
+    frame["previous_rag"] = frame["measure_id"].map(previous)
     frame["exception_reasons"], frame["exception_severity"] = evaluate.exceptions_of(
-        frame, reg, previous_rag=frame["measure_id"].map(previous)
+        frame, reg, previous_rag=frame["previous_rag"]
     )
     frame = frame.merge(forecasts(area, report.label, data_dir, reg), on="measure_id", how="left")
     good = polarity.good_sign(frame["polarity"])

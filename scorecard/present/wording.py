@@ -103,6 +103,45 @@ FORECAST_METHOD = {
     "latest": "the latest figure carried forward",
     "profile": "last year's in-year profile",
 }
+ACTION_STATUS = {
+    "RED": ("Red", "✖", "At risk of not being completed"),
+    "AMBER": ("Amber", "▲", "Being progressed but delayed"),
+    "GREEN": ("Green", "▶", "Being progressed as planned"),
+    "BLUE": ("Blue", "✔", "Complete"),
+    "NEW": ("New", "✚", "New action identified in this update"),
+    "no_update": ("No update", "?", "No progress update for this quarter"),
+}
+"""Annual-action status in the council's own key (seed 000, lines 1–9) → (label, symbol, meaning)."""
+ACTION_COLOURS = {
+    "RED": "#b2182b",
+    "AMBER": "#b35806",
+    "GREEN": "#1b7837",
+    "BLUE": "#2166ac",
+    "NEW": "#5e3c99",
+    "no_update": "#4d4d4d",
+}
+TARGET_STATUS = {
+    "approved": "Approved",
+    "proposed": "Proposed — awaiting approval",
+    "illustrative": "Illustrative — not a council target",
+    "contextual": "No target — contextual indicators are never target-set",
+    "none": "No target set",
+}
+TARGET_BASIS = {
+    "fixed": "Fixed value",
+    "cipfa_median": "CIPFA nearest-neighbour median",
+    "england": "England value",
+    "previous_year": "Same period last year",
+}
+COMMENTARY_MARKS = {
+    "illustrative": "Illustrative",
+    "auto_drafted": "Auto-drafted",
+    "updated_since_publication": "Updated since publication",
+}
+"""Badges beside commentary and action updates: made up for demonstration; the engine's technical
+commentary saved unedited (never published as the service's narrative); edited after the quarter was
+published (the public still sees the published text)."""
+NO_COMMENTARY = "Red or amber without commentary"
 SIGNIFICANCE = {
     "better": "Better",
     "worse": "Worse",
@@ -151,6 +190,23 @@ def trend_text(
         kind = PERIOD_KIND.get(period_kind or "", "sub-annual").capitalize()
         return f"{text} ({TREND_REASON[reason].format(kind=kind, series_break=series_break or 'the series')})"
     return text
+
+
+def action_status_label(code: str | None) -> str:
+    """``▶ Green``: the symbol and the council's word."""
+    label, symbol, _ = ACTION_STATUS.get(code or "no_update", (code, "", ""))
+    return f"{symbol} {label}".strip()
+
+
+def action_status_text(code: str | None) -> str:
+    """``▶ Green — being progressed as planned``: symbol, the council's word and its meaning."""
+    meaning = ACTION_STATUS.get(code or "no_update", (code, "", "?"))[2]
+    return f"{action_status_label(code)} — {meaning[0].lower()}{meaning[1:]}"
+
+
+def percent_text(value) -> str:
+    """``45% complete``."""
+    return "–" if _missing(value) else f"{value:.0f}% complete"
 
 
 def exception_text(code: str) -> str:

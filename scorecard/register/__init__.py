@@ -4,6 +4,7 @@ from scorecard.register.definitions import (
     DEFAULT_PATH,
     Dataset,
     Measure,
+    PriorityAction,
     Register,
     RegisterError,
     Source,
@@ -12,4 +13,15 @@ from scorecard.register.definitions import (
     load,
 )
 
-__all__ = ["DEFAULT_PATH", "Dataset", "Measure", "Register", "RegisterError", "Source", "Target", "Theme", "load"]
+__all__ = [
+    "DEFAULT_PATH",
+    "Dataset",
+    "Measure",
+    "PriorityAction",
+    "Register",
+    "RegisterError",
+    "Source",
+    "Target",
+    "Theme",
+    "load",
+]

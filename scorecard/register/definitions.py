@@ -229,12 +229,25 @@ class ExceptionPolicy(_Strict):
         return self
 
 
+class PriorityAction(_Strict):
+    """A Corporate Plan 2024–27 priority action ("Our priority actions — over the course of this plan we
+    will…"), verbatim from the plan with its line there; the annual actions register updated each quarter
+    (framework, seed 001 ~2043: "narrative, extent of completion and a self-reported RAG status")."""
+
+    id: Slug
+    theme: Slug
+    title: str
+    seed_file: str
+    line: int = Field(ge=1)
+
+
 class Register(_Strict):
     """The whole register."""
 
     version: int
     exception_policy: ExceptionPolicy
     themes: list[Theme]
+    priority_actions: list[PriorityAction] = []
     datasets: list[Dataset]
     measures: list[Measure]
 
@@ -251,6 +264,17 @@ class Register(_Strict):
             if item.id == theme_id:
                 return item
         raise KeyError(theme_id)
+
+    def action(self, action_id: str) -> PriorityAction:
+        """The priority action with this id (KeyError if none)."""
+        for item in self.priority_actions:
+            if item.id == action_id:
+                return item
+        raise KeyError(action_id)
+
+    def theme_actions(self, theme_id: str) -> list[PriorityAction]:
+        """A theme's priority actions, in the plan's order."""
+        return [a for a in self.priority_actions if a.theme == theme_id]
 
     def dataset(self, dataset_id: str) -> Dataset:
         """The data set with this id (KeyError if none)."""
@@ -270,6 +294,10 @@ class RegisterError(Exception):
         return "\n".join(self.problems)
 
 
+LISTS = ("themes", "priority_actions", "datasets", "measures")
+"""The register's lists of items with an ``id``."""
+
+
 class _Lines:
     """Line numbers of every node of a YAML document, keyed by path (tuple of keys / indexes)."""
 
@@ -281,7 +309,7 @@ class _Lines:
 
     def name_items(self, data: dict) -> None:
         """Remember each list item's id so messages say ``measures[cyp_x]`` rather than ``measures[3]``."""
-        for kind in ("themes", "datasets", "measures"):
+        for kind in LISTS:
             for i, item in enumerate(data.get(kind) or []):
                 if isinstance(item, dict) and isinstance(item.get("id"), str):
                     self.names[(kind, i)] = item["id"]
@@ -323,7 +351,7 @@ def _dotted(path: tuple) -> str:
     """``('measures', 3, 'source', 'file')`` → ``measures[3].source.file``."""
     text = ""
     for part in path:
-        if isinstance(part, int) or (text in ("themes", "datasets", "measures") and part):
+        if isinstance(part, int) or (text in LISTS and part):
             text += f"[{part}]"
         else:
             text += f".{part}" if text else str(part)
@@ -350,7 +378,13 @@ def _cross_checks(data: dict, lines: _Lines) -> None:
         source = measure.get("source") or {}
         if isinstance(source, dict) and source.get("dataset") and source["dataset"] not in datasets:
             lines.error(("measures", i, "source", "dataset"), f"unknown dataset {source['dataset']!r}")
-    for kind in ("themes", "datasets"):
+    for i, action in enumerate(data.get("priority_actions", []) or []):
+        if isinstance(action, dict) and action.get("theme") not in themes:
+            lines.error(
+                ("priority_actions", i, "theme"),
+                f"unknown theme {action.get('theme')!r}; themes are {sorted(map(str, themes))}",
+            )
+    for kind in ("themes", "priority_actions", "datasets"):
         ids: set[object] = set()
         for i, item in enumerate(data.get(kind, []) or []):
             if isinstance(item, dict) and item.get("id") in ids:

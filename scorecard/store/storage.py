@@ -266,7 +266,7 @@ def recover(data_dir: Path, sweep: bool = False) -> bool:
         _roll_forward(data_dir, journal)
         repaired = True
     if sweep:
-        for folder in (data_dir, data_dir / "accepted"):
+        for folder in (data_dir, data_dir / "accepted", data_dir / "conversation"):
             if folder.is_dir():
                 for stray in folder.glob(".*.tmp"):
                     with contextlib.suppress(FileNotFoundError):

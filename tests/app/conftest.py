@@ -3,10 +3,11 @@
 from pathlib import Path
 
 import pytest
+import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
-PAGES = ["overview", "theme", "measure", "exceptions", "benchmarking", "explore", "data"]
+PAGES = ["overview", "theme", "measure", "actions", "exceptions", "benchmarking", "explore", "data"]
 
 
 @pytest.fixture
@@ -27,3 +28,18 @@ def open_app(monkeypatch):
         return at
 
     return _open
+
+
+def open_as(monkeypatch, role: str, page: str = "overview", **params) -> AppTest:
+    """Open the app as ``role`` (the demo role; the data folder is whatever ``SCORECARD_DATA`` says) on a page
+    (``?page=``) with query parameters, run it once, and check it raised nothing."""
+    monkeypatch.setenv("SCORECARD_DEMO_ROLE", role)
+    st.cache_data.clear()
+    at = AppTest.from_file(APP, default_timeout=60)
+    if page != "overview":
+        at.query_params["page"] = page
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at

@@ -52,6 +52,11 @@ def material_deterioration(
     return worsening & (significant | (texts(direction_before) == "worsening"))
 
 
+def without_commentary(rag, has_commentary) -> np.ndarray:
+    """Red or amber against target with no commentary for the quarter (the ``no_commentary`` rule)."""
+    return np.isin(texts(rag), ("red", "amber")) & ~flags(has_commentary)
+
+
 def reasons(
     rag,
     direction,
@@ -70,7 +75,6 @@ def reasons(
     policy leaves out are never given; ``persistent_red`` needs ``previous_rag`` (the previous report's RAG
     codes) and ``no_commentary`` needs ``has_commentary`` — without them those rules are not applied."""
     rag, direction, trend = texts(rag), texts(direction), texts(trend)
-    red_or_amber = np.isin(rag, ("red", "amber"))
     unknown = np.zeros(len(rag), dtype=bool)
     masks = {
         "red_red": (texts(significance) == "worse") & (direction == "worsening"),
@@ -78,7 +82,7 @@ def reasons(
         "red": rag == "red",
         "material_deterioration": flags(deteriorated),
         "trend_worsening": np.char.endswith(trend.astype(str), "_getting_worse"),
-        "no_commentary": unknown if has_commentary is None else red_or_amber & ~flags(has_commentary),
+        "no_commentary": unknown if has_commentary is None else without_commentary(rag, has_commentary),
         "missing": rag == "missing",
         "stale": rag == "stale",
         "amber": rag == "amber",

@@ -8,7 +8,8 @@ import time
 import pytest
 
 from scorecard import register
-from scorecard.present import views
+from scorecard.present import commentary, conversation, views
+from scorecard.store import ledger
 
 PERIOD = "2025/26 Q4"
 TIMINGS: dict[str, float] = {}
@@ -27,8 +28,9 @@ def pack_dir(built_data):
 
 @pytest.fixture(scope="session")
 def oracle(reg, pack_dir):
-    """The engine's scorecard for the period: what every pack must show."""
-    return views.scorecard(period=PERIOD, reg=reg, data_dir=pack_dir)
+    """The engine's scorecard for the period with the quarter's commentary: what every pack must show."""
+    card = views.scorecard(period=PERIOD, reg=reg, data_dir=pack_dir)
+    return commentary.attach(card, conversation.current(ledger.COMMENTARY, PERIOD, pack_dir), reg)
 
 
 def _timed_build(fmt: str, reg, label: str, pack_dir, **kwargs) -> tuple[bytes, list[tuple[float, str]]]:

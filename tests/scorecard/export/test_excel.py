@@ -30,7 +30,7 @@ def test_sheets(book, reg):
     names = book.sheetnames
     for theme in reg.themes:
         assert theme_sheet_name(theme.title, theme.id) in names
-    assert "Exceptions" in names and "Definitions" in names
+    assert "Exceptions" in names and "Annual actions" in names and "Definitions" in names
     assert all(len(n) <= 31 for n in names)
 
 
@@ -103,5 +103,5 @@ def test_same_data_same_workbook(xlsx_bytes, reg, pack_dir):
 def test_single_theme_workbook(reg, pack_dir):
     data = build_pack("xlsx", period=PERIOD, theme="inclusive_growth", reg=reg, data_dir=pack_dir)
     book = load_workbook(io.BytesIO(data))
-    themes = [n for n in book.sheetnames if n not in ("Summary", "Exceptions", "Definitions")]
+    themes = [n for n in book.sheetnames if n not in ("Summary", "Exceptions", "Annual actions", "Definitions")]
     assert themes == ["Inclusive Growth"]

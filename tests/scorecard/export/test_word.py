@@ -114,7 +114,14 @@ def test_exceptions_list_reasons_and_owner(doc, expected, oracle):
             for reason in e["reasons"]:
                 assert reason in body
             assert f"Responsible officer: {owners[e['measure_id']]}" in body
-    assert "commentary" not in body.lower()  # no commentary table yet, so no placeholder text
+    # every red or amber exception carries the service's commentary or the flag that it has none
+    paragraphs = doc.paragraphs
+    for e in expected:
+        if e["exception"] and e["rag_text"] in (wording.rag_text("red"), wording.rag_text("amber")):
+            start = next(i for i, p in enumerate(paragraphs) if p.style.name == "Heading 3" and p.text == e["title"])
+            end = next(i for i in range(start + 1, len(paragraphs)) if paragraphs[i].style.name.startswith("Heading"))
+            block = "\n".join(p.text for p in paragraphs[start:end])
+            assert "Commentary" in block or wording.NO_COMMENTARY in block, e["title"]
 
 
 def test_summary_rag_counts(doc, expected, reg):

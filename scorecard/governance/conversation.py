@@ -1,0 +1,151 @@
+"""The performance conversation each person may see, and every write to it from the app.
+
+Staff (officers, admins) see the current text; where the quarter has been released or published, text
+edited since is marked "updated since publication", with the published text beside it. The public and
+members see only the text frozen with a quarter they may see (:mod:`scorecard.governance.publish`), never a
+draft, marked where the service has updated it since.
+
+A write is checked by the same rules as a return (:mod:`scorecard.ingest.conversation`), added as a new
+version under the data lock — never overwriting — and recorded in the audit log with the user.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pandas as pd
+
+from scorecard import register
+from scorecard.governance import access, audit, publish
+from scorecard.ingest import conversation as checks
+from scorecard.present import conversation
+from scorecard.store import ledger, storage
+
+
+class ConversationError(ValueError):
+    """What an officer wrote breaks a rule; ``problems`` lists (field, message)."""
+
+    def __init__(self, problems: list[tuple[str, str]]):
+        self.problems = problems
+        super().__init__("; ".join(f"{column}: {message}" for column, message in problems))
+
+
+@dataclass
+class Conversation:
+    """A quarter's conversation as one person may see it."""
+
+    commentary: pd.DataFrame
+    updates: pd.DataFrame
+    published: bool = False
+    state: str = access.DRAFT
+    targets: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+
+def _flagged(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.assign(updated_since_publication=False)
+
+
+def for_role(role: str, period: str | None, data_dir: str | Path | None = None) -> Conversation:
+    """The commentary and action updates of ``period`` that ``role`` may see (see the module docstring)."""
+    state = publish.state(period, data_dir) if period else access.DRAFT
+    frozen = publish.conversation_frame(period, data_dir) if period and state != access.DRAFT else None
+    if access.sees_draft(role) and period:
+        live_c = conversation.current(ledger.COMMENTARY, period, data_dir)
+        live_u = conversation.current(ledger.ACTION_UPDATES, period, data_dir)
+        if frozen is None:
+            return Conversation(_flagged(live_c), _flagged(live_u), False, state)
+        return Conversation(
+            conversation.compared(live_c, conversation.part(frozen, "commentary"), "commentary"),
+            conversation.compared(live_u, conversation.part(frozen, "action_update"), "action_update"),
+            True,
+            state,
+            conversation.part(frozen, "target"),
+        )
+    if frozen is None or not access.can_view(role, state):
+        return Conversation(_flagged(ledger.empty(ledger.COMMENTARY)), _flagged(ledger.empty(ledger.ACTION_UPDATES)))
+    live_c = conversation.current(ledger.COMMENTARY, period, data_dir)
+    live_u = conversation.current(ledger.ACTION_UPDATES, period, data_dir)
+    return Conversation(
+        conversation.published_with_flags(conversation.part(frozen, "commentary"), live_c, "commentary"),
+        conversation.published_with_flags(conversation.part(frozen, "action_update"), live_u, "action_update"),
+        True,
+        state,
+        conversation.part(frozen, "target"),
+    )
+
+
+def history(name: str, key: str, period: str, data_dir: str | Path | None = None) -> pd.DataFrame:
+    """Every version of one measure's commentary (``ledger.COMMENTARY``) or one action's update
+    (``ledger.ACTION_UPDATES``) for the quarter, newest first — staff only."""
+    frame = ledger.read(name, data_dir)
+    column = ledger.KEYS[name][0]
+    return frame[(frame[column] == key) & (frame["period"] == period)].sort_values("version", ascending=False)
+
+
+def _write(kind: str, values: dict, user: str, data_dir, extra: dict | None = None) -> dict:
+    """Add one version written in the app, under the data lock; returns it (with its version)."""
+    data_dir = Path(data_dir or storage.default_data_dir())
+    name = checks.LEDGER[kind]
+    written_at = datetime.now(UTC).isoformat(timespec="seconds")
+    rows = checks.new_rows(kind, pd.DataFrame([{**values, **(extra or {})}]), user, written_at, "", "app")
+    with storage.locked(data_dir):
+        table = ledger.appended(name, ledger.read(name, data_dir), rows)
+        ledger.write(data_dir, {name: table})
+    return table.iloc[-1].to_dict()
+
+
+def save_commentary(
+    measure_id: str,
+    period: str,
+    fields: dict[str, str],
+    user: str,
+    auto_draft: str = "",
+    data_dir: str | Path | None = None,
+    reg: register.Register | None = None,
+    today: date | None = None,
+) -> dict:
+    """Save a measure's commentary for a quarter as a new version. ``fields``: narrative, corrective_action,
+    action_owner, due_date. A narrative identical to ``auto_draft`` is kept marked auto-drafted."""
+    reg = reg or register.load()
+    values, problems, _ = checks.check_commentary(
+        {**fields, "measure_id": measure_id, "period": period}, reg, today or date.today()
+    )
+    if problems:
+        raise ConversationError(problems)
+    drafted = bool(auto_draft) and values["narrative"] == auto_draft.strip()
+    version = _write("commentary", values, user, data_dir, {"auto_drafted": drafted})
+    audit.record(
+        user,
+        "commentary",
+        {"measure_id": measure_id, "period": period, "version": int(version["version"]), "auto_drafted": drafted},
+        data_dir=data_dir,
+    )
+    return version
+
+
+def save_action_update(
+    action_id: str,
+    period: str,
+    fields: dict[str, str],
+    user: str,
+    data_dir: str | Path | None = None,
+    reg: register.Register | None = None,
+    today: date | None = None,
+) -> dict:
+    """Save a priority action's update for a quarter (status, percent_complete, narrative) as a new version."""
+    reg = reg or register.load()
+    values, problems, _ = checks.check_action_update(
+        {k: str(v) for k, v in fields.items()} | {"action_id": action_id, "period": period}, reg, today or date.today()
+    )
+    if problems:
+        raise ConversationError(problems)
+    version = _write("actions", values, user, data_dir)
+    audit.record(
+        user,
+        "action_update",
+        {"action_id": action_id, "period": period, "status": values["status"], "version": int(version["version"])},
+        data_dir=data_dir,
+    )
+    return version

@@ -1,0 +1,162 @@
+"""What people write about performance, kept as versions and never overwritten: commentary and corrective
+action per measure and quarter, annual-action updates, target versions, the notes of returned figures, and
+the batches that loaded them.
+
+Each is an append-only table in ``data/conversation/`` (one row per version; the highest ``version`` of a
+key is the current text), written with :func:`scorecard.store.storage.write_tables` under the data lock, so
+a crash leaves the old or the new table. ``build-data`` never rewrites these tables — what officers wrote
+survives a rebuild — and ``make clean`` (which deletes ``data/*.parquet``) keeps them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+
+from scorecard.store import storage
+
+FOLDER = "conversation"
+COMMENTARY = f"{FOLDER}/commentary"
+ACTION_UPDATES = f"{FOLDER}/action_updates"
+TARGET_VERSIONS = f"{FOLDER}/target_versions"
+FIGURE_NOTES = f"{FOLDER}/figure_notes"
+BATCHES = f"{FOLDER}/batches"
+
+_TEXT, _FLAG, _NUMBER, _INT = pa.string(), pa.bool_(), pa.float64(), pa.int32()
+SCHEMAS = {
+    COMMENTARY: pa.schema(
+        [
+            ("measure_id", _TEXT),
+            ("period", _TEXT),  # the reporting quarter, e.g. 2025/26 Q2
+            ("narrative", _TEXT),  # what happened and why
+            ("corrective_action", _TEXT),  # what is being done
+            ("action_owner", _TEXT),  # a role, e.g. Service Manager
+            ("due_date", _TEXT),  # ISO date or ""
+            ("author", _TEXT),
+            ("written_at", _TEXT),  # ISO 8601, UTC
+            ("auto_drafted", _FLAG),  # the engine's technical commentary, saved without a person's edit
+            ("illustrative", _FLAG),
+            ("source", _TEXT),  # app | return
+            ("batch_id", _TEXT),
+            ("version", _INT),
+        ]
+    ),
+    ACTION_UPDATES: pa.schema(
+        [
+            ("action_id", _TEXT),
+            ("period", _TEXT),
+            ("status", _TEXT),  # the council's key: RED AMBER GREEN BLUE NEW
+            ("percent_complete", _NUMBER),
+            ("narrative", _TEXT),
+            ("author", _TEXT),
+            ("written_at", _TEXT),
+            ("illustrative", _FLAG),
+            ("source", _TEXT),
+            ("batch_id", _TEXT),
+            ("version", _INT),
+        ]
+    ),
+    TARGET_VERSIONS: pa.schema(
+        [
+            ("measure_id", _TEXT),
+            ("financial_year", _TEXT),
+            ("basis", _TEXT),
+            ("value", _NUMBER),
+            ("tolerance", _NUMBER),
+            ("rationale", _TEXT),
+            ("set_by", _TEXT),
+            ("approved_by", _TEXT),
+            ("approved_on", _TEXT),  # ISO date, "" while proposed
+            ("illustrative", _FLAG),
+            ("source", _TEXT),  # return | app
+            ("batch_id", _TEXT),
+            ("written_at", _TEXT),
+            ("version", _INT),
+        ]
+    ),
+    FIGURE_NOTES: pa.schema(
+        [
+            ("measure_id", _TEXT),
+            ("area_code", _TEXT),
+            ("period_label", _TEXT),
+            ("note", _TEXT),
+            ("batch_id", _TEXT),
+            ("written_at", _TEXT),
+            ("version", _INT),
+        ]
+    ),
+    BATCHES: pa.schema(
+        [
+            ("batch_id", _TEXT),
+            ("kind", _TEXT),
+            ("file", _TEXT),
+            ("sha256", _TEXT),
+            ("rows", pa.int64()),
+            ("rows_rejected", pa.int64()),
+            ("user", _TEXT),
+            ("loaded_at", _TEXT),
+        ]
+    ),
+}
+KEYS = {
+    COMMENTARY: ["measure_id", "period"],
+    ACTION_UPDATES: ["action_id", "period"],
+    TARGET_VERSIONS: ["measure_id", "financial_year"],
+    FIGURE_NOTES: ["measure_id", "area_code", "period_label"],
+}
+"""What a version is a version of."""
+
+
+def empty(name: str) -> pd.DataFrame:
+    """A table with no rows and the table's columns and types."""
+    return SCHEMAS[name].empty_table().to_pandas()
+
+
+def read(name: str, data_dir: str | Path | None = None) -> pd.DataFrame:
+    """Every version in a ledger table, oldest first (empty when nothing has been written)."""
+    data_dir = Path(data_dir or storage.default_data_dir())
+    storage.recover(data_dir)
+    path = storage.table_path(data_dir, name)
+    return pd.read_parquet(path) if path.is_file() else empty(name)
+
+
+def appended(name: str, existing: pd.DataFrame, rows: list[dict]) -> pd.DataFrame:
+    """``existing`` with ``rows`` added as new versions (``version`` counts on per key, from 1)."""
+    if not rows:
+        return existing
+    new = pd.DataFrame(rows)
+    keys = KEYS.get(name)
+    if keys:
+        held = existing.groupby(keys)["version"].max() if len(existing) else pd.Series(dtype="int64")
+        start = [int(held.get(tuple(r[k] for k in keys), 0)) for r in rows]
+        new["version"] = [s + 1 + n for s, n in zip(start, new.groupby(keys).cumcount())]
+    columns = SCHEMAS[name].names
+    return pd.concat([existing, new[columns]], ignore_index=True) if len(existing) else new[columns]
+
+
+def latest(frame: pd.DataFrame, name: str) -> pd.DataFrame:
+    """The current version of each key (the highest ``version``)."""
+    if frame.empty:
+        return frame
+    keys = KEYS[name]
+    return frame.sort_values("version").drop_duplicates(keys, keep="last").reset_index(drop=True)
+
+
+def write(data_dir: str | Path, tables: dict[str, pd.DataFrame], other: dict[str, pd.DataFrame] | None = None) -> None:
+    """Write ledger tables (with their schemas) and any ``other`` tables in one journalled commit; the
+    caller holds :func:`scorecard.store.storage.locked`."""
+    storage.write_tables(Path(data_dir), {**(other or {}), **tables}, schemas={n: SCHEMAS[n] for n in tables})
+
+
+def signature(data_dir: str | Path | None = None) -> tuple:
+    """Identity of the ledger files (changes with every write), for caches keyed on what people wrote."""
+    folder = Path(data_dir or storage.default_data_dir())
+    found = []
+    for name in SCHEMAS:
+        path = storage.table_path(folder, name)
+        if path.is_file():
+            stat = path.stat()
+            found.append((name, stat.st_ino, stat.st_mtime_ns, stat.st_size))
+    return tuple(found)

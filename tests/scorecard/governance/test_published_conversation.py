@@ -1,0 +1,98 @@
+"""Publishing freezes the quarter's conversation with its figures; the public and members see only published
+text (marked when updated since); staff see the current text beside the published one."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from scorecard.governance import access, publish
+from scorecard.governance import conversation as talk
+from scorecard.present import conversation
+from scorecard.store import ledger
+
+Q = "2025/26 Q2"
+MEASURE = "asc_msp_outcomes_met_pct"
+ACTION = "asc_pa_workforce"
+
+
+def _text(conv: talk.Conversation, measure: str = MEASURE) -> str | None:
+    rows = conv.commentary[conv.commentary["measure_id"] == measure]
+    return rows["narrative"].iloc[0] if len(rows) else None
+
+
+def test_public_sees_commentary_only_once_published(data_dir):
+    talk.save_commentary(MEASURE, Q, {"narrative": "Published text."}, "officer", data_dir=data_dir)
+    assert _text(talk.for_role("officer", Q, data_dir)) == "Published text."
+    for role in ("public", "member"):
+        assert _text(talk.for_role(role, Q, data_dir)) is None  # a draft quarter: nothing
+
+    publish.publish(Q, who="admin", release_to_members=True, data_dir=data_dir)
+    assert _text(talk.for_role("member", Q, data_dir)) == "Published text."
+    assert _text(talk.for_role("public", Q, data_dir)) is None  # released to members only
+
+    publish.publish(Q, who="admin", data_dir=data_dir)
+    public = talk.for_role("public", Q, data_dir)
+    assert public.published and _text(public) == "Published text."
+    assert not public.commentary["updated_since_publication"].any()
+
+    talk.save_commentary(MEASURE, Q, {"narrative": "Edited after publication."}, "officer", data_dir=data_dir)
+    public = talk.for_role("public", Q, data_dir)
+    row = public.commentary.set_index("measure_id").loc[MEASURE]
+    assert row["narrative"] == "Published text." and row["updated_since_publication"]
+    staff = talk.for_role("officer", Q, data_dir).commentary.set_index("measure_id").loc[MEASURE]
+    assert staff["narrative"] == "Edited after publication." and staff["updated_since_publication"]
+    assert staff["published_narrative"] == "Published text."
+
+
+def test_the_snapshot_holds_commentary_action_updates_and_targets(data_dir):
+    draft = "The engine's draft."
+    talk.save_commentary(MEASURE, Q, {"narrative": draft}, "officer", auto_draft=draft, data_dir=data_dir)
+    talk.save_commentary("asc_sw_average_caseload", Q, {"narrative": "By a person."}, "officer", data_dir=data_dir)
+    talk.save_action_update(
+        ACTION, Q, {"status": "RED", "percent_complete": 10, "narrative": "At risk."}, "o", data_dir=data_dir
+    )
+    entry = publish.publish(Q, who="admin", data_dir=data_dir)
+    frozen = publish.conversation_frame(Q, data_dir)
+    assert entry["commentary_snapshot"] and set(frozen["part"]) == {"commentary", "action_update", "target"}
+    said = conversation.part(frozen, "commentary")
+    assert "By a person." in said["narrative"].tolist()
+    assert draft not in said["narrative"].tolist()  # an unedited auto-draft is never published as the narrative
+    updates = conversation.part(frozen, "action_update").set_index("action_id")
+    assert updates.loc[ACTION, ["status", "narrative"]].tolist() == ["RED", "At risk."]
+    frozen_targets = conversation.part(frozen, "target")
+    held = conversation.targets_in_force(Q, data_dir)
+    assert sorted(frozen_targets["measure_id"]) == sorted(held["measure_id"])
+    # later versions never change what was published
+    talk.save_action_update(
+        ACTION, Q, {"status": "GREEN", "percent_complete": 30, "narrative": "Back on track."}, "o", data_dir=data_dir
+    )
+    public = talk.for_role("public", Q, data_dir).updates.set_index("action_id")
+    assert public.loc[ACTION, "narrative"] == "At risk." and public.loc[ACTION, "updated_since_publication"]
+
+
+def test_members_and_public_never_see_a_draft_quarters_text(data_dir):
+    talk.save_action_update(
+        ACTION, Q, {"status": "NEW", "percent_complete": 0, "narrative": "Draft only."}, "o", data_dir=data_dir
+    )
+    for role in ("public", "member"):
+        conv = talk.for_role(role, Q, data_dir)
+        assert conv.updates.empty and conv.commentary.empty and conv.state == access.DRAFT
+    officer = talk.for_role("officer", Q, data_dir).updates
+    assert "Draft only." in officer["narrative"].tolist()
+
+
+def test_compared_flags_only_changed_text():
+    live = pd.DataFrame(
+        {
+            "measure_id": ["a", "b", "c"],
+            "narrative": ["same", "changed", "new"],
+            "corrective_action": ["", "", ""],
+            "action_owner": ["", "", ""],
+            "due_date": ["", "", ""],
+        }
+    )
+    published = live.iloc[:2].assign(narrative=["same", "before"])
+    out = conversation.compared(live, published, "commentary").set_index("measure_id")
+    assert out["updated_since_publication"].to_dict() == {"a": False, "b": True, "c": True}
+    assert out.loc["b", "published_narrative"] == "before"
+    assert list(ledger.empty(ledger.COMMENTARY).columns) == ledger.SCHEMAS[ledger.COMMENTARY].names

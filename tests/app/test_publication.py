@@ -9,12 +9,12 @@ import shutil
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
-from tests.scorecard.test_publish import revise
 
 from scorecard.governance import audit, publish
 from scorecard.present import wording
 from scorecard.store import db
 from tests.app.conftest import APP
+from tests.scorecard.governance.test_publish import revise
 
 Q = "2025/26 Q2"
 

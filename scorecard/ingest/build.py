@@ -108,11 +108,13 @@ def build(
     code_map = pd.read_csv(source_dir / "dfe-statistical-neighbours" / "dfe_la_code_map.csv", dtype=str)
     dfe_to_ons = dict(code_map.dropna(subset=["new_la_code"])[["old_la_code", "new_la_code"]].values)
 
+    names = geography.area_names(areas)
+
     frames, batches = [], {}
     con = duckdb.connect()
     public = [m for m in reg.measures if m.source.match != "none"]
     for number, measure in enumerate(public, start=1):
-        rows = sources.normalise(sources.read_raw(con, measure, source_dir), measure, dfe_to_ons)
+        rows = sources.normalise(sources.read_raw(con, measure, source_dir), measure, dfe_to_ons, names)
         path = source_dir / measure.source.file
         batch = batches.get(path) or _batch(
             path, reg.dataset(measure.source.dataset), "public extract", rows.iloc[0:0], measure.source.file

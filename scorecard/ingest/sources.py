@@ -62,14 +62,22 @@ def _quote(column: str) -> str:
     return '"' + column.replace('"', '""') + '"'
 
 
+def _matches(conditions: dict[str, str]) -> str:
+    return " AND ".join(f"CAST({_quote(col)} AS VARCHAR) = ?" for col in conditions) or "TRUE"
+
+
 def read_raw(con: duckdb.DuckDBPyConnection, measure: Measure, sources_dir: Path) -> pd.DataFrame:
-    """The selected rows as strings: area, period_raw, value_raw, numerator, denominator, lower/upper CI, status."""
+    """The selected rows as strings: area (and area_name), period_raw, value_raw, numerator, denominator,
+    lower/upper CI, status. With ``numerator_rows``/``denominator_rows`` (a publisher's long format, one row
+    per count) the two counts come from two rows of the same area and period, and ``n_numerator`` and
+    ``n_denominator`` say how many rows matched (checked by :func:`normalise` once areas are known)."""
     src = measure.source
     path = sources_dir / src.file
     if not path.is_file():
         raise FileNotFoundError(f"{measure.id}: source file not found: {path}")
     wanted = {
         "area": src.area_column,
+        "area_name": src.area_name_column,
         "period_raw": src.period_column,
         "value_raw": src.value_column,
         "numerator": src.numerator_column,
@@ -78,11 +86,27 @@ def read_raw(con: duckdb.DuckDBPyConnection, measure: Measure, sources_dir: Path
         "upper_ci": src.upper_ci_column,
         "status_raw": src.status_column,
     }
-    select = ", ".join(
-        f"CAST({_quote(col)} AS VARCHAR) AS {alias}" if col else f"NULL::VARCHAR AS {alias}"
-        for alias, col in wanted.items()
-    )
-    where = " AND ".join(f"CAST({_quote(col)} AS VARCHAR) = ?" for col in src.filters) or "TRUE"
+    columns = {alias: f"CAST({_quote(col)} AS VARCHAR)" if col else "NULL::VARCHAR" for alias, col in wanted.items()}
+    params = list(src.filters.values())
+    if src.numerator_rows:
+        keys = ("area", "area_name", "period_raw")
+        numerator, denominator = _matches(src.numerator_rows), _matches(src.denominator_rows)
+        counted = {
+            "numerator": f"max(CASE WHEN {numerator} THEN {columns['numerator']} END)",
+            "denominator": f"max(CASE WHEN {denominator} THEN {columns['denominator']} END)",
+            "n_numerator": f"count(*) FILTER (WHERE {numerator})",
+            "n_denominator": f"count(*) FILTER (WHERE {denominator})",
+        }
+        select = ", ".join(
+            f"{columns[k]} AS {k}" if k in keys else f"{counted.get(k, 'NULL::VARCHAR')} AS {k}"
+            for k in [*wanted, "n_numerator", "n_denominator"]
+        )
+        tail = f" AND (({numerator}) OR ({denominator})) GROUP BY ALL"
+        row_values = [*src.numerator_rows.values(), *src.denominator_rows.values()]
+        params = [*row_values, *row_values, *params, *row_values]
+    else:
+        select = ", ".join(f"{expr} AS {alias}" for alias, expr in columns.items())
+        tail = ""
     relation = _relation(path)
     if src.layout == "titled_table":
         relation = "titled_source"
@@ -95,9 +119,9 @@ def read_raw(con: duckdb.DuckDBPyConnection, measure: Measure, sources_dir: Path
             title_contains=src.title_contains,
         )
         con.register(relation, table)
-    sql = f"SELECT {select} FROM {relation} WHERE {where}"
+    sql = f"SELECT {select} FROM {relation} WHERE {_matches(src.filters)}{tail}"
     try:
-        return con.execute(sql, list(src.filters.values())).df()
+        return con.execute(sql, params).df()
     except duckdb.Error as err:
         raise ValueError(f"{measure.id}: cannot read {src.file}: {err}") from None
     finally:
@@ -105,17 +129,39 @@ def read_raw(con: duckdb.DuckDBPyConnection, measure: Measure, sources_dir: Path
             con.unregister(relation)
 
 
+def _one_row_per_count(frame: pd.DataFrame, measure: Measure) -> None:
+    """Each area and period's numerator and denominator must come from one source row each."""
+    for kind in ("numerator", "denominator"):
+        many = frame[frame[f"n_{kind}"] > 1]
+        if not many.empty:
+            first = many.iloc[0]
+            raise ValueError(
+                f"{measure.id}: {measure.source.file}: {int(first[f'n_{kind}'])} rows match {kind}_rows for area "
+                f"{first['area']} period {first['period_raw']} (expected one)"
+            )
+
+
 def _numbers(raw: pd.Series) -> pd.Series:
     return pd.to_numeric(raw.astype("string").str.strip().str.replace(",", "", regex=False), errors="coerce")
 
 
-def normalise(raw: pd.DataFrame, measure: Measure, dfe_to_ons: dict[str, str]) -> pd.DataFrame:
-    """Source rows → observation rows (without batch id): ONS codes, periods, values and status."""
+def normalise(
+    raw: pd.DataFrame, measure: Measure, dfe_to_ons: dict[str, str], area_names: dict[str, str] | None = None
+) -> pd.DataFrame:
+    """Source rows → observation rows (without batch id): ONS codes, periods, values and status.
+    ``area_names`` (lower-case name → code) names the rows a source gives without a code (e.g. DfE's
+    "National" and region rows), where the register names an ``area_name_column``."""
     src = measure.source
     frame = raw.copy()
     if src.area_code_type == "dfe":
         frame["area"] = frame["area"].astype("string").str.replace(r"\.0$", "", regex=True).map(dfe_to_ons)
+    if src.area_name_column:
+        blank = frame["area"].isna() | frame["area"].astype("string").str.strip().eq("")
+        named = frame["area_name"].astype("string").str.strip().str.lower().map(area_names or {})
+        frame["area"] = frame["area"].where(~blank, named)
     frame = frame[frame["area"].notna() & frame["area"].astype("string").str.startswith("E")]
+    if src.numerator_rows:
+        _one_row_per_count(frame, measure)
     if src.fixed_period:
         parsed = {src.fixed_period: periods.parse_label(src.fixed_period)}
         frame["period_raw"] = src.fixed_period
@@ -136,8 +182,17 @@ def normalise(raw: pd.DataFrame, measure: Measure, dfe_to_ons: dict[str, str]) -
     value_text = frame["value_raw"].astype("string").str.strip()
     value = _numbers(value_text).to_numpy(dtype="float64")
     if not src.value_column:
-        value = measure.multiplier * out["numerator"].to_numpy() / out["denominator"].to_numpy()
-        value_text = pd.Series(np.where(np.isnan(value), None, "computed"), index=frame.index, dtype="string")
+        denominator = out["denominator"].to_numpy()
+        with np.errstate(invalid="ignore", divide="ignore"):  # a withheld count, or none to count: no value
+            value = np.where(denominator > 0, measure.multiplier * out["numerator"].to_numpy() / denominator, np.nan)
+        withheld = pd.concat([frame["numerator"], frame["denominator"]], axis=1).apply(
+            lambda column: column.astype("string").str.strip().str.lower().isin(SUPPRESSION_CODES)
+        )
+        value_text = pd.Series(
+            np.where(withheld.any(axis=1), "x", np.where(np.isnan(value), None, "computed")),
+            index=frame.index,
+            dtype="string",
+        )
     status_text = frame["status_raw"].astype("string").str.strip().str.lower()
     suppressed = (
         value_text.str.lower().isin(SUPPRESSION_CODES).fillna(False).to_numpy()

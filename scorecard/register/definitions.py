@@ -86,6 +86,7 @@ class Source(_Strict):
     title_contains: str = ""
     filters: dict[str, str] = {}
     area_column: str = ""
+    area_name_column: str = ""
     area_code_type: Literal["ons", "dfe"] = "ons"
     period_column: str = ""
     period_format: str = ""
@@ -93,6 +94,8 @@ class Source(_Strict):
     value_column: str = ""
     numerator_column: str = ""
     denominator_column: str = ""
+    numerator_rows: dict[str, str] = {}
+    denominator_rows: dict[str, str] = {}
     lower_ci_column: str = ""
     upper_ci_column: str = ""
     status_column: str = ""
@@ -114,6 +117,13 @@ class Source(_Strict):
                 raise ValueError("period_column: give either period_column (with period_format) or fixed_period")
             if self.period_column and self.period_format not in periods.PARSERS:
                 raise ValueError(f"period_format: {self.period_format!r} is not one of {sorted(periods.PARSERS)}")
+        if bool(self.numerator_rows) != bool(self.denominator_rows):
+            raise ValueError("numerator_rows: give both numerator_rows and denominator_rows, or neither")
+        if self.numerator_rows and (self.value_column or not self.numerator_column or not self.denominator_column):
+            raise ValueError(
+                "numerator_rows: the value is computed from the two rows' counts: give numerator_column and "
+                "denominator_column (the count column of those rows) and no value_column"
+            )
         if self.title_contains and self.layout != "titled_table":
             raise ValueError("title_contains: only a titled_table layout has title rows to check")
         if self.layout == "titled_table" and self.fixed_period and not self.title_contains:

@@ -77,6 +77,13 @@ def areas(sources_dir: Path) -> pd.DataFrame:
     return pd.concat([frame, extra], ignore_index=True).sort_values("code").reset_index(drop=True)
 
 
+def area_names(area_table: pd.DataFrame) -> dict[str, str]:
+    """Lower-case name → code of England and the regions, for source rows that carry a name but no code
+    (DfE's "National" is England)."""
+    named = area_table[area_table["type"].isin(["region", "country"])]
+    return {**{name.lower(): code for name, code in zip(named["name"], named["code"])}, "national": ENGLAND}
+
+
 def _pairs(group_id: str, pairs: list[tuple[str, str, int | None]]) -> pd.DataFrame:
     frame = pd.DataFrame(pairs, columns=["area_code", "member_code", "rank"])
     frame.insert(0, "group_id", group_id)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 from collections import defaultdict
 
+import duckdb
 import pandas as pd
 import pytest
 
@@ -168,3 +169,60 @@ def test_the_real_crime_sheet_has_the_layout_the_reader_expects():
         title_contains="year ending June 2025",
     )
     assert frame.loc[frame["Local Authority code"] == SEFTON, TOTAL].str.strip().tolist() == ["21,753"]
+
+
+CSC = "dfe-csc-outcomes/placement_changes_data.csv"
+
+
+def test_counts_from_two_rows_of_the_dfe_long_format_give_value_interval_and_england(observations):
+    with (sources.default_sources_dir() / CSC).open(encoding="utf-8") as handle:
+        raw = [r for r in csv.DictReader(handle) if r["cla_group"].startswith("Children looked after continuously")]
+    counts = {(r["geo_breakdown"], r["placement_stability"]): r["Number"] for r in raw if r["time_period"] == "2025"}
+    ours = observations[
+        (observations["measure_id"] == "cyp_cla_stable_placements_pct") & (observations["period_label"] == "2024/25")
+    ].set_index("area_code")
+    for area, name in ((SEFTON, "Sefton"), ("E92000001", "National"), ("E12000002", "North West")):
+        got = ours.loc[area]
+        numerator = int(counts[(name, "Living with the same carer for at least 2 years")])
+        denominator = int(counts[(name, "Total children")])
+        assert (got["numerator"], got["denominator"]) == (numerator, denominator)
+        assert got["value"] == pytest.approx(100 * numerator / denominator)
+        assert got["lower_ci"] < got["value"] < got["upper_ci"]
+    assert (ours.loc[SEFTON, "numerator"], ours.loc[SEFTON, "denominator"]) == (163, 238)
+    assert not ours.index.isin(["Statistical neighbours (median)"]).any()
+
+
+def _long_format(tmp_path, rows: list[str]):
+    folder = tmp_path / "dfe-csc-outcomes"
+    folder.mkdir(exist_ok=True)
+    header = "time_period,geographic_level,geo_breakdown,new_la_code,cla_group,placement_stability,Number\n"
+    (folder / "placement_changes_data.csv").write_text(header + "".join(r + "\n" for r in rows), encoding="utf-8")
+    return tmp_path
+
+
+def _read_long(real_register, folder):
+    measure = real_register.measure("cyp_cla_stable_placements_pct")
+    group = measure.source.filters["cla_group"]
+    raw = sources.read_raw(duckdb.connect(), measure, folder)
+    return sources.normalise(raw, measure, {}, {"national": "E92000001"}), group
+
+
+def test_long_format_counts_refuse_two_rows_for_one_count_and_keep_withheld_counts_suppressed(real_register, tmp_path):
+    group = real_register.measure("cyp_cla_stable_placements_pct").source.filters["cla_group"]
+    same, total = "Living with the same carer for at least 2 years", "Total children"
+    rows = [
+        f'2025,Local authority,Sefton,E08000014,"{group}",{same},c',
+        f'2025,Local authority,Sefton,E08000014,"{group}",{total},238',
+        f'2025,National,National,,"{group}",{same},19680',
+        f'2025,National,National,,"{group}",{total},28710',
+        f'2025,Statistical neighbours (median),Statistical neighbours (median),,"{group}",{same},1',
+        f'2025,Statistical neighbours (median),Statistical neighbours (median),,"{group}",{same},2',
+    ]
+    frame, _ = _read_long(real_register, _long_format(tmp_path, rows))
+    by_area = frame.set_index("area_code")
+    assert by_area.loc[SEFTON, "status"] == "suppressed" and pd.isna(by_area.loc[SEFTON, "value"])
+    assert by_area.loc["E92000001", "value"] == pytest.approx(100 * 19680 / 28710)
+    assert set(by_area.index) == {SEFTON, "E92000001"}  # neighbour-median rows name no area
+    rows.append(f'2025,Local authority,Sefton,E08000014,"{group}",{same},160')
+    with pytest.raises(ValueError, match=r"2 rows match numerator_rows for area E08000014 period 2025"):
+        _read_long(real_register, _long_format(tmp_path, rows))

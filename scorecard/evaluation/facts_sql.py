@@ -15,8 +15,9 @@ Methods (DESIGN.md §5):
   among the group with values (1 = best by polarity; ties share the better rank), quartile when the
   ranked group has at least 4 members (1 = best). Significance: *similar* if the benchmark median
   lies inside the council's 95% CI (Wilson for proportions, or the source's own interval), else
-  better/worse. Raw counts (unit ``count``) are not ranked or tested against other councils: councils
-  differ in size. Their Poisson intervals (Byar's/exact) serve the trend test.
+  better/worse. A group holds only councils of the measure's tier (a county is never compared with its own
+  districts, :mod:`scorecard.store.geography`). Raw counts (unit ``count``) are not ranked or tested against
+  other councils: councils differ in size. Their Poisson intervals (Byar's/exact) serve the trend test.
 
 Storage it relies on (:mod:`scorecard.store.storage`): one row per (measure, area, period_end); the integer
 keys ``area_key``, ``measure_key`` and ``recency`` on every observation; and ``period_values``, every
@@ -156,17 +157,20 @@ values_k AS MATERIALIZED (
       ON v.measure_key = k.mk AND v.period_end = k.period_end
     WHERE true /*NEEDED_FILTER*/
 ),
-members_k AS MATERIALIZED (
-    SELECT gkey.gk, s.ak, b.ak AS member_ak
+members_k AS MATERIALIZED (  -- with the tier of measure each member counts for (store/geography.py)
+    SELECT gkey.gk, s.ak, b.ak AS member_ak, g.tier
     FROM comparator_groups g JOIN gkey USING (group_id)
     JOIN scope s ON s.area_code = g.area_code JOIN akey b ON b.area_code = g.member_code
 ),
-wanted_k AS (SELECT mkey.mk, gkey.gk FROM groups_wanted JOIN mkey USING (measure_id) JOIN gkey USING (group_id)),
+wanted_k AS (
+    SELECT mkey.mk, gkey.gk, m.tier
+    FROM groups_wanted JOIN mkey USING (measure_id) JOIN gkey USING (group_id) JOIN m USING (measure_id)
+),
 expanded_k AS MATERIALIZED (  -- materialised: keeps DuckDB from joining values on the measure alone
     SELECT c.mk, c.ak, w.gk, c.period_end, c.value, c.better_sign, g.member_ak
     FROM cur_k c
     JOIN wanted_k w ON w.mk = c.mk
-    JOIN members_k g ON g.gk = w.gk AND g.ak = c.ak
+    JOIN members_k g ON g.gk = w.gk AND g.ak = c.ak AND g.tier IN (w.tier, 'both')
 ),
 group_stats AS (
     SELECT e.mk, e.ak, any_value(gkey.group_id) AS group_id,

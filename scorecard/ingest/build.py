@@ -115,6 +115,9 @@ def build(
     public = [m for m in reg.measures if m.source.match != "none"]
     for number, measure in enumerate(public, start=1):
         rows = sources.normalise(sources.read_raw(con, measure, source_dir), measure, dfe_to_ons, names)
+        mismatch = geography.tier_mismatch(measure.source.tier, rows.loc[rows["value"].notna(), "area_code"])
+        if mismatch:
+            raise ValueError(f"{measure.id}: {measure.source.file}: {mismatch}")
         path = source_dir / measure.source.file
         batch = batches.get(path) or _batch(
             path, reg.dataset(measure.source.dataset), "public extract", rows.iloc[0:0], measure.source.file

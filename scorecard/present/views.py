@@ -39,11 +39,10 @@ def _end_of(period: str | None) -> pd.Timestamp | None:
     return pd.Timestamp(periods.parse_label(period).end) if period else None
 
 
-def _group_for(measure_id: str, group: str | None, reg: register.Register | None) -> str:
-    if group:
-        return group
-    reg = reg or register.load()
-    return reg.measure(measure_id).benchmark_group
+def _group_for(measure_id: str, group: str | None, reg: register.Register | None) -> tuple[str, str]:
+    """The comparator group to show (the measure's benchmark group unless one is chosen) and the measure's tier."""
+    measure = (reg or register.load()).measure(measure_id)
+    return group or measure.benchmark_group, measure.source.tier
 
 
 def measure_series(
@@ -57,7 +56,7 @@ def measure_series(
     """Time series for a measure, one row per period (oldest first) up to the reporting ``period``:
     the area's value, status and 95% CI, England's value and the comparator group's median
     (council excluded, as the evaluation does)."""
-    group = _group_for(measure_id, group, reg)
+    group, tier = _group_for(measure_id, group, reg)
     end = _end_of(period)
     con = db.connect(data_dir)
     frame = con.execute(
@@ -70,7 +69,8 @@ def measure_series(
         med AS (
             SELECT o.period_label, median(o.value) AS group_median, count(*) AS group_count
             FROM observations o JOIN comparator_groups g ON g.member_code = o.area_code
-            WHERE g.group_id = $g AND g.area_code = $a AND o.measure_id = $m AND o.value IS NOT NULL
+            WHERE g.group_id = $g AND g.area_code = $a AND g.tier IN ($t, 'both')
+              AND o.measure_id = $m AND o.value IS NOT NULL
             GROUP BY o.period_label
         )
         SELECT p.period_label, p.period_kind, p.period_start, p.period_end,
@@ -83,7 +83,7 @@ def measure_series(
         LEFT JOIN med ON med.period_label = p.period_label
         ORDER BY p.period_end, p.period_start
     """,
-        {"m": measure_id, "a": area, "e": ENGLAND, "g": group, "end": end},
+        {"m": measure_id, "a": area, "e": ENGLAND, "g": group, "t": tier, "end": end},
     ).df()
     frame["group"] = group
     frame["status"] = frame["status"].fillna("missing")
@@ -130,7 +130,8 @@ def group_values(
     frame = con.execute(
         """
         WITH members AS (
-            SELECT member_code AS code FROM comparator_groups WHERE group_id = $g AND area_code = $a
+            SELECT member_code AS code FROM comparator_groups
+            WHERE group_id = $g AND area_code = $a AND tier IN ($t, 'both')
             UNION SELECT $a
         )
         SELECT m.code AS area_code, ar.name, o.value, coalesce(o.status, 'missing') AS status,
@@ -139,7 +140,7 @@ def group_values(
         LEFT JOIN areas ar ON ar.code = m.code
         LEFT JOIN observations o ON o.measure_id = $m AND o.area_code = m.code AND o.period_label = $p
     """,
-        {"g": group, "a": area, "m": measure_id, "p": period_label},
+        {"g": group, "a": area, "m": measure_id, "p": period_label, "t": measure.source.tier},
     ).df()
     ascending = measure.polarity == "lower_is_better"
     frame = frame.sort_values(["value", "name"], ascending=[ascending, True], na_position="last")

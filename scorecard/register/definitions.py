@@ -88,6 +88,7 @@ class Source(_Strict):
     area_column: str = ""
     area_name_column: str = ""
     area_code_type: Literal["ons", "dfe"] = "ons"
+    tier: Literal["upper", "lower", ""] = ""
     period_column: str = ""
     period_format: str = ""
     fixed_period: str = ""
@@ -111,6 +112,12 @@ class Source(_Strict):
             for name in ("dataset", "file", "area_column"):
                 if not getattr(self, name):
                     raise ValueError(f"{name}: required when match is {self.match!r}")
+            if not self.tier:
+                raise ValueError(
+                    "tier: say whether the publisher's figures are for upper-tier councils (counties, unitaries, "
+                    "metropolitan and London boroughs) or district level ('upper' or 'lower'); comparisons use "
+                    "that tier only"
+                )
             if not self.value_column and not (self.numerator_column and self.denominator_column):
                 raise ValueError("value_column: give a value column, or numerator and denominator columns")
             if bool(self.period_column) == bool(self.fixed_period):

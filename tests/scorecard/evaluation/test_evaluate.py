@@ -75,6 +75,7 @@ def _run(tmp_path, reg, observations, members=(), report="2026/27 Q2", group=Non
     groups = pd.DataFrame(
         {
             "group_id": "cipfa_nn",
+            "tier": "both",
             "area_code": AREA,
             "member_code": list(members),
             "rank": pd.array([None] * len(members), dtype="Int64"),

@@ -50,6 +50,10 @@ if row["status"] == "illustrative":
         icon="⚠️",
     )
 st.markdown(f"**{row['summary']}**")
+if m.source.match != "none":
+    expected = data.release_calendar().set_index("measure_id")
+    if measure_id in expected.index:
+        st.markdown(f"**Next figures:** {expected.loc[measure_id, 'expected']}")
 
 cols = st.columns(4)
 cols[0].metric(f"Sefton, {row['period_label'] or 'no data'}", components.value_text(row))

@@ -1,4 +1,5 @@
-"""Command line: ``python -m scorecard validate | build-data | evaluate | export | ingest | template | publish``."""
+"""Command line: ``python -m scorecard validate | build-data | fetch-sources | sources | evaluate | export | ingest |
+template | publish``."""
 
 from __future__ import annotations
 
@@ -139,6 +140,36 @@ def _publish(args: argparse.Namespace) -> int:
     return 0
 
 
+def _sources(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from scorecard.present import views
+
+    as_of = date.fromisoformat(args.as_of) if args.as_of else None
+    table = views.sources_summary(as_of=as_of, data_dir=args.data_dir)
+    if args.format == "csv":
+        sys.stdout.write(table.to_csv(index=False))
+    else:
+        headers = {
+            "dataset": "data set",
+            "rows": "rows",
+            "latest_period": "latest period",
+            "next_release": "next expected release",
+            "licence": "licence",
+        }
+        cells = [list(headers.values())] + [
+            [str(v) for v in row] for row in table[list(headers)].itertuples(index=False)
+        ]
+        widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+        for row in cells:
+            print(
+                "  ".join(
+                    cell.rjust(w) if i == 1 else cell.ljust(w) for i, (cell, w) in enumerate(zip(row, widths))
+                ).rstrip()
+            )
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     parser = argparse.ArgumentParser(prog="python -m scorecard", description=__doc__)
@@ -205,6 +236,12 @@ def main(argv: list[str] | None = None) -> int:
     pub.add_argument("--area", default=SEFTON)
     pub.add_argument("--data-dir", default=None)
     pub.set_defaults(run=_publish)
+
+    src = commands.add_parser("sources", help="each data set: rows, latest period, next expected release, licence")
+    src.add_argument("--as-of", default=None, help="date the next release is counted from (default: today)")
+    src.add_argument("--format", choices=("table", "csv"), default="table")
+    src.add_argument("--data-dir", default=None)
+    src.set_defaults(run=_sources)
 
     args = parser.parse_args(argv)
     return args.run(args)

@@ -140,3 +140,9 @@ def data_built() -> str:
 @st.cache_data(show_spinner=False)
 def register_table() -> pd.DataFrame:
     return views.register_table(reg())
+
+
+@st.cache_data(show_spinner=False, ttl=3600)
+def release_calendar() -> pd.DataFrame:
+    """When each public measure's next figures are expected, as of today (see scorecard.register.releases)."""
+    return views.release_calendar(reg=reg())

@@ -90,6 +90,7 @@ def register(measures: int, frequency: str = "quarterly") -> Register:
                     "licence": "-",
                     "folder": "-",
                     "repository": "-",
+                    "release": {"frequency": "irregular", "basis": "synthetic benchmark data"},
                 }
             ],
             "measures": items,

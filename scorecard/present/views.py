@@ -7,12 +7,15 @@ are bound as parameters.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from scorecard import ENGLAND, SEFTON, register
+from scorecard.present import wording
+from scorecard.register import releases
 from scorecard.store import db, periods
 
 EXCEPTION_CATEGORIES = {
@@ -397,3 +400,64 @@ def filter_rows(frame: pd.DataFrame, reg: register.Register, themes=(), **chosen
         if values:
             frame = frame[frame[column].isin(values)]
     return frame
+
+
+def release_calendar(
+    as_of: date | None = None, data_dir: str | Path | None = None, reg: register.Register | None = None
+) -> pd.DataFrame:
+    """:func:`scorecard.register.releases.calendar` on the latest period each measure holds (any area), with
+    a sentence per measure (``expected``): when its next figures are expected, as of ``as_of`` (today)."""
+    reg = reg or register.load()
+    con = db.connect(data_dir)
+    latest = con.execute(
+        """SELECT measure_id, arg_max(period_kind, period_end), arg_max(period_label, period_end),
+                  arg_max(period_start, period_end), max(period_end), arg_max(period_seq, period_end)
+           FROM observations WHERE value IS NOT NULL GROUP BY measure_id"""
+    ).fetchall()
+    held = {
+        mid: periods.Period(kind, label, pd.Timestamp(start).date(), pd.Timestamp(end).date(), int(seq))
+        for mid, kind, label, start, end, seq in latest
+    }
+    table = releases.calendar(reg, held, as_of or date.today())
+    table["expected"] = [wording.release_text(row) for row in table.to_dict("records")]
+    return table
+
+
+def sources_summary(
+    as_of: date | None = None, data_dir: str | Path | None = None, reg: register.Register | None = None
+) -> pd.DataFrame:
+    """One row per data set of the register: observation rows held, latest period, next expected release (as
+    of ``as_of``, today by default; a compilation's earliest among its measures) and licence."""
+    reg = reg or register.load()
+    as_of = as_of or date.today()
+    con = db.connect(data_dir)
+    held = {
+        source: (rows, periods.Period(kind, label, pd.Timestamp(start).date(), pd.Timestamp(end).date(), int(seq)))
+        for source, rows, kind, label, start, end, seq in con.execute(
+            """SELECT source_id, count(*), arg_max(period_kind, period_end), arg_max(period_label, period_end),
+                      arg_max(period_start, period_end), max(period_end), arg_max(period_seq, period_end)
+               FROM observations GROUP BY source_id"""
+        ).fetchall()
+    }
+    calendar = release_calendar(as_of, data_dir, reg)
+    rows = []
+    for dataset in reg.datasets:
+        count, latest = held.get(dataset.id, (0, None))
+        if dataset.release.frequency == "varies":
+            measures = calendar[calendar["dataset_id"] == dataset.id]
+            soonest = measures["next_release"].dropna()
+            following = wording.release_varies(soonest.min() if not soonest.empty else None)
+        else:
+            following = wording.release_short(
+                dataset.release.frequency, releases.expected(dataset.release, latest, as_of)
+            )
+        rows.append(
+            {
+                "dataset": dataset.id,
+                "rows": count,
+                "latest_period": latest.label if latest else "",
+                "next_release": following,
+                "licence": dataset.licence,
+            }
+        )
+    return pd.DataFrame(rows)

@@ -54,8 +54,36 @@ class Theme(_Strict):
     responsibility: str
 
 
+class Release(_Strict):
+    """When a publisher usually releases new figures (the release calendar, :mod:`scorecard.register.releases`).
+
+    ``months``: the months (1-12) in which figures for a new period first appear: one for an annual release, four
+    (three apart) for a quarterly one, none for a monthly one. ``lag_months``: how many months after the month a
+    period ends its figures can first appear (negative when a publication precedes the end of the period it is
+    labelled with, as for January school-census figures labelled with the academic year). ``basis``: where the
+    months come from, so the BI team can check them."""
+
+    frequency: Literal["annual", "quarterly", "monthly", "irregular", "discontinued", "varies"]
+    months: list[int] = []
+    lag_months: int = Field(0, ge=-11, le=60)
+    basis: str = Field(min_length=10)
+
+    @model_validator(mode="after")
+    def _months_fit(self) -> Release:
+        if any(not 1 <= m <= 12 for m in self.months) or len(set(self.months)) != len(self.months):
+            raise ValueError("months: distinct month numbers 1-12")
+        wanted = {"annual": 1, "quarterly": 4}.get(self.frequency, 0)
+        if len(self.months) != wanted:
+            raise ValueError(f"months: a {self.frequency} release gives {wanted} month(s), not {len(self.months)}")
+        steps = sorted(self.months)
+        if self.frequency == "quarterly" and any(b - a != 3 for a, b in zip(steps, steps[1:])):
+            raise ValueError("months: quarterly release months are three months apart, e.g. [1, 4, 7, 10]")
+        return self
+
+
 class Dataset(_Strict):
-    """A published data set: who publishes it, under what licence, where our copy came from."""
+    """A published data set: who publishes it, under what licence, where our copy came from, and when the
+    publisher usually releases new figures (``varies`` when each measure gives its own ``source.release``)."""
 
     id: Slug
     title: str
@@ -65,6 +93,7 @@ class Dataset(_Strict):
     repository: str
     commit: str = ""
     url: str = ""
+    release: Release
 
 
 class SeedFigure(_Strict):
@@ -101,6 +130,7 @@ class Source(_Strict):
     upper_ci_column: str = ""
     status_column: str = ""
     combine: Literal["none", "sum"] = "none"
+    release: Release | None = None
     seed_figures: list[SeedFigure] = []
     returns: Literal["council", "illustrative", "none"] = "none"
 
@@ -138,6 +168,8 @@ class Source(_Strict):
                 "title_contains: a titled table with a fixed_period must name the text its title gives for that "
                 "period (e.g. 'year ending June 2025'), so a file for another period is refused"
             )
+        if self.release is not None and self.release.frequency == "varies":
+            raise ValueError("release.frequency: 'varies' is for a data set; a measure gives its own schedule")
         if self.match == "none" and self.returns == "none":
             raise ValueError("returns: a measure with no public data must come from council returns")
         return self
@@ -307,6 +339,11 @@ def _dotted(path: tuple) -> str:
 def _cross_checks(data: dict, lines: _Lines) -> None:
     themes = {t.get("id") for t in data.get("themes", []) if isinstance(t, dict)}
     datasets = {d.get("id") for d in data.get("datasets", []) if isinstance(d, dict)}
+    varies = {
+        d.get("id")
+        for d in data.get("datasets", []) or []
+        if isinstance(d, dict) and isinstance(d.get("release"), dict) and d["release"].get("frequency") == "varies"
+    }
     seen: dict[str, int] = {}
     for i, measure in enumerate(data.get("measures", []) or []):
         if not isinstance(measure, dict):
@@ -322,6 +359,12 @@ def _cross_checks(data: dict, lines: _Lines) -> None:
         source = measure.get("source") or {}
         if isinstance(source, dict) and source.get("dataset") and source["dataset"] not in datasets:
             lines.error(("measures", i, "source", "dataset"), f"unknown dataset {source['dataset']!r}")
+        if isinstance(source, dict) and source.get("dataset") in varies and not source.get("release"):
+            lines.error(
+                ("measures", i, "source", "dataset"),
+                f"release: data set {source['dataset']!r} releases each indicator on its own schedule: give "
+                "source.release",
+            )
     for kind in ("themes", "datasets"):
         ids: dict[str, int] = {}
         for i, item in enumerate(data.get(kind, []) or []):

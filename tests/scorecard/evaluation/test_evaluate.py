@@ -41,7 +41,15 @@ def _register(*measures):
             "version": 1,
             "themes": [{"id": "th", "title": "T", "corporate_plan_title": "T", "responsibility": "r"}],
             "datasets": [
-                {"id": "ds", "title": "d", "publisher": "p", "licence": "l", "folder": "f", "repository": "r"}
+                {
+                    "id": "ds",
+                    "title": "d",
+                    "publisher": "p",
+                    "licence": "l",
+                    "folder": "f",
+                    "repository": "r",
+                    "release": {"frequency": "irregular", "basis": "test data set"},
+                }
             ],
             "measures": list(measures),
         }

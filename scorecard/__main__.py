@@ -22,9 +22,38 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _build_data(args: argparse.Namespace) -> int:
-    from scorecard.ingest import build
+    from scorecard.ingest import build, fetch
 
-    build.build(sources_dir=args.sources, data_dir=args.data_dir, register_path=args.register, progress=print)
+    try:
+        build.build(sources_dir=args.sources, data_dir=args.data_dir, register_path=args.register, progress=print)
+    except (FileNotFoundError, fetch.SourcesError) as err:
+        print(err, file=sys.stderr)
+        return 1
+    return 0
+
+
+def _fetch_sources(args: argparse.Namespace) -> int:
+    from scorecard.ingest import fetch
+
+    cache = Path(args.cache) if args.cache else None
+    try:
+        if args.make_bundle:
+            url = fetch.read_lock().get("url", "") if fetch.LOCK.is_file() else ""
+            lock = fetch.make_bundle(Path(args.root), Path(args.make_bundle), url)
+            fetch.write_lock(lock)
+            print(f"wrote {args.make_bundle}: {len(lock['files'])} files, sha256 {lock['bundle']['sha256']}")
+            print(f"recorded in {fetch.LOCK.name}; upload the bundle to the address recorded there")
+        elif args.check:
+            problems = fetch.differences(Path(args.check), fetch.read_lock())
+            for problem in problems:
+                print(problem)
+            print(f"{args.check}: {'matches' if not problems else 'differs from'} {fetch.LOCK.name}")
+            return 1 if problems else 0
+        else:
+            fetch.fetch(url=args.url, cache=cache, progress=print)
+    except fetch.SourcesError as err:
+        print(err, file=sys.stderr)
+        return 1
     return 0
 
 
@@ -186,6 +215,32 @@ def main(argv: list[str] | None = None) -> int:
     build_cmd.add_argument("--data-dir", default=None, help="output folder (default: data/)")
     build_cmd.add_argument("--register", default=str(register.DEFAULT_PATH))
     build_cmd.set_defaults(run=_build_data)
+
+    fetch_cmd = commands.add_parser(
+        "fetch-sources", help="get the public extracts (when ../shared/data-sources is absent), checked by sha256"
+    )
+    fetch_cmd.add_argument(
+        "--url", default=None, help="bundle address (default: $SCORECARD_SOURCES_URL, else the lock's)"
+    )
+    fetch_cmd.add_argument("--cache", default=None, help="where to keep them (default: .sources-cache/)")
+    fetch_cmd.add_argument(
+        "--check",
+        metavar="DIR",
+        default=None,
+        help="compare a folder holding data-sources/ and reference/ with the lock",
+    )
+    fetch_cmd.add_argument(
+        "--make-bundle",
+        metavar="OUT",
+        default=None,
+        help="maintainers: write the bundle of --root and record it in the lock",
+    )
+    fetch_cmd.add_argument(
+        "--root",
+        default=str(Path(__file__).resolve().parents[2] / "shared"),
+        help="folder holding data-sources/ and reference/ (for --make-bundle)",
+    )
+    fetch_cmd.set_defaults(run=_fetch_sources)
 
     ev = commands.add_parser("evaluate", help="evaluate the scorecard for an area and period")
     ev.add_argument("--area", default=SEFTON)

@@ -17,8 +17,8 @@ import duckdb
 import pandas as pd
 
 from scorecard import register
+from scorecard.ingest import fetch, returns, sources
 from scorecard.ingest import load as ingest_load
-from scorecard.ingest import returns, sources
 from scorecard.register import Register
 from scorecard.store import geography, periods, storage
 
@@ -100,8 +100,13 @@ def build(
     started = time.perf_counter()
     source_dir = Path(sources_dir) if sources_dir else sources.default_sources_dir()
     out_dir = Path(data_dir) if data_dir else storage.default_data_dir()
+    if (source_dir.parent / fetch.MARKER).exists():
+        fetch.verify_cache(source_dir.parent)  # a fetched copy: every file checked against the lock first
     if not source_dir.is_dir():
-        raise FileNotFoundError(f"data-sources folder not found: {source_dir} (set --sources or SCORECARD_SOURCES)")
+        raise FileNotFoundError(
+            f"data-sources folder not found: {source_dir} (set --sources or SCORECARD_SOURCES, or run "
+            "`python -m scorecard fetch-sources`)"
+        )
     reg = register.load(register_path)
     areas = geography.areas(source_dir)
     groups = geography.comparator_groups(source_dir, areas)

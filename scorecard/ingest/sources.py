@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from scorecard.evaluation import stats
-from scorecard.ingest import titled_table
+from scorecard.ingest import fetch, titled_table
 from scorecard.register import Measure
 from scorecard.store import periods
 
@@ -44,11 +44,13 @@ OBSERVATION_COLUMNS = [
 
 
 def default_sources_dir() -> Path:
-    """``$SCORECARD_SOURCES``, else ``../shared/data-sources`` beside the project."""
+    """``$SCORECARD_SOURCES``, else ``../shared/data-sources`` beside the project if it is there, else the copy
+    fetched by ``python -m scorecard fetch-sources`` (:mod:`scorecard.ingest.fetch`)."""
     env = os.environ.get("SCORECARD_SOURCES")
     if env:
         return Path(env)
-    return Path(__file__).resolve().parents[3] / "shared" / "data-sources"
+    shared = Path(__file__).resolve().parents[3] / "shared" / "data-sources"
+    return shared if shared.is_dir() else fetch.default_cache() / "data-sources"
 
 
 def _relation(path: Path) -> str:

@@ -7,7 +7,6 @@ and sha256. The output depends only on the inputs, so a rebuild gives identical 
 from __future__ import annotations
 
 import getpass
-import hashlib
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -23,17 +22,8 @@ from scorecard.register import Register
 from scorecard.store import geography, periods, storage
 
 
-def sha256(path: Path) -> str:
-    """Hex sha256 of a file's bytes."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _batch(path: Path, dataset, kind: str, rows: pd.DataFrame, display_path: str) -> dict:
-    digest = sha256(path)
+    digest = fetch.file_sha256(path)
     return {
         "batch_id": f"b{digest[:12]}",
         "source_id": dataset.id,

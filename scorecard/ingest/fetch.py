@@ -59,12 +59,9 @@ def read_lock(path: Path = LOCK) -> dict:
 
 
 def file_sha256(path: Path) -> str:
-    """Hex sha256 of a file's bytes."""
-    digest = hashlib.sha256()
+    """Hex sha256 of a file's bytes (read in blocks)."""
     with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def differences(root: Path, lock: dict) -> list[str]:

@@ -2,7 +2,7 @@
 PY := .venv/bin/python
 SOURCES ?= $(if $(SCORECARD_SOURCES),$(SCORECARD_SOURCES),../shared/data-sources)
 
-.PHONY: run test venv data system-deps clean
+.PHONY: run test lint venv data system-deps clean
 
 .venv/.installed: requirements.txt
 	python3 -m venv .venv
@@ -15,7 +15,7 @@ venv: .venv/.installed
 # The public extracts: ../shared/data-sources when it is there (or SCORECARD_SOURCES); otherwise the copy
 # `python -m scorecard fetch-sources` downloads and checks file by file against data-sources.lock.json.
 data/observations.parquet: .venv/.installed kpi_definitions.yaml data-sources.lock.json \
-    $(wildcard scorecard/ingest/*.py scorecard/store/*.py scorecard/register/*.py) $(wildcard data/returns/*.csv)
+    $(wildcard scorecard/*.py scorecard/*/*.py scorecard/*/*/*.py) $(wildcard data/returns/*.csv)
 	@if [ -d "$(SOURCES)" ]; then \
 		$(PY) -m scorecard build-data --sources "$(SOURCES)"; \
 	else \
@@ -39,7 +39,12 @@ DEMO_ROLE ?= officer
 run: data
 	SCORECARD_DEMO_ROLE=$(DEMO_ROLE) $(PY) -m streamlit run app.py --server.headless true
 
-test: data system-deps
+# Lint and format check first (ruff, .ruff.toml): seconds, and a failure says exactly where.
+lint: venv
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+test: data system-deps lint
 	$(PY) -m pytest -q
 
 clean:

@@ -8,8 +8,8 @@ import html
 import pandas as pd
 import streamlit as st
 
-from scorecard.present import views, wording
-from scorecard.store.geography import GROUP_LABELS
+from scorecard.evaluation.judgements import rag
+from scorecard.present import tables, wording
 
 ATTRIBUTION = (
     "Contains public sector information licensed under the Open Government Licence v3.0 (ONS, DfE, Ofsted, "
@@ -17,13 +17,8 @@ ATTRIBUTION = (
     "CC BY 4.0. Affordable housing extract © Open Innovations, CC BY 4.0 (from MHCLG data). Nearest-neighbour "
     "groupings: CIPFA Nearest Neighbours Model, as republished by Oflog (MHCLG)."
 )
-INFO_TYPES = {
-    "key_result": "Key result",
-    "performance_indicator": "Performance indicator",
-    "contextual": "Contextual indicator",
-}
-DATA_MATCH = {"exact": "Published data", "proxy": "Proxy (published data)", "none": "Council return"}
-RAG_ORDER = ["red", "amber", "green", "no_target", "not_rated", "missing", "suppressed", "stale"]
+RAG_ORDER = [*rag.RATED[::-1], *[code for code in rag.CODES if code not in rag.RATED]]
+"""RAG codes in the order badges are shown: red first."""
 
 
 def rag_badge(code: str, count: int | None = None) -> str:
@@ -37,21 +32,6 @@ def rag_badge(code: str, count: int | None = None) -> str:
     )
 
 
-def marks(row) -> list[str]:
-    """Badges for a figure that needs care: illustrative, provisional, suppressed, proxy."""
-    out = []
-    status = row.get("status")
-    if status in views.STATUS_MARKS:
-        out.append(views.STATUS_MARKS[status])
-    if row.get("rag") == "stale":
-        out.append("Stale")
-    if row.get("data_match") == "proxy":
-        out.append("Proxy")
-    if row.get("revised_since_publication") in (True,):  # numpy or Python True; NaN / missing is not
-        out.append("Revised since publication")
-    return out
-
-
 def marks_markdown(row) -> str:
     colours = {
         "Illustrative": "orange",
@@ -62,11 +42,7 @@ def marks_markdown(row) -> str:
         "Revised": "blue",
         "Revised since publication": "red",
     }
-    return " ".join(f":{colours.get(m, 'gray')}-badge[{m}]" for m in marks(row))
-
-
-def value_text(row) -> str:
-    return wording.format_value(row.get("value"), row.get("unit"), row.get("decimals", 1))
+    return " ".join(f":{colours.get(m, 'gray')}-badge[{m}]" for m in tables.marks(row))
 
 
 def illustrative_banner(card: pd.DataFrame) -> None:
@@ -131,45 +107,6 @@ def csv_download(frame: pd.DataFrame, file_name: str, label: str = "Download CSV
         key=key or file_name,
         icon=":material/download:",
     )
-
-
-def group_name(group: str) -> str:
-    return {
-        "combined_authority": "Liverpool City Region (combined authority)",
-        "region": "North West (region)",
-        "same_type": "Metropolitan districts",
-        "england": "All English councils",
-    }.get(group, GROUP_LABELS[group])
-
-
-def scorecard_table(card: pd.DataFrame, reg, period: str | None = None, spark: dict | None = None) -> pd.DataFrame:
-    """The scorecard as people read it: words and symbols, formatted figures, link to each measure page."""
-    from ui.state import measure_url
-
-    rows = []
-    for r in card.to_dict("records"):
-        rank = "" if pd.isna(r.get("rank")) else f"{int(r['rank'])} of {int(r['group_size'])}"
-        quartile = "" if pd.isna(r.get("quartile")) else wording.QUARTILE[int(r["quartile"])].capitalize()
-        row = {
-            "Measure": r["title"],
-            "Open": measure_url(r["measure_id"], period),
-            "Value": value_text(r),
-            "Data notes": ", ".join(marks(r)),
-            "Period": r["period_label"] or "",
-            "Target": "" if pd.isna(r.get("target")) else wording.format_value(r["target"], r["unit"], r["decimals"]),
-            "RAG": wording.rag_text(r["rag"]),
-            "Direction": wording.direction_text(r["direction"]),
-            "Trend (last 5 points)": wording.TREND.get(r["trend"], r["trend"] or ""),
-            "Rank": rank,
-            "Quartile": quartile,
-            "Type": INFO_TYPES.get(r["info_type"], r["info_type"]),
-            "Compared with": r["benchmark_group_name"],
-            "Owner": r["metric_responsibility"],
-        }
-        if spark is not None:
-            row["Recent values"] = spark.get(r["measure_id"], [])
-        rows.append(row)
-    return pd.DataFrame(rows)
 
 
 def scorecard_column_config(with_spark: bool = False) -> dict:

@@ -28,7 +28,7 @@ def quarters(area: str = SEFTON) -> list[str]:
 @st.cache_data(show_spinner="Evaluating the scorecard…")
 def live_card(area: str = SEFTON, period: str | None = None, group: str | None = None) -> pd.DataFrame:
     """The evaluated scorecard on the current (draft) data — officers only; see :func:`card`."""
-    return evaluate.scorecard(area=area, period=period, group=group, reg=reg())
+    return views.scorecard(area=area, period=period, group=group, reg=reg())
 
 
 def card(area: str = SEFTON, period: str | None = None, group: str | None = None) -> pd.DataFrame:

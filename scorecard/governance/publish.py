@@ -136,7 +136,7 @@ def freeze_card(
     reg = reg or register.load()
     parts = []
     for group in (None, *GROUP_LABELS):
-        frame = evaluate.scorecard(area=area, period=period, group=group, data_dir=data_dir, reg=reg)
+        frame = views.scorecard(area=area, period=period, group=group, data_dir=data_dir, reg=reg)
         frame.insert(0, "snapshot_group", group or OWN_GROUP)
         parts.append(frame)
     card = pd.concat(parts, ignore_index=True)

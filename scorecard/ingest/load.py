@@ -421,9 +421,14 @@ def loaded_batches(data_dir: str | Path | None = None) -> pd.DataFrame:
     storage.recover(data_dir)
     batches = with_batch_columns(pd.read_parquet(storage.table_path(data_dir, "batches")))
     loads = batches[batches["kind"] == INGEST_KIND]
-    return loads.sort_values("loaded_at", ascending=False)[
-        ["batch_id", "file", "user", "loaded_at", "rows", "rows_rejected", "rows_revised", "sha256"]
-    ].reset_index(drop=True)
+    # appended in load order: reversed, then a stable sort keeps two loads in the same second newest first
+    return (
+        loads.iloc[::-1]
+        .sort_values("loaded_at", ascending=False, kind="stable")[
+            ["batch_id", "file", "user", "loaded_at", "rows", "rows_rejected", "rows_revised", "sha256"]
+        ]
+        .reset_index(drop=True)
+    )
 
 
 def history(data_dir: str | Path | None = None, measure_id: str | None = None) -> pd.DataFrame:

@@ -204,6 +204,7 @@ class Measure(_Strict):
     themes: list[Slug] = Field(min_length=1)
     info_type: InfoType
     polarity: Polarity
+    seed_polarity: Polarity | None = None
     unit: Unit
     decimals: int = Field(1, ge=0, le=4)
     frequency: Frequency
@@ -221,6 +222,14 @@ class Measure(_Strict):
     theme_responsibility: str
     metric_responsibility: str
     stale_after_months: int = Field(24, ge=1)
+    breaks: list[str] = []
+    materiality: float | None = Field(None, gt=0)
+    year_figure: Literal["year_end", "total"] = "year_end"
+
+    @property
+    def framework_polarity(self) -> Polarity:
+        """The polarity the framework's scorecard gives (``seed_polarity`` where a proxy differs)."""
+        return self.seed_polarity or self.polarity
 
     @model_validator(mode="after")
     def _consistent(self) -> Measure:
@@ -231,8 +240,53 @@ class Measure(_Strict):
             raise ValueError("source.combine: only counts can be added up across a source's rows for one area")
         if self.info_type == "contextual" and self.target is not None:
             raise ValueError("target: contextual indicators are never target-set")
+        if self.seed_polarity not in (None, self.polarity) and self.source.match != "proxy":
+            raise ValueError(
+                "seed_polarity: only a proxy is judged by a polarity other than the framework's "
+                "(the polarity of what the proxy actually measures)"
+            )
+        if self.target is not None and self.polarity == "no_judgement":
+            raise ValueError("target: a measure with no polarity (no_judgement) cannot be rated against a target")
+        for label in self.breaks:
+            try:
+                periods.parse_label(label)
+            except ValueError as err:
+                raise ValueError(f"breaks: {err}") from None
         if self.benchmark_group not in self.comparator_groups:
             raise ValueError(f"benchmark_group: {self.benchmark_group!r} is not in comparator_groups")
+        return self
+
+
+ExceptionRule = Literal[
+    "red_red",
+    "persistent_red",
+    "red",
+    "material_deterioration",
+    "trend_worsening",
+    "no_commentary",
+    "missing",
+    "stale",
+    "amber",
+    "exceeding_target",
+]
+
+
+class ExceptionPolicy(_Strict):
+    """What makes a measure an exception for the Strategic Performance Group, tuned by the BI team
+    (:mod:`scorecard.evaluation.judgements.exceptions`)."""
+
+    severity: dict[ExceptionRule, int]
+    materiality: dict[Unit, float] = {}
+    relative_materiality: float = Field(0.05, gt=0)
+
+    @model_validator(mode="after")
+    def _sensible(self) -> ExceptionPolicy:
+        bad = {rule: rank for rule, rank in self.severity.items() if not 1 <= rank <= 9}
+        if bad:
+            raise ValueError(f"severity: ranks run from 1 (most severe) to 9, not {bad}")
+        bad_sizes = {unit: size for unit, size in self.materiality.items() if size <= 0}
+        if bad_sizes:
+            raise ValueError(f"materiality: a material change must be above 0, not {bad_sizes}")
         return self
 
 
@@ -240,6 +294,7 @@ class Register(_Strict):
     """The whole register."""
 
     version: int
+    exception_policy: ExceptionPolicy
     themes: list[Theme]
     datasets: list[Dataset]
     measures: list[Measure]

@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 
 from scorecard import SEFTON
-from scorecard.evaluation import evaluate
 from scorecard.ingest import sources, titled_table
+from scorecard.present import views
 from scorecard.store import db, storage
 
 RECYCLING = "defra-recycling-env18/recycling.csv"
@@ -28,7 +28,7 @@ def observations(built_data):
 @pytest.fixture(scope="module")
 def sefton(built_data):
     db.reset()
-    return evaluate.scorecard(SEFTON, data_dir=built_data[0]).set_index("measure_id")
+    return views.scorecard(SEFTON, data_dir=built_data[0]).set_index("measure_id")
 
 
 def _raw_crime_rows() -> tuple[list[str], list[list[str]]]:

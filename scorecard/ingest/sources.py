@@ -15,11 +15,12 @@ import numpy as np
 import pandas as pd
 
 from scorecard.evaluation import stats
+from scorecard.ingest import titled_table
 from scorecard.register import Measure
 from scorecard.store import periods
 
-SUPPRESSION_CODES = frozenset({"c", "x", "-", "..", ":", "z", "u", "low", "*"})
-"""Source markers for a value withheld or not available (DfE, ONS, MHCLG conventions)."""
+SUPPRESSION_CODES = frozenset({"c", "x", "-", "..", ":", "z", "u", "low", "*", "[c]", "[x]", "[z]", "[u]"})
+"""Source markers for a value withheld or not available (DfE, ONS, MHCLG conventions; ``[x]`` in ONS sheets)."""
 NEGATIVE_SENTINELS = frozenset({-100.0, -999.0, -9999.0})
 """Negative codes some DfE files use for suppression in numeric columns."""
 
@@ -82,11 +83,26 @@ def read_raw(con: duckdb.DuckDBPyConnection, measure: Measure, sources_dir: Path
         for alias, col in wanted.items()
     )
     where = " AND ".join(f"CAST({_quote(col)} AS VARCHAR) = ?" for col in src.filters) or "TRUE"
-    sql = f"SELECT {select} FROM {_relation(path)} WHERE {where}"
+    relation = _relation(path)
+    if src.layout == "titled_table":
+        relation = "titled_source"
+        numeric = [src.value_column, src.numerator_column, src.denominator_column, src.lower_ci_column]
+        table = titled_table.read(
+            path,
+            src.file,
+            required=[col for col in [*wanted.values(), *src.filters] if col],
+            numeric=[col for col in [*numeric, src.upper_ci_column] if col],
+            title_contains=src.title_contains,
+        )
+        con.register(relation, table)
+    sql = f"SELECT {select} FROM {relation} WHERE {where}"
     try:
         return con.execute(sql, list(src.filters.values())).df()
     except duckdb.Error as err:
         raise ValueError(f"{measure.id}: cannot read {src.file}: {err}") from None
+    finally:
+        if src.layout == "titled_table":
+            con.unregister(relation)
 
 
 def _numbers(raw: pd.Series) -> pd.Series:
@@ -133,7 +149,23 @@ def normalise(raw: pd.DataFrame, measure: Measure, dfe_to_ons: dict[str, str]) -
     out["status"] = np.where(suppressed, "suppressed", "ok")
     keep = ~np.isnan(value) | suppressed
     out = out[keep].reset_index(drop=True)
+    if src.combine == "sum":
+        out = _summed(out)
     return _dedupe(_with_intervals(out, measure), measure)
+
+
+def _summed(frame: pd.DataFrame) -> pd.DataFrame:
+    """One row per area and period, adding up the source's rows (e.g. a council with two Community Safety
+    Partnerships); a total with any suppressed part is suppressed."""
+    key = ["measure_id", "area_code", "period_kind", "period_label", "period_start", "period_end", "period_seq"]
+    grouped = frame.groupby(key, sort=True, dropna=False)
+    out = grouped[["value", "numerator", "denominator"]].sum(min_count=1).reset_index()
+    suppressed = grouped["status"].agg(lambda status: (status == "suppressed").any()).to_numpy()
+    out.loc[suppressed, "value"] = np.nan
+    out["lower_ci"] = np.nan
+    out["upper_ci"] = np.nan
+    out["status"] = np.where(suppressed, "suppressed", "ok")
+    return out
 
 
 def _with_intervals(frame: pd.DataFrame, measure: Measure) -> pd.DataFrame:

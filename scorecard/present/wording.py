@@ -171,7 +171,10 @@ def summary(row: dict) -> str:
         return f"{title}: no data for {row.get('area_name', 'this area')} up to {row['report_period']}."
     figure = format_value(row["value"], row["unit"], row["decimals"])
     when = "at" if row.get("period_kind") == "snapshot" else "in"
-    parts = [f"{title} was {figure} {when} {row['period_label']}"]
+    label = row["period_label"]
+    if row.get("period_kind") == "rolling_year":
+        label = "the year ending " + label.removeprefix("YE ")
+    parts = [f"{title} was {figure} {when} {label}"]
     if row.get("status") == "illustrative":
         parts[0] += " (illustrative figure)"
     phrases = {

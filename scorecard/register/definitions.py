@@ -82,6 +82,8 @@ class Source(_Strict):
     proxy_for: str = ""
     dataset: str = ""
     file: str = ""
+    layout: Literal["table", "titled_table"] = "table"
+    title_contains: str = ""
     filters: dict[str, str] = {}
     area_column: str = ""
     area_code_type: Literal["ons", "dfe"] = "ons"
@@ -94,6 +96,7 @@ class Source(_Strict):
     lower_ci_column: str = ""
     upper_ci_column: str = ""
     status_column: str = ""
+    combine: Literal["none", "sum"] = "none"
     seed_figures: list[SeedFigure] = []
     returns: Literal["council", "illustrative", "none"] = "none"
 
@@ -111,6 +114,13 @@ class Source(_Strict):
                 raise ValueError("period_column: give either period_column (with period_format) or fixed_period")
             if self.period_column and self.period_format not in periods.PARSERS:
                 raise ValueError(f"period_format: {self.period_format!r} is not one of {sorted(periods.PARSERS)}")
+        if self.title_contains and self.layout != "titled_table":
+            raise ValueError("title_contains: only a titled_table layout has title rows to check")
+        if self.layout == "titled_table" and self.fixed_period and not self.title_contains:
+            raise ValueError(
+                "title_contains: a titled table with a fixed_period must name the text its title gives for that "
+                "period (e.g. 'year ending June 2025'), so a file for another period is refused"
+            )
         if self.match == "none" and self.returns == "none":
             raise ValueError("returns: a measure with no public data must come from council returns")
         return self
@@ -175,6 +185,8 @@ class Measure(_Strict):
         if self.calculation in ("proportion", "rate") and self.source.match != "none":
             if not self.source.denominator_column:
                 raise ValueError(f"source.denominator_column: a {self.calculation} needs a denominator")
+        if self.source.combine == "sum" and self.unit != "count":
+            raise ValueError("source.combine: only counts can be added up across a source's rows for one area")
         if self.info_type == "contextual" and self.target is not None:
             raise ValueError("target: contextual indicators are never target-set")
         if self.seed_polarity not in (None, self.polarity) and self.source.match != "proxy":

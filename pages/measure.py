@@ -102,8 +102,7 @@ if len(shown) > 1:
         st.caption("Many councils: showing the table only; the chart would be unreadable.")
         st.dataframe(table, hide_index=True)
     else:
-        order = "best first" if m.polarity != "no_judgement" else "highest first"
-        heading = f"{members['period_label'].iloc[0]}, {order}"
+        heading = f"{members['period_label'].iloc[0]}, {wording.group_order(m.unit, m.polarity)}"
         fig, alt = charts.group_bars(shown, m.title, m.unit, m.decimals, group, heading, row["england_value"])
         components.chart(fig, alt, table, key="benchmark")
 else:

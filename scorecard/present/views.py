@@ -138,7 +138,9 @@ def group_values(
         {"g": group, "a": area, "m": measure_id, "p": period_label, "t": measure.source.tier},
     ).df()
     good = int(polarity.good_sign([measure.polarity])[0])
-    frame["position"] = benchmark.rank_within(frame["value"], good)  # ties share the better rank, as the engine's
+    frame["position"] = benchmark.rank_within(
+        frame["value"], good, measure.unit
+    )  # ties share the better rank, as the engine's
     frame = frame.sort_values(["position", "name"], na_position="last").reset_index(drop=True)
     frame["period_label"] = period_label
     frame["group"] = group

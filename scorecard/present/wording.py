@@ -267,3 +267,11 @@ def release_short(frequency: str, expected) -> str:
 def release_varies(soonest) -> str:
     """A compilation's next release: each measure has its own; the soonest of them."""
     return "varies by measure" + (f"; soonest {soonest:%b %Y}" if soonest is not None else "")
+
+
+def group_order(unit: str, polarity: str) -> str:
+    """How a comparator group's members are listed: best first, highest first for no-judgement measures, by
+    name for raw counts (not ranked: councils differ in size; see the benchmark judgement's ``rank``)."""
+    if unit == "count":
+        return "by name: a count is not ranked, councils differ in size"
+    return "best first" if polarity != "no_judgement" else "highest first"

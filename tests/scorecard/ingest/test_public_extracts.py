@@ -226,3 +226,13 @@ def test_long_format_counts_refuse_two_rows_for_one_count_and_keep_withheld_coun
     rows.append(f'2025,Local authority,Sefton,E08000014,"{group}",{same},160')
     with pytest.raises(ValueError, match=r"2 rows match numerator_rows for area E08000014 period 2025"):
         _read_long(real_register, _long_format(tmp_path, rows))
+
+
+def test_crime_comparators_are_listed_by_name_not_ranked(built_data, real_register):
+    db.reset()
+    members = views.group_values(
+        "com_recorded_crime_rate", SEFTON, group="region", data_dir=built_data[0], reg=real_register
+    )
+    assert len(members) > 30 and members["position"].isna().all()
+    assert members["name"].tolist() == sorted(members["name"])
+    assert not members["area_code"].str.startswith("E10").any()  # district-level: no county beside its districts

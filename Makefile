@@ -12,8 +12,16 @@ SOURCES ?= $(if $(SCORECARD_SOURCES),$(SCORECARD_SOURCES),../shared/data-sources
 
 venv: .venv/.installed
 
-data/observations.parquet: .venv/.installed kpi_definitions.yaml $(wildcard scorecard/*.py scorecard/*/*.py scorecard/*/*/*.py) $(wildcard data/returns/*.csv)
-	$(PY) -m scorecard build-data --sources "$(SOURCES)"
+# The public extracts: ../shared/data-sources when it is there (or SCORECARD_SOURCES); otherwise the copy
+# `python -m scorecard fetch-sources` downloads and checks file by file against data-sources.lock.json.
+data/observations.parquet: .venv/.installed kpi_definitions.yaml data-sources.lock.json \
+    $(wildcard scorecard/*.py scorecard/*/*.py scorecard/*/*/*.py) $(wildcard data/returns/*.csv)
+	@if [ -d "$(SOURCES)" ]; then \
+		$(PY) -m scorecard build-data --sources "$(SOURCES)"; \
+	else \
+		echo "$(SOURCES) not found: python -m scorecard fetch-sources"; \
+		$(PY) -m scorecard fetch-sources && SCORECARD_SOURCES= $(PY) -m scorecard build-data; \
+	fi
 
 data: data/observations.parquet
 

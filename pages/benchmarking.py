@@ -7,7 +7,7 @@ ensure_shell()
 
 import streamlit as st
 
-from scorecard.present import tables, views
+from scorecard.present import tables, views, wording
 from scorecard.store.geography import GROUP_LABELS
 from ui import charts, components, data, state
 
@@ -54,7 +54,7 @@ if len(members) > charts.MOST_BARS:
     st.caption(f"{len(members)} councils — too many for a readable chart; the table lists them all.")
     st.dataframe(table, hide_index=True)
 elif len(members):
-    heading = f"{m.title}, {row['period_label']} (best first)"
+    heading = f"{m.title}, {row['period_label']} ({wording.group_order(m.unit, m.polarity)})"
     fig, alt = charts.group_bars(members, m.title, m.unit, m.decimals, group, heading)
     components.chart(fig, alt, table, key="members")
 else:

@@ -6,13 +6,16 @@ ensure_shell()
 
 import streamlit as st
 
+from scorecard.register import releases
 from ui import components, data, state
 
 period = state.current_period()
 card = data.card(state.AREA, period)
 
 st.title("Data & definitions")
-tab_register, tab_fresh, tab_cover, tab_batches = st.tabs(["KPI register", "Freshness", "Coverage", "Batches"])
+tab_register, tab_fresh, tab_cover, tab_batches, tab_releases = st.tabs(
+    ["KPI register", "Freshness", "Coverage", "Batches", "Release calendar"]
+)
 with tab_register:
     register = data.register_table()
     st.markdown(f"The {len(register)} measures of the KPI register (`kpi_definitions.yaml`).")
@@ -60,3 +63,36 @@ with tab_batches:
     batches = data.batches()
     st.markdown("Every load of data: nothing is overwritten; a revision is a new batch.")
     st.dataframe(batches, hide_index=True)
+with tab_releases:
+    calendar = data.release_calendar()
+    st.markdown(
+        "When each public data set's next figures are expected, from the publisher's usual release month recorded "
+        "in the register (`release` of each data set; the basis of each is given). Deep dives can be timed to them."
+    )
+    st.subheader("Upcoming releases by month")
+    upcoming = releases.upcoming_by_month(calendar)
+    st.dataframe(
+        upcoming[["month", "title", "publisher", "latest_period", "state", "due"]],
+        hide_index=True,
+        column_config={
+            "month": "Expected",
+            "title": "Measure",
+            "publisher": "Publisher",
+            "latest_period": "Latest held",
+            "state": "Data now",
+            "due": st.column_config.CheckboxColumn("Earlier figures due, not loaded"),
+        },
+    )
+    st.subheader("Stale or soon stale: when the next figures are expected")
+    st.dataframe(
+        releases.stale_or_soon(calendar)[["title", "latest_period", "state", "expected", "basis"]],
+        hide_index=True,
+        column_config={
+            "title": "Measure",
+            "latest_period": "Latest held",
+            "state": "Data now",
+            "expected": "Next figures",
+            "basis": "Release months from",
+        },
+    )
+    components.csv_download(calendar, "sefton_release_calendar.csv", "Download the release calendar (CSV)")

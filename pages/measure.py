@@ -61,6 +61,10 @@ if row["status"] == "illustrative":
         icon="⚠️",
     )
 st.markdown(f"**{row['summary']}**")
+if m.source.match != "none":
+    expected = data.release_calendar().set_index("measure_id")
+    if measure_id in expected.index:
+        st.markdown(f"**Next figures:** {expected.loc[measure_id, 'expected']}")
 
 cols = st.columns(4)
 cols[0].metric(f"Sefton, {row['period_label'] or 'no data'}", tables.value_text(row))
@@ -174,8 +178,7 @@ if len(shown) > 1:
         st.caption("Many councils: showing the table only; the chart would be unreadable.")
         st.dataframe(table, hide_index=True)
     else:
-        order = "best first" if m.polarity != "no_judgement" else "highest first"
-        heading = f"{members['period_label'].iloc[0]}, {order}"
+        heading = f"{members['period_label'].iloc[0]}, {wording.group_order(m.unit, m.polarity)}"
         fig, alt = charts.group_bars(shown, m.title, m.unit, m.decimals, group, heading, row["england_value"])
         components.chart(fig, alt, table, key="benchmark")
 else:

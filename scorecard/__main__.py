@@ -1,5 +1,5 @@
-"""Command line: ``python -m scorecard validate | build-data | evaluate | export | ingest | template | publish |
-targets``."""
+"""Command line: ``python -m scorecard validate | build-data | fetch-sources | sources | evaluate | export | ingest |
+template | publish | targets | forecast-backtest``."""
 
 from __future__ import annotations
 
@@ -22,9 +22,38 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _build_data(args: argparse.Namespace) -> int:
-    from scorecard.ingest import build
+    from scorecard.ingest import build, fetch
 
-    build.build(sources_dir=args.sources, data_dir=args.data_dir, register_path=args.register, progress=print)
+    try:
+        build.build(sources_dir=args.sources, data_dir=args.data_dir, register_path=args.register, progress=print)
+    except (FileNotFoundError, fetch.SourcesError) as err:
+        print(err, file=sys.stderr)
+        return 1
+    return 0
+
+
+def _fetch_sources(args: argparse.Namespace) -> int:
+    from scorecard.ingest import fetch
+
+    cache = Path(args.cache) if args.cache else None
+    try:
+        if args.make_bundle:
+            url = fetch.read_lock().get("url", "") if fetch.LOCK.is_file() else ""
+            lock = fetch.make_bundle(Path(args.root), Path(args.make_bundle), url)
+            fetch.write_lock(lock)
+            print(f"wrote {args.make_bundle}: {len(lock['files'])} files, sha256 {lock['bundle']['sha256']}")
+            print(f"recorded in {fetch.LOCK.name}; upload the bundle to the address recorded there")
+        elif args.check:
+            problems = fetch.differences(Path(args.check), fetch.read_lock())
+            for problem in problems:
+                print(problem)
+            print(f"{args.check}: {'matches' if not problems else 'differs from'} {fetch.LOCK.name}")
+            return 1 if problems else 0
+        else:
+            fetch.fetch(url=args.url, cache=cache, progress=print)
+    except fetch.SourcesError as err:
+        print(err, file=sys.stderr)
+        return 1
     return 0
 
 
@@ -208,6 +237,36 @@ def _publish(args: argparse.Namespace) -> int:
     return 0
 
 
+def _sources(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from scorecard.present import views
+
+    as_of = date.fromisoformat(args.as_of) if args.as_of else None
+    table = views.sources_summary(as_of=as_of, data_dir=args.data_dir)
+    if args.format == "csv":
+        sys.stdout.write(table.to_csv(index=False))
+    else:
+        headers = {
+            "dataset": "data set",
+            "rows": "rows",
+            "latest_period": "latest period",
+            "next_release": "next expected release",
+            "licence": "licence",
+        }
+        cells = [list(headers.values())] + [
+            [str(v) for v in row] for row in table[list(headers)].itertuples(index=False)
+        ]
+        widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+        for row in cells:
+            print(
+                "  ".join(
+                    cell.rjust(w) if i == 1 else cell.ljust(w) for i, (cell, w) in enumerate(zip(row, widths))
+                ).rstrip()
+            )
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     parser = argparse.ArgumentParser(prog="python -m scorecard", description=__doc__)
@@ -224,6 +283,32 @@ def main(argv: list[str] | None = None) -> int:
     build_cmd.add_argument("--data-dir", default=None, help="output folder (default: data/)")
     build_cmd.add_argument("--register", default=str(register.DEFAULT_PATH))
     build_cmd.set_defaults(run=_build_data)
+
+    fetch_cmd = commands.add_parser(
+        "fetch-sources", help="get the public extracts (when ../shared/data-sources is absent), checked by sha256"
+    )
+    fetch_cmd.add_argument(
+        "--url", default=None, help="bundle address (default: $SCORECARD_SOURCES_URL, else the lock's)"
+    )
+    fetch_cmd.add_argument("--cache", default=None, help="where to keep them (default: .sources-cache/)")
+    fetch_cmd.add_argument(
+        "--check",
+        metavar="DIR",
+        default=None,
+        help="compare a folder holding data-sources/ and reference/ with the lock",
+    )
+    fetch_cmd.add_argument(
+        "--make-bundle",
+        metavar="OUT",
+        default=None,
+        help="maintainers: write the bundle of --root and record it in the lock",
+    )
+    fetch_cmd.add_argument(
+        "--root",
+        default=str(Path(__file__).resolve().parents[2] / "shared"),
+        help="folder holding data-sources/ and reference/ (for --make-bundle)",
+    )
+    fetch_cmd.set_defaults(run=_fetch_sources)
 
     ev = commands.add_parser("evaluate", help="evaluate the scorecard for an area and period")
     ev.add_argument("--area", default=SEFTON)
@@ -286,6 +371,12 @@ def main(argv: list[str] | None = None) -> int:
     tgt.add_argument("--format", choices=("csv", "xlsx"), default=None, help="default: from --out's extension")
     tgt.add_argument("--data-dir", default=None)
     tgt.set_defaults(run=_targets)
+
+    src = commands.add_parser("sources", help="each data set: rows, latest period, next expected release, licence")
+    src.add_argument("--as-of", default=None, help="date the next release is counted from (default: today)")
+    src.add_argument("--format", choices=("table", "csv"), default="table")
+    src.add_argument("--data-dir", default=None)
+    src.set_defaults(run=_sources)
 
     args = parser.parse_args(argv)
     return args.run(args)

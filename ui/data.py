@@ -154,3 +154,9 @@ def conversation(period: str | None) -> talk.Conversation:
 @st.cache_data(show_spinner=False, max_entries=64)
 def _conversation(role: str, period: str | None, signature: tuple, published: int) -> talk.Conversation:
     return talk.for_role(role, period)
+
+
+@st.cache_data(show_spinner=False, ttl=3600)
+def release_calendar() -> pd.DataFrame:
+    """When each public measure's next figures are expected, as of today (see scorecard.register.releases)."""
+    return views.release_calendar(reg=reg())

@@ -94,6 +94,7 @@ def register(measures: int, frequency: str = "quarterly") -> Register:
                     "licence": "-",
                     "folder": "-",
                     "repository": "-",
+                    "release": {"frequency": "irregular", "basis": "synthetic benchmark data"},
                 }
             ],
             "measures": items,
@@ -121,6 +122,7 @@ def groups(codes: list[str], seed: int) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "group_id": "cipfa_nn",
+            "tier": "both",
             "area_code": area,
             "member_code": np.array(codes)[nearest.ravel()],
             "rank": pd.array(np.tile(np.arange(1, nearest.shape[1] + 1), len(codes)), dtype="Int64"),

@@ -61,6 +61,7 @@ def measures_frame(reg: register.Register) -> pd.DataFrame:
                 "materiality": m.materiality,
                 "stale_after_months": m.stale_after_months,
                 "data_match": m.source.match,
+                "tier": m.source.tier,
                 "proxy_for": m.source.proxy_for,
                 "metric_responsibility": m.metric_responsibility,
             }

@@ -6,7 +6,8 @@ last five stored periods side by side (suffix ``_1`` latest … ``_5`` oldest: v
 which come the previous period and the trend points; the same period a year earlier; the target in force at
 the period's end (:func:`scorecard.register.targets.in_force`); and the comparator group's statistics at the
 council's period — median, min, max, mean and how many members have a value above / below the council's
-(council excluded) — for the chosen group and for the CIPFA nearest neighbours, with England's value.
+(council excluded) — for the chosen group and for the CIPFA nearest neighbours (members of the measure's tier
+only: a county is never compared with its own districts, :mod:`scorecard.store.geography`), with England's value.
 
 Storage it relies on (:mod:`scorecard.store.storage`): one row per (measure, area, period_end); the integer
 keys ``area_key``, ``measure_key`` and ``recency`` on every observation; and ``period_values``, every area's
@@ -83,17 +84,20 @@ values_k AS MATERIALIZED (
       ON v.measure_key = k.mk AND v.period_end = k.period_end
     WHERE true /*NEEDED_FILTER*/
 ),
-members_k AS MATERIALIZED (
-    SELECT gkey.gk, s.ak, b.ak AS member_ak
+members_k AS MATERIALIZED (  -- with the tier of measure each member counts for (store/geography.py)
+    SELECT gkey.gk, s.ak, b.ak AS member_ak, g.tier
     FROM comparator_groups g JOIN gkey USING (group_id)
     JOIN scope s ON s.area_code = g.area_code JOIN akey b ON b.area_code = g.member_code
 ),
-wanted_k AS (SELECT mkey.mk, gkey.gk FROM groups_wanted JOIN mkey USING (measure_id) JOIN gkey USING (group_id)),
+wanted_k AS (
+    SELECT mkey.mk, gkey.gk, m.tier
+    FROM groups_wanted JOIN mkey USING (measure_id) JOIN gkey USING (group_id) JOIN m USING (measure_id)
+),
 expanded_k AS MATERIALIZED (  -- materialised: keeps DuckDB from joining values on the measure alone
     SELECT c.mk, c.ak, w.gk, c.period_end, c.value, g.member_ak
     FROM cur_k c
     JOIN wanted_k w ON w.mk = c.mk
-    JOIN members_k g ON g.gk = w.gk AND g.ak = c.ak
+    JOIN members_k g ON g.gk = w.gk AND g.ak = c.ak AND g.tier IN (w.tier, 'both')
 ),
 group_stats AS (
     SELECT e.mk, e.ak, any_value(gkey.group_id) AS group_id,

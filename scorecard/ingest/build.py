@@ -7,7 +7,6 @@ and sha256. The output depends only on the inputs, so a rebuild gives identical 
 from __future__ import annotations
 
 import getpass
-import hashlib
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -17,24 +16,15 @@ import duckdb
 import pandas as pd
 
 from scorecard import register
-from scorecard.ingest import conversation, reader, returns, sources
+from scorecard.ingest import conversation, fetch, reader, returns, sources
 from scorecard.ingest import load as ingest_load
 from scorecard.ingest.validate import Context
 from scorecard.register import Register, targets
 from scorecard.store import geography, ledger, storage
 
 
-def sha256(path: Path) -> str:
-    """Hex sha256 of a file's bytes."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _batch(path: Path, dataset, kind: str, rows: pd.DataFrame, display_path: str) -> dict:
-    digest = sha256(path)
+    digest = fetch.file_sha256(path)
     return {
         "batch_id": f"b{digest[:12]}",
         "source_id": dataset.id,
@@ -68,19 +58,29 @@ def build(
     started = time.perf_counter()
     source_dir = Path(sources_dir) if sources_dir else sources.default_sources_dir()
     out_dir = Path(data_dir) if data_dir else storage.default_data_dir()
+    if (source_dir.parent / fetch.MARKER).exists():
+        fetch.verify_cache(source_dir.parent)  # a fetched copy: every file checked against the lock first
     if not source_dir.is_dir():
-        raise FileNotFoundError(f"data-sources folder not found: {source_dir} (set --sources or SCORECARD_SOURCES)")
+        raise FileNotFoundError(
+            f"data-sources folder not found: {source_dir} (set --sources or SCORECARD_SOURCES, or run "
+            "`python -m scorecard fetch-sources`)"
+        )
     reg = register.load(register_path)
     areas = geography.areas(source_dir)
     groups = geography.comparator_groups(source_dir, areas)
     code_map = pd.read_csv(source_dir / "dfe-statistical-neighbours" / "dfe_la_code_map.csv", dtype=str)
     dfe_to_ons = dict(code_map.dropna(subset=["new_la_code"])[["old_la_code", "new_la_code"]].values)
 
+    names = geography.area_names(areas)
+
     frames, batches = [], {}
     con = duckdb.connect()
     public = [m for m in reg.measures if m.source.match != "none"]
     for number, measure in enumerate(public, start=1):
-        rows = sources.normalise(sources.read_raw(con, measure, source_dir), measure, dfe_to_ons)
+        rows = sources.normalise(sources.read_raw(con, measure, source_dir), measure, dfe_to_ons, names)
+        mismatch = geography.tier_mismatch(measure.source.tier, rows.loc[rows["value"].notna(), "area_code"])
+        if mismatch:
+            raise ValueError(f"{measure.id}: {measure.source.file}: {mismatch}")
         path = source_dir / measure.source.file
         batch = batches.get(path) or _batch(
             path, reg.dataset(measure.source.dataset), "public extract", rows.iloc[0:0], measure.source.file

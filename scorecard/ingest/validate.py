@@ -41,6 +41,7 @@ EXAMPLE = {
     "academic_year": "AY 2024/25",
     "calendar_year": "2024",
     "snapshot": "30 Sep 2025",
+    "rolling_year": "YE Jun 2025",
 }
 NON_NEGATIVE_UNITS = {
     "percent",

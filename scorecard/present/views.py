@@ -17,6 +17,7 @@ from scorecard.evaluation import evaluate, forecast
 from scorecard.evaluation.judgements import benchmark, direction, polarity, rag
 from scorecard.evaluation.judgements import exceptions as exception_rules
 from scorecard.present import wording
+from scorecard.register import releases
 from scorecard.store import db, periods
 from scorecard.store.geography import group_label
 
@@ -33,11 +34,10 @@ def _end_of(period: str | None) -> pd.Timestamp | None:
     return pd.Timestamp(periods.parse_label(period).end) if period else None
 
 
-def _group_for(measure_id: str, group: str | None, reg: register.Register | None) -> str:
-    if group:
-        return group
-    reg = reg or register.load()
-    return reg.measure(measure_id).benchmark_group
+def _group_for(measure_id: str, group: str | None, reg: register.Register | None) -> tuple[str, str]:
+    """The comparator group to show (the measure's benchmark group unless one is chosen) and the measure's tier."""
+    measure = (reg or register.load()).measure(measure_id)
+    return group or measure.benchmark_group, measure.source.tier
 
 
 def measure_series(
@@ -51,7 +51,7 @@ def measure_series(
     """Time series for a measure, one row per period (oldest first) up to the reporting ``period``:
     the area's value, status and 95% CI, England's value and the comparator group's median
     (council excluded, as the evaluation does)."""
-    group = _group_for(measure_id, group, reg)
+    group, tier = _group_for(measure_id, group, reg)
     end = _end_of(period)
     con = db.connect(data_dir)
     frame = con.execute(
@@ -64,7 +64,8 @@ def measure_series(
         med AS (
             SELECT o.period_label, median(o.value) AS group_median, count(*) AS group_count
             FROM observations o JOIN comparator_groups g ON g.member_code = o.area_code
-            WHERE g.group_id = $g AND g.area_code = $a AND o.measure_id = $m AND o.value IS NOT NULL
+            WHERE g.group_id = $g AND g.area_code = $a AND g.tier IN ($t, 'both')
+              AND o.measure_id = $m AND o.value IS NOT NULL
             GROUP BY o.period_label
         )
         SELECT p.period_label, p.period_kind, p.period_start, p.period_end,
@@ -77,7 +78,7 @@ def measure_series(
         LEFT JOIN med ON med.period_label = p.period_label
         ORDER BY p.period_end, p.period_start
     """,
-        {"m": measure_id, "a": area, "e": ENGLAND, "g": group, "end": end},
+        {"m": measure_id, "a": area, "e": ENGLAND, "g": group, "t": tier, "end": end},
     ).df()
     frame["group"] = group
     frame["status"] = frame["status"].fillna("missing")
@@ -124,7 +125,8 @@ def group_values(
     frame = con.execute(
         """
         WITH members AS (
-            SELECT member_code AS code FROM comparator_groups WHERE group_id = $g AND area_code = $a
+            SELECT member_code AS code FROM comparator_groups
+            WHERE group_id = $g AND area_code = $a AND tier IN ($t, 'both')
             UNION SELECT $a
         )
         SELECT m.code AS area_code, ar.name, o.value, coalesce(o.status, 'missing') AS status,
@@ -133,10 +135,12 @@ def group_values(
         LEFT JOIN areas ar ON ar.code = m.code
         LEFT JOIN observations o ON o.measure_id = $m AND o.area_code = m.code AND o.period_label = $p
     """,
-        {"g": group, "a": area, "m": measure_id, "p": period_label},
+        {"g": group, "a": area, "m": measure_id, "p": period_label, "t": measure.source.tier},
     ).df()
     good = int(polarity.good_sign([measure.polarity])[0])
-    frame["position"] = benchmark.rank_within(frame["value"], good)  # ties share the better rank, as the engine's
+    frame["position"] = benchmark.rank_within(
+        frame["value"], good, measure.unit
+    )  # ties share the better rank, as the engine's
     frame = frame.sort_values(["position", "name"], na_position="last").reset_index(drop=True)
     frame["period_label"] = period_label
     frame["group"] = group
@@ -389,6 +393,67 @@ def filter_rows(frame: pd.DataFrame, reg: register.Register, themes=(), **chosen
         if values:
             frame = frame[frame[column].isin(values)]
     return frame
+
+
+def release_calendar(
+    as_of: date | None = None, data_dir: str | Path | None = None, reg: register.Register | None = None
+) -> pd.DataFrame:
+    """:func:`scorecard.register.releases.calendar` on the latest period each measure holds (any area), with
+    a sentence per measure (``expected``): when its next figures are expected, as of ``as_of`` (today)."""
+    reg = reg or register.load()
+    con = db.connect(data_dir)
+    latest = con.execute(
+        """SELECT measure_id, arg_max(period_kind, period_end), arg_max(period_label, period_end),
+                  arg_max(period_start, period_end), max(period_end), arg_max(period_seq, period_end)
+           FROM observations WHERE value IS NOT NULL GROUP BY measure_id"""
+    ).fetchall()
+    held = {
+        mid: periods.Period(kind, label, pd.Timestamp(start).date(), pd.Timestamp(end).date(), int(seq))
+        for mid, kind, label, start, end, seq in latest
+    }
+    table = releases.calendar(reg, held, as_of or date.today())
+    table["expected"] = [wording.release_text(row) for row in table.to_dict("records")]
+    return table
+
+
+def sources_summary(
+    as_of: date | None = None, data_dir: str | Path | None = None, reg: register.Register | None = None
+) -> pd.DataFrame:
+    """One row per data set of the register: observation rows held, latest period, next expected release (as
+    of ``as_of``, today by default; a compilation's earliest among its measures) and licence."""
+    reg = reg or register.load()
+    as_of = as_of or date.today()
+    con = db.connect(data_dir)
+    held = {
+        source: (rows, periods.Period(kind, label, pd.Timestamp(start).date(), pd.Timestamp(end).date(), int(seq)))
+        for source, rows, kind, label, start, end, seq in con.execute(
+            """SELECT source_id, count(*), arg_max(period_kind, period_end), arg_max(period_label, period_end),
+                      arg_max(period_start, period_end), max(period_end), arg_max(period_seq, period_end)
+               FROM observations GROUP BY source_id"""
+        ).fetchall()
+    }
+    calendar = release_calendar(as_of, data_dir, reg)
+    rows = []
+    for dataset in reg.datasets:
+        count, latest = held.get(dataset.id, (0, None))
+        if dataset.release.frequency == "varies":
+            measures = calendar[calendar["dataset_id"] == dataset.id]
+            soonest = measures["next_release"].dropna()
+            following = wording.release_varies(soonest.min() if not soonest.empty else None)
+        else:
+            following = wording.release_short(
+                dataset.release.frequency, releases.expected(dataset.release, latest, as_of)
+            )
+        rows.append(
+            {
+                "dataset": dataset.id,
+                "rows": count,
+                "latest_period": latest.label if latest else "",
+                "next_release": following,
+                "licence": dataset.licence,
+            }
+        )
+    return pd.DataFrame(rows)
 
 
 def scorecard(

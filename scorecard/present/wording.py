@@ -243,7 +243,10 @@ def summary(row: dict) -> str:
         return f"{title}: no data for {row.get('area_name', 'this area')} up to {row['report_period']}."
     figure = format_value(row["value"], row["unit"], row["decimals"])
     when = "at" if row.get("period_kind") == "snapshot" else "in"
-    parts = [f"{title} was {figure} {when} {row['period_label']}"]
+    label = row["period_label"]
+    if row.get("period_kind") == "rolling_year":
+        label = "the year ending " + label.removeprefix("YE ")
+    parts = [f"{title} was {figure} {when} {label}"]
     if row.get("status") == "illustrative":
         parts[0] += " (illustrative figure)"
     phrases = {
@@ -281,3 +284,50 @@ def summary(row: dict) -> str:
     if row.get("rag") == "stale":
         sentence += "; this is the latest published figure, and it is out of date"
     return sentence + "."
+
+
+def _month(day) -> str:
+    return day.strftime("%B %Y")
+
+
+def release_text(row: dict) -> str:
+    """When a measure's next figures are expected, from a row of the release calendar
+    (:func:`scorecard.register.releases.calendar`): e.g. "Next figures expected around December 2026."."""
+    if row["frequency"] == "discontinued":
+        return f"No further figures are expected: {row['basis']}."
+    if _missing(row.get("next_figures")):
+        return f"No usual release month is recorded: {row['basis']}."
+    if row["due"]:
+        return (
+            f"Figures after {row['latest_period']} were expected around {_month(row['next_figures'])} and are not "
+            f"loaded yet: check the publisher and refresh the extract. The next usual release after that is "
+            f"around {_month(row['next_release'])}."
+        )
+    return f"Next figures expected around {_month(row['next_figures'])}."
+
+
+def release_short(frequency: str, expected) -> str:
+    """The next expected release in a few words (``python -m scorecard sources``): ``Dec 2026``, ``due Dec 2025,
+    not loaded; next Dec 2026``, ``none (discontinued)`` or ``no usual month (irregular)``."""
+    if frequency == "discontinued":
+        return "none (discontinued)"
+    if frequency == "irregular":
+        return "no usual month (irregular)"
+    if expected.next_figures is None:
+        return "no data held yet"
+    if expected.due:
+        return f"due {expected.next_figures:%b %Y}, not loaded; next {expected.next_release:%b %Y}"
+    return f"{expected.next_figures:%b %Y}"
+
+
+def release_varies(soonest) -> str:
+    """A compilation's next release: each measure has its own; the soonest of them."""
+    return "varies by measure" + (f"; soonest {soonest:%b %Y}" if soonest is not None else "")
+
+
+def group_order(unit: str, polarity: str) -> str:
+    """How a comparator group's members are listed: best first, highest first for no-judgement measures, by
+    name for raw counts (not ranked: councils differ in size; see the benchmark judgement's ``rank``)."""
+    if unit == "count":
+        return "by name: a count is not ranked, councils differ in size"
+    return "best first" if polarity != "no_judgement" else "highest first"

@@ -54,8 +54,36 @@ class Theme(_Strict):
     responsibility: str
 
 
+class Release(_Strict):
+    """When a publisher usually releases new figures (the release calendar, :mod:`scorecard.register.releases`).
+
+    ``months``: the months (1-12) in which figures for a new period first appear: one for an annual release, four
+    (three apart) for a quarterly one, none for a monthly one. ``lag_months``: how many months after the month a
+    period ends its figures can first appear (negative when a publication precedes the end of the period it is
+    labelled with, as for January school-census figures labelled with the academic year). ``basis``: where the
+    months come from, so the BI team can check them."""
+
+    frequency: Literal["annual", "quarterly", "monthly", "irregular", "discontinued", "varies"]
+    months: list[int] = []
+    lag_months: int = Field(0, ge=-11, le=60)
+    basis: str = Field(min_length=10)
+
+    @model_validator(mode="after")
+    def _months_fit(self) -> Release:
+        if any(not 1 <= m <= 12 for m in self.months) or len(set(self.months)) != len(self.months):
+            raise ValueError("months: distinct month numbers 1-12")
+        wanted = {"annual": 1, "quarterly": 4}.get(self.frequency, 0)
+        if len(self.months) != wanted:
+            raise ValueError(f"months: a {self.frequency} release gives {wanted} month(s), not {len(self.months)}")
+        steps = sorted(self.months)
+        if self.frequency == "quarterly" and any(b - a != 3 for a, b in zip(steps, steps[1:])):
+            raise ValueError("months: quarterly release months are three months apart, e.g. [1, 4, 7, 10]")
+        return self
+
+
 class Dataset(_Strict):
-    """A published data set: who publishes it, under what licence, where our copy came from."""
+    """A published data set: who publishes it, under what licence, where our copy came from, and when the
+    publisher usually releases new figures (``varies`` when each measure gives its own ``source.release``)."""
 
     id: Slug
     title: str
@@ -65,6 +93,7 @@ class Dataset(_Strict):
     repository: str
     commit: str = ""
     url: str = ""
+    release: Release
 
 
 class SeedFigure(_Strict):
@@ -82,18 +111,26 @@ class Source(_Strict):
     proxy_for: str = ""
     dataset: str = ""
     file: str = ""
+    layout: Literal["table", "titled_table"] = "table"
+    title_contains: str = ""
     filters: dict[str, str] = {}
     area_column: str = ""
+    area_name_column: str = ""
     area_code_type: Literal["ons", "dfe"] = "ons"
+    tier: Literal["upper", "lower", ""] = ""
     period_column: str = ""
     period_format: str = ""
     fixed_period: str = ""
     value_column: str = ""
     numerator_column: str = ""
     denominator_column: str = ""
+    numerator_rows: dict[str, str] = {}
+    denominator_rows: dict[str, str] = {}
     lower_ci_column: str = ""
     upper_ci_column: str = ""
     status_column: str = ""
+    combine: Literal["none", "sum"] = "none"
+    release: Release | None = None
     seed_figures: list[SeedFigure] = []
     returns: Literal["council", "illustrative", "none"] = "none"
 
@@ -105,12 +142,34 @@ class Source(_Strict):
             for name in ("dataset", "file", "area_column"):
                 if not getattr(self, name):
                     raise ValueError(f"{name}: required when match is {self.match!r}")
+            if not self.tier:
+                raise ValueError(
+                    "tier: say whether the publisher's figures are for upper-tier councils (counties, unitaries, "
+                    "metropolitan and London boroughs) or district level ('upper' or 'lower'); comparisons use "
+                    "that tier only"
+                )
             if not self.value_column and not (self.numerator_column and self.denominator_column):
                 raise ValueError("value_column: give a value column, or numerator and denominator columns")
             if bool(self.period_column) == bool(self.fixed_period):
                 raise ValueError("period_column: give either period_column (with period_format) or fixed_period")
             if self.period_column and self.period_format not in periods.PARSERS:
                 raise ValueError(f"period_format: {self.period_format!r} is not one of {sorted(periods.PARSERS)}")
+        if bool(self.numerator_rows) != bool(self.denominator_rows):
+            raise ValueError("numerator_rows: give both numerator_rows and denominator_rows, or neither")
+        if self.numerator_rows and (self.value_column or not self.numerator_column or not self.denominator_column):
+            raise ValueError(
+                "numerator_rows: the value is computed from the two rows' counts: give numerator_column and "
+                "denominator_column (the count column of those rows) and no value_column"
+            )
+        if self.title_contains and self.layout != "titled_table":
+            raise ValueError("title_contains: only a titled_table layout has title rows to check")
+        if self.layout == "titled_table" and self.fixed_period and not self.title_contains:
+            raise ValueError(
+                "title_contains: a titled table with a fixed_period must name the text its title gives for that "
+                "period (e.g. 'year ending June 2025'), so a file for another period is refused"
+            )
+        if self.release is not None and self.release.frequency == "varies":
+            raise ValueError("release.frequency: 'varies' is for a data set; a measure gives its own schedule")
         if self.match == "none" and self.returns == "none":
             raise ValueError("returns: a measure with no public data must come from council returns")
         return self
@@ -177,6 +236,8 @@ class Measure(_Strict):
         if self.calculation in ("proportion", "rate") and self.source.match != "none":
             if not self.source.denominator_column:
                 raise ValueError(f"source.denominator_column: a {self.calculation} needs a denominator")
+        if self.source.combine == "sum" and self.unit != "count":
+            raise ValueError("source.combine: only counts can be added up across a source's rows for one area")
         if self.info_type == "contextual" and self.target is not None:
             raise ValueError("target: contextual indicators are never target-set")
         if self.seed_polarity not in (None, self.polarity) and self.source.match != "proxy":
@@ -361,6 +422,11 @@ def _dotted(path: tuple) -> str:
 def _cross_checks(data: dict, lines: _Lines) -> None:
     themes = {t.get("id") for t in data.get("themes", []) if isinstance(t, dict)}
     datasets = {d.get("id") for d in data.get("datasets", []) if isinstance(d, dict)}
+    varies = {
+        d.get("id")
+        for d in data.get("datasets", []) or []
+        if isinstance(d, dict) and isinstance(d.get("release"), dict) and d["release"].get("frequency") == "varies"
+    }
     seen: dict[str, int] = {}
     for i, measure in enumerate(data.get("measures", []) or []):
         if not isinstance(measure, dict):
@@ -378,6 +444,12 @@ def _cross_checks(data: dict, lines: _Lines) -> None:
         source = measure.get("source") or {}
         if isinstance(source, dict) and source.get("dataset") and source["dataset"] not in datasets:
             lines.error(("measures", i, "source", "dataset"), f"unknown dataset {source['dataset']!r}")
+        if isinstance(source, dict) and source.get("dataset") in varies and not source.get("release"):
+            lines.error(
+                ("measures", i, "source", "dataset"),
+                f"release: data set {source['dataset']!r} releases each indicator on its own schedule: give "
+                "source.release",
+            )
     for i, action in enumerate(data.get("priority_actions", []) or []):
         if isinstance(action, dict) and action.get("theme") not in themes:
             lines.error(

@@ -4,6 +4,12 @@ Groups, for each council: CIPFA nearest neighbours (as republished by Oflog), Df
 services statistical neighbours (2025), the combined authority, the region, councils of the
 same type (e.g. metropolitan districts) and all English councils. Members exclude the council
 itself; ``rank`` is the source's closeness rank where it has one.
+
+Groups are tier-aware: a figure published for upper-tier councils (counties, unitaries, metropolitan and
+London boroughs) is compared only among those, and a district-level figure only among districts and the
+single-tier councils, so a group never holds a county together with its own districts. Each member row
+says for which tier of measure it counts (``tier``: ``upper``, ``lower`` or ``both`` when both councils
+are single-tier); a county has no district-level group and a district no upper-tier group.
 """
 
 from __future__ import annotations
@@ -43,6 +49,21 @@ AREA_TYPES = {
 }
 
 
+TIERS = {
+    "E10": ("upper",),
+    "E07": ("lower",),
+    "E06": ("upper", "lower"),
+    "E08": ("upper", "lower"),
+    "E09": ("upper", "lower"),
+}
+"""Tiers a council serves, by its GSS code's entity prefix (current and former councils alike): counties
+(E10) the upper tier (education, social care), non-metropolitan districts (E07) the lower tier (housing, waste
+collection, planning); unitaries (E06), metropolitan districts (E08) and London boroughs with the City of
+London (E09) both."""
+COMBINED = ("E47", "E61")
+"""Combined authorities and the GLA: compared only with each other (they contain councils)."""
+
+
 def areas(sources_dir: Path) -> pd.DataFrame:
     """code, name, type, la_type, region, region_code, combined_authority, combined_authority_code."""
     las = pd.read_csv(sources_dir / "la-lookup" / "england_current_las.csv", dtype=str)
@@ -77,6 +98,13 @@ def areas(sources_dir: Path) -> pd.DataFrame:
     return pd.concat([frame, extra], ignore_index=True).sort_values("code").reset_index(drop=True)
 
 
+def area_names(area_table: pd.DataFrame) -> dict[str, str]:
+    """Lower-case name → code of England and the regions, for source rows that carry a name but no code
+    (DfE's "National" is England)."""
+    named = area_table[area_table["type"].isin(["region", "country"])]
+    return {**{name.lower(): code for name, code in zip(named["name"], named["code"])}, "national": ENGLAND}
+
+
 def _pairs(group_id: str, pairs: list[tuple[str, str, int | None]]) -> pd.DataFrame:
     frame = pd.DataFrame(pairs, columns=["area_code", "member_code", "rank"])
     frame.insert(0, "group_id", group_id)
@@ -89,8 +117,31 @@ def _same_value_groups(group_id: str, councils: pd.DataFrame, column: str) -> pd
     return _pairs(group_id, list(zip(joined["code"], joined["code_member"], [None] * len(joined))))
 
 
+def pair_tier(area_code: str, member_code: str) -> str | None:
+    """For which tier of measure ``member`` is compared with ``area``: ``upper``, ``lower``, ``both`` (two
+    single-tier councils, or two combined authorities), or None (a county and a district, or not a council)."""
+    area, member = area_code[:3], member_code[:3]
+    if area in COMBINED or member in COMBINED:
+        return "both" if area in COMBINED and member in COMBINED else None
+    shared = set(TIERS.get(area, ())) & set(TIERS.get(member, ()))
+    return "both" if len(shared) == 2 else next(iter(shared), None)
+
+
+def tier_mismatch(tier: str, area_codes: pd.Series) -> str | None:
+    """Why figures for these areas contradict a measure registered at ``tier`` (None if they do not): an
+    upper-tier measure with district (E07) figures, or a district-level one with county figures and no district."""
+    prefixes = set(area_codes.str[:3])
+    if tier == "upper" and "E07" in prefixes:
+        example = sorted(area_codes[area_codes.str.startswith("E07")])[0]
+        return f"registered as upper tier, but the source has district figures (e.g. {example}): use tier: lower"
+    if tier == "lower" and "E10" in prefixes and "E07" not in prefixes:
+        return "registered as district level, but the source has county figures and none for districts: use tier: upper"
+    return None
+
+
 def comparator_groups(sources_dir: Path, area_table: pd.DataFrame) -> pd.DataFrame:
-    """group_id, area_code, member_code, rank — one row per member of each council's group."""
+    """group_id, tier, area_code, member_code, rank — one row per member of each council's group, for the
+    tier of measure it counts for (see the module's docstring)."""
     councils = area_table[area_table["la_type"].isin(list(TYPE_NAMES))]
     nn = json.loads((sources_dir / "cipfa-nearest-neighbours" / "oflog_NN.json").read_text())
     cipfa = [(area, member, None) for area, members in nn.items() for member in sorted(set(members))]
@@ -108,8 +159,10 @@ def comparator_groups(sources_dir: Path, area_table: pd.DataFrame) -> pd.DataFra
         _pairs("england", england),
     ]
     result = pd.concat(frames, ignore_index=True)
+    result.insert(1, "tier", [pair_tier(a, b) for a, b in zip(result["area_code"], result["member_code"])])
+    result = result.dropna(subset=["tier"])
     result["rank"] = result["rank"].astype("Int64")
-    return result.sort_values(["group_id", "area_code", "member_code"]).reset_index(drop=True)
+    return result.sort_values(["group_id", "tier", "area_code", "member_code"]).reset_index(drop=True)
 
 
 def group_label(group_id: str, area: pd.Series | dict) -> str:

@@ -14,7 +14,16 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-KINDS = ("financial_year", "academic_year", "calendar_year", "quarter", "month", "snapshot", "multi_year")
+KINDS = (
+    "financial_year",
+    "academic_year",
+    "calendar_year",
+    "quarter",
+    "month",
+    "snapshot",
+    "multi_year",
+    "rolling_year",
+)
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
@@ -84,6 +93,14 @@ def multi_year(first: int, years: int) -> Period:
     """A pooled period such as ``2020-22`` (three calendar years)."""
     last = first + years - 1
     return Period("multi_year", f"{first}-{last % 100:02d}", date(first, 1, 1), date(last, 12, 31), first)
+
+
+def year_ending(year: int, m: int) -> Period:
+    """The twelve months ending with a month, labelled ``YE Jun 2025`` (ONS crime statistics publish rolling
+    years each quarter); consecutive points ending in the same month are a year apart."""
+    end = date(year, m, calendar.monthrange(year, m)[1])
+    start = date(year - 1, m, 1) + timedelta(days=calendar.monthrange(year - 1, m)[1])
+    return Period("rolling_year", f"YE {MONTHS[m - 1]} {year}", start, end, year)
 
 
 def position(day: date) -> Period:
@@ -167,15 +184,22 @@ def parse(raw: str, fmt: str) -> Period:
     return parser(str(raw))
 
 
+def _month_number(name: str) -> int:
+    if name not in MONTHS:
+        raise ValueError(f"unknown month {name!r}; expected one of {', '.join(MONTHS)}")
+    return MONTHS.index(name) + 1
+
+
 _LABELS = (
     (re.compile(r"(\d{4})/(\d{2}) Q([1-4])"), lambda m: quarter(_dash_year(f"{m[1]}/{m[2]}"), int(m[3]))),
     (re.compile(r"AY (\d{4})/(\d{2})"), lambda m: academic_year(_dash_year(f"{m[1]}/{m[2]}"))),
     (re.compile(r"(\d{4})/(\d{2})"), lambda m: financial_year(_dash_year(f"{m[1]}/{m[2]}"))),
     (re.compile(r"(\d{4})"), lambda m: calendar_year(int(m[1]))),
-    (re.compile(r"([A-Z][a-z]{2}) (\d{4})"), lambda m: month(int(m[2]), MONTHS.index(m[1]) + 1)),
+    (re.compile(r"([A-Z][a-z]{2}) (\d{4})"), lambda m: month(int(m[2]), _month_number(m[1]))),
+    (re.compile(r"YE ([A-Z][a-z]{2}) (\d{4})"), lambda m: year_ending(int(m[2]), _month_number(m[1]))),
     (
         re.compile(r"(\d{1,2}) ([A-Z][a-z]{2}) (\d{4})"),
-        lambda m: snapshot(date(int(m[3]), MONTHS.index(m[2]) + 1, int(m[1]))),
+        lambda m: snapshot(date(int(m[3]), _month_number(m[2]), int(m[1]))),
     ),
 )
 
@@ -191,5 +215,6 @@ def parse_label(label: str) -> Period:
             except ValueError as err:
                 raise ValueError(f"{label!r}: {err}") from None
     raise ValueError(
-        f"unrecognised period {label!r}; expected e.g. '2025/26 Q2', '2024/25', 'AY 2024/25', '2024' or 'Jan 2026'"
+        f"unrecognised period {label!r}; expected e.g. '2025/26 Q2', '2024/25', 'AY 2024/25', '2024', 'Jan 2026' "
+        "or 'YE Jun 2025'"
     )

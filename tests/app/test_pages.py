@@ -10,6 +10,7 @@ from scorecard import SEFTON, register
 from scorecard.evaluation import evaluate
 from scorecard.governance import conversation as talk
 from scorecard.present import commentary, views, wording
+from scorecard.register import releases
 from tests.app.conftest import PAGES
 
 ATTRIBUTION_START = "Contains public sector information licensed under the Open Government Licence v3.0"
@@ -179,6 +180,29 @@ def test_overview_builds_the_committee_pack_on_request(open_app):
     assert downloads, "no download offered after preparing the pack"
     assert f"pack-xlsx-{period}-all" in at.session_state
     assert at.session_state[f"pack-xlsx-{period}-all"][:2] == b"PK"  # an xlsx is a zip file
+
+
+def test_measure_page_says_when_the_next_figures_are_expected(open_app):
+    at = open_app("measure", measure="com_household_recycling_rate")
+    expected = views.release_calendar().set_index("measure_id").loc["com_household_recycling_rate", "expected"]
+    assert f"**Next figures:** {expected}" in [e.value for e in at.markdown]
+    council = next(m for m in register.load().measures if m.source.match == "none")
+    assert not any("Next figures" in e.value for e in open_app("measure", measure=council.id).markdown)
+
+
+def test_data_page_lists_upcoming_releases_by_month(open_app):
+    at = open_app("data")
+    assert not at.exception
+    assert any(s.value == "Upcoming releases by month" for s in at.subheader)
+    calendar = views.release_calendar()
+    tables = [e.value for e in at.dataframe]
+    upcoming = next(t for t in tables if "month" in t.columns and "due" in t.columns)
+    engine = releases.upcoming_by_month(calendar)
+    assert upcoming["title"].tolist() == engine["title"].tolist() and len(upcoming) > 5
+    assert upcoming["month"].iloc[0] == engine["next_release"].min().strftime("%B %Y")
+    stale = next(t for t in tables if "expected" in t.columns)
+    title = register.load().measure("com_household_recycling_rate").title
+    assert title in stale["title"].tolist()
 
 
 def test_exceptions_page_lists_each_measure_once_most_severe_first_with_counts_per_rule(open_app):

@@ -60,10 +60,12 @@ def significance(value, lower, upper, benchmark, good, unit) -> np.ndarray:
     ).astype(object)
 
 
-def rank_within(values, good: int) -> pd.Series:
+def rank_within(values, good: int, unit: str = "") -> pd.Series:
     """Each value's rank among ``values`` (1 = best by the polarity sign ``good``; highest first when 0), ties
-    sharing the better rank as :func:`rank` does; NA for a missing value."""
+    sharing the better rank as :func:`rank` does; NA for a missing value, and for raw counts as in :func:`rank`."""
     oriented = -floats(values) if good < 0 else floats(values)
+    if unit == "count":
+        oriented = np.full(len(oriented), np.nan)
     ordered = np.sort(oriented[~np.isnan(oriented)])
     better = len(ordered) - np.searchsorted(ordered, oriented, side="right")
     return pd.array(np.where(np.isnan(oriented), np.nan, better + 1), dtype="Int64")

@@ -47,7 +47,15 @@ def _register(*measures):
             "exception_policy": POLICY,
             "themes": [{"id": "th", "title": "T", "corporate_plan_title": "T", "responsibility": "r"}],
             "datasets": [
-                {"id": "ds", "title": "d", "publisher": "p", "licence": "l", "folder": "f", "repository": "r"}
+                {
+                    "id": "ds",
+                    "title": "d",
+                    "publisher": "p",
+                    "licence": "l",
+                    "folder": "f",
+                    "repository": "r",
+                    "release": {"frequency": "irregular", "basis": "test data set"},
+                }
             ],
             "measures": list(measures),
         }
@@ -81,6 +89,7 @@ def _run(tmp_path, reg, observations, members=(), report="2026/27 Q2", group=Non
     groups = pd.DataFrame(
         {
             "group_id": "cipfa_nn",
+            "tier": "both",
             "area_code": AREA,
             "member_code": list(members),
             "rank": pd.array([None] * len(members), dtype="Int64"),

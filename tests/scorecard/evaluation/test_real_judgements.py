@@ -24,7 +24,8 @@ def card(built_data, real_register):
 def test_the_facts_query_holds_no_rating_rule():
     literals = set(re.findall(r"'([a-z_]+)'", facts_sql.FACTS_SQL))
     codes = set(rag.CODES) | set(direction.CODES) | set(trend.CODES) | {"better", "worse", "similar"}
-    assert literals == {"quarter", "month", "cipfa_nn"}  # period kinds for 'a year earlier', the CIPFA group
+    # period kinds for 'a year earlier', the CIPFA group, and 'both': a group member compared at either tier (#16)
+    assert literals == {"quarter", "month", "cipfa_nn", "both"}
     assert not literals & codes
     assert "polarity" not in facts_sql.FACTS_SQL and "tolerance" not in facts_sql.FACTS_SQL.replace(
         "t.tolerance AS target_tolerance", ""

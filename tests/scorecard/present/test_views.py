@@ -58,7 +58,7 @@ def test_group_values_for_every_group(reg):
     for group in ("cipfa_nn", "dfe_sn", "combined_authority", "region", "same_type", "england"):
         sizes[group] = len(views.group_values(MEASURE, SEFTON, "AY 2024/25", group, reg=reg))
     assert sizes["cipfa_nn"] == 16 and sizes["combined_authority"] == 6 and sizes["dfe_sn"] == 11
-    assert sizes["england"] > 300
+    assert 150 < sizes["england"] < 160  # upper-tier councils only: absence is published for them, not districts
 
 
 def test_sparklines_end_on_latest_value(card):

@@ -96,6 +96,15 @@ def test_typo_duplicate_and_bad_polarity_are_three_file_line_errors(tmp_path, ca
             "not in comparator_groups",
         ),
         ("    file: dfe-lait/lait_scorecard_subset.csv\n", "", "file: required"),
+        ("    tier: upper\n", "", "tier: say whether the publisher's figures are for upper-tier councils"),
+        ("    title_contains: year ending June 2025\n", "", "must name the text its title gives"),
+        ("    layout: titled_table\n", "", "only a titled_table layout has title rows"),
+        ("    denominator_rows:\n      placement_stability: Total children\n", "", "give both numerator_rows"),
+        (
+            "    period_format: financial_year\n    value_column: value\n",
+            "    period_format: financial_year\n    value_column: value\n    combine: sum\n",
+            "only counts can be added up",
+        ),
     ],
 )
 def test_impossible_combinations_are_errors(tmp_path, old, new, message):

@@ -48,3 +48,4 @@ def test_rank_within_matches_the_engine_rule():
     values = [10.0, 40.0, 40.0, 70.0, None]
     assert benchmark.rank_within(values, 1).tolist() == [4, 2, 2, 1, pd.NA]
     assert benchmark.rank_within(values, -1).tolist() == [1, 2, 2, 4, pd.NA]
+    assert benchmark.rank_within(values, -1, "count").tolist() == [pd.NA] * 5  # counts are not ranked

@@ -108,48 +108,51 @@ measure_id = state.url_select(
 )
 m = reg.measure(measure_id)
 row = card.set_index("measure_id").loc[measure_id]
-members = data.members(measure_id, state.AREA, row["period_label"], group).dropna(subset=["value"])
-fig = go.Figure(
-    go.Bar(
-        y=[("► " + n + " (Sefton)") if a else n for n, a in zip(members["name"], members["is_area"])],
-        x=members["value"],
-        orientation="h",
-        marker=dict(
-            color=["#2166ac" if a else "#bababa" for a in members["is_area"]],
-            pattern=dict(shape=["/" if a else "" for a in members["is_area"]]),
-        ),
-        text=[wording.format_value(v, m.unit, m.decimals) for v in members["value"]],
-        textposition="outside",
-    )
-)
-fig.update_layout(
-    height=max(300, 22 * len(members)),
-    yaxis=dict(autorange="reversed"),
-    showlegend=False,
-    title=f"{m.title}, {row['period_label']} (best first)",
-)
-table = pd.DataFrame(
-    {
-        "Position": members["position"],
-        "Council": members["name"],
-        "Value": [wording.format_value(v, m.unit, m.decimals) for v in members["value"]],
-        "Status": members["status"],
-    }
-)
-if len(members) > 60:
-    st.caption(f"{len(members)} councils — too many for a readable chart; the table lists them all.")
-    st.dataframe(table, hide_index=True)
+members = data.members(measure_id, state.AREA, group, period).dropna(subset=["value"])
+if members.empty:
+    components.nothing_to_show(f"no figures for {m.title} across the {components.group_name(group)}")
 else:
-    components.chart(
-        fig,
-        f"Bar chart of {m.title} for Sefton and the {components.group_name(group)}, best first; "
-        f"Sefton's bar is blue, hatched and labelled.",
-        table,
-        key="members",
+    fig = go.Figure(
+        go.Bar(
+            y=[("► " + n + " (Sefton)") if a else n for n, a in zip(members["name"], members["is_area"])],
+            x=members["value"],
+            orientation="h",
+            marker=dict(
+                color=["#2166ac" if a else "#bababa" for a in members["is_area"]],
+                pattern=dict(shape=["/" if a else "" for a in members["is_area"]]),
+            ),
+            text=[wording.format_value(v, m.unit, m.decimals) for v in members["value"]],
+            textposition="outside",
+        )
     )
-st.page_link(
-    "pages/measure.py",
-    label=f"Open the full page for {m.title} →",
-    query_params={"measure": measure_id, "period": period, "group": group},
-)
-components.csv_download(table, f"sefton_{measure_id}_{group}.csv", "Download (CSV)")
+    fig.update_layout(
+        height=max(300, 22 * len(members)),
+        yaxis=dict(autorange="reversed"),
+        showlegend=False,
+        title=f"{m.title}, {row['period_label']} (best first)",
+    )
+    table = pd.DataFrame(
+        {
+            "Position": members["position"],
+            "Council": members["name"],
+            "Value": [wording.format_value(v, m.unit, m.decimals) for v in members["value"]],
+            "Status": members["status"],
+        }
+    )
+    if len(members) > 60:
+        st.caption(f"{len(members)} councils — too many for a readable chart; the table lists them all.")
+        st.dataframe(table, hide_index=True)
+    else:
+        components.chart(
+            fig,
+            f"Bar chart of {m.title} for Sefton and the {components.group_name(group)}, best first; "
+            f"Sefton's bar is blue, hatched and labelled.",
+            table,
+            key="members",
+        )
+    st.page_link(
+        "pages/measure.py",
+        label=f"Open the full page for {m.title} →",
+        query_params={"measure": measure_id, "period": period, "group": group},
+    )
+    components.csv_download(table, f"sefton_{measure_id}_{group}.csv", "Download (CSV)")

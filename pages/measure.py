@@ -174,11 +174,11 @@ if series["value"].notna().any() or series["england_value"].notna().any():
     )
     components.chart(fig, alt, trend_table, key="trend")
 else:
-    st.info("No figures have been published for this measure yet.")
+    components.nothing_to_show("no trend figures for this measure up to this quarter")
 
 # ---- benchmark -------------------------------------------------------------------------------------------
 st.subheader(f"Sefton and the {components.group_name(group)}")
-members = data.members(measure_id, state.AREA, row["period_label"] if row["period_label"] else None, group)
+members = data.members(measure_id, state.AREA, group, period)
 if members["value"].notna().sum() > 1:
     shown = members.dropna(subset=["value"])
     order = "best first" if m.polarity != "no_judgement" else "highest first"
@@ -229,7 +229,7 @@ if members["value"].notna().sum() > 1:
     else:
         components.chart(fig, alt, table, key="benchmark")
 else:
-    st.info("No comparable figures from other councils for this measure (council-only data).")
+    components.nothing_to_show("no comparable figures from other councils for this measure and quarter")
 
 # ---- definition --------------------------------------------------------------------------------------------
 st.subheader("Definition and source")

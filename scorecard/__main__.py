@@ -30,14 +30,19 @@ def _build_data(args: argparse.Namespace) -> int:
 def _evaluate(args: argparse.Namespace) -> int:
     from scorecard.evaluation import evaluate
     from scorecard.present import output
+    from scorecard.store import storage
 
-    frame = evaluate.scorecard(area=args.area, period=args.period, data_dir=args.data_dir)
+    data_dir = args.data_dir or storage.default_data_dir()
+    frame = storage.consistent(  # one data version, even while an ingest or build commits
+        data_dir, lambda: evaluate.scorecard(area=args.area, period=args.period, data_dir=data_dir)
+    )
     sys.stdout.write(output.render(frame, args.format))
     return 0
 
 
 def _export(args: argparse.Namespace) -> int:
     from scorecard import export
+    from scorecard.store import storage
 
     def progress(fraction: float, message: str) -> None:
         print(f"[{fraction:4.0%}] {message}", flush=True)
@@ -57,8 +62,7 @@ def _export(args: argparse.Namespace) -> int:
         reg=reg,
     )
     out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(data)
+    storage.atomic_write(out, data)
     print(f"Wrote {out} ({len(data):,} bytes)")
     return 0
 
@@ -98,6 +102,7 @@ def _ingest(args: argparse.Namespace) -> int:
 
 def _template(args: argparse.Namespace) -> int:
     from scorecard.ingest import templates
+    from scorecard.store import storage
 
     reg = register.load()
     try:
@@ -112,8 +117,7 @@ def _template(args: argparse.Namespace) -> int:
     fmt = args.format or ("xlsx" if str(args.out).lower().endswith(".xlsx") else "csv")
     data = templates.render(table, args.kind, fmt, args.period)
     out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(data)
+    storage.atomic_write(out, data)
     print(f"Wrote {out}: {args.kind} template for {args.period}, {len(table)} rows ({fmt})")
     if args.kind != "figures":
         print("note: loading a filled targets/commentary/actions template is not available yet")
@@ -135,7 +139,8 @@ def _publish(args: argparse.Namespace) -> int:
         print(err, file=sys.stderr)
         return 2
     what = "Released to members" if args.release_to_members else "Published"
-    print(f"{what}: {entry['period']} — snapshot {entry['snapshot']} (sha256 {entry['sha256']})")
+    card = entry["parts"]["card"]
+    print(f"{what}: {entry['period']} — snapshot {card['file']} (data version {entry['data_version']})")
     return 0
 
 
@@ -207,7 +212,18 @@ def main(argv: list[str] | None = None) -> int:
     pub.set_defaults(run=_publish)
 
     args = parser.parse_args(argv)
-    return args.run(args)
+    from scorecard.governance import audit
+    from scorecard.store import chain, storage
+
+    try:
+        return args.run(args)
+    except storage.WriteError as err:  # disk full, read-only or no permission: one line, data intact
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    except (audit.IntegrityError, chain.ChainError) as err:
+        print(f"integrity check failed: {err}", file=sys.stderr)
+        print("nothing was written; restore data/ from a backup, or ask the BI team to investigate", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

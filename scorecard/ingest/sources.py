@@ -18,8 +18,11 @@ from scorecard.evaluation import stats
 from scorecard.register import Measure
 from scorecard.store import periods
 
-SUPPRESSION_CODES = frozenset({"c", "x", "-", "..", ":", "z", "u", "low", "*"})
-"""Source markers for a value withheld or not available (DfE, ONS, MHCLG conventions)."""
+SUPPRESSION_CODES = frozenset(
+    {"c", "x", "-", "..", ":", "z", "u", "low", "*", "[c]", "[x]", "[z]", "[u]", "[low]", "suppressed"}
+)
+"""Markers for a value withheld or not available (DfE, ONS, MHCLG conventions, bracketed as in GSS tables):
+in a public extract and in a council return alike (loaded as status ``suppressed``, no value)."""
 NEGATIVE_SENTINELS = frozenset({-100.0, -999.0, -9999.0})
 """Negative codes some DfE files use for suppression in numeric columns."""
 

@@ -352,7 +352,8 @@ def _stage(final: Path, write: Callable[[str], None], mode: int = 0o644) -> str:
         os.chmod(temp, mode)
         _fsync(temp)
     except BaseException:
-        os.unlink(temp)
+        with contextlib.suppress(FileNotFoundError):  # a writer may remove its own partial file (pyarrow does)
+            os.unlink(temp)
         raise
     return temp
 

@@ -52,7 +52,9 @@ if row["status"] == "illustrative":
 st.markdown(f"**{row['summary']}**")
 
 cols = st.columns(4)
-cols[0].metric(f"Sefton, {row['period_label'] or 'no data'}", components.value_text(row))
+cols[0].metric(
+    f"Sefton, {row['period_label'] if pd.notna(row['period_label']) else 'no data'}", components.value_text(row)
+)
 cols[1].metric("Target", "–" if pd.isna(row["target"]) else wording.format_value(row["target"], m.unit, m.decimals))
 cols[2].metric(
     "England", "–" if pd.isna(row["england_value"]) else wording.format_value(row["england_value"], m.unit, m.decimals)

@@ -157,7 +157,7 @@ def scorecard_table(card: pd.DataFrame, reg, period: str | None = None, spark: d
             "Open": measure_url(r["measure_id"], period),
             "Value": value_text(r),
             "Data notes": ", ".join(marks(r)),
-            "Period": r["period_label"] or "",
+            "Period": r["period_label"] if pd.notna(r["period_label"]) else "",
             "Target": "" if pd.isna(r.get("target")) else wording.format_value(r["target"], r["unit"], r["decimals"]),
             "RAG": wording.rag_text(r["rag"]),
             "Direction": wording.direction_text(r["direction"]),

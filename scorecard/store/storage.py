@@ -217,7 +217,7 @@ def atomic_write(path: str | Path, payload: bytes) -> None:
     template outputs. :class:`WriteError` on an operating-system refusal; an old file is left as it was."""
     path = Path(path)
     with os_errors(path.parent):
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True)  # the user's own output folder
         temp = _stage(path, lambda name: Path(name).write_bytes(payload))
         try:
             os.replace(temp, path)
@@ -344,7 +344,6 @@ def _step(name: str) -> None:
 
 
 def _stage(final: Path, write: Callable[[str], None], mode: int = 0o644) -> str:
-    final.parent.mkdir(parents=True, exist_ok=True)
     handle, temp = tempfile.mkstemp(prefix=f".{final.stem}.", suffix=f"{final.suffix}.tmp", dir=final.parent)
     os.close(handle)
     try:
@@ -392,7 +391,14 @@ def write_tables(
     with os_errors(data_dir, committed=lambda: bool(journal)), locked(data_dir):
         recover(data_dir, sweep=True)
         staged: list[tuple[str, Path]] = []
+        created = [
+            folder
+            for folder in sorted({(data_dir / rel).parent for rel in (files or {})} - {data_dir})
+            if not folder.exists()
+        ]
         try:
+            for folder in created:
+                folder.mkdir(parents=True)
             frozen = set(frozen)
             for rel, payload in (files or {}).items():
                 final = data_dir / rel
@@ -457,10 +463,13 @@ def write_tables(
             journal["moves"] = moves
             _fsync(data_dir)
         except BaseException:
-            if not journal:
+            if not journal:  # before the commit point: leave the folder as it was
                 for temp, _ in staged:
                     if os.path.exists(temp):
                         os.unlink(temp)
+                for folder in reversed(created):
+                    with contextlib.suppress(OSError):
+                        folder.rmdir()
             raise
         _roll_forward(data_dir, journal)
     return commit

@@ -109,3 +109,67 @@ def test_invalid_yaml_names_the_line(tmp_path):
 def test_validate_command_passes_on_the_real_register(capsys):
     assert main(["validate"]) == 0
     assert "6 themes, 86 measures" in capsys.readouterr().out
+
+
+def test_a_control_character_in_any_text_is_a_file_line_error(tmp_path):
+    """A vertical tab pasted from Excel into a title broke the Word export: the register now refuses it."""
+    path = _broken(
+        tmp_path,
+        [
+            (
+                "  title: Percentage of Child Assessments involving Exploitation\n",
+                '  title: "Percentage of Child\\vAssessments"\n',
+            )
+        ],
+    )
+    with pytest.raises(register.RegisterError) as caught:
+        register.load(path)
+    line = _line_of(path, "Percentage of Child\\vAssessments")
+    assert caught.value.problems == [
+        f"kpi_definitions.yaml:{line}: measures[cyp_assessments_exploitation_pct].title: "
+        "contains the control character U+000B; remove it"
+    ]
+
+
+def test_plausible_ranges_by_unit_or_by_measure(tmp_path, real_register):
+    count = real_register.measure("asc_assistive_tech_telecare_clients")
+    assert count.plausible_range == register.definitions.PLAUSIBLE["count"] == (0.0, 1e9)
+    path = _broken(
+        tmp_path,
+        [
+            (
+                "- id: asc_assistive_tech_telecare_clients\n",
+                "- id: asc_assistive_tech_telecare_clients\n  plausible: {min: 0, max: 5000}\n",
+            )
+        ],
+    )
+    assert register.load(path).measure("asc_assistive_tech_telecare_clients").plausible_range == (0, 5000)
+    bad = _broken(
+        tmp_path,
+        [
+            (
+                "- id: asc_assistive_tech_telecare_clients\n",
+                "- id: asc_assistive_tech_telecare_clients\n  plausible: {min: 10, max: 5}\n",
+            )
+        ],
+    )
+    with pytest.raises(register.RegisterError, match="max: 5 must be above min 10"):
+        register.load(bad)
+    target = _broken(
+        tmp_path,
+        [
+            (
+                "- id: cyp_plan_survey_response_rate\n",
+                "- id: cyp_plan_survey_response_rate\n  plausible: {min: 0, max: 30}\n",
+            )
+        ],
+    )
+    with pytest.raises(register.RegisterError, match="target.value: 38 is outside the plausible range 0–30"):
+        register.load(target)
+
+
+def test_returns_write_only_council_measures_for_the_areas_allowed(real_register):
+    council = [m for m in real_register.measures if m.takes_returns]
+    assert council == [m for m in real_register.measures if m.source.match == "none"] != []
+    assert all(m.source.return_areas == ["E08000014"] for m in council)  # Sefton only, unless the register says
+    assert not real_register.measure("cyp_persistent_absence_pct").takes_returns

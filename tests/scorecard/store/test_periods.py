@@ -1,3 +1,4 @@
+import re
 from datetime import date
 
 import pytest
@@ -50,3 +51,19 @@ def test_own_labels_round_trip():
 def test_bad_labels_are_refused_with_the_label_named(bad):
     with pytest.raises(ValueError, match="2024|2025|unrecognised|period"):
         periods.parse_label(bad)
+
+
+@pytest.mark.parametrize(
+    "label, message",
+    [
+        ("0001/02 Q1", "the year is outside 1900–2099"),
+        ("2150/51", "the year is outside 1900–2099"),
+        ("01 Sep 2025", "write it as '1 Sep 2025'"),
+        ("9999/00 Q4", "year 10000 is out of range"),
+        ("2025/26 q2", "unrecognised period"),
+    ],
+)
+def test_labels_are_strict(label, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        periods.parse_label(label)
+    assert periods.parse_label(" 2025/26 Q2 ").label == "2025/26 Q2"  # surrounding spaces are not a new label

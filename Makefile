@@ -34,5 +34,6 @@ run: data
 test: data system-deps
 	$(PY) -m pytest -q
 
+# the audit log, version.json, snapshots/ and accepted/ are records, never cleaned (build-data re-applies accepted/)
 clean:
-	rm -rf data/*.parquet data/load_log.jsonl test-artefacts
+	rm -rf data/*.parquet test-artefacts

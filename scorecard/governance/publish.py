@@ -320,10 +320,12 @@ def part_bytes(period: str, name: str, data_dir: str | Path | None = None, entry
     return payload
 
 
-def load(period: str, group: str | None = None, data_dir: str | Path | None = None) -> pd.DataFrame:
+def load(
+    period: str, group: str | None = None, data_dir: str | Path | None = None, entry: dict | None = None
+) -> pd.DataFrame:
     """The frozen scorecard of a released or published quarter (one row per measure) for a comparator
     group (None = each measure's own benchmark group). SnapshotError when there is none."""
-    card = part(period, "card", data_dir)
+    card = part(period, "card", data_dir, entry)
     if card is None:
         raise SnapshotError(f"the snapshot of {period} has no scorecard")
     return card_for_group(card, group)

@@ -106,10 +106,7 @@ def scorecard_for(
     if access.sees_draft(role):
         return evaluate.scorecard(area=area, period=period, group=group, data_dir=data_dir, reg=reg)
     period, entry = _entry(role, period, data_dir)
-    card = publish.part(period, "card", data_dir, entry)
-    if card is None:
-        raise publish.SnapshotError(f"the snapshot of {period} has no scorecard")
-    frozen = publish.card_for_group(card, group)
+    frozen = publish.load(period, group, data_dir, entry)
     current = evaluate.scorecard(area=entry["area"], period=period, group=group, data_dir=data_dir, reg=reg)
     return publish.with_revisions(frozen, current)
 

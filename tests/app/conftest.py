@@ -9,6 +9,20 @@ APP = str(Path(__file__).resolve().parents[2] / "app.py")
 PAGES = ["overview", "theme", "measure", "exceptions", "benchmarking", "explore", "data"]
 
 
+def run_app(monkeypatch, role: str, page: str = "overview", **params) -> AppTest:
+    """Run the app once as ``role`` (the demo role: no sign-in configured), on ``page`` (by the ``page`` URL
+    parameter) with other URL parameters; it must not raise."""
+    monkeypatch.setenv("SCORECARD_DEMO_ROLE", role)
+    at = AppTest.from_file(APP, default_timeout=90)
+    if page != "overview":
+        at.query_params["page"] = page
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
 @pytest.fixture
 def open_app(monkeypatch):
     """Open the app (optionally on a page, with query parameters) and run it once — as a council officer

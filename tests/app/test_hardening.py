@@ -16,7 +16,7 @@ from scorecard import __main__ as cli
 from scorecard.governance import audit, publish
 from scorecard.ingest import load
 from scorecard.store import db, storage
-from tests.app.conftest import APP, PAGES
+from tests.app.conftest import PAGES, run_app
 from tests.app.test_roles import everything
 from tests.scorecard.ingest._ingest_helpers import COUNT, QUARTERLY, csv_bytes, row
 
@@ -39,15 +39,7 @@ def folder(built_data, tmp_path, monkeypatch):
 
 
 def _open(monkeypatch, role: str, page: str = "overview", **params) -> AppTest:
-    monkeypatch.setenv("SCORECARD_DEMO_ROLE", role)
-    at = AppTest.from_file(APP, default_timeout=90)
-    if page != "overview":
-        at.query_params["page"] = page
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return run_app(monkeypatch, role, page, **params)
 
 
 def _upload_page(monkeypatch) -> AppTest:
@@ -157,15 +149,8 @@ def test_tampering_shows_an_integrity_page_not_figures(folder, monkeypatch, tamp
             assert failed.value.startswith("**Integrity check failed.**"), failed.value
 
 
-def test_the_upload_page_validates_a_file_once_and_records_its_load(folder, monkeypatch):
-    calls = []
-    real = load.check_file
-
-    def counted(*args, **kwargs):
-        calls.append(args[0])
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(load, "check_file", counted)
+def test_the_upload_page_validates_a_file_once_and_records_its_load(folder, monkeypatch, spy):
+    calls = spy(load, "check_file")
     at = _upload_page(monkeypatch)
     at.file_uploader[0].set_value(("q2.csv", csv_bytes([row(value="91.5")]), "text/csv")).run()
     assert len(calls) == 1 and at.metric[1].value == "1"

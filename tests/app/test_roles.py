@@ -22,7 +22,7 @@ from streamlit.testing.v1 import AppTest
 from scorecard import SEFTON
 from scorecard.governance import access, publish
 from scorecard.store import db, periods
-from tests.app.conftest import APP, PAGES
+from tests.app.conftest import APP, PAGES, run_app
 from ui import auth
 
 PUBLISHED, RELEASED, DRAFT = "2025/26 Q2", "2025/26 Q3", "2025/26 Q4"
@@ -111,16 +111,8 @@ def as_role(embargo_data, monkeypatch):
     monkeypatch.delenv("SCORECARD_OFFICER", raising=False)
 
     def _open(role: str, page: str = "overview", **params) -> AppTest:
-        monkeypatch.setenv("SCORECARD_DEMO_ROLE", role)
         st.cache_data.clear()
-        at = AppTest.from_file(APP, default_timeout=60)
-        if page != "overview":
-            at.query_params["page"] = page
-        for key, value in params.items():
-            at.query_params[key] = value
-        at.run()
-        assert not at.exception, [e.value for e in at.exception]
-        return at
+        return run_app(monkeypatch, role, page, **params)
 
     return _open
 

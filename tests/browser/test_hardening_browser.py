@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from scorecard.bench.app_server import CHROMIUM, CHROMIUM_ARGS, ROOT, running_app
+from scorecard.bench.app_server import ROOT, running_app
 from scorecard.governance import publish
 from tests.browser.conftest import SCREENSHOTS
 from tests.browser.test_app_browser import _settle
@@ -28,20 +28,6 @@ DRAFT_PERIODS = ("2025/26 Q3", "2025/26 Q4")
 DRAFT_VALUE = "98765"
 UPLOADER, DRAFT_FILE = "zz-draft-uploader", "zz_draft_return.csv"
 SECRETS = (*DRAFT_PERIODS, DRAFT_VALUE, "98,765", UPLOADER, DRAFT_FILE)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is absent (install Debian's chromium: make system-deps)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 @pytest.fixture

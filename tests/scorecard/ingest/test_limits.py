@@ -48,15 +48,8 @@ def test_cells_are_counted_when_the_declared_dimension_lies(tmp_path, monkeypatc
         reader.read(path)
 
 
-def test_did_you_mean_is_worked_out_once_per_distinct_id(data_dir, tmp_path, monkeypatch):
-    calls = []
-    real = difflib.get_close_matches
-
-    def counted(*args, **kwargs):
-        calls.append(args[0])
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(difflib, "get_close_matches", counted)
+def test_did_you_mean_is_worked_out_once_per_distinct_id(data_dir, tmp_path, spy):
+    calls = spy(difflib, "get_close_matches")
     typos = ["asc_msp_outcome_met_pct", "asc_agency_worker_pct", "nonsense"]
     rows = [f"{typos[n % 3]},E08000014,2025/26 Q{n % 2 + 1},{n % 90}" for n in range(30_000)]
     path = tmp_path / "typos.csv"

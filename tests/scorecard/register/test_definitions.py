@@ -131,41 +131,20 @@ def test_a_control_character_in_any_text_is_a_file_line_error(tmp_path):
     ]
 
 
+def _plausible(tmp_path, measure_id: str, low: float, high: float):
+    line = f"- id: {measure_id}\n"
+    return _broken(tmp_path, [(line, f"{line}  plausible: {{min: {low:g}, max: {high:g}}}\n")])
+
+
 def test_plausible_ranges_by_unit_or_by_measure(tmp_path, real_register):
     count = real_register.measure("asc_assistive_tech_telecare_clients")
     assert count.plausible_range == register.definitions.PLAUSIBLE["count"] == (0.0, 1e9)
-    path = _broken(
-        tmp_path,
-        [
-            (
-                "- id: asc_assistive_tech_telecare_clients\n",
-                "- id: asc_assistive_tech_telecare_clients\n  plausible: {min: 0, max: 5000}\n",
-            )
-        ],
-    )
-    assert register.load(path).measure("asc_assistive_tech_telecare_clients").plausible_range == (0, 5000)
-    bad = _broken(
-        tmp_path,
-        [
-            (
-                "- id: asc_assistive_tech_telecare_clients\n",
-                "- id: asc_assistive_tech_telecare_clients\n  plausible: {min: 10, max: 5}\n",
-            )
-        ],
-    )
+    narrowed = register.load(_plausible(tmp_path, count.id, 0, 5000)).measure(count.id)
+    assert narrowed.plausible_range == (0, 5000)
     with pytest.raises(register.RegisterError, match="max: 5 must be above min 10"):
-        register.load(bad)
-    target = _broken(
-        tmp_path,
-        [
-            (
-                "- id: cyp_plan_survey_response_rate\n",
-                "- id: cyp_plan_survey_response_rate\n  plausible: {min: 0, max: 30}\n",
-            )
-        ],
-    )
+        register.load(_plausible(tmp_path, count.id, 10, 5))
     with pytest.raises(register.RegisterError, match="target.value: 38 is outside the plausible range 0–30"):
-        register.load(target)
+        register.load(_plausible(tmp_path, "cyp_plan_survey_response_rate", 0, 30))
 
 
 def test_returns_write_only_council_measures_for_the_areas_allowed(real_register):

@@ -15,7 +15,9 @@ results keyed on :func:`data_key` and lays them out.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import pandas as pd
 
@@ -25,6 +27,8 @@ from scorecard.governance import access, publish
 from scorecard.present import views
 from scorecard.store import periods, storage
 
+T = TypeVar("T")
+
 
 class NotPublished(LookupError):
     """The role may not see this period (not released or published to it)."""
@@ -32,6 +36,11 @@ class NotPublished(LookupError):
 
 def _folder(data_dir: str | Path | None) -> Path:
     return Path(data_dir or storage.default_data_dir())
+
+
+def _live(data_dir: str | Path | None, read: Callable[[], T]) -> T:
+    """A read of the current data, all of one data version (run again when a commit overlapped it)."""
+    return storage.consistent(_folder(data_dir), read)
 
 
 def data_key(data_dir: str | Path | None = None) -> tuple:
@@ -68,7 +77,7 @@ def quarters_for(role: str, area: str = SEFTON, data_dir: str | Path | None = No
     released or published one (however old); the public every published quarter, members also released."""
     states = publish.states(data_dir)
     if access.sees_draft(role):
-        return _newest_first(set(evaluate.reporting_quarters(area, data_dir)) | set(states))
+        return _newest_first(set(_live(data_dir, lambda: evaluate.reporting_quarters(area, data_dir))) | set(states))
     return _newest_first(label for label, state in states.items() if access.can_view(role, state))
 
 
@@ -104,10 +113,10 @@ def scorecard_for(
     """The scorecard ``role`` may see: staff the current evaluation; the public and members the frozen card
     of a published (members: or released) quarter, marked where the current data has since revised it."""
     if access.sees_draft(role):
-        return evaluate.scorecard(area=area, period=period, group=group, data_dir=data_dir, reg=reg)
+        return _live(data_dir, lambda: evaluate.scorecard(area, period, group, data_dir, reg))
     period, entry = _entry(role, period, data_dir)
     frozen = publish.load(period, group, data_dir, entry)
-    current = evaluate.scorecard(area=entry["area"], period=period, group=group, data_dir=data_dir, reg=reg)
+    current = _live(data_dir, lambda: evaluate.scorecard(entry["area"], period, group, data_dir, reg))
     return publish.with_revisions(frozen, current)
 
 
@@ -130,7 +139,7 @@ def series_for(
     reg = reg or register.load()
     if access.sees_draft(role):
         groups = {m.id: group or m.benchmark_group for m in reg.measures}
-        return views.series_table(groups, area, period, data_dir)
+        return _live(data_dir, lambda: views.series_table(groups, area, period, data_dir))
     period, entry = _entry(role, period, data_dir)
     frozen = publish.part(period, "series", data_dir, entry)
     if frozen is None:
@@ -152,9 +161,14 @@ def members_for(
     no figure (or a snapshot without this part) has no rows — never another period's figures."""
     reg = reg or register.load()
     if access.sees_draft(role):
-        card = evaluate.scorecard(area=area, period=period, group=group, data_dir=data_dir, reg=reg)
-        held = card[card["period_label"].notna()]
-        return views.members_table(dict(zip(held["measure_id"], held["period_label"])), group, area, data_dir, reg)
+
+        def members() -> pd.DataFrame:
+            card = evaluate.scorecard(area=area, period=period, group=group, data_dir=data_dir, reg=reg)
+            held = card[card["period_label"].notna()]
+            labels = dict(zip(held["measure_id"], held["period_label"]))
+            return views.members_table(labels, group, area, data_dir, reg)
+
+        return _live(data_dir, members)
     period, entry = _entry(role, period, data_dir)
     frozen = publish.part(period, "members", data_dir, entry)
     if frozen is None:
@@ -185,17 +199,17 @@ def footer_for(
     the current data for staff, of the published report for the public and members (never a draft period).
     Keys: ``published`` (bool), ``sources``, ``as_of``, ``newest_period``, ``newest_publisher``."""
     if access.sees_draft(role):
-        fresh = views.freshness(area, data_dir)
+        fresh, built = _live(data_dir, lambda: (views.freshness(area, data_dir), views.data_built(data_dir)))
         latest = fresh.dropna(subset=["latest_end_area"]).sort_values("latest_end_area").iloc[-1:]
         return {
             "published": False,
             "sources": len(fresh),
-            "as_of": views.data_built(data_dir),
+            "as_of": built,
             "newest_period": latest["latest_period_area"].iloc[0] if len(latest) else "",
             "newest_publisher": latest["publisher"].iloc[0] if len(latest) else "",
         }
     period, entry = _entry(role, period, data_dir)
-    sources = views.report_sources(scorecard_for(role, period, None, area, data_dir, reg), reg)
+    sources = views.report_sources(publish.load(period, None, data_dir, entry), reg)
     state = "published" if entry["state"] == access.PUBLISHED else "released"
     return {
         "published": True,
@@ -210,4 +224,4 @@ def loads_for(role: str, data_dir: str | Path | None = None) -> tuple[pd.DataFra
     """Per-source freshness and every data batch (files, checksums, who loaded them): staff only."""
     if not access.sees_draft(role):
         raise NotPublished("the load history is for council staff")
-    return views.freshness(SEFTON, data_dir), views.batches(data_dir)
+    return _live(data_dir, lambda: (views.freshness(SEFTON, data_dir), views.batches(data_dir)))

@@ -2,7 +2,7 @@
 PY := .venv/bin/python
 SOURCES ?= $(if $(SCORECARD_SOURCES),$(SCORECARD_SOURCES),../shared/data-sources)
 
-.PHONY: run test venv data system-deps clean
+.PHONY: run test lint venv data system-deps clean
 
 .venv/.installed: requirements.txt
 	python3 -m venv .venv
@@ -12,7 +12,7 @@ SOURCES ?= $(if $(SCORECARD_SOURCES),$(SCORECARD_SOURCES),../shared/data-sources
 
 venv: .venv/.installed
 
-data/observations.parquet: .venv/.installed kpi_definitions.yaml $(wildcard scorecard/*.py) $(wildcard data/returns/*.csv)
+data/observations.parquet: .venv/.installed kpi_definitions.yaml $(wildcard scorecard/*.py scorecard/*/*.py scorecard/*/*/*.py) $(wildcard data/returns/*.csv)
 	$(PY) -m scorecard build-data --sources "$(SOURCES)"
 
 data: data/observations.parquet
@@ -31,7 +31,12 @@ DEMO_ROLE ?= officer
 run: data
 	SCORECARD_DEMO_ROLE=$(DEMO_ROLE) $(PY) -m streamlit run app.py --server.headless true
 
-test: data system-deps
+# Lint and format check first (ruff, .ruff.toml): seconds, and a failure says exactly where.
+lint: venv
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+test: data system-deps lint
 	$(PY) -m pytest -q
 
 # the audit log, version.json, snapshots/ and accepted/ are records, never cleaned (build-data re-applies accepted/)

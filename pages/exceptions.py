@@ -1,5 +1,5 @@
-"""Exceptions (Strategic Performance Group): red/amber, worsening, red-red, missing/stale, exceeding target —
-each with its reason and owner."""
+"""Exceptions (Strategic Performance Group): the measures that are really exceptional this quarter, most
+severe first — one card per measure with all its reasons, its owner and a one-line "why this is here"."""
 
 from ui.shell import ensure_shell
 
@@ -7,70 +7,44 @@ ensure_shell()
 
 import streamlit as st
 
-from scorecard.present import views, wording
+from scorecard.present import tables, views, wording
 from ui import components, data, state
 
 reg = data.reg()
 period = state.current_period()
 card = data.card(state.AREA, period)
-found = views.exceptions(card)
+found = views.exception_list(card)
+counts = views.rule_counts(card, reg)
 
 st.title(f"Exceptions — {period}")
 st.markdown(
-    "Measures the Strategic Performance Group should look at: red or amber against target, worsening, "
-    "significantly worse than the benchmark **and** worsening (red-red), missing or out-of-date data, and "
-    "measures comfortably **exceeding** target."
+    f"**{len(found)} of {len(card)} measures** are exceptions this quarter under the register's exception policy "
+    "(reporting to the Strategic Performance Group is by exception). Each measure is listed once, most severe "
+    "first, with every reason it is here."
 )
+st.markdown(" · ".join(f"{wording.exception_text(code)}: **{n}**" for code, n in counts.items()))
 
 c1, c2, c3 = st.columns(3)
 theme_titles = {t.id: t.title for t in reg.themes}
-themes = c1.multiselect("Theme", list(theme_titles), format_func=theme_titles.get, placeholder="All themes")
+themes = c1.multiselect("Theme", list(theme_titles), format_func=lambda t: theme_titles[t], placeholder="All themes")
 owners = c2.multiselect("Owner", sorted(found["metric_responsibility"].dropna().unique()), placeholder="All owners")
-categories = c3.multiselect(
-    "Kind of exception", list(dict.fromkeys(views.EXCEPTION_CATEGORIES.values())), placeholder="All kinds"
-)
-found = views.filter_rows(found, reg, themes, metric_responsibility=owners, category=categories)
+rules = c3.multiselect("Reason", list(counts), format_func=wording.exception_text, placeholder="All reasons")
+shown = views.filter_rows(found, reg, themes, metric_responsibility=owners)
+if rules:
+    shown = shown[shown["exception_reasons"].map(lambda codes: bool(set(codes) & set(rules)))]
+if shown.empty:
+    st.info("No exceptions match these filters.")
 
-counts = found.groupby("category", sort=False)["measure_id"].nunique()
-st.markdown(" · ".join(f"**{c}:** {n}" for c, n in counts.items()) or "No exceptions match these filters.")
+for r in shown.to_dict("records"):
+    with st.container(border=True):
+        a, b = st.columns([3, 1])
+        a.page_link("pages/measure.py", label=r["title"], query_params={"measure": r["measure_id"], "period": period})
+        a.markdown(f"**Why this is here:** {r['why']}. {r['summary']} {components.marks_markdown(r)}")
+        a.caption(f"**Reasons:** {'; '.join(r['reasons'])} · **Owner:** {r['metric_responsibility']}")
+        b.markdown(components.rag_badge(r["rag"]), unsafe_allow_html=True)
+        b.markdown(wording.direction_text(r["direction"]))
 
-for category in dict.fromkeys(views.EXCEPTION_CATEGORIES.values()):
-    part = found[found["category"] == category]
-    if part.empty:
-        continue
-    st.subheader(f"{category} ({part['measure_id'].nunique()})")
-    for r in part.drop_duplicates("measure_id").to_dict("records"):
-        reasons = "; ".join(part.loc[part["measure_id"] == r["measure_id"], "reason"])
-        with st.container(border=True):
-            a, b = st.columns([3, 1])
-            a.page_link(
-                "pages/measure.py", label=r["title"], query_params={"measure": r["measure_id"], "period": period}
-            )
-            a.markdown(f"{r['summary']} {components.marks_markdown(r)}")
-            a.caption(f"**Reason:** {reasons} · **Owner:** {r['metric_responsibility']}")
-            b.markdown(components.rag_badge(r["rag"]), unsafe_allow_html=True)
-            b.markdown(wording.direction_text(r["direction"]))
-
-table = found.assign(
-    value=[wording.format_value(v, u, d) for v, u, d in zip(found["value"], found["unit"], found["decimals"])],
-    rag=found["rag"].map(wording.rag_text),
-    direction=found["direction"].map(wording.direction_text),
-)
-table = table[
-    [
-        "category",
-        "reason",
-        "title",
-        "value",
-        "period_label",
-        "status",
-        "rag",
-        "direction",
-        "metric_responsibility",
-        "themes",
-        "measure_id",
-    ]
-]
-with st.expander("All exceptions as a table"):
+table = tables.exceptions(views.exceptions(views.filter_rows(card, reg, themes, metric_responsibility=owners)))
+with st.expander("All exceptions as a table (one row per reason)"):
     st.dataframe(table, hide_index=True)
 components.csv_download(table, f"sefton_exceptions_{period}.csv", "Download exceptions (CSV)")

@@ -6,7 +6,7 @@ ensure_shell()
 
 import streamlit as st
 
-from scorecard.present import views, wording
+from scorecard.present import tables, views, wording
 from ui import components, data, state
 
 reg = data.reg()
@@ -21,8 +21,8 @@ st.markdown(
 words = st.text_input("Search words", placeholder="e.g. absence, homeless, recycling")
 c1, c2, c3, c4, c5 = st.columns(5)
 theme_titles = {t.id: t.title for t in reg.themes}
-themes = c1.multiselect("Theme", list(theme_titles), format_func=theme_titles.get, placeholder="All")
-types = c2.multiselect("Type", list(components.INFO_TYPES), format_func=components.INFO_TYPES.get, placeholder="All")
+themes = c1.multiselect("Theme", list(theme_titles), format_func=lambda t: theme_titles[t], placeholder="All")
+types = c2.multiselect("Type", list(tables.INFO_TYPES), format_func=lambda t: tables.INFO_TYPES[t], placeholder="All")
 rags = c3.multiselect("RAG", list(wording.RAG), format_func=wording.rag_text, placeholder="All")
 directions = c4.multiselect("Direction", list(wording.DIRECTION), format_func=wording.direction_text, placeholder="All")
 owners = c5.multiselect("Owner", sorted(card["metric_responsibility"].unique()), placeholder="All")
@@ -38,6 +38,6 @@ found = views.filter_rows(
 )
 
 st.markdown(f"**{len(found)} of {len(card)} measures** match.")
-table = components.scorecard_table(found, reg, period)
+table = tables.scorecard(found, period)
 st.dataframe(table, hide_index=True, column_config=components.scorecard_column_config())
 components.csv_download(table, f"sefton_measures_{period}.csv", "Download these measures (CSV)")

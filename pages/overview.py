@@ -7,35 +7,52 @@ ensure_shell()
 
 import streamlit as st
 
-from scorecard.present import views, wording
+from scorecard.present import tables, views, wording
 from ui import components, data, state
 
 reg = data.reg()
 period = state.current_period()
 card = data.card(state.AREA, period)
+counts = views.headline_counts(card)
 summary = views.theme_summary(card, reg)
 
 st.title(f"Corporate Plan overview — {period}")
 st.markdown(
-    f"How Sefton Council is doing on its {len(card)} Corporate Plan 2024–27 measures, using the latest "
+    f"How Sefton Council is doing on its {counts['measures']} Corporate Plan 2024–27 measures, using the latest "
     f"figures published up to the end of **{period}**. Each coloured label also carries a symbol and a word."
 )
 
-rags = card["rag"].value_counts()
-directions = card["direction"].value_counts()
 cols = st.columns(5)
-cols[0].metric("✔ Green — target met", int(rags.get("green", 0)))
-cols[1].metric("▲ Amber — just missed", int(rags.get("amber", 0)))
-cols[2].metric("✖ Red — target missed", int(rags.get("red", 0)))
-cols[3].metric("↑ Improving", int(directions.get("improving", 0)))
-cols[4].metric("↓ Worsening", int(directions.get("worsening", 0)))
+cols[0].metric("✔ Green — target met", counts["rag_green"])
+cols[1].metric("▲ Amber — just missed", counts["rag_amber"])
+cols[2].metric("✖ Red — target missed", counts["rag_red"])
+cols[3].metric("↑ Improving", counts["improving"])
+cols[4].metric("↓ Worsening", counts["worsening"])
 st.caption(
-    f"Not RAG-rated: {int(rags.get('no_target', 0))} with no target set, "
-    f"{int(rags.get('not_rated', 0))} contextual, {int(rags.get('stale', 0))} with out-of-date data, "
-    f"{int(rags.get('missing', 0))} with no data."
+    f"Not RAG-rated: {counts['rag_no_target']} with no target set, {counts['rag_not_rated']} contextual, "
+    f"{counts['rag_stale']} with out-of-date data, {counts['rag_missing']} with no data, "
+    f"{counts['rag_suppressed']} suppressed by the publisher."
 )
 
 components.pack_downloads(period)
+
+risky = views.forecasts_at_risk(card)
+st.subheader("At risk of missing the year-end target")
+if len(risky):
+    st.caption(
+        "Forecasts for this financial year whose 80% interval reaches below the target (at risk) or lies "
+        "wholly below it (off track)."
+    )
+    for r in risky.to_dict("records"):
+        st.page_link(
+            "pages/measure.py",
+            label=f"{tables.forecast_status_text(r['forecast_status'])} — {r['title']}"
+            + (f" ({', '.join(tables.marks(r)).lower()})" if tables.marks(r) else "")
+            + f": {tables.forecast_text(r)}",
+            query_params={"measure": r["measure_id"], "period": period},
+        )
+else:
+    st.markdown("No measure with a year-end forecast is at risk of missing its target.")
 
 st.subheader("The six themes")
 for start in range(0, len(summary), 2):
@@ -52,8 +69,8 @@ for start in range(0, len(summary), 2):
                 f"**↑ {tile['improving']} improving · ↓ {tile['worsening']} worsening** "
                 f"· → {tile['no_change']} no change"
             )
-            part = card[card["measure_id"].isin(views.theme_measures(tile["theme"], reg))]
-            red = part[part["rag"].isin(["red", "amber"])]
+            part = views.filter_rows(card, reg, [tile["theme"]])
+            red = views.filter_rows(part, reg, rag=["red", "amber"])
             if len(red):
                 st.markdown("**Red or amber against target:**")
                 for r in red.to_dict("records"):
@@ -72,11 +89,13 @@ for start in range(0, len(summary), 2):
             )
             with st.expander(f"Headlines and exceptions ({tile['exceptions']})"):
                 for r in part[part["exception_reasons"].map(len) > 0].to_dict("records"):
-                    note = " " + components.marks_markdown(r) if components.marks(r) else ""
-                    st.markdown(f"- {r['summary']}{note}  \n  *Why flagged:* {'; '.join(r['exception_reasons'])}")
+                    reasons = "; ".join(wording.exception_text(code) for code in r["exception_reasons"])
+                    st.markdown(f"- {r['summary']} {components.marks_markdown(r)}  \n  *Why flagged:* {reasons}")
 
 st.subheader("Headlines")
 st.caption("One sentence per key result, written by the scorecard engine from the figures.")
-for r in card[card["info_type"] == "key_result"].to_dict("records"):
-    note = " " + components.marks_markdown(r) if components.marks(r) else ""
-    st.markdown(f"- {wording.rag_text(r['rag'])} · {wording.direction_text(r['direction'])} — {r['summary']}{note}")
+for r in views.filter_rows(card, reg, info_type=["key_result"]).to_dict("records"):
+    st.markdown(
+        f"- {wording.rag_text(r['rag'])} · {wording.direction_text(r['direction'])} — {r['summary']} "
+        f"{components.marks_markdown(r)}"
+    )

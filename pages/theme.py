@@ -6,7 +6,7 @@ ensure_shell()
 
 import streamlit as st
 
-from scorecard.present import views
+from scorecard.present import tables, views
 from ui import components, data, state
 
 reg = data.reg()
@@ -15,28 +15,27 @@ themes = [t.id for t in reg.themes]
 theme_id = state.url_select("theme", "Theme", themes, format_func=lambda t: reg.theme(t).title, kind="theme")
 theme = reg.theme(theme_id)
 card = data.card(state.AREA, period)
-part = card[card["measure_id"].isin(views.theme_measures(theme_id, reg))]
 
 st.title(f"{theme.title} — {period}")
 st.caption(f"Corporate Plan theme: {theme.corporate_plan_title} · Responsible: {theme.responsibility}")
 
 types = st.multiselect(
     "Show information types",
-    list(components.INFO_TYPES),
-    default=list(components.INFO_TYPES),
-    format_func=components.INFO_TYPES.get,
+    list(tables.INFO_TYPES),
+    default=list(tables.INFO_TYPES),
+    format_func=lambda code: tables.INFO_TYPES[code],
 )
-part = part[part["info_type"].isin(types)]
-summary = views.theme_summary(part, reg).set_index("theme").loc[theme_id]
+part = views.filter_rows(card, reg, [theme_id], info_type=types)
+counts = views.headline_counts(part)
 st.markdown(
-    "".join(components.rag_badge(c, summary[f"rag_{c}"]) for c in components.RAG_ORDER if summary[f"rag_{c}"]),
+    "".join(components.rag_badge(c, counts[f"rag_{c}"]) for c in components.RAG_ORDER if counts[f"rag_{c}"]),
     unsafe_allow_html=True,
 )
 st.markdown(
-    f"↑ {summary['improving']} improving · ↓ {summary['worsening']} worsening · → {summary['no_change']} no change"
+    f"↑ {counts['improving']} improving · ↓ {counts['worsening']} worsening · → {counts['no_change']} no change"
 )
 
-table = components.scorecard_table(part, reg, period, spark=data.sparklines(state.AREA, period))
+table = tables.scorecard(part, period, spark=data.sparklines(state.AREA, period))
 st.dataframe(
     table,
     hide_index=True,

@@ -28,13 +28,12 @@ def _build_data(args: argparse.Namespace) -> int:
 
 
 def _evaluate(args: argparse.Namespace) -> int:
-    from scorecard.evaluation import evaluate
-    from scorecard.present import output
+    from scorecard.present import output, views
     from scorecard.store import storage
 
     data_dir = args.data_dir or storage.default_data_dir()
     frame = storage.consistent(  # one data version, even while an ingest or build commits
-        data_dir, lambda: evaluate.scorecard(area=args.area, period=args.period, data_dir=data_dir)
+        data_dir, lambda: views.scorecard(area=args.area, period=args.period, data_dir=data_dir)
     )
     sys.stdout.write(output.render(frame, args.format))
     return 0
@@ -124,6 +123,29 @@ def _template(args: argparse.Namespace) -> int:
     return 0
 
 
+def _forecast_backtest(args: argparse.Namespace) -> int:
+    from scorecard.evaluation import forecast
+    from scorecard.present import views
+
+    tested = forecast.backtest(views.in_year_series(args.area, args.data_dir))
+    if tested.empty:
+        print("no measure has two complete financial years of monthly or quarterly data to test on")
+        return 1
+    summary = views.backtest_summary(tested)
+    print(
+        f"{len(tested) // len(forecast.METHODS)} forecasts per method, {tested['measure_id'].nunique()} measures, "
+        f"each past year forecast from its first 1, 2 and 3 quarters (3, 6, 9 months):"
+    )
+    print(summary.to_string(index=False, float_format=lambda x: f"{x:.3f}"))
+    used = tested[tested["method"] == forecast.METHOD["year_end"]]
+    per_measure = used.groupby("measure_id").agg(
+        forecasts=("error", "size"), mae=("error", lambda e: e.abs().mean()), inside_80=("inside", "mean")
+    )
+    print(f"\nmethod in use: {forecast.METHOD}; per measure (MAE in the measure's unit):")
+    print(per_measure.to_string(float_format=lambda x: f"{x:,.3f}"))
+    return 0
+
+
 def _publish(args: argparse.Namespace) -> int:
     from scorecard.governance import publish
 
@@ -198,6 +220,11 @@ def main(argv: list[str] | None = None) -> int:
     tpl.add_argument("--out", required=True)
     tpl.add_argument("--data-dir", default=None)
     tpl.set_defaults(run=_template)
+
+    fb = commands.add_parser("forecast-backtest", help="forecast every past year from part of it: errors and coverage")
+    fb.add_argument("--area", default=SEFTON)
+    fb.add_argument("--data-dir", default=None)
+    fb.set_defaults(run=_forecast_backtest)
 
     pub = commands.add_parser("publish", help="freeze a quarter's scorecard: publish it (or release it to members)")
     pub.add_argument("--period", required=True, help="reporting quarter, e.g. '2025/26 Q4'")

@@ -64,7 +64,8 @@ def resolve_role(
     if not logged_in:
         return access.DEFAULT_ROLE
     users = roles_config.get("users") if isinstance(roles_config.get("users"), Mapping) else {}
-    claim = roles_config.get("claim") if isinstance(roles_config.get("claim"), str) else access.ROLE_CLAIM
+    configured = roles_config.get("claim")
+    claim = configured if isinstance(configured, str) else access.ROLE_CLAIM
     return access.role_from_claims(claims, users, claim)
 
 

@@ -8,9 +8,9 @@ import html
 import pandas as pd
 import streamlit as st
 
-from scorecard.present import views, wording
+from scorecard.evaluation.judgements import rag
+from scorecard.present import tables, wording
 from scorecard.store import text
-from scorecard.store.geography import GROUP_LABELS
 
 ATTRIBUTION = (
     "Contains public sector information licensed under the Open Government Licence v3.0 (ONS, DfE, Ofsted, "
@@ -18,13 +18,8 @@ ATTRIBUTION = (
     "CC BY 4.0. Affordable housing extract © Open Innovations, CC BY 4.0 (from MHCLG data). Nearest-neighbour "
     "groupings: CIPFA Nearest Neighbours Model, as republished by Oflog (MHCLG)."
 )
-INFO_TYPES = {
-    "key_result": "Key result",
-    "performance_indicator": "Performance indicator",
-    "contextual": "Contextual indicator",
-}
-DATA_MATCH = {"exact": "Published data", "proxy": "Proxy (published data)", "none": "Council return"}
-RAG_ORDER = ["red", "amber", "green", "no_target", "not_rated", "missing", "suppressed", "stale"]
+RAG_ORDER = [*rag.RATED[::-1], *[code for code in rag.CODES if code not in rag.RATED]]
+"""RAG codes in the order badges are shown: red first."""
 
 
 def rag_badge(code: str, count: int | None = None) -> str:
@@ -38,21 +33,6 @@ def rag_badge(code: str, count: int | None = None) -> str:
     )
 
 
-def marks(row) -> list[str]:
-    """Badges for a figure that needs care: illustrative, provisional, suppressed, proxy."""
-    out = []
-    status = row.get("status")
-    if status in views.STATUS_MARKS:
-        out.append(views.STATUS_MARKS[status])
-    if row.get("rag") == "stale":
-        out.append("Stale")
-    if row.get("data_match") == "proxy":
-        out.append("Proxy")
-    if row.get("revised_since_publication") in (True,):  # numpy or Python True; NaN / missing is not
-        out.append("Revised since publication")
-    return out
-
-
 def marks_markdown(row) -> str:
     colours = {
         "Illustrative": "orange",
@@ -63,11 +43,7 @@ def marks_markdown(row) -> str:
         "Revised": "blue",
         "Revised since publication": "red",
     }
-    return " ".join(f":{colours.get(m, 'gray')}-badge[{m}]" for m in marks(row))
-
-
-def value_text(row) -> str:
-    return wording.format_value(row.get("value"), row.get("unit"), row.get("decimals", 1))
+    return " ".join(f":{colours.get(m, 'gray')}-badge[{m}]" for m in tables.marks(row))
 
 
 def illustrative_banner(card: pd.DataFrame) -> None:
@@ -135,45 +111,6 @@ def csv_download(frame: pd.DataFrame, file_name: str, label: str = "Download CSV
     )
 
 
-def group_name(group: str) -> str:
-    return {
-        "combined_authority": "Liverpool City Region (combined authority)",
-        "region": "North West (region)",
-        "same_type": "Metropolitan districts",
-        "england": "All English councils",
-    }.get(group, GROUP_LABELS[group])
-
-
-def scorecard_table(card: pd.DataFrame, reg, period: str | None = None, spark: dict | None = None) -> pd.DataFrame:
-    """The scorecard as people read it: words and symbols, formatted figures, link to each measure page."""
-    from ui.state import measure_url
-
-    rows = []
-    for r in card.to_dict("records"):
-        rank = "" if pd.isna(r.get("rank")) else f"{int(r['rank'])} of {int(r['group_size'])}"
-        quartile = "" if pd.isna(r.get("quartile")) else wording.QUARTILE[int(r["quartile"])].capitalize()
-        row = {
-            "Measure": r["title"],
-            "Open": measure_url(r["measure_id"], period),
-            "Value": value_text(r),
-            "Data notes": ", ".join(marks(r)),
-            "Period": r["period_label"] if pd.notna(r["period_label"]) else "",
-            "Target": "" if pd.isna(r.get("target")) else wording.format_value(r["target"], r["unit"], r["decimals"]),
-            "RAG": wording.rag_text(r["rag"]),
-            "Direction": wording.direction_text(r["direction"]),
-            "Trend (last 5 points)": wording.TREND.get(r["trend"], r["trend"] or ""),
-            "Rank": rank,
-            "Quartile": quartile,
-            "Type": INFO_TYPES.get(r["info_type"], r["info_type"]),
-            "Compared with": r["benchmark_group_name"],
-            "Owner": r["metric_responsibility"],
-        }
-        if spark is not None:
-            row["Recent values"] = spark.get(r["measure_id"], [])
-        rows.append(row)
-    return pd.DataFrame(rows)
-
-
 def scorecard_column_config(with_spark: bool = False) -> dict:
     config = {
         "Open": st.column_config.LinkColumn("Open", display_text="Open ↗", help="Open the measure page", width="small"),
@@ -208,7 +145,7 @@ def footer(period: str | None) -> None:
         )
     elif facts:
         st.caption(
-            f"**Data freshness:** {facts['sources']} sources loaded; data last refreshed {facts['as_of']}; "
+            f"**Data freshness:** {facts['sources']} sources loaded; data as at {facts['as_of']}; "
             f"newest figure for Sefton: {facts['newest_period']} ({facts['newest_publisher']}). "
             "See *Data & definitions* for every source, batch and checksum."
         )
@@ -249,7 +186,11 @@ def integrity_failed(role: str, err: Exception) -> None:
     st.caption(ATTRIBUTION)
 
 
-def pack_downloads(period: str, theme: str | None = None) -> None:
+def _advance(bar, fraction: float, message: str) -> None:
+    bar.progress(min(max(fraction, 0.0), 1.0), text=message)
+
+
+def pack_downloads(period: str | None, theme: str | None = None) -> None:
     """Build the CPOR committee pack (Word, PDF or Excel) with a progress bar, then offer it to download:
     the same file as ``python -m scorecard export``."""
     from scorecard import export
@@ -271,7 +212,7 @@ def pack_downloads(period: str, theme: str | None = None) -> None:
                     fmt,
                     period=period,
                     theme=theme,
-                    progress=lambda fraction, message: bar.progress(min(max(fraction, 0.0), 1.0), text=message),
+                    progress=lambda fraction, message: _advance(bar, fraction, message),
                 )
                 bar.empty()
             if key in st.session_state:

@@ -68,9 +68,3 @@ def plain(value: object, limit: int = 60) -> str:
 def current_period() -> str | None:
     """The reporting quarter chosen in the sidebar (set by app.py)."""
     return st.session_state.get("_url_period")
-
-
-def measure_url(measure_id: str, period: str | None = None) -> str:
-    """Relative link to a measure page (for link columns in tables)."""
-    url = f"/measure?measure={measure_id}"
-    return url + (f"&period={period.replace(' ', '+').replace('/', '%2F')}" if period else "")

@@ -1,8 +1,9 @@
-"""The same national evaluation written the way an analyst would in pandas: groupby/apply per measure.
+"""The facts of the national evaluation gathered the way an analyst would in pandas: groupby/apply per
+measure, then the same judgements as the engine (:func:`scorecard.evaluation.evaluate.judge`).
 
-It exists to make the benchmark's speed-up honest: it must give the engine's results (checked on a
-sample by the benchmark). It covers what the synthetic data uses: fixed and CIPFA-median targets,
-the CIPFA neighbour group, direction, the Fingertips trend and the benchmark judgements.
+It makes the benchmark's speed-up honest — pandas against DuckDB for the facts, one set of rules for both —
+and must give the engine's results (checked on a sample by the benchmark). It covers what the synthetic data
+uses: fixed and CIPFA-median targets, the CIPFA neighbour group, one kind of period per run.
 """
 
 from __future__ import annotations
@@ -12,133 +13,89 @@ import math
 import numpy as np
 import pandas as pd
 
-from scorecard.evaluation import stats
+from scorecard.evaluation import evaluate as engine
+from scorecard.evaluation.judgements import trend
+from scorecard.ingest import build
 from scorecard.register import Register
 from scorecard.store import periods
 
-
-def _sign(x: float) -> int:
-    return 0 if x == 0 or math.isnan(x) else (1 if x > 0 else -1)
+_POINT_COLUMNS = ("value", "numerator", "denominator", "lower_ci", "upper_ci")
 
 
-def _trend(last5: pd.DataFrame, good: int) -> tuple[float, str]:
-    """Fingertips recent trend over the last five rows (oldest first) of one series."""
-    if len(last5) < 5 or last5["value"].isna().any() or last5["period_seq"].max() - last5["period_seq"].min() != 4:
-        return math.nan, "cannot_be_calculated"
-    r, n = last5["numerator"].to_numpy(), last5["denominator"].to_numpy()
-    lo, hi, y = last5["lower_ci"].to_numpy(), last5["upper_ci"].to_numpy(), last5["value"].to_numpy()
-    if not np.isnan(r).any() and (n > 0).all() and (r <= n).all():
-        chi2, slope = stats.chi2_trend_proportions(r, n)
-        loo = stats.leave_one_out_slopes_proportions(r, n)
-    elif not np.isnan(lo).any() and not np.isnan(hi).any() and (hi > lo).all():
-        chi2, slope = stats.chi2_trend_weighted(y, lo, hi)
-        loo = stats.leave_one_out_slopes_weighted(y, lo, hi)
-    else:
-        return math.nan, "cannot_be_calculated"
-    if math.isnan(chi2):
-        return chi2, "cannot_be_calculated"
-    if not stats.trend_is_significant(chi2, loo, slope):
-        return chi2, "no_significant_change"
-    up = _sign(slope) > 0
-    if good == 0:
-        return chi2, "increasing" if up else "decreasing"
-    better = up == (good > 0)
-    return chi2, f"{'increasing' if up else 'decreasing'}_getting_{'better' if better else 'worse'}"
-
-
-def _direction(value: float, previous: float, good: int) -> str:
-    if math.isnan(value) or math.isnan(previous):
-        return "not_comparable"
-    if abs(value - previous) <= 0.01 * abs(previous):
-        return "no_change"
-    if good == 0:
-        return "increasing" if value > previous else "decreasing"
-    return "improving" if good * (value - previous) > 0 else "worsening"
+def _series_facts(s: pd.DataFrame) -> pd.Series:
+    """One area's series of one measure (oldest first) → its latest value and last five periods."""
+    last = s.iloc[-1]
+    recent = s.tail(trend.POINTS)
+    facts = {
+        "value": last["value"],
+        "period_label": last["period_label"],
+        "period_kind": last["period_kind"],
+        "period_start": last["period_start"],
+        "period_end": last["period_end"],
+        "period_seq": last["period_seq"],
+        "status": last["status"],
+        "lower_ci": last["lower_ci"],
+        "upper_ci": last["upper_ci"],
+        "recent_points": recent["value"].notna().sum(),
+        "recent_span": recent["period_seq"].max() - recent["period_seq"].min(),
+        "previous_period": s["period_label"].iloc[-2] if len(s) > 1 else None,
+        "previous_start": s["period_start"].iloc[-2] if len(s) > 1 else pd.NaT,
+        "third_start": s["period_start"].iloc[-3] if len(s) > 2 else pd.NaT,
+        "oldest_start": s["period_start"].iloc[-trend.POINTS] if len(s) >= trend.POINTS else pd.NaT,
+    }
+    for k in range(1, trend.POINTS + 1):
+        for column in _POINT_COLUMNS:
+            facts[f"{column}_{k}"] = s[column].iloc[-k] if len(s) >= k else math.nan
+    facts["previous_value"] = facts["value_2"]
+    return pd.Series(facts)
 
 
 def evaluate(observations: pd.DataFrame, groups: pd.DataFrame, reg: Register, period: str) -> pd.DataFrame:
-    """One row per measure × area, computed measure by measure with groupby/apply."""
-    report = periods.parse_label(period)
-    report_end = pd.Timestamp(report.end)
+    """One row per measure × area: facts computed measure by measure with groupby/apply, then judged."""
+    report_end = pd.Timestamp(periods.parse_label(period).end)
     neighbours = groups[groups["group_id"] == "cipfa_nn"].groupby("area_code")["member_code"].apply(list).to_dict()
     obs = observations[observations["period_end"] <= report_end]
-    rows = []
+    measures = engine.measures_frame(reg).set_index("measure_id")
+    targets = build.targets_table(reg).set_index("measure_id")
+    parts = []
     for measure in reg.measures:
         frame = obs[obs["measure_id"] == measure.id].sort_values("period_end")
         if frame.empty:
             continue
-        good = {"higher_is_better": 1, "lower_is_better": -1}.get(measure.polarity, 0)
-        per_area = frame.groupby("area_code", observed=True).apply(
-            lambda s: pd.Series(
-                {
-                    "value": s["value"].iloc[-1],
-                    "period_end": s["period_end"].iloc[-1],
-                    "status": s["status"].iloc[-1],
-                    "lower_ci": s["lower_ci"].iloc[-1],
-                    "upper_ci": s["upper_ci"].iloc[-1],
-                    "previous_value": s["value"].iloc[-2] if len(s) > 1 else math.nan,
-                    "trend_pair": _trend(s.tail(5), good),
-                }
-            ),
-            include_groups=False,
-        )
+        per_area = frame.groupby("area_code", observed=True).apply(_series_facts, include_groups=False)
         values_at = frame.set_index(["area_code", "period_end"])["value"].to_dict()
+        rows = []
         for area, row in per_area.iterrows():
             members = [values_at.get((m, row["period_end"])) for m in neighbours.get(area, [])]
-            members = [v for v in members if v is not None and not math.isnan(v)]
-            median = float(np.median(members)) if members else math.nan
-            value = row["value"]
-            rank = size = quartile = None
-            if members and not math.isnan(value) and measure.unit != "count":
-                better = sum(1 for v in members if (v < value if good < 0 else v > value))
-                rank, size = better + 1, len(members) + 1
-                if size >= 4 and good != 0:
-                    quartile = 1 + math.floor(4 * (rank - 1) / size)
-            target = math.nan
-            if measure.target is not None:
-                if measure.target.basis == "fixed":
-                    fy = periods.parse_label(measure.target.financial_year)
-                    if pd.Timestamp(fy.start) <= row["period_end"] <= pd.Timestamp(fy.end):
-                        target = measure.target.value
-                elif measure.target.basis == "cipfa_median":
-                    target = median
-            stale = row["period_end"] < report_end - pd.DateOffset(months=measure.stale_after_months)
-            if math.isnan(value):
-                rag = "suppressed" if row["status"] == "suppressed" else "missing"
-            elif stale:
-                rag = "stale"
-            elif measure.info_type == "contextual":
-                rag = "not_rated"
-            elif math.isnan(target):
-                rag = "no_target"
-            elif good * (value - target) >= 0:
-                rag = "green"
-            elif good * (value - target) >= -measure.target.tolerance:
-                rag = "amber"
-            else:
-                rag = "red"
-            lo, hi = row["lower_ci"], row["upper_ci"]
-            if math.isnan(value) or math.isnan(lo) or math.isnan(hi) or math.isnan(median) or measure.unit == "count":
-                significance = "not_compared"
-            elif lo <= median <= hi:
-                significance = "similar"
-            elif good == 0:
-                significance = "higher" if value > median else "lower"
-            else:
-                significance = "better" if good * (value - median) > 0 else "worse"
+            found = np.array([v for v in members if v is not None and not math.isnan(v)])
+            year_earlier = frame[
+                (frame["area_code"] == area)
+                & (frame["period_seq"] == row["period_seq"] - {"quarter": 4, "month": 12}.get(row["period_kind"], 1))
+            ]
             rows.append(
                 {
-                    "measure_id": measure.id,
                     "area_code": area,
-                    "value": value,
-                    "previous_value": row["previous_value"],
-                    "direction": _direction(value, row["previous_value"], good),
-                    "rag": rag,
-                    "trend": row["trend_pair"][1],
-                    "benchmark_median": median,
-                    "rank": rank,
-                    "quartile": quartile,
-                    "significance": significance,
+                    "benchmark_median": float(np.median(found)) if len(found) else math.nan,
+                    "benchmark_members": len(found) if len(found) else math.nan,
+                    "benchmark_above": int((found > row["value"]).sum()) if len(found) else math.nan,
+                    "benchmark_below": int((found < row["value"]).sum()) if len(found) else math.nan,
+                    "last_year_value": year_earlier["value"].iloc[0] if len(year_earlier) else math.nan,
+                    "last_year_start": year_earlier["period_start"].iloc[0] if len(year_earlier) else pd.NaT,
                 }
             )
-    return pd.DataFrame(rows)
+        facts = per_area.reset_index().merge(pd.DataFrame(rows), on="area_code")
+        facts.insert(0, "measure_id", measure.id)
+        for column, value in measures.loc[measure.id].items():
+            facts[column] = value
+        target = targets.loc[measure.id] if measure.id in targets.index else None
+        in_force = target is not None and (
+            pd.isna(target["fy_start"]) | facts["period_end"].between(target["fy_start"], target["fy_end"])
+        )
+        facts["target_basis"] = np.where(in_force, None if target is None else target["basis"], None)
+        facts["target_fixed"] = np.where(in_force, math.nan if target is None else target["value"], math.nan)
+        facts["target_tolerance"] = np.where(in_force, math.nan if target is None else target["tolerance"], math.nan)
+        facts["cipfa_median"] = facts["benchmark_median"]
+        facts["england_value"] = math.nan
+        facts["report_end"] = report_end
+        parts.append(facts)
+    return engine.judge(pd.concat(parts, ignore_index=True), reg)

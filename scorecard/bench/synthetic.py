@@ -2,7 +2,7 @@
 
 Every English council from the real areas table (synthetic ``E99…`` codes beyond that),
 ``measures`` synthetic measures (proportions with numerators and denominators, rates with
-95% intervals, counts), ``periods`` consecutive quarters (or months) ending 2025/26 Q4, with
+95% intervals, counts), ``periods`` consecutive quarters (or months, or financial years) ending 2025/26, with
 gaps, suppressed values and a comparator group of 15 neighbours per council.
 """
 
@@ -20,12 +20,15 @@ from scorecard import ENGLAND
 from scorecard.evaluation import stats
 from scorecard.ingest import build, sources
 from scorecard.register import Measure, Register
+from scorecard.register import load as load_register
 from scorecard.store import periods, storage
 
 SIZES = {
     "national": {"councils": 320, "measures": 1000, "periods": 40, "frequency": "quarterly"},
     "stress": {"councils": 320, "measures": 1000, "periods": 400, "frequency": "monthly"},
+    "annual": {"councils": 320, "measures": 1000, "periods": 10, "frequency": "financial_year"},
     "test": {"councils": 40, "measures": 12, "periods": 8, "frequency": "quarterly"},
+    "test-annual": {"councils": 40, "measures": 12, "periods": 8, "frequency": "financial_year"},
 }
 GROUP_SIZE = 15
 
@@ -79,6 +82,7 @@ def register(measures: int, frequency: str = "quarterly") -> Register:
     return Register.model_validate(
         {
             "version": 1,
+            "exception_policy": load_register().exception_policy.model_dump(),  # the council's own policy
             "themes": [
                 {"id": "bench", "title": "Benchmark", "corporate_plan_title": "Benchmark", "responsibility": "-"}
             ],
@@ -98,6 +102,8 @@ def register(measures: int, frequency: str = "quarterly") -> Register:
 
 
 def _periods(count: int, frequency: str) -> list[periods.Period]:
+    if frequency == "financial_year":  # annual series: the ones the recent-trend test applies to
+        return [periods.financial_year(2025 - i) for i in range(count)][::-1]
     last = periods.quarter(2025, 4) if frequency == "quarterly" else periods.month(2026, 3)
     if frequency == "quarterly":
         return [periods.quarter((last.seq - i) // 4, (last.seq - i) % 4 + 1) for i in range(count)][::-1]
@@ -191,7 +197,8 @@ def _write_observations(out: Path, reg: Register, areas: pd.DataFrame, chosen: l
     temp = out / ".observations.generating.parquet"
     measure_ids = sorted(m.id for m in reg.measures)
     per_chunk = max(1, CHUNK_ROWS // (len(reg.measures) * len(chosen)))
-    writer, rows = None, 0
+    writer: pq.ParquetWriter | None = None
+    rows = 0
     try:
         for number, start in enumerate(range(0, len(areas), per_chunk)):
             codes = list(areas["code"].iloc[start : start + per_chunk])
@@ -211,7 +218,8 @@ def _write_observations(out: Path, reg: Register, areas: pd.DataFrame, chosen: l
                 writer = pq.ParquetWriter(temp, schema)
             writer.write_table(table.cast(schema), row_group_size=storage.ROW_GROUP_ROWS)
             rows += len(frame)
-        writer.close()
+        if writer is not None:
+            writer.close()
         storage.write_period_values(temp, storage.table_path(out, "period_values"))
         os.replace(temp, storage.table_path(out, "observations"))
     finally:

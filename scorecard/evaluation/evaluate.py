@@ -1,4 +1,9 @@
-"""``python -m scorecard evaluate``: the evaluated scorecard — one row per measure × area at a period."""
+"""``python -m scorecard evaluate``: the evaluated scorecard — one row per measure × area at a period.
+
+Two steps: DuckDB gathers the facts (:mod:`scorecard.evaluation.facts_sql`), then :func:`judge` applies each
+judgement of :mod:`scorecard.evaluation.judgements` to them. Codes only; words come from
+:mod:`scorecard.present.wording`.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +11,14 @@ import warnings
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
 from scorecard import ENGLAND, SEFTON, register
-from scorecard.evaluation.facts_sql import EVALUATION_SQL, NEEDED_FILTER, SCOPE_FILTER
-from scorecard.present import wording
+from scorecard.evaluation.facts_sql import FACTS_SQL, NEEDED_FILTER, SCOPE_FILTER
+from scorecard.evaluation.judgements import benchmark, breaks, direction, exceptions, polarity, rag, trend
 from scorecard.store import db, periods
-from scorecard.store.geography import group_label
 
 PRUNE_UP_TO = 64
 """An evaluation of at most this many councils also reads only the areas their benchmarks need."""
@@ -47,11 +52,13 @@ def measures_frame(reg: register.Register) -> pd.DataFrame:
                 "themes": ", ".join(m.themes),
                 "info_type": m.info_type,
                 "polarity": m.polarity,
+                "seed_polarity": m.framework_polarity,
                 "unit": m.unit,
                 "decimals": m.decimals,
                 "frequency": m.frequency,
                 "benchmark_group": m.benchmark_group,
                 "neutral_band": m.neutral_band,
+                "materiality": m.materiality,
                 "stale_after_months": m.stale_after_months,
                 "data_match": m.source.match,
                 "proxy_for": m.source.proxy_for,
@@ -65,7 +72,7 @@ def measures_frame(reg: register.Register) -> pd.DataFrame:
 def latest_period(area: str = SEFTON, data_dir: str | Path | None = None) -> periods.Period:
     """The latest reporting quarter in which the area has any observation."""
     con = db.connect(data_dir)
-    (last,) = con.execute("SELECT max(period_end) FROM observations WHERE area_code = ?", [area]).fetchone()
+    last = db.scalar(con, "SELECT max(period_end) FROM observations WHERE area_code = ?", [area])
     if last is None:
         raise LookupError(f"no observations for area {area}")
     return periods.quarter_of(pd.Timestamp(last).date())
@@ -104,7 +111,7 @@ def _few_areas_sql(con, areas: list[str], measures: pd.DataFrame, group: str | N
         [list(areas), group_ids],
     ).fetchall()
     keys = _area_keys(con, set(areas) | {code for (code,) in members} | {ENGLAND})
-    return EVALUATION_SQL.replace(SCOPE_FILTER, f"AND o.area_key IN ({_in_list(keys[a] for a in set(areas))})").replace(
+    return FACTS_SQL.replace(SCOPE_FILTER, f"AND o.area_key IN ({_in_list(keys[a] for a in set(areas))})").replace(
         NEEDED_FILTER, f"AND v.area_key IN ({_in_list(keys.values())})"
     )
 
@@ -131,10 +138,7 @@ def _chunks(con, areas: list[str] | None) -> list[tuple[list[str], str]]:
 def _reach(con, report: periods.Period) -> int:
     """``$reach`` of the evaluation SQL: the most stored periods any series has after the report's end (0
     when reporting the latest period). Any larger number is also correct, only slower."""
-    (reach,) = con.execute(
-        "SELECT coalesce(max(recency), 0) FROM observations WHERE period_end > ?", [report.end]
-    ).fetchone()
-    return int(reach)
+    return int(db.scalar(con, "SELECT coalesce(max(recency), 0) FROM observations WHERE period_end > ?", [report.end]))
 
 
 # ``execute`` then Arrow measured faster here than DuckDB's suggested ``con.sql`` (which tokenises and binds
@@ -161,47 +165,165 @@ def evaluate(
     report = periods.parse_label(period) if period else latest_period(areas[0] if areas else SEFTON, data_dir)
     measures = measures_frame(reg)
     con.register("measures_view", measures)
-    params = {"period_end": report.end, "group": group}
+    params: dict[str, object] = {"period_end": report.end, "group": group}
     if areas and len(areas) <= PRUNE_UP_TO:
         con.register("scope_areas", pd.DataFrame({"area_code": list(areas)}))
         params["reach"] = ANY_REACH  # their few rows are read anyway: no query for a tighter bound
-        parts = [_arrow(con, _few_areas_sql(con, areas, measures, group), params)]
+        parts = [judge(_frame(_arrow(con, _few_areas_sql(con, areas, measures, group), params)), reg)]
     else:
         params["reach"] = _reach(con, report)
 
-        def run(chunk: tuple[list[str], str]) -> pa.Table:
+        def run(chunk: tuple[list[str], str]) -> pd.DataFrame:
             cursor = db.connect(data_dir)  # a cursor per thread, with its own registered tables
             cursor.register("measures_view", measures)
             cursor.register("scope_areas", pd.DataFrame({"area_code": chunk[0]}))
-            return _arrow(cursor, EVALUATION_SQL.replace(SCOPE_FILTER, chunk[1]), params)
+            return judge(_frame(_arrow(cursor, FACTS_SQL.replace(SCOPE_FILTER, chunk[1]), params)), reg)
 
-        with ThreadPoolExecutor(CHUNKS_AT_ONCE) as pool:
+        with ThreadPoolExecutor(CHUNKS_AT_ONCE) as pool:  # one chunk is judged while DuckDB runs the next
             parts = list(pool.map(run, _chunks(con, areas)))
-    # chunks follow area order, so the rows stay by area then measure; Arrow converts text several times
-    # faster than DuckDB's own .df(), and integers and booleans keep pandas' nullable types
-    frame = pa.concat_tables(parts).to_pandas(types_mapper=_NULLABLE.get)
+    # chunks follow area order, so the rows stay by area then measure
+    frame = parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
     frame["report_period"] = report.label
     return frame
 
 
-def scorecard(
-    area: str = SEFTON,
-    period: str | None = None,
-    group: str | None = None,
-    data_dir: str | Path | None = None,
-    reg: register.Register | None = None,
-) -> pd.DataFrame:
-    """One area's scorecard in register order, with group names and a plain-English summary per measure."""
-    reg = reg or register.load()
-    frame = evaluate([area], period, group, data_dir, reg)
-    con = db.connect(data_dir)
-    area_row = con.execute("SELECT * FROM areas WHERE code = ?", [area]).df()
-    if area_row.empty:
-        raise LookupError(f"unknown area {area!r}")
-    place = area_row.iloc[0].to_dict()
-    frame["area_name"] = place["name"]
-    frame["benchmark_group_name"] = [group_label(g, place) for g in frame["benchmark_group"]]
-    order = {m.id: i for i, m in enumerate(reg.measures)}
-    frame = frame.sort_values("measure_id", key=lambda s: s.map(order)).reset_index(drop=True)
-    frame["summary"] = [wording.summary(row) for row in frame.to_dict("records")]
-    return frame
+def _frame(table: pa.Table) -> pd.DataFrame:
+    """Arrow converts text several times faster than DuckDB's own ``.df()``; integers and booleans keep
+    pandas' nullable types."""
+    return table.to_pandas(types_mapper=_NULLABLE.get)
+
+
+RECENT = [
+    f"{column}_{k}"
+    for k in range(trend.POINTS, 0, -1)
+    for column in ("value", "numerator", "denominator", "lower_ci", "upper_ci")
+]
+"""The facts' last five periods, oldest first (used by :func:`judge`, not returned)."""
+FACTS_ONLY = [
+    *RECENT,
+    "recent_points",
+    "recent_span",
+    "previous_start",
+    "third_start",
+    "oldest_start",
+    "last_year_start",
+    "target_fixed",
+    "cipfa_median",
+    "benchmark_members",
+    "benchmark_above",
+    "benchmark_below",
+]
+
+
+def _points(frame: pd.DataFrame, column: str) -> np.ndarray:
+    """The last five periods' ``column`` as a (rows × 5) array, oldest first."""
+    return frame[[f"{column}_{k}" for k in range(trend.POINTS, 0, -1)]].to_numpy(dtype=float, na_value=np.nan)
+
+
+def exceptions_of(frame: pd.DataFrame, reg: register.Register, previous_rag=None, has_commentary=None):
+    """The register's exception policy applied to an evaluated scorecard: (reasons, severity) per row. The
+    rules that need the previous quarter's RAG or the quarter's commentary apply only when those are given."""
+    policy = reg.exception_policy
+    found = exceptions.reasons(
+        frame["rag"],
+        frame["direction"],
+        frame["significance"],
+        frame["trend"],
+        frame["value"],
+        frame["target"],
+        frame["target_tolerance"],
+        polarity.good_sign(frame["polarity"]),
+        frame["deteriorated"],
+        policy.severity,
+        previous_rag,
+        has_commentary,
+    )
+    return found, exceptions.severity_of(found, policy.severity)
+
+
+def judge(facts: pd.DataFrame, reg: register.Register) -> pd.DataFrame:
+    """The evaluated scorecard from the facts: every judgement of DESIGN.md §5 as a code column."""
+    frame = facts
+    good = polarity.good_sign(frame["polarity"])
+    series_breaks = {m.id: m.breaks for m in reg.measures if m.breaks}
+    frame["target"] = rag.target_in_force(
+        frame["target_basis"],
+        frame["target_fixed"],
+        frame["cipfa_median"],
+        frame["england_value"],
+        frame["last_year_value"],
+    )
+    stale = rag.is_stale(frame["period_end"], frame["report_end"].iloc[0], frame["stale_after_months"])
+    frame["rag"] = rag.rate(
+        frame["value"], frame["target"], frame["target_tolerance"], good, frame["info_type"], frame["status"], stale
+    )
+    frame["direction"] = direction.compare(
+        frame["value"],
+        frame["previous_value"],
+        good,
+        frame["neutral_band"],
+        ~breaks.crosses(frame["measure_id"], frame["previous_start"], frame["period_start"], series_breaks),
+    )
+    frame["direction_year_on_year"] = direction.year_on_year(
+        frame["value"],
+        frame["last_year_value"],
+        good,
+        frame["neutral_band"],
+        frame["period_kind"],
+        ~breaks.crosses(frame["measure_id"], frame["last_year_start"], frame["period_start"], series_breaks),
+    )
+    reason = trend.reasons(
+        frame["period_kind"],
+        frame["unit"],
+        frame["recent_points"],
+        frame["recent_span"],
+        breaks.crosses(frame["measure_id"], frame["oldest_start"], frame["period_start"], series_breaks),
+    )
+    tested = pd.isna(reason)
+    chi2, slope = np.full(len(frame), np.nan), np.full(len(frame), np.nan)
+    method, significant = np.full(len(frame), None, dtype=object), np.zeros(len(frame), dtype=bool)
+    if tested.any():
+        part = frame[tested]
+        chi2[tested], slope[tested], method[tested], significant[tested] = trend.test(
+            *(_points(part, column) for column in ("numerator", "denominator", "value", "lower_ci", "upper_ci"))
+        )
+    frame["trend_reason"] = trend.reason_with_method(reason, np.where(tested, method, "n/a"))
+    frame["series_break"] = breaks.latest(frame["measure_id"], frame["period_start"], series_breaks)
+    frame["trend"] = trend.code(frame["trend_reason"], method, chi2, slope, significant, good)
+    frame["trend_chi2"], frame["trend_method"] = chi2, method
+    frame["rank"] = benchmark.rank(
+        frame["value"],
+        frame["benchmark_above"],
+        frame["benchmark_below"],
+        frame["benchmark_members"],
+        good,
+        frame["unit"],
+    )
+    frame["group_size"] = benchmark.group_size(frame["value"], frame["benchmark_members"])
+    frame["quartile"] = benchmark.quartile(frame["rank"], frame["group_size"], good, frame["unit"])
+    frame["significance"] = benchmark.significance(
+        frame["value"], frame["lower_ci"], frame["upper_ci"], frame["benchmark_median"], good, frame["unit"]
+    )
+    policy = reg.exception_policy
+    before = direction.compare(
+        frame["previous_value"],
+        frame["value_3"],
+        good,
+        frame["neutral_band"],
+        ~breaks.crosses(frame["measure_id"], frame["third_start"], frame["previous_start"], series_breaks),
+    )
+    size = exceptions.materiality(
+        frame["unit"], frame["materiality"], frame["previous_value"], policy.materiality, policy.relative_materiality
+    )
+    frame["deteriorated"] = exceptions.material_deterioration(
+        frame["direction"],
+        frame["info_type"],
+        frame["value"],
+        frame["previous_value"],
+        frame["lower_ci_2"],
+        frame["upper_ci_2"],
+        size,
+        before,
+    )
+    frame["exception_reasons"], frame["exception_severity"] = exceptions_of(frame, reg)
+    return frame.drop(columns=FACTS_ONLY)

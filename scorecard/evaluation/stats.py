@@ -19,7 +19,6 @@ import numpy as np
 from scipy import stats as _st
 
 __all__ = [
-    "TREND_CHI2_CRITICAL",
     "z_value",
     "wilson_ci",
     "wilson_ci_array",
@@ -31,13 +30,10 @@ __all__ = [
     "chi2_trend_weighted",
     "leave_one_out_slopes_proportions",
     "leave_one_out_slopes_weighted",
-    "trend_is_significant",
+    "trend_rows_proportions",
+    "trend_rows_weighted",
 ]
 
-#: 99.8% critical value of the chi-squared distribution with 1 df
-#: (``scipy.stats.chi2.ppf(0.998, 1)`` = 9.5495...), used by Fingertips
-#: for the recent-trend test.
-TREND_CHI2_CRITICAL = 9.5495
 
 #: Count at or above which Byar's approximation replaces the exact Poisson
 #: interval (PHE Technical Guide).
@@ -243,129 +239,107 @@ def _paired(a, b, c=None):
     return arrays
 
 
-def _cochran_armitage(r: np.ndarray, n: np.ndarray, x: np.ndarray) -> tuple[float, float]:
-    """(chi2, T) for the chi-squared test for linear trend in proportions."""
-    if len(r) < 2 or not (np.all(np.isfinite(r)) and np.all(np.isfinite(n))):
-        return math.nan, math.nan
-    if np.any(n <= 0) or np.any(r < 0) or np.any(r > n):
-        raise ValueError("need denominators > 0 and 0 <= count <= denominator")
-    sn = n.sum()
-    pbar = r.sum() / sn
-    snx = (n * x).sum()
-    t = float((r * x).sum() - pbar * snx)
-    if len(r) < 3:
-        return math.nan, t
-    v = pbar * (1.0 - pbar) * ((n * x * x).sum() - snx * snx / sn)
-    if not v > 0:  # pbar 0 or 1, or no spread in x
-        return math.nan, t
-    return float(t * t / v), t
+def _rows(*arrays) -> list[np.ndarray]:
+    """2-d float arrays (series × points) of one shape."""
+    out = [np.atleast_2d(np.asarray(a, dtype=float)) for a in arrays]
+    if len({a.shape for a in out}) != 1:
+        raise ValueError("input arrays must have the same shape")
+    return out
 
 
-def _weighted_regression(y: np.ndarray, lo: np.ndarray, hi: np.ndarray, x: np.ndarray) -> tuple[float, float]:
-    """(chi2, b) for inverse-variance weighted regression of y on x."""
-    if len(y) < 2:
-        return math.nan, math.nan
-    with np.errstate(invalid="ignore", divide="ignore"):
-        se = (hi - lo) / 3.92
-        w = 1.0 / se**2
-    if not (np.all(np.isfinite(y)) and np.all(np.isfinite(se)) and np.all(se > 0) and np.all(np.isfinite(w))):
-        return math.nan, math.nan
-    sw, swx, swy = w.sum(), (w * x).sum(), (w * y).sum()
-    swxx, swxy = (w * x * x).sum(), (w * x * y).sum()
-    d = sw * swxx - swx * swx
-    if not d > 0:
-        return math.nan, math.nan
-    b = float((sw * swxy - swx * swy) / d)
-    if len(y) < 3:
-        return math.nan, b
-    var_b = sw / d
-    return float(b * b / var_b), b
+def trend_rows_proportions(counts, denominators) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Chi-squared test for linear trend in proportions (Cochran 1954; Armitage 1955), one series a row.
 
-
-def chi2_trend_proportions(counts: Sequence[float], denominators: Sequence[float]) -> tuple[float, float]:
-    """Chi-squared test for linear trend in proportions (Cochran 1954; Armitage 1955).
-
-    Time points x = 1..n. With p̄ = Σr/Σn and T = Σr·x − p̄·Σn·x::
+    Points are at x = 1..k (k columns). With p̄ = Σr/Σn and T = Σr·x − p̄·Σn·x::
 
         chi2 = T² / [p̄(1−p̄)(Σn·x² − (Σn·x)²/Σn)]
 
-    Returns ``(chi2, slope_sign)`` with ``slope_sign = sign(T)`` (1.0, -1.0, 0.0,
-    NaN if undefined). chi2 is NaN for fewer than 3 points, missing values,
-    p̄ = 0 or 1. Raises ``ValueError`` for mismatched lengths or impossible
-    counts (negative, above denominator, denominator <= 0).
+    Returns ``(chi2, T, T_left_out)``: ``T_left_out[:, i]`` is T with point i removed (the others keep their
+    x). Sums run over the points in x order, so a statistic has the same bits every run (published snapshots
+    are hashed). chi2 is NaN for fewer than 3 points, a missing value, or p̄ = 0 or 1; T is NaN for a missing
+    value. Rows are not validated (see :func:`chi2_trend_proportions`).
+    """
+    r, n = _rows(counts, denominators)
+    x = _positions(r.shape[1])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        sr, sn, srx, snx, snxx = r.sum(1), n.sum(1), (r * x).sum(1), (n * x).sum(1), (n * x * x).sum(1)
+        pbar = sr / sn
+        t = srx - pbar * snx
+        v = pbar * (1.0 - pbar) * (snxx - snx * snx / sn)
+        chi2 = np.where((r.shape[1] >= 3) & (v > 0), t * t / v, np.nan)
+        r_out, n_out = sr[:, None] - r, sn[:, None] - n
+        t_out = (srx[:, None] - r * x) - r_out / n_out * (snx[:, None] - n * x)
+    if r.shape[1] < 3:
+        t_out[:] = np.nan
+    return chi2, t, t_out
+
+
+def trend_rows_weighted(values, lower95, upper95) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Inverse-variance weighted linear regression trend test (Fingertips recent trend), one series a row.
+
+    x = 1..k, SE = (upper − lower)/3.92, w = 1/SE²::
+
+        b = (Σw·Σwxy − Σwx·Σwy) / (Σw·Σwxx − (Σwx)²)
+        Var(b) = Σw / (Σw·Σwxx − (Σwx)²),  chi2 = b²/Var(b)
+
+    Returns ``(chi2, b, b_left_out)`` as :func:`trend_rows_proportions` does. NaN for a missing value or a
+    zero or invalid interval width.
+    """
+    y, lo, hi = _rows(values, lower95, upper95)
+    x = _positions(y.shape[1])
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        se = (hi - lo) / 3.92
+        w = np.where(np.isfinite(se) & (se > 0), 1.0 / se**2, np.nan)
+        sw, swx, swy, swxx, swxy = w.sum(1), (w * x).sum(1), (w * y).sum(1), (w * x * x).sum(1), (w * x * y).sum(1)
+        d = sw * swxx - swx * swx
+        b = np.where(d > 0, (sw * swxy - swx * swy) / d, np.nan)
+        chi2 = np.where((y.shape[1] >= 3) & (d > 0), b * b * d / sw, np.nan)
+        w_out = sw[:, None] - w
+        wx_out, wy_out = swx[:, None] - w * x, swy[:, None] - w * y
+        d_out = w_out * (swxx[:, None] - w * x * x) - wx_out * wx_out
+        b_out = np.where(d_out > 0, (w_out * (swxy[:, None] - w * x * y) - wx_out * wy_out) / d_out, np.nan)
+    if y.shape[1] < 3:
+        b_out[:] = np.nan
+    return chi2, b, b_out
+
+
+def chi2_trend_proportions(counts: Sequence[float], denominators: Sequence[float]) -> tuple[float, float]:
+    """:func:`trend_rows_proportions` for one series: ``(chi2, sign(T))`` (1.0, -1.0, 0.0, NaN if undefined).
+
+    Raises ``ValueError`` for mismatched lengths or impossible counts (negative, above the denominator,
+    denominator <= 0).
     """
     r, n = _paired(counts, denominators)
-    chi2, t = _cochran_armitage(r, n, _positions(len(r)))
-    return chi2, float(np.sign(t))
+    _check_counts(r, n)
+    chi2, t, _ = trend_rows_proportions(r, n)
+    return float(chi2[0]), float(np.sign(t[0]))
 
 
 def chi2_trend_weighted(
     values: Sequence[float], lower95: Sequence[float], upper95: Sequence[float]
 ) -> tuple[float, float]:
-    """Inverse-variance weighted linear regression trend test (Fingertips recent trend).
-
-    x = 1..n, SE_i = (upper_i − lower_i)/3.92, w_i = 1/SE_i²::
-
-        b = (Σw·Σwxy − Σwx·Σwy) / (Σw·Σwxx − (Σwx)²)
-        Var(b) = Σw / (Σw·Σwxx − (Σwx)²),  chi2 = b²/Var(b)
-
-    Returns ``(chi2, slope b)``. chi2 is NaN for fewer than 3 points, missing
-    values or a zero/invalid interval width (zero variance).
-    """
+    """:func:`trend_rows_weighted` for one series: ``(chi2, slope b)``."""
     y, lo, hi = _paired(values, lower95, upper95)
-    return _weighted_regression(y, lo, hi, _positions(len(y)))
+    chi2, b, _ = trend_rows_weighted(y, lo, hi)
+    return float(chi2[0]), float(b[0])
 
 
 def leave_one_out_slopes_proportions(counts: Sequence[float], denominators: Sequence[float]) -> list[float]:
-    """Cochran–Armitage T with each point removed in turn.
-
-    The remaining points keep their original x positions. Returns one T per
-    point (NaN where undefined).
-    """
+    """Cochran–Armitage T with each point removed in turn (the rest keep their x); NaN where undefined."""
     r, n = _paired(counts, denominators)
-    x = _positions(len(r))
-    out = []
-    for i in range(len(r)):
-        keep = np.arange(len(r)) != i
-        out.append(_cochran_armitage(r[keep], n[keep], x[keep])[1])
-    return out
+    _check_counts(r, n)
+    return [float(t) for t in trend_rows_proportions(r, n)[2][0]]
 
 
 def leave_one_out_slopes_weighted(
     values: Sequence[float], lower95: Sequence[float], upper95: Sequence[float]
 ) -> list[float]:
-    """Weighted-regression slope b with each point removed in turn.
-
-    The remaining points keep their original x positions. Returns one b per
-    point (NaN where undefined).
-    """
+    """Weighted-regression slope b with each point removed in turn (the rest keep their x); NaN where undefined."""
     y, lo, hi = _paired(values, lower95, upper95)
-    x = _positions(len(y))
-    out = []
-    for i in range(len(y)):
-        keep = np.arange(len(y)) != i
-        out.append(_weighted_regression(y[keep], lo[keep], hi[keep], x[keep])[1])
-    return out
+    return [float(b) for b in trend_rows_weighted(y, lo, hi)[2][0]]
 
 
-def trend_is_significant(chi2_value: float, slopes_leave_one_out: Sequence[float], slope: float) -> bool:
-    """Fingertips recent-trend significance rule.
-
-    True when ``chi2_value > TREND_CHI2_CRITICAL`` (99.8%, 1 df) and every
-    leave-one-out slope has the same non-zero sign as the full ``slope``, i.e.
-    the trend is not driven by a single point. NaN anywhere, a zero slope or
-    an empty leave-one-out list gives False.
-    """
-    try:
-        chi2_value, slope = float(chi2_value), float(slope)
-    except (TypeError, ValueError):
-        return False
-    if not (math.isfinite(chi2_value) and chi2_value > TREND_CHI2_CRITICAL):
-        return False
-    if not math.isfinite(slope) or slope == 0:
-        return False
-    loo = [float(s) for s in slopes_leave_one_out]
-    if not loo:
-        return False
-    sign = math.copysign(1.0, slope)
-    return all(math.isfinite(s) and s != 0 and math.copysign(1.0, s) == sign for s in loo)
+def _check_counts(r: np.ndarray, n: np.ndarray) -> None:
+    finite = np.isfinite(r) & np.isfinite(n)
+    if np.any(finite & ((n <= 0) | (r < 0) | (r > n))):
+        raise ValueError("need denominators > 0 and 0 <= count <= denominator")

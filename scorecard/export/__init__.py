@@ -7,6 +7,7 @@ same file. Output is deterministic: the only date in it is the data's "as at" da
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 from scorecard import SEFTON, register
@@ -59,12 +60,11 @@ def build_pack(
     pack = text.cleaned(
         build_content(period=period, theme=theme, area=area, data_dir=data_dir, reg=reg, progress=report)
     )
-    if fmt == "docx":
-        from scorecard.export import word as writer
-    elif fmt == "pdf":
-        from scorecard.export import pdf as writer
-    else:
-        from scorecard.export import excel as writer
-    data = writer.render(pack, report)
+    data = _writer(fmt).render(pack, report)
     report(1.0, f"{fmt.upper()} pack ready ({len(data):,} bytes)")
     return data
+
+
+def _writer(fmt: str):
+    """The module that writes a format (imported only when that format is asked for)."""
+    return importlib.import_module(f"scorecard.export.{ {'docx': 'word', 'pdf': 'pdf', 'xlsx': 'excel'}[fmt] }")

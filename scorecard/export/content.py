@@ -16,8 +16,9 @@ from pathlib import Path
 import pandas as pd
 
 from scorecard import SEFTON, register
-from scorecard.evaluation import evaluate
-from scorecard.present import wording
+from scorecard.evaluation.judgements import direction as direction_rule
+from scorecard.evaluation.judgements import rag as rag_rule
+from scorecard.present import tables, views, wording
 from scorecard.store import db
 
 Progress = Callable[[float, str], None]
@@ -33,9 +34,9 @@ ATTRIBUTION = (
     "Nearest-neighbour groupings: CIPFA Nearest Neighbours Model, as republished by Oflog (MHCLG)."
 )
 
-SUMMARY_RAGS = ("green", "amber", "red", "no_target", "not_rated", "missing", "stale")
-"""Columns of the RAG summary table; a suppressed value is counted as missing."""
-SUMMARY_DIRECTIONS = ("improving", "worsening", "no_change", "increasing", "decreasing", "not_comparable")
+SUMMARY_RAGS = rag_rule.CODES
+"""Columns of the RAG summary table: every RAG code, as on screen."""
+SUMMARY_DIRECTIONS = direction_rule.CODES
 
 INFO_TYPE = {
     "key_result": "Key result",
@@ -140,6 +141,10 @@ class Row:
     england_value: float | None
     significance_text: str
     exception_reasons: list[str]
+    exception_severity: int
+    forecast_text: str
+    forecast_status: str
+    forecast_status_text: str
     owner: str
     summary: str
     previous_value: float | None
@@ -149,6 +154,11 @@ class Row:
     @property
     def is_exception(self) -> bool:
         return bool(self.exception_reasons)
+
+    @property
+    def marked_title(self) -> str:
+        """The title with (proxy) and (illustrative) where they apply."""
+        return self.display_title + (" (illustrative)" if self.illustrative else "")
 
     @property
     def value_cell(self) -> str:
@@ -203,7 +213,8 @@ class ThemeSection:
 
     @property
     def exceptions(self) -> list[Row]:
-        return [row for row in self.rows if row.is_exception]
+        """The theme's exceptions, most severe first (then in register order)."""
+        return sorted((row for row in self.rows if row.is_exception), key=lambda row: row.exception_severity)
 
     def rag_counts(self) -> dict[str, int]:
         return rag_counts(self.rows)
@@ -212,21 +223,30 @@ class ThemeSection:
         return direction_counts(self.rows)
 
 
+def headline_counts(rows: list[Row]) -> dict[str, int]:
+    """:func:`scorecard.present.views.headline_counts` of the pack's rows (the same count as on screen)."""
+    return views.headline_counts(
+        pd.DataFrame(
+            {
+                "rag": [r.rag for r in rows],
+                "direction": [r.direction for r in rows],
+                "exception_reasons": [r.exception_reasons for r in rows],
+                "status": [r.status for r in rows],
+            }
+        )
+    )
+
+
 def rag_counts(rows: list[Row]) -> dict[str, int]:
-    counts = {code: 0 for code in SUMMARY_RAGS}
-    for row in rows:
-        code = "missing" if row.rag == "suppressed" else row.rag
-        if code in counts:
-            counts[code] += 1
-    return counts
+    """RAG code → measures, from :func:`headline_counts`."""
+    counts = headline_counts(rows)
+    return {code: counts[f"rag_{code}"] for code in SUMMARY_RAGS}
 
 
 def direction_counts(rows: list[Row]) -> dict[str, int]:
-    counts = {code: 0 for code in SUMMARY_DIRECTIONS}
-    for row in rows:
-        code = row.direction if row.direction in counts else "not_comparable"
-        counts[code] += 1
-    return counts
+    """Direction code → measures, from :func:`headline_counts`."""
+    counts = headline_counts(rows)
+    return {code: counts[code] for code in SUMMARY_DIRECTIONS}
 
 
 @dataclass
@@ -271,6 +291,12 @@ class Pack:
     def exceptions(self) -> list[tuple[ThemeSection, Row]]:
         return [(theme, row) for theme in self.themes for row in theme.exceptions]
 
+    @property
+    def forecasts_at_risk(self) -> list[Row]:
+        """Measures whose year-end forecast is off track or at risk against the year's target, off track first."""
+        order = {"off_track": 0, "at_risk": 1}
+        return sorted((r for r in self.rows if r.forecast_status in order), key=lambda r: order[r.forecast_status])
+
     def how_to_read(self) -> list[tuple[str, list[tuple[str, str]]]]:
         """Sections of (term, meaning) pairs explaining the judgements; labels from :mod:`scorecard.present.wording`."""
         rag = [(wording.rag_text(code), meaning) for code, (_, _, meaning) in wording.RAG.items()]
@@ -279,8 +305,7 @@ class Pack:
                 "Note",
                 "RAG ratings apply to performance indicators and key results with a target. Green means "
                 "the target is met, Amber that it is missed but within the measure's tolerance, Red that "
-                "it is missed beyond tolerance. Ratings always show a word and a symbol, never colour alone. "
-                "In the summary table a suppressed value is counted as Missing.",
+                "it is missed beyond tolerance. Ratings always show a word and a symbol, never colour alone.",
             )
         )
         direction = [
@@ -294,7 +319,7 @@ class Pack:
                     "Higher than the previous period, for measures where higher is neither better nor worse.",
                 ),
                 ("decreasing", "Lower than the previous period, for measures where lower is neither better nor worse."),
-                ("not_comparable", "No earlier value to compare with."),
+                ("not_comparable", "No earlier value to compare with, or a series break between the two."),
             )
         ]
         direction.append(
@@ -313,7 +338,12 @@ class Pack:
                 + ".",
             ),
             (
-                wording.TREND.get("cannot_be_calculated", "Cannot be calculated"),
+                wording.TREND["not_applied"],
+                "As in Fingertips, the test is applied to annual series only: not to quarterly or monthly "
+                "data, raw counts or pooled multi-year periods, nor across a break in the series.",
+            ),
+            (
+                wording.TREND["cannot_be_calculated"],
                 "Fewer than five consecutive values, or no counts or confidence intervals to test.",
             ),
         ]
@@ -349,9 +379,11 @@ class Pack:
             ("(suppressed)", "Withheld by the publisher to protect confidentiality."),
             (
                 "Exception",
-                "A measure is an exception when it is red or amber against target, worsening, "
-                "significantly worse than neighbours and worsening, missing or stale, or exceeding "
-                "its target.",
+                "Reporting to the Strategic Performance Group is by exception: a measure is an exception when "
+                "it is significantly worse than its benchmark and worsening (red-red), red against target (for "
+                "two quarters running is persistent red), materially worse than the previous period or with a "
+                "recent trend getting worse, red or amber with no commentary, missing or out of date, amber, or "
+                "exceeding its target by more than its tolerance. Reasons are listed most severe first.",
             ),
         ]
         return [
@@ -365,6 +397,11 @@ class Pack:
 
 def _text(value) -> str:
     return "" if missing(value) else str(value)
+
+
+def _codes(value) -> list:
+    """A list of codes from a list, tuple or array cell (empty when missing)."""
+    return [] if value is None or (isinstance(value, float) and math.isnan(value)) else list(value)
 
 
 def _int(value) -> int | None:
@@ -437,7 +474,9 @@ def row_from_record(rec: dict) -> Row:
         direction=direction,
         direction_text=wording.direction_text(direction),
         direction_yoy_text=wording.direction_text(_text(rec.get("direction_year_on_year"))),
-        trend_text=wording.TREND.get(trend, trend),
+        trend_text=wording.trend_text(
+            trend, rec.get("trend_reason"), rec.get("period_kind"), _text(rec.get("series_break")) or None
+        ),
         benchmark_text=bench,
         benchmark_group_name=_text(rec.get("benchmark_group_name")),
         rank=rank,
@@ -447,9 +486,11 @@ def row_from_record(rec: dict) -> Row:
         benchmark_median=number(rec.get("benchmark_median")),
         england_value=number(rec.get("england_value")),
         significance_text=wording.SIGNIFICANCE.get(significance, significance),
-        exception_reasons=[
-            str(r) for r in (rec.get("exception_reasons") if rec.get("exception_reasons") is not None else [])
-        ],
+        exception_reasons=[wording.exception_text(str(code)) for code in _codes(rec.get("exception_reasons"))],
+        exception_severity=_int(rec.get("exception_severity")) or 0,
+        forecast_text=tables.forecast_text(rec),
+        forecast_status=_text(rec.get("forecast_status")),
+        forecast_status_text=tables.forecast_status_text(rec.get("forecast_status")),
         owner=_text(rec.get("metric_responsibility")),
         summary=_text(rec.get("summary")),
         previous_value=number(rec.get("previous_value")),
@@ -459,13 +500,8 @@ def row_from_record(rec: dict) -> Row:
 
 
 def data_as_at(data_dir: str | Path | None = None) -> date:
-    """The date of the newest source or batch behind the data (never the time of export)."""
-    con = db.connect(data_dir)
-    (latest,) = con.execute("SELECT max(source_modified) FROM batches").fetchone()
-    if latest:
-        return pd.Timestamp(latest).date()
-    (latest,) = con.execute("SELECT max(period_end) FROM observations").fetchone()
-    return pd.Timestamp(latest).date() if latest is not None else date(2000, 1, 1)
+    """:func:`scorecard.present.views.data_as_at` (1 Jan 2000 for an empty folder, which has nothing to show)."""
+    return views.data_as_at(data_dir) or date(2000, 1, 1)
 
 
 def _definitions(reg: register.Register, frame: pd.DataFrame, con) -> list[Definition]:
@@ -533,7 +569,7 @@ def build(
     if theme is not None:
         reg.theme(theme)  # KeyError for an unknown theme, before any work
     progress(0.02, f"Evaluating the scorecard for {period or 'the latest quarter'}")
-    frame = evaluate.scorecard(area=area, period=period, data_dir=data_dir, reg=reg)
+    frame = views.scorecard(area=area, period=period, data_dir=data_dir, reg=reg)
     rows = [row_from_record(rec) for rec in frame.to_dict("records")]
     sections = []
     for t in reg.themes:

@@ -272,6 +272,18 @@ def _summary(book, f: _Formats, pack: Pack) -> None:
         for c, code in enumerate(SUMMARY_DIRECTIONS, start=1):
             sheet.write_number(r, c, counts[code], f.int)
     r += 2
+    sheet.write_string(r, 0, "At risk of missing the year-end target", f.bold)
+    risky = pack.forecasts_at_risk
+    if not risky:
+        sheet.write_string(r + 1, 0, "No measure with a year-end forecast is at risk of missing its target.", f.text)
+        r += 1
+    for c, h in enumerate(["Measure", "Year-end forecast (80% interval)", "Forecast"] if risky else []):
+        sheet.write_string(r + 1, c, h, f.header)
+    for row in risky:
+        r += 1
+        for c, text in enumerate((row.marked_title, row.forecast_text, row.forecast_status_text)):
+            sheet.write_string(r + 1, c, text, f.text)
+    r += 3
     sheet.write_string(r, 0, "How to read this report", f.bold)
     for heading, items in pack.how_to_read():
         r += 1

@@ -192,7 +192,7 @@ def _table(headers, rows, widths, centre_from: int | None = None, bold_last: boo
 class _NumberedCanvas(rl_canvas.Canvas):
     """Draws "Page N of M" once the page count is known (pages are buffered until save)."""
 
-    pack: Pack | None = None
+    pack: Pack  # set on a subclass per document (see render)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -325,7 +325,15 @@ def _summary(pack: Pack, number: int) -> list:
         )
     if len(pack.themes) > 1:
         body.append(["All themes"] + [str(counts[k]) for k in SUMMARY_RAGS] + [str(len(rows)), str(n_exc)])
-    story.append(_table(headers, body, [3.3] + [1.5] * 7 + [1.15, 2.05], centre_from=1, bold_last=len(pack.themes) > 1))
+    story.append(
+        _table(
+            headers,
+            body,
+            [3.3] + [1.31] * len(SUMMARY_RAGS) + [1.15, 2.05],
+            centre_from=1,
+            bold_last=len(pack.themes) > 1,
+        )
+    )
     story += _h2("Direction of travel by theme")
     headers = ["Theme"] + [wording.direction_text(c) for c in SUMMARY_DIRECTIONS]
     body = []
@@ -333,6 +341,13 @@ def _summary(pack: Pack, number: int) -> list:
         c = theme.direction_counts()
         body.append([theme.title] + [str(c[k]) for k in SUMMARY_DIRECTIONS])
     story.append(_table(headers, body, [3.6] + [2.23] * 6, centre_from=1))
+    story += _h2("At risk of missing the year-end target")
+    risky = pack.forecasts_at_risk
+    if risky:
+        cells = [[r.marked_title, r.forecast_text, r.forecast_status_text] for r in risky]
+        story.append(_table(["Measure", "Year-end forecast (80% interval)", "Forecast"], cells, [6.0, 8.5, 2.5]))
+    else:
+        story.append(_p("No measure with a year-end forecast is at risk of missing its target."))
     return story
 
 

@@ -21,7 +21,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from scorecard.export import charts as charts_mod
-from scorecard.export.content import ATTRIBUTION, SUMMARY_DIRECTIONS, SUMMARY_RAGS, Pack, Progress, Row
+from scorecard.export.content import ATTRIBUTION, SUMMARY_DIRECTIONS, SUMMARY_RAGS, Pack, Progress, Row, rag_counts
 from scorecard.present import wording
 
 FONT = "Arial"
@@ -239,15 +239,8 @@ def _title_page(doc, pack: Pack) -> None:
 def _summary(doc, pack: Pack, number: int) -> None:
     doc.add_heading(f"{number}. Summary", level=1)
     rows = pack.rows
-    counts = [
-        (
-            sum(1 for r in rows if r.rag == code)
-            if code != "missing"
-            else sum(1 for r in rows if r.rag in ("missing", "suppressed"))
-        )
-        for code in SUMMARY_RAGS
-    ]
-    parts = ", ".join(f"{n} {wording.RAG[c][0].lower()}" for c, n in zip(SUMMARY_RAGS, counts))
+    counts = rag_counts(rows)
+    parts = ", ".join(f"{counts[c]} {wording.RAG[c][0].lower()}" for c in SUMMARY_RAGS)
     doc.add_paragraph(
         f"This report covers {len(rows)} measures for {pack.period} ({parts}). "
         f"{len({r.measure_id for _, r in pack.exceptions})} measures are exceptions and are "
@@ -262,9 +255,7 @@ def _summary(doc, pack: Pack, number: int) -> None:
             [theme.title] + [str(c[k]) for k in SUMMARY_RAGS] + [str(len(theme.rows)), str(len(theme.exceptions))]
         )
     if len(pack.themes) > 1:
-        from scorecard.export.content import rag_counts
-
-        c = rag_counts(rows)
+        c = counts
         body.append(
             ["All themes"]
             + [str(c[k]) for k in SUMMARY_RAGS]
@@ -274,7 +265,7 @@ def _summary(doc, pack: Pack, number: int) -> None:
         doc,
         headers,
         body,
-        [3.0] + [1.55] * 7 + [1.1, 2.05],
+        [3.0] + [1.35] * len(SUMMARY_RAGS) + [1.1, 2.05],
         caption="RAG ratings by theme",
         centre_from=1,
         bold_last=len(pack.themes) > 1,
@@ -286,6 +277,19 @@ def _summary(doc, pack: Pack, number: int) -> None:
         c = theme.direction_counts()
         body.append([theme.title] + [str(c[k]) for k in SUMMARY_DIRECTIONS])
     _table(doc, headers, body, [3.6] + [2.23] * 6, caption="Direction of travel by theme", centre_from=1)
+    doc.add_heading("At risk of missing the year-end target", level=2)
+    risky = pack.forecasts_at_risk
+    if risky:
+        cells = [[r.marked_title, r.forecast_text, r.forecast_status_text] for r in risky]
+        _table(
+            doc,
+            ["Measure", "Year-end forecast (80% interval)", "Forecast"],
+            cells,
+            [6.0, 8.5, 2.5],
+            caption="Year-end forecasts at risk",
+        )
+    else:
+        doc.add_paragraph("No measure with a year-end forecast is at risk of missing its target.")
 
 
 def _how_to_read(doc, pack: Pack, number: int) -> None:

@@ -91,7 +91,7 @@ def freeze_card(f: Freezing, parts: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """The evaluated scorecard at the quarter against every comparator group (``snapshot_group``)."""
     frames = []
     for group in (None, *GROUP_LABELS):
-        frame = evaluate.scorecard(area=f.area, period=f.period, group=group, data_dir=f.data_dir, reg=f.reg)
+        frame = views.scorecard(area=f.area, period=f.period, group=group, data_dir=f.data_dir, reg=f.reg)
         frame.insert(0, "snapshot_group", group or OWN_GROUP)
         frames.append(frame)
     card = pd.concat(frames, ignore_index=True)

@@ -97,7 +97,7 @@ def _entry(role: str, period: str | None, data_dir: str | Path | None) -> tuple[
         visible = _newest_first(label for label, entry in index.items() if access.can_view(role, entry["state"]))
         period = next(iter(visible), None)
     entry = index.get(period) if period else None
-    if entry is None or not access.can_view(role, entry["state"]):
+    if period is None or entry is None or not access.can_view(role, entry["state"]):
         raise NotPublished(period)
     return period, entry
 
@@ -113,10 +113,10 @@ def scorecard_for(
     """The scorecard ``role`` may see: staff the current evaluation; the public and members the frozen card
     of a published (members: or released) quarter, marked where the current data has since revised it."""
     if access.sees_draft(role):
-        return _live(data_dir, lambda: evaluate.scorecard(area, period, group, data_dir, reg))
+        return _live(data_dir, lambda: views.scorecard(area, period, group, data_dir, reg))
     period, entry = _entry(role, period, data_dir)
     frozen = publish.load(period, group, data_dir, entry)
-    current = _live(data_dir, lambda: evaluate.scorecard(entry["area"], period, group, data_dir, reg))
+    current = _live(data_dir, lambda: views.scorecard(entry["area"], period, group, data_dir, reg))
     return publish.with_revisions(frozen, current)
 
 
@@ -163,7 +163,7 @@ def members_for(
     if access.sees_draft(role):
 
         def members() -> pd.DataFrame:
-            card = evaluate.scorecard(area=area, period=period, group=group, data_dir=data_dir, reg=reg)
+            card = views.scorecard(area=area, period=period, group=group, data_dir=data_dir, reg=reg)
             held = card[card["period_label"].notna()]
             labels = dict(zip(held["measure_id"], held["period_label"]))
             return views.members_table(labels, group, area, data_dir, reg)
@@ -199,7 +199,7 @@ def footer_for(
     the current data for staff, of the published report for the public and members (never a draft period).
     Keys: ``published`` (bool), ``sources``, ``as_of``, ``newest_period``, ``newest_publisher``."""
     if access.sees_draft(role):
-        fresh, built = _live(data_dir, lambda: (views.freshness(area, data_dir), views.data_built(data_dir)))
+        fresh, built = _live(data_dir, lambda: (views.freshness(area, data_dir), views.data_as_at(data_dir)))
         latest = fresh.dropna(subset=["latest_end_area"]).sort_values("latest_end_area").iloc[-1:]
         return {
             "published": False,

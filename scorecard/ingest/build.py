@@ -101,7 +101,8 @@ def build(
     code_map = pd.read_csv(source_dir / "dfe-statistical-neighbours" / "dfe_la_code_map.csv", dtype=str)
     dfe_to_ons = dict(code_map.dropna(subset=["new_la_code"])[["old_la_code", "new_la_code"]].values)
 
-    frames, batches = [], {}
+    frames: list[pd.DataFrame] = []
+    batches: dict[Path, dict] = {}
     con = duckdb.connect()
     public = [m for m in reg.measures if m.source.match != "none"]
     for number, measure in enumerate(public, start=1):

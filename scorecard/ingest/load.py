@@ -283,6 +283,7 @@ def check_file(
 
 def _quarantine_csv(report: FileReport) -> bytes:
     table = report.table
+    assert table is not None  # only a file that was read has rejected rows
     records = []
     for row, number in zip(table.rows, table.numbers):
         if number in report.rejected:
@@ -357,7 +358,9 @@ def ingest(
         files: dict[str, bytes] = {}
         for report in loadable:
             seq += 1
-            rows = observation_rows(report.accepted, reg, "council_returns", report.batch_id)
+            accepted = report.accepted
+            assert accepted is not None  # every loadable file was read and validated
+            rows = observation_rows(accepted, reg, "council_returns", report.batch_id)
             observations, history, counts = apply_rows(observations, history, rows, report.batch_id, loaded_at)
             report.rows_revised, report.rows_unchanged = counts["revised"], counts["unchanged"]
             batch = {
@@ -367,7 +370,7 @@ def ingest(
                 "file": report.file,
                 "sha256": report.sha256,
                 "rows": report.rows_accepted,
-                "rows_suppressed": int((report.accepted["status"] == "suppressed").sum()),
+                "rows_suppressed": int((accepted["status"] == "suppressed").sum()),
                 "publisher": dataset.publisher,
                 "licence": dataset.licence,
                 "repository": "",
@@ -381,7 +384,7 @@ def ingest(
             batches = pd.concat([batches, pd.DataFrame([batch])], ignore_index=True)
             stem = f"accepted/{seq:05d}_{report.batch_id}"
             buffer = io.BytesIO()
-            report.accepted.to_parquet(buffer, index=False)
+            accepted.to_parquet(buffer, index=False)
             files[f"{stem}.parquet"] = buffer.getvalue()
             files[f"{stem}.json"] = json.dumps(batch, indent=1, sort_keys=True).encode("utf-8")
             if report.rejected:
@@ -435,9 +438,14 @@ def loaded_batches(data_dir: str | Path | None = None) -> pd.DataFrame:
     storage.recover(data_dir)
     batches = with_batch_columns(pd.read_parquet(storage.table_path(data_dir, "batches")))
     loads = batches[batches["kind"] == INGEST_KIND]
-    return loads.sort_values("loaded_at", ascending=False)[
-        ["batch_id", "file", "user", "loaded_at", "rows", "rows_rejected", "rows_revised", "sha256"]
-    ].reset_index(drop=True)
+    # appended in load order: reversed, then a stable sort keeps two loads in the same second newest first
+    return (
+        loads.iloc[::-1]
+        .sort_values("loaded_at", ascending=False, kind="stable")[
+            ["batch_id", "file", "user", "loaded_at", "rows", "rows_rejected", "rows_revised", "sha256"]
+        ]
+        .reset_index(drop=True)
+    )
 
 
 def history(data_dir: str | Path | None = None, measure_id: str | None = None) -> pd.DataFrame:

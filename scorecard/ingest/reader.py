@@ -16,6 +16,7 @@ import datetime as dt
 import io
 import re
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree import ElementTree
@@ -63,7 +64,7 @@ def _column_name(raw: object) -> str:
     return re.sub(r"[\s\-]+", "_", str(raw if raw is not None else "").strip().lower())
 
 
-def _header(file: str, sheet: str | None, header: list[object]) -> list[str]:
+def _header(file: str, sheet: str | None, header: Sequence[object]) -> list[str]:
     where = file + (f", sheet {sheet!r}" if sheet else "")
     names = [_column_name(h) for h in header]
     while names and not names[-1]:

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from scorecard import SEFTON
+from scorecard.evaluation.judgements import polarity, rag
 from scorecard.ingest.reader import Table
 from scorecard.ingest.sources import SUPPRESSION_CODES
 from scorecard.register import Measure, Register
@@ -164,16 +165,37 @@ def implausible(measure: Measure, value: float) -> str | None:
     return f"{value:g} is outside the plausible range {low:g} to {high:g} for {which}"
 
 
-def _red(measure: Measure, value: float) -> bool:
-    """Red against a fixed target (beyond tolerance), polarity-aware — the cheap case of DESIGN.md §5."""
-    target = measure.target
-    if target is None or target.basis != "fixed" or measure.info_type == "contextual" or target.value is None:
-        return False
-    if measure.polarity == "higher_is_better":
-        return value < target.value - target.tolerance
-    if measure.polarity == "lower_is_better":
-        return value > target.value + target.tolerance
-    return False
+def _red_without_note(frame: pd.DataFrame, numbers: list[int], table: Table, ctx: Context) -> list[Issue]:
+    """A warning for each figure red against a fixed target (:func:`scorecard.evaluation.judgements.rag.rate`,
+    one call for the whole file) that has no note explaining it and the corrective action."""
+    fixed = {m.id: m for m in ctx.measures.values() if m.target is not None and m.target.basis == "fixed"}
+    rows = frame["measure_id"].isin(list(fixed)) & frame["note"].eq("") & frame["value"].notna()
+    if not rows.any():
+        return []
+    part = frame[rows]
+    measures = [fixed[mid] for mid in part["measure_id"]]
+    codes = rag.rate(
+        part["value"],
+        [m.target.value for m in measures],
+        [m.target.tolerance for m in measures],
+        polarity.good_sign([m.polarity for m in measures]),
+        [m.info_type for m in measures],
+        part["status"],
+        [False] * len(part),
+    )
+    return [
+        Issue(
+            "warning",
+            table.file,
+            table.sheet,
+            number,
+            "note",
+            f"{value:g} is red against the target {m.target.value:g}; add commentary (note) explaining it "
+            "and the corrective action",
+        )
+        for number, value, m, code in zip(np.asarray(numbers)[rows.to_numpy()], part["value"], measures, codes)
+        if code == "red"
+    ]
 
 
 def validate(table: Table, ctx: Context, progress: Callable[[int, int], None] = lambda done, total: None) -> Validated:
@@ -181,6 +203,7 @@ def validate(table: Table, ctx: Context, progress: Callable[[int, int], None] = 
     issues: list[Issue] = []
     rejected: dict[int, list[str]] = {}
     out: list[dict] = []
+    numbers_out: list[int] = []  # the file row of each accepted figure
     seen: dict[tuple, int] = {}
     kinds_in_file: dict[str, tuple[str, int]] = {}
     period_cache: dict[str, periods.Period | str] = {}
@@ -235,10 +258,10 @@ def validate(table: Table, ctx: Context, progress: Callable[[int, int], None] = 
                 "or leave blank for Sefton",
             )
         elif measure is not None and area not in measure.source.return_areas:
-            allowed = ", ".join(measure.source.return_areas)
             error(
                 "area_code",
-                f"a return for {measure.id} may only give figures for {allowed}, not {area}; England's and "
+                f"a return for {measure.id} may only give figures for {', '.join(measure.source.return_areas)}, "
+                f"not {area}; England's and "
                 "other councils' figures come from the published sources",
             )
 
@@ -353,20 +376,16 @@ def validate(table: Table, ctx: Context, progress: Callable[[int, int], None] = 
                     )
                 elif (why := implausible(measure, value)) is not None:
                     error("value", why)
-                elif _red(measure, value) and not row.get("note", ""):
-                    warn(
-                        "note",
-                        f"{value:g} is red against the target {measure.target.value:g}; add commentary "
-                        "(note) explaining it and the corrective action",
-                    )
             elif status != "suppressed" and not any(c == "value" for c, _ in problems):
                 error("value", "no value; expected a number, or a suppression code (c, x, -, ..) for a withheld figure")
 
         if period is not None and measure_id:
             key = (measure_id, area, period.end)
-            first = seen.get(key)
-            if first is not None:
-                error("period", f"duplicate: {measure_id} for {area} in {period.label} is already given in row {first}")
+            earlier = seen.get(key)
+            if earlier is not None:
+                error(
+                    "period", f"duplicate: {measure_id} for {area} in {period.label} is already given in row {earlier}"
+                )
             else:
                 seen[key] = number
 
@@ -374,6 +393,8 @@ def validate(table: Table, ctx: Context, progress: Callable[[int, int], None] = 
             rejected[number] = [f"{c}: {m}" for c, m in problems]
             issues.extend(Issue("error", table.file, table.sheet, number, c, m) for c, m in problems)
             continue
+        assert period is not None  # a row without a period has an error
+        numbers_out.append(number)
         out.append(
             {
                 "measure_id": measure_id,
@@ -406,6 +427,7 @@ def validate(table: Table, ctx: Context, progress: Callable[[int, int], None] = 
             )
         )
     frame = pd.DataFrame(out, columns=ROW_COLUMNS)
+    issues.extend(_red_without_note(frame, numbers_out, table, ctx))
     if not out and not rejected:
         issues.append(
             Issue(

@@ -7,23 +7,18 @@ are bound as parameters.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
 from scorecard import ENGLAND, SEFTON, register
+from scorecard.evaluation import evaluate, forecast
+from scorecard.evaluation.judgements import benchmark, direction, polarity, rag
+from scorecard.evaluation.judgements import exceptions as exception_rules
+from scorecard.present import wording
 from scorecard.store import db, periods
-
-EXCEPTION_CATEGORIES = {
-    "Red against target": "Red / amber against target",
-    "Amber against target": "Red / amber against target",
-    "Worsening since the previous period": "Worsening",
-    "Significantly worse than benchmark and worsening (red-red)": "Red-red (worse than benchmark and worsening)",
-    "Missing data": "Missing / stale data",
-    "Stale data": "Missing / stale data",
-    "Exceeding target": "Exceeding target",
-}
-"""Exception reason (as written by the engine) → the Strategic Performance Group's heading."""
+from scorecard.store.geography import group_label
 
 STATUS_MARKS = {
     "illustrative": "Illustrative",
@@ -180,10 +175,11 @@ def members_table(
     """,
         {"g": group, "a": area, **ids, **periods_of},
     ).df()
-    lower_first = {m.id for m in reg.measures if m.polarity == "lower_is_better"}
-    frame["_order"] = frame["value"].where(frame["measure_id"].isin(lower_first), -frame["value"])
-    frame = frame.sort_values(["measure_id", "_order", "name"], na_position="last", kind="stable")
-    frame["position"] = frame.groupby("measure_id").cumcount() + 1
+    good = dict(zip([m.id for m in reg.measures], polarity.good_sign([m.polarity for m in reg.measures])))
+    frame["position"] = pd.array([pd.NA] * len(frame), dtype="Int64")
+    for measure_id, rows in frame.groupby("measure_id").groups.items():  # ties share the better rank, as the engine's
+        frame.loc[rows, "position"] = benchmark.rank_within(frame.loc[rows, "value"], int(good[measure_id]))
+    frame = frame.sort_values(["measure_id", "position", "name"], na_position="last", kind="stable")
     frame["group"] = group
     columns = ["measure_id", *MEMBER_COLUMNS, "period_label", "group"]
     return frame[columns].reset_index(drop=True)
@@ -243,89 +239,85 @@ def theme_measures(theme_id: str, reg: register.Register | None = None) -> list[
     return [m.id for m in reg.measures if theme_id in m.themes]
 
 
+def headline_counts(card: pd.DataFrame) -> dict[str, int]:
+    """How many measures, in each RAG status (every code of :data:`rag.CODES`, suppressed on its own), in each
+    direction of travel, with an exception and with illustrative figures: the one count behind the CPOR
+    overview, the theme tiles and the committee pack."""
+    rags, directions = card["rag"].value_counts(), card["direction"].value_counts()
+    return {
+        "measures": len(card),
+        **{f"rag_{code}": int(rags.get(code, 0)) for code in rag.CODES},
+        **{code: int(directions.get(code, 0)) for code in direction.CODES},
+        "exceptions": int(sum(len(reasons) > 0 for reasons in card["exception_reasons"])),
+        "illustrative": int((card["status"] == "illustrative").sum()),
+    }
+
+
 def theme_summary(card: pd.DataFrame, reg: register.Register | None = None) -> pd.DataFrame:
-    """Per theme: how many measures, how many in each RAG status, improving / worsening, exceptions."""
+    """Per theme: its :func:`headline_counts`."""
     reg = reg or register.load()
-    rows = []
-    for theme in reg.themes:
-        part = card[card["measure_id"].isin(theme_measures(theme.id, reg))]
-        rags = part["rag"].value_counts()
-        directions = part["direction"].value_counts()
-        rows.append(
-            {
-                "theme": theme.id,
-                "title": theme.title,
-                "responsibility": theme.responsibility,
-                "measures": len(part),
-                **{
-                    f"rag_{code}": int(rags.get(code, 0))
-                    for code in ("green", "amber", "red", "no_target", "not_rated", "missing", "suppressed", "stale")
-                },
-                "improving": int(directions.get("improving", 0)),
-                "worsening": int(directions.get("worsening", 0)),
-                "no_change": int(directions.get("no_change", 0)),
-                "exceptions": int(sum(len(r) > 0 for r in part["exception_reasons"])),
-                "illustrative": int((part["status"] == "illustrative").sum()),
-            }
-        )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(
+        [
+            {"theme": t.id, "title": t.title, "responsibility": t.responsibility}
+            | headline_counts(card[card["measure_id"].isin(theme_measures(t.id, reg))])
+            for t in reg.themes
+        ]
+    )
+
+
+EXCEPTION_COLUMNS = [
+    "measure_id",
+    "title",
+    "theme",
+    "themes",
+    "info_type",
+    "value",
+    "unit",
+    "decimals",
+    "period_label",
+    "status",
+    "data_match",
+    "target",
+    "rag",
+    "direction",
+    "significance",
+    "metric_responsibility",
+    "summary",
+]
 
 
 def exceptions(card: pd.DataFrame) -> pd.DataFrame:
-    """One row per measure × exception reason, with the Strategic Performance Group heading and owner."""
-    rows = []
-    for record in card.to_dict("records"):
-        for reason in list(record["exception_reasons"]):
-            rows.append(
-                {
-                    **{
-                        k: record[k]
-                        for k in (
-                            "measure_id",
-                            "title",
-                            "theme",
-                            "themes",
-                            "info_type",
-                            "value",
-                            "unit",
-                            "decimals",
-                            "period_label",
-                            "status",
-                            "data_match",
-                            "target",
-                            "rag",
-                            "direction",
-                            "significance",
-                            "metric_responsibility",
-                            "summary",
-                        )
-                    },
-                    "reason": reason,
-                    "category": EXCEPTION_CATEGORIES.get(reason, reason),
-                }
-            )
-    columns = [
-        "measure_id",
-        "title",
-        "theme",
-        "themes",
-        "info_type",
-        "value",
-        "unit",
-        "decimals",
-        "period_label",
-        "status",
-        "data_match",
-        "target",
-        "rag",
-        "direction",
-        "significance",
-        "metric_responsibility",
-        "summary",
-        "reason",
-        "category",
+    """One row per measure × exception reason: the reason code, the reason as written and the Strategic
+    Performance Group heading it falls under, with the measure's figure and owner."""
+    part = card[card["exception_reasons"].map(len) > 0]
+    frame = part[EXCEPTION_COLUMNS].assign(reason_code=part["exception_reasons"].map(list)).explode("reason_code")
+    frame["reason"] = frame["reason_code"].map(wording.exception_text)
+    frame["category"] = frame["reason_code"].map(wording.exception_heading)
+    return frame.reset_index(drop=True)
+
+
+def exception_list(card: pd.DataFrame) -> pd.DataFrame:
+    """One row per exception measure, most severe first (then in register order): its reason codes, the
+    reasons as written, the heading of its most severe reason and a one-line "why this is here"."""
+    part = card[card["exception_reasons"].map(len) > 0].copy()
+    part["reasons"] = [[wording.exception_text(code) for code in codes] for codes in part["exception_reasons"]]
+    part["heading"] = [wording.exception_heading(codes[0]) for codes in part["exception_reasons"]]
+    part["why"] = [
+        reasons[0]
+        + (f", and {len(reasons) - 1} more reason{'s' if len(reasons) > 2 else ''}" if len(reasons) > 1 else "")
+        for reasons in part["reasons"]
     ]
-    return pd.DataFrame(rows, columns=columns)
+    return part.sort_values("exception_severity", kind="stable").reset_index(drop=True)
+
+
+def rule_counts(card: pd.DataFrame, reg: register.Register) -> dict[str, int]:
+    """Exception rule code → how many measures it flags: every rule of the register's exception policy, most
+    severe first."""
+    severity = reg.exception_policy.severity
+    flagged = pd.Series([code for codes in card["exception_reasons"] for code in codes], dtype=object)
+    counts = flagged.value_counts()
+    ordered = sorted(severity, key=lambda code: (severity[code], exception_rules.CODES.index(code)))
+    return {code: int(counts.get(code, 0)) for code in ordered}
 
 
 def spine(card: pd.DataFrame) -> pd.DataFrame:
@@ -434,11 +426,15 @@ def freshness(area: str = SEFTON, data_dir: str | Path | None = None) -> pd.Data
     ).df()
 
 
-def data_built(data_dir: str | Path | None = None) -> str:
-    """When the newest source was modified (for the footer's 'data as of')."""
+def data_as_at(data_dir: str | Path | None = None) -> date | None:
+    """The date of the newest source or load behind the data (the footer's and the packs' "data as at"; never
+    the time of viewing or export), else of the latest period held (None when there is no data)."""
     con = db.connect(data_dir)
-    (latest,) = con.execute("SELECT max(source_modified) FROM batches").fetchone()
-    return str(latest or "")
+    latest = db.scalar(con, "SELECT max(source_modified) FROM batches")
+    if latest:
+        return pd.Timestamp(latest).date()
+    latest = db.scalar(con, "SELECT max(period_end) FROM observations")
+    return pd.Timestamp(latest).date() if latest is not None else None
 
 
 def search(card: pd.DataFrame, words: str = "", reg: register.Register | None = None) -> pd.DataFrame:
@@ -464,3 +460,117 @@ def filter_rows(frame: pd.DataFrame, reg: register.Register, themes=(), **chosen
         if values:
             frame = frame[frame[column].isin(values)]
     return frame
+
+
+def scorecard(
+    area: str = SEFTON,
+    period: str | None = None,
+    group: str | None = None,
+    data_dir: str | Path | None = None,
+    reg: register.Register | None = None,
+) -> pd.DataFrame:
+    """One area's scorecard in register order, with group names and a plain-English summary per measure; its
+    exceptions know the previous quarter's RAG (persistent red)."""
+    reg = reg or register.load()
+    frame = evaluate.evaluate([area], period, group, data_dir, reg)
+    report = periods.parse_label(frame["report_period"].iloc[0])
+    before = periods.quarter((report.seq - 1) // 4, (report.seq - 1) % 4 + 1).label
+    previous = evaluate.evaluate([area], before, group, data_dir, reg).set_index("measure_id")["rag"]
+    frame["exception_reasons"], frame["exception_severity"] = evaluate.exceptions_of(
+        frame, reg, previous_rag=frame["measure_id"].map(previous)
+    )
+    frame = frame.merge(forecasts(area, report.label, data_dir, reg), on="measure_id", how="left")
+    good = polarity.good_sign(frame["polarity"])
+    annual = frame["target"].where(frame["target_basis"] == "fixed")  # a year's own target, not a benchmark
+    frame["forecast_status"] = forecast.status(frame["forecast_lower"], frame["forecast_upper"], annual, good)
+    frame["forecast_rag"] = forecast.projected_rag(
+        frame["forecast_value"], annual, frame["target_tolerance"], good, frame["info_type"]
+    )
+    con = db.connect(data_dir)
+    area_row = con.execute("SELECT * FROM areas WHERE code = ?", [area]).df()
+    if area_row.empty:
+        raise LookupError(f"unknown area {area!r}")
+    place = area_row.iloc[0].to_dict()
+    frame["area_name"] = place["name"]
+    frame["benchmark_group_name"] = [group_label(g, place) for g in frame["benchmark_group"]]
+    order = {m.id: i for i, m in enumerate(reg.measures)}
+    frame = frame.sort_values("measure_id", key=lambda s: s.map(order)).reset_index(drop=True)
+    frame["summary"] = [wording.summary(row) for row in frame.to_dict("records")]
+    return frame
+
+
+def forecasts(
+    area: str, period: str, data_dir: str | Path | None = None, reg: register.Register | None = None
+) -> pd.DataFrame:
+    """The year-end forecast of every measure reported monthly or quarterly, for the financial year of the
+    reporting quarter (:func:`scorecard.evaluation.forecast.year_end`), one row per measure: ``forecast_year``
+    and ``forecast_label`` (its last period), the figure forecast, value, 80% interval, method, periods known
+    and, where there is no forecast, the reason."""
+    reg = reg or register.load()
+    report = periods.parse_label(period)
+    year, _ = forecast.financial_year_of(report.seq, "quarter")
+    observed = (
+        db.connect(data_dir)
+        .execute(
+            "SELECT measure_id, period_kind, period_seq, value FROM observations "
+            "WHERE area_code = ? AND period_kind IN ('quarter', 'month') AND period_end <= ? ORDER BY period_seq",
+            [area, report.end],
+        )
+        .df()
+    )
+    rows = []
+    for measure_id, series in observed.groupby("measure_id", sort=False):
+        kind = series["period_kind"].iloc[0]
+        upto = report.seq if kind == "quarter" else report.end.year * 12 + report.end.month - 1
+        figure = reg.measure(measure_id).year_figure
+        got = forecast.year_end(series, kind, upto, figure)
+        end = periods.quarter(year, 4) if kind == "quarter" else periods.month(year + 1, 3)
+        values = [periods.financial_year(year).label, end.label, figure, got.value, got.lower, got.upper]
+        rows.append([measure_id, *values, got.method, got.points, got.periods, got.reason])
+    return pd.DataFrame(rows, columns=FORECAST_COLUMNS)
+
+
+FORECAST_COLUMNS = ["measure_id", "forecast_year", "forecast_label", "forecast_figure", "forecast_value",
+                    "forecast_lower", "forecast_upper", "forecast_method", "forecast_points", "forecast_periods",
+                    "forecast_reason"]  # fmt: skip
+
+
+def forecasts_at_risk(card: pd.DataFrame) -> pd.DataFrame:
+    """Measures whose year-end forecast is off track or at risk against the year's target, off track first."""
+    if "forecast_status" not in card:  # a snapshot frozen before forecasts existed
+        return card.iloc[0:0]
+    part = card[card["forecast_status"].isin(["off_track", "at_risk"])]
+    return part.sort_values("forecast_status", key=lambda s: s.map({"off_track": 0, "at_risk": 1}), kind="stable")
+
+
+def in_year_series(
+    area: str = SEFTON, data_dir: str | Path | None = None, reg: register.Register | None = None
+) -> dict[str, tuple[pd.DataFrame, str, str]]:
+    """Every monthly or quarterly series of the area: measure id → (period_seq and value, kind, year figure),
+    as :func:`scorecard.evaluation.forecast.backtest` takes them."""
+    reg = reg or register.load()
+    observed = (
+        db.connect(data_dir)
+        .execute(
+            "SELECT measure_id, period_kind, period_seq, value FROM observations "
+            "WHERE area_code = ? AND period_kind IN ('quarter', 'month') ORDER BY measure_id, period_seq",
+            [area],
+        )
+        .df()
+    )
+    return {
+        mid: (series[["period_seq", "value"]], series["period_kind"].iloc[0], reg.measure(mid).year_figure)
+        for mid, series in observed.groupby("measure_id")
+    }
+
+
+def backtest_summary(tested: pd.DataFrame) -> pd.DataFrame:
+    """Per method: forecasts made, the share of outturns inside the 80% interval and the mean absolute error
+    in units of each series' period noise σ (the same scale for every method, comparable across units)."""
+    return (
+        tested.assign(scaled=(tested["error"].abs() / tested["sigma"]))
+        .groupby("method")
+        .agg(forecasts=("error", "size"), inside_80=("inside", "mean"), scaled_mae=("scaled", "mean"))
+        .sort_values("scaled_mae")
+        .reset_index()
+    )

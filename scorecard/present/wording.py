@@ -34,7 +34,7 @@ DIRECTION = {
     "no_change": ("No change", "→"),
     "increasing": ("Increasing", "↗"),
     "decreasing": ("Decreasing", "↘"),
-    "not_comparable": ("No previous value", "·"),
+    "not_comparable": ("Not comparable", "·"),
 }
 TREND = {
     "increasing_getting_better": "Increasing and getting better",
@@ -45,6 +45,63 @@ TREND = {
     "decreasing": "Decreasing",
     "no_significant_change": "No significant change",
     "cannot_be_calculated": "Cannot be calculated",
+    "not_applied": "Not tested",
+}
+TREND_REASON = {
+    "sub_annual": "{kind} data — not tested",
+    "pooled": "pooled multi-year periods — not tested",
+    "count": "a count — not tested",
+    "series_break": "series break in {series_break} — not tested",
+    "too_few_points": "fewer than five consecutive values",
+    "no_counts_or_intervals": "no counts or confidence intervals to test",
+}
+"""Why no recent trend (:data:`scorecard.evaluation.judgements.trend.NOT_APPLIED` and ``CANNOT``)."""
+TREND_METHOD = {
+    "proportions": "chi-squared test for trend in proportions",
+    "weighted_regression": "inverse-variance weighted regression",
+}
+PERIOD_KIND = {
+    "quarter": "quarterly",
+    "month": "monthly",
+    "financial_year": "financial-year",
+    "academic_year": "academic-year",
+    "calendar_year": "calendar-year",
+    "snapshot": "snapshot",
+    "multi_year": "pooled multi-year",
+}
+POLARITY = {
+    "higher_is_better": "Higher is better",
+    "lower_is_better": "Lower is better",
+    "no_judgement": "No judgement (context)",
+}
+EXCEPTION = {
+    "red_red": ("Significantly worse than the benchmark and worsening (red-red)", "Red-red"),
+    "persistent_red": ("Red against target for two quarters running", "Red against target"),
+    "red": ("Red against target", "Red against target"),
+    "material_deterioration": ("Materially worse than the previous period", "Deteriorating"),
+    "trend_worsening": ("Recent trend getting worse", "Deteriorating"),
+    "no_commentary": ("Red or amber with no commentary for the quarter", "Commentary needed"),
+    "missing": ("No figure for the quarter", "Missing or stale data"),
+    "stale": ("The latest figure is out of date", "Missing or stale data"),
+    "amber": ("Amber against target", "Amber against target"),
+    "exceeding_target": ("Exceeding target by more than its tolerance", "Exceeding target"),
+}
+"""Exception reason code → (the reason as written, the Strategic Performance Group's heading)."""
+FORECAST_STATUS = {"on_track": ("On track", "✔"), "at_risk": ("At risk", "⚠"), "off_track": ("Off track", "✖")}
+"""Year-end forecast against the year's target: the whole 80% interval meets it, straddles it, misses it."""
+FORECAST_REASON = {
+    "not_in_year": "reported annually",
+    "year_complete": "the year is complete",
+    "no_data_this_year": "no figure yet this year",
+    "gap_in_year": "a period of this year is missing",
+    "history_too_short": "needs a complete earlier year of figures",
+    "no_variation": "the figures do not vary, so no interval can be estimated",
+}
+FORECAST_METHOD = {
+    "drift": "this year's mean so far, moved on by the yearly change of earlier years",
+    "year_mean": "this year's mean so far",
+    "latest": "the latest figure carried forward",
+    "profile": "last year's in-year profile",
 }
 SIGNIFICANCE = {
     "better": "Better",
@@ -83,6 +140,27 @@ def direction_text(code: str | None) -> str:
         return ""
     label, symbol = DIRECTION.get(code, (code, ""))
     return f"{symbol} {label}".strip()
+
+
+def trend_text(
+    code: str | None, reason: str | None = None, period_kind: str | None = None, series_break: str | None = None
+) -> str:
+    """``Not tested (quarterly data — not tested)``: the trend and, where there is none, why."""
+    text = TREND.get(code or "", code or "")
+    if not _missing(reason) and reason in TREND_REASON:
+        kind = PERIOD_KIND.get(period_kind or "", "sub-annual").capitalize()
+        return f"{text} ({TREND_REASON[reason].format(kind=kind, series_break=series_break or 'the series')})"
+    return text
+
+
+def exception_text(code: str) -> str:
+    """The reason an exception is flagged, as written for people."""
+    return EXCEPTION.get(code, (code, code))[0]
+
+
+def exception_heading(code: str) -> str:
+    """The Strategic Performance Group heading a reason falls under."""
+    return EXCEPTION.get(code, (code, code))[1]
 
 
 def format_value(value, unit: str, decimals: int = 1) -> str:
@@ -132,8 +210,8 @@ def summary(row: dict) -> str:
             }[row["rag"]]
         )
     quartile = row.get("quartile")
-    if not _missing(quartile) and row.get("group_size"):
-        size, group = int(row["group_size"]), row.get("benchmark_group_name", "comparators")
+    if quartile is not None and not _missing(quartile) and row.get("group_size"):
+        size, group = int(row.get("group_size") or 0), row.get("benchmark_group_name", "comparators")
         if row.get("benchmark_group") == "cipfa_nn":
             compared = f"{row.get('area_name', 'the council')} and its {size - 1} CIPFA nearest neighbours"
         else:

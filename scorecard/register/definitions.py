@@ -180,6 +180,7 @@ class Measure(_Strict):
     themes: list[Slug] = Field(min_length=1)
     info_type: InfoType
     polarity: Polarity
+    seed_polarity: Polarity | None = None
     unit: Unit
     decimals: int = Field(1, ge=0, le=4)
     frequency: Frequency
@@ -197,8 +198,16 @@ class Measure(_Strict):
     theme_responsibility: str
     metric_responsibility: str
     stale_after_months: int = Field(24, ge=1)
+    breaks: list[str] = []
+    materiality: float | None = Field(None, gt=0)
+    year_figure: Literal["year_end", "total"] = "year_end"
     plausible: Range | None = None
     """The range a returned figure may take, when the unit's default (:data:`PLAUSIBLE`) does not fit."""
+
+    @property
+    def framework_polarity(self) -> Polarity:
+        """The polarity the framework's scorecard gives (``seed_polarity`` where a proxy differs)."""
+        return self.seed_polarity or self.polarity
 
     @property
     def plausible_range(self) -> tuple[float, float]:
@@ -216,6 +225,18 @@ class Measure(_Strict):
                 raise ValueError(f"source.denominator_column: a {self.calculation} needs a denominator")
         if self.info_type == "contextual" and self.target is not None:
             raise ValueError("target: contextual indicators are never target-set")
+        if self.seed_polarity not in (None, self.polarity) and self.source.match != "proxy":
+            raise ValueError(
+                "seed_polarity: only a proxy is judged by a polarity other than the framework's "
+                "(the polarity of what the proxy actually measures)"
+            )
+        if self.target is not None and self.polarity == "no_judgement":
+            raise ValueError("target: a measure with no polarity (no_judgement) cannot be rated against a target")
+        for label in self.breaks:
+            try:
+                periods.parse_label(label)
+            except ValueError as err:
+                raise ValueError(f"breaks: {err}") from None
         if self.benchmark_group not in self.comparator_groups:
             raise ValueError(f"benchmark_group: {self.benchmark_group!r} is not in comparator_groups")
         low, high = self.plausible_range
@@ -224,10 +245,44 @@ class Measure(_Strict):
         return self
 
 
+ExceptionRule = Literal[
+    "red_red",
+    "persistent_red",
+    "red",
+    "material_deterioration",
+    "trend_worsening",
+    "no_commentary",
+    "missing",
+    "stale",
+    "amber",
+    "exceeding_target",
+]
+
+
+class ExceptionPolicy(_Strict):
+    """What makes a measure an exception for the Strategic Performance Group, tuned by the BI team
+    (:mod:`scorecard.evaluation.judgements.exceptions`)."""
+
+    severity: dict[ExceptionRule, int]
+    materiality: dict[Unit, float] = {}
+    relative_materiality: float = Field(0.05, gt=0)
+
+    @model_validator(mode="after")
+    def _sensible(self) -> ExceptionPolicy:
+        bad = {rule: rank for rule, rank in self.severity.items() if not 1 <= rank <= 9}
+        if bad:
+            raise ValueError(f"severity: ranks run from 1 (most severe) to 9, not {bad}")
+        bad_sizes = {unit: size for unit, size in self.materiality.items() if size <= 0}
+        if bad_sizes:
+            raise ValueError(f"materiality: a material change must be above 0, not {bad_sizes}")
+        return self
+
+
 class Register(_Strict):
     """The whole register."""
 
     version: int
+    exception_policy: ExceptionPolicy
     themes: list[Theme]
     datasets: list[Dataset]
     measures: list[Measure]
@@ -345,24 +400,26 @@ def _cross_checks(data: dict, lines: _Lines) -> None:
     for i, measure in enumerate(data.get("measures", []) or []):
         if not isinstance(measure, dict):
             continue
-        mid = measure.get("id")
+        mid = str(measure.get("id") or "")
         if mid in seen:
             lines.error(("measures", i, "id"), f"duplicate id {mid!r} (first defined at line {seen[mid]})")
         elif mid:
             seen[mid] = lines.line(("measures", i, "id"))
         for j, theme in enumerate(measure.get("themes", []) or []):
             if theme not in themes:
-                lines.error(("measures", i, "themes", j), f"unknown theme {theme!r}; themes are {sorted(themes)}")
+                lines.error(
+                    ("measures", i, "themes", j), f"unknown theme {theme!r}; themes are {sorted(map(str, themes))}"
+                )
         source = measure.get("source") or {}
         if isinstance(source, dict) and source.get("dataset") and source["dataset"] not in datasets:
             lines.error(("measures", i, "source", "dataset"), f"unknown dataset {source['dataset']!r}")
     for kind in ("themes", "datasets"):
-        ids: dict[str, int] = {}
+        ids: set[object] = set()
         for i, item in enumerate(data.get(kind, []) or []):
             if isinstance(item, dict) and item.get("id") in ids:
                 lines.error((kind, i, "id"), f"duplicate id {item['id']!r}")
             elif isinstance(item, dict):
-                ids[item.get("id")] = i
+                ids.add(item.get("id"))
 
 
 def load(path: str | Path = DEFAULT_PATH) -> Register:
@@ -399,7 +456,6 @@ def load(path: str | Path = DEFAULT_PATH) -> Register:
             if rest and " " not in field:
                 loc, message = loc + tuple(field.split(".")), rest
             lines.error(loc, message)
-        register = None
     if lines.problems:
         raise RegisterError(sorted(set(lines.problems), key=_line_order))
     return register

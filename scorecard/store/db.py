@@ -66,3 +66,9 @@ def reset() -> None:
         for _, con in _connections.values():
             con.close()
         _connections.clear()
+
+
+def scalar(cursor: duckdb.DuckDBPyConnection, sql: str, params: list | dict | None = None):
+    """The first column of a query's first row (None when it returns no row)."""
+    row = cursor.execute(sql, params or []).fetchone()
+    return row[0] if row else None

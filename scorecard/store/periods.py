@@ -86,14 +86,25 @@ def multi_year(first: int, years: int) -> Period:
     return Period("multi_year", f"{first}-{last % 100:02d}", date(first, 1, 1), date(last, 12, 31), first)
 
 
+def position(day: date) -> Period:
+    """A stock counted at a date, such as ONS's charging devices "at 00:00 on 1 January 2026": the position
+    at the end of the quarter that ended then (1 Jan 2026 → 2025/26 Q3). A date that is not a quarter boundary
+    is refused rather than placed in a quarter it does not end."""
+    end = day - timedelta(days=1) if day.day == 1 else day
+    found = quarter_of(end)
+    if found.end != end:
+        raise ValueError(f"a position at {day.isoformat()} is not at the end (or start) of a quarter")
+    return found
+
+
 def _iso(text: str) -> date:
     return date.fromisoformat(text.strip()[:10])
 
 
 def _ons(raw: str) -> Period:
-    """ONS Explore Local Statistics: ``2024-09-01/P1Y``, ``2020-01-01/P3Y`` or a bare date."""
+    """ONS Explore Local Statistics: ``2024-09-01/P1Y``, ``2020-01-01/P3Y`` or a bare date (a position)."""
     if "/" not in raw:
-        return month(_iso(raw).year, _iso(raw).month)
+        return position(_iso(raw))
     start_text, duration = raw.split("/", 1)
     start = _iso(start_text)
     found = re.fullmatch(r"P(\d+)Y", duration)

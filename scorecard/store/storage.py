@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import functools
 import hashlib
 import json
 import os
@@ -343,7 +344,7 @@ def _step(name: str) -> None:
         os.kill(os.getpid(), signal.SIGKILL)
 
 
-def _stage(final: Path, write: Callable[[str], None], mode: int = 0o644) -> str:
+def _stage(final: Path, write: Callable[[str], object], mode: int = 0o644) -> str:
     handle, temp = tempfile.mkstemp(prefix=f".{final.stem}.", suffix=f"{final.suffix}.tmp", dir=final.parent)
     os.close(handle)
     try:
@@ -355,6 +356,14 @@ def _stage(final: Path, write: Callable[[str], None], mode: int = 0o644) -> str:
             os.unlink(temp)
         raise
     return temp
+
+
+def _put_bytes(payload: bytes, temp: str) -> None:
+    Path(temp).write_bytes(payload)
+
+
+def _put_table(table: pa.Table, temp: str) -> None:
+    pq.write_table(table, temp, row_group_size=ROW_GROUP_ROWS)
 
 
 def _appended_log(data_dir: Path, entries: list[dict], at: str) -> tuple[bytes | None, str, int]:
@@ -399,20 +408,16 @@ def write_tables(
         try:
             for folder in created:
                 folder.mkdir(parents=True)
-            frozen = set(frozen)
+            write_once = set(frozen)
             for rel, payload in (files or {}).items():
                 final = data_dir / rel
-                if rel in frozen and final.exists():
+                if rel in write_once and final.exists():
                     if sha256(final) != sha256(payload):
                         raise ValueError(f"{final} exists with other content: refusing to replace a frozen file")
                     continue
                 staged.append(
                     (
-                        _stage(
-                            final,
-                            lambda temp, payload=payload: Path(temp).write_bytes(payload),
-                            0o444 if rel in frozen else 0o644,
-                        ),
+                        _stage(final, functools.partial(_put_bytes, payload), 0o444 if rel in write_once else 0o644),
                         final,
                     )
                 )
@@ -423,15 +428,8 @@ def write_tables(
                 table = pa.Table.from_pandas(frame, preserve_index=False)
                 if schema is not None:
                     table = table.select(schema.names).cast(schema)
-                staged.append(
-                    (
-                        _stage(
-                            table_path(data_dir, name),
-                            lambda temp, table=table: pq.write_table(table, temp, row_group_size=ROW_GROUP_ROWS),
-                        ),
-                        table_path(data_dir, name),
-                    )
-                )
+                final = table_path(data_dir, name)
+                staged.append((_stage(final, functools.partial(_put_table, table)), final))
             if "observations" in tables:  # derived from the staged file; moved into place just before it
                 observations_temp = staged[-1][0]
                 staged.insert(

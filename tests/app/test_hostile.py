@@ -15,7 +15,6 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from scorecard import SEFTON
-from scorecard.evaluation import evaluate
 from scorecard.governance import publish
 from scorecard.present import views
 from scorecard.store import db
@@ -121,7 +120,7 @@ def test_engine_binds_every_value(hostile_data, real_register, value):
     assert views.sparklines(value, None, data_dir=hostile_data) == {}
     assert views.freshness(value, data_dir=hostile_data)["latest_period_area"].isna().all()
     with pytest.raises((LookupError, ValueError)):
-        evaluate.scorecard(area=value, data_dir=hostile_data, reg=real_register)
+        views.scorecard(area=value, data_dir=hostile_data, reg=real_register)
     with pytest.raises(publish.PublishError):
         publish.publish(value, who="x", data_dir=hostile_data)
     with pytest.raises(publish.SnapshotError):
@@ -130,7 +129,7 @@ def test_engine_binds_every_value(hostile_data, real_register, value):
 
 
 def test_search_words_are_plain_text(hostile_data, real_register):
-    card = evaluate.scorecard(period="2025/26 Q2", data_dir=hostile_data, reg=real_register)
+    card = views.scorecard(period="2025/26 Q2", data_dir=hostile_data, reg=real_register)
     for value in HOSTILE:
         assert isinstance(views.search(card, value, real_register), pd.DataFrame)
 

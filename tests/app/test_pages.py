@@ -8,7 +8,7 @@ import pytest
 
 from scorecard import SEFTON, register
 from scorecard.evaluation import evaluate
-from scorecard.present import wording
+from scorecard.present import views, wording
 from tests.app.conftest import PAGES
 
 ATTRIBUTION_START = "Contains public sector information licensed under the Open Government Licence v3.0"
@@ -112,7 +112,7 @@ def test_unknown_ids_give_friendly_not_found(open_app, params):
 def test_measure_chart_matches_engine_value(open_app):
     measure_id = "cyp_persistent_absence_pct"
     at = open_app("measure", measure=measure_id)
-    row = evaluate.scorecard(SEFTON).set_index("measure_id").loc[measure_id]
+    row = views.scorecard(SEFTON).set_index("measure_id").loc[measure_id]
     trend = next(f for f in _figures(at) if any(t.get("name") == "Sefton" for t in f["data"]))
     sefton = next(t for t in trend["data"] if t.get("name") == "Sefton")
     assert sefton["x"][-1] == row["period_label"]
@@ -130,10 +130,19 @@ def test_proxy_and_illustrative_measures_are_labelled(open_app):
     reg = register.load()
     proxy = next(m for m in reg.measures if m.source.match == "proxy")
     at = open_app("measure", measure=proxy.id)
-    assert any("Proxy measure" in w.value and proxy.source.proxy_for in w.value for w in at.warning)
+    assert any("Proxy measure" in w.value and proxy.source.proxy_for.rstrip(".") in w.value for w in at.warning)
     council = next(m for m in reg.measures if m.source.returns == "illustrative")
     at = open_app("measure", measure=council.id)
     assert any("Illustrative figures" in w.value for w in at.warning)
+
+
+def test_a_proxy_judged_by_another_polarity_shows_the_framework_s_beside_it(open_app):
+    at = open_app("measure", measure="com_homelessness_preventions_pct")
+    notes = [w.value for w in at.warning if "Polarity differs from the framework" in w.value]
+    assert len(notes) == 1 and "lower is better" in notes[0] and "higher is better" in notes[0]
+    assert "Higher is better (the framework's scorecard says: lower is better)" in _text(at)
+    at = open_app("measure", measure="cyp_persistent_absence_pct")
+    assert not any("Polarity differs" in w.value for w in at.warning)
 
 
 def test_every_measure_page_renders(open_app):
@@ -169,3 +178,26 @@ def test_overview_builds_the_committee_pack_on_request(open_app):
     assert downloads, "no download offered after preparing the pack"
     assert f"pack-xlsx-{period}-all" in at.session_state
     assert at.session_state[f"pack-xlsx-{period}-all"][:2] == b"PK"  # an xlsx is a zip file
+
+
+def test_exceptions_page_lists_each_measure_once_most_severe_first_with_counts_per_rule(open_app):
+    reg = register.load()
+    card = views.scorecard(period="2025/26 Q4", reg=reg)
+    at = open_app("exceptions", period="2025/26 Q4")
+    text = _text(at)
+    expected = views.exception_list(card)
+    assert f"{len(expected)} of 86 measures" in text
+    for code, n in views.rule_counts(card, reg).items():
+        assert f"{wording.exception_text(code)}: **{n}**" in text
+    links = [link.label for link in at.get("page_link")]
+    assert links[: len(expected)] == list(expected["title"])  # once each, in severity order
+    assert len(set(links[: len(expected)])) == len(expected)
+
+
+def test_measure_page_shows_the_year_end_forecast_with_its_band(open_app):
+    at = open_app("measure", measure="com_contact_centre_answered_pct", period="2025/26 Q2")
+    assert "Year-end forecast:" in _text(at) and "80% interval" in _text(at)
+    trend = next(f for f in _figures(at) if any("Forecast" in str(t.get("name")) for t in f["data"]))
+    line = next(t for t in trend["data"] if "Forecast" in str(t.get("name")))
+    assert line["line"]["dash"] == "dot" and line["x"][-1] == "Mar 2026"
+    assert line["error_y"]["array"][-1] > 0 and line["error_y"]["arrayminus"][-1] > 0

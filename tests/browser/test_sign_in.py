@@ -10,6 +10,7 @@ import os
 import shutil
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from scorecard.bench.app_server import CHROMIUM, free_port, running_app
 from scorecard.governance import publish
@@ -90,6 +91,17 @@ def _open(tab, url: str):
     assert tab.locator('[data-testid="stException"]').count() == 0
 
 
+def _main_text(tab, waiting_for: str, area: str = "stMain") -> str:
+    """The text of an area of the page once ``waiting_for`` has appeared in it (or after 20 s, when the
+    caller's assert fails): a busy machine can take a few seconds to run the page."""
+    main = tab.locator(f'[data-testid="{area}"]')
+    try:
+        main.get_by_text(waiting_for).first.wait_for(timeout=20_000)
+    except PlaywrightTimeout:
+        pass
+    return main.inner_text()
+
+
 def _heading(tab) -> str:
     return tab.locator("h1").first.inner_text(timeout=15_000)
 
@@ -119,10 +131,10 @@ def test_sign_in_shows_the_role_specific_quarters_and_pages(chromium, signed_app
         assert _heading(tab) == f"Corporate Plan overview — {PUBLISHED}"
         assert "Upload a return" not in _nav(tab) and "Publish a quarter" not in _nav(tab)
         _open(tab, f"{signed_app}/?period={RELEASED.replace(' ', '+').replace('/', '%2F')}")
-        assert "Not published" in tab.locator('[data-testid="stMain"]').inner_text()
+        assert "Not published" in _main_text(tab, "Not published")
 
         _sign_in(tab, signed_app, MEMBER.sub if who == "member" else OFFICER.sub)
-        sidebar = tab.locator('[data-testid="stSidebar"]').inner_text()
+        sidebar = _main_text(tab, "Signed in as", area="stSidebar")
         email = MEMBER.claims["email"] if who == "member" else OFFICER.claims["email"]
         assert "Signed in as" in sidebar and email in sidebar
         assert ("Councillor (member)" if who == "member" else "Council officer") in sidebar
@@ -132,7 +144,7 @@ def test_sign_in_shows_the_role_specific_quarters_and_pages(chromium, signed_app
         _open(tab, f"{signed_app}/?period={quarter(RELEASED)}")
         assert _heading(tab) == f"Corporate Plan overview — {RELEASED}"  # members: released ahead of Cabinet
         _open(tab, f"{signed_app}/?period={quarter(DRAFT)}")
-        main = tab.locator('[data-testid="stMain"]').inner_text()
+        main = _main_text(tab, "Not published" if who == "member" else "is draft")
         if who == "member":
             assert "Not published" in main and tab.locator("h1").count() == 0
             assert "Upload a return" not in _nav(tab)
@@ -146,6 +158,6 @@ def test_sign_in_shows_the_role_specific_quarters_and_pages(chromium, signed_app
         tab.get_by_role("button", name="Sign out").click()
         tab.wait_for_url("**/oauth2/end_session**", timeout=20_000)  # RP-initiated logout at the provider
         _open(tab, f"{signed_app}/?period={quarter(RELEASED)}")
-        assert "Not published" in tab.locator('[data-testid="stMain"]').inner_text()
+        assert "Not published" in _main_text(tab, "Not published")
     finally:
         context.close()

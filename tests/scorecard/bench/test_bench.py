@@ -39,15 +39,23 @@ def test_generated_data_has_gaps_suppression_and_groups_of_fifteen(tmp_path):
     assert groups.groupby("area_code").size().eq(synthetic.GROUP_SIZE).all()
 
 
-def test_engine_and_pandas_baseline_agree(tmp_path):
-    reg = _generate(tmp_path)
+@pytest.mark.parametrize("size", ["test", "test-annual"])  # quarterly: no trend test; annual: trends tested
+def test_engine_and_pandas_baseline_agree(tmp_path, size):
+    spec = synthetic.SIZES[size]
+    reg = synthetic.generate(tmp_path, spec["councils"], spec["measures"], spec["periods"], spec["frequency"])
     db.reset()
     engine = evaluate.evaluate(None, "2025/26 Q4", data_dir=tmp_path, reg=reg)
     engine[["measure_id", "area_code", *COMPARED]].to_parquet(tmp_path / "engine_result.parquet")
     obs = pd.read_parquet(storage.table_path(tmp_path, "observations"))
     groups = pd.read_parquet(storage.table_path(tmp_path, "comparator_groups"))
     baseline.evaluate(obs, groups, reg, "2025/26 Q4").to_parquet(tmp_path / "pandas_result.parquet")
-    assert compare(tmp_path) == (SPEC["councils"] + 1) * SPEC["measures"]
+    assert compare(tmp_path) == (spec["councils"] + 1) * spec["measures"]
+    trends = pd.read_parquet(tmp_path / "engine_result.parquet")["trend"]
+    if spec["frequency"] == "financial_year":  # the trend test ran, and found trends both ways
+        assert trends.isin(["increasing_getting_better", "decreasing_getting_worse"]).any()
+        assert (trends == "no_significant_change").any()
+    else:
+        assert (trends == "not_applied").all()
     # the comparison can fail: corrupt one judgement and it must notice
     broken = pd.read_parquet(tmp_path / "pandas_result.parquet")
     broken.loc[broken.index[0], "rag"] = "purple"

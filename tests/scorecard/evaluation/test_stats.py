@@ -7,8 +7,9 @@ import pandas as pd
 import pytest
 from scipy.stats import chi2 as chi2_dist
 
+from scorecard.evaluation.judgements.trend import CHI2_CRITICAL as TREND_CHI2_CRITICAL
+from scorecard.evaluation.judgements.trend import significant
 from scorecard.evaluation.stats import (
-    TREND_CHI2_CRITICAL,
     byars_ci,
     chi2_trend_proportions,
     chi2_trend_weighted,
@@ -17,7 +18,6 @@ from scorecard.evaluation.stats import (
     leave_one_out_slopes_weighted,
     poisson_ci,
     poisson_ci_array,
-    trend_is_significant,
     wilson_ci,
     wilson_ci_array,
     z_value,
@@ -301,7 +301,7 @@ def test_trend_significant_steady_increase():
     chi2, sign = chi2_trend_proportions(r, n)
     loo = leave_one_out_slopes_proportions(r, n)
     assert all(s > 0 for s in loo)
-    assert trend_is_significant(chi2, loo, sign) is True
+    assert significant([chi2], [sign], [loo]).tolist() == [True]
 
 
 def test_trend_driven_by_one_outlier_is_not_significant_proportions():
@@ -312,7 +312,7 @@ def test_trend_driven_by_one_outlier_is_not_significant_proportions():
     assert chi2 > TREND_CHI2_CRITICAL and sign == 1
     loo = leave_one_out_slopes_proportions(r, n)
     assert loo[-1] < 0 and all(s > 0 for s in loo[:-1])
-    assert trend_is_significant(chi2, loo, sign) is False
+    assert significant([chi2], [sign], [loo]).tolist() == [False]
 
 
 def test_trend_driven_by_one_outlier_is_not_significant_weighted():
@@ -323,15 +323,4 @@ def test_trend_driven_by_one_outlier_is_not_significant_weighted():
     assert chi2 > TREND_CHI2_CRITICAL and b > 0
     loo = leave_one_out_slopes_weighted(y, lo, hi)
     assert loo[-1] < 0
-    assert trend_is_significant(chi2, loo, b) is False
-
-
-def test_trend_is_significant_rules():
-    assert trend_is_significant(10.0, [1, 2, 3], 2.0) is True
-    assert trend_is_significant(10.0, [-1, -2, -3], -2.0) is True
-    assert trend_is_significant(9.5, [1, 2, 3], 2.0) is False  # below critical
-    assert trend_is_significant(10.0, [1, 0, 3], 2.0) is False  # zero LOO slope
-    assert trend_is_significant(10.0, [1, 2, 3], 0.0) is False  # zero slope
-    assert trend_is_significant(float("nan"), [1, 2], 1.0) is False
-    assert trend_is_significant(10.0, [1, float("nan")], 1.0) is False
-    assert trend_is_significant(10.0, [], 1.0) is False
+    assert significant([chi2], [b], [loo]).tolist() == [False]

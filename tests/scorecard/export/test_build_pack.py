@@ -37,9 +37,9 @@ def test_unknown_format():
     assert file_name("docx", PERIOD) == "Sefton_CPOR_2025-26_Q4.docx"
 
 
-def test_cli_writes_the_same_file(tmp_path, capsys, xlsx_bytes):
+def test_cli_writes_the_same_file(tmp_path, capsys, xlsx_bytes, pack_dir):
     out = tmp_path / "pack.xlsx"
-    assert main(["export", "--period", PERIOD, "--format", "xlsx", "--out", str(out)]) == 0
+    assert main(["export", "--period", PERIOD, "--format", "xlsx", "--out", str(out), "--data-dir", str(pack_dir)]) == 0
     printed = capsys.readouterr().out
     assert "[100%]" in printed and "Wrote" in printed
     assert out.read_bytes() == xlsx_bytes

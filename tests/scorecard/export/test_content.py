@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date
 
 import pytest
@@ -13,8 +14,8 @@ PERIOD = "2025/26 Q4"
 
 
 @pytest.fixture(scope="module")
-def pack(oracle, reg):
-    return content.build(period=PERIOD, reg=reg)
+def pack(oracle, reg, pack_dir):
+    return content.build(period=PERIOD, reg=reg, data_dir=pack_dir)
 
 
 def test_rows_match_the_engine(pack, expected):
@@ -33,8 +34,8 @@ def test_rows_match_the_engine(pack, expected):
         assert ("(illustrative)" in row.value_cell) == e["illustrative"]
 
 
-def test_data_as_at_is_the_data_date_not_today(pack):
-    (latest,) = db.connect().execute("SELECT max(source_modified) FROM batches").fetchone()
+def test_data_as_at_is_the_data_date_not_today(pack, pack_dir):
+    (latest,) = db.connect(pack_dir).execute("SELECT max(source_modified) FROM batches").fetchone()
     assert pack.data_as_at == date.fromisoformat(latest)
     assert pack.data_as_at_text == content.long_date(pack.data_as_at)
 
@@ -58,14 +59,39 @@ def test_how_to_read_uses_engine_labels(pack):
     assert wording.direction_text("improving") in direction_terms
 
 
-def test_one_theme_and_unknown_theme(reg, oracle):
-    one = content.build(period=PERIOD, theme="health_wellbeing", reg=reg)
+def test_one_theme_and_unknown_theme(reg, oracle, pack_dir):
+    one = content.build(period=PERIOD, theme="health_wellbeing", reg=reg, data_dir=pack_dir)
     assert [t.id for t in one.themes] == ["health_wellbeing"]
     assert {d.measure_id for d in one.definitions} == {r.measure_id for r in one.rows}
     with pytest.raises(KeyError):
-        content.build(period=PERIOD, theme="no_such_theme", reg=reg)
+        content.build(period=PERIOD, theme="no_such_theme", reg=reg, data_dir=pack_dir)
 
 
 def test_sheet_names_fit_excel():
     assert content.theme_sheet_name("Working for Our Communities Every Day", "communities") == "Communities"
     assert content.theme_sheet_name("Children & Young People", "children_young_people") == "Children & Young People"
+
+
+def test_forecasts_at_risk_in_every_format(reg, pack_dir):
+    import docx
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    from scorecard.export import build_pack
+    from scorecard.present import views
+
+    mid_year = content.build(period="2025/26 Q2", reg=reg, data_dir=pack_dir)
+    card = views.scorecard(period="2025/26 Q2", reg=reg, data_dir=pack_dir)
+    expected = list(views.forecasts_at_risk(card)["measure_id"])
+    assert expected and [r.measure_id for r in mid_year.forecasts_at_risk] == expected
+    first = mid_year.forecasts_at_risk[0]
+    assert first.forecast_text.startswith("2025/26 year-end: ") and "80% interval" in first.forecast_text
+    word = docx.Document(io.BytesIO(build_pack("docx", period="2025/26 Q2", reg=reg, data_dir=pack_dir)))
+    table = next(t for t in word.tables if t.rows[0].cells[1].text == "Year-end forecast (80% interval)")
+    assert [row.cells[1].text for row in table.rows[1:]] == [r.forecast_text for r in mid_year.forecasts_at_risk]
+    book = load_workbook(io.BytesIO(build_pack("xlsx", period="2025/26 Q2", reg=reg, data_dir=pack_dir)))
+    cells = {c.value for row in book["Summary"].iter_rows() for c in row if c.value}
+    assert {r.forecast_text for r in mid_year.forecasts_at_risk} <= cells
+    pdf = PdfReader(io.BytesIO(build_pack("pdf", period="2025/26 Q2", reg=reg, data_dir=pack_dir)))
+    text = " ".join(" ".join(page.extract_text().split()) for page in pdf.pages[:4])
+    assert "At risk of missing the year-end target" in text and first.marked_title.split(" (")[0][:30] in text

@@ -13,9 +13,8 @@ import pandas as pd
 import pytest
 
 from scorecard import export
-from scorecard.evaluation import evaluate
 from scorecard.ingest import templates
-from scorecard.present import output
+from scorecard.present import output, views
 
 VT_MEASURE, FORMULA_MEASURE = "asc_msp_outcomes_met_pct", "asc_agency_workers_pct"
 FORMULA = '=HYPERLINK("http://evil.example","Click")'
@@ -56,7 +55,7 @@ def test_the_excel_pack_holds_formula_text_as_text(hostile):
 
 def test_the_command_line_csv_neutralises_formula_text(hostile):
     data_dir, reg = hostile
-    frame = evaluate.scorecard(period="2025/26 Q2", data_dir=data_dir, reg=reg)
+    frame = views.scorecard(period="2025/26 Q2", data_dir=data_dir, reg=reg)
     written = pd.read_csv(io.StringIO(output.render(frame, "csv")), dtype=str)
     assert written.set_index("measure_id").loc[FORMULA_MEASURE, "title"] == "'" + FORMULA
 

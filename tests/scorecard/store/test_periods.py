@@ -17,7 +17,9 @@ from scorecard.store import periods
         ("2024-04-01/P1Y", "ons", "2024/25", date(2024, 4, 1), date(2025, 3, 31)),
         ("2024-01-01/P1Y", "ons", "2024", date(2024, 1, 1), date(2024, 12, 31)),
         ("2020-01-01/P3Y", "ons", "2020-22", date(2020, 1, 1), date(2022, 12, 31)),
-        ("2026-01-01", "ons", "Jan 2026", date(2026, 1, 1), date(2026, 1, 31)),
+        # a count at 00:00 on 1 January is the position at the end of 2025/26 Q3, not a January figure
+        ("2026-01-01", "ons", "2025/26 Q3", date(2025, 10, 1), date(2025, 12, 31)),
+        ("2025-09-30", "ons", "2025/26 Q2", date(2025, 7, 1), date(2025, 9, 30)),
         ("2023-24", "financial_year", "2023/24", date(2023, 4, 1), date(2024, 3, 31)),
         ("2025-12-31", "quarter_end", "2025/26 Q3", date(2025, 10, 1), date(2025, 12, 31)),
         ("2022", "autumn_snapshot", "Autumn 2022", date(2022, 1, 1), date(2022, 12, 31)),
@@ -51,6 +53,11 @@ def test_own_labels_round_trip():
 def test_bad_labels_are_refused_with_the_label_named(bad):
     with pytest.raises(ValueError, match="2024|2025|unrecognised|period"):
         periods.parse_label(bad)
+
+
+def test_a_position_that_is_not_at_a_quarter_boundary_is_refused():
+    with pytest.raises(ValueError, match="not at the end"):
+        periods.parse("2026-01-15", "ons")
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,102 @@
+"""Exceptions for the Strategic Performance Group (DESIGN.md §5; framework, seed 001 ~1625, ~1713, ~1743):
+which measures to look at, and why. Reporting is by exception, so only what is really exceptional counts:
+
+- ``red`` against target, and ``persistent_red``: red in this quarter's report and in the previous one;
+- ``material_deterioration``: worse than the previous period and outside the previous value's 95% confidence
+  interval (where it has one) or beyond the measure's materiality (where it has none), or worse for two
+  periods running; ``trend_worsening``: a Fingertips recent trend getting worse;
+- ``red_red``: significantly worse than the benchmark and worsening;
+- ``missing`` and ``stale`` data; ``no_commentary``: red or amber with no commentary for the quarter;
+- ``amber`` against target, and ``exceeding_target`` by more than its tolerance (the two-sided report).
+
+The register's ``exception_policy`` gives each rule a severity (1 = most severe) or switches it off; a
+measure's reasons are listed most severe first and its severity is that of its most severe reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from scorecard.evaluation.judgements import rag as rag_rule
+from scorecard.evaluation.judgements.arrays import flags, floats, texts
+
+CODES = (
+    "red_red", "persistent_red", "red", "material_deterioration", "trend_worsening", "no_commentary", "missing",
+    "stale", "amber", "exceeding_target",
+)  # fmt: skip
+"""Every rule, in the order reasons are listed when two have the same severity."""
+
+
+def materiality(unit, own, previous, sizes: Mapping, relative: float) -> np.ndarray:
+    """How large a change must be to be material, in the measure's unit: the measure's own ``materiality``,
+    else the policy's size for its unit, else ``relative`` × the earlier value."""
+    by_unit = np.array([sizes.get(u, np.nan) for u in texts(unit)], dtype=float)
+    fallback = relative * np.abs(floats(previous))
+    own = floats(own)
+    return np.where(~np.isnan(own), own, np.where(~np.isnan(by_unit), by_unit, fallback))
+
+
+def material_deterioration(
+    direction, info_type, value, previous, previous_lower, previous_upper, size, direction_before
+) -> np.ndarray:
+    """Worse than the previous period (a performance measure, not a contextual one) and: outside the previous
+    value's 95% interval where it has one, else by more than ``size``; or worse the period before too."""
+    value, previous = floats(value), floats(previous)
+    lower, upper = floats(previous_lower), floats(previous_upper)
+    has_interval = ~np.isnan(lower) & ~np.isnan(upper)
+    significant = np.where(has_interval, (value < lower) | (value > upper), np.abs(value - previous) > floats(size))
+    worsening = (texts(direction) == "worsening") & (texts(info_type) != "contextual")
+    return worsening & (significant | (texts(direction_before) == "worsening"))
+
+
+def reasons(
+    rag,
+    direction,
+    significance,
+    trend,
+    value,
+    target,
+    tolerance,
+    good,
+    deteriorated,
+    severity: Mapping,
+    previous_rag=None,
+    has_commentary=None,
+) -> np.ndarray:
+    """A tuple of reason codes for each row, most severe first (``()`` when it is not an exception). Rules the
+    policy leaves out are never given; ``persistent_red`` needs ``previous_rag`` (the previous report's RAG
+    codes) and ``no_commentary`` needs ``has_commentary`` — without them those rules are not applied."""
+    rag, direction, trend = texts(rag), texts(direction), texts(trend)
+    red_or_amber = np.isin(rag, ("red", "amber"))
+    unknown = np.zeros(len(rag), dtype=bool)
+    masks = {
+        "red_red": (texts(significance) == "worse") & (direction == "worsening"),
+        "persistent_red": unknown if previous_rag is None else (rag == "red") & (texts(previous_rag) == "red"),
+        "red": rag == "red",
+        "material_deterioration": flags(deteriorated),
+        "trend_worsening": np.char.endswith(trend.astype(str), "_getting_worse"),
+        "no_commentary": unknown if has_commentary is None else red_or_amber & ~flags(has_commentary),
+        "missing": rag == "missing",
+        "stale": rag == "stale",
+        "amber": rag == "amber",
+        "exceeding_target": (rag == "green")
+        & (rag_rule.margin(value, target, good) > np.maximum(np.nan_to_num(floats(tolerance)), 0)),
+    }
+    order = sorted((code for code in CODES if code in severity), key=lambda c: (severity[c], CODES.index(c)))
+    combination = np.zeros(len(rag), dtype=np.int64)
+    for bit, code in enumerate(order):
+        combination |= masks[code].astype(np.int64) << bit
+    found = np.unique(combination)
+    lookup = np.empty(int(found.max(initial=0)) + 1, dtype=object)
+    for value_ in found:  # one tuple per combination of reasons, shared by every row that has it
+        lookup[value_] = tuple(code for bit, code in enumerate(order) if value_ >> bit & 1)
+    return lookup[combination]
+
+
+def severity_of(found, severity: Mapping) -> np.ndarray:
+    """The severity of each row's most severe reason (0 when it is not an exception)."""
+    first = {codes: severity[codes[0]] if codes else 0 for codes in set(found)}
+    return pd.Series(found, dtype=object).map(first).to_numpy(dtype=np.int8)

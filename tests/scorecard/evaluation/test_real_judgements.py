@@ -1,0 +1,96 @@
+"""The judgements on the real extracts (built fresh for the session): Fingertips' criteria for the recent
+trend, series breaks, a proxy judged by what it measures, snapshot dates in the right quarter — and the facts
+query holds no rule."""
+
+import re
+
+import pandas as pd
+import pytest
+
+from scorecard import SEFTON
+from scorecard.evaluation import facts_sql, forecast
+from scorecard.evaluation.judgements import direction, rag, trend
+from scorecard.ingest import sources
+from scorecard.present import views
+
+PERIOD = "2025/26 Q4"
+
+
+@pytest.fixture(scope="module")
+def card(built_data, real_register):
+    return views.scorecard(SEFTON, PERIOD, data_dir=built_data[0], reg=real_register).set_index("measure_id")
+
+
+def test_the_facts_query_holds_no_rating_rule():
+    literals = set(re.findall(r"'([a-z_]+)'", facts_sql.FACTS_SQL))
+    codes = set(rag.CODES) | set(direction.CODES) | set(trend.CODES) | {"better", "worse", "similar"}
+    assert literals == {"quarter", "month", "cipfa_nn"}  # period kinds for 'a year earlier', the CIPFA group
+    assert not literals & codes
+    assert "polarity" not in facts_sql.FACTS_SQL and "tolerance" not in facts_sql.FACTS_SQL.replace(
+        "t.tolerance AS target_tolerance", ""
+    )
+
+
+def test_no_quarterly_monthly_or_count_series_gets_a_trend_marker(card):
+    marked = card["trend"].isin([c for c in trend.CODES if c not in ("not_applied", "cannot_be_calculated")])
+    sub_annual = card["period_kind"].isin(["quarter", "month"])
+    counts = card["unit"] == "count"
+    assert not (marked & (sub_annual | counts)).any()
+    assert (card.loc[sub_annual, "trend_reason"] == "sub_annual").all()
+    assert (card.loc[counts & ~sub_annual & card["value"].notna(), "trend_reason"] == "count").all()
+
+
+def test_school_places_trend_and_direction_stop_at_the_rating_basis_break(card):
+    row = card.loc["cyp_good_outstanding_school_pct"]
+    assert row["period_label"] == "AY 2024/25" and row["previous_period"] == "AY 2023/24"
+    assert row["series_break"] == "AY 2024/25"
+    assert (row["trend"], row["trend_reason"]) == ("not_applied", "series_break")
+    assert row["direction"] == "not_comparable"  # 2023/24 graded overall effectiveness; 2024/25 quality of education
+
+
+def test_homelessness_preventions_is_judged_as_the_success_rate_it_measures(card, real_register):
+    m = real_register.measure("com_homelessness_preventions_pct")
+    assert (m.polarity, m.framework_polarity) == ("higher_is_better", "lower_is_better")
+    row = card.loc["com_homelessness_preventions_pct"]
+    assert row["value"] > row["benchmark_median"] and row["lower_ci"] > row["benchmark_median"]
+    assert row["significance"] == "better" and row["quartile"] == 1
+    expected = "improving" if row["value"] > row["previous_value"] else "worsening"
+    assert row["direction"] == expected
+
+
+def test_a_count_at_the_start_of_a_quarter_is_the_position_at_the_end_of_the_one_before(built_data, real_register):
+    raw = pd.read_csv(
+        sources.default_sources_dir() / "ons-explore-local-statistics/electric-vehicle-public-charging-devices.csv",
+        dtype=str,
+    )
+    wanted = raw[(raw["areacd"] == SEFTON) & (raw["period"] == "2026-01-01")]
+    at_q3 = views.scorecard(SEFTON, "2025/26 Q3", data_dir=built_data[0], reg=real_register)
+    row = at_q3.set_index("measure_id").loc["com_ev_charge_points_per_100k"]
+    assert row["period_label"] == "2025/26 Q3"
+    assert row["value"] == pytest.approx(float(wanted["observation"].iloc[0]))
+
+
+def test_titles_do_not_name_the_council(real_register):
+    assert not [m.id for m in real_register.measures if "Sefton" in m.title.replace("Active Sefton", "")]
+
+
+def test_forecasts_for_the_year_in_progress_and_why_not_for_a_finished_one(built_data, real_register):
+    mid_year = views.scorecard(SEFTON, "2025/26 Q2", data_dir=built_data[0], reg=real_register).set_index("measure_id")
+    row = mid_year.loc["com_contact_centre_answered_pct"]  # monthly, fixed target for 2025/26
+    assert (row["forecast_year"], row["forecast_label"], row["forecast_method"]) == ("2025/26", "Mar 2026", "drift")
+    assert row["forecast_lower"] < row["forecast_value"] < row["forecast_upper"]
+    assert row["forecast_status"] in ("on_track", "at_risk", "off_track") and row["forecast_rag"] in rag.CODES
+    assert pd.isna(mid_year.loc["cyp_persistent_absence_pct", "forecast_value"])  # annual data: no forecast
+    year_end = views.scorecard(SEFTON, PERIOD, data_dir=built_data[0], reg=real_register).set_index("measure_id")
+    assert year_end.loc["com_contact_centre_answered_pct", "forecast_reason"] == "year_complete"
+    ev = year_end.loc["com_ev_charge_points_per_100k"]  # published to 2025/26 Q3: Q4 still to come
+    assert ev["forecast_points"] == 3 and pd.notna(ev["forecast_value"]) and pd.isna(ev["forecast_status"])
+
+
+def test_the_forecast_intervals_hold_between_65_and_95_percent_of_past_outturns(built_data, real_register):
+    tested = forecast.backtest(views.in_year_series(SEFTON, built_data[0], real_register))
+    used = tested[tested["method"] == forecast.METHOD["year_end"]]
+    assert len(used) >= 100
+    assert 0.65 <= used["inside"].mean() <= 0.95
+    summary = views.backtest_summary(tested).set_index("method")
+    assert summary["scaled_mae"].idxmin() == forecast.METHOD["year_end"]  # the method in use is the backtest's best

@@ -24,6 +24,9 @@ PUBLISHED = "2025/26 Q2"
 OLD = "2021/22 Q4"
 """Older than the latest eight quarters, and before the illustrative returns begin."""
 DRAFT_VALUE, DRAFT_TEXT = 98765.0, ("98765", "98,765")
+DRAFT_PERIODS = ("2026/27 Q1", "2026/27 Q2")
+"""Quarters newer than every figure held: loaded as drafts after the publication (labels no text of the register
+or of a forecast uses, so any mention is a leak)."""
 UPLOADER, DRAFT_FILE = "zz-draft-uploader", "zz_draft_return.csv"
 
 
@@ -94,12 +97,12 @@ def test_a_quarter_older_than_the_latest_eight_stays_selectable_and_missing_piec
 
 def test_public_pages_show_nothing_of_newer_drafts(folder, tmp_path, monkeypatch):
     publish.publish(PUBLISHED, who="test admin", data_dir=folder)
-    draft = [row(measure_id=COUNT, period=p, value=str(int(DRAFT_VALUE))) for p in ("2025/26 Q3", "2025/26 Q4")]
+    draft = [row(measure_id=COUNT, period=p, value=str(int(DRAFT_VALUE))) for p in DRAFT_PERIODS]
     _ingest(folder, tmp_path, draft, DRAFT_FILE, UPLOADER)
     for page in PAGES:
         at = _open(monkeypatch, "public", page, measure=COUNT, period=PUBLISHED)
         text, numbers = everything(at)
-        for secret in ("2025/26 Q3", "2025/26 Q4", UPLOADER, DRAFT_FILE, *DRAFT_TEXT):
+        for secret in (*DRAFT_PERIODS, UPLOADER, DRAFT_FILE, *DRAFT_TEXT):
             assert secret not in text, (page, secret)
         assert not [n for n in numbers if abs(n - DRAFT_VALUE) < 1], page
         assert "Published report" in text, page  # the footer speaks of the published report

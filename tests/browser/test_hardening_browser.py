@@ -24,7 +24,7 @@ from tests.browser.test_app_browser import _settle
 from tests.scorecard.ingest._ingest_helpers import COUNT, QUARTERLY, csv_bytes, row
 
 PUBLISHED = "2025/26 Q2"
-DRAFT_PERIODS = ("2025/26 Q3", "2025/26 Q4")
+DRAFT_PERIODS = ("2026/27 Q1", "2026/27 Q2")  # newer than every figure held; no register or forecast text names them
 DRAFT_VALUE = "98765"
 UPLOADER, DRAFT_FILE = "zz-draft-uploader", "zz_draft_return.csv"
 SECRETS = (*DRAFT_PERIODS, DRAFT_VALUE, "98,765", UPLOADER, DRAFT_FILE)

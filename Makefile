@@ -47,5 +47,6 @@ lint: venv
 test: data system-deps lint
 	$(PY) -m pytest -q
 
+# the audit log, version.json, snapshots/ and accepted/ are records, never cleaned (build-data re-applies accepted/)
 clean:
-	rm -rf data/*.parquet data/load_log.jsonl test-artefacts
+	rm -rf data/*.parquet test-artefacts

@@ -17,7 +17,7 @@ from datetime import date, datetime
 import pandas as pd
 
 from scorecard.ingest.reader import Table
-from scorecard.ingest.validate import NON_NEGATIVE_UNITS, Context, Issue, Validated, parse_number
+from scorecard.ingest.validate import Context, Issue, Validated, implausible, parse_number
 from scorecard.register import Register, targets
 from scorecard.register.definitions import TargetBasis
 from scorecard.store import ledger, periods
@@ -208,11 +208,8 @@ def check_target(row: dict, reg: Register, today: date) -> tuple[dict, Problems,
         problems.append(("target", f"expected a number, got {value_text!r}" if value_text else "no target value"))
     elif basis != "fixed" and value_text:
         problems.append(("target", f"a {basis} target is derived from the benchmark; leave the target blank"))
-    if value is not None and measure is not None:
-        if measure.unit == "percent" and not 0 <= value <= 100:
-            problems.append(("target", f"{value:g} is outside 0–100 for a percentage"))
-        elif measure.unit in NON_NEGATIVE_UNITS and value < 0:
-            problems.append(("target", f"{value:g} is negative; a {measure.unit.replace('_', ' ')} cannot be below 0"))
+    if value is not None and measure is not None and (why := implausible(measure, value)):
+        problems.append(("target", why))
     tolerance_text = str(row.get("tolerance") or "").strip()
     tolerance = parse_number(tolerance_text) if tolerance_text else 0.0
     if tolerance is None or tolerance < 0:

@@ -39,10 +39,12 @@ DEMO_ROLE ?= officer
 run: data
 	SCORECARD_DEMO_ROLE=$(DEMO_ROLE) $(PY) -m streamlit run app.py --server.headless true
 
-# Lint and format check first (ruff, .ruff.toml): seconds, and a failure says exactly where.
+# Lint, format and type check first (ruff with .ruff.toml, mypy with .mypy.ini): a minute at most, and a
+# failure says exactly where.
 lint: venv
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(PY) -m mypy
 
 test: data system-deps lint
 	$(PY) -m pytest -q

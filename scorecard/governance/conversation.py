@@ -49,9 +49,11 @@ def _flagged(frame: pd.DataFrame) -> pd.DataFrame:
 
 def for_role(role: str, period: str | None, data_dir: str | Path | None = None) -> Conversation:
     """The commentary and action updates of ``period`` that ``role`` may see (see the module docstring)."""
-    state = publish.state(period, data_dir) if period else access.DRAFT
-    frozen = publish.conversation_frame(period, data_dir) if period and state != access.DRAFT else None
-    if access.sees_draft(role) and period:
+    if not period:
+        return Conversation(_flagged(ledger.empty(ledger.COMMENTARY)), _flagged(ledger.empty(ledger.ACTION_UPDATES)))
+    state = publish.state(period, data_dir)
+    frozen = publish.conversation_frame(period, data_dir) if state != access.DRAFT else None
+    if access.sees_draft(role):
         live_c = conversation.current(ledger.COMMENTARY, period, data_dir)
         live_u = conversation.current(ledger.ACTION_UPDATES, period, data_dir)
         if frozen is None:
@@ -132,7 +134,7 @@ def save_commentary(
 def save_action_update(
     action_id: str,
     period: str,
-    fields: dict[str, str],
+    fields: dict[str, object],
     user: str,
     data_dir: str | Path | None = None,
     reg: register.Register | None = None,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import typing
 from collections.abc import Callable
 from datetime import date, datetime
 
@@ -196,7 +197,7 @@ def check_target(row: dict, reg: Register, today: date) -> tuple[dict, Problems,
         fy = None
     if fy is None or fy.kind != "financial_year":
         problems.append(("financial_year", f"{year!r} is not a financial year; expected a label like '2026/27'"))
-    bases = TargetBasis.__args__
+    bases = typing.get_args(TargetBasis)
     value_text = str(row.get("target") or "").strip()
     basis = str(row.get("basis") or "").strip().lower() or ("fixed" if value_text else "")
     value = parse_number(value_text.removesuffix("%").strip()) if value_text else None

@@ -136,7 +136,9 @@ def _extract(bundle: Path, into: Path, lock: dict) -> None:
                 raise SourcesError(f"The bundle holds an unexpected entry {member.name!r}, so nothing was changed.")
             target = into.joinpath(*name.parts)
             target.parent.mkdir(parents=True, exist_ok=True)
-            with archive.extractfile(member) as source, target.open("wb") as out:
+            source = archive.extractfile(member)
+            assert source is not None  # a regular file (checked above)
+            with source, target.open("wb") as out:
                 shutil.copyfileobj(source, out)
             os.utime(target, (member.mtime, member.mtime))
     problems = differences(into, lock)

@@ -194,7 +194,7 @@ def normalise(
             lambda column: column.astype("string").str.strip().str.lower().isin(SUPPRESSION_CODES)
         )
         value_text = pd.Series(
-            np.where(withheld.any(axis=1), "x", np.where(np.isnan(value), None, "computed")),
+            np.where(withheld.any(axis=1), "x", np.where(np.isnan(value), pd.NA, "computed")),
             index=frame.index,
             dtype="string",
         )

@@ -51,8 +51,9 @@ def for_role(role: str, period: str | None, data_dir: str | Path | None = None) 
     """The commentary and action updates of ``period`` that ``role`` may see (see the module docstring)."""
     if not period:
         return Conversation(_flagged(ledger.empty(ledger.COMMENTARY)), _flagged(ledger.empty(ledger.ACTION_UPDATES)))
-    state = publish.state(period, data_dir)
-    frozen = publish.conversation_frame(period, data_dir) if state != access.DRAFT else None
+    entry = publish.read_index(data_dir)["periods"].get(period)  # one read (and integrity check) of the index
+    state = entry["state"] if entry else access.DRAFT
+    frozen = publish.conversation_frame(period, data_dir, entry) if entry else None
     if access.sees_draft(role):
         live_c = conversation.current(ledger.COMMENTARY, period, data_dir)
         live_u = conversation.current(ledger.ACTION_UPDATES, period, data_dir)

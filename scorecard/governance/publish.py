@@ -335,11 +335,13 @@ def card_for_group(card: pd.DataFrame, group: str | None) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def conversation_frame(period: str, data_dir: str | Path | None = None) -> pd.DataFrame | None:
-    """The conversation frozen with a released or published quarter (hash-checked), or None."""
-    if period not in read_index(data_dir)["periods"]:
-        return None
-    return part(period, "commentary", data_dir)
+def conversation_frame(
+    period: str, data_dir: str | Path | None = None, entry: dict | None = None
+) -> pd.DataFrame | None:
+    """The conversation frozen with a released or published quarter (hash-checked), or None. ``entry``: the
+    quarter's index entry when the caller has already read (and so checked) the index."""
+    entry = entry or read_index(data_dir)["periods"].get(period)
+    return None if entry is None else part(period, "commentary", data_dir, entry)
 
 
 def revisions(published: pd.DataFrame, current: pd.DataFrame) -> pd.DataFrame:

@@ -144,12 +144,7 @@ def latest(frame: pd.DataFrame, name: str) -> pd.DataFrame:
     return frame.sort_values("version").drop_duplicates(keys, keep="last").reset_index(drop=True)
 
 
-def write(
-    data_dir: str | Path,
-    tables: dict[str, pd.DataFrame],
-    other: dict[str, pd.DataFrame] | None = None,
-    log: list[dict] | None = None,
-) -> None:
-    """Write ledger tables (with their schemas), any ``other`` tables and audit-log entries in one journalled
-    commit; the caller holds :func:`scorecard.store.storage.locked`."""
-    storage.write_tables(Path(data_dir), {**(other or {}), **tables}, schemas={n: SCHEMAS[n] for n in tables}, log=log)
+def write(data_dir: str | Path, tables: dict[str, pd.DataFrame], log: list[dict] | None = None) -> None:
+    """Write ledger tables (with their schemas) and audit-log entries in one journalled commit; the caller
+    holds :func:`scorecard.store.storage.locked`."""
+    storage.write_tables(Path(data_dir), tables, schemas={n: SCHEMAS[n] for n in tables}, log=log)

@@ -1,10 +1,13 @@
 """AppTest fixtures: the real app over the real data in data/."""
 
+import shutil
 from pathlib import Path
 
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
+
+from scorecard.store import db
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 PAGES = ["overview", "theme", "measure", "actions", "exceptions", "benchmarking", "explore", "data"]
@@ -48,3 +51,26 @@ def open_as(monkeypatch, role: str, page: str = "overview", **params) -> AppTest
     """:func:`run_app` with the app's caches cleared first (for tests that swap the data folder between runs)."""
     st.cache_data.clear()
     return run_app(monkeypatch, role, page, **params)
+
+
+def reads(monkeypatch, folder: Path) -> None:
+    """Point the app at ``folder`` (``SCORECARD_DATA``), with no officer override."""
+    monkeypatch.setenv("SCORECARD_DATA", str(folder))
+    monkeypatch.delenv("SCORECARD_OFFICER", raising=False)
+
+
+def opener(monkeypatch, folder: Path):
+    """:func:`open_as` over ``folder``: ``opener(monkeypatch, folder)(role, page, **params)``."""
+    reads(monkeypatch, folder)
+    return lambda role, page="overview", **params: open_as(monkeypatch, role, page, **params)
+
+
+@pytest.fixture
+def app_data(built_data, tmp_path, monkeypatch):
+    """A copy of the built data that the app reads (:func:`reads`); DuckDB's connection reset either side."""
+    copy = tmp_path / "data"
+    shutil.copytree(built_data[0], copy)
+    reads(monkeypatch, copy)
+    db.reset()
+    yield copy
+    db.reset()

@@ -15,7 +15,7 @@ from scorecard.governance import publish
 from scorecard.ingest import ingest
 from scorecard.present import wording
 from scorecard.store import db
-from tests.app.conftest import open_as
+from tests.app.conftest import opener
 
 Q = "2025/26 Q4"
 MEASURE = "asc_msp_outcomes_met_pct"  # red at 2025/26 Q4
@@ -40,10 +40,7 @@ def talk_data(built_data, tmp_path_factory):
 
 @pytest.fixture
 def as_role(talk_data, monkeypatch):
-    monkeypatch.setenv("SCORECARD_DATA", str(talk_data))
-    monkeypatch.delenv("SCORECARD_OFFICER", raising=False)
-
-    return lambda role, page="overview", **params: open_as(monkeypatch, role, page, **params)
+    return opener(monkeypatch, talk_data)
 
 
 def _markdown(at: AppTest) -> str:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import errno
 import json
-import shutil
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -15,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from scorecard import __main__ as cli
 from scorecard.governance import audit, publish
 from scorecard.ingest import load
-from scorecard.store import db, storage
+from scorecard.store import storage
 from tests.app.conftest import PAGES, run_app
 from tests.app.test_roles import everything
 from tests.scorecard.ingest._ingest_helpers import COUNT, QUARTERLY, csv_bytes, row
@@ -31,22 +30,12 @@ UPLOADER, DRAFT_FILE = "zz-draft-uploader", "zz_draft_return.csv"
 
 
 @pytest.fixture
-def folder(built_data, tmp_path, monkeypatch):
-    copy = tmp_path / "data"
-    shutil.copytree(built_data[0], copy)
-    monkeypatch.setenv("SCORECARD_DATA", str(copy))
-    monkeypatch.delenv("SCORECARD_OFFICER", raising=False)
-    db.reset()
-    yield copy
-    db.reset()
-
-
-def _open(monkeypatch, role: str, page: str = "overview", **params) -> AppTest:
-    return run_app(monkeypatch, role, page, **params)
+def folder(app_data):
+    return app_data
 
 
 def _upload_page(monkeypatch) -> AppTest:
-    at = _open(monkeypatch, "officer")
+    at = run_app(monkeypatch, "officer")
     at.switch_page("pages/upload.py")
     at.run()
     assert [t.value for t in at.title] == ["Upload a return"]
@@ -65,33 +54,33 @@ def _ingest(folder, tmp_path, rows, name="q.csv", user="officer one") -> None:
 
 
 def test_a_command_line_ingest_is_seen_by_the_next_page_run(folder, tmp_path, monkeypatch):
-    before = _open(monkeypatch, "officer", "measure", measure=QUARTERLY, period=PUBLISHED)
+    before = run_app(monkeypatch, "officer", "measure", measure=QUARTERLY, period=PUBLISHED)
     shown = before.metric[0].value
     _ingest(folder, tmp_path, [row(value="42.5")])  # another process, as far as the app's caches know
-    after = _open(monkeypatch, "officer", "measure", measure=QUARTERLY, period=PUBLISHED)
+    after = run_app(monkeypatch, "officer", "measure", measure=QUARTERLY, period=PUBLISHED)
     assert shown != "42.5%" and after.metric[0].value == "42.5%"
 
 
 def test_a_command_line_publish_is_seen_by_the_next_public_visit(folder, monkeypatch):
-    assert any("No figures published yet" in i.value for i in _open(monkeypatch, "public").info)
+    assert any("No figures published yet" in i.value for i in run_app(monkeypatch, "public").info)
     assert cli.main(["publish", "--period", PUBLISHED, "--data-dir", str(folder)]) == 0
-    at = _open(monkeypatch, "public")
+    at = run_app(monkeypatch, "public")
     assert [t.value for t in at.title] == [f"Corporate Plan overview — {PUBLISHED}"]
 
 
 def test_a_quarter_older_than_the_latest_eight_stays_selectable_and_missing_pieces_are_friendly(folder, monkeypatch):
     publish.publish(OLD, who="test admin", data_dir=folder)
     publish.publish(PUBLISHED, who="test admin", data_dir=folder)
-    public = _open(monkeypatch, "public", period=OLD)
+    public = run_app(monkeypatch, "public", period=OLD)
     assert _picker(public) == [PUBLISHED, OLD]
     assert [t.value for t in public.title] == [f"Corporate Plan overview — {OLD}"]
-    staff = _open(monkeypatch, "officer")
+    staff = run_app(monkeypatch, "officer")
     assert OLD in _picker(staff) and len(_picker(staff)) == 9  # the latest eight, and the old published one
     # the illustrative returns begin after OLD: the snapshot holds no figure, so no comparison, for this measure
-    at = _open(monkeypatch, "public", "measure", measure=QUARTERLY, period=OLD)
+    at = run_app(monkeypatch, "public", "measure", measure=QUARTERLY, period=OLD)
     assert at.metric[0].label == "Sefton, no data" and at.metric[0].value == "–"
     assert any("Not in the published report" in i.value for i in at.info)
-    at = _open(monkeypatch, "public", "benchmarking", measure=QUARTERLY, period=OLD)  # offered only ranked measures
+    at = run_app(monkeypatch, "public", "benchmarking", measure=QUARTERLY, period=OLD)  # offered only ranked measures
     assert any("Not found" in w.value for w in at.warning) and at.title
 
 
@@ -100,15 +89,15 @@ def test_public_pages_show_nothing_of_newer_drafts(folder, tmp_path, monkeypatch
     draft = [row(measure_id=COUNT, period=p, value=str(int(DRAFT_VALUE))) for p in DRAFT_PERIODS]
     _ingest(folder, tmp_path, draft, DRAFT_FILE, UPLOADER)
     for page in PAGES:
-        at = _open(monkeypatch, "public", page, measure=COUNT, period=PUBLISHED)
+        at = run_app(monkeypatch, "public", page, measure=COUNT, period=PUBLISHED)
         text, numbers = everything(at)
         for secret in (*DRAFT_PERIODS, UPLOADER, DRAFT_FILE, *DRAFT_TEXT):
             assert secret not in text, (page, secret)
         assert not [n for n in numbers if abs(n - DRAFT_VALUE) < 1], page
         assert "Published report" in text, page  # the footer speaks of the published report
-    data_page = _open(monkeypatch, "public", "data")
+    data_page = run_app(monkeypatch, "public", "data")
     assert [t.label for t in data_page.tabs] == ["KPI register", "Sources and licences", "Coverage", "Release calendar"]
-    staff = _open(monkeypatch, "officer", "data")
+    staff = run_app(monkeypatch, "officer", "data")
     assert [t.label for t in staff.tabs][-2:] == ["Freshness", "Batches"]
     assert UPLOADER in everything(staff)[0]  # the detector finds the uploader where staff may see it
 
@@ -139,10 +128,10 @@ TAMPERING = {
 @pytest.mark.parametrize("tamper", list(TAMPERING))
 def test_tampering_shows_an_integrity_page_not_figures(folder, monkeypatch, tamper):
     publish.publish(PUBLISHED, who="test admin", data_dir=folder)
-    _open(monkeypatch, "public")  # a visitor before the tampering: the caches hold good figures
+    run_app(monkeypatch, "public")  # a visitor before the tampering: the caches hold good figures
     TAMPERING[tamper](folder)
     for role in ("public", "officer"):
-        at = _open(monkeypatch, role, "measure", measure=QUARTERLY)
+        at = run_app(monkeypatch, role, "measure", measure=QUARTERLY)
         assert not at.title and not at.metric and not at.dataframe, (tamper, role)  # no figure at all
         if role == "public":
             assert [w.value for w in at.warning][-1].startswith("**The published figures are temporarily")

@@ -4,7 +4,6 @@ both values; the snapshot file is unchanged. And an admin publishes from the app
 from __future__ import annotations
 
 import hashlib
-import shutil
 
 import pytest
 import streamlit as st
@@ -12,7 +11,6 @@ from streamlit.testing.v1 import AppTest
 
 from scorecard.governance import audit, publish
 from scorecard.present import wording
-from scorecard.store import db
 from tests.app.conftest import APP
 from tests.scorecard.governance.test_publish import revise
 
@@ -20,15 +18,9 @@ Q = "2025/26 Q2"
 
 
 @pytest.fixture
-def data_dir(built_data, tmp_path, monkeypatch):
-    folder = tmp_path / "data"
-    shutil.copytree(built_data[0], folder)
-    monkeypatch.setenv("SCORECARD_DATA", str(folder))
-    monkeypatch.delenv("SCORECARD_OFFICER", raising=False)
-    db.reset()
+def data_dir(app_data):
     st.cache_data.clear()
-    yield folder
-    db.reset()
+    return app_data
 
 
 def _open(monkeypatch, role: str, **params) -> AppTest:

@@ -22,7 +22,7 @@ from streamlit.testing.v1 import AppTest
 from scorecard import SEFTON
 from scorecard.governance import access, publish
 from scorecard.store import db, periods
-from tests.app.conftest import APP, PAGES, open_as
+from tests.app.conftest import APP, PAGES, opener
 from ui import auth
 
 PUBLISHED, RELEASED, DRAFT = "2025/26 Q2", "2025/26 Q3", "2025/26 Q4"
@@ -107,10 +107,7 @@ def leaked(at: AppTest, sentinel: float) -> list[str]:
 
 @pytest.fixture
 def as_role(embargo_data, monkeypatch):
-    monkeypatch.setenv("SCORECARD_DATA", str(embargo_data))
-    monkeypatch.delenv("SCORECARD_OFFICER", raising=False)
-
-    return lambda role, page="overview", **params: open_as(monkeypatch, role, page, **params)
+    return opener(monkeypatch, embargo_data)
 
 
 def _picker(at: AppTest) -> list[str]:

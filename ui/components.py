@@ -96,8 +96,9 @@ def revisions_notice(card: pd.DataFrame) -> None:
 
 
 def chart(fig, alt: str, table: pd.DataFrame, key: str, table_title: str = "Table of the figures in this chart"):
-    """A plotly chart with its alt text as a caption and the same figures as a table."""
-    fig.update_layout(margin=dict(l=10, r=10, t=40, b=10), font=dict(size=13))
+    """A plotly chart with its alt text as a caption and the same figures as a table. Narrow margins unless
+    the chart sets its own (the positions chart needs room for its axis labels)."""
+    fig.update_layout(margin=dict(l=10, r=10, t=40, b=10) | fig.layout.margin.to_plotly_json(), font=dict(size=13))
     st.plotly_chart(fig, key=key, config={"displayModeBar": False})
     st.caption(f"Chart description: {alt}")
     with st.expander(table_title):

@@ -65,3 +65,18 @@ def test_overview_links_to_a_measure(page, server):
     _settle(page)
     _no_errors(page, "overview_to_measure")
     assert "measure=" in page.url
+
+
+def test_position_chart_draws_its_axis_labels(page, server):
+    """Plotly drops a tick label that would be cut off: the positions chart keeps room for both ends."""
+    page.goto(server + PAGES["benchmarking"][0])
+    page.locator('[data-testid="stPlotlyChart"] .xtick text').first.wait_for()
+    drawn = page.evaluate(
+        "() => Object.fromEntries([...document.querySelector('[data-testid=\"stPlotlyChart\"]')"
+        ".querySelectorAll('.xtick text')].map(e => [e.textContent, e.getBoundingClientRect().width]))"
+    )
+    assert {label: drawn.get(label, 0) > 0 for label in ("Worst in group", "Middle", "Best in group")} == {
+        "Worst in group": True,
+        "Middle": True,
+        "Best in group": True,
+    }

@@ -106,9 +106,10 @@ def chart(fig, alt: str, table: pd.DataFrame, key: str, table_title: str = "Tabl
 
 
 def csv_download(frame: pd.DataFrame, file_name: str, label: str = "Download CSV", key: str | None = None):
+    """A download button whose CSV is written only when it is clicked (not on every page view)."""
     st.download_button(
         label,
-        cells.csv_bytes(frame),
+        lambda: cells.csv_bytes(frame),
         file_name=file_name,
         mime="text/csv",
         key=key or file_name,

@@ -80,3 +80,15 @@ def test_position_chart_draws_its_axis_labels(page, server):
         "Middle": True,
         "Best in group": True,
     }
+
+
+def test_csv_download_is_written_when_clicked(page, server):
+    """Downloads are built on click, not on every view: the file still arrives, with the table's rows."""
+    page.goto(server + PAGES["explore"][0])
+    page.get_by_role("heading", name=re.compile("Explore the measures")).first.wait_for(timeout=60_000)
+    _settle(page)
+    with page.expect_download() as download:
+        page.get_by_role("button", name=re.compile("Download these measures")).click()
+    lines = open(download.value.path(), encoding="utf-8-sig").read().splitlines()
+    assert lines[0].startswith("Open,Measure") or "Measure" in lines[0]
+    assert len(lines) > 80  # a header and every measure

@@ -121,9 +121,10 @@ def published_copy(folder: Path, source: Path | None = None) -> str:
     from scorecard.evaluation import evaluate
     from scorecard.governance import publish
 
-    shutil.copytree(source or storage.default_data_dir(), folder, ignore=shutil.ignore_patterns("snapshots"))
+    shutil.copytree(source or storage.default_data_dir(), folder)
     latest = evaluate.reporting_quarters(SEFTON, folder)[0]
-    publish.publish(latest, who="benchmark", data_dir=folder)
+    if publish.states(folder).get(latest) != "published":
+        publish.publish(latest, who="benchmark", data_dir=folder)
     return latest
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from scorecard import SEFTON, register
 from scorecard.export.content import Pack, Progress
 from scorecard.export.content import build as build_content
+from scorecard.store import text
 
 FORMATS = ("docx", "pdf", "xlsx")
 MIME_TYPES = {
@@ -54,7 +55,11 @@ def build_pack(
         if progress is not None:
             progress(min(max(float(fraction), 0.0), 1.0), message)
 
-    pack = build_content(period=period, theme=theme, area=area, data_dir=data_dir, reg=reg, progress=report)
+    # Word and the PDF markup are XML: no control character may reach them (the Excel pack writes every
+    # text as a string cell, never as a formula)
+    pack = text.cleaned(
+        build_content(period=period, theme=theme, area=area, data_dir=data_dir, reg=reg, progress=report)
+    )
     data = _writer(fmt).render(pack, report)
     report(1.0, f"{fmt.upper()} pack ready ({len(data):,} bytes)")
     return data

@@ -53,7 +53,7 @@ def test_the_snapshot_holds_commentary_action_updates_and_targets(data_dir):
     )
     entry = publish.publish(Q, who="admin", data_dir=data_dir)
     frozen = publish.conversation_frame(Q, data_dir)
-    assert entry["commentary_snapshot"] and set(frozen["part"]) == {"commentary", "action_update", "target"}
+    assert "commentary" in entry["parts"] and set(frozen["part"]) == {"commentary", "action_update", "target"}
     said = conversation.part(frozen, "commentary")
     assert "By a person." in said["narrative"].tolist()
     assert draft not in said["narrative"].tolist()  # an unedited auto-draft is never published as the narrative

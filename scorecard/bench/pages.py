@@ -131,7 +131,9 @@ def published_copy(folder: Path, source: Path | None = None) -> str:
 async def _rounds(servers: dict, views: int) -> dict:
     from playwright.async_api import async_playwright
 
-    timings = {(who, p.name): [] for who, (_, _, pages) in servers.items() for p in pages}
+    timings: dict[tuple[str, str], list[tuple[float, float]]] = {
+        (who, p.name): [] for who, (_, _, pages) in servers.items() for p in pages
+    }
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         try:

@@ -70,7 +70,7 @@ def test_overview_links_to_a_measure(page, server):
 def test_position_chart_draws_its_axis_labels(page, server):
     """Plotly drops a tick label that would be cut off: the positions chart keeps room for both ends."""
     page.goto(server + PAGES["benchmarking"][0])
-    page.locator('[data-testid="stPlotlyChart"] .xtick text').first.wait_for()
+    page.locator('[data-testid="stPlotlyChart"] .xtick text').first.wait_for(timeout=60_000)
     drawn = page.evaluate(
         "() => Object.fromEntries([...document.querySelector('[data-testid=\"stPlotlyChart\"]')"
         ".querySelectorAll('.xtick text')].map(e => [e.textContent, e.getBoundingClientRect().width]))"

@@ -107,7 +107,7 @@ def test_public_pages_show_nothing_of_newer_drafts(folder, tmp_path, monkeypatch
         assert not [n for n in numbers if abs(n - DRAFT_VALUE) < 1], page
         assert "Published report" in text, page  # the footer speaks of the published report
     data_page = _open(monkeypatch, "public", "data")
-    assert [t.label for t in data_page.tabs] == ["KPI register", "Sources and licences", "Coverage"]
+    assert [t.label for t in data_page.tabs] == ["KPI register", "Sources and licences", "Coverage", "Release calendar"]
     staff = _open(monkeypatch, "officer", "data")
     assert [t.label for t in staff.tabs][-2:] == ["Freshness", "Batches"]
     assert UPLOADER in everything(staff)[0]  # the detector finds the uploader where staff may see it

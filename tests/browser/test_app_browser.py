@@ -87,7 +87,7 @@ def test_csv_download_is_written_when_clicked(page, server):
     page.goto(server + PAGES["explore"][0])
     page.get_by_role("heading", name=re.compile("Explore the measures")).first.wait_for(timeout=60_000)
     _settle(page)
-    with page.expect_download() as download:
+    with page.expect_download(timeout=60_000) as download:
         page.get_by_role("button", name=re.compile("Download these measures")).click()
     lines = open(download.value.path(), encoding="utf-8-sig").read().splitlines()
     assert lines[0].startswith("Open,Measure") or "Measure" in lines[0]

@@ -71,7 +71,7 @@ for theme in reg.themes:
                 )
             if r["narrative"]:
                 left.text(r["narrative"])
-                left.caption(components.literal(commentary.written_line(r)) + " " + components.conversation_marks(r))
+                left.markdown(components.conversation_marks(r) + " " + components.literal(commentary.written_line(r)))
             else:
                 left.caption(f"No update for {period}.")
 

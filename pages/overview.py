@@ -112,7 +112,7 @@ per_theme = [
 if per_theme:
     st.dataframe(per_theme, hide_index=True)
 if len(updates) and updates["illustrative"].any():
-    st.caption(":orange-badge[Illustrative] The action updates shown are made up for demonstration.")
+    st.markdown(":orange-badge[Illustrative] The action updates shown are made up for demonstration.")
 st.page_link(
     "pages/actions.py", label="Open the annual actions →", query_params={"period": period}, icon=":material/checklist:"
 )

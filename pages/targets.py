@@ -47,7 +47,7 @@ with left:
     components.csv_download(table, f"sefton_targets_{slug}.csv", "Download the targets (CSV)")
 right.download_button(
     "Download the targets (Excel)",
-    text.xlsx_bytes(table, f"Targets {slug}", f"Sefton Council — Corporate Plan measures: targets for {year}"),
+    lambda: text.xlsx_bytes(table, f"Targets {slug}", f"Sefton Council — Corporate Plan measures: targets for {year}"),
     file_name=f"sefton_targets_{slug}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     icon=":material/download:",

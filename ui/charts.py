@@ -204,9 +204,13 @@ def positions(spine: pd.DataFrame, group: str) -> tuple[go.Figure, str]:
         height=max(400, 24 * len(spine)),
         yaxis=dict(autorange="reversed"),
         showlegend=False,
-        xaxis=dict(range=[-0.05, 1.05], tickvals=[0, 0.5, 1], ticktext=["Worst in group", "Middle", "Best in group"]),
+        xaxis=dict(
+            range=[-0.05, 1.05],
+            tickvals=[0, 0.5, 1],
+            ticktext=["Worst in group", "Middle", "Best in group"],
+        ),
         title="Sefton's position on each measure",
-        margin=dict(b=60),
+        margin=dict(b=60, r=50),  # "Best in group" overhangs the plot's right edge: Plotly drops a label it cuts
     )
     alt = (
         f"Dot chart with one row per measure showing Sefton's rank within the {tables.group_name(group)}, from "

@@ -96,8 +96,9 @@ def revisions_notice(card: pd.DataFrame) -> None:
 
 
 def chart(fig, alt: str, table: pd.DataFrame, key: str, table_title: str = "Table of the figures in this chart"):
-    """A plotly chart with its alt text as a caption and the same figures as a table."""
-    fig.update_layout(margin=dict(l=10, r=10, t=40, b=10), font=dict(size=13))
+    """A plotly chart with its alt text as a caption and the same figures as a table. Narrow margins unless
+    the chart sets its own (the positions chart needs room for its axis labels)."""
+    fig.update_layout(margin=dict(l=10, r=10, t=40, b=10) | fig.layout.margin.to_plotly_json(), font=dict(size=13))
     st.plotly_chart(fig, key=key, config={"displayModeBar": False})
     st.caption(f"Chart description: {alt}")
     with st.expander(table_title):
@@ -105,10 +106,11 @@ def chart(fig, alt: str, table: pd.DataFrame, key: str, table_title: str = "Tabl
 
 
 def csv_download(frame: pd.DataFrame, file_name: str, label: str = "Download CSV", key: str | None = None):
-    """A CSV download of ``frame``, its text neutralised against spreadsheet formulas."""
+    """A CSV download of ``frame``, its text neutralised against spreadsheet formulas, written only when the
+    button is clicked (not on every page view)."""
     st.download_button(
         label,
-        text.csv_bytes(frame),
+        lambda: text.csv_bytes(frame),
         file_name=file_name,
         mime="text/csv",
         key=key or file_name,

@@ -69,7 +69,14 @@ def embargoed(role: str, period: str | None, area: str = SEFTON) -> bool:
 
 @st.cache_data(show_spinner="Reading the scorecard…", max_entries=64)
 def _card(role: str, area: str, period: str | None, group: str | None, folder: str, version: tuple) -> pd.DataFrame:
-    return reports.scorecard_for(role, period, group, area, folder, reg())
+    return _plain(reports.scorecard_for(role, period, group, area, folder, reg()))
+
+
+def _plain(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text columns as Python objects, in consolidated blocks: pages select rows of the card many times per
+    view, and Arrow-backed text takes one step per column where numpy takes one per block (about ten times
+    faster for the card's 86 rows)."""
+    return frame.astype({c: object for c, t in frame.dtypes.items() if isinstance(t, pd.StringDtype)}).copy()
 
 
 def card(area: str = SEFTON, period: str | None = None, group: str | None = None) -> pd.DataFrame:

@@ -1,4 +1,4 @@
-"""``python -m scorecard.bench generate|run``: synthetic national data and the figures that matter.
+"""``python -m scorecard.bench generate|run|pages``: synthetic national data and the figures that matter.
 
 ``run`` prints one line per figure. Each timed figure runs in a fresh child process so that its
 peak RSS is its own; ratios are computed within one run, as the machine is noisy.
@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from scorecard.bench import baseline, synthetic
+from scorecard.bench import baseline, peers, synthetic
 from scorecard.evaluation import evaluate
 from scorecard.ingest import build, sources
 from scorecard.store import db, storage
@@ -28,6 +28,8 @@ PERIOD = {"quarterly": "2025/26 Q4", "monthly": "2025/26 Q4", "financial_year": 
 CSV_ROWS = 20_000_000
 WARM_RUNS = 20
 """One council's warm figure is the median of this many runs after the cold one (the machine is noisy)."""
+PEERS = {"polars": peers.polars_core, "duckdb": peers.duckdb_core}
+"""The core of the scorecard computed by plainer programs (:mod:`scorecard.bench.peers`)."""
 COMPARED = [
     "value",
     "previous_value",
@@ -103,6 +105,12 @@ def _measure(what: str, size: str, root: str | None) -> dict:
         seconds = time.perf_counter() - started
         frame.to_parquet(folder / "pandas_result.parquet")
         return {"seconds": seconds, "rows": len(frame), "rss_mb": _rss_mb()}
+    if what in PEERS:
+        started = time.perf_counter()
+        frame = PEERS[what](folder, reg, period)
+        seconds = time.perf_counter() - started
+        frame.to_parquet(folder / f"{what}_result.parquet")
+        return {"seconds": seconds, "rows": len(frame), "rss_mb": _rss_mb()}
     if what == "build":
         source_dir = sources.default_sources_dir()
         with tempfile.TemporaryDirectory() as out:
@@ -142,21 +150,13 @@ def compare(folder: Path, sample: int = 5000, seed: int = 7) -> int:
     """Rows where the pandas baseline and the engine agree on every judgement; raises on any difference."""
     engine = pd.read_parquet(folder / "engine_result.parquet")
     pandas = pd.read_parquet(folder / "pandas_result.parquet")
-    pandas = pandas.sample(min(sample, len(pandas)), random_state=seed)
-    both = pandas.merge(engine, on=["measure_id", "area_code"], suffixes=("_pandas", "_engine"), how="left")
-    for column in COMPARED:
-        left, right = both[f"{column}_pandas"], both[f"{column}_engine"]
-        if pd.api.types.is_numeric_dtype(right):
-            ours, theirs = pd.to_numeric(left, errors="coerce").to_numpy(float), right.to_numpy(float)
-            same = (abs(ours - theirs) <= 1e-9 * (1 + abs(theirs))) | (pd.isna(ours) & pd.isna(theirs))
-        else:
-            same = (left.astype(object) == right.astype(object)) | (left.isna() & right.isna())
-        if not bool(pd.Series(same).all()):
-            bad = both.loc[
-                ~pd.Series(same, index=both.index), ["measure_id", "area_code", f"{column}_pandas", f"{column}_engine"]
-            ]
-            raise AssertionError(f"pandas baseline and engine differ on {column} in {len(bad)} rows:\n{bad.head()}")
-    return len(both)
+    return peers.compare(engine, pandas.sample(min(sample, len(pandas)), random_state=seed), "pandas", COMPARED)
+
+
+def compare_peer(folder: Path, name: str) -> int:
+    """Rows where a peer (:data:`PEERS`) and the engine agree on every shared field; raises on any difference."""
+    engine = pd.read_parquet(folder / "engine_result.parquet")
+    return peers.compare(engine, pd.read_parquet(folder / f"{name}_result.parquet"), name, peers.CORE, every_row=True)
 
 
 def _throughput(label: str, result: dict) -> None:
@@ -185,6 +185,15 @@ def run(size: str, root: str | None, with_pandas: bool = True) -> None:
         f"peak RSS {full['rss_mb']:,.0f} MB",
         flush=True,
     )
+    for name, label in (("polars", "polars core"), ("duckdb", "naive DuckDB core")):
+        peer = _child(name, size, root)
+        rows = compare_peer(_data_dir(size, root), name)
+        print(
+            f"{label} peer (latest, previous, direction, CIPFA median and rank, trend): {peer['rows']:,} rows in "
+            f"{peer['seconds']:.2f} s, peak RSS {peer['rss_mb']:,.0f} MB; equal to the engine on {rows:,} rows; "
+            f"full evaluation / {label}: {full['seconds'] / peer['seconds']:.2f}",
+            flush=True,
+        )
     council = _child("council", size, root)
     print(
         f"one council's scorecard: cold {council['cold'] * 1000:.0f} ms, warm {council['warm'] * 1000:.0f} ms "
@@ -216,8 +225,11 @@ def main(argv: list[str] | None = None) -> int:
     bench.add_argument("--size", choices=sorted(synthetic.SIZES), default="national")
     bench.add_argument("--root", default=None, help="where generated data goes (default: a temp folder)")
     bench.add_argument("--no-pandas", action="store_true", help="skip the pandas baseline (e.g. for stress)")
-    load = commands.add_parser("load", help="N concurrent browser sessions on the real app (overview render time)")
-    load.add_argument("--users", type=int, default=10)
+    pages = commands.add_parser("pages", help="server CPU and time until usable per page view, and a load figure")
+    pages.add_argument("--views", type=int, default=5, help="views per page (each a new session)")
+    pages.add_argument("--sessions", type=int, default=8, help="concurrent sessions for the load figure")
+    pages.add_argument("--load-rounds", type=int, default=1, help="times each load session visits every page")
+    pages.add_argument("--port", type=int, default=None, help="first of three loopback ports (default: free ones)")
     measure = commands.add_parser("measure", help=argparse.SUPPRESS)
     measure.add_argument("what")
     measure.add_argument("--size", default="national")
@@ -229,15 +241,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"wrote {args.out} in {time.perf_counter() - started:.1f} s")
     elif args.command == "run":
         run(args.size, args.root, with_pandas=not args.no_pandas)
-    elif args.command == "load":
-        from scorecard.bench import load as load_test
+    elif args.command == "pages":
+        from scorecard.bench import pages as page_views
 
-        result = load_test.run(args.users)
-        print(
-            f"{result['users']} concurrent sessions, time until the CPOR overview is rendered: "
-            f"p50 {result['p50']:.2f} s, p95 {result['p95']:.2f} s, max {result['max']:.2f} s; "
-            f"server RSS {result['server_rss_mb']:,.0f} MB (peak {result['server_peak_mb']:,.0f} MB)"
-        )
+        page_views.report(page_views.run(args.views, args.sessions, args.load_rounds, args.port))
     else:
         print(json.dumps(_measure(args.what, args.size, args.root)))
     return 0

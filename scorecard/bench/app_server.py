@@ -40,9 +40,10 @@ def running_app(
     host: str = "127.0.0.1",
     drop_env: tuple[str, ...] = (),
     timeout: float = 30,
+    script: Path | str = "app.py",
 ) -> Iterator[tuple[str, int]]:
-    """Yield (url, pid) of a running ``streamlit run app.py`` (extra ``args``, ``env``; ``drop_env`` names
-    variables to unset); stops it afterwards (bounded waits)."""
+    """Yield (url, pid) of a running ``streamlit run app.py`` (or another ``script``; extra ``args``, ``env``;
+    ``drop_env`` names variables to unset); stops it afterwards (bounded waits)."""
     port = port or free_port()
     environment = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
     for name in drop_env:
@@ -55,7 +56,7 @@ def running_app(
                 "-m",
                 "streamlit",
                 "run",
-                "app.py",
+                str(script),
                 "--server.headless",
                 "true",
                 "--server.port",

@@ -65,3 +65,30 @@ def test_overview_links_to_a_measure(page, server):
     _settle(page)
     _no_errors(page, "overview_to_measure")
     assert "measure=" in page.url
+
+
+def test_position_chart_draws_its_axis_labels(page, server):
+    """Plotly drops a tick label that would be cut off: the positions chart keeps room for both ends."""
+    page.goto(server + PAGES["benchmarking"][0])
+    page.locator('[data-testid="stPlotlyChart"] .xtick text').first.wait_for(timeout=60_000)
+    drawn = page.evaluate(
+        "() => Object.fromEntries([...document.querySelector('[data-testid=\"stPlotlyChart\"]')"
+        ".querySelectorAll('.xtick text')].map(e => [e.textContent, e.getBoundingClientRect().width]))"
+    )
+    assert {label: drawn.get(label, 0) > 0 for label in ("Worst in group", "Middle", "Best in group")} == {
+        "Worst in group": True,
+        "Middle": True,
+        "Best in group": True,
+    }
+
+
+def test_csv_download_is_written_when_clicked(page, server):
+    """Downloads are built on click, not on every view: the file still arrives, with the table's rows."""
+    page.goto(server + PAGES["explore"][0])
+    page.get_by_role("heading", name=re.compile("Explore the measures")).first.wait_for(timeout=60_000)
+    _settle(page)
+    with page.expect_download(timeout=60_000) as download:
+        page.get_by_role("button", name=re.compile("Download these measures")).click()
+    lines = open(download.value.path(), encoding="utf-8-sig").read().splitlines()
+    assert lines[0].startswith("Open,Measure") or "Measure" in lines[0]
+    assert len(lines) > 80  # a header and every measure

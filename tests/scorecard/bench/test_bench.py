@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from scorecard.bench import baseline, synthetic
-from scorecard.bench.__main__ import COMPARED, compare
+from scorecard.bench.__main__ import COMPARED, PEERS, compare, compare_peer
 from scorecard.evaluation import evaluate
 from scorecard.store import db, storage
 
@@ -40,7 +40,7 @@ def test_generated_data_has_gaps_suppression_and_groups_of_fifteen(tmp_path):
 
 
 @pytest.mark.parametrize("size", ["test", "test-annual"])  # quarterly: no trend test; annual: trends tested
-def test_engine_and_pandas_baseline_agree(tmp_path, size):
+def test_engine_pandas_baseline_and_peers_agree(tmp_path, size):
     spec = synthetic.SIZES[size]
     reg = synthetic.generate(tmp_path, spec["councils"], spec["measures"], spec["periods"], spec["frequency"])
     db.reset()
@@ -50,6 +50,14 @@ def test_engine_and_pandas_baseline_agree(tmp_path, size):
     groups = pd.read_parquet(storage.table_path(tmp_path, "comparator_groups"))
     baseline.evaluate(obs, groups, reg, "2025/26 Q4").to_parquet(tmp_path / "pandas_result.parquet")
     assert compare(tmp_path) == (spec["councils"] + 1) * spec["measures"]
+    for name, peer in PEERS.items():  # the polars and naive DuckDB peers: the core fields, every row
+        peer(tmp_path, reg, "2025/26 Q4").to_parquet(tmp_path / f"{name}_result.parquet")
+        assert compare_peer(tmp_path, name) == (spec["councils"] + 1) * spec["measures"]
+    broken = pd.read_parquet(tmp_path / "polars_result.parquet")
+    broken.loc[broken["rank"].notna().idxmax(), "rank"] += 1
+    broken.to_parquet(tmp_path / "polars_result.parquet")
+    with pytest.raises(AssertionError, match="rank"):
+        compare_peer(tmp_path, "polars")
     trends = pd.read_parquet(tmp_path / "engine_result.parquet")["trend"]
     if spec["frequency"] == "financial_year":  # the trend test ran, and found trends both ways
         assert trends.isin(["increasing_getting_better", "decreasing_getting_worse"]).any()

@@ -1,0 +1,240 @@
+"""``python -m scorecard.bench pages``: what a page view costs the server, and how long until it is usable.
+
+Starts three servers on loopback over a private copy of the data with its latest quarter published: the
+app as an officer, the app as the public, and a one-line Streamlit page (the framework's own floor). Each
+view is a new browser session (a new Chromium context, so Streamlit runs the whole script for it), visited
+in rounds, every page once per round, so that all pages meet the same background load. Per page it prints:
+
+- **server CPU per view**: the server process's CPU time (user + system, ``/proc/PID/stat``) from just
+  before the visit until the session is closed, so rendering in the browser is not counted;
+- **time until usable**: from navigation until the main heading is shown, the page's first table or chart
+  is drawn (when it has one in view) and the script has finished (Streamlit's running state is over);
+
+and both as ratios to the one-line page's figures in the same run. The load figure opens ``sessions``
+concurrent sessions from one Chromium (several contexts) against one server, and reports the server's CPU
+per view apart from the browser's, and the capacity that implies.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import statistics
+import tempfile
+import time
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
+
+from scorecard.bench.app_server import CHROMIUM, CHROMIUM_ARGS, ROOT, memory_mb, running_app
+from scorecard.store import storage
+
+TICKS = os.sysconf("SC_CLK_TCK")
+FLOOR_SCRIPT = 'import streamlit as st\n\nst.title("One line")\n'
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    path: str
+    content: str | None
+    """CSS selector of the drawn table or chart that must be in view, or None for a page with none in view."""
+    staff_only: bool = False
+
+
+CHART = '[data-testid="stPlotlyChart"] .main-svg'
+TABLE = '[data-testid="stDataFrame"] canvas'
+PAGES = [
+    Page("overview", "/", TABLE),
+    Page("theme", "/theme?theme=adult_social_care", TABLE),
+    Page("measure", "/measure?measure=cyp_persistent_absence_pct", CHART),
+    Page("actions", "/actions", None),
+    Page("exceptions", "/exceptions", None),
+    Page("benchmarking", "/benchmarking?group=cipfa_nn", CHART),
+    Page("explore", "/explore", TABLE),
+    Page("data", "/data", TABLE),
+    Page("upload", "/upload", None, staff_only=True),
+    Page("targets", "/targets", TABLE, staff_only=True),
+]
+FLOOR = Page("one-line page", "/", None)
+
+USABLE = """([content]) => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+  const main = document.querySelector('[data-testid="stMain"]');
+  if (!main || !main.querySelector('h1')) return false;
+  return !content || [...main.querySelectorAll(content)].some(e => e.getClientRects().length > 0);
+}"""
+"""True once the script has finished, the main heading is shown and (if any) the first table or chart drawn."""
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process (all its threads), in seconds."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS
+
+
+def _tree_cpu(root: int, exclude: set[int]) -> float:
+    """CPU seconds of ``root``'s descendants (with the children they have reaped), except ``exclude``'s trees."""
+    parent, cpu = {}, {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parent[int(entry.name)] = int(fields[1])
+        cpu[int(entry.name)] = sum(int(f) for f in fields[11:15]) / TICKS
+    total = 0.0
+    for pid in cpu:
+        chain, up = [], pid
+        while up in parent and up != root and up not in exclude:
+            chain.append(up)
+            up = parent[up]
+        if up == root and chain:
+            total += cpu[pid]
+    return total
+
+
+async def visit(browser, url: str, page: Page, server_pid: int, timeout_ms: int = 60_000) -> tuple[float, float]:
+    """One new session on one page: (seconds until usable, server CPU seconds for it)."""
+    before = cpu_seconds(server_pid)
+    context = await browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        tab = await context.new_page()
+        started = time.perf_counter()
+        await tab.goto(url + page.path, timeout=timeout_ms)
+        await tab.wait_for_function(USABLE, arg=[page.content], timeout=timeout_ms, polling=50)
+        usable = time.perf_counter() - started
+    finally:
+        await context.close()
+    await asyncio.sleep(0.3)  # the server closes the session
+    return usable, cpu_seconds(server_pid) - before
+
+
+def published_copy(folder: Path, source: Path | None = None) -> str:
+    """A private copy of the data (``source``, default the app's) with its latest quarter published, which
+    the public view needs; returns that quarter."""
+    from scorecard import SEFTON
+    from scorecard.evaluation import evaluate
+    from scorecard.governance import publish
+
+    shutil.copytree(source or storage.default_data_dir(), folder)
+    latest = evaluate.reporting_quarters(SEFTON, folder)[0]
+    if publish.states(folder).get(latest) != "published":
+        publish.publish(latest, who="benchmark", data_dir=folder)
+    return latest
+
+
+async def _rounds(servers: dict, views: int) -> dict:
+    from playwright.async_api import async_playwright
+
+    timings: dict[tuple[str, str], list[tuple[float, float]]] = {
+        (who, p.name): [] for who, (_, _, pages) in servers.items() for p in pages
+    }
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            for round_ in range(views + 1):  # round 0 warms each server's caches and is not counted
+                for who, (url, pid, pages) in servers.items():
+                    for p in pages:
+                        result = await visit(browser, url, p, pid)
+                        if round_:
+                            timings[(who, p.name)].append(result)
+        finally:
+            await browser.close()
+    return timings
+
+
+async def _load(url: str, pid: int, pages: list[Page], sessions: int, rounds: int) -> dict:
+    """``sessions`` concurrent sessions from one Chromium, each visiting ``pages`` ``rounds`` times."""
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+
+            async def user(offset: int) -> list[float]:
+                order = pages[offset % len(pages) :] + pages[: offset % len(pages)]
+                return [(await visit(browser, url, p, pid, 180_000))[0] for _ in range(rounds) for p in order]
+
+            server0, browser0, started = cpu_seconds(pid), _tree_cpu(os.getpid(), {pid}), time.perf_counter()
+            times = [t for one in await asyncio.gather(*(user(i) for i in range(sessions))) for t in one]
+            wall = time.perf_counter() - started
+            server, chromium = cpu_seconds(pid) - server0, _tree_cpu(os.getpid(), {pid}) - browser0
+        finally:
+            await browser.close()
+    times.sort()
+    return {
+        "sessions": sessions,
+        "views": len(times),
+        "wall": wall,
+        "server_cpu_per_view": server / len(times),
+        "browser_cpu_per_view": chromium / len(times),
+        "p50": statistics.median(times),
+        "p95": times[max(0, round(0.95 * len(times)) - 1)],
+        "server_memory": memory_mb(pid),
+    }
+
+
+def run(views: int = 5, sessions: int = 8, load_rounds: int = 1, port: int | None = None) -> dict:
+    """Start the servers (on ``port``, ``port`` + 1 and + 2 if given, else free ports), measure every page
+    ``views`` times, then the load figure; returns the figures."""
+    logs = ROOT / "test-artefacts"
+    with tempfile.TemporaryDirectory(prefix="scorecard-pages-") as scratch, ExitStack() as stack:
+        data = Path(scratch) / "data"
+        published = published_copy(data)
+        floor = Path(scratch) / "floor"
+        floor.mkdir()
+        (floor / "app.py").write_text(FLOOR_SCRIPT)
+        env = {"SCORECARD_DATA": str(data)}
+        servers = {}
+        ports = [port + i if port else None for i in range(3)]
+        for who, at in zip(("officer", "public"), ports):
+            url, pid = stack.enter_context(
+                running_app(logs / f"bench-{who}.log", env | {"SCORECARD_DEMO_ROLE": who}, port=at, timeout=60)
+            )
+            servers[who] = (url, pid, [p for p in PAGES if who == "officer" or not p.staff_only])
+        url, pid = stack.enter_context(running_app(logs / "bench-floor.log", port=ports[2], script=floor / "app.py"))
+        servers["floor"] = (url, pid, [FLOOR])
+        idle0 = {who: cpu_seconds(pid) for who, (_, pid, _) in servers.items()}
+        time.sleep(5)
+        idle = {who: (cpu_seconds(pid) - idle0[who]) / 5 for who, (_, pid, _) in servers.items()}
+        timings = asyncio.run(_rounds(servers, views))
+        url, pid, pages = servers["officer"]
+        load = asyncio.run(_load(url, pid, pages, sessions, load_rounds))
+    return {"published": published, "views": views, "idle": idle, "timings": timings, "load": load}
+
+
+def report(result: dict) -> None:
+    """Print the figures of :func:`run`."""
+    timings = result["timings"]
+    floor_cpu = statistics.median(c for _, c in timings[("floor", FLOOR.name)])
+    floor_usable = statistics.median(u for u, _ in timings[("floor", FLOOR.name)])
+    print(
+        f"{result['views']} views per page, each a new session (medians); public view of {result['published']} "
+        f"(published for the run); server CPU when idle: "
+        + ", ".join(f"{who} {rate * 1000:.0f} ms/s" for who, rate in result["idle"].items()),
+        flush=True,
+    )
+    print(f"{'page':<26}{'server CPU/view':>16}{'x floor':>9}{'usable after':>14}{'x floor':>9}")
+    for (who, name), runs in timings.items():
+        cpu = statistics.median(c for _, c in runs)
+        usable = statistics.median(u for u, _ in runs)
+        print(
+            f"{who + ' ' + name if who != 'floor' else name:<26}{cpu:>14.3f} s{cpu / floor_cpu:>8.1f}x"
+            f"{usable:>12.2f} s{usable / floor_usable:>8.1f}x"
+        )
+    load = result["load"]
+    per_core = 1 / load["server_cpu_per_view"]
+    print(
+        f"load: {load['sessions']} concurrent sessions (one Chromium, one context each) over the officer pages, "
+        f"{load['views']} views in {load['wall']:.1f} s ({load['views'] / load['wall']:.2f} views/s with the "
+        f"browser on the same cores); usable after p50 {load['p50']:.2f} s, p95 {load['p95']:.2f} s; "
+        f"server CPU {load['server_cpu_per_view']:.3f} s per view, browser CPU {load['browser_cpu_per_view']:.3f} s "
+        f"per view (reported apart); server RSS {load['server_memory']['VmRSS']:,.0f} MB (peak "
+        f"{load['server_memory']['VmHWM']:,.0f} MB); implied capacity {per_core:.1f} views/s per core, "
+        f"{2 * per_core:.1f} views/s on two cores (two server processes: one Streamlit process holds the GIL)"
+    )

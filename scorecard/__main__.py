@@ -342,7 +342,9 @@ def main(argv: list[str] | None = None) -> int:
     which.add_argument("--theme", default=None)
     which.add_argument("--all", action="store_true")
     tpl.add_argument("--period", required=True, help="reporting quarter, e.g. '2025/26 Q2'")
-    tpl.add_argument("--kind", choices=("figures", "targets", "commentary", "actions"), default="figures")
+    tpl.add_argument(
+        "--kind", choices=("figures", "targets", "commentary", "actions", "finance", "risks"), default="figures"
+    )
     tpl.add_argument("--format", choices=("csv", "xlsx"), default=None, help="default: from --out's extension")
     tpl.add_argument("--out", required=True)
     tpl.add_argument("--data-dir", default=None)

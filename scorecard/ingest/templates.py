@@ -288,19 +288,10 @@ def frame(
     return pd.DataFrame(rows, columns=COLUMNS[kind])
 
 
-def _latest_by(name: str, key: str, quarter: periods.Period, folder: Path) -> pd.DataFrame:
-    """The current version of each ``key``'s latest quarter up to ``quarter`` in a ledger table, indexed by ``key``."""
-    held = ledger.latest(ledger.read(name, folder), name)
-    if len(held):
-        held = held.assign(seq=held["period"].map(lambda p: periods.parse_label(p).seq))
-        held = held[held["seq"] <= quarter.seq].sort_values("seq").drop_duplicates(key, keep="last")
-    return held.set_index(key)
-
-
 def _action_rows(measures: list[register.Measure], quarter: periods.Period, reg: register.Register, folder: Path):
     """A row per priority action of the measures' themes, with its latest update up to the quarter."""
     themes = {t for m in measures for t in m.themes}
-    updates = _latest_by(ledger.ACTION_UPDATES, "action_id", quarter, folder)
+    updates = ledger.as_at(ledger.ACTION_UPDATES, quarter.label, folder, each="action_id").set_index("action_id")
     rows = []
     for action in reg.priority_actions:
         if action.theme not in themes:
@@ -321,7 +312,7 @@ def _action_rows(measures: list[register.Measure], quarter: periods.Period, reg:
 
 def _finance_rows(quarter: periods.Period, reg: register.Register, folder: Path):
     """A row per budget service line, with its latest budget and forecast outturn up to the quarter."""
-    held = _latest_by(ledger.FINANCE, "service_line", quarter, folder)
+    held = ledger.as_at(ledger.FINANCE, quarter.label, folder, each="service_line").set_index("service_line")
     rows = []
     for line in reg.service_lines:
         last = held.loc[line.id] if line.id in held.index else None
@@ -341,7 +332,7 @@ def _finance_rows(quarter: periods.Period, reg: register.Register, folder: Path)
 def _risk_rows(measures: list[register.Measure], quarter: periods.Period, folder: Path):
     """A row per risk held (its latest review up to the quarter) that links to one of the measures or to a
     priority action, to re-score: who owns it and what it links to are filled in, the scores left blank."""
-    held = _latest_by(ledger.RISKS, "risk_id", quarter, folder)
+    held = ledger.as_at(ledger.RISKS, quarter.label, folder, each="risk_id").set_index("risk_id")
     wanted = {m.id for m in measures}
     rows = []
     for risk_id, last in held.iterrows():

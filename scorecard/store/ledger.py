@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
-from scorecard.store import storage
+from scorecard.store import periods, storage
 
 FOLDER = "conversation"
 COMMENTARY = f"{FOLDER}/commentary"
@@ -185,6 +185,27 @@ def latest(frame: pd.DataFrame, name: str) -> pd.DataFrame:
         return frame
     keys = KEYS[name]
     return frame.sort_values("version").drop_duplicates(keys, keep="last").reset_index(drop=True)
+
+
+def as_at(name: str, period: str, data_dir: str | Path | None = None, each: str | None = None) -> pd.DataFrame:
+    """What a quarterly table said at the end of the reporting quarter ``period``: the current versions of the
+    quarters up to it — with ``each`` (a key column, e.g. ``risk_id``) the latest quarter's row of each key (a
+    risk stays on the register as last reviewed), else every row of the latest quarter held (a budget
+    monitoring return is one whole forecast)."""
+    held = latest(read(name, data_dir), name)
+    if held.empty:
+        return held
+    seq = held["period"].map(lambda label: periods.parse_label(label).seq)
+    held, seq = held[seq <= periods.parse_label(period).seq], seq[seq <= periods.parse_label(period).seq]
+    if each:
+        return (
+            held.assign(_seq=seq)
+            .sort_values("_seq", kind="stable")
+            .drop_duplicates(each, keep="last")
+            .drop(columns="_seq")
+            .reset_index(drop=True)
+        )
+    return held[seq == seq.max()].reset_index(drop=True) if len(held) else held
 
 
 def write(data_dir: str | Path, tables: dict[str, pd.DataFrame], other: dict[str, pd.DataFrame] | None = None) -> None:

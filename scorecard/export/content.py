@@ -33,7 +33,7 @@ QSR_TITLE = "Quarterly Service Report (QSR)"
 FINANCE_HEADERS = ("Service line", "Budget", "Forecast outturn", "Variance", "Position", "Commentary and source")
 FINANCE_WIDTHS = (2.8, 2.1, 2.1, 1.9, 2.6, 5.5)
 """Column widths (cm) in the Word and PDF packs."""
-FINANCE_NOTE = "Figures in £ million. A positive variance is a forecast overspend: adverse."
+FINANCE_NOTE = finance_views.NOTE
 RISK_HEADERS = ("Risk", "What might happen", "Score", "Linked measures and actions", "Mitigation")
 RISK_WIDTHS = (1.8, 4.2, 2.8, 4.4, 3.8)
 NO_RISKS = "No risk held is linked to the measures or priority actions of this report."

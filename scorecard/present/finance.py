@@ -15,6 +15,7 @@ from scorecard.present import wording
 from scorecard.register import Register
 from scorecard.store import periods
 
+NOTE = "Figures in £ million. A positive variance is a forecast overspend: adverse."
 TABLE_COLUMNS = ["Service line", "Budget", "Forecast outturn", "Variance", "Position", "Commentary", "Source"]
 
 

@@ -23,7 +23,7 @@ from scorecard.register import Register, plan
 
 ROOT = "vision"
 PURPOSE = "core_purpose"
-PAGES = {"thread": "golden-thread", "theme": "theme", "actions": "actions", "measure": "measure"}
+PAGES = {"thread": "golden_thread", "theme": "theme", "actions": "actions", "measure": "measure"}
 """Node page → the app's URL path."""
 KIND_LABELS = {
     "vision": "Vision",

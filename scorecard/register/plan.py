@@ -14,6 +14,7 @@ from scorecard.register.definitions import TO_BE_CONFIRMED, Register
 
 KINDS = ("directorate", "portfolio")
 """The two kinds of owner: a directorate (led by an Executive Director) and a Cabinet portfolio."""
+KIND_LABELS = {"directorate": "Directorate", "portfolio": "Cabinet portfolio"}
 
 
 def _owners(reg: Register, kind: str) -> list:
@@ -85,7 +86,7 @@ class Scope:
     @property
     def label(self) -> str:
         """``Directorate: Adult Social Care and Health``."""
-        return f"{'Directorate' if self.kind == 'directorate' else 'Cabinet portfolio'}: {self.title}"
+        return f"{KIND_LABELS[self.kind]}: {self.title}"
 
 
 def scope(reg: Register, kind: str, ident: str) -> Scope:

@@ -360,6 +360,7 @@ def _finance(book, f: _Formats, pack: Pack, subtitle: str) -> None:
             _num(sheet, n, c, value, money)
         sheet.write_string(n, 5, total[4], f.bold)
     sheet.write_string(HEADER_ROW + 3 + len(lines), 0, FINANCE_NOTE, f.text)
+    _finish(sheet, FINANCE_COLUMNS, len(lines))
 
 
 def render(pack: Pack, progress: Progress) -> bytes:

@@ -27,7 +27,6 @@ scope = owners[
 talk = data.conversation(period)
 card = commentary.attach(data.card(state.AREA, period), talk.commentary, reg)
 part = card[card["measure_id"].isin(scope.measures)]
-counts = views.headline_counts(part)
 
 st.title(f"Quarterly Service Report — {scope.title}, {period}")
 st.caption(
@@ -42,14 +41,7 @@ st.subheader(f"Measures ({len(part)})")
 if part.empty:
     st.markdown("The register records no measure as this report's.")
 else:
-    st.markdown(
-        "".join(components.rag_badge(c, counts[f"rag_{c}"]) for c in components.RAG_ORDER if counts[f"rag_{c}"]),
-        unsafe_allow_html=True,
-    )
-    st.markdown(
-        f"↑ {counts['improving']} improving · ↓ {counts['worsening']} worsening · → {counts['no_change']} no change"
-        f" · ⚠ {int(part['without_commentary'].sum())} red or amber without commentary"
-    )
+    components.measure_counts(part)
     table = tables.scorecard(part, period)
     st.dataframe(table, hide_index=True, column_config=components.scorecard_column_config())
     components.csv_download(table, f"sefton_qsr_{scope.kind}_{scope.id}_{period}.csv", "Download the measures (CSV)")

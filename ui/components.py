@@ -10,7 +10,7 @@ import streamlit as st
 
 from scorecard.evaluation.judgements import rag
 from scorecard.present import commentary as commentary_text
-from scorecard.present import risks, tables, wording
+from scorecard.present import risks, tables, views, wording
 from scorecard.present.finance import NOTE
 from scorecard.store import cells
 from ui.state import escape_markdown
@@ -234,6 +234,19 @@ def action_badge(code: str, count: int | None = None) -> str:
     label, symbol, meaning = wording.ACTION_STATUS.get(code, (code, "", ""))
     text = f"{symbol} {label}" + (f": {count}" if count is not None else "")
     return _badge(text, meaning, wording.ACTION_COLOURS.get(code, "#4d4d4d"))
+
+
+def measure_counts(part: pd.DataFrame) -> None:
+    """A group of measures in two lines: RAG badges (symbol + word + count), then directions and how many red
+    or amber measures have no commentary (``part``: scorecard rows with the quarter's commentary attached)."""
+    counts = views.headline_counts(part)
+    st.markdown(
+        "".join(rag_badge(c, counts[f"rag_{c}"]) for c in RAG_ORDER if counts[f"rag_{c}"]), unsafe_allow_html=True
+    )
+    st.markdown(
+        f"↑ {counts['improving']} improving · ↓ {counts['worsening']} worsening · → {counts['no_change']} no change"
+        f" · ⚠ {int(part['without_commentary'].sum())} red or amber without commentary"
+    )
 
 
 def financial_position(position, key: str) -> None:

@@ -122,8 +122,8 @@ def write_period_values(observations: str | Path, out: str | Path) -> None:
                 "COPY (SELECT period_end, area_key, measure_key, value "
                 f"FROM read_parquet('{_sql_path(observations)}') WHERE value IS NOT NULL "
                 "ORDER BY period_end, area_key, measure_key) "
-                f"TO '{_sql_path(out)}' (FORMAT parquet, ROW_GROUP_SIZE {ROW_GROUP_ROWS})"
-            )
+                f"TO '{_sql_path(out)}' (FORMAT parquet, ROW_GROUP_SIZE {ROW_GROUP_ROWS}, USE_TMP_FILE false)"
+            )  # ``out`` is already a staged temp file: DuckDB's own 'tmp_' copy would outlive a kill unswept
     finally:
         con.close()
 

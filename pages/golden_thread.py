@@ -6,6 +6,8 @@ from ui.shell import ensure_shell
 
 ensure_shell()
 
+import html
+
 import streamlit as st
 
 from scorecard.present import actions, risks, thread
@@ -68,7 +70,8 @@ def item(node: thread.Node) -> str:
     marks = f" *({components.literal(', '.join(node.marks).lower())})*" if node.marks else ""
     detail = f" — {components.literal(node.detail)}" if node.detail and node.kind in ("measure", "action") else ""
     indent = "    " * (node.depth - top)
-    line = f"{indent}- [{components.literal(node.title)}]({node.link(period)}) {status}{detail}{marks}"
+    link = f'<a href="{html.escape(node.link(period))}" target="_self">{html.escape(node.title)}</a>'
+    line = f"{indent}- {link} {status}{detail}{marks}"
     for risk in node.risks:
         line += f"\n{indent}    - {components.literal(risk)}"
     return line

@@ -21,7 +21,7 @@ kind = state.url_select(
 owners = {s.id: s for s in plan.scopes(reg, kind)}
 scope = owners[
     state.url_select(
-        "owner", plan.KIND_LABELS[kind], list(owners), format_func=lambda i: owners[i].title, container=right
+        kind, plan.KIND_LABELS[kind], list(owners), format_func=lambda i: owners[i].title, container=right, kind=kind
     )
 ]
 talk = data.conversation(period)

@@ -7,7 +7,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
-PAGES = ["overview", "theme", "measure", "actions", "exceptions", "benchmarking", "explore", "data"]
+PAGES = ["overview", "theme", "measure", "actions", "thread", "qsr", "exceptions", "benchmarking", "explore", "data"]
 
 
 @pytest.fixture

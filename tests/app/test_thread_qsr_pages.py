@@ -25,9 +25,9 @@ def test_the_golden_thread_links_every_node_and_keeps_the_branch_in_the_url(open
     at = open_app("overview", page="thread", node="theme:adult_social_care")
     assert not at.exception, [e.value for e in at.exception]
     text = _markdown(at)
-    assert "[Adult Social Care](/theme?theme=adult_social_care" in text
-    assert "/measure?measure=asc_msp_outcomes_met_pct" in text
-    assert "Children &amp; Young People" not in text and "Children & Young People](" not in text
+    assert '<a href="/theme?theme=adult_social_care&amp;period=' in text and ">Adult Social Care</a>" in text
+    assert '<a href="/measure?measure=asc_msp_outcomes_met_pct&amp;period=' in text
+    assert "Children &amp; Young People</a>" not in text
     shown = text.replace("\\", "")  # as read: markdown escapes removed
     assert "⚠ ILLUS-02 · ●●● High risk (score 16" in shown and "(illustrative)" in shown  # beside its action
     table = next(d.value for d in at.dataframe if "Within" in d.value.columns)
@@ -45,7 +45,7 @@ def test_the_whole_thread_holds_every_measure(open_app, real_register):
 
 
 def test_a_directorate_s_qsr_page(open_app, real_register):
-    at = open_app("overview", page="qsr", kind="directorate", owner="adult_social_care_health")
+    at = open_app("overview", page="qsr", kind="directorate", directorate="adult_social_care_health")
     assert not at.exception, [e.value for e in at.exception]
     assert at.title[0].value.startswith("Quarterly Service Report — Adult Social Care and Health")
     measures = next(d.value for d in at.dataframe if "Measure" in d.value.columns and "RAG" in d.value.columns)
@@ -57,7 +57,7 @@ def test_a_directorate_s_qsr_page(open_app, real_register):
 
 
 def test_an_unknown_owner_in_the_url_is_a_friendly_message(open_app):
-    at = open_app("overview", page="qsr", kind="portfolio", owner="nobody")
+    at = open_app("overview", page="qsr", kind="portfolio", portfolio="nobody")
     assert not at.exception
     assert any("Not found" in w.value for w in at.warning)
 
@@ -75,7 +75,7 @@ def data_dir(built_data, tmp_path, monkeypatch):
 
 def test_the_public_sees_only_the_published_quarter_s_thread_and_finance(data_dir, monkeypatch, tmp_path):
     nothing = open_as(monkeypatch, "public", page="thread")
-    assert "Sefton Vision 2030](" not in _markdown(nothing)  # nothing published: no figures at all
+    assert ">Sefton Vision 2030</a>" not in _markdown(nothing)  # nothing published: no figures at all
     publish.publish(Q, who="test admin", data_dir=data_dir)
     later = tmp_path / "finance_later.csv"
     header = ["service_line", "period", "budget", "forecast_outturn", "commentary", "reference"]
@@ -84,7 +84,7 @@ def test_the_public_sees_only_the_published_quarter_s_thread_and_finance(data_di
     assert ingest([later], data_dir=data_dir, user="officer").loaded  # a forecast written after publication
 
     public = open_as(monkeypatch, "public", page="thread", period=Q)
-    assert "Sefton Vision 2030](" in _markdown(public) and "⚠ ILLUS\\-0" in _markdown(public)
+    assert ">Sefton Vision 2030</a>" in _markdown(public) and "⚠ ILLUS\\-0" in _markdown(public)
     overview = open_as(monkeypatch, "public", period=Q)
     finance = next(d.value for d in overview.dataframe if "Forecast outturn" in d.value.columns)
     assert len(finance) == 12 and "£11.387m" in set(finance["Forecast outturn"])  # as published (2024/25 Q1)

@@ -54,11 +54,13 @@ if focus != thread.ROOT:
         icon=":material/account_tree:",
     )
 
-top = shown[0].depth
+# The levels above the priority actions are headings (a screen reader can jump between them); each action, or the
+# theme's own measures, is a list with its measures nested under it.
+HEADINGS = {"vision": "###", "purpose": "####", "theme": "#####"}
 
 
-def item(node: thread.Node) -> str:
-    """One line of the indented tree: the linked title, its status and detail, its marks."""
+def item(node: thread.Node, depth: int) -> str:
+    """One node: the linked title, its status (symbol + word) and detail, its marks, and the risks linked to it."""
     badge = (
         components.rag_badge(node.status)
         if node.kind == "measure"
@@ -69,15 +71,25 @@ def item(node: thread.Node) -> str:
     status = badge or components.literal(node.status_text)
     marks = f" *({components.literal(', '.join(node.marks).lower())})*" if node.marks else ""
     detail = f" — {components.literal(node.detail)}" if node.detail and node.kind in ("measure", "action") else ""
-    indent = "    " * (node.depth - top)
     link = f'<a href="{html.escape(node.link(period))}" target="_self">{html.escape(node.title)}</a>'
+    if node.kind in HEADINGS:
+        return f"{HEADINGS[node.kind]} {link}\n\n{status}"
+    indent = "    " * depth
     line = f"{indent}- {link} {status}{detail}{marks}"
     for risk in node.risks:
         line += f"\n{indent}    - {components.literal(risk)}"
     return line
 
 
-st.markdown("\n".join(item(n) for n in shown), unsafe_allow_html=True)
+block: list[str] = []
+for node in shown:
+    if node.kind in HEADINGS or node.kind in ("action", "evidence"):
+        if block:
+            st.markdown("\n".join(block), unsafe_allow_html=True)
+        block = [item(node, 0)]
+    else:
+        block.append(item(node, 1))
+st.markdown("\n".join(block), unsafe_allow_html=True)
 if any(n.risks for n in shown):
     st.caption(
         "⚠ marks a risk linked to the action or measure above it."

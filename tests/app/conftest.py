@@ -7,7 +7,8 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
-PAGES = ["overview", "theme", "measure", "actions", "thread", "qsr", "exceptions", "benchmarking", "explore", "data"]
+PAGES = ["overview", "theme", "measure", "actions", "golden_thread", "qsr"]
+PAGES += ["exceptions", "benchmarking", "explore", "data"]
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ def _markdown(at) -> str:
 
 
 def test_the_golden_thread_links_every_node_and_keeps_the_branch_in_the_url(open_app):
-    at = open_app("overview", page="thread", node="theme:adult_social_care")
+    at = open_app("overview", page="golden_thread", node="theme:adult_social_care")
     assert not at.exception, [e.value for e in at.exception]
     text = _markdown(at)
     assert '<a href="/theme?theme=adult_social_care&amp;period=' in text and ">Adult Social Care</a>" in text
@@ -36,7 +36,7 @@ def test_the_golden_thread_links_every_node_and_keeps_the_branch_in_the_url(open
 
 
 def test_the_whole_thread_holds_every_measure(open_app, real_register):
-    at = open_app("overview", page="thread")
+    at = open_app("overview", page="golden_thread")
     assert not at.exception
     table = next(d.value for d in at.dataframe if "Within" in d.value.columns)
     opened = set(table.loc[table["Kind"] == "Measure", "Open"].str.extract(r"measure=([a-z0-9_]+)")[0])
@@ -74,7 +74,7 @@ def data_dir(built_data, tmp_path, monkeypatch):
 
 
 def test_the_public_sees_only_the_published_quarter_s_thread_and_finance(data_dir, monkeypatch, tmp_path):
-    nothing = open_as(monkeypatch, "public", page="thread")
+    nothing = open_as(monkeypatch, "public", page="golden_thread")
     assert ">Sefton Vision 2030</a>" not in _markdown(nothing)  # nothing published: no figures at all
     publish.publish(Q, who="test admin", data_dir=data_dir)
     later = tmp_path / "finance_later.csv"
@@ -83,7 +83,7 @@ def test_the_public_sees_only_the_published_quarter_s_thread_and_finance(data_di
     later.write_bytes(csv_bytes([row | {"commentary": "Draft forecast", "reference": "draft"}], header=header))
     assert ingest([later], data_dir=data_dir, user="officer").loaded  # a forecast written after publication
 
-    public = open_as(monkeypatch, "public", page="thread", period=Q)
+    public = open_as(monkeypatch, "public", page="golden_thread", period=Q)
     assert ">Sefton Vision 2030</a>" in _markdown(public) and "⚠ ILLUS\\-0" in _markdown(public)
     overview = open_as(monkeypatch, "public", period=Q)
     finance = next(d.value for d in overview.dataframe if "Forecast outturn" in d.value.columns)

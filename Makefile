@@ -39,13 +39,16 @@ DEMO_ROLE ?= officer
 run: data
 	SCORECARD_DEMO_ROLE=$(DEMO_ROLE) $(PY) -m streamlit run app.py --server.headless true
 
-# Lint and format check first (ruff, .ruff.toml): seconds, and a failure says exactly where.
+# Lint, format and type check first (ruff with .ruff.toml, mypy with .mypy.ini): a minute at most, and a
+# failure says exactly where.
 lint: venv
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(PY) -m mypy
 
 test: data system-deps lint
 	$(PY) -m pytest -q
 
+# the audit log, version.json, snapshots/ and accepted/ are records, never cleaned (build-data re-applies accepted/)
 clean:
-	rm -rf data/*.parquet data/load_log.jsonl test-artefacts
+	rm -rf data/*.parquet test-artefacts

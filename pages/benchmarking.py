@@ -48,7 +48,7 @@ measure_id = state.url_select(
 )
 m = reg.measure(measure_id)
 row = card.set_index("measure_id").loc[measure_id]
-members = data.members(measure_id, state.AREA, row["period_label"], group).dropna(subset=["value"])
+members = data.members(measure_id, state.AREA, group, period).dropna(subset=["value"])
 table = tables.members(members, m.unit, m.decimals)
 if len(members) > charts.MOST_BARS:
     st.caption(f"{len(members)} councils — too many for a readable chart; the table lists them all.")
@@ -58,7 +58,7 @@ elif len(members):
     fig, alt = charts.group_bars(members, m.title, m.unit, m.decimals, group, heading)
     components.chart(fig, alt, table, key="members")
 else:
-    st.info("No comparable figures from other councils for this measure.")
+    components.nothing_to_show(f"no figures for {m.title} across the {tables.group_name(group)}")
 st.page_link(
     "pages/measure.py",
     label=f"Open the full page for {m.title} →",

@@ -1,4 +1,5 @@
-"""Data & definitions (BI team): the KPI register, per-source freshness, coverage and every data batch."""
+"""Data & definitions: the KPI register, the sources and licences behind the figures, and coverage — for
+everyone; per-source freshness and every data batch (files, checksums, who loaded them) for council staff."""
 
 from ui.shell import ensure_shell
 
@@ -6,29 +7,32 @@ ensure_shell()
 
 import streamlit as st
 
+from scorecard.governance import access
+from scorecard.present import views
 from scorecard.register import releases
-from ui import components, data, state
+from ui import auth, components, data, state
 
 period = state.current_period()
 card = data.card(state.AREA, period)
+staff = access.sees_draft(auth.role())
 
 st.title("Data & definitions")
-tab_register, tab_fresh, tab_cover, tab_batches, tab_releases = st.tabs(
-    ["KPI register", "Freshness", "Coverage", "Batches", "Release calendar"]
+names = ["KPI register", "Sources and licences", "Coverage", "Release calendar"] + (
+    ["Freshness", "Batches"] if staff else []
 )
-with tab_register:
+tabs = dict(zip(names, st.tabs(names)))
+with tabs["KPI register"]:
     register = data.register_table()
     st.markdown(f"The {len(register)} measures of the KPI register (`kpi_definitions.yaml`).")
     st.dataframe(register, hide_index=True)
     components.csv_download(register, "sefton_kpi_register.csv", "Download the register (CSV)")
-with tab_fresh:
-    fresh = data.freshness(state.AREA)
+with tabs["Sources and licences"]:
     st.markdown(
-        "For each source: the newest period held for Sefton, how many measures it feeds, and the batches "
-        "(files and SHA-256 checksums) it was loaded from."
+        f"Where the figures for {period} come from: each data set, its publisher and licence, how many "
+        "measures it feeds and the newest period among them."
     )
-    st.dataframe(fresh, hide_index=True)
-with tab_cover:
+    st.dataframe(views.report_sources(card, data.reg()).drop(columns="newest_end"), hide_index=True)
+with tabs["Coverage"]:
     no_data = card[card["rag"] == "missing"]
     illustrative = card[card["status"] == "illustrative"]
     stale = card[card["rag"] == "stale"]
@@ -59,11 +63,7 @@ with tab_cover:
                 ],
                 hide_index=True,
             )
-with tab_batches:
-    batches = data.batches()
-    st.markdown("Every load of data: nothing is overwritten; a revision is a new batch.")
-    st.dataframe(batches, hide_index=True)
-with tab_releases:
+with tabs["Release calendar"]:
     calendar = data.release_calendar()
     st.markdown(
         "When each public data set's next figures are expected, from the publisher's usual release month recorded "
@@ -96,3 +96,14 @@ with tab_releases:
         },
     )
     components.csv_download(calendar, "sefton_release_calendar.csv", "Download the release calendar (CSV)")
+if staff:  # who loaded what, and the current data's freshness: never on a public page
+    fresh, batches = data.loads()
+    with tabs["Freshness"]:
+        st.markdown(
+            "For each source: the newest period held for Sefton (draft included), how many measures it feeds, "
+            "and the batches (files and SHA-256 checksums) it was loaded from."
+        )
+        st.dataframe(fresh, hide_index=True)
+    with tabs["Batches"]:
+        st.markdown("Every load of data: nothing is overwritten; a revision is a new batch.")
+        st.dataframe(batches, hide_index=True)

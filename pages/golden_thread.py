@@ -14,6 +14,7 @@ from scorecard.present import actions, risks, thread
 from ui import components, data, state
 
 reg = data.reg()
+top = thread.plan_of(reg)
 period = state.current_period()
 talk = data.conversation(period)
 card = data.card(state.AREA, period)
@@ -32,20 +33,20 @@ shown = thread.subtree(tree, focus)
 
 st.title(f"The golden thread — {period}")
 st.markdown(
-    f"How **{reg.plan.vision.title}** is delivered: the Council's Core Purpose, the Corporate Plan 2024–27's "
+    f"How **{top.vision.title}** is delivered: the Council's Core Purpose, the Corporate Plan 2024–27's "
     f"themes and priority actions, and the measures that evidence each action in {period}. Every status shows a "
     "symbol and a word; each title opens its page. A measure that evidences two actions appears under both."
 )
 with st.expander("Where this comes from"):
     st.markdown(
         components.literal(
-            f"{reg.plan.vision.title} (agreed {reg.plan.vision.agreed}): “{reg.plan.vision.text}” "
-            f"({reg.plan.vision.seed_file}, line {reg.plan.vision.line}). The Core Purpose: "
-            + "; ".join(f"{p.title} (line {p.line})" for p in reg.plan.core_purpose)
-            + f". The aspiration: “{reg.plan.aspiration.text}” (line {reg.plan.aspiration.line})."
+            f"{top.vision.title} (agreed {top.vision.agreed}): “{top.vision.text}” "
+            f"({top.vision.seed_file}, line {top.vision.line}). The Core Purpose: "
+            + "; ".join(f"{p.title} (line {p.line})" for p in top.core_purpose)
+            + f". The aspiration: “{top.aspiration.text}” (line {top.aspiration.line})."
         )
     )
-    st.caption(components.literal(reg.plan.links_basis))
+    st.caption(components.literal(top.links_basis))
 if focus != thread.ROOT:
     st.page_link(
         "pages/golden_thread.py",

@@ -67,7 +67,7 @@ if m.source.match != "none":
         st.markdown(f"**Next figures:** {expected.loc[measure_id, 'expected']}")
 
 cols = st.columns(4)
-cols[0].metric(f"Sefton, {row['period_label'] or 'no data'}", tables.value_text(row))
+cols[0].metric(f"Sefton, {row['period_label'] if pd.notna(row['period_label']) else 'no data'}", tables.value_text(row))
 cols[1].metric("Target", wording.format_value(row["target"], m.unit, m.decimals))
 cols[2].metric("England", wording.format_value(row["england_value"], m.unit, m.decimals))
 cols[3].metric("Rank (1 = best)", tables.rank_text(row) or "–", help=f"Among Sefton and the {tables.group_name(group)}")
@@ -172,11 +172,11 @@ if series["value"].notna().any() or series["england_value"].notna().any():
     fig, alt = charts.trend(series, row, m.title, m.unit, group)
     components.chart(fig, alt, tables.trend(series, m.unit, m.decimals, group), key="trend")
 else:
-    st.info("No figures have been published for this measure yet.")
+    components.nothing_to_show("no trend figures for this measure up to this quarter")
 
 # ---- benchmark -------------------------------------------------------------------------------------------
 st.subheader(f"Sefton and the {tables.group_name(group)}")
-members = data.members(measure_id, state.AREA, row["period_label"] if row["period_label"] else None, group)
+members = data.members(measure_id, state.AREA, group, period)
 shown = members.dropna(subset=["value"])
 if len(shown) > 1:
     table = tables.members(shown, m.unit, m.decimals)
@@ -188,7 +188,7 @@ if len(shown) > 1:
         fig, alt = charts.group_bars(shown, m.title, m.unit, m.decimals, group, heading, row["england_value"])
         components.chart(fig, alt, table, key="benchmark")
 else:
-    st.info("No comparable figures from other councils for this measure (council-only data).")
+    components.nothing_to_show("no comparable figures from other councils for this measure and quarter")
 
 # ---- definition --------------------------------------------------------------------------------------------
 st.subheader("Definition and source")

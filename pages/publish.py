@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from scorecard.governance import access, audit, publish
+from scorecard.store import storage
 from ui import auth, data, state
 
 st.title("Publish a quarter")
@@ -26,13 +27,14 @@ st.markdown(
 
 states = data.publication_states()
 index = publish.read_index()["periods"]
-quarters = data.quarters(state.AREA)
+quarters = data.visible_quarters(auth.role(), state.AREA)
 st.dataframe(
     pd.DataFrame(
         {
             "Quarter": quarters,
             "State": [states.get(q, access.DRAFT).replace("_", " ") for q in quarters],
-            "Snapshot": [index.get(q, {}).get("snapshot", "") for q in quarters],
+            "Snapshot": [index.get(q, {}).get("parts", {}).get("card", {}).get("file", "") for q in quarters],
+            "Data version": [index.get(q, {}).get("data_version", "") for q in quarters],
             "Published": [
                 f"{index[q].get('published_at', '')} {index[q].get('published_by', '')}".strip() if q in index else ""
                 for q in quarters
@@ -58,11 +60,12 @@ else:
         try:
             with st.spinner("Freezing the snapshot…"):
                 entry = publish.publish(period, who=auth.user_name(), release_to_members=action)
-        except (publish.PublishError, publish.SnapshotError) as err:
+        except (publish.PublishError, storage.WriteError) as err:
             st.error(str(err))
         else:
             st.success(
-                f"{'Released to members' if action else 'Published'}: {period} — snapshot `{entry['snapshot']}`."
+                f"{'Released to members' if action else 'Published'}: {period} — snapshot "
+                f"`{entry['parts']['card']['file']}` of data version `{entry['data_version']}`."
             )
 
 with st.expander("Audit log (newest first)"):

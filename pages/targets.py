@@ -12,7 +12,7 @@ from scorecard.governance import access
 from scorecard.present import targets as shown
 from scorecard.present import wording
 from scorecard.register import targets
-from scorecard.store import cells, ledger, periods
+from scorecard.store import ledger, periods, text
 from ui import auth, components, data, state
 
 st.title("Targets")
@@ -47,7 +47,7 @@ with left:
     components.csv_download(table, f"sefton_targets_{slug}.csv", "Download the targets (CSV)")
 right.download_button(
     "Download the targets (Excel)",
-    cells.xlsx_bytes(table, f"Targets {slug}", f"Sefton Council — Corporate Plan measures: targets for {year}"),
+    text.xlsx_bytes(table, f"Targets {slug}", f"Sefton Council — Corporate Plan measures: targets for {year}"),
     file_name=f"sefton_targets_{slug}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     icon=":material/download:",

@@ -15,8 +15,8 @@ from pathlib import Path
 import streamlit as st
 
 from scorecard import ingest
-from scorecard.governance import access, audit
-from scorecard.store import db
+from scorecard.governance import access
+from scorecard.store import storage
 from ui import auth, data
 
 MAX_MB = 20
@@ -47,78 +47,84 @@ upload = st.file_uploader(f"Return file (.csv or .xlsx, up to {MAX_MB} MB)", typ
 allow_partial = st.checkbox("Load the good rows even if some rows are rejected (rejected rows are quarantined)")
 
 
+def checked(payload: bytes, name: str, folder: Path):
+    """The dry-run report of an uploaded file, validated once per file hash and data version (a rerun of
+    the page — ticking a box, opening a table — does not validate it again)."""
+    cache = st.session_state.setdefault("_upload_checks", {})
+    key = (storage.sha256(payload), name, data.key())
+    if key not in cache:
+        path = folder / Path(name).name
+        path.write_bytes(payload)
+        with st.status(f"Checking {name}…", expanded=False) as status:
+            result = ingest.ingest(
+                [path], names=[name], dry_run=True, progress=lambda message: status.update(label=message)
+            )
+            status.update(label=f"Checked {name}", state="complete")
+        cache.clear()  # one upload at a time: keep only the latest report
+        cache[key] = result.files[0]
+    return cache[key]
+
+
 if upload is not None and upload.size > MAX_MB * 1024 * 1024:
     st.error(f"{upload.name} is {upload.size / 1e6:.1f} MB; the limit is {MAX_MB} MB. Split the return.")
 elif upload is not None:
-    folder = tempfile.TemporaryDirectory(prefix="scorecard-upload-")
-    path = Path(folder.name) / Path(upload.name).name
-    path.write_bytes(upload.getvalue())
-    with st.status(f"Checking {upload.name}…", expanded=False) as status:
-        result = ingest.ingest(
-            [path], names=[upload.name], dry_run=True, progress=lambda message: status.update(label=message)
-        )
-        report = result.files[0]
-        status.update(label=f"Checked {upload.name}", state="complete")
-    c = st.columns(4)
-    c[0].metric("Rows", f"{report.rows_total:,}")
-    c[1].metric("Good rows", f"{report.rows_accepted:,}")
-    c[2].metric("Rejected rows", f"{report.rows_rejected:,}")
-    c[3].metric("Warnings", len(report.warnings))
-    if report.issues:
-        st.subheader("Validation report")
-        st.dataframe(report.issues_frame(), hide_index=True)
-    if report.outcome == "already loaded":
-        st.info("This exact file has already been loaded: nothing to do.")
-    elif report.errors and not (allow_partial and report.rows_accepted):
-        st.error(
-            f"{len(report.errors)} error(s): nothing can be loaded. Fix the file and upload it again"
-            + (
-                ""
-                if allow_partial or not report.rows_accepted
-                else ", or tick the box above to load only the good rows"
-            )
-            + "."
-        )
-    else:
-        label = f"Load {report.rows_accepted:,} row(s)" + (
-            f" and quarantine {report.rows_rejected:,}" if report.rows_rejected else ""
-        )
-        if st.button(label, type="primary"):
-            with st.status("Loading…", expanded=True) as status:
-                done = ingest.ingest(
-                    [path], names=[upload.name], user=user, allow_partial=allow_partial, progress=st.write
-                )
-                status.update(label="Loaded" if done.loaded else "Not loaded", state="complete")
-            loaded = done.files[0]
-            audit.record(
-                user,
-                "upload",
-                {
-                    "file": upload.name,
-                    "kind": loaded.kind,
-                    "loaded": bool(done.loaded),
-                    "batch": loaded.batch_id,
-                    "rows": loaded.rows_accepted,
-                },
-            )
-            if done.loaded:
-                db.reset()
-                st.cache_data.clear()
-                message = (
-                    f"Loaded {upload.name} ({loaded.kind}) as batch {loaded.batch_id}: {loaded.rows_accepted:,} row(s)"
+    try:
+        with tempfile.TemporaryDirectory(prefix="scorecard-upload-") as folder:
+            payload = upload.getvalue()
+            report = checked(payload, upload.name, Path(folder))
+            c = st.columns(4)
+            c[0].metric("Rows", f"{report.rows_total:,}")
+            c[1].metric("Good rows", f"{report.rows_accepted:,}")
+            c[2].metric("Rejected rows", f"{report.rows_rejected:,}")
+            c[3].metric("Warnings", len(report.warnings))
+            if report.issues:
+                st.subheader("Validation report")
+                st.dataframe(report.issues_frame(), hide_index=True)
+            if report.outcome == "already loaded":
+                st.info("This exact file has already been loaded: nothing to do.")
+            elif report.errors and not (allow_partial and report.rows_accepted):
+                st.error(
+                    f"{len(report.errors)} error(s): nothing can be loaded. Fix the file and upload it again"
                     + (
-                        f" ({loaded.rows_revised:,} revisions)."
-                        if loaded.kind == "figures"
-                        else ", each a new version."
+                        ""
+                        if allow_partial or not report.rows_accepted
+                        else ", or tick the box above to load only the good rows"
                     )
+                    + "."
                 )
-                if loaded.quarantine:
-                    message += f" Rejected rows were written to `{loaded.quarantine}`."
-                st.success(message)
             else:
-                st.error("Nothing was loaded: " + "; ".join(str(i) for i in loaded.errors[:5]))
-
-    folder.cleanup()
+                label = f"Load {report.rows_accepted:,} row(s)" + (
+                    f" and quarantine {report.rows_rejected:,}" if report.rows_rejected else ""
+                )
+                if st.button(label, type="primary"):
+                    path = Path(folder) / Path(upload.name).name
+                    path.write_bytes(payload)
+                    with st.status("Loading…", expanded=True) as status:
+                        done = ingest.ingest(
+                            [path],
+                            names=[upload.name],
+                            user=user,
+                            allow_partial=allow_partial,
+                            progress=st.write,
+                            via="upload page",
+                        )
+                        status.update(label="Loaded" if done.loaded else "Not loaded", state="complete")
+                    loaded = done.files[0]
+                    if done.loaded:
+                        message = f"Loaded {upload.name} ({loaded.kind}) as batch {loaded.batch_id}: " + (
+                            f"{loaded.rows_accepted:,} rows ({loaded.rows_revised:,} revisions)."
+                            if loaded.kind == "figures"
+                            else f"{loaded.rows_accepted:,} row(s), each a new version."
+                        )
+                        if loaded.quarantine:
+                            message += f" Rejected rows were written to `{loaded.quarantine}`."
+                        st.success(message)
+                    else:
+                        st.error("Nothing was loaded: " + "; ".join(str(i) for i in loaded.errors[:5]))
+    except storage.WriteError as err:  # disk full, read-only or no permission: nothing was changed
+        st.error(f"Nothing was loaded: {err}")
+    except OSError as err:  # the upload's own temporary copy could not be written
+        st.error(f"The file could not be checked: {storage.reason(err)} (temporary folder). Nothing was loaded.")
 
 st.subheader("Loaded returns")
 loads = ingest.batch_history()

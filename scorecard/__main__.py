@@ -59,14 +59,19 @@ def _fetch_sources(args: argparse.Namespace) -> int:
 
 def _evaluate(args: argparse.Namespace) -> int:
     from scorecard.present import output, views
+    from scorecard.store import storage
 
-    frame = views.scorecard(area=args.area, period=args.period, data_dir=args.data_dir)
+    data_dir = args.data_dir or storage.default_data_dir()
+    frame = storage.consistent(  # one data version, even while an ingest or build commits
+        data_dir, lambda: views.scorecard(area=args.area, period=args.period, data_dir=data_dir)
+    )
     sys.stdout.write(output.render(frame, args.format))
     return 0
 
 
 def _export(args: argparse.Namespace) -> int:
     from scorecard import export
+    from scorecard.store import storage
 
     def progress(fraction: float, message: str) -> None:
         print(f"[{fraction:4.0%}] {message}", flush=True)
@@ -98,8 +103,7 @@ def _export(args: argparse.Namespace) -> int:
         scope=scope,
     )
     out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(data)
+    storage.atomic_write(out, data)
     print(f"Wrote {out} ({len(data):,} bytes)")
     return 0
 
@@ -131,17 +135,6 @@ def _ingest(args: argparse.Namespace) -> int:
         if report.quarantine:
             line += f"; rejected rows written to {report.quarantine}"
         print(line)
-    if result.loaded:
-        from scorecard.governance import audit
-
-        for report in result.files:
-            if report.outcome in ("loaded", "partial"):
-                audit.record(
-                    args.user or report_user(),
-                    "ingest",
-                    {"file": report.file, "kind": report.kind, "batch": report.batch_id, "rows": report.rows_accepted},
-                    data_dir=args.data_dir,
-                )
     if not result.loaded and not args.check and any(r.errors for r in result.files):
         hint = "" if args.allow_partial else " (use --allow-partial to load the good rows and quarantine the rest)"
         print(f"nothing loaded: fix the errors above and load again{hint}", file=sys.stderr)
@@ -150,6 +143,7 @@ def _ingest(args: argparse.Namespace) -> int:
 
 def _template(args: argparse.Namespace) -> int:
     from scorecard.ingest import templates
+    from scorecard.store import storage
 
     reg = register.load()
     try:
@@ -164,24 +158,15 @@ def _template(args: argparse.Namespace) -> int:
     fmt = args.format or ("xlsx" if str(args.out).lower().endswith(".xlsx") else "csv")
     data = templates.render(table, args.kind, fmt, args.period)
     out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(data)
+    storage.atomic_write(out, data)
     print(f"Wrote {out}: {args.kind} template for {args.period}, {len(table)} rows ({fmt})")
     return 0
-
-
-def report_user() -> str:
-    """Who runs the command (``$SCORECARD_USER`` or the login name), as ``ingest`` records it."""
-    import getpass
-    import os
-
-    return os.environ.get("SCORECARD_USER") or getpass.getuser()
 
 
 def _targets(args: argparse.Namespace) -> int:
     from scorecard.present import targets as shown
     from scorecard.register import targets
-    from scorecard.store import cells, ledger
+    from scorecard.store import ledger, text
 
     reg = register.load()
     try:
@@ -195,9 +180,9 @@ def _targets(args: argparse.Namespace) -> int:
     fmt = args.format or ("xlsx" if str(args.out).lower().endswith(".xlsx") else "csv")
     title = f"Sefton Council — Corporate Plan measures: targets for {args.year}"
     data = (
-        cells.xlsx_bytes(table, f"Targets {args.year}".replace("/", "-"), title)
+        text.xlsx_bytes(table, f"Targets {args.year}".replace("/", "-"), title)
         if fmt == "xlsx"
-        else cells.csv_bytes(table)
+        else text.csv_bytes(table)
     )
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -245,7 +230,8 @@ def _publish(args: argparse.Namespace) -> int:
         print(err, file=sys.stderr)
         return 2
     what = "Released to members" if args.release_to_members else "Published"
-    print(f"{what}: {entry['period']} — snapshot {entry['snapshot']} (sha256 {entry['sha256']})")
+    card = entry["parts"]["card"]
+    print(f"{what}: {entry['period']} — snapshot {card['file']} (data version {entry['data_version']})")
     return 0
 
 
@@ -398,7 +384,18 @@ def main(argv: list[str] | None = None) -> int:
     src.set_defaults(run=_sources)
 
     args = parser.parse_args(argv)
-    return args.run(args)
+    from scorecard.governance import audit
+    from scorecard.store import chain, storage
+
+    try:
+        return args.run(args)
+    except storage.WriteError as err:  # disk full, read-only or no permission: one line, data intact
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    except (audit.IntegrityError, chain.ChainError) as err:
+        print(f"integrity check failed: {err}", file=sys.stderr)
+        print("nothing was written; restore data/ from a backup, or ask the BI team to investigate", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -28,6 +28,24 @@ def built_data(tmp_path_factory):
 
 
 @pytest.fixture
+def spy(monkeypatch):
+    """``spy(owner, name)`` wraps ``owner.name`` for the test and returns the list of the first argument of
+    every call (the calls still happen)."""
+
+    def install(owner, name: str) -> list:
+        calls, real = [], getattr(owner, name)
+
+        def counted(*args, **kwargs):
+            calls.append(args[0] if args else None)
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(owner, name, counted)
+        return calls
+
+    return install
+
+
+@pytest.fixture
 def data_dir(built_data, tmp_path):
     """A fresh copy of the session's built data folder, for tests that write to it."""
     folder = tmp_path / "data"

@@ -12,7 +12,7 @@ from scorecard.evaluation.judgements import rag
 from scorecard.present import commentary as commentary_text
 from scorecard.present import risks, tables, views, wording
 from scorecard.present.finance import NOTE
-from scorecard.store import cells
+from scorecard.store import text
 from ui.state import escape_markdown
 
 ATTRIBUTION = (
@@ -106,9 +106,10 @@ def chart(fig, alt: str, table: pd.DataFrame, key: str, table_title: str = "Tabl
 
 
 def csv_download(frame: pd.DataFrame, file_name: str, label: str = "Download CSV", key: str | None = None):
+    """A CSV download of ``frame``, its text neutralised against spreadsheet formulas."""
     st.download_button(
         label,
-        cells.csv_bytes(frame),
+        text.csv_bytes(frame),
         file_name=file_name,
         mime="text/csv",
         key=key or file_name,
@@ -134,17 +135,63 @@ def scorecard_column_config(with_spark: bool = False) -> dict:
     return config
 
 
-def footer() -> None:
-    from ui import data
+def footer(period: str | None) -> None:
+    """Freshness and attribution: of the published report for the public and members (never a draft
+    period), of the current data for staff."""
+    from scorecard.governance import reports
+    from ui import data, state
 
     st.divider()
-    fresh = data.freshness()
-    latest = fresh.dropna(subset=["latest_end_area"]).sort_values("latest_end_area").iloc[-1]
-    st.caption(
-        f"**Data freshness:** {len(fresh)} sources loaded; data as at {data.data_as_at()}; "
-        f"newest figure for Sefton: {latest['latest_period_area']} ({latest['publisher']}). "
-        "See *Data & definitions* for every source, batch and checksum."
-    )
+    try:
+        facts = data.footer(state.AREA, period)
+    except reports.NotPublished:
+        facts = None
+    if facts and facts["published"]:
+        st.caption(
+            f"**Published report:** figures as published on {facts['as_of']} from {facts['sources']} sources; "
+            f"newest figure for Sefton in this report: {facts['newest_period']} ({facts['newest_publisher']}). "
+            "See *Data & definitions* for every source and licence."
+        )
+    elif facts:
+        st.caption(
+            f"**Data freshness:** {facts['sources']} sources loaded; data as at {facts['as_of']}; "
+            f"newest figure for Sefton: {facts['newest_period']} ({facts['newest_publisher']}). "
+            "See *Data & definitions* for every source, batch and checksum."
+        )
+    st.caption(ATTRIBUTION)
+
+
+def nothing_to_show(what: str) -> None:
+    """The message for a piece of a page with no figures: for the public and councillors, that the published
+    report does not hold it (never a live figure instead)."""
+    from scorecard.governance import access
+    from ui import auth
+
+    if access.reads_snapshot(auth.role()):
+        st.info(f"**Not in the published report:** {what}.", icon="📄")
+    else:
+        st.info(f"No figures: {what}.")
+
+
+def integrity_failed(role: str, err: Exception) -> None:
+    """Instead of any figure when stored records contradict each other: staff see what failed; the public
+    and councillors only that the figures are temporarily unavailable."""
+    from scorecard.governance import access
+    from ui.state import plain
+
+    if access.sees_draft(role):
+        st.error(
+            f"**Integrity check failed.** {plain(err, limit=800)}\n\nNo figures are shown until this is "
+            "resolved. The audit log, the snapshot index and the published snapshot files must agree: "
+            "restore `data/` from a backup and find out how the files were changed.",
+            icon="🛑",
+        )
+    else:
+        st.warning(
+            "**The published figures are temporarily unavailable.** Please try again later.",
+            icon="⏳",
+        )
+    st.divider()
     st.caption(ATTRIBUTION)
 
 

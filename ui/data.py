@@ -1,4 +1,12 @@
-"""Cached access to the engine: the register once per process, evaluated scorecards per (area, period, group)."""
+"""Cached access to what the current user may read. :mod:`scorecard.governance.reports` decides what each role
+sees (the published snapshot for the public and councillors, the current data for staff); this module only
+caches its answers and lays out the "not published" message.
+
+Every cached result is keyed on the data version (:func:`reports.data_key`: the commit id written by every
+build, ingest and publish, and the identity of the audit log and snapshot files), so the next page run after
+any change — from this app or from the command line — reads the new data, and a file altered outside a commit
+is checked again at once.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +14,10 @@ import pandas as pd
 import streamlit as st
 
 from scorecard import SEFTON, register
-from scorecard.evaluation import evaluate
-from scorecard.governance import access, publish
 from scorecard.governance import conversation as talk
+from scorecard.governance import reports
 from scorecard.present import views
-from scorecard.store import ledger, storage
+from scorecard.store import storage
 from ui import auth
 
 
@@ -20,57 +27,59 @@ def reg() -> register.Register:
     return register.load()
 
 
-@st.cache_data(show_spinner=False)
-def quarters(area: str = SEFTON) -> list[str]:
-    """Reporting quarters, newest first."""
-    return evaluate.reporting_quarters(area)
+def _folder() -> str:
+    return str(storage.default_data_dir())
 
 
-@st.cache_data(show_spinner="Evaluating the scorecard…")
-def live_card(area: str = SEFTON, period: str | None = None, group: str | None = None) -> pd.DataFrame:
-    """The evaluated scorecard on the current (draft) data — officers only; see :func:`card`."""
-    return views.scorecard(area=area, period=period, group=group, reg=reg())
+def key() -> tuple:
+    """The data version every cached result below is keyed on (a few ``stat`` calls)."""
+    return reports.data_key(_folder())
 
 
-def card(area: str = SEFTON, period: str | None = None, group: str | None = None) -> pd.DataFrame:
-    """The scorecard the current user may see for one area, reporting period and comparator group.
-
-    Officers and admins: the current evaluation (draft included). Public and members: the frozen snapshot of
-    a published (members: or released) quarter, with figures revised since marked — never the draft; for any
-    other quarter the page stops with a "not published" message."""
-    role = auth.role()
-    if access.sees_draft(role):
-        return live_card(area, period, group)
-    states = publication_states()
-    period = period or next(iter(access.visible_periods(role, quarters(area), states)), None)
-    if period is None or not access.can_view(role, states.get(period, access.DRAFT)):
-        not_published(period)
-        st.stop()
-    entry = publish.read_index()["periods"][period]
-    try:
-        return published_card(period, group, entry["sha256"], str(storage.default_data_dir()))
-    except publish.SnapshotError as err:
-        st.error(f"The published figures for {period} cannot be shown: {err}. Please contact the performance team.")
-        st.stop()
-
-
-@st.cache_data(show_spinner=False)
-def published_card(period: str, group: str | None, sha256: str, data_dir: str) -> pd.DataFrame:
-    """A snapshot (keyed by its hash) with ``revised_since_publication`` against the current data."""
-    frozen = publish.load(period, group, data_dir=data_dir)
-    if frozen.empty:
-        return frozen
-    return publish.with_revisions(frozen, live_card(SEFTON, period, group))
+@st.cache_data(show_spinner=False, max_entries=8)
+def _states(folder: str, version: tuple) -> dict[str, str]:
+    return reports.check(folder)
 
 
 def publication_states() -> dict[str, str]:
-    """period → released_to_members | published (read every run: publishing must show at once)."""
-    return publish.states()
+    """period → released_to_members | published, after the audit log, snapshot index and snapshot files have
+    been checked against each other (:class:`audit.IntegrityError` when they disagree)."""
+    return _states(_folder(), key())
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _quarters(role: str, area: str, folder: str, version: tuple) -> list[str]:
+    return reports.quarters_for(role, area, folder)
 
 
 def visible_quarters(role: str, area: str = SEFTON) -> list[str]:
-    """The reporting quarters ``role`` may choose, newest first."""
-    return access.visible_periods(role, quarters(area), publication_states())
+    """The reporting quarters ``role`` may choose, newest first (published ones however old)."""
+    return _quarters(role, area, _folder(), key())
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _embargoed(role: str, period: str, area: str, folder: str, version: tuple) -> bool:
+    return reports.embargoed(role, period, area, folder)
+
+
+def embargoed(role: str, period: str | None, area: str = SEFTON) -> bool:
+    """A quarter held that ``role`` may not see (the page says "not published", not "not found")."""
+    return bool(period) and _embargoed(role, str(period), area, _folder(), key())
+
+
+@st.cache_data(show_spinner="Reading the scorecard…", max_entries=64)
+def _card(role: str, area: str, period: str | None, group: str | None, folder: str, version: tuple) -> pd.DataFrame:
+    return reports.scorecard_for(role, period, group, area, folder, reg())
+
+
+def card(area: str = SEFTON, period: str | None = None, group: str | None = None) -> pd.DataFrame:
+    """The scorecard the current user may see for one reporting quarter and comparator group; for a quarter
+    they may not see, the page stops with a "not published" message."""
+    try:
+        return _card(auth.role(), area, period, group, _folder(), key())
+    except reports.NotPublished:
+        not_published(period)
+        st.stop()
 
 
 def not_published(period: str | None) -> None:
@@ -90,52 +99,56 @@ def not_published(period: str | None) -> None:
         )
 
 
+@st.cache_data(show_spinner=False, max_entries=32)
+def _series(role: str, area: str, period: str | None, group: str | None, folder: str, version: tuple) -> pd.DataFrame:
+    return reports.series_for(role, period, group, area, folder, reg())
+
+
 def series(measure_id: str, area: str, group: str | None, period: str | None) -> pd.DataFrame:
-    """A measure's trend: for public and members the frozen series of the published / released quarter."""
-    if access.reads_snapshot(auth.role()) and period:
-        entry = publish.read_index()["periods"].get(period)
-        if entry and entry.get("series_snapshot") and access.can_view(auth.role(), entry["state"]):
-            frozen = published_series(period, entry["series_sha256"], str(storage.default_data_dir()))
-            part = frozen[frozen["measure_id"] == measure_id].drop(columns="measure_id").reset_index(drop=True)
-            group = group or reg().measure(measure_id).benchmark_group
-            return publish.series_for_group(part, live_series(measure_id, area, group, period), group)
-    return live_series(measure_id, area, group, period)
+    """A measure's trend against ``group`` up to the quarter (frozen for the public and members)."""
+    frame = _series(auth.role(), area, period, group, _folder(), key())
+    return frame[frame["measure_id"] == measure_id].drop(columns="measure_id").reset_index(drop=True)
 
 
-@st.cache_data(show_spinner=False)
-def published_series(period: str, sha256: str, data_dir: str) -> pd.DataFrame:
-    """All frozen series of a quarter (keyed by the snapshot's hash; integrity-checked on read)."""
-    return publish.series_frame(period, data_dir)
+@st.cache_data(show_spinner=False, max_entries=32)
+def _members(role: str, area: str, period: str | None, group: str, folder: str, version: tuple) -> pd.DataFrame:
+    return reports.members_for(role, period, group, area, folder, reg())
 
 
-@st.cache_data(show_spinner=False)
-def live_series(measure_id: str, area: str, group: str | None, period: str | None) -> pd.DataFrame:
-    return views.measure_series(measure_id, area, group, period, reg=reg())
+def members(measure_id: str, area: str, group: str, period: str | None) -> pd.DataFrame:
+    """The comparator group's members for a measure, best first (no rows when there is nothing to compare,
+    or — for the public — when the published report does not hold them)."""
+    frame = _members(auth.role(), area, period, group, _folder(), key())
+    return frame[frame["measure_id"] == measure_id].drop(columns="measure_id").reset_index(drop=True)
 
 
-@st.cache_data(show_spinner=False)
-def members(measure_id: str, area: str, period_label: str | None, group: str | None) -> pd.DataFrame:
-    return views.group_values(measure_id, area, period_label, group, reg=reg())
+@st.cache_data(show_spinner=False, max_entries=16)
+def _sparklines(role: str, area: str, period: str | None, folder: str, version: tuple) -> dict[str, list[float]]:
+    return reports.sparklines_for(role, period, area, folder, reg())
 
 
-@st.cache_data(show_spinner=False)
 def sparklines(area: str, period: str | None) -> dict[str, list[float]]:
-    return views.sparklines(area, period)
+    return _sparklines(auth.role(), area, period, _folder(), key())
 
 
-@st.cache_data(show_spinner=False)
-def freshness(area: str = SEFTON) -> pd.DataFrame:
-    return views.freshness(area)
+@st.cache_data(show_spinner=False, max_entries=16)
+def _footer(role: str, area: str, period: str | None, folder: str, version: tuple) -> dict:
+    return reports.footer_for(role, period, area, folder, reg())
 
 
-@st.cache_data(show_spinner=False)
-def batches() -> pd.DataFrame:
-    return views.batches()
+def footer(area: str = SEFTON, period: str | None = None) -> dict:
+    """The footer's facts: of the published report for the public and members, of the current data for staff."""
+    return _footer(auth.role(), area, period, _folder(), key())
 
 
-@st.cache_data(show_spinner=False)
-def data_as_at():
-    return views.data_as_at()
+@st.cache_data(show_spinner=False, max_entries=4)
+def _loads(role: str, folder: str, version: tuple) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return reports.loads_for(role, folder)
+
+
+def loads() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per-source freshness and every batch (who loaded what): staff only (:class:`reports.NotPublished`)."""
+    return _loads(auth.role(), _folder(), key())
 
 
 @st.cache_data(show_spinner=False)
@@ -145,15 +158,13 @@ def register_table() -> pd.DataFrame:
 
 def conversation(period: str | None) -> talk.Conversation:
     """The quarter's commentary and action updates this user may see (staff: current text; public and
-    members: the published text), re-read whenever anything is written or published."""
-    index = storage.default_data_dir() / publish.FOLDER / publish.INDEX
-    published = index.stat().st_mtime_ns if index.is_file() else 0
-    return _conversation(auth.role(), period, ledger.signature(), published)
+    members: the published text), re-read whenever anything is written or published (the data version)."""
+    return _conversation(auth.role(), period, _folder(), key())
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _conversation(role: str, period: str | None, signature: tuple, published: int) -> talk.Conversation:
-    return talk.for_role(role, period)
+def _conversation(role: str, period: str | None, folder: str, version: tuple) -> talk.Conversation:
+    return talk.for_role(role, period, folder)
 
 
 @st.cache_data(show_spinner=False, ttl=3600)

@@ -14,7 +14,7 @@ import threading
 
 import streamlit as st
 
-from scorecard.governance import access
+from scorecard.governance import access, audit
 from ui import auth, components, data, state
 
 STATE_LABELS = {access.DRAFT: "Draft", access.RELEASED: "Released to members", access.PUBLISHED: "Published"}
@@ -89,13 +89,21 @@ def main() -> None:
             params = {k: v for k, v in st.query_params.to_dict().items() if k != "page"}
             st.switch_page(PAGES[target], query_params=params)
 
+    try:
+        _run(page, role)
+    except audit.IntegrityError as err:  # never a traceback, never forged figures
+        components.integrity_failed(role, err)
+
+
+def _run(page, role: str) -> None:
+    """The sidebar, the notices and the chosen page."""
     with st.sidebar:
         st.markdown("**Sefton Council**  \nCorporate Plan 2024–27 scorecard")
         auth.controls(role)
-        states = data.publication_states()
+        states = data.publication_states()  # checks the audit log, snapshot index and snapshot files first
         quarters = data.visible_quarters(role, state.AREA)  # public: published only; members: + released
         blocked = st.query_params.get("period")
-        blocked = blocked if blocked in data.quarters(state.AREA) and blocked not in quarters else None
+        blocked = blocked if data.embargoed(role, blocked, state.AREA) else None
         if blocked:
             del st.query_params["period"]  # never offered, never echoed back: the picker falls back to the default
         period = (
@@ -120,7 +128,7 @@ def main() -> None:
 
     if blocked or period is None:  # an embargoed quarter asked for by URL, or nothing published yet: no figures
         data.not_published(blocked)
-        components.footer()
+        components.footer(None)
         return
     if access.sees_draft(role) and states.get(period) != access.PUBLISHED:
         st.warning(
@@ -142,4 +150,4 @@ def main() -> None:
         page.run()
     finally:
         _inside.active = False
-    components.footer()
+    components.footer(period)

@@ -70,6 +70,9 @@ def escape_markdown(text: str) -> str:
     return "".join("\\" + ch if ch in "\\`*_{}[]()#+-.!<>|~$:&;\"'=" else ch for ch in text)
 
 
-def current_period() -> str | None:
-    """The reporting quarter chosen in the sidebar (set by app.py)."""
-    return st.session_state.get("_url_period")
+def current_period() -> str:
+    """The reporting quarter chosen in the sidebar (set by the shell, which runs no page without one)."""
+    period = st.session_state.get("_url_period")
+    if period is None:
+        raise RuntimeError("no reporting quarter chosen: a page runs only after the shell has chosen one")
+    return period

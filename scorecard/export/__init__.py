@@ -14,6 +14,7 @@ from scorecard import SEFTON, register
 from scorecard.export.content import Pack, Progress
 from scorecard.export.content import build as build_content
 from scorecard.register.plan import Scope
+from scorecard.store import text
 
 FORMATS = ("docx", "pdf", "xlsx")
 MIME_TYPES = {
@@ -59,8 +60,10 @@ def build_pack(
         if progress is not None:
             progress(min(max(float(fraction), 0.0), 1.0), message)
 
-    pack = build_content(
-        period=period, theme=theme, area=area, data_dir=data_dir, reg=reg, progress=report, scope=scope
+    # Word and the PDF markup are XML: no control character may reach them (the Excel pack writes every
+    # text as a string cell, never as a formula)
+    pack = text.cleaned(
+        build_content(period=period, theme=theme, area=area, data_dir=data_dir, reg=reg, progress=report, scope=scope)
     )
     data = _writer(fmt).render(pack, report)
     report(1.0, f"{fmt.upper()} pack ready ({len(data):,} bytes)")

@@ -296,9 +296,9 @@ class Pack:
     themes: list[ThemeSection]
     definitions: list[Definition]
     scope_theme: str | None
+    finance: finance_views.Position
     data_dir: str | Path | None = None
     frame: pd.DataFrame = field(default=None, repr=False)
-    finance: finance_views.Position | None = None
     risks: pd.DataFrame = field(default_factory=pd.DataFrame)
     risk_note: str = ""
     scope: plan.Scope | None = None
@@ -347,7 +347,7 @@ class Pack:
     def finance_rows(self) -> list[list[str]]:
         """The financial position as table rows (:data:`scorecard.present.finance.TABLE_COLUMNS`), the total
         last; none when no service line is shown."""
-        if self.finance is None or self.finance.lines.empty:
+        if self.finance.lines.empty:
             return []
         return self.finance.table().values.tolist() + [self.finance.total_row()]
 
@@ -695,8 +695,6 @@ def build(
     reg = reg or register.load()
     if theme is not None:
         reg.theme(theme)  # KeyError for an unknown theme, before any work
-    owned_measures = set(scope.measures) if scope else None
-    owned_actions = set(scope.actions) if scope else None
     progress(0.02, f"Evaluating the scorecard for {period or 'the latest quarter'}")
     frame = views.scorecard(area=area, period=period, data_dir=data_dir, reg=reg)
     quarter = str(frame["report_period"].iloc[0]) if len(frame) else (period or "")
@@ -707,11 +705,11 @@ def build(
     for t in reg.themes:
         if theme is not None and t.id != theme:
             continue
-        own_rows = [r for r in rows if t.id in r.theme_ids and (scope is None or r.measure_id in owned_measures)]
+        own_rows = [r for r in rows if t.id in r.theme_ids and (scope is None or r.measure_id in scope.measures)]
         own_actions = [
             action_row(a)
             for a in updates.to_dict("records")
-            if a["theme"] == t.id and (scope is None or a["action_id"] in owned_actions)
+            if a["theme"] == t.id and (scope is None or a["action_id"] in scope.actions)
         ]
         if scope is not None and not own_rows and not own_actions:
             continue

@@ -3,7 +3,7 @@
 Sheets: Summary (title, RAG and direction counts, how to read, attribution), one per theme, Exceptions (with
 the service's commentary), Annual actions and Definitions. Figures are numeric cells with a number format
 matching the scorecard's display (``21.0%`` is the number 21.0 shown as ``0.0"%"``), header rows are frozen
-and filtered, columns sized; text people wrote is neutralised (:mod:`scorecard.store.cells`). The workbook's
+and filtered, columns sized; text people wrote is neutralised (:mod:`scorecard.store.text`). The workbook's
 created date is the data date, so the same data and period give the same bytes.
 """
 
@@ -31,7 +31,7 @@ from scorecard.export.content import (
 )
 from scorecard.present import wording
 from scorecard.present.risks import TABLE_COLUMNS as RISK_TABLE_COLUMNS
-from scorecard.store import cells
+from scorecard.store import text
 
 HEADER_ROW = 2
 """Zero-based row of the column headers on the theme, Exceptions and Definitions sheets (rows above: title)."""
@@ -275,9 +275,9 @@ def _summary(book, f: _Formats, pack: Pack) -> None:
         ("Area", f"{pack.area_name} ({pack.area_code})"),
     ]
     r = 3
-    for label, text in facts:
+    for label, fact in facts:
         sheet.write_string(r, 0, label, f.bold)
-        sheet.write_string(r, 1, text, f.text)
+        sheet.write_string(r, 1, fact, f.text)
         r += 1
     r += 1
     sheet.write_string(r, 0, "RAG ratings by theme", f.bold)
@@ -318,8 +318,8 @@ def _summary(book, f: _Formats, pack: Pack) -> None:
         sheet.write_string(r + 1, c, h, f.header)
     for row in risky:
         r += 1
-        for c, text in enumerate((row.marked_title, row.forecast_text, row.forecast_status_text)):
-            sheet.write_string(r + 1, c, text, f.text)
+        for c, value in enumerate((row.marked_title, row.forecast_text, row.forecast_status_text)):
+            sheet.write_string(r + 1, c, value, f.text)
     r += 3
     sheet.write_string(r, 0, summary_sentence(pack), f.text)
     r += 2
@@ -350,8 +350,8 @@ def _finance(book, f: _Formats, pack: Pack, subtitle: str) -> None:
             _num(sheet, n, c, r[key], money)
         sheet.write_string(n, 5, worded[4], f.rag("red") if r["position"] == "overspend" else f.text)
         sheet.write_string(n, 6, r["period"], f.text)
-        sheet.write_string(n, 7, cells.neutralise(worded[5]), f.wrap)
-        sheet.write_string(n, 8, cells.neutralise(worded[6]), f.wrap)
+        sheet.write_string(n, 7, text.spreadsheet_cell(worded[5]), f.wrap)
+        sheet.write_string(n, 8, text.spreadsheet_cell(worded[6]), f.wrap)
     if lines:
         total = pack.finance_rows()[-1]
         n = HEADER_ROW + 1 + len(lines)
@@ -418,8 +418,8 @@ def render(pack: Pack, progress: Progress) -> bytes:
             ", ".join(row.commentary_marks),
             "Yes" if row.without_commentary else "No",
         ]
-        for c, text in enumerate(said, start=13):
-            sheet.write_string(n, c, cells.neutralise(text), f.wrap)
+        for c, written in enumerate(said, start=13):
+            sheet.write_string(n, c, text.spreadsheet_cell(written), f.wrap)
     _finish(sheet, EXCEPTION_COLUMNS, len(exceptions))
     progress(0.75, "Excel: exceptions written")
     sheet = book.add_worksheet("Annual actions")
@@ -435,16 +435,16 @@ def render(pack: Pack, progress: Progress) -> bytes:
             action.written,
             ", ".join(action.marks),
         ]
-        for c, text in enumerate(values):
-            sheet.write_string(n, c, cells.neutralise(text), f.action(action.status) if c == 3 else f.wrap)
+        for c, written in enumerate(values):
+            sheet.write_string(n, c, text.spreadsheet_cell(written), f.action(action.status) if c == 3 else f.wrap)
     _finish(sheet, ACTION_COLUMNS, len(pack.actions))
     progress(0.8, "Excel: annual actions written")
     _finance(book, f, pack, subtitle)
     sheet = book.add_worksheet("Risks")
     _header(sheet, f, RISK_COLUMNS, "Risks beside the measures and actions", pack.risk_note or subtitle, 1)
     for n, values in enumerate(pack.risks.values.tolist(), start=HEADER_ROW + 1):
-        for c, text in enumerate(values):
-            sheet.write_string(n, c, cells.neutralise(str(text)), f.wrap)
+        for c, written in enumerate(values):
+            sheet.write_string(n, c, text.spreadsheet_cell(str(written)), f.wrap)
     _finish(sheet, RISK_COLUMNS, len(pack.risks))
     sheet = book.add_worksheet("Definitions")
     _header(sheet, f, DEFINITION_COLUMNS, "Measure definitions and sources", subtitle, 2)

@@ -1,57 +1,44 @@
-"""The audit log: who did what, when — ``data/audit_log.jsonl``, one JSON object a line, append-only.
+"""The audit log: who did what, when — ``data/audit_log.jsonl``, one hash-chained JSON line per entry.
 
-``record(who, action, detail)`` is called on every publish / release (and is the hook for uploads and
-target changes). Lines are appended under an exclusive lock and flushed to disk; nothing is rewritten.
+Builds (``build-data``), ingests (the command line and the upload page alike) and publications append their
+entry in the same journalled commit as the data they describe (``storage.write_tables(log=...)``), so the
+log never claims a change that did not happen, nor misses one that did. Each line carries the hash of the
+one before, and the last commit records the last line's hash (:mod:`scorecard.store.chain`): an edited,
+removed or inserted line fails :func:`entries` with :class:`IntegrityError` naming the line.
 """
 
 from __future__ import annotations
 
-import fcntl
-import json
-import os
-from datetime import UTC, datetime
 from pathlib import Path
 
-from scorecard.store import storage
+from scorecard.store import chain, storage
 
-FILE = "audit_log.jsonl"
+PUBLISH = "publish"
+RELEASE = "release_to_members"
+
+
+class IntegrityError(RuntimeError):
+    """Stored records contradict each other — tampering or damage. The message says what failed (for staff);
+    the public is told only that the figures are temporarily unavailable."""
 
 
 def log_path(data_dir: str | Path | None = None) -> Path:
-    return Path(data_dir or storage.default_data_dir()) / FILE
+    return Path(data_dir or storage.default_data_dir()) / storage.LOG
 
 
-def record(who: str | None, action: str, detail: dict | str | None = None, data_dir: str | Path | None = None) -> dict:
-    """Append one entry (``at`` in UTC ISO 8601) and return it."""
-    entry = {
-        "at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "who": str(who or "unknown"),
-        "action": str(action),
-        "detail": detail if isinstance(detail, dict) else ({} if detail is None else {"note": str(detail)}),
-    }
-    path = log_path(data_dir)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    line = json.dumps(entry, ensure_ascii=False, sort_keys=True, default=str) + "\n"
-    with open(path, "a", encoding="utf-8") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            handle.write(line)
-            handle.flush()
-            os.fsync(handle.fileno())
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-    return entry
+def verified(data: bytes, head: str | None) -> list[dict]:
+    """The entries of a log's bytes after checking its chain against the recorded head."""
+    try:
+        return chain.verify(data, head, storage.LOG)
+    except chain.ChainError as err:
+        raise IntegrityError(f"the audit log fails its integrity check: {err}") from None
 
 
 def entries(data_dir: str | Path | None = None) -> list[dict]:
-    """Every entry, oldest first (unreadable lines are skipped, not fatal)."""
-    path = log_path(data_dir)
-    if not path.is_file():
-        return []
-    out = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        try:
-            out.append(json.loads(line))
-        except ValueError:
-            continue
-    return out
+    """Every entry, oldest first (``at``, ``who``, ``action``, ``detail``), after the chain is verified."""
+    return verified(*storage.read_log(data_dir or storage.default_data_dir()))
+
+
+def publications(log: list[dict]) -> dict[str, dict]:
+    """period → the last publish or release entry for it: what the snapshot index must agree with."""
+    return {e["detail"]["period"]: e for e in log if e.get("action") in (PUBLISH, RELEASE)}

@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from scorecard import register
-from scorecard.governance import access, audit, publish
+from scorecard.governance import access, publish
 from scorecard.ingest import conversation as checks
 from scorecard.present import conversation
 from scorecard.store import ledger, storage
@@ -53,9 +53,11 @@ def for_role(role: str, period: str | None, data_dir: str | Path | None = None) 
     """The commentary, action updates, financial position and risks of ``period`` that ``role`` may see (see the
     module docstring; staff see the current finance and risks, the public and members those frozen with the
     quarter)."""
-    state = publish.state(period, data_dir) if period else access.DRAFT
-    frozen = publish.conversation_frame(period, data_dir) if period and state != access.DRAFT else None
-    if access.sees_draft(role) and period:
+    if not period:
+        return Conversation(_flagged(ledger.empty(ledger.COMMENTARY)), _flagged(ledger.empty(ledger.ACTION_UPDATES)))
+    state = publish.state(period, data_dir)
+    frozen = publish.conversation_frame(period, data_dir) if state != access.DRAFT else None
+    if access.sees_draft(role):
         live_c = conversation.current(ledger.COMMENTARY, period, data_dir)
         live_u = conversation.current(ledger.ACTION_UPDATES, period, data_dir)
         live_f, live_r = conversation.finance(period, data_dir), conversation.risks(period, data_dir)
@@ -93,16 +95,19 @@ def history(name: str, key: str, period: str, data_dir: str | Path | None = None
     return frame[(frame[column] == key) & (frame["period"] == period)].sort_values("version", ascending=False)
 
 
-def _write(kind: str, values: dict, user: str, data_dir, extra: dict | None = None) -> dict:
-    """Add one version written in the app, under the data lock; returns it (with its version)."""
+def _write(kind: str, values: dict, user: str, data_dir, action: str, detail: dict, extra: dict | None = None) -> dict:
+    """Add one version written in the app, with its audit entry (``action``, ``detail`` and the version), in
+    one commit under the data lock; returns it (with its version)."""
     data_dir = Path(data_dir or storage.default_data_dir())
     name = checks.LEDGER[kind]
     written_at = datetime.now(UTC).isoformat(timespec="seconds")
     rows = checks.new_rows(kind, pd.DataFrame([{**values, **(extra or {})}]), user, written_at, "", "app")
     with storage.locked(data_dir):
         table = ledger.appended(name, ledger.read(name, data_dir), rows)
-        ledger.write(data_dir, {name: table})
-    return table.iloc[-1].to_dict()
+        written = table.iloc[-1].to_dict()
+        entry = {"who": user, "action": action, "detail": {**detail, "version": int(written["version"])}}
+        ledger.write(data_dir, {name: table}, log=[entry])
+    return written
 
 
 def save_commentary(
@@ -124,20 +129,21 @@ def save_commentary(
     if problems:
         raise ConversationError(problems)
     drafted = bool(auto_draft) and values["narrative"] == auto_draft.strip()
-    version = _write("commentary", values, user, data_dir, {"auto_drafted": drafted})
-    audit.record(
-        user,
+    return _write(
         "commentary",
-        {"measure_id": measure_id, "period": period, "version": int(version["version"]), "auto_drafted": drafted},
-        data_dir=data_dir,
+        values,
+        user,
+        data_dir,
+        "commentary",
+        {"measure_id": measure_id, "period": period, "auto_drafted": drafted},
+        {"auto_drafted": drafted},
     )
-    return version
 
 
 def save_action_update(
     action_id: str,
     period: str,
-    fields: dict[str, str],
+    fields: dict[str, object],
     user: str,
     data_dir: str | Path | None = None,
     reg: register.Register | None = None,
@@ -150,11 +156,11 @@ def save_action_update(
     )
     if problems:
         raise ConversationError(problems)
-    version = _write("actions", values, user, data_dir)
-    audit.record(
+    return _write(
+        "actions",
+        values,
         user,
+        data_dir,
         "action_update",
-        {"action_id": action_id, "period": period, "status": values["status"], "version": int(version["version"])},
-        data_dir=data_dir,
+        {"action_id": action_id, "period": period, "status": values["status"]},
     )
-    return version

@@ -1,33 +1,35 @@
-"""Publishing a reporting quarter: freeze the evaluated scorecard in an immutable, content-addressed snapshot.
+"""Publishing a reporting quarter: freeze what the public will read in an immutable, content-addressed snapshot.
 
 ``python -m scorecard publish --period "2025/26 Q4" [--release-to-members]``
 
-* The snapshot holds Sefton's evaluated scorecard for the quarter with every comparator group (one row per
-  measure × group; ``snapshot_group`` "" is each measure's own benchmark group), every measure's trend, and
-  the quarter's conversation — commentary written by people, action updates and the targets in force
-  (:func:`scorecard.present.conversation.for_quarter`; the file keeps the name ``commentary``).
-* It is written once to ``data/snapshots/<period>-<sha256>.parquet`` — the sha256 of the file's bytes is in
-  its name — and never rewritten (an identical freeze reuses the same file; a different one gets a new name).
-* ``data/snapshots/index.json`` maps period → state (``released_to_members`` | ``published``), the current
-  snapshot and its history (who, when). Publishing an already-published quarter is refused: the figures a
-  CPOR showed stay reproducible whatever happens to the data later.
-* Reading a snapshot checks its hash; a tampered file is refused (:class:`SnapshotError`).
+* A snapshot is a set of frozen **parts** (:data:`PARTS`), each a Parquet file
+  ``data/snapshots/<period>-<part>-<sha256>.parquet`` — the sha256 of the file's bytes is in its name —
+  written once, read-only, never rewritten (an identical freeze reuses the same file): the evaluated
+  ``card`` against every comparator group, every measure's ``series`` (the trend chart, per group), the
+  comparator ``members`` (benchmark bars), and the quarter's ``commentary`` — the conversation: commentary
+  written by people, action updates and the targets in force (:func:`scorecard.present.conversation.for_quarter`).
+  A new part is one function added to :data:`PARTS`.
+* Publishing takes the data folder's writer lock (the one ingest and build take), so everything it freezes
+  is read from one data version, recorded in the snapshot (``data_version``); the snapshot files, the index
+  and the audit entry are written by one journalled commit.
+* ``data/snapshots/index.json`` maps period → state (``released_to_members`` | ``published``), the parts and
+  their history. Publishing a quarter the audit log says was published is refused — even if the index has
+  been deleted: the figures a CPOR showed stay reproducible whatever happens to the data later.
+* Reading checks everything against the hash-chained audit log (:mod:`scorecard.governance.audit`): the
+  index must agree with the log's record of every publication, and each part's bytes with its hash.
+  Anything else is a :class:`SnapshotError` (an integrity failure), never forged or live figures.
 * :func:`revisions` compares a snapshot with the current evaluation: the pages show "revised since
   publication" with both values, never silently replacing the published one.
-* Every publish / release is written to the audit log (:mod:`scorecard.governance.audit`).
 """
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
-import hashlib
 import io
 import json
 import os
 import re
-import tempfile
-from datetime import UTC, datetime
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -42,16 +44,16 @@ from scorecard.store.geography import GROUP_LABELS
 FOLDER = "snapshots"
 INDEX = "index.json"
 OWN_GROUP = ""
-"""``snapshot_group`` of the rows evaluated against each measure's own benchmark group (``group=None``)."""
-SNAPSHOT_NAME = re.compile(r"^(\d{4}-\d{2}_Q[1-4])-(card|series|commentary)-([0-9a-f]{64})\.parquet$")
+"""``snapshot_group`` of the card rows evaluated against each measure's own benchmark group (``group=None``)."""
+SNAPSHOT_NAME = re.compile(r"^(\d{4}-\d{2}_Q[1-4])-([a-z_]+)-([0-9a-f]{64})\.parquet$")
 
 
 class PublishError(ValueError):
     """A publish / release that is not allowed (unknown period, already published...)."""
 
 
-class SnapshotError(RuntimeError):
-    """A snapshot that is missing or fails its integrity check."""
+class SnapshotError(audit.IntegrityError):
+    """A snapshot or its index that is missing, or fails its integrity check."""
 
 
 def folder(data_dir: str | Path | None = None) -> Path:
@@ -73,20 +75,132 @@ def _slug(label: str) -> str:
     return label.replace("/", "-").replace(" ", "_")
 
 
-# ---- index -----------------------------------------------------------------------------------------------
+# ---- the parts of a snapshot -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Freezing:
+    """What every part is frozen from: one quarter, one council, one data version (under the writer lock)."""
+
+    period: str
+    area: str
+    data_dir: Path
+    reg: register.Register
+
+
+def freeze_card(f: Freezing, parts: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """The evaluated scorecard at the quarter against every comparator group (``snapshot_group``)."""
+    frames = []
+    for group in (None, *GROUP_LABELS):
+        frame = views.scorecard(area=f.area, period=f.period, group=group, data_dir=f.data_dir, reg=f.reg)
+        frame.insert(0, "snapshot_group", group or OWN_GROUP)
+        frames.append(frame)
+    card = pd.concat(frames, ignore_index=True)
+    card["exception_reasons"] = card["exception_reasons"].map(lambda r: [str(x) for x in r])
+    card["neutral_band"] = pd.to_numeric(card["neutral_band"], errors="coerce")
+    return card
+
+
+def freeze_series(f: Freezing, parts: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Every measure's time series up to the quarter against every comparator group (column ``group``), as
+    the measure page charts it, so a published trend chart is reproducible for any group."""
+    return pd.concat(
+        [
+            views.series_table({m.id: g for m in f.reg.measures}, f.area, f.period, f.data_dir, f.reg)
+            for g in GROUP_LABELS
+        ],
+        ignore_index=True,
+    )
+
+
+def freeze_members(f: Freezing, parts: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Every comparator group's members at the period of each measure's published figure (benchmark bars
+    and their CSV). A measure without a figure has no rows: nothing to compare."""
+    card = parts["card"]
+    own = card[(card["snapshot_group"] == OWN_GROUP) & card["period_label"].notna()]
+    labels = dict(zip(own["measure_id"], own["period_label"]))
+    return pd.concat(
+        [views.members_table(labels, group, f.area, f.data_dir, f.reg) for group in GROUP_LABELS], ignore_index=True
+    )
+
+
+def freeze_commentary(f: Freezing, parts: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """The quarter's conversation: commentary written by people, action updates and the targets in force
+    (auto-drafted text is never frozen as the service's narrative)."""
+    return conversation.for_quarter(f.period, f.data_dir)
+
+
+PARTS: dict[str, Callable[[Freezing, dict[str, pd.DataFrame]], pd.DataFrame | None]] = {
+    "card": freeze_card,
+    "series": freeze_series,
+    "members": freeze_members,
+    "commentary": freeze_commentary,
+}
+"""Each part's name → the function that freezes it (given the parts frozen before it; None = nothing to
+freeze). Adding frozen data (targets, annual actions...) is one more entry here."""
+
+
+def _parquet_bytes(frame: pd.DataFrame) -> bytes:
+    buffer = io.BytesIO()
+    frame.to_parquet(buffer, index=False, engine="pyarrow", compression="zstd")
+    return buffer.getvalue()
+
+
+# ---- the index, checked against the audit log ------------------------------------------------------------
+
+
+def _check(index_bytes: bytes | None, log: bytes, head: str | None) -> dict:
+    """The index, after checking that it agrees with the audit log's record of every publication."""
+    done = audit.publications(audit.verified(log, head))
+    where = f"{FOLDER}/{INDEX}"
+    if index_bytes is None:
+        if done:
+            raise SnapshotError(
+                f"the snapshot index ({where}) is missing, but the audit log records the release or "
+                f"publication of {', '.join(sorted(done))}"
+            )
+        return {"periods": {}}
+    try:
+        index = json.loads(index_bytes)
+        if not isinstance(index, dict) or not isinstance(index.get("periods"), dict):
+            raise ValueError("no 'periods' mapping")
+    except ValueError as err:
+        raise SnapshotError(f"the snapshot index ({where}) is unreadable: {err}") from None
+    listed = index["periods"]
+    for label, logged in sorted(done.items()):
+        entry = listed.get(label)
+        recorded = logged["detail"]
+        if not isinstance(entry, dict):
+            raise SnapshotError(
+                f"{label} is missing from the snapshot index, but the audit log records its {logged['action']} "
+                f"on {logged['at']} by {logged['who']}"
+            )
+        hashes = {name: part.get("sha256") for name, part in (entry.get("parts") or {}).items()}
+        if entry.get("state") != recorded.get("state") or hashes != recorded.get("parts"):
+            raise SnapshotError(
+                f"the snapshot index entry for {label} differs from the audit log's record of its "
+                f"{logged['action']} on {logged['at']} (its state or snapshot hashes were changed)"
+            )
+    unrecorded = sorted(set(listed) - set(done))
+    if unrecorded:
+        raise SnapshotError(
+            f"the snapshot index lists {', '.join(map(str, unrecorded))}, which the audit log never recorded "
+            "as released or published"
+        )
+    return index
 
 
 def read_index(data_dir: str | Path | None = None) -> dict:
-    """``{"periods": {label: entry}}`` (empty when nothing has been released or published)."""
+    """``{"periods": {label: entry}}``, checked against the audit log (:class:`SnapshotError` or
+    :class:`audit.IntegrityError` when they disagree). Index and log are read as one data version."""
+    data_dir = Path(data_dir or storage.default_data_dir())
     path = folder(data_dir) / INDEX
-    if not path.is_file():
-        return {"periods": {}}
-    try:
-        index = json.loads(path.read_text(encoding="utf-8"))
-    except ValueError as err:
-        raise SnapshotError(f"{path} is unreadable: {err}") from None
-    index.setdefault("periods", {})
-    return index
+
+    def read() -> tuple[bytes | None, bytes, str | None]:
+        index_bytes = path.read_bytes() if path.is_file() else None
+        return (index_bytes, *storage.read_log(data_dir))
+
+    return _check(*storage.consistent(data_dir, read))
 
 
 def states(data_dir: str | Path | None = None) -> dict[str, str]:
@@ -98,101 +212,7 @@ def state(period: str, data_dir: str | Path | None = None) -> str:
     return states(data_dir).get(period, access.DRAFT)
 
 
-def _write_index(data_dir: Path | str | None, index: dict) -> None:
-    path = folder(data_dir) / INDEX
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".index-", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        json.dump(index, handle, indent=2, sort_keys=True, ensure_ascii=False)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, path)
-
-
-@contextlib.contextmanager
-def _locked(data_dir: str | Path | None):
-    path = folder(data_dir)
-    path.mkdir(parents=True, exist_ok=True)
-    with open(path / ".lock", "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
 # ---- freezing --------------------------------------------------------------------------------------------
-
-
-def _parquet_bytes(frame: pd.DataFrame) -> bytes:
-    buffer = io.BytesIO()
-    frame.to_parquet(buffer, index=False, engine="pyarrow", compression="zstd")
-    return buffer.getvalue()
-
-
-def freeze_card(
-    period: str, area: str = SEFTON, data_dir: str | Path | None = None, reg: register.Register | None = None
-) -> pd.DataFrame:
-    """The evaluated scorecard at ``period`` against every comparator group, as stored in a snapshot."""
-    reg = reg or register.load()
-    parts = []
-    for group in (None, *GROUP_LABELS):
-        frame = views.scorecard(area=area, period=period, group=group, data_dir=data_dir, reg=reg)
-        frame.insert(0, "snapshot_group", group or OWN_GROUP)
-        parts.append(frame)
-    card = pd.concat(parts, ignore_index=True)
-    card["exception_reasons"] = card["exception_reasons"].map(lambda r: [str(x) for x in r])
-    card["neutral_band"] = pd.to_numeric(card["neutral_band"], errors="coerce")
-    return card
-
-
-def freeze_series(
-    period: str, area: str = SEFTON, data_dir: str | Path | None = None, reg: register.Register | None = None
-) -> pd.DataFrame:
-    """Every measure's time series up to ``period`` as the measure page charts it (against the measure's own
-    benchmark group), so a published trend chart is reproducible too. Sefton's and England's values do not
-    depend on the group; only the group median does (see :func:`series_for_group`)."""
-    reg = reg or register.load()
-    parts = []
-    for m in reg.measures:
-        frame = views.measure_series(m.id, area, m.benchmark_group, period, data_dir=data_dir, reg=reg)
-        if len(frame):
-            frame.insert(0, "measure_id", m.id)
-            parts.append(frame)
-    return pd.concat(parts, ignore_index=True)
-
-
-def series_for_group(frozen: pd.DataFrame, live: pd.DataFrame, group: str) -> pd.DataFrame:
-    """A frozen series shown against another comparator group: the published periods and Sefton / England
-    figures, with that group's median from the current data."""
-    if len(frozen) and frozen["group"].iloc[0] == group:
-        return frozen
-    medians = live[["period_label", "group_median", "group_count"]]
-    out = frozen.drop(columns=["group_median", "group_count", "group"]).merge(medians, on="period_label", how="left")
-    out["group"] = group
-    return out[frozen.columns]
-
-
-def _store(data_dir: str | Path | None, label: str, kind: str, payload: bytes) -> tuple[str, str]:
-    """Write ``payload`` once under its content address; returns (file name, sha256)."""
-    digest = hashlib.sha256(payload).hexdigest()
-    name = f"{_slug(label)}-{kind}-{digest}.parquet"
-    final = folder(data_dir) / name
-    if final.exists():
-        if hashlib.sha256(final.read_bytes()).hexdigest() != digest:
-            raise SnapshotError(f"{final} exists but does not match its sha256: refusing to touch it")
-        return name, digest
-    fd, tmp = tempfile.mkstemp(dir=final.parent, prefix=".snap-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o444)
-        os.link(tmp, final)  # fails if the name exists: never overwrites
-    finally:
-        os.unlink(tmp)
-    return name, digest
 
 
 def publish(
@@ -205,97 +225,121 @@ def publish(
 ) -> dict:
     """Freeze ``period`` and mark it ``published`` (or only ``released_to_members``); returns its index entry.
 
-    Refuses an already-published quarter and a release of a published one."""
+    Refuses a quarter the audit log says was published (a re-publish, or a release of a published one)."""
     label = quarter_label(period)
+    data_dir = Path(data_dir or storage.default_data_dir())
     who = who or os.environ.get("SCORECARD_USER") or os.environ.get("USER") or "unknown"
-    if label not in evaluate.reporting_quarters(area, data_dir, count=40):
-        raise PublishError(f"no data for {label}: choose one of the reporting quarters held")
     target = access.RELEASED if release_to_members else access.PUBLISHED
-    with _locked(data_dir):
+    action = audit.RELEASE if release_to_members else audit.PUBLISH
+    with storage.locked(data_dir):
+        storage.recover(data_dir, sweep=True)
         index = read_index(data_dir)
-        entry = index["periods"].get(label)
-        if entry and entry["state"] == access.PUBLISHED:
+        done = audit.publications(audit.entries(data_dir)).get(label)
+        if done and done["detail"].get("state") == access.PUBLISHED:
             raise PublishError(
-                f"{label} was published on {entry['published_at']} by {entry['published_by']}; "
+                f"{label} was published on {done['at']} by {done['who']}; "
                 "published figures are frozen and cannot be re-published"
             )
-        card = freeze_card(label, area, data_dir, reg)
-        name, digest = _store(data_dir, label, "card", _parquet_bytes(card))
-        series = _store(data_dir, label, "series", _parquet_bytes(freeze_series(label, area, data_dir, reg)))
-        comment = _store(data_dir, label, "commentary", _parquet_bytes(conversation.for_quarter(label, data_dir)))
-        now = datetime.now(UTC).isoformat(timespec="seconds")
-        entry = dict(entry or {"period": label, "area": area, "history": []})
-        entry.update(
-            {
-                "state": target,
-                "snapshot": name,
-                "sha256": digest,
-                "series_snapshot": series[0],
-                "series_sha256": series[1],
-                "commentary_snapshot": comment[0],
-                "commentary_sha256": comment[1],
-            }
-        )
+        if label not in evaluate.reporting_quarters(area, data_dir, count=40):
+            raise PublishError(f"no data for {label}: choose one of the reporting quarters held")
+        version = storage.version(data_dir)
+        freezing = Freezing(label, area, data_dir, reg or register.load())
+        frozen: dict[str, pd.DataFrame] = {}
+        for name, freeze in PARTS.items():
+            frame = freeze(freezing, frozen)
+            if frame is not None:
+                frozen[name] = frame
+        files, parts = {}, {}
+        for name, frame in frozen.items():
+            payload = _parquet_bytes(frame)
+            digest = storage.sha256(payload)
+            file = f"{_slug(label)}-{name}-{digest}.parquet"
+            files[f"{FOLDER}/{file}"] = payload
+            parts[name] = {"file": file, "sha256": digest, "rows": len(frame)}
+        hashes = {name: part["sha256"] for name, part in parts.items()}
+        now = storage.now()
+        entry = dict(index["periods"].get(label) or {"period": label, "area": area, "history": []})
+        entry.update({"state": target, "data_version": version, "parts": parts})
         prefix = "released" if release_to_members else "published"
         entry[f"{prefix}_at"], entry[f"{prefix}_by"] = now, who
         entry["history"] = [
             *entry.get("history", []),
-            {"state": target, "snapshot": name, "sha256": digest, "at": now, "by": who},
+            {"state": target, "at": now, "by": who, "data_version": version, "parts": hashes},
         ]
         index["periods"][label] = entry
-        _write_index(data_dir, index)
-    audit.record(
-        who,
-        "release_to_members" if release_to_members else "publish",
-        {"period": label, "snapshot": name, "sha256": digest, "measures": int(card["measure_id"].nunique())},
-        data_dir=data_dir,
-    )
+        snapshots = list(files)
+        files[f"{FOLDER}/{INDEX}"] = json.dumps(index, indent=2, sort_keys=True, ensure_ascii=False).encode("utf-8")
+        detail = {
+            "period": label,
+            "state": target,
+            "data_version": version,
+            "parts": hashes,
+            "measures": int(frozen["card"]["measure_id"].nunique()),
+        }
+        storage.write_tables(
+            data_dir, {}, files=files, frozen=snapshots, log=[{"who": who, "action": action, "detail": detail}]
+        )
     return entry
 
 
 # ---- reading ---------------------------------------------------------------------------------------------
 
 
-def _read_verified(data_dir: str | Path | None, name: str | None, digest: str | None) -> bytes:
-    if not name or not SNAPSHOT_NAME.match(name) or not digest or name.rsplit("-", 1)[1][:64] != digest:
-        raise SnapshotError(f"the snapshot index entry {name!r} is not valid")
-    path = folder(data_dir) / name
-    if not path.is_file():
-        raise SnapshotError(f"snapshot {name} is missing")
-    payload = path.read_bytes()
-    if hashlib.sha256(payload).hexdigest() != digest:
-        raise SnapshotError(f"snapshot {name} fails its integrity check (sha256 differs)")
+def part(period: str, name: str, data_dir: str | Path | None = None, entry: dict | None = None) -> pd.DataFrame | None:
+    """One frozen part of a released or published quarter (hash-checked), or None when the snapshot has no
+    such part. :class:`SnapshotError` when the quarter has no snapshot or a file is missing or altered."""
+    payload = part_bytes(period, name, data_dir, entry)
+    return None if payload is None else pd.read_parquet(io.BytesIO(payload))
+
+
+def part_bytes(period: str, name: str, data_dir: str | Path | None = None, entry: dict | None = None) -> bytes | None:
+    """The bytes of one frozen part, checked against the hash the index (and so the audit log) records."""
+    data_dir = Path(data_dir or storage.default_data_dir())
+    entry = entry or read_index(data_dir)["periods"].get(period)
+    if not entry:
+        raise SnapshotError(f"{period} has not been released or published")
+    info = (entry.get("parts") or {}).get(name)
+    if info is None:
+        return None
+    file, digest = str(info.get("file")), str(info.get("sha256"))
+    found = SNAPSHOT_NAME.fullmatch(file)
+    if not found or found.groups() != (_slug(period), name, digest):
+        raise SnapshotError(f"the snapshot index entry {file!r} for the {name} of {period} is not valid")
+    try:
+        payload = (folder(data_dir) / file).read_bytes()
+    except FileNotFoundError:
+        raise SnapshotError(f"the published {name} of {period} is missing ({FOLDER}/{file})") from None
+    if storage.sha256(payload) != digest:
+        raise SnapshotError(
+            f"the published {name} of {period} fails its integrity check: {FOLDER}/{file} is not the file "
+            "that was published (sha256 differs)"
+        )
     return payload
 
 
-def load(period: str, group: str | None = None, data_dir: str | Path | None = None) -> pd.DataFrame:
+def load(
+    period: str, group: str | None = None, data_dir: str | Path | None = None, entry: dict | None = None
+) -> pd.DataFrame:
     """The frozen scorecard of a released or published quarter (one row per measure) for a comparator
     group (None = each measure's own benchmark group). SnapshotError when there is none."""
-    entry = read_index(data_dir)["periods"].get(period)
-    if not entry:
-        raise SnapshotError(f"{period} has not been released or published")
-    card = pd.read_parquet(io.BytesIO(_read_verified(data_dir, entry["snapshot"], entry["sha256"])))
-    card = card[card["snapshot_group"] == (group or OWN_GROUP)].drop(columns="snapshot_group")
-    card["exception_reasons"] = card["exception_reasons"].map(list)
-    return card.reset_index(drop=True)
+    card = part(period, "card", data_dir, entry)
+    if card is None:
+        raise SnapshotError(f"the snapshot of {period} has no scorecard")
+    return card_for_group(card, group)
 
 
-def series_frame(period: str, data_dir: str | Path | None = None) -> pd.DataFrame | None:
-    """Every frozen series of the quarter (hash-checked), or None."""
-    entry = read_index(data_dir)["periods"].get(period) or {}
-    if not entry.get("series_snapshot"):
-        return None
-    return pd.read_parquet(io.BytesIO(_read_verified(data_dir, entry["series_snapshot"], entry["series_sha256"])))
+def card_for_group(card: pd.DataFrame, group: str | None) -> pd.DataFrame:
+    """The rows of a frozen card for one comparator group (None = each measure's own)."""
+    out = card[card["snapshot_group"] == (group or OWN_GROUP)].drop(columns="snapshot_group")
+    out = out.assign(exception_reasons=out["exception_reasons"].map(list))
+    return out.reset_index(drop=True)
 
 
 def conversation_frame(period: str, data_dir: str | Path | None = None) -> pd.DataFrame | None:
     """The conversation frozen with a released or published quarter (hash-checked), or None."""
-    entry = read_index(data_dir)["periods"].get(period) or {}
-    if not entry.get("commentary_snapshot"):
+    if period not in read_index(data_dir)["periods"]:
         return None
-    return pd.read_parquet(
-        io.BytesIO(_read_verified(data_dir, entry["commentary_snapshot"], entry["commentary_sha256"]))
-    )
+    return part(period, "commentary", data_dir)
 
 
 def revisions(published: pd.DataFrame, current: pd.DataFrame) -> pd.DataFrame:

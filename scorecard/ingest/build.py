@@ -1,7 +1,9 @@
 """``python -m scorecard build-data``: public extracts + council returns → Parquet tables in ``data/``.
 
 One batch per source file, with its provenance (publisher, repository path, commit, licence)
-and sha256. The output depends only on the inputs, so a rebuild gives identical tables.
+and sha256. The output depends only on the inputs, so a rebuild gives identical tables. Council returns in
+``data/returns/`` and the council's own published figures go through the same reader and validator as
+``python -m scorecard ingest`` (a return that would be refused there stops the build, naming every error).
 """
 
 from __future__ import annotations
@@ -9,14 +11,14 @@ from __future__ import annotations
 import getpass
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
 from scorecard import register
-from scorecard.ingest import conversation, fetch, reader, returns, sources
+from scorecard.ingest import conversation, fetch, reader, sources
 from scorecard.ingest import load as ingest_load
 from scorecard.ingest.validate import Context
 from scorecard.register import Register, targets
@@ -24,7 +26,7 @@ from scorecard.store import geography, ledger, storage
 
 
 def _batch(path: Path, dataset, kind: str, rows: pd.DataFrame, display_path: str) -> dict:
-    digest = fetch.file_sha256(path)
+    digest = storage.sha256(path)
     return {
         "batch_id": f"b{digest[:12]}",
         "source_id": dataset.id,
@@ -73,7 +75,8 @@ def build(
 
     names = geography.area_names(areas)
 
-    frames, batches = [], {}
+    frames: list[pd.DataFrame] = []
+    batches: dict[Path, dict] = {}
     con = duckdb.connect()
     public = [m for m in reg.measures if m.source.match != "none"]
     for number, measure in enumerate(public, start=1):
@@ -92,29 +95,31 @@ def build(
         frames.append(rows)
         progress(f"[{number}/{len(public)}] {measure.id}: {len(rows)} rows from {measure.source.file}")
 
+    council = Context(reg, set(areas["code"]), today=date.today())
     talk = []  # commentary and action-update returns (the shipped demo's are illustrative)
     for path in sorted(Path(returns_dir or storage.PROJECT_DIR / "data" / "returns").glob("*.csv")):
-        if reader.read(path).kind != "figures":
-            talk.append(path)
-            continue
-        rows = returns.read_return(path, reg)
-        batch = _batch(path, reg.dataset("council_returns"), "council return", rows, f"data/returns/{path.name}")
-        rows["source_id"], rows["batch_id"] = "council_returns", batch["batch_id"]
-        frames.append(rows)
+        display = f"data/returns/{path.name}"
+        try:
+            table = reader.read(path, display)
+            if table.kind != "figures":
+                talk.append(path)
+                continue
+            rows = ingest_load.valid_rows(table, council)
+        except reader.FileProblem as err:
+            raise ValueError(str(err)) from None
+        batch = _batch(path, reg.dataset("council_returns"), "council return", rows, display)
+        frames.append(ingest_load.observation_rows(rows, reg, "council_returns", batch["batch_id"]))
         batches[path] = batch
         progress(f"return {path.name}: {len(rows)} rows")
     seed_file = source_dir.parent / "reference" / "seed_figures.csv"
     if seed_file.is_file():
-        rows = returns.published_figures(reg, seed_file)
-        batch = _batch(
-            seed_file,
-            reg.dataset("council_published"),
-            "council publication",
-            rows,
-            "shared/reference/seed_figures.csv",
-        )
-        rows["source_id"], rows["batch_id"] = "council_published", batch["batch_id"]
-        frames.append(rows)
+        display = "shared/reference/seed_figures.csv"
+        try:
+            rows = ingest_load.valid_rows(reader.seed_table(reg, seed_file, display), council)
+        except reader.FileProblem as err:
+            raise ValueError(str(err)) from None
+        batch = _batch(seed_file, reg.dataset("council_published"), "council publication", rows, display)
+        frames.append(ingest_load.observation_rows(rows, reg, "council_published", batch["batch_id"]))
         batches[seed_file] = batch
         progress(f"council-published figures: {len(rows)} rows")
 
@@ -156,19 +161,16 @@ def build(
                 storage.HISTORY: history,
             },
             schemas={name: ledger.SCHEMAS[name] for name in conversation_tables if name in ledger.SCHEMAS},
+            log=[
+                {
+                    "who": getpass.getuser(),
+                    "action": "build-data",
+                    "detail": {"sources": str(source_dir), "rows": int(len(observations))},
+                }
+            ],
         )
-    seconds = time.perf_counter() - started
     counts = dict(zip(batch_table["file"], batch_table["rows"]))
-    storage.record_load(
-        out_dir,
-        {
-            "action": "build-data",
-            "user": getpass.getuser(),
-            "sources": str(source_dir),
-            "rows": int(len(observations)),
-            "seconds": round(seconds, 2),
-        },
-    )
+    seconds = time.perf_counter() - started
     progress(
         f"built {len(observations)} observations for {observations['measure_id'].nunique()} measures, "
         f"{len(areas)} areas, {len(groups)} comparator-group rows in {seconds:.1f}s → {out_dir}"

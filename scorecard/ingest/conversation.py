@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import typing
 from collections.abc import Callable
 from datetime import date, datetime
 
@@ -19,7 +20,7 @@ import pandas as pd
 
 from scorecard.evaluation.judgements import budget, risk
 from scorecard.ingest.reader import Table
-from scorecard.ingest.validate import NON_NEGATIVE_UNITS, Context, Issue, Validated, parse_number
+from scorecard.ingest.validate import Context, Issue, Validated, implausible, parse_number
 from scorecard.register import Register, targets
 from scorecard.register.definitions import TargetBasis
 from scorecard.store import ledger, periods
@@ -214,7 +215,7 @@ def check_target(row: dict, reg: Register, today: date) -> tuple[dict, Problems,
         fy = None
     if fy is None or fy.kind != "financial_year":
         problems.append(("financial_year", f"{year!r} is not a financial year; expected a label like '2026/27'"))
-    bases = TargetBasis.__args__
+    bases = typing.get_args(TargetBasis)
     value_text = str(row.get("target") or "").strip()
     basis = str(row.get("basis") or "").strip().lower() or ("fixed" if value_text else "")
     value = parse_number(value_text.removesuffix("%").strip()) if value_text else None
@@ -226,11 +227,8 @@ def check_target(row: dict, reg: Register, today: date) -> tuple[dict, Problems,
         problems.append(("target", f"expected a number, got {value_text!r}" if value_text else "no target value"))
     elif basis != "fixed" and value_text:
         problems.append(("target", f"a {basis} target is derived from the benchmark; leave the target blank"))
-    if value is not None and measure is not None:
-        if measure.unit == "percent" and not 0 <= value <= 100:
-            problems.append(("target", f"{value:g} is outside 0–100 for a percentage"))
-        elif measure.unit in NON_NEGATIVE_UNITS and value < 0:
-            problems.append(("target", f"{value:g} is negative; a {measure.unit.replace('_', ' ')} cannot be below 0"))
+    if value is not None and measure is not None and (why := implausible(measure, value)):
+        problems.append(("target", why))
     tolerance_text = str(row.get("tolerance") or "").strip()
     tolerance = parse_number(tolerance_text) if tolerance_text else 0.0
     if tolerance is None or tolerance < 0:

@@ -58,12 +58,6 @@ def read_lock(path: Path = LOCK) -> dict:
         raise SourcesError(f"Cannot read {path.name} ({err}), which records the public extracts to fetch.") from None
 
 
-def file_sha256(path: Path) -> str:
-    """Hex sha256 of a file's bytes (read in blocks)."""
-    with path.open("rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
-
-
 def differences(root: Path, lock: dict) -> list[str]:
     """How the folders under ``root`` differ from the lock: missing, changed and unexpected files."""
     problems = []
@@ -71,7 +65,7 @@ def differences(root: Path, lock: dict) -> list[str]:
         path = root / name
         if not path.is_file():
             problems.append(f"{name} is missing")
-        elif path.stat().st_size != expected["bytes"] or file_sha256(path) != expected["sha256"]:
+        elif path.stat().st_size != expected["bytes"] or storage.sha256(path) != expected["sha256"]:
             problems.append(f"{name} does not match its recorded sha256")
     present = {p.relative_to(root).as_posix() for f in FOLDERS if (root / f).is_dir() for p in (root / f).rglob("*")}
     problems += [
@@ -142,7 +136,9 @@ def _extract(bundle: Path, into: Path, lock: dict) -> None:
                 raise SourcesError(f"The bundle holds an unexpected entry {member.name!r}, so nothing was changed.")
             target = into.joinpath(*name.parts)
             target.parent.mkdir(parents=True, exist_ok=True)
-            with archive.extractfile(member) as source, target.open("wb") as out:
+            source = archive.extractfile(member)
+            assert source is not None  # a regular file (checked above)
+            with source, target.open("wb") as out:
                 shutil.copyfileobj(source, out)
             os.utime(target, (member.mtime, member.mtime))
     problems = differences(into, lock)
@@ -202,8 +198,10 @@ def make_bundle(root: Path, out: Path, url: str = "") -> dict:
     return {
         "version": 1,
         "url": url,
-        "bundle": {"sha256": file_sha256(out), "bytes": out.stat().st_size},
-        "files": {p.relative_to(root).as_posix(): {"sha256": file_sha256(p), "bytes": p.stat().st_size} for p in files},
+        "bundle": {"sha256": storage.sha256(out), "bytes": out.stat().st_size},
+        "files": {
+            p.relative_to(root).as_posix(): {"sha256": storage.sha256(p), "bytes": p.stat().st_size} for p in files
+        },
     }
 
 

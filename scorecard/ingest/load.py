@@ -9,21 +9,25 @@ Storage (all in the data folder, written in one journalled commit, see :mod:`sco
 - ``batches.parquet``: one row per load (file, sha256, user, loaded_at, rows accepted/rejected/revised).
 - ``accepted/NNNNN_<batch_id>.parquet`` + ``.json``: the accepted normalised rows and the batch record, so
   ``build-data`` re-applies every accepted return, in load order, on top of the public extracts.
-- ``quarantine/<file stem>.<batch_id>.rejected.csv``: rows refused under ``--allow-partial``, with reasons.
-- ``load_log.jsonl``: one line per accepted load.
+- ``quarantine/<file stem>.<batch_id>.rejected.csv``: rows refused under ``--allow-partial``, with reasons
+  (text neutralised against spreadsheet formulas).
+- ``audit_log.jsonl``: one entry per accepted file, appended by the same commit (the command line and the
+  upload page alike).
+
+``build-data`` reads ``data/returns/*.csv`` through the same reader and validator (:func:`valid_rows`,
+:func:`observation_rows`), so a shipped return obeys exactly the rules of a loaded one.
 """
 
 from __future__ import annotations
 
 import getpass
-import hashlib
 import io
 import json
 import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -33,7 +37,7 @@ import pyarrow.parquet as pq
 from scorecard import register
 from scorecard.ingest import conversation, reader, sources
 from scorecard.ingest.validate import Context, HasIssues, Issue, validate
-from scorecard.store import ledger, storage
+from scorecard.store import ledger, storage, text
 
 HISTORY_COLUMNS = sources.OBSERVATION_COLUMNS + ["superseded_by", "superseded_at"]
 BATCH_EXTRA = {"user": "", "loaded_at": "", "rows_rejected": 0, "rows_revised": 0}
@@ -80,14 +84,6 @@ class IngestResult:
         return all(f.outcome in ("loaded", "already loaded", "valid") for f in self.files)
 
 
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with Path(path).open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _read_table(data_dir: Path, name: str) -> pd.DataFrame | None:
     path = storage.table_path(data_dir, name)
     return pd.read_parquet(path) if path.is_file() else None
@@ -116,16 +112,29 @@ def _same(a: pd.Series, b: pd.Series) -> np.ndarray:
     return (a == b) | (np.isnan(a) & np.isnan(b))
 
 
-def _with_intervals(rows: pd.DataFrame, reg: register.Register) -> pd.DataFrame:
-    parts = []
-    for measure_id, part in rows.groupby("measure_id", sort=False):
-        try:
-            measure = reg.measure(measure_id)
-        except KeyError:
-            parts.append(part)
-            continue
-        parts.append(sources._with_intervals(part.copy(), measure))
-    return pd.concat(parts) if parts else rows
+def valid_rows(table: reader.Table, ctx: Context) -> pd.DataFrame:
+    """Every row of a table that must load whole (build-data's returns and the council's published figures),
+    validated as any return is: :class:`ValueError` listing every error (file, sheet, row, column)."""
+    checked = validate(table, ctx)
+    if checked.errors:
+        raise ValueError("\n".join(str(issue) for issue in checked.errors))
+    return checked.rows
+
+
+def observation_rows(rows: pd.DataFrame, reg: register.Register, source_id: str, batch_id: str) -> pd.DataFrame:
+    """Validated return rows as observations of a batch, with 95% intervals filled as for a public extract."""
+    parts = [
+        sources._with_intervals(part.copy(), reg.measure(measure_id))
+        for measure_id, part in rows.groupby("measure_id", sort=False)
+    ]
+    out = pd.concat(parts) if parts else rows.copy()
+    out = out.assign(
+        source_id=source_id,
+        batch_id=batch_id,
+        period_start=pd.to_datetime(out["period_start"]),
+        period_end=pd.to_datetime(out["period_end"]),
+    )
+    return out[sources.OBSERVATION_COLUMNS]
 
 
 def apply_rows(
@@ -179,23 +188,25 @@ def reapply_accepted(
     reg: register.Register,
     progress: Callable[[str], None] = lambda _: None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, list[dict]]:
-    """``build-data``: re-apply every accepted return in ``data/accepted/``, in load order."""
+    """``build-data``: re-apply every accepted return in ``data/accepted/``, in load order — only the rows a
+    return may still write under the current register (a measure that has since gained a public source,
+    or an area no longer allowed, is left out and reported)."""
     history, batch_rows = empty_history(observations), []
-    measures = {m.id for m in reg.measures}
+    allowed = {(m.id, area) for m in reg.measures if m.takes_returns for area in m.source.return_areas}
     for meta_path in _accepted_files(data_dir):
         batch = json.loads(meta_path.read_text(encoding="utf-8"))
         if batch["sha256"] in known_sha:
             progress(f"accepted return {batch['file']}: same file as a source already built, skipped")
             continue
         rows = pd.read_parquet(meta_path.with_suffix(".parquet"))
-        gone = ~rows["measure_id"].isin(measures)
+        gone = ~pd.Series([pair in allowed for pair in zip(rows["measure_id"], rows["area_code"])], index=rows.index)
         if gone.any():
             progress(
-                f"accepted return {batch['file']}: {int(gone.sum())} rows for measures no longer in the "
-                "register left out"
+                f"accepted return {batch['file']}: {int(gone.sum())} rows left out (measures no longer in the "
+                "register or no longer from council returns, or areas a return may not write)"
             )
             rows = rows[~gone]
-        rows = rows.assign(source_id=batch["source_id"], batch_id=batch["batch_id"])
+        rows = observation_rows(rows, reg, batch["source_id"], batch["batch_id"])
         observations, history, counts = apply_rows(observations, history, rows, batch["batch_id"], batch["loaded_at"])
         batch_rows.append(batch)
         known_sha.add(batch["sha256"])
@@ -230,7 +241,7 @@ def check_file(
     """Read and validate one file (no writing)."""
     path = Path(path)
     name = name or path.name
-    digest = file_sha256(path)
+    digest = storage.sha256(path)
     report = FileReport(name, digest, batch_id=f"b{digest[:12]}")
     if known_sha and digest in known_sha:
         report.outcome = "already loaded"
@@ -250,9 +261,11 @@ def check_file(
         table = reader.read(path, name)
     except reader.FileProblem as err:
         text = str(err)
-        found = re.match(re.escape(name) + r"(?:, sheet '([^']*)')?(?:, row (\d+))?: (.*)", text, re.S)
-        sheet, row, message = found.groups() if found else (None, None, text)
-        report.issues.append(Issue("error", name, sheet, int(row) if row else None, None, message))
+        found = re.match(
+            re.escape(name) + r"(?:, sheet '([^']*)')?(?:, row (\d+))?(?:, column '([^']*)')?: (.*)", text, re.S
+        )
+        sheet, row, column, message = found.groups() if found else (None, None, None, text)
+        report.issues.append(Issue("error", name, sheet, int(row) if row else None, column, message))
         return report
     report.table = table
     report.kind = table.kind
@@ -272,13 +285,12 @@ def check_file(
 
 def _quarantine_csv(report: FileReport) -> bytes:
     table = report.table
+    assert table is not None  # only a file that was read has rejected rows
     records = []
     for row, number in zip(table.rows, table.numbers):
         if number in report.rejected:
             records.append({"row": number, **row, "errors": "; ".join(report.rejected[number])})
-    buffer = io.StringIO()
-    pd.DataFrame(records, columns=["row", *table.columns, "errors"]).to_csv(buffer, index=False)
-    return buffer.getvalue().encode("utf-8")
+    return text.csv_bytes(pd.DataFrame(records, columns=["row", *table.columns, "errors"]))
 
 
 def _quarantine(report: FileReport, files: dict[str, bytes], data_dir: Path) -> None:
@@ -307,10 +319,12 @@ def ingest(
     today: date | None = None,
     names: list[str] | None = None,
     dry_run: bool = False,
+    via: str = "command line",
 ) -> IngestResult:
-    """Validate every file, then (unless any error, or with ``allow_partial``) load them all in one commit.
-
-    ``names`` gives display names (an upload's original file name) for ``paths``."""
+    """Validate every file, then (unless any error, or with ``allow_partial``) load them all in one commit,
+    with an audit entry per file. ``names`` gives display names (an upload's original file name) for
+    ``paths``; ``via`` says where the load came from (``command line`` | ``upload page``).
+    A refusal of the operating system is a :class:`storage.WriteError`; nothing is then written."""
     data_dir = Path(data_dir) if data_dir else storage.default_data_dir()
     if not storage.is_built(data_dir):
         raise FileNotFoundError(f"no scorecard data in {data_dir}: run `python -m scorecard build-data` first")
@@ -348,7 +362,7 @@ def ingest(
         if dry_run or not loadable or (not allow_partial and any(r.outcome == "rejected" for r in reports)):
             return result
 
-        loaded_at = datetime.now(UTC).isoformat(timespec="seconds")
+        loaded_at = storage.now()
         dataset = reg.dataset("council_returns")
         batches = with_batch_columns(batches)
         seq = len(_accepted_files(data_dir))
@@ -357,10 +371,10 @@ def ingest(
         tables = conversation.stage([r for r in loadable if r.kind != "figures"], data_dir, reg, user, loaded_at)
         for report in figures:
             seq += 1
-            rows = _with_intervals(report.accepted, reg).assign(source_id="council_returns", batch_id=report.batch_id)
-            observations, history, counts = apply_rows(
-                observations, history, rows[sources.OBSERVATION_COLUMNS], report.batch_id, loaded_at
-            )
+            accepted = report.accepted
+            assert accepted is not None  # every loadable file was read and validated
+            rows = observation_rows(accepted, reg, "council_returns", report.batch_id)
+            observations, history, counts = apply_rows(observations, history, rows, report.batch_id, loaded_at)
             report.rows_revised, report.rows_unchanged = counts["revised"], counts["unchanged"]
             batch = {
                 "batch_id": report.batch_id,
@@ -369,7 +383,7 @@ def ingest(
                 "file": report.file,
                 "sha256": report.sha256,
                 "rows": report.rows_accepted,
-                "rows_suppressed": int((report.accepted["status"] == "suppressed").sum()),
+                "rows_suppressed": int((accepted["status"] == "suppressed").sum()),
                 "publisher": dataset.publisher,
                 "licence": dataset.licence,
                 "repository": "",
@@ -383,12 +397,12 @@ def ingest(
             batches = pd.concat([batches, pd.DataFrame([batch])], ignore_index=True)
             stem = f"accepted/{seq:05d}_{report.batch_id}"
             buffer = io.BytesIO()
-            report.accepted.to_parquet(buffer, index=False)
+            accepted.to_parquet(buffer, index=False)
             files[f"{stem}.parquet"] = buffer.getvalue()
             files[f"{stem}.json"] = json.dumps(batch, indent=1, sort_keys=True).encode("utf-8")
             _quarantine(report, files, data_dir)
             tables[ledger.FIGURE_NOTES] = conversation.figure_notes(
-                report.accepted, data_dir, report.batch_id, loaded_at, tables.get(ledger.FIGURE_NOTES)
+                accepted, data_dir, report.batch_id, loaded_at, tables.get(ledger.FIGURE_NOTES)
             )
             report.outcome = "partial" if report.rejected else "loaded"
             progress(
@@ -403,20 +417,13 @@ def ingest(
         if figures:
             tables |= {"observations": observations, "batches": batches, storage.HISTORY: history}
             progress(f"writing {len(observations):,} observations, {len(history):,} history rows")
-        storage.write_tables(
-            data_dir,
-            tables,
-            files=files,
-            schemas={name: s for name, frame in tables.items() if (s := _schema(data_dir, name, frame)) is not None}
-            | {name: ledger.SCHEMAS[name] for name in tables if name in ledger.SCHEMAS},
-        )
-        for report in loadable:
-            storage.record_load(
-                data_dir,
-                {
-                    "action": "ingest",
+        log = [
+            {
+                "who": user,
+                "action": "ingest",
+                "detail": {
+                    "via": via,
                     "kind": report.kind,
-                    "user": user,
                     "file": report.file,
                     "sha256": report.sha256,
                     "batch_id": report.batch_id,
@@ -425,7 +432,17 @@ def ingest(
                     "rows_revised": report.rows_revised,
                     "quarantine": report.quarantine,
                 },
-            )
+            }
+            for report in loadable
+        ]
+        storage.write_tables(
+            data_dir,
+            tables,
+            files=files,
+            schemas={name: s for name, frame in tables.items() if (s := _schema(data_dir, name, frame)) is not None}
+            | {name: ledger.SCHEMAS[name] for name in tables if name in ledger.SCHEMAS},
+            log=log,
+        )
         result.loaded = True
     try:
         from scorecard.store import db

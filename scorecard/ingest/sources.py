@@ -19,8 +19,11 @@ from scorecard.ingest import fetch, titled_table
 from scorecard.register import Measure
 from scorecard.store import periods
 
-SUPPRESSION_CODES = frozenset({"c", "x", "-", "..", ":", "z", "u", "low", "*", "[c]", "[x]", "[z]", "[u]"})
-"""Source markers for a value withheld or not available (DfE, ONS, MHCLG conventions; ``[x]`` in ONS sheets)."""
+SUPPRESSION_CODES = frozenset(
+    {"c", "x", "-", "..", ":", "z", "u", "low", "*", "[c]", "[x]", "[z]", "[u]", "[low]", "suppressed"}
+)
+"""Markers for a value withheld or not available (DfE, ONS, MHCLG conventions, bracketed as in GSS tables):
+in a public extract and in a council return alike (loaded as status ``suppressed``, no value)."""
 NEGATIVE_SENTINELS = frozenset({-100.0, -999.0, -9999.0})
 """Negative codes some DfE files use for suppression in numeric columns."""
 
@@ -191,7 +194,7 @@ def normalise(
             lambda column: column.astype("string").str.strip().str.lower().isin(SUPPRESSION_CODES)
         )
         value_text = pd.Series(
-            np.where(withheld.any(axis=1), "x", np.where(np.isnan(value), None, "computed")),
+            np.where(withheld.any(axis=1), "x", np.where(np.isnan(value), pd.NA, "computed")),
             index=frame.index,
             dtype="string",
         )

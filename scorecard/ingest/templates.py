@@ -21,7 +21,7 @@ import pandas as pd
 from scorecard import SEFTON, register
 from scorecard.ingest import reader
 from scorecard.register import targets
-from scorecard.store import cells, ledger, periods, storage
+from scorecard.store import ledger, periods, storage, text
 
 KINDS = ("figures", "targets", "commentary", "actions", "finance", "risks")
 FIGURE_COLUMNS = [
@@ -380,16 +380,15 @@ def _target_rows(measures: list[register.Measure], quarter: periods.Period, reg:
 
 
 def render(table: pd.DataFrame, kind: str, fmt: str, period: str) -> bytes:
-    """The template file's bytes: CSV (UTF-8) or XLSX with the rows on a sheet named after the kind."""
-    table = cells.neutralised(table)
+    """The template file's bytes: CSV (UTF-8) or XLSX with the rows on a sheet named after the kind — text never
+    read as a formula (CSV cells neutralised, XLSX cells written as strings)."""
     if fmt == "csv":
-        return table.to_csv(index=False, lineterminator="\n").encode("utf-8")
+        return text.csv_bytes(table, lineterminator="\n")
     if fmt != "xlsx":
         raise ValueError(f"unknown format {fmt!r}; expected csv or xlsx")
     buffer = io.BytesIO()
-    with pd.ExcelWriter(
-        buffer, engine="xlsxwriter", engine_kwargs={"options": {"strings_to_formulas": False}}
-    ) as writer:
+    options = {"strings_to_formulas": False, "strings_to_urls": False}
+    with pd.ExcelWriter(buffer, engine="xlsxwriter", engine_kwargs={"options": options}) as writer:
         table.to_excel(writer, sheet_name=kind, index=False)
         book, sheet = writer.book, writer.sheets[kind]
         locked = book.add_format({"bg_color": "#EEEEEE"})
@@ -411,7 +410,7 @@ def render(table: pd.DataFrame, kind: str, fmt: str, period: str) -> bytes:
             *NOTES[kind],
             "Load with: python -m scorecard ingest FILE  (or the Upload page).",
         ]
-        for number, text in enumerate(notes):
-            about.write(number, 0, text)
+        for number, note in enumerate(notes):
+            about.write(number, 0, note)
         about.set_column(0, 0, 110)
     return buffer.getvalue()

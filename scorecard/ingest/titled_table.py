@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -42,7 +43,7 @@ def read(
     path: Path,
     display_name: str,
     required: list[str],
-    numeric: list[str] = (),
+    numeric: Sequence[str] = (),
     title_contains: str = "",
 ) -> pd.DataFrame:
     """The table's data rows as strings, columns named by their normalised headers.

@@ -19,11 +19,10 @@ import pandas as pd
 from scorecard import SEFTON
 from scorecard.evaluation.judgements import polarity, rag
 from scorecard.ingest.reader import Table
-from scorecard.register import Register
-from scorecard.store import periods
+from scorecard.ingest.sources import SUPPRESSION_CODES
+from scorecard.register import Measure, Register
+from scorecard.store import periods, text
 
-SUPPRESSION_CODES = frozenset({"c", "x", "-", "..", ":", "z", "*", "[c]", "[x]", "[z]", "suppressed"})
-"""Cell markers for a figure withheld (disclosure control) — loaded as status ``suppressed``, no value."""
 INPUT_STATUSES = ("ok", "provisional", "illustrative", "suppressed")
 """Statuses a return may give; ``revised`` is set by the load itself when a figure changes."""
 KINDS_BY_FREQUENCY = {
@@ -43,19 +42,9 @@ EXAMPLE = {
     "snapshot": "30 Sep 2025",
     "rolling_year": "YE Jun 2025",
 }
-NON_NEGATIVE_UNITS = {
-    "percent",
-    "proportion",
-    "count",
-    "rate_per_1000",
-    "rate_per_10k",
-    "rate_per_100k",
-    "ratio",
-    "miles",
-    "kwp",
-    "tco2e",
-    "tonnes",
-}
+MAX_COUNT = 1e10
+"""The largest numerator or denominator a return may give (more than every person, visit and pound in a
+council's year many times over)."""
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _THOUSANDS = re.compile(r"[+-]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?")
 ROW_COLUMNS = [
@@ -115,6 +104,17 @@ class Context:
 
     def __post_init__(self):
         self.measures = {m.id: m for m in self.reg.measures}
+        self.suggestions: dict[str, str] = {}
+
+    def unknown_measure(self, measure_id: str) -> str:
+        """The error for an unknown measure id, with a "did you mean" — worked out once per distinct id."""
+        if measure_id not in self.suggestions:
+            close = difflib.get_close_matches(measure_id[:80], self.measures, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            self.suggestions[measure_id] = (
+                f"unknown measure {measure_id[:80]!r}{hint}; expected an id from kpi_definitions.yaml"
+            )
+        return self.suggestions[measure_id]
 
 
 class HasIssues:
@@ -150,6 +150,20 @@ def parse_number(text: str) -> float | None:
     else:
         return None
     return number if math.isfinite(number) else None
+
+
+def implausible(measure: Measure, value: float) -> str | None:
+    """Why ``value`` cannot be a figure of ``measure`` (outside its plausible range), or None."""
+    low, high = measure.plausible_range
+    if low <= value <= high:
+        return None
+    unit = measure.unit.replace("_", " ")
+    if measure.plausible is None and measure.unit in ("percent", "proportion"):
+        return f"{value:g} is outside {low:g}–{high:g} for a {'percentage' if unit == 'percent' else unit}"
+    if measure.plausible is None and low == 0 and value < 0:
+        return f"{value:g} is negative; a {unit} cannot be below 0"
+    which = "this measure (plausible: in the register)" if measure.plausible else f"a {unit}"
+    return f"{value:g} is outside the plausible range {low:g} to {high:g} for {which}"
 
 
 def _red_without_note(frame: pd.DataFrame, numbers: list[int], table: Table, ctx: Context) -> list[Issue]:
@@ -208,6 +222,12 @@ def validate(table: Table, ctx: Context, progress: Callable[[int, int], None] = 
         def warn(column: str | None, message: str) -> None:
             issues.append(Issue("warning", table.file, table.sheet, number, column, message))
 
+        refused = table.refused.get(number)
+        if refused:  # the reader could not read the row faithfully (hidden, or a formula with no value)
+            rejected[number] = [f"{c}: {m}" for c, m in refused]
+            issues.extend(Issue("error", table.file, table.sheet, number, c, m) for c, m in refused)
+            continue
+
         value_text = row.get("value", "")
         status_text = row.get("status", "").strip().lower()
         num_text, den_text = row.get("numerator", ""), row.get("denominator", "")
@@ -222,16 +242,28 @@ def validate(table: Table, ctx: Context, progress: Callable[[int, int], None] = 
         else:
             measure = ctx.measures.get(measure_id)
             if measure is None:
-                close = difflib.get_close_matches(measure_id, ctx.measures, n=1)
-                hint = f" (did you mean {close[0]!r}?)" if close else ""
-                error("measure_id", f"unknown measure {measure_id!r}{hint}; expected an id from kpi_definitions.yaml")
+                error("measure_id", ctx.unknown_measure(measure_id))
+            elif not measure.takes_returns:
+                error(
+                    "measure_id",
+                    f"{measure_id} comes from a published source ({measure.source.dataset}), not from council "
+                    "returns; a return cannot write or revise it",
+                )
+                measure = None
 
         area = row.get("area_code", "") or SEFTON
         if area not in ctx.areas:
             error(
                 "area_code",
-                f"unknown area code {area!r}; expected an ONS code such as {SEFTON} (Sefton), "
+                f"unknown area code {area[:40]!r}; expected an ONS code such as {SEFTON} (Sefton), "
                 "or leave blank for Sefton",
+            )
+        elif measure is not None and area not in measure.source.return_areas:
+            error(
+                "area_code",
+                f"a return for {measure.id} may only give figures for {', '.join(measure.source.return_areas)}, "
+                f"not {area}; England's and "
+                "other councils' figures come from the published sources",
             )
 
         period = None
@@ -314,6 +346,8 @@ def validate(table: Table, ctx: Context, progress: Callable[[int, int], None] = 
             for column, number_value in (("numerator", numerator), ("denominator", denominator)):
                 if number_value is not None and number_value < 0:
                     error(column, f"{number_value:g} is negative; a count cannot be below 0")
+                elif number_value is not None and number_value > MAX_COUNT:
+                    error(column, f"{number_value:g} is more than {MAX_COUNT:g}; not a plausible count")
             if numerator is not None and denominator is not None and denominator >= 0 and numerator >= 0:
                 if denominator == 0:
                     error("denominator", "is 0; a rate or percentage needs a denominator above 0")
@@ -341,20 +375,18 @@ def validate(table: Table, ctx: Context, progress: Callable[[int, int], None] = 
                     error(
                         "value", f"a value ({value_text}) is given but the status is suppressed; give one or the other"
                     )
-                elif measure.unit == "percent" and not 0 <= value <= 100:
-                    error("value", f"{value:g} is outside 0–100 for a percentage")
-                elif measure.unit == "proportion" and not 0 <= value <= 1:
-                    error("value", f"{value:g} is outside 0–1 for a proportion")
-                elif measure.unit in NON_NEGATIVE_UNITS and value < 0:
-                    error("value", f"{value:g} is negative; a {measure.unit.replace('_', ' ')} cannot be below 0")
+                elif (why := implausible(measure, value)) is not None:
+                    error("value", why)
             elif status != "suppressed" and not any(c == "value" for c, _ in problems):
                 error("value", "no value; expected a number, or a suppression code (c, x, -, ..) for a withheld figure")
 
         if period is not None and measure_id:
             key = (measure_id, area, period.end)
-            first = seen.get(key)
-            if first is not None:
-                error("period", f"duplicate: {measure_id} for {area} in {period.label} is already given in row {first}")
+            earlier = seen.get(key)
+            if earlier is not None:
+                error(
+                    "period", f"duplicate: {measure_id} for {area} in {period.label} is already given in row {earlier}"
+                )
             else:
                 seen[key] = number
 
@@ -362,6 +394,7 @@ def validate(table: Table, ctx: Context, progress: Callable[[int, int], None] = 
             rejected[number] = [f"{c}: {m}" for c, m in problems]
             issues.extend(Issue("error", table.file, table.sheet, number, c, m) for c, m in problems)
             continue
+        assert period is not None  # a row without a period has an error
         numbers_out.append(number)
         out.append(
             {
@@ -378,7 +411,7 @@ def validate(table: Table, ctx: Context, progress: Callable[[int, int], None] = 
                 "lower_ci": np.nan,
                 "upper_ci": np.nan,
                 "status": status,
-                "note": row.get("note", ""),
+                "note": text.without_controls(row.get("note", "")),
             }
         )
     progress(total, total)

@@ -74,12 +74,12 @@ def auto_draft(row: dict) -> str:
     previous = row.get("previous_value")
     code = row.get("direction")
     if not _missing(previous) and code != "not_comparable":
-        previous = float(previous)
+        previous = float(row["previous_value"])
         band = float(direction.neutral_band([previous], [row.get("neutral_band")])[0])
         first += (
             f", {_moved(value, previous)} {figure(previous)} in {row['previous_period']} "
             f"({_change_text(value - previous, unit, decimals)}; the measure's no-change band is ±"
-            f"{_amount(band, unit, decimals)}): {wording.DIRECTION[code][0].lower()}"
+            f"{_amount(band, unit, decimals)}): {wording.DIRECTION[row['direction']][0].lower()}"
         )
     elif code == "not_comparable":
         first += " — no earlier comparable value (a first figure, or a break in the series)"
@@ -88,7 +88,7 @@ def auto_draft(row: dict) -> str:
     if not _missing(year_code) and not _missing(row.get("last_year_value")):
         sentences.append(
             f"A year earlier ({row['last_year_period']}) it was {figure(row['last_year_value'])}: "
-            f"{wording.DIRECTION[year_code][0].lower()}."
+            f"{wording.DIRECTION[row['direction_year_on_year']][0].lower()}."
         )
     trend = wording.trend_text(
         row.get("trend"), row.get("trend_reason"), row.get("period_kind"), row.get("series_break")
@@ -110,7 +110,7 @@ def auto_draft(row: dict) -> str:
         sentences.append(f"{wording.RAG[row['rag']][2]}.")
     if not _missing(row.get("rank")) and not _missing(row.get("group_size")):
         quartile = row.get("quartile")
-        where = f" ({wording.QUARTILE[int(quartile)]})" if not _missing(quartile) else ""
+        where = f" ({wording.QUARTILE[int(row['quartile'])]})" if not _missing(quartile) else ""
         sentences.append(
             f"Rank {int(row['rank'])} of {int(row['group_size'])}{where} among {area} and the "
             f"{row.get('benchmark_group_name') or 'comparator group'}; group median "

@@ -7,7 +7,7 @@ import json
 import pandas as pd
 
 from scorecard.present import wording
-from scorecard.store import cells
+from scorecard.store import text
 
 JSON_COLUMNS = [
     "measure_id",
@@ -77,7 +77,7 @@ def render(frame: pd.DataFrame, fmt: str) -> str:
     if fmt == "csv":
         records = pd.DataFrame(_records(frame))
         records["exception_reasons"] = records["exception_reasons"].map("; ".join)
-        return cells.neutralised(records).to_csv(index=False)
+        return text.csv_bytes(records).decode("utf-8")
     shown = pd.DataFrame(
         {
             "measure": frame["measure_id"],

@@ -20,6 +20,7 @@ from scorecard.evaluation.judgements import rag
 from scorecard.present import risks as risk_views
 from scorecard.present import tables, views, wording
 from scorecard.register import Register, plan
+from scorecard.register.definitions import Plan
 
 ROOT = "vision"
 PURPOSE = "core_purpose"
@@ -59,6 +60,13 @@ class Node:
         return f"/{PAGES[self.page]}?" + urlencode(self.params | ({"period": period} if period else {}))
 
 
+def plan_of(reg: Register) -> Plan:
+    """The register's plan (Vision 2030, Core Purpose…); ValueError for a register without one."""
+    if reg.plan is None:
+        raise ValueError("the KPI register has no plan: section, so there is no golden thread to show")
+    return reg.plan
+
+
 def rag_summary(card: pd.DataFrame) -> str:
     """``✖ Red 3 · ▲ Amber 2 · ✔ Green 5 · – Not rated 4``: the RAG counts of a group of measures, red first
     (:func:`scorecard.present.views.headline_counts`)."""
@@ -74,6 +82,7 @@ def _risk_lines(frame: pd.DataFrame, measures=(), actions=()) -> tuple[str, ...]
 def nodes(reg: Register, card: pd.DataFrame, updates: pd.DataFrame, risks: pd.DataFrame) -> list[Node]:
     """The whole tree, depth first in the register's order. ``card``: the evaluated scorecard (one row per
     measure); ``updates``: :func:`scorecard.present.actions.for_quarter`; ``risks``: :func:`risks.held`."""
+    top = plan_of(reg)
     by_measure = card.set_index("measure_id")
     by_action = updates.set_index("action_id") if len(updates) else pd.DataFrame()
     linked = plan.action_measures(reg)
@@ -84,10 +93,10 @@ def nodes(reg: Register, card: pd.DataFrame, updates: pd.DataFrame, risks: pd.Da
             0,
             "vision",
             ROOT,
-            reg.plan.vision.title,
+            top.vision.title,
             "",
             rag_summary(card),
-            reg.plan.vision.text,
+            top.vision.text,
             "thread",
             {"node": ROOT},
         ),
@@ -100,7 +109,7 @@ def nodes(reg: Register, card: pd.DataFrame, updates: pd.DataFrame, risks: pd.Da
             "The Council's Core Purpose",
             "",
             rag_summary(card),
-            "; ".join(p.title for p in reg.plan.core_purpose),
+            "; ".join(p.title for p in top.core_purpose),
             "thread",
             {"node": PURPOSE},
         ),

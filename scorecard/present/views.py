@@ -34,10 +34,9 @@ def _end_of(period: str | None) -> pd.Timestamp | None:
     return pd.Timestamp(periods.parse_label(period).end) if period else None
 
 
-def _group_for(measure_id: str, group: str | None, reg: register.Register | None) -> tuple[str, str]:
-    """The comparator group to show (the measure's benchmark group unless one is chosen) and the measure's tier."""
-    measure = (reg or register.load()).measure(measure_id)
-    return group or measure.benchmark_group, measure.source.tier
+def _group_for(measure_id: str, group: str | None, reg: register.Register | None) -> str:
+    """The comparator group to show: the measure's benchmark group unless one is chosen."""
+    return group or (reg or register.load()).measure(measure_id).benchmark_group
 
 
 def measure_series(
@@ -51,38 +50,85 @@ def measure_series(
     """Time series for a measure, one row per period (oldest first) up to the reporting ``period``:
     the area's value, status and 95% CI, England's value and the comparator group's median
     (council excluded, as the evaluation does)."""
-    group, tier = _group_for(measure_id, group, reg)
-    end = _end_of(period)
+    frame = series_table({measure_id: _group_for(measure_id, group, reg)}, area, period, data_dir, reg)
+    return frame.drop(columns="measure_id")
+
+
+SERIES_COLUMNS = [
+    "period_label",
+    "period_kind",
+    "period_start",
+    "period_end",
+    "value",
+    "status",
+    "lower_ci",
+    "upper_ci",
+    "numerator",
+    "denominator",
+    "source_id",
+    "batch_id",
+    "england_value",
+    "england_status",
+    "group_median",
+    "group_count",
+    "group",
+]
+
+
+def series_table(
+    groups: dict[str, str],
+    area: str = SEFTON,
+    period: str | None = None,
+    data_dir: str | Path | None = None,
+    reg: register.Register | None = None,
+) -> pd.DataFrame:
+    """:func:`measure_series` of several measures at once (``groups``: measure id → comparator group), with a
+    ``measure_id`` column: one query for a published snapshot's every measure × group. A group's median is
+    over the members of the measure's tier (:func:`scorecard.store.geography.tier_mismatch`)."""
+    if not groups:
+        return pd.DataFrame(columns=["measure_id", *SERIES_COLUMNS])
+    reg = reg or register.load()
+    ids = {f"m{i}": measure_id for i, measure_id in enumerate(groups)}
+    group_ids = {f"g{i}": group for i, group in enumerate(groups.values())}
+    tiers = {f"t{i}": reg.measure(measure_id).source.tier for i, measure_id in enumerate(groups)}
+    listed = ", ".join(f"${name}" for name in ids)  # bound values: a constant list the Parquet scan can use
+    pairs = ", ".join(f"(${m}, ${g}, ${t})" for m, g, t in zip(ids, group_ids, tiers))
     con = db.connect(data_dir)
     frame = con.execute(
-        """
-        WITH periods_seen AS (
-            SELECT DISTINCT period_label, period_kind, period_start, period_end, period_seq
-            FROM observations WHERE measure_id = $m AND area_code IN ($a, $e)
-              AND ($end IS NULL OR period_end <= $end)
+        f"""
+        WITH wanted_series(measure_id, group_id, tier) AS (VALUES {pairs}),
+        periods_seen AS (
+            SELECT DISTINCT o.measure_id, o.period_label, o.period_kind, o.period_start, o.period_end, o.period_seq
+            FROM observations o
+            WHERE o.measure_id IN ({listed}) AND o.area_code IN ($a, $e) AND ($end IS NULL OR o.period_end <= $end)
         ),
         med AS (
-            SELECT o.period_label, median(o.value) AS group_median, count(*) AS group_count
-            FROM observations o JOIN comparator_groups g ON g.member_code = o.area_code
-            WHERE g.group_id = $g AND g.area_code = $a AND g.tier IN ($t, 'both')
-              AND o.measure_id = $m AND o.value IS NOT NULL
-            GROUP BY o.period_label
+            SELECT o.measure_id, o.period_label, median(o.value) AS group_median, count(*) AS group_count
+            FROM observations o
+            JOIN wanted_series w ON w.measure_id = o.measure_id
+            JOIN comparator_groups g ON g.member_code = o.area_code AND g.group_id = w.group_id AND g.area_code = $a
+                                     AND g.tier IN (w.tier, 'both')
+            WHERE o.measure_id IN ({listed}) AND o.value IS NOT NULL
+            GROUP BY o.measure_id, o.period_label
         )
-        SELECT p.period_label, p.period_kind, p.period_start, p.period_end,
+        SELECT p.measure_id, p.period_label, p.period_kind, p.period_start, p.period_end,
                a.value, a.status, a.lower_ci, a.upper_ci, a.numerator, a.denominator, a.source_id, a.batch_id,
                e.value AS england_value, e.status AS england_status,
-               med.group_median, med.group_count
+               med.group_median, med.group_count, w.group_id AS "group"
         FROM periods_seen p
-        LEFT JOIN observations a ON a.measure_id = $m AND a.area_code = $a AND a.period_label = p.period_label
-        LEFT JOIN observations e ON e.measure_id = $m AND e.area_code = $e AND e.period_label = p.period_label
-        LEFT JOIN med ON med.period_label = p.period_label
-        ORDER BY p.period_end, p.period_start
+        JOIN wanted_series w ON w.measure_id = p.measure_id
+        LEFT JOIN observations a ON a.measure_id = p.measure_id AND a.area_code = $a AND a.period_label = p.period_label
+        LEFT JOIN observations e ON e.measure_id = p.measure_id AND e.area_code = $e AND e.period_label = p.period_label
+        LEFT JOIN med ON med.measure_id = p.measure_id AND med.period_label = p.period_label
+        ORDER BY p.measure_id, p.period_end, p.period_start
     """,
-        {"m": measure_id, "a": area, "e": ENGLAND, "g": group, "t": tier, "end": end},
+        {"a": area, "e": ENGLAND, "end": _end_of(period), **ids, **group_ids, **tiers},
     ).df()
-    frame["group"] = group
     frame["status"] = frame["status"].fillna("missing")
-    return frame
+    return frame.reset_index(drop=True)
+
+
+MEMBER_COLUMNS = ["area_code", "name", "value", "status", "lower_ci", "upper_ci", "is_area", "position"]
 
 
 def group_values(
@@ -94,76 +140,110 @@ def group_values(
     reg: register.Register | None = None,
 ) -> pd.DataFrame:
     """Every member of the area's comparator group (and the area itself) at one period, best first by the
-    measure's polarity (highest first for no-judgement measures); ``is_area`` marks the council.
-    Without ``period_label`` the area's latest period is used."""
+    measure's polarity (highest first for no-judgement measures); ``is_area`` marks the council. Without
+    a ``period_label`` (the area has no figure for the reporting period) there is nothing to compare:
+    no rows — never another period's figures."""
+    group = _group_for(measure_id, group, reg)
+    if not isinstance(period_label, str) or not period_label:
+        return pd.DataFrame(columns=[*MEMBER_COLUMNS, "period_label", "group"])
+    frame = members_table({measure_id: period_label}, group, area, data_dir, reg)
+    return frame.drop(columns="measure_id")
+
+
+def members_table(
+    labels: dict[str, str],
+    group: str,
+    area: str = SEFTON,
+    data_dir: str | Path | None = None,
+    reg: register.Register | None = None,
+) -> pd.DataFrame:
+    """:func:`group_values` of several measures at once (``labels``: measure id → the period of the area's
+    figure), with a ``measure_id`` column: one query for a published snapshot's every measure."""
+    if not labels:
+        return pd.DataFrame(columns=["measure_id", *MEMBER_COLUMNS, "period_label", "group"])
     reg = reg or register.load()
-    measure = reg.measure(measure_id)
-    group = group or measure.benchmark_group
+    ids = {f"m{i}": measure_id for i, measure_id in enumerate(labels)}
+    periods_of = {f"p{i}": label for i, label in enumerate(labels.values())}
+    tiers = {f"t{i}": reg.measure(measure_id).source.tier for i, measure_id in enumerate(labels)}
+    pairs = ", ".join(f"(${m}, ${p}, ${t})" for m, p, t in zip(ids, periods_of, tiers))
     con = db.connect(data_dir)
-    if period_label is None:
-        row = con.execute(
-            """SELECT period_label FROM observations WHERE measure_id = ? AND area_code = ?
-                             AND value IS NOT NULL ORDER BY period_end DESC LIMIT 1""",
-            [measure_id, area],
-        ).fetchone()
-        if row is None:
-            return pd.DataFrame(
-                columns=[
-                    "area_code",
-                    "name",
-                    "value",
-                    "status",
-                    "lower_ci",
-                    "upper_ci",
-                    "is_area",
-                    "position",
-                    "period_label",
-                    "group",
-                ]
-            )
-        period_label = row[0]
     frame = con.execute(
-        """
-        WITH members AS (
-            SELECT member_code AS code FROM comparator_groups
-            WHERE group_id = $g AND area_code = $a AND tier IN ($t, 'both')
-            UNION SELECT $a
+        f"""
+        WITH wanted_members(measure_id, period_label, tier) AS (VALUES {pairs}),
+        members AS (
+            SELECT w.measure_id, w.period_label, g.member_code AS code
+            FROM wanted_members w JOIN comparator_groups g
+              ON g.group_id = $g AND g.area_code = $a AND g.tier IN (w.tier, 'both')
+            UNION SELECT w.measure_id, w.period_label, $a FROM wanted_members w
         )
-        SELECT m.code AS area_code, ar.name, o.value, coalesce(o.status, 'missing') AS status,
-               o.lower_ci, o.upper_ci, m.code = $a AS is_area
+        SELECT m.measure_id, m.code AS area_code, ar.name, o.value, coalesce(o.status, 'missing') AS status,
+               o.lower_ci, o.upper_ci, m.code = $a AS is_area, m.period_label
         FROM members m
         LEFT JOIN areas ar ON ar.code = m.code
-        LEFT JOIN observations o ON o.measure_id = $m AND o.area_code = m.code AND o.period_label = $p
+        LEFT JOIN observations o
+               ON o.measure_id = m.measure_id AND o.area_code = m.code AND o.period_label = m.period_label
     """,
-        {"g": group, "a": area, "m": measure_id, "p": period_label, "t": measure.source.tier},
+        {"g": group, "a": area, **ids, **periods_of, **tiers},
     ).df()
-    good = int(polarity.good_sign([measure.polarity])[0])
-    frame["position"] = benchmark.rank_within(
-        frame["value"], good, measure.unit
-    )  # ties share the better rank, as the engine's
-    frame = frame.sort_values(["position", "name"], na_position="last").reset_index(drop=True)
-    frame["period_label"] = period_label
+    measures = {m.id: m for m in reg.measures}
+    good = dict(zip(measures, polarity.good_sign([m.polarity for m in measures.values()])))
+    frame["position"] = pd.array([pd.NA] * len(frame), dtype="Int64")
+    for measure_id, rows in frame.groupby("measure_id").groups.items():  # ties share the better rank, as the engine's
+        frame.loc[rows, "position"] = benchmark.rank_within(
+            frame.loc[rows, "value"], int(good[measure_id]), measures[measure_id].unit
+        )
+    frame = frame.sort_values(["measure_id", "position", "name"], na_position="last", kind="stable")
     frame["group"] = group
-    return frame
+    columns = ["measure_id", *MEMBER_COLUMNS, "period_label", "group"]
+    return frame[columns].reset_index(drop=True)
 
 
 def sparklines(
-    area: str = SEFTON, period: str | None = None, points: int = 8, data_dir: str | Path | None = None
+    area: str = SEFTON,
+    period: str | None = None,
+    points: int = 8,
+    data_dir: str | Path | None = None,
+    reg: register.Register | None = None,
 ) -> dict[str, list[float]]:
     """measure_id → the area's last ``points`` values (oldest first) up to the reporting period."""
-    con = db.connect(data_dir)
-    frame = con.execute(
-        """
-        SELECT measure_id, list(value ORDER BY period_end) AS values FROM (
-            SELECT measure_id, value, period_end,
-                   row_number() OVER (PARTITION BY measure_id ORDER BY period_end DESC) AS k
-            FROM observations
-            WHERE area_code = $a AND value IS NOT NULL AND ($end IS NULL OR period_end <= $end)
-        ) WHERE k <= $n GROUP BY measure_id
-    """,
-        {"a": area, "end": _end_of(period), "n": points},
-    ).df()
-    return {mid: [float(v) for v in values] for mid, values in zip(frame["measure_id"], frame["values"])}
+    reg = reg or register.load()
+    series = series_table({m.id: m.benchmark_group for m in reg.measures}, area, period, data_dir, reg)
+    return sparklines_from(series, points)
+
+
+def sparklines_from(series: pd.DataFrame, points: int = 8) -> dict[str, list[float]]:
+    """measure_id → the last ``points`` values (oldest first) of a :func:`series_table` (live or frozen)."""
+    held = series[series["value"].notna()].sort_values(["measure_id", "period_end"], kind="stable")
+    return {
+        measure_id: [float(v) for v in part["value"].tail(points)] for measure_id, part in held.groupby("measure_id")
+    }
+
+
+def report_sources(card: pd.DataFrame, reg: register.Register | None = None) -> pd.DataFrame:
+    """The data sets a scorecard's figures (live or published) come from, one row each: title, publisher,
+    licence, where our copy came from, how many measures, and the newest period among those figures —
+    sources and licences, never who loaded what. Newest period first."""
+    reg = reg or register.load()
+    datasets = {d.id: d for d in reg.datasets}
+    held = card[card["value"].notna() & card["source_id"].isin(list(datasets))]
+    rows = []
+    for source_id, part in held.groupby("source_id"):
+        newest = part.sort_values("period_end", kind="stable").iloc[-1]
+        dataset = datasets[source_id]
+        rows.append(
+            {
+                "source": dataset.title,
+                "publisher": dataset.publisher,
+                "licence": dataset.licence,
+                "repository": dataset.repository,
+                "measures": int(part["measure_id"].nunique()),
+                "newest_period": newest["period_label"],
+                "newest_end": newest["period_end"],
+            }
+        )
+    columns = ["source", "publisher", "licence", "repository", "measures", "newest_period", "newest_end"]
+    frame = pd.DataFrame(rows, columns=columns)
+    return frame.sort_values(["newest_end", "source"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
 
 def theme_measures(theme_id: str, reg: register.Register | None = None) -> list[str]:

@@ -13,7 +13,8 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from scorecard.store import periods
+from scorecard import SEFTON
+from scorecard.store import periods, text
 
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "kpi_definitions.yaml"
 
@@ -35,6 +36,24 @@ Unit = Literal[
     "tco2e",
     "tonnes",
 ]
+PLAUSIBLE = {
+    "percent": (0.0, 100.0),
+    "proportion": (0.0, 1.0),
+    "count": (0.0, 1e9),
+    "rate_per_1000": (0.0, 1e5),
+    "rate_per_10k": (0.0, 1e6),
+    "rate_per_100k": (0.0, 1e7),
+    "score": (-1e6, 1e6),
+    "ratio": (0.0, 1e6),
+    "gbp": (-1e12, 1e12),
+    "gbp_thousands": (-1e9, 1e9),
+    "miles": (0.0, 1e7),
+    "kwp": (0.0, 1e8),
+    "tco2e": (0.0, 1e9),
+    "tonnes": (0.0, 1e9),
+}
+"""The range a returned figure of each unit may take (a measure's ``plausible:`` narrows or moves it): wide
+enough for any English council, narrow enough that a slip (``1e308`` for a count) is refused at ingest."""
 Frequency = Literal["monthly", "quarterly", "financial_year", "academic_year", "calendar_year", "annual"]
 GroupId = Literal["cipfa_nn", "dfe_sn", "combined_authority", "region", "same_type", "england"]
 TargetBasis = Literal["fixed", "cipfa_median", "england", "previous_year"]
@@ -138,6 +157,9 @@ class Source(_Strict):
     release: Release | None = None
     seed_figures: list[SeedFigure] = []
     returns: Literal["council", "illustrative", "none"] = "none"
+    return_areas: list[str] = [SEFTON]
+    """Areas a council return may write for this measure (returns never write England's or other
+    councils' figures unless listed here)."""
 
     @model_validator(mode="after")
     def _complete(self) -> Source:
@@ -200,6 +222,19 @@ class Target(_Strict):
         return self
 
 
+class Range(_Strict):
+    """A closed range of plausible values."""
+
+    min: float
+    max: float
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Range:
+        if not self.min < self.max:
+            raise ValueError(f"max: {self.max:g} must be above min {self.min:g}")
+        return self
+
+
 class Measure(_Strict):
     """One scorecard measure."""
 
@@ -233,11 +268,22 @@ class Measure(_Strict):
     priority_actions: list[Slug] = []
     """The Corporate Plan priority actions whose progress the measure evidences (an action of another theme
     too): the golden thread's link from an action down to its measures. None: it evidences its theme as a whole."""
+    plausible: Range | None = None
+    """The range a returned figure may take, when the unit's default (:data:`PLAUSIBLE`) does not fit."""
 
     @property
     def framework_polarity(self) -> Polarity:
         """The polarity the framework's scorecard gives (``seed_polarity`` where a proxy differs)."""
         return self.seed_polarity or self.polarity
+
+    @property
+    def plausible_range(self) -> tuple[float, float]:
+        return (self.plausible.min, self.plausible.max) if self.plausible else PLAUSIBLE[self.unit]
+
+    @property
+    def takes_returns(self) -> bool:
+        """Council returns may write this measure: it has no public extract (``source.match: none``)."""
+        return self.source.match == "none"
 
     @model_validator(mode="after")
     def _consistent(self) -> Measure:
@@ -262,6 +308,9 @@ class Measure(_Strict):
                 raise ValueError(f"breaks: {err}") from None
         if self.benchmark_group not in self.comparator_groups:
             raise ValueError(f"benchmark_group: {self.benchmark_group!r} is not in comparator_groups")
+        low, high = self.plausible_range
+        if self.target is not None and self.target.value is not None and not low <= self.target.value <= high:
+            raise ValueError(f"target.value: {self.target.value:g} is outside the plausible range {low:g}–{high:g}")
         return self
 
 
@@ -420,7 +469,7 @@ class Register(_Strict):
     directorates: list[Directorate] = []
     portfolios: list[Portfolio] = []
     service_lines: list[ServiceLine] = []
-    risk_policy: RiskPolicy = RiskPolicy()
+    risk_policy: RiskPolicy = Field(default_factory=lambda: RiskPolicy.model_validate({}))
     datasets: list[Dataset]
     measures: list[Measure]
 
@@ -529,6 +578,20 @@ def _dotted(path: tuple) -> str:
         else:
             text += f".{part}" if text else str(part)
     return text or "(document)"
+
+
+def _control_characters(node: Any, lines: _Lines, path: tuple = ()) -> None:
+    """Text the pack and pages cannot hold: a control character (e.g. a vertical tab pasted from Excel)."""
+    if isinstance(node, str):
+        found = text.CONTROL.search(node)
+        if found:
+            lines.error(path, f"contains the control character U+{ord(found.group()):04X}; remove it")
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            _control_characters(value, lines, path + (key,))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            _control_characters(value, lines, path + (i,))
 
 
 def _cross_checks(data: dict, lines: _Lines) -> None:
@@ -640,6 +703,7 @@ def load(path: str | Path = DEFAULT_PATH) -> Register:
         raise RegisterError([f"{path.name}:1: (document): expected a mapping with themes, datasets and measures"])
     data = lines.to_python(root)
     lines.name_items(data)
+    _control_characters(data, lines)
     _cross_checks(data, lines)
     try:
         register = Register.model_validate(data)

@@ -14,8 +14,9 @@ _connections: dict[Path, tuple[tuple, duckdb.DuckDBPyConnection]] = {}
 
 
 def _signature(folder: Path) -> tuple:
-    """Identity of the folder's table files: changes when a build or an ingest replaces any of them."""
-    return tuple(
+    """Identity of the folder's data: the data version (every commit) and the table files (so a file
+    replaced outside a commit is seen too)."""
+    return (storage.version(folder),) + tuple(
         (s.st_ino, s.st_mtime_ns, s.st_size)
         for s in (storage.table_path(folder, name).stat() for name in storage.TABLES)
     )

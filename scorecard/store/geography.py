@@ -15,6 +15,7 @@ are single-tier); a county has no district-level group and a district no upper-t
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -105,7 +106,7 @@ def area_names(area_table: pd.DataFrame) -> dict[str, str]:
     return {**{name.lower(): code for name, code in zip(named["name"], named["code"])}, "national": ENGLAND}
 
 
-def _pairs(group_id: str, pairs: list[tuple[str, str, int | None]]) -> pd.DataFrame:
+def _pairs(group_id: str, pairs: Sequence[tuple[str, str, int | None]]) -> pd.DataFrame:
     frame = pd.DataFrame(pairs, columns=["area_code", "member_code", "rank"])
     frame.insert(0, "group_id", group_id)
     return frame[frame["area_code"] != frame["member_code"]].drop_duplicates(["area_code", "member_code"])

@@ -208,19 +208,12 @@ def as_at(name: str, period: str, data_dir: str | Path | None = None, each: str 
     return held[seq == seq.max()].reset_index(drop=True) if len(held) else held
 
 
-def write(data_dir: str | Path, tables: dict[str, pd.DataFrame], other: dict[str, pd.DataFrame] | None = None) -> None:
-    """Write ledger tables (with their schemas) and any ``other`` tables in one journalled commit; the
-    caller holds :func:`scorecard.store.storage.locked`."""
-    storage.write_tables(Path(data_dir), {**(other or {}), **tables}, schemas={n: SCHEMAS[n] for n in tables})
-
-
-def signature(data_dir: str | Path | None = None) -> tuple:
-    """Identity of the ledger files (changes with every write), for caches keyed on what people wrote."""
-    folder = Path(data_dir or storage.default_data_dir())
-    found = []
-    for name in SCHEMAS:
-        path = storage.table_path(folder, name)
-        if path.is_file():
-            stat = path.stat()
-            found.append((name, stat.st_ino, stat.st_mtime_ns, stat.st_size))
-    return tuple(found)
+def write(
+    data_dir: str | Path,
+    tables: dict[str, pd.DataFrame],
+    other: dict[str, pd.DataFrame] | None = None,
+    log: list[dict] | None = None,
+) -> None:
+    """Write ledger tables (with their schemas), any ``other`` tables and audit-log entries in one journalled
+    commit; the caller holds :func:`scorecard.store.storage.locked`."""
+    storage.write_tables(Path(data_dir), {**(other or {}), **tables}, schemas={n: SCHEMAS[n] for n in tables}, log=log)

@@ -204,16 +204,27 @@ _LABELS = (
 )
 
 
+YEARS = (1900, 2099)
+"""Years a label may name: anything else (``0001/02 Q1``) is a typing slip, never a reporting period."""
+
+
 def parse_label(label: str) -> Period:
-    """Parse one of this product's own labels (``2025/26 Q2``, ``2024/25``, ``AY 2024/25``, ``Jan 2026``...)."""
+    """Parse one of this product's own labels (``2025/26 Q2``, ``2024/25``, ``AY 2024/25``, ``Jan 2026``...),
+    strictly: the label must be written exactly as the product writes it (``01 Sep 2025`` is refused with
+    "write it as '1 Sep 2025'") and name a year in :data:`YEARS`."""
     text = str(label).strip()
     for pattern, build in _LABELS:
         found = pattern.fullmatch(text)
         if found:
             try:
-                return build(found)
+                period = build(found)
             except ValueError as err:
                 raise ValueError(f"{label!r}: {err}") from None
+            if not YEARS[0] <= period.start.year <= YEARS[1]:
+                raise ValueError(f"{label!r}: the year is outside {YEARS[0]}–{YEARS[1]}")
+            if period.label != text:
+                raise ValueError(f"{label!r} is not written as a period label; write it as {period.label!r}")
+            return period
     raise ValueError(
         f"unrecognised period {label!r}; expected e.g. '2025/26 Q2', '2024/25', 'AY 2024/25', '2024', 'Jan 2026' "
         "or 'YE Jun 2025'"

@@ -1,33 +1,50 @@
 """Where the built tables live and how they are written: Parquet files in ``data/``, replaced atomically.
 
-Multi-file updates (a build, an ingest) are *journalled*: every new file is first written in full to a
+Every write is a *journalled commit* (:func:`write_tables`): each new file is first written in full to a
 temporary file beside its final path; then one small journal ``data/.commit.json`` listing the moves is
 written (temp file + ``os.replace``, so it appears whole or not at all) — that is the commit point; then
-each temporary file is moved into place with ``os.replace`` (observations last); then the journal is
-removed. A crash before the journal exists leaves the old files untouched (stray temporary files are
-swept by :func:`recover`); a crash after it is rolled forward by :func:`recover`, which every writer calls
-first and which readers should call before opening the tables. Writers serialise on ``data/.lock``.
+each temporary file is moved into place with ``os.replace`` (observations, then ``version.json`` last);
+then the journal is removed. A crash before the journal exists leaves the old files untouched (stray
+temporary files are swept by :func:`recover`); a crash after it is rolled forward by :func:`recover`, which
+every writer calls first and which readers call before opening the tables.
+
+* **Data version.** Every commit writes ``version.json`` with a new commit id (and its parent's), so caches
+  keyed on :func:`version` see any build, ingest or publish at once, and :func:`consistent` lets a reader
+  know it read one version (it retries a read a commit overlapped).
+* **One lock.** Writers serialise on :func:`locked` (re-entrant in a thread) for the whole read-check-write.
+* **One audit log.** ``audit_log.jsonl`` is a hash chain (:mod:`scorecard.store.chain`); entries are
+  appended by the same commit as the data they describe, and ``version.json`` records the chain's head.
+* **Clear failures.** An operating-system refusal (disk full, read-only folder, no permission) is one
+  :class:`WriteError` naming the folder and the reason; before the commit point nothing has changed.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
+import functools
+import hashlib
 import json
 import os
 import shutil
 import signal
 import tempfile
+import threading
 import time
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
+
+from scorecard.store import chain
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 TABLES = ("areas", "comparator_groups", "observations", "targets", "batches", "period_values")
@@ -37,6 +54,10 @@ HISTORY = "observation_history"
 """Superseded observation rows (with ``superseded_by`` batch and ``superseded_at``): written by build and
 ingest beside the tables; not required by :func:`is_built`, so folders built before it existed still open."""
 JOURNAL = ".commit.json"
+VERSION = "version.json"
+"""The data version: ``{"commit", "parent", "at", "log_head", "log_lines"}``, replaced by every commit."""
+LOG = "audit_log.jsonl"
+"""The one audit log (builds, ingests, uploads, publications), a hash chain appended by commits."""
 PAUSE_ENV = "SCORECARD_COMMIT_PAUSE"
 """Test hook: seconds to sleep before the journal and between file moves (to kill a writer mid-commit)."""
 CRASH_ENV = "SCORECARD_COMMIT_CRASH_AT"
@@ -132,6 +153,180 @@ def _sql_path(path: str | Path) -> str:
     return Path(path).as_posix().replace("'", "''")
 
 
+def now() -> str:
+    """The time now in UTC, ISO 8601 to the second: the ``at`` of every record."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+# ---- hashing ---------------------------------------------------------------------------------------------
+
+
+def sha256(data: bytes | str | Path) -> str:
+    """Hex sha256 of bytes, or of a file's bytes (read in blocks) — the one hash of files and snapshots."""
+    digest = hashlib.sha256()
+    if isinstance(data, bytes):
+        digest.update(data)
+    else:
+        with Path(data).open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    return digest.hexdigest()
+
+
+# ---- failures --------------------------------------------------------------------------------------------
+
+
+class WriteError(RuntimeError):
+    """The operating system refused a write (disk full, read-only folder, no permission...)."""
+
+
+REASONS = {
+    errno.ENOSPC: "the disk is full",
+    errno.EDQUOT: "the disk quota is used up",
+    errno.EROFS: "the folder is read-only",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "permission denied",
+    errno.EFBIG: "the file is too large for the file system",
+    errno.EIO: "the disk reported an input/output error",
+}
+
+
+def reason(err: OSError) -> str:
+    """A plain-English reason for an operating-system error."""
+    return REASONS.get(err.errno or 0, err.strerror or type(err).__name__)
+
+
+@contextlib.contextmanager
+def os_errors(where: str | Path, committed: Callable[[], bool] = lambda: False):
+    """Turn an :class:`OSError` into one :class:`WriteError` naming ``where`` and the reason; says whether
+    anything changed (``committed()`` is True once the journal exists: the change then completes later)."""
+    try:
+        yield
+    except WriteError:
+        raise
+    except OSError as err:
+        outcome = (
+            "The change was committed and will be completed when the folder is writable again."
+            if committed()
+            else "Nothing was changed."
+        )
+        raise WriteError(f"could not write to {where}: {reason(err)}. {outcome}") from err
+
+
+def atomic_write(path: str | Path, payload: bytes) -> None:
+    """Write one file whole or not at all (temp file beside it, fsync, ``os.replace``): the export and
+    template outputs. :class:`WriteError` on an operating-system refusal; an old file is left as it was."""
+    path = Path(path)
+    with os_errors(path.parent):
+        path.parent.mkdir(parents=True, exist_ok=True)  # the user's own output folder
+        temp = _stage(path, lambda name: Path(name).write_bytes(payload))
+        try:
+            os.replace(temp, path)
+        except BaseException:
+            os.unlink(temp)
+            raise
+
+
+# ---- the writer lock -------------------------------------------------------------------------------------
+
+_held = threading.local()
+
+
+@contextlib.contextmanager
+def locked(data_dir: Path | str):
+    """Hold the data folder's writer lock (one build, ingest or publish at a time): ``flock`` on the folder
+    itself, so no lock file is left in it. Re-entrant within a thread (a publish's commit inside its lock)."""
+    folder = Path(data_dir).resolve()
+    held: dict[Path, int] = _held.__dict__.setdefault("depth", {})
+    if held.get(folder):
+        held[folder] += 1
+        try:
+            yield
+        finally:
+            held[folder] -= 1
+        return
+    with os_errors(folder):
+        folder.mkdir(parents=True, exist_ok=True)
+        fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        held[folder] = 1
+        yield
+    finally:
+        held.pop(folder, None)
+        os.close(fd)
+
+
+# ---- reading a version -----------------------------------------------------------------------------------
+
+
+def version_record(data_dir: Path | str) -> dict:
+    """The current ``version.json`` (empty for a folder written before versions existed)."""
+    try:
+        return json.loads((Path(data_dir) / VERSION).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except ValueError:  # cannot happen (written by replace); an unreadable file is a version of its own
+        return {"commit": "unreadable"}
+
+
+def version(data_dir: Path | str) -> str:
+    """The current data version (commit id): changes with every build, ingest, publish or audit entry."""
+    return str(version_record(data_dir).get("commit", "unversioned"))
+
+
+def _stamp(data_dir: Path) -> tuple:
+    """What changes whenever a commit completes or is under way (cheap: two ``stat`` calls)."""
+    try:
+        stat = (data_dir / VERSION).stat()
+        seen = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+    except FileNotFoundError:
+        seen = None
+    return seen, (data_dir / JOURNAL).exists()
+
+
+T = TypeVar("T")
+READ_ATTEMPTS = 50
+
+
+def consistent(data_dir: Path | str, read: Callable[[], T]) -> T:
+    """``read()`` run so that everything it reads belongs to one data version: when a commit completed or
+    was under way while it ran, it is run again (a reader never blocks writers, nor reads a mix of two
+    versions). An error raised while a commit overlapped is retried too; any other error is raised."""
+    folder = Path(data_dir)
+    for _ in range(READ_ATTEMPTS):
+        recover(folder)
+        before = _stamp(folder)
+        if before[1]:  # a writer is moving files into place: let it finish
+            time.sleep(0.02)
+            continue
+        try:
+            result = read()
+        except Exception:
+            if _stamp(folder) == before:
+                raise
+            continue
+        if _stamp(folder) == before:
+            return result
+    raise RuntimeError(f"the data in {folder} kept changing while it was read; try again")
+
+
+def read_log(data_dir: Path | str) -> tuple[bytes, str | None]:
+    """The audit log's bytes and the head the last commit recorded (None for an unversioned folder),
+    read as one version."""
+    folder = Path(data_dir)
+
+    def both() -> tuple[bytes, str | None]:
+        path = folder / LOG
+        data = path.read_bytes() if path.is_file() else b""
+        return data, version_record(folder).get("log_head")
+
+    return consistent(folder, both)
+
+
+# ---- committing ------------------------------------------------------------------------------------------
+
+
 def _fsync(path: str | Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
@@ -149,80 +344,136 @@ def _step(name: str) -> None:
         os.kill(os.getpid(), signal.SIGKILL)
 
 
-def _stage(final: Path, write: Callable[[str], None]) -> str:
-    final.parent.mkdir(parents=True, exist_ok=True)
+def _stage(final: Path, write: Callable[[str], object], mode: int = 0o644) -> str:
     handle, temp = tempfile.mkstemp(prefix=f".{final.stem}.", suffix=f"{final.suffix}.tmp", dir=final.parent)
     os.close(handle)
     try:
         write(temp)
-        os.chmod(temp, 0o644)
+        os.chmod(temp, mode)
         _fsync(temp)
     except BaseException:
-        os.unlink(temp)
+        with contextlib.suppress(FileNotFoundError):  # a writer may remove its own partial file (pyarrow does)
+            os.unlink(temp)
         raise
     return temp
 
 
+def _put_bytes(payload: bytes, temp: str) -> None:
+    Path(temp).write_bytes(payload)
+
+
+def _put_table(table: pa.Table, temp: str) -> None:
+    pq.write_table(table, temp, row_group_size=ROW_GROUP_ROWS)
+
+
+def _appended_log(data_dir: Path, entries: list[dict], at: str) -> tuple[bytes | None, str, int]:
+    """The log with ``entries`` appended (None when there are none), its head and line count. The log on
+    disk must be the one the last commit recorded (a writer never extends a tampered log)."""
+    path = data_dir / LOG
+    old = path.read_bytes() if path.is_file() else b""
+    recorded = version_record(data_dir).get("log_head")
+    kept = chain.verify(old, recorded)
+    if not entries:
+        return None, chain.head(old), len(kept)
+    new, head = chain.append(old, [{"at": at, **entry} for entry in entries])
+    return new, head, len(kept) + len(entries)
+
+
 def write_tables(
-    data_dir: Path,
+    data_dir: Path | str,
     tables: dict[str, pd.DataFrame],
     files: dict[str, bytes] | None = None,
     schemas: dict[str, pa.Schema] | None = None,
-) -> None:
-    """Replace tables (and other files, by path relative to ``data_dir``) all together: journalled, so
-    a reader or a crash never leaves a mix of old and new once :func:`recover` has run (module docstring).
+    log: list[dict] | None = None,
+    frozen: Iterable[str] = (),
+) -> str:
+    """Commit tables, other files (by path relative to ``data_dir``) and audit-log entries all together:
+    journalled, so a reader or a crash never leaves a mix of old and new once :func:`recover` has run
+    (module docstring). Returns the new data version.
 
     ``schemas`` casts a table to a given Arrow schema (an ingest keeps the schema the build wrote, so a
-    DuckDB view made over the old file still binds)."""
+    DuckDB view made over the old file still binds). ``log`` entries (``who``, ``action``, ``detail``) are
+    appended to the audit log with the commit's time. Paths in ``frozen`` are written once, read-only: an
+    existing file with the same bytes is kept, one with other bytes is refused (:class:`ValueError`)."""
     data_dir = Path(data_dir)
-    data_dir.mkdir(parents=True, exist_ok=True)
-    recover(data_dir)
-    staged: list[tuple[str, Path]] = []
-    try:
-        for rel, payload in (files or {}).items():
-            final = data_dir / rel
-            staged.append((_stage(final, lambda temp, payload=payload: Path(temp).write_bytes(payload)), final))
-        tables = _with_keys(data_dir, tables)
-        # observations last: a reader that sees the new observations sees every other new table too
-        ordered = sorted(tables.items(), key=lambda item: item[0] == "observations")
-        for name, frame in ordered:
-            schema = (schemas or {}).get(name)
-            table = pa.Table.from_pandas(frame, preserve_index=False)
-            if schema is not None:
-                table = table.select(schema.names).cast(schema)
-            staged.append(
-                (
-                    _stage(
-                        table_path(data_dir, name),
-                        lambda temp, table=table: pq.write_table(table, temp, row_group_size=ROW_GROUP_ROWS),
+    journal: dict = {}
+    with os_errors(data_dir, committed=lambda: bool(journal)), locked(data_dir):
+        recover(data_dir, sweep=True)
+        staged: list[tuple[str, Path]] = []
+        created = [
+            folder
+            for folder in sorted(
+                ({(data_dir / rel).parent for rel in (files or {})} | {table_path(data_dir, n).parent for n in tables})
+                - {data_dir}
+            )
+            if not folder.exists()
+        ]
+        try:
+            for folder in created:
+                folder.mkdir(parents=True)
+            write_once = set(frozen)
+            for rel, payload in (files or {}).items():
+                final = data_dir / rel
+                if rel in write_once and final.exists():
+                    if sha256(final) != sha256(payload):
+                        raise ValueError(f"{final} exists with other content: refusing to replace a frozen file")
+                    continue
+                staged.append(
+                    (
+                        _stage(final, functools.partial(_put_bytes, payload), 0o444 if rel in write_once else 0o644),
+                        final,
+                    )
+                )
+            tables = _with_keys(data_dir, tables)
+            # observations last: a reader that sees the new observations sees every other new table too
+            for name, frame in sorted(tables.items(), key=lambda item: item[0] == "observations"):
+                schema = (schemas or {}).get(name)
+                table = pa.Table.from_pandas(frame, preserve_index=False)
+                if schema is not None:
+                    table = table.select(schema.names).cast(schema)
+                final = table_path(data_dir, name)
+                staged.append((_stage(final, functools.partial(_put_table, table)), final))
+            if "observations" in tables:  # derived from the staged file; moved into place just before it
+                observations_temp = staged[-1][0]
+                staged.insert(
+                    -1,
+                    (
+                        _stage(
+                            table_path(data_dir, "period_values"),
+                            lambda temp: write_period_values(observations_temp, temp),
+                        ),
+                        table_path(data_dir, "period_values"),
                     ),
-                    table_path(data_dir, name),
+                )
+            at = now()
+            new_log, head, lines = _appended_log(data_dir, list(log or []), at)
+            if new_log is not None:
+                staged.append((_stage(data_dir / LOG, lambda temp: Path(temp).write_bytes(new_log)), data_dir / LOG))
+            commit = uuid.uuid4().hex
+            record = {"commit": commit, "parent": version(data_dir), "at": at, "log_head": head, "log_lines": lines}
+            staged.append(  # last: whoever sees the new version sees every other new file
+                (
+                    _stage(data_dir / VERSION, lambda temp: Path(temp).write_text(json.dumps(record, indent=1))),
+                    data_dir / VERSION,
                 )
             )
-        if "observations" in tables:  # derived from the staged file; moved into place just before it
-            observations_temp = staged[-1][0]
-            staged.insert(
-                -1,
-                (
-                    _stage(
-                        table_path(data_dir, "period_values"), lambda temp: write_period_values(observations_temp, temp)
-                    ),
-                    table_path(data_dir, "period_values"),
-                ),
-            )
-        _step("staged")
-        journal = {
-            "moves": [[os.path.relpath(temp, data_dir), os.path.relpath(final, data_dir)] for temp, final in staged]
-        }
-        temp_journal = _stage(data_dir / JOURNAL, lambda temp: Path(temp).write_text(json.dumps(journal)))
-        os.replace(temp_journal, data_dir / JOURNAL)  # the commit point
-        _fsync(data_dir)
-    except BaseException:
-        for temp, _ in staged:
-            if os.path.exists(temp):
-                os.unlink(temp)
-        raise
-    _roll_forward(data_dir, journal)
+            _step("staged")
+            moves = [[os.path.relpath(temp, data_dir), os.path.relpath(final, data_dir)] for temp, final in staged]
+            temp_journal = _stage(data_dir / JOURNAL, lambda temp: Path(temp).write_text(json.dumps({"moves": moves})))
+            os.replace(temp_journal, data_dir / JOURNAL)  # the commit point
+            journal["moves"] = moves
+            _fsync(data_dir)
+        except BaseException:
+            if not journal:  # before the commit point: leave the folder as it was
+                for temp, _ in staged:
+                    if os.path.exists(temp):
+                        os.unlink(temp)
+                for folder in reversed(created):
+                    with contextlib.suppress(OSError):
+                        folder.rmdir()
+            raise
+        _roll_forward(data_dir, journal)
+    return commit
 
 
 def _with_keys(data_dir: Path, tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
@@ -249,7 +500,7 @@ def _roll_forward(data_dir: Path, journal: dict) -> None:
         os.unlink(data_dir / JOURNAL)
 
 
-def recover(data_dir: Path, sweep: bool = False) -> bool:
+def recover(data_dir: Path | str, sweep: bool = False) -> bool:
     """Finish a commit a crash interrupted (roll it forward); cheap (one ``stat``) when there is nothing
     to do, safe for readers to call. ``sweep`` (writers, under :func:`locked`) also deletes temporary
     files of a commit that never reached its journal. True when something was repaired."""
@@ -266,34 +517,13 @@ def recover(data_dir: Path, sweep: bool = False) -> bool:
         _roll_forward(data_dir, journal)
         repaired = True
     if sweep:
-        for folder in (data_dir, data_dir / "accepted", data_dir / "conversation"):
-            if folder.is_dir():
-                for stray in folder.glob(".*.tmp"):
-                    with contextlib.suppress(FileNotFoundError):
-                        stray.unlink()
-                        repaired = True
+        folders = [data_dir, *(p for p in data_dir.iterdir() if p.is_dir())] if data_dir.is_dir() else []
+        for folder in folders:
+            for stray in folder.glob(".*.tmp"):
+                with contextlib.suppress(FileNotFoundError):
+                    stray.unlink()
+                    repaired = True
         for spill in data_dir.glob(".sort.*"):  # DuckDB's sort spill of a killed write_period_values
             shutil.rmtree(spill, ignore_errors=True)
             repaired = True
     return repaired
-
-
-@contextlib.contextmanager
-def locked(data_dir: Path):
-    """Hold the data folder's writer lock (one build or ingest at a time): ``flock`` on the folder
-    itself, so no lock file is left in it."""
-    data_dir = Path(data_dir)
-    data_dir.mkdir(parents=True, exist_ok=True)
-    fd = os.open(data_dir, os.O_RDONLY)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)
-
-
-def record_load(data_dir: Path, entry: dict) -> None:
-    """Append one line to ``data/load_log.jsonl``: every accepted load is recorded."""
-    entry = {"at": datetime.now(UTC).isoformat(timespec="seconds"), **entry}
-    with (Path(data_dir) / "load_log.jsonl").open("a", encoding="utf-8") as handle:
-        handle.write(json.dumps(entry, sort_keys=True) + "\n")

@@ -11,6 +11,20 @@ PAGES = ["overview", "theme", "measure", "actions", "golden_thread", "qsr"]
 PAGES += ["exceptions", "benchmarking", "explore", "data"]
 
 
+def run_app(monkeypatch, role: str, page: str = "overview", **params) -> AppTest:
+    """Run the app once as ``role`` (the demo role: no sign-in configured), on ``page`` (by the ``page`` URL
+    parameter) with other URL parameters; it must not raise."""
+    monkeypatch.setenv("SCORECARD_DEMO_ROLE", role)
+    at = AppTest.from_file(APP, default_timeout=90)
+    if page != "overview":
+        at.query_params["page"] = page
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
 @pytest.fixture
 def open_app(monkeypatch):
     """Open the app (optionally on a page, with query parameters) and run it once — as a council officer
@@ -32,15 +46,6 @@ def open_app(monkeypatch):
 
 
 def open_as(monkeypatch, role: str, page: str = "overview", **params) -> AppTest:
-    """Open the app as ``role`` (the demo role; the data folder is whatever ``SCORECARD_DATA`` says) on a page
-    (``?page=``) with query parameters, run it once, and check it raised nothing."""
-    monkeypatch.setenv("SCORECARD_DEMO_ROLE", role)
+    """:func:`run_app` with the app's caches cleared first (for tests that swap the data folder between runs)."""
     st.cache_data.clear()
-    at = AppTest.from_file(APP, default_timeout=60)
-    if page != "overview":
-        at.query_params["page"] = page
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return run_app(monkeypatch, role, page, **params)

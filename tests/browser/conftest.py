@@ -19,7 +19,9 @@ def server():
 
 
 @pytest.fixture(scope="session")
-def browser(server):
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is absent (install Debian's chromium: make system-deps)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:

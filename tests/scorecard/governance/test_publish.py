@@ -14,7 +14,7 @@ from scorecard import SEFTON
 from scorecard import __main__ as cli
 from scorecard.governance import access, audit, publish
 from scorecard.present import views
-from scorecard.store import db, periods
+from scorecard.store import db, periods, storage
 
 Q = "2025/26 Q2"
 
@@ -38,9 +38,14 @@ def test_publish_freezes_a_content_addressed_snapshot(data_dir, capsys):
     assert cli.main(["publish", "--period", Q, "--user", "ada@sefton.gov.uk", "--data-dir", str(data_dir)]) == 0
     assert "Published: 2025/26 Q2" in capsys.readouterr().out
     entry = publish.read_index(data_dir)["periods"][Q]
-    path = data_dir / "snapshots" / entry["snapshot"]
     assert entry["state"] == access.PUBLISHED and entry["published_by"] == "ada@sefton.gov.uk"
-    assert _sha(path) == entry["sha256"] and entry["sha256"] in path.name
+    assert set(entry["parts"]) == {"card", "series", "members", "commentary"}
+    for part in entry["parts"].values():
+        path = data_dir / "snapshots" / part["file"]
+        assert _sha(path) == part["sha256"] and part["sha256"] in path.name
+        assert not path.stat().st_mode & 0o222  # read-only
+    # the figures were read from the data version before the publish's own commit
+    assert entry["data_version"] == storage.version_record(data_dir)["parent"]
     assert publish.states(data_dir) == {Q: "published"}
     frozen = publish.load(Q, data_dir=data_dir)
     live = views.scorecard(period=Q, data_dir=data_dir)
@@ -50,8 +55,9 @@ def test_publish_freezes_a_content_addressed_snapshot(data_dir, capsys):
         assert publish.load(Q, group, data_dir)["benchmark_median"].tolist() == pytest.approx(
             views.scorecard(period=Q, group=group, data_dir=data_dir)["benchmark_median"].tolist(), nan_ok=True
         )
-    log = audit.entries(data_dir)
+    log = [e for e in audit.entries(data_dir) if e["action"] != "build-data"]
     assert [(e["who"], e["action"], e["detail"]["period"]) for e in log] == [("ada@sefton.gov.uk", "publish", Q)]
+    assert log[0]["detail"]["parts"] == {name: part["sha256"] for name, part in entry["parts"].items()}
 
 
 def test_published_quarter_is_never_rewritten(data_dir):
@@ -60,7 +66,7 @@ def test_published_quarter_is_never_rewritten(data_dir):
         publish.publish(Q, who="b", data_dir=data_dir)
     with pytest.raises(publish.PublishError):
         publish.publish(Q, who="b", release_to_members=True, data_dir=data_dir)
-    assert publish.read_index(data_dir)["periods"][Q]["sha256"] == first["sha256"]
+    assert publish.read_index(data_dir)["periods"][Q]["parts"] == first["parts"]
     assert cli.main(["publish", "--period", Q, "--data-dir", str(data_dir)]) == 2
 
 
@@ -68,23 +74,23 @@ def test_release_then_publish(data_dir):
     released = publish.publish("2025/26 Q3", who="a", release_to_members=True, data_dir=data_dir)
     assert publish.state("2025/26 Q3", data_dir) == access.RELEASED
     done = publish.publish("2025/26 Q3", who="b", data_dir=data_dir)
-    assert done["state"] == access.PUBLISHED and done["sha256"] == released["sha256"]  # same content, same file
+    assert done["state"] == access.PUBLISHED and done["parts"] == released["parts"]  # same content, same files
     assert [h["state"] for h in done["history"]] == [access.RELEASED, access.PUBLISHED]
     assert len(list((data_dir / "snapshots").glob("*-card-*.parquet"))) == 1
     assert len(list((data_dir / "snapshots").glob("*-series-*.parquet"))) == 1
-    assert [e["action"] for e in audit.entries(data_dir)] == ["release_to_members", "publish"]
+    assert [e["action"] for e in audit.entries(data_dir)][-2:] == ["release_to_members", "publish"]
 
 
 def test_revision_after_publication_keeps_the_published_figure(data_dir):
     publish.publish(Q, who="a", data_dir=data_dir)
     entry = publish.read_index(data_dir)["periods"][Q]
-    path = data_dir / "snapshots" / entry["snapshot"]
+    path = data_dir / "snapshots" / entry["parts"]["card"]["file"]
     before = _sha(path)
     frozen = publish.load(Q, data_dir=data_dir)
     row = frozen.dropna(subset=["value"]).iloc[0]
     revise(data_dir, row["measure_id"], row["period_label"], row["value"] + 12.5)
 
-    assert _sha(path) == before == entry["sha256"]
+    assert _sha(path) == before == entry["parts"]["card"]["sha256"]
     again = publish.load(Q, data_dir=data_dir)
     assert again.loc[again["measure_id"] == row["measure_id"], "value"].item() == row["value"]
     live = views.scorecard(period=Q, data_dir=data_dir)
@@ -99,14 +105,16 @@ def test_revision_after_publication_keeps_the_published_figure(data_dir):
 
 def test_tampered_snapshot_is_refused(data_dir):
     entry = publish.publish(Q, who="a", data_dir=data_dir)
-    path = data_dir / "snapshots" / entry["snapshot"]
+    path = data_dir / "snapshots" / entry["parts"]["card"]["file"]
     path.chmod(0o644)
-    path.write_bytes(path.read_bytes() + b"x")
+    original = path.read_bytes()
+    path.write_bytes(original + b"x")
     with pytest.raises(publish.SnapshotError, match="integrity"):
         publish.load(Q, data_dir=data_dir)
+    path.write_bytes(original)
     index_path = data_dir / "snapshots" / "index.json"
     index = json.loads(index_path.read_text())
-    index["periods"][Q]["snapshot"] = "../../observations.parquet"
+    index["periods"][Q]["parts"]["card"]["file"] = "../../observations.parquet"
     index_path.write_text(json.dumps(index))
     with pytest.raises(publish.SnapshotError, match="not valid"):
         publish.load(Q, data_dir=data_dir)

@@ -9,7 +9,8 @@ from pathlib import Path
 
 QUARTERLY = "asc_msp_outcomes_met_pct"  # percent, quarterly, council-only (illustrative figures held)
 COUNT = "asc_assistive_tech_telecare_clients"  # count, quarterly
-YEARLY = "cyp_cla_placed_with_parents_pct"  # percent, financial year, public extract
+YEARLY = "cyp_cla_placed_with_parents_pct"  # percent, financial year, public extract: never from a return
+RETURN_YEARLY = "fin_total_debt_pct_core_spending"  # percent, financial year, council-only
 MONTHLY = "asc_asksara_visits"  # count, monthly
 HEADER = ["measure_id", "area_code", "period", "value", "numerator", "denominator", "status", "note"]
 

@@ -6,16 +6,19 @@ Plus files that look odd but are fine (UTF-8 BOM, Windows line endings, suppress
 
 from __future__ import annotations
 
+import io
 import itertools
+import re
 import time
+import zipfile
 from pathlib import Path
 
 import openpyxl
 import pandas as pd
 import pytest
-from _ingest_helpers import COUNT, HEADER, MONTHLY, QUARTERLY, YEARLY, csv_bytes, digest, row
+from _ingest_helpers import COUNT, HEADER, MONTHLY, QUARTERLY, RETURN_YEARLY, YEARLY, csv_bytes, digest, row
 
-from scorecard import SEFTON
+from scorecard import ENGLAND, SEFTON
 from scorecard.ingest import ingest
 from scorecard.store import storage
 
@@ -30,6 +33,63 @@ def _xlsx(path: Path, rows: list[dict], sheet: str = "figures", merge: str | Non
     if merge:
         ws.merge_cells(merge)
     book.save(path)
+
+
+def _xlsx_with(rows: list[dict], edit=None):
+    """Writes an XLSX return, changed by ``edit(book, sheet)`` before it is saved."""
+
+    def write(path: Path) -> None:
+        book = openpyxl.Workbook()
+        sheet = book.active
+        sheet.title = "figures"
+        sheet.append(HEADER)
+        for record in rows:
+            sheet.append([record.get(c, "") or None for c in HEADER])
+        if edit:
+            edit(book, sheet)
+        book.save(path)
+
+    return write
+
+
+def _hide(book, sheet) -> None:
+    book.create_sheet("notes")
+    sheet.sheet_state = "hidden"
+
+
+def _rezip(write, member: str, change):
+    """Writes a workbook with ``write``, then one of its zip members changed by ``change(bytes)``."""
+
+    def wrapped(path: Path) -> None:
+        write(path)
+        with zipfile.ZipFile(path) as archive:
+            parts = {info.filename: archive.read(info.filename) for info in archive.infolist()}
+        parts[member] = change(parts[member])
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name, data in parts.items():
+                archive.writestr(name, data)
+
+    return wrapped
+
+
+def _zip_bomb(path: Path, megabytes: int = 150) -> None:
+    """A valid-looking return whose figures sheet is ``megabytes`` MB of identical rows, deflated to a few
+    hundred KB — the kind that took a minute and 1 GB (or all memory) to open."""
+    buffer = io.BytesIO()
+    _xlsx_with([row()])(buffer)
+    with zipfile.ZipFile(buffer) as archive:
+        parts = {info.filename: archive.read(info.filename) for info in archive.infolist()}
+    sheet = parts.pop("xl/worksheets/sheet1.xml")
+    head, tail = sheet.split(b"</sheetData>")
+    chunk = b'<row><c t="inlineStr"><is><t>x</t></is></c></row>' * 20_000  # 1 MB
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as out:
+            out.write(head)
+            for _ in range(megabytes):
+                out.write(chunk)
+            out.write(b"</sheetData>" + tail)
 
 
 def _csv(rows, **kw):
@@ -86,7 +146,7 @@ CORPUS = {
     "blank period": ("period4.csv", _csv([row(period="")]), "no period", (2, "period")),
     "quarter for a financial-year measure": (
         "freq.csv",
-        _csv([row(measure_id=YEARLY, period="2024/25 Q2")]),
+        _csv([row(measure_id=RETURN_YEARLY, period="2024/25 Q2")]),
         "expected a financial year like '2024/25'",
         (2, "period"),
     ),
@@ -150,6 +210,101 @@ CORPUS = {
         "status is suppressed",
         (2, "value"),
     ),
+    "a public-extract measure in a return": (
+        "public.csv",
+        _csv([row(measure_id=YEARLY, period="2024/25", value="12")]),
+        "comes from a published source (dfe_csc_outcomes), not from council returns",
+        (2, "measure_id"),
+    ),
+    "England's figure in a return": (
+        "england.csv",
+        _csv([row(area_code=ENGLAND)]),
+        f"may only give figures for {SEFTON}, not {ENGLAND}",
+        (2, "area_code"),
+    ),
+    "another council's figure in a return": (
+        "liverpool.csv",
+        _csv([row(area_code="E08000012")]),
+        "may only give figures for",
+        (2, "area_code"),
+    ),
+    "implausible count (1e308)": (
+        "huge.csv",
+        _csv([row(measure_id=COUNT, value="1e308")]),
+        "1e+308 is outside the plausible range 0 to 1e+09 for a count",
+        (2, "value"),
+    ),
+    "implausible numerator": (
+        "hugenum.csv",
+        _csv([row(value="", numerator="1e12", denominator="2e12")]),
+        "not a plausible count",
+        (2, "numerator"),
+    ),
+    "year 0001 in a period": ("year1.csv", _csv([row(period="0001/02 Q1")]), "outside 1900–2099", (2, "period")),
+    "period not written as a label": (
+        "label.csv",
+        _csv([row(period="01 Sep 2025")]),
+        "write it as '1 Sep 2025'",
+        (2, "period"),
+    ),
+    "unclosed quote swallowing the rows after it": (
+        "quote.csv",
+        _raw(
+            GOOD.encode()
+            + b'asc_msp_outcomes_met_pct,E08000014,2025/26 Q1,93,,,,"Staff shortage\n'
+            + b"asc_msp_outcomes_met_pct,E08000014,2024/25 Q4,92,,,,\n"
+        ),
+        "a quoted value is not closed properly",
+        (3, "note"),
+    ),
+    "quote closed rows later": (
+        "quote2.csv",
+        _raw(
+            GOOD.encode()
+            + b'asc_msp_outcomes_met_pct,E08000014,2025/26 Q1,93,,,,"Staff shortage\n'
+            + b'asc_msp_outcomes_met_pct,E08000014,2024/25 Q4,92,,,,recovery"\n'
+        ),
+        "its quote is closed rows later",
+        (3, "note"),
+    ),
+    "formula with no saved value (xlsx)": (
+        "formula.xlsx",
+        _xlsx_with([row(), row(period="2025/26 Q1", value="=90+3")]),
+        "formula =90+3 has no saved value",
+        (3, "value"),
+    ),
+    "row hidden in Excel (xlsx)": (
+        "hidden.xlsx",
+        _xlsx_with(
+            [row(), row(period="2025/26 Q1")], lambda book, sheet: setattr(sheet.row_dimensions[3], "hidden", True)
+        ),
+        "the row is hidden in Excel",
+        (3, "measure_id"),
+    ),
+    "column hidden in Excel (xlsx)": (
+        "hiddencol.xlsx",
+        _xlsx_with([row(note="checked")], lambda book, sheet: setattr(sheet.column_dimensions["H"], "hidden", True)),
+        "the column is hidden in Excel",
+        None,
+    ),
+    "two sheets read as figures (xlsx)": (
+        "two.xlsx",
+        _xlsx_with([row()], lambda book, sheet: book.create_sheet("Figures ")),
+        "sheets 'figures' and 'Figures ' both read as 'figures'",
+        None,
+    ),
+    "figures sheet hidden (xlsx)": ("hiddensheet.xlsx", _xlsx_with([row()], _hide), "the sheet is hidden", None),
+    "sheet declaring too many cells (xlsx)": (
+        "dimension.xlsx",
+        _rezip(
+            _xlsx_with([row()]),
+            "xl/worksheets/sheet1.xml",
+            lambda xml: re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:Z200000"/>', xml),
+        ),
+        "the sheet spans 5,200,000 cells",
+        None,
+    ),
+    "zip bomb (xlsx)": ("bomb.xlsx", _zip_bomb, "more than the 100 MB / 1,000 parts", None),
     "unquoted comma": (
         "comma.csv",
         _raw(GOOD.encode() + b"asc_msp_outcomes_met_pct,E08000014,2025/26 Q1,93,,,,ok,yes, really\n"),
@@ -224,7 +379,7 @@ def test_excel_quirks_are_accepted(variant, data_dir, tmp_path):
         assert current["value"] == pytest.approx(93.5) and current["status"] == "revised"
 
 
-def test_a_100k_row_return_loads_in_reasonable_time(data_dir, tmp_path):
+def test_a_100k_row_return_loads_in_reasonable_time(data_dir, tmp_path, real_register):
     areas = pd.read_parquet(storage.table_path(data_dir, "areas"))["code"].tolist()
     quarters = [f"{y}/{(y + 1) % 100:02d} Q{q}" for y in range(2010, 2026) for q in (1, 2, 3, 4)][:-2]
     measures = [
@@ -235,6 +390,9 @@ def test_a_100k_row_return_loads_in_reasonable_time(data_dir, tmp_path):
         "asc_casework_audits_good_pct",
         "asc_clients_carers_asked_experience_pct",
     ]
+    reg = real_register.model_copy(deep=True)  # a register that lets these returns write every area
+    for measure_id in measures:
+        reg.measure(measure_id).source.return_areas = areas
     combos = itertools.islice(itertools.product(measures, areas, quarters), 100_000)
     rows = [f"{m},{a},{q},{n % 97}" for n, (m, a, q) in enumerate(combos)]
     assert len(rows) == 100_000
@@ -242,7 +400,7 @@ def test_a_100k_row_return_loads_in_reasonable_time(data_dir, tmp_path):
     path.write_text("measure_id,area_code,period,value\n" + "\n".join(rows) + "\n")
     messages = []
     started = time.perf_counter()
-    result = ingest([path], data_dir=data_dir, progress=messages.append)
+    result = ingest([path], data_dir=data_dir, progress=messages.append, reg=reg)
     seconds = time.perf_counter() - started
     assert result.loaded and result.files[0].rows_accepted == 100_000, [str(i) for i in result.files[0].errors[:3]]
     assert any("validated 50,000/100,000" in m for m in messages)

@@ -13,6 +13,7 @@ import pytest
 from scorecard import SEFTON
 from scorecard.__main__ import main
 from scorecard.evaluation import evaluate
+from scorecard.governance import audit
 from scorecard.ingest import build, sources
 from scorecard.present import views
 from scorecard.store import db, storage
@@ -38,8 +39,8 @@ def test_build_reports_rows_per_source_and_records_the_load(built_data):
     batches = pd.read_parquet(storage.table_path(folder, "batches"))
     assert batches["sha256"].str.fullmatch(r"[0-9a-f]{64}").all()
     assert batches["licence"].notna().all() and batches["publisher"].notna().all()
-    log = [json.loads(line) for line in (folder / "load_log.jsonl").read_text().splitlines()]
-    assert log[-1]["action"] == "build-data" and log[-1]["rows"] > 0
+    log = audit.entries(folder)
+    assert log[-1]["action"] == "build-data" and log[-1]["detail"]["rows"] > 0
 
 
 def test_rebuild_gives_identical_tables(built_data, tmp_path):

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from scorecard import SEFTON
+from scorecard.evaluation import evaluate
 from scorecard.ingest import sources, titled_table
 from scorecard.present import views
 from scorecard.store import db, storage
@@ -230,8 +231,10 @@ def test_long_format_counts_refuse_two_rows_for_one_count_and_keep_withheld_coun
 
 def test_crime_comparators_are_listed_by_name_not_ranked(built_data, real_register):
     db.reset()
+    card = evaluate.evaluate([SEFTON], group="region", data_dir=built_data[0], reg=real_register)
+    label = card.set_index("measure_id").loc["com_recorded_crime_rate", "period_label"]
     members = views.group_values(
-        "com_recorded_crime_rate", SEFTON, group="region", data_dir=built_data[0], reg=real_register
+        "com_recorded_crime_rate", SEFTON, label, group="region", data_dir=built_data[0], reg=real_register
     )
     assert len(members) > 30 and members["position"].isna().all()
     assert members["name"].tolist() == sorted(members["name"])

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
-
 import openpyxl
 import pandas as pd
 from _ingest_helpers import QUARTERLY, csv_bytes, digest, row
 
 from scorecard import SEFTON
 from scorecard.__main__ import main
+from scorecard.governance import audit
 from scorecard.ingest import build, ingest, load, sources, templates
 from scorecard.present import views
 from scorecard.store import db, storage
@@ -84,11 +83,14 @@ def test_revision_keeps_history_and_reload_is_a_no_op(data_dir, tmp_path):
     history = load.history(data_dir, QUARTERLY)
     q2 = history[history.period_label == "2025/26 Q2"].sort_values("superseded_at", kind="stable")
     assert sorted(q2["value"]) == sorted([original["value"].iloc[0], 94.0])
-    assert set(q2["superseded_by"]) == {result.files[0].batch_id, f"b{load.file_sha256(second)[:12]}"}
+    assert set(q2["superseded_by"]) == {result.files[0].batch_id, f"b{storage.sha256(second)[:12]}"}
     batches = load.loaded_batches(data_dir)
     assert list(batches["user"]) == ["b", "a"]  # newest first, even when both loads fall in the same second
-    log = [json.loads(line) for line in (data_dir / "load_log.jsonl").read_text().splitlines()]
-    assert [e["action"] for e in log[-2:]] == ["ingest", "ingest"]
+    log = audit.entries(data_dir)
+    assert [(e["action"], e["who"], e["detail"]["via"]) for e in log[-2:]] == [
+        ("ingest", "a", "command line"),
+        ("ingest", "b", "command line"),
+    ]
 
     # accepted returns survive a rebuild, re-applied in load order
     build.build(sources_dir=sources.default_sources_dir(), data_dir=data_dir)

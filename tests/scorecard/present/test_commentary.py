@@ -9,7 +9,7 @@ import pytest
 from scorecard import SEFTON, register
 from scorecard.evaluation.judgements import exceptions
 from scorecard.present import commentary, views, wording
-from scorecard.store import cells
+from scorecard.store import text
 
 
 @pytest.fixture(scope="module")
@@ -95,10 +95,10 @@ def test_attach_adds_the_text_and_the_flag(card):
 
 
 def test_formula_cells_are_neutralised():
-    assert [cells.neutralise(v) for v in ("=1+1", "+1", "-2", "@x", "\tx", "plain", 5, -3.5, None)] == [
+    assert [text.spreadsheet_cell(v) for v in ("=1+1", "+x", "-2", "@x", "\tx", "plain", 5, -3.5, None)] == [
         "'=1+1",
-        "'+1",
-        "'-2",
+        "'+x",
+        "-2",  # a plain number written as text: a spreadsheet reads it as a number, never a formula
         "'@x",
         "'\tx",
         "plain",
@@ -106,6 +106,6 @@ def test_formula_cells_are_neutralised():
         -3.5,
         None,
     ]
-    frame = cells.neutralised(pd.DataFrame({"a": ["=cmd", "ok"], "n": [-1.0, 2.0]}))
+    frame = text.spreadsheet_frame(pd.DataFrame({"a": ["=cmd", "ok"], "n": [-1.0, 2.0]}))
     assert frame["a"].tolist() == ["'=cmd", "ok"] and frame["n"].tolist() == [-1.0, 2.0]
-    assert cells.csv_bytes(pd.DataFrame({"a": ["@SUM(1)"]})).decode().splitlines()[1] == "'@SUM(1)"
+    assert text.csv_bytes(pd.DataFrame({"a": ["@SUM(1)"]})).decode().splitlines()[1] == "'@SUM(1)"

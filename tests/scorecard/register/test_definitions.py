@@ -153,3 +153,46 @@ def test_impossible_polarity_and_break_combinations_are_file_line_errors(tmp_pat
         for p in problems
     ), problems
     assert any("measures[cyp_sw_average_caseload].breaks:" in p and "31 Sept 2017" in p for p in problems), problems
+
+
+def test_a_control_character_in_any_text_is_a_file_line_error(tmp_path):
+    """A vertical tab pasted from Excel into a title broke the Word export: the register now refuses it."""
+    path = _broken(
+        tmp_path,
+        [
+            (
+                "  title: Percentage of Child Assessments involving Exploitation\n",
+                '  title: "Percentage of Child\\vAssessments"\n',
+            )
+        ],
+    )
+    with pytest.raises(register.RegisterError) as caught:
+        register.load(path)
+    line = _line_of(path, "Percentage of Child\\vAssessments")
+    assert caught.value.problems == [
+        f"kpi_definitions.yaml:{line}: measures[cyp_assessments_exploitation_pct].title: "
+        "contains the control character U+000B; remove it"
+    ]
+
+
+def _plausible(tmp_path, measure_id: str, low: float, high: float):
+    line = f"- id: {measure_id}\n"
+    return _broken(tmp_path, [(line, f"{line}  plausible: {{min: {low:g}, max: {high:g}}}\n")])
+
+
+def test_plausible_ranges_by_unit_or_by_measure(tmp_path, real_register):
+    count = real_register.measure("asc_assistive_tech_telecare_clients")
+    assert count.plausible_range == register.definitions.PLAUSIBLE["count"] == (0.0, 1e9)
+    narrowed = register.load(_plausible(tmp_path, count.id, 0, 5000)).measure(count.id)
+    assert narrowed.plausible_range == (0, 5000)
+    with pytest.raises(register.RegisterError, match="max: 5 must be above min 10"):
+        register.load(_plausible(tmp_path, count.id, 10, 5))
+    with pytest.raises(register.RegisterError, match="target.value: 38 is outside the plausible range 0–30"):
+        register.load(_plausible(tmp_path, "cyp_plan_survey_response_rate", 0, 30))
+
+
+def test_returns_write_only_council_measures_for_the_areas_allowed(real_register):
+    council = [m for m in real_register.measures if m.takes_returns]
+    assert council == [m for m in real_register.measures if m.source.match == "none"] != []
+    assert all(m.source.return_areas == ["E08000014"] for m in council)  # Sefton only, unless the register says
+    assert not real_register.measure("cyp_persistent_absence_pct").takes_returns

@@ -1,3 +1,4 @@
+import re
 from datetime import date
 
 import pytest
@@ -57,3 +58,19 @@ def test_bad_labels_are_refused_with_the_label_named(bad):
 def test_a_position_that_is_not_at_a_quarter_boundary_is_refused():
     with pytest.raises(ValueError, match="not at the end"):
         periods.parse("2026-01-15", "ons")
+
+
+@pytest.mark.parametrize(
+    "label, message",
+    [
+        ("0001/02 Q1", "the year is outside 1900–2099"),
+        ("2150/51", "the year is outside 1900–2099"),
+        ("01 Sep 2025", "write it as '1 Sep 2025'"),
+        ("9999/00 Q4", "year 10000 is out of range"),
+        ("2025/26 q2", "unrecognised period"),
+    ],
+)
+def test_labels_are_strict(label, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        periods.parse_label(label)
+    assert periods.parse_label(" 2025/26 Q2 ").label == "2025/26 Q2"  # surrounding spaces are not a new label

@@ -11,7 +11,7 @@ import streamlit as st
 from scorecard.governance import access
 from scorecard.governance import conversation as talk
 from scorecard.ingest.conversation import MAX_LENGTH
-from scorecard.present import commentary, conversation, tables, wording
+from scorecard.present import commentary, conversation, risks, tables, wording
 from scorecard.store import ledger
 from scorecard.store.geography import GROUP_LABELS
 from ui import auth, charts, components, data, state
@@ -158,6 +158,12 @@ if staff:
                 " — unedited, so marked auto-drafted." if saved["auto_drafted"] else "."
             )
             st.rerun()
+
+# ---- risks linked to the measure -------------------------------------------------------------------------
+threats = risks.linked(risks.held(reg, data.conversation(period).risks), measures=[measure_id])
+if len(threats):
+    st.subheader(f"Risks linked to this measure ({len(threats)})")
+    components.risk_lines(threats)
 
 # ---- time series -----------------------------------------------------------------------------------------
 series = data.series(measure_id, state.AREA, group, period)

@@ -7,7 +7,7 @@ ensure_shell()
 
 import streamlit as st
 
-from scorecard.present import actions, commentary, tables, views, wording
+from scorecard.present import actions, commentary, finance, tables, views, wording
 from ui import components, data, state
 
 reg = data.reg()
@@ -116,6 +116,10 @@ if len(updates) and updates["illustrative"].any():
 st.page_link(
     "pages/actions.py", label="Open the annual actions →", query_params={"period": period}, icon=":material/checklist:"
 )
+
+st.subheader("Financial position")
+st.caption("The council's revenue budget monitoring beside performance: each service line's forecast outturn.")
+components.financial_position(finance.position(reg, talk.finance, period), "all")
 
 st.subheader("Headlines")
 st.caption("One sentence per key result, written by the scorecard engine from the figures.")

@@ -26,15 +26,7 @@ types = st.multiselect(
     format_func=lambda code: tables.INFO_TYPES[code],
 )
 part = views.filter_rows(card, reg, [theme_id], info_type=types)
-counts = views.headline_counts(part)
-st.markdown(
-    "".join(components.rag_badge(c, counts[f"rag_{c}"]) for c in components.RAG_ORDER if counts[f"rag_{c}"]),
-    unsafe_allow_html=True,
-)
-st.markdown(
-    f"↑ {counts['improving']} improving · ↓ {counts['worsening']} worsening · → {counts['no_change']} no change"
-    f" · ⚠ {int(part['without_commentary'].sum())} red or amber without commentary"
-)
+components.measure_counts(part)
 
 table = tables.scorecard(part, period, spark=data.sparklines(state.AREA, period))
 st.dataframe(

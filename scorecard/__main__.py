@@ -76,11 +76,22 @@ def _export(args: argparse.Namespace) -> int:
     def progress(fraction: float, message: str) -> None:
         print(f"[{fraction:4.0%}] {message}", flush=True)
 
+    from scorecard.register import plan
+
     reg = register.load()
     themes = [t.id for t in reg.themes]
     if args.theme is not None and args.theme not in themes:
         print(f"unknown theme {args.theme!r}: choose one of {', '.join(themes)}", file=sys.stderr)
         return 2
+    scope = None
+    for kind, ident in (("directorate", args.directorate), ("portfolio", args.portfolio)):
+        if ident is None:
+            continue
+        known = [s.id for s in plan.scopes(reg, kind)]
+        if ident not in known:
+            print(f"unknown {kind} {ident!r}: choose one of {', '.join(known)}", file=sys.stderr)
+            return 2
+        scope = plan.scope(reg, kind, ident)
     data = export.build_pack(
         args.format,
         period=args.period,
@@ -89,6 +100,7 @@ def _export(args: argparse.Namespace) -> int:
         area=args.area,
         data_dir=args.data_dir,
         reg=reg,
+        scope=scope,
     )
     out = Path(args.out)
     storage.atomic_write(out, data)
@@ -303,11 +315,16 @@ def main(argv: list[str] | None = None) -> int:
     ev.add_argument("--data-dir", default=None)
     ev.set_defaults(run=_evaluate)
 
-    exp = commands.add_parser("export", help="write the CPOR committee pack as Word, PDF or Excel")
+    exp = commands.add_parser(
+        "export", help="write the CPOR committee pack, or a directorate's or portfolio's QSR, as Word, PDF or Excel"
+    )
     exp.add_argument("--period", default=None, help="reporting quarter, e.g. '2025/26 Q4' (default: latest)")
     exp.add_argument("--format", choices=("docx", "pdf", "xlsx"), required=True)
     exp.add_argument("--out", required=True, help="output file")
-    exp.add_argument("--theme", default=None, help="one theme id only (default: all themes)")
+    scoped = exp.add_mutually_exclusive_group()
+    scoped.add_argument("--theme", default=None, help="one theme id only (default: all themes)")
+    scoped.add_argument("--directorate", default=None, help="a directorate's Quarterly Service Report (QSR)")
+    scoped.add_argument("--portfolio", default=None, help="a Cabinet portfolio's Quarterly Service Report (QSR)")
     exp.add_argument("--area", default=SEFTON)
     exp.add_argument("--data-dir", default=None)
     exp.set_defaults(run=_export)
@@ -328,7 +345,9 @@ def main(argv: list[str] | None = None) -> int:
     which.add_argument("--theme", default=None)
     which.add_argument("--all", action="store_true")
     tpl.add_argument("--period", required=True, help="reporting quarter, e.g. '2025/26 Q2'")
-    tpl.add_argument("--kind", choices=("figures", "targets", "commentary", "actions"), default="figures")
+    tpl.add_argument(
+        "--kind", choices=("figures", "targets", "commentary", "actions", "finance", "risks"), default="figures"
+    )
     tpl.add_argument("--format", choices=("csv", "xlsx"), default=None, help="default: from --out's extension")
     tpl.add_argument("--out", required=True)
     tpl.add_argument("--data-dir", default=None)

@@ -10,7 +10,8 @@ import streamlit as st
 
 from scorecard.evaluation.judgements import rag
 from scorecard.present import commentary as commentary_text
-from scorecard.present import tables, wording
+from scorecard.present import risks, tables, views, wording
+from scorecard.present.finance import NOTE
 from scorecard.store import text
 from ui.state import escape_markdown
 
@@ -200,9 +201,10 @@ def _advance(bar, fraction: float, message: str) -> None:
     bar.progress(min(max(fraction, 0.0), 1.0), text=message)
 
 
-def pack_downloads(period: str | None, theme: str | None = None) -> None:
-    """Build the CPOR committee pack (Word, PDF or Excel) with a progress bar, then offer it to download:
-    the same file as ``python -m scorecard export``."""
+def pack_downloads(period: str | None, theme: str | None = None, scope=None) -> None:
+    """Build the CPOR committee pack (Word, PDF or Excel) — or, with ``scope``, a directorate's or portfolio's
+    Quarterly Service Report — with a progress bar, then offer it to download: the same file as
+    ``python -m scorecard export``."""
     from scorecard import export
     from scorecard.governance import access
     from ui import auth
@@ -210,12 +212,12 @@ def pack_downloads(period: str | None, theme: str | None = None) -> None:
     if access.reads_snapshot(auth.role()):  # packs are built from the current data: staff only
         st.caption("The published Corporate Plan Overview Report for this quarter is in the Cabinet agenda papers.")
         return
-    scope = theme or "all"
+    which = f"{scope.kind}-{scope.id}" if scope else (theme or "all")
     with st.container(border=True):
         st.markdown("**Committee pack** — the same figures as a document for the agenda papers.")
         columns = st.columns(len(export.FORMATS))
         for column, fmt in zip(columns, export.FORMATS):
-            key = f"pack-{fmt}-{period}-{scope}"
+            key = f"pack-{fmt}-{period}-{which}"
             if column.button(f"Prepare {fmt.upper()}", key=f"prepare-{key}"):
                 bar = st.progress(0.0, text=f"Building the {fmt.upper()} pack…")
                 st.session_state[key] = export.build_pack(
@@ -223,13 +225,14 @@ def pack_downloads(period: str | None, theme: str | None = None) -> None:
                     period=period,
                     theme=theme,
                     progress=lambda fraction, message: _advance(bar, fraction, message),
+                    scope=scope,
                 )
                 bar.empty()
             if key in st.session_state:
                 column.download_button(
                     f"Download {fmt.upper()}",
                     st.session_state[key],
-                    file_name=export.file_name(fmt, period, theme),
+                    file_name=export.file_name(fmt, period, theme, scope),
                     mime=export.MIME_TYPES[fmt],
                     key=f"download-{key}",
                     icon=":material/download:",
@@ -280,3 +283,47 @@ def action_badge(code: str, count: int | None = None) -> str:
     label, symbol, meaning = wording.ACTION_STATUS.get(code, (code, "", ""))
     text = f"{symbol} {label}" + (f": {count}" if count is not None else "")
     return _badge(text, meaning, wording.ACTION_COLOURS.get(code, "#4d4d4d"))
+
+
+def measure_counts(part: pd.DataFrame) -> None:
+    """A group of measures in two lines: RAG badges (symbol + word + count), then directions and how many red
+    or amber measures have no commentary (``part``: scorecard rows with the quarter's commentary attached)."""
+    counts = views.headline_counts(part)
+    st.markdown(
+        "".join(rag_badge(c, counts[f"rag_{c}"]) for c in RAG_ORDER if counts[f"rag_{c}"]), unsafe_allow_html=True
+    )
+    st.markdown(
+        f"↑ {counts['improving']} improving · ↓ {counts['worsening']} worsening · → {counts['no_change']} no change"
+        f" · ⚠ {int(part['without_commentary'].sum())} red or amber without commentary"
+    )
+
+
+def financial_position(position, key: str) -> None:
+    """The financial position (:class:`scorecard.present.finance.Position`): its sentence, then every service
+    line's budget, forecast outturn and variance with the position in words (adverse, never colour alone) and
+    the report line the figures come from."""
+    st.markdown(literal(position.sentence()))
+    if position.lines.empty:
+        return
+    if position.illustrative:
+        st.caption(":orange-badge[Illustrative] Some of these figures are made up for demonstration.")
+    table = position.table()
+    total = pd.DataFrame([position.total_row()], columns=table.columns)
+    st.dataframe(
+        pd.concat([table, total], ignore_index=True),
+        hide_index=True,
+        column_config={
+            "Commentary": st.column_config.TextColumn(width="large"),
+            "Source": st.column_config.TextColumn(width="large"),
+        },
+    )
+    st.caption(NOTE)
+    csv_download(table, f"sefton_financial_position_{position.period}_{key}.csv", "Download the financial position")
+
+
+def risk_lines(frame: pd.DataFrame) -> None:
+    """Risks beside a measure or an action, one line each: id, band and score in words, what might happen,
+    and the illustrative mark (there is no public risk register)."""
+
+    for r in frame.to_dict("records"):
+        st.markdown(literal(risks.line(r)))

@@ -39,6 +39,10 @@ def main() -> None:
         "theme": st.Page("pages/theme.py", title="Theme scorecard", icon=":material/table_chart:", url_path="theme"),
         "measure": st.Page("pages/measure.py", title="Measure", icon=":material/show_chart:", url_path="measure"),
         "actions": st.Page("pages/actions.py", title="Annual actions", icon=":material/checklist:", url_path="actions"),
+        "golden_thread": st.Page(
+            "pages/golden_thread.py", title="Golden thread", icon=":material/account_tree:", url_path="golden_thread"
+        ),
+        "qsr": st.Page("pages/qsr.py", title="Service reports (QSR)", icon=":material/domain:", url_path="qsr"),
         "exceptions": st.Page(
             "pages/exceptions.py", title="Exceptions", icon=":material/report:", url_path="exceptions"
         ),
@@ -52,7 +56,7 @@ def main() -> None:
     role = auth.role()
     page = st.navigation(
         {
-            "Cabinet": [PAGES["overview"], PAGES["theme"], PAGES["measure"], PAGES["actions"]],
+            "Cabinet": [PAGES[name] for name in ("overview", "golden_thread", "theme", "measure", "actions", "qsr")],
             "Strategic Performance Group": [PAGES["exceptions"], PAGES["benchmarking"]],
             "Scrutiny and BI team": [PAGES["explore"], PAGES["data"]]
             + (

@@ -13,6 +13,7 @@ from pathlib import Path
 from scorecard import SEFTON, register
 from scorecard.export.content import Pack, Progress
 from scorecard.export.content import build as build_content
+from scorecard.register.plan import Scope
 from scorecard.store import text
 
 FORMATS = ("docx", "pdf", "xlsx")
@@ -25,11 +26,13 @@ MIME_TYPES = {
 __all__ = ["FORMATS", "MIME_TYPES", "Pack", "build_pack", "file_name"]
 
 
-def file_name(fmt: str, period: str | None, theme: str | None = None) -> str:
-    """A download name such as ``Sefton_CPOR_2025-26_Q4.docx``."""
-    stem = "Sefton_CPOR_" + (period or "latest").replace("/", "-").replace(" ", "_")
+def file_name(fmt: str, period: str | None, theme: str | None = None, scope: Scope | None = None) -> str:
+    """A download name such as ``Sefton_CPOR_2025-26_Q4.docx`` or ``Sefton_QSR_2025-26_Q4_directorate_….pdf``."""
+    stem = ("Sefton_QSR_" if scope else "Sefton_CPOR_") + (period or "latest").replace("/", "-").replace(" ", "_")
     if theme:
         stem += f"_{theme}"
+    if scope:
+        stem += f"_{scope.kind}_{scope.id}"
     return f"{stem}.{fmt}"
 
 
@@ -42,11 +45,13 @@ def build_pack(
     area: str = SEFTON,
     data_dir: str | Path | None = None,
     reg: register.Register | None = None,
+    scope: Scope | None = None,
 ) -> bytes:
     """The CPOR pack for ``period`` (default: latest quarter) as ``fmt`` (docx | pdf | xlsx) bytes.
 
-    ``theme`` limits the pack to one theme id; ``progress(fraction, message)`` is called as work proceeds
-    (fraction from 0 to 1), e.g. to drive a progress bar.
+    ``theme`` limits the pack to one theme id; ``scope`` (:func:`scorecard.register.plan.scope`) makes it that
+    directorate's or portfolio's Quarterly Service Report, by the same builder; ``progress(fraction, message)``
+    is called as work proceeds (fraction from 0 to 1), e.g. to drive a progress bar.
     """
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
@@ -58,7 +63,7 @@ def build_pack(
     # Word and the PDF markup are XML: no control character may reach them (the Excel pack writes every
     # text as a string cell, never as a formula)
     pack = text.cleaned(
-        build_content(period=period, theme=theme, area=area, data_dir=data_dir, reg=reg, progress=report)
+        build_content(period=period, theme=theme, area=area, data_dir=data_dir, reg=reg, progress=report, scope=scope)
     )
     data = _writer(fmt).render(pack, report)
     report(1.0, f"{fmt.upper()} pack ready ({len(data):,} bytes)")

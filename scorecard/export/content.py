@@ -20,12 +20,23 @@ from scorecard.evaluation.judgements import direction as direction_rule
 from scorecard.evaluation.judgements import rag as rag_rule
 from scorecard.present import actions as action_views
 from scorecard.present import commentary, conversation, tables, views, wording
+from scorecard.present import finance as finance_views
+from scorecard.present import risks as risk_views
+from scorecard.register import plan
 from scorecard.store import db, ledger
 
 Progress = Callable[[float, str], None]
 
 COUNCIL = "Sefton Council"
 REPORT_TITLE = "Corporate Plan Overview Report (CPOR)"
+QSR_TITLE = "Quarterly Service Report (QSR)"
+FINANCE_HEADERS = ("Service line", "Budget", "Forecast outturn", "Variance", "Position", "Commentary and source")
+FINANCE_WIDTHS = (2.8, 2.1, 2.1, 1.9, 2.6, 5.5)
+"""Column widths (cm) in the Word and PDF packs."""
+FINANCE_NOTE = finance_views.NOTE
+RISK_HEADERS = ("Risk", "What might happen", "Score", "Linked measures and actions", "Mitigation")
+RISK_WIDTHS = (1.8, 4.2, 2.8, 4.4, 3.8)
+NO_RISKS = "No risk held is linked to the measures or priority actions of this report."
 
 ATTRIBUTION = (
     "Contains public sector information licensed under the Open Government Licence v3.0 "
@@ -285,8 +296,12 @@ class Pack:
     themes: list[ThemeSection]
     definitions: list[Definition]
     scope_theme: str | None
+    finance: finance_views.Position
     data_dir: str | Path | None = None
     frame: pd.DataFrame = field(default=None, repr=False)
+    risks: pd.DataFrame = field(default_factory=pd.DataFrame)
+    risk_note: str = ""
+    scope: plan.Scope | None = None
 
     @property
     def data_as_at_text(self) -> str:
@@ -294,6 +309,8 @@ class Pack:
 
     @property
     def scope_text(self) -> str:
+        if self.scope:
+            return self.scope.label
         if self.scope_theme:
             return f"Theme: {self.themes[0].title}"
         return f"All {len(self.themes)} Corporate Plan themes"
@@ -308,6 +325,31 @@ class Pack:
                     seen.add(row.measure_id)
                     out.append(row)
         return out
+
+    def finance_cells(self, adverse_colour) -> list[list]:
+        """:meth:`finance_rows` as document cells (:data:`FINANCE_HEADERS`): the position in ``adverse_colour``
+        where it is adverse (its word says so too), the commentary with its source beneath."""
+        adverse = wording.BUDGET["overspend"][0]
+        return [
+            [line, budget, forecast, variance, ([position], adverse_colour if adverse in position else None)]
+            + [[said, source]]
+            for line, budget, forecast, variance, position, said, source in self.finance_rows()
+        ]
+
+    def risk_cells(self) -> list[list]:
+        """The risks as document cells (:data:`RISK_HEADERS`)."""
+        return [
+            [[r["Risk"], r["Notes"]], [r["What might happen"], f"Owner: {r['Owner (post)']}"], r["Score"]]
+            + [[r["Measures"], r["Priority actions"]], r["Mitigation"]]
+            for r in self.risks.to_dict("records")
+        ]
+
+    def finance_rows(self) -> list[list[str]]:
+        """The financial position as table rows (:data:`scorecard.present.finance.TABLE_COLUMNS`), the total
+        last; none when no service line is shown."""
+        if self.finance.lines.empty:
+            return []
+        return self.finance.table().values.tolist() + [self.finance.total_row()]
 
     @property
     def exceptions(self) -> list[tuple[ThemeSection, Row]]:
@@ -644,8 +686,11 @@ def build(
     data_dir: str | Path | None = None,
     reg: register.Register | None = None,
     progress: Progress | None = None,
+    scope: plan.Scope | None = None,
 ) -> Pack:
-    """Evaluate the scorecard and word it as a :class:`Pack` (``theme`` limits it to one theme)."""
+    """Evaluate the scorecard and word it as a :class:`Pack` (``theme`` limits it to one theme). With ``scope``
+    (:func:`scorecard.register.plan.scope`) it is that directorate's or portfolio's Quarterly Service Report:
+    only its measures, priority actions, budget service lines and the risks linked to them, under their themes."""
     progress = progress or _noop
     reg = reg or register.load()
     if theme is not None:
@@ -660,25 +705,32 @@ def build(
     for t in reg.themes:
         if theme is not None and t.id != theme:
             continue
-        sections.append(
-            ThemeSection(
-                t.id,
-                t.title,
-                t.corporate_plan_title,
-                t.responsibility,
-                [r for r in rows if t.id in r.theme_ids],
-                [action_row(a) for a in updates.to_dict("records") if a["theme"] == t.id] if len(updates) else [],
-            )
-        )
+        own_rows = [r for r in rows if t.id in r.theme_ids and (scope is None or r.measure_id in scope.measures)]
+        own_actions = [
+            action_row(a)
+            for a in updates.to_dict("records")
+            if a["theme"] == t.id and (scope is None or a["action_id"] in scope.actions)
+        ]
+        if scope is not None and not own_rows and not own_actions:
+            continue
+        sections.append(ThemeSection(t.id, t.title, t.corporate_plan_title, t.responsibility, own_rows, own_actions))
     con = db.connect(data_dir)
     wanted = {r.measure_id for s in sections for r in s.rows}
     definitions = [d for d in _definitions(reg, frame, con) if d.measure_id in wanted]
     report_end = frame["report_end"].dropna()
     period_label = str(frame["report_period"].iloc[0]) if len(frame) else (period or "")
+    held_risks = risk_views.held(reg, conversation.risks(quarter, data_dir))
+    if scope is not None:
+        held_risks = risk_views.linked(held_risks, scope.measures, scope.actions)
+    risk_note = (
+        "There is no public risk register: the risks shown are illustrative, made up for demonstration."
+        if len(held_risks) and held_risks["illustrative"].all()
+        else ""
+    )
     progress(0.08, f"Scorecard evaluated: {len(wanted)} measures in {len(sections)} theme(s)")
     return Pack(
         council=COUNCIL,
-        title=REPORT_TITLE,
+        title=QSR_TITLE if scope else REPORT_TITLE,
         area_code=area,
         area_name=str(frame["area_name"].iloc[0]) if len(frame) else area,
         period=period_label,
@@ -689,4 +741,10 @@ def build(
         scope_theme=theme,
         data_dir=data_dir,
         frame=frame,
+        finance=finance_views.position(
+            reg, conversation.finance(quarter, data_dir), quarter, scope.service_lines if scope else None
+        ),
+        risks=risk_views.table(held_risks, reg),
+        risk_note=risk_note,
+        scope=scope,
     )

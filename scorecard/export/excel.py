@@ -16,6 +16,7 @@ import xlsxwriter
 
 from scorecard.export.content import (
     ATTRIBUTION,
+    FINANCE_NOTE,
     INFO_TYPE,
     MATCH,
     STATUS,
@@ -29,6 +30,7 @@ from scorecard.export.content import (
     theme_sheet_name,
 )
 from scorecard.present import wording
+from scorecard.present.risks import TABLE_COLUMNS as RISK_TABLE_COLUMNS
 from scorecard.store import text
 
 HEADER_ROW = 2
@@ -116,6 +118,18 @@ ACTION_COLUMNS = [
     ("Written", 30),
     ("Notes", 20),
 ]
+FINANCE_COLUMNS = [
+    ("Service line", 30),
+    ("Service line id", 28),
+    ("Budget (£m)", 12),
+    ("Forecast outturn (£m)", 14),
+    ("Variance (£m)", 12),
+    ("Position", 34),
+    ("Forecast as at", 13),
+    ("Commentary", 70),
+    ("Source", 90),
+]
+RISK_COLUMNS = [(name, 12 if name in ("Risk", "Reviewed", "Notes") else 40) for name in RISK_TABLE_COLUMNS]
 DEFINITION_COLUMNS = [
     ("ID", 30),
     ("Measure", 48),
@@ -323,6 +337,32 @@ def _summary(book, f: _Formats, pack: Pack) -> None:
     sheet.write_string(r + 2, 0, f"Data as at {pack.data_as_at_text} (the date of the latest data load).", f.text)
 
 
+def _finance(book, f: _Formats, pack: Pack, subtitle: str) -> None:
+    """The Financial position sheet: £m figures as numbers, the position in words (adverse in bold red too)."""
+    sheet = book.add_worksheet("Financial position")
+    _header(sheet, f, FINANCE_COLUMNS, "Financial position: revenue budget monitoring", pack.finance.sentence(), 1)
+    money = book.add_format({"num_format": "#,##0.000;-#,##0.000", "valign": "top"})
+    lines = pack.finance.lines.to_dict("records")
+    for n, (r, worded) in enumerate(zip(lines, pack.finance_rows()), start=HEADER_ROW + 1):
+        sheet.write_string(n, 0, r["title"], f.text)
+        sheet.write_string(n, 1, r["service_line"], f.text)
+        for c, key in enumerate(("budget", "forecast_outturn", "variance"), start=2):
+            _num(sheet, n, c, r[key], money)
+        sheet.write_string(n, 5, worded[4], f.rag("red") if r["position"] == "overspend" else f.text)
+        sheet.write_string(n, 6, r["period"], f.text)
+        sheet.write_string(n, 7, text.spreadsheet_cell(worded[5]), f.wrap)
+        sheet.write_string(n, 8, text.spreadsheet_cell(worded[6]), f.wrap)
+    if lines:
+        total = pack.finance_rows()[-1]
+        n = HEADER_ROW + 1 + len(lines)
+        sheet.write_string(n, 0, total[0], f.bold)
+        for c, value in enumerate(pack.finance.totals().values(), start=2):
+            _num(sheet, n, c, value, money)
+        sheet.write_string(n, 5, total[4], f.bold)
+    sheet.write_string(HEADER_ROW + 3 + len(lines), 0, FINANCE_NOTE, f.text)
+    _finish(sheet, FINANCE_COLUMNS, len(lines))
+
+
 def render(pack: Pack, progress: Progress) -> bytes:
     """The pack as .xlsx bytes."""
     progress(0.1, "Writing the Excel workbook")
@@ -399,6 +439,13 @@ def render(pack: Pack, progress: Progress) -> bytes:
             sheet.write_string(n, c, text.spreadsheet_cell(written), f.action(action.status) if c == 3 else f.wrap)
     _finish(sheet, ACTION_COLUMNS, len(pack.actions))
     progress(0.8, "Excel: annual actions written")
+    _finance(book, f, pack, subtitle)
+    sheet = book.add_worksheet("Risks")
+    _header(sheet, f, RISK_COLUMNS, "Risks beside the measures and actions", pack.risk_note or subtitle, 1)
+    for n, values in enumerate(pack.risks.values.tolist(), start=HEADER_ROW + 1):
+        for c, written in enumerate(values):
+            sheet.write_string(n, c, text.spreadsheet_cell(str(written)), f.wrap)
+    _finish(sheet, RISK_COLUMNS, len(pack.risks))
     sheet = book.add_worksheet("Definitions")
     _header(sheet, f, DEFINITION_COLUMNS, "Measure definitions and sources", subtitle, 2)
     for n, d in enumerate(pack.definitions, start=HEADER_ROW + 1):

@@ -37,6 +37,12 @@ from reportlab.platypus import (
 from scorecard.export import charts as charts_mod
 from scorecard.export.content import (
     ATTRIBUTION,
+    FINANCE_HEADERS,
+    FINANCE_NOTE,
+    FINANCE_WIDTHS,
+    NO_RISKS,
+    RISK_HEADERS,
+    RISK_WIDTHS,
     SUMMARY_DIRECTIONS,
     SUMMARY_RAGS,
     Pack,
@@ -360,6 +366,23 @@ def _summary(pack: Pack, number: int) -> list:
     return story
 
 
+def _finance(pack: Pack, number: int) -> list:
+    story = [CondPageBreak(8 * cm), _p(f"{number}. Financial position", "h1"), _p(pack.finance.sentence())]
+    cells = pack.finance_cells(wording.RAG_COLOURS["red"])
+    if not cells:
+        return story
+    return story + [_table(FINANCE_HEADERS, cells, FINANCE_WIDTHS, bold_last=True), _p(FINANCE_NOTE)]
+
+
+def _risks(pack: Pack, number: int) -> list:
+    story = [CondPageBreak(6 * cm), _p(f"{number}. Risks beside the measures and actions", "h1")]
+    if pack.risks.empty:
+        return story + [_p(NO_RISKS)]
+    if pack.risk_note:
+        story.append(_p(pack.risk_note))
+    return story + [_table(RISK_HEADERS, pack.risk_cells(), RISK_WIDTHS)]
+
+
 def _how_to_read(pack: Pack, number: int) -> list:
     story = [
         CondPageBreak(8 * cm),
@@ -532,6 +555,10 @@ def render(pack: Pack, progress: Progress) -> bytes:
     story = _title_page(pack)
     number = 1
     story += _summary(pack, number)
+    number += 1
+    story += _finance(pack, number)
+    number += 1
+    story += _risks(pack, number)
     number += 1
     story += _how_to_read(pack, number)
     figure = [0]

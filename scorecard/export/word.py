@@ -23,6 +23,12 @@ from docx.shared import Cm, Pt, RGBColor
 from scorecard.export import charts as charts_mod
 from scorecard.export.content import (
     ATTRIBUTION,
+    FINANCE_HEADERS,
+    FINANCE_NOTE,
+    FINANCE_WIDTHS,
+    NO_RISKS,
+    RISK_HEADERS,
+    RISK_WIDTHS,
     SUMMARY_DIRECTIONS,
     SUMMARY_RAGS,
     Pack,
@@ -301,6 +307,26 @@ def _summary(doc, pack: Pack, number: int) -> None:
         doc.add_paragraph("No measure with a year-end forecast is at risk of missing its target.")
 
 
+def _finance(doc, pack: Pack, number: int) -> None:
+    doc.add_heading(f"{number}. Financial position", level=1)
+    doc.add_paragraph(pack.finance.sentence())
+    cells = pack.finance_cells(_hex(wording.RAG_COLOURS["red"]))
+    if cells:
+        caption = "Revenue budget monitoring by service line (£ million)"
+        _table(doc, FINANCE_HEADERS, cells, FINANCE_WIDTHS, caption=caption, bold_last=True)
+        doc.add_paragraph(FINANCE_NOTE)
+
+
+def _risks(doc, pack: Pack, number: int) -> None:
+    doc.add_heading(f"{number}. Risks beside the measures and actions", level=1)
+    if pack.risks.empty:
+        doc.add_paragraph(NO_RISKS)
+        return
+    if pack.risk_note:
+        doc.add_paragraph(pack.risk_note).runs[0].italic = True
+    _table(doc, RISK_HEADERS, pack.risk_cells(), RISK_WIDTHS, caption="Risks linked to the measures and actions")
+
+
 def _how_to_read(doc, pack: Pack, number: int) -> None:
     doc.add_heading(f"{number}. How to read this report", level=1)
     doc.add_paragraph(
@@ -501,6 +527,10 @@ def render(pack: Pack, progress: Progress) -> bytes:
     _title_page(doc, pack)
     number = 1
     _summary(doc, pack, number)
+    number += 1
+    _finance(doc, pack, number)
+    number += 1
+    _risks(doc, pack, number)
     number += 1
     _how_to_read(doc, pack, number)
     figure = [0]

@@ -41,6 +41,8 @@ class Conversation:
     published: bool = False
     state: str = access.DRAFT
     targets: pd.DataFrame = field(default_factory=pd.DataFrame)
+    finance: pd.DataFrame = field(default_factory=lambda: ledger.empty(ledger.FINANCE))
+    risks: pd.DataFrame = field(default_factory=lambda: ledger.empty(ledger.RISKS))
 
 
 def _flagged(frame: pd.DataFrame) -> pd.DataFrame:
@@ -48,7 +50,9 @@ def _flagged(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def for_role(role: str, period: str | None, data_dir: str | Path | None = None) -> Conversation:
-    """The commentary and action updates of ``period`` that ``role`` may see (see the module docstring)."""
+    """The commentary, action updates, financial position and risks of ``period`` that ``role`` may see (see the
+    module docstring; staff see the current finance and risks, the public and members those frozen with the
+    quarter)."""
     if not period:
         return Conversation(_flagged(ledger.empty(ledger.COMMENTARY)), _flagged(ledger.empty(ledger.ACTION_UPDATES)))
     entry = publish.read_index(data_dir)["periods"].get(period)  # one read (and integrity check) of the index
@@ -57,14 +61,17 @@ def for_role(role: str, period: str | None, data_dir: str | Path | None = None) 
     if access.sees_draft(role):
         live_c = conversation.current(ledger.COMMENTARY, period, data_dir)
         live_u = conversation.current(ledger.ACTION_UPDATES, period, data_dir)
+        live_f, live_r = conversation.finance(period, data_dir), conversation.risks(period, data_dir)
         if frozen is None:
-            return Conversation(_flagged(live_c), _flagged(live_u), False, state)
+            return Conversation(_flagged(live_c), _flagged(live_u), False, state, finance=live_f, risks=live_r)
         return Conversation(
             conversation.compared(live_c, conversation.part(frozen, "commentary"), "commentary"),
             conversation.compared(live_u, conversation.part(frozen, "action_update"), "action_update"),
             True,
             state,
             conversation.part(frozen, "target"),
+            live_f,
+            live_r,
         )
     if frozen is None or not access.can_view(role, state):
         return Conversation(_flagged(ledger.empty(ledger.COMMENTARY)), _flagged(ledger.empty(ledger.ACTION_UPDATES)))
@@ -76,6 +83,8 @@ def for_role(role: str, period: str | None, data_dir: str | Path | None = None) 
         True,
         state,
         conversation.part(frozen, "target"),
+        conversation.part(frozen, "finance"),
+        conversation.part(frozen, "risk"),
     )
 
 

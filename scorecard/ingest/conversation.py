@@ -1,5 +1,6 @@
-"""Returns of the performance conversation — commentary and corrective action, annual-action updates and
-targets — checked row by row like figures (each problem names file, sheet, row and column, and a file with
+"""Returns of the performance conversation — commentary and corrective action, annual-action updates,
+targets, and the finance (revenue budget monitoring) and risks reported beside performance — checked row by row
+like figures (each problem names file, sheet, row and column, and a file with
 any error loads nothing) and loaded as new versions in the ledger (:mod:`scorecard.store.ledger`): nothing
 is ever overwritten. The same row checks validate what officers write in the app.
 
@@ -17,13 +18,14 @@ from datetime import date, datetime
 
 import pandas as pd
 
+from scorecard.evaluation.judgements import budget, risk
 from scorecard.ingest.reader import Table
 from scorecard.ingest.validate import Context, Issue, Validated, implausible, parse_number
 from scorecard.register import Register, targets
 from scorecard.register.definitions import TargetBasis
 from scorecard.store import ledger, periods
 
-KINDS = ("commentary", "actions", "targets")
+KINDS = ("commentary", "actions", "targets", "finance", "risks")
 ACTION_STATUSES = ("RED", "AMBER", "GREEN", "BLUE", "NEW")
 """The council's key for annual actions (seed 000, lines 1–9): RED at risk of not being completed, AMBER
 delayed, GREEN progressing as planned, BLUE complete, NEW identified in this update."""
@@ -34,18 +36,34 @@ MAX_LENGTH = {
     "author": 120,
     "rationale": 2000,
     "approved_by": 120,
+    "commentary": 4000,
+    "reference": 300,
+    "title": 300,
+    "owner_role": 120,
+    "mitigation": 2000,
 }
 """Characters a text cell may hold (a CPOR exception is read in a minute, not a page)."""
 EDITABLE = {
     "commentary": ("narrative", "corrective_action", "action_owner", "due_date"),
     "actions": ("status", "percent_complete", "narrative"),
     "targets": ("target", "basis", "tolerance", "rationale", "approved_by", "approved_on"),
+    "finance": ("budget", "forecast_outturn", "variance", "commentary"),
+    "risks": ("likelihood", "impact", "score", "mitigation"),
 }
 """The cells an officer fills in: a row with all of them blank is a template row left blank, not an error."""
-LEDGER = {"commentary": ledger.COMMENTARY, "actions": ledger.ACTION_UPDATES, "targets": ledger.TARGET_VERSIONS}
+LEDGER = {
+    "commentary": ledger.COMMENTARY,
+    "actions": ledger.ACTION_UPDATES,
+    "targets": ledger.TARGET_VERSIONS,
+    "finance": ledger.FINANCE,
+    "risks": ledger.RISKS,
+}
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d %B %Y", "%d %b %Y")
 _CONTROL = re.compile(r"[\x00-\x08\x0c\x0e-\x1f\x7f]")
 _YES, _NO = ("yes", "y", "true", "1", "illustrative"), ("", "no", "n", "false", "0")
+RISK_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,29}$")
+"""A risk's id in the council's risk register (e.g. CRR-07): letters, digits, ``_ . -``, at most 30."""
+LINK_SEPARATOR = re.compile(r"[;,\s]+")
 
 Problems = list[tuple[str, str]]
 
@@ -234,15 +252,116 @@ def check_target(row: dict, reg: Register, today: date) -> tuple[dict, Problems,
     return values, problems, []
 
 
+def _money(row: dict, column: str, problems: Problems, required: bool = True) -> float | None:
+    """A £m figure (may be negative: a service line can be net income); None when blank or not a number."""
+    text = str(row.get(column) or "").strip().removeprefix("£").removesuffix("m").strip()
+    if not text:
+        if required:
+            problems.append((column, "no figure; give £ million, e.g. 121.738"))
+        return None
+    value = parse_number(text)
+    if value is None:
+        problems.append((column, f"expected £ million as a number (e.g. 121.738), got {row.get(column)!r}"))
+    return value
+
+
+def check_finance(row: dict, reg: Register, today: date) -> tuple[dict, Problems, Problems]:
+    """One service line's revenue budget monitoring for a quarter → (values, problems, warnings). The variance
+    is forecast outturn − budget (:func:`scorecard.evaluation.judgements.budget.variance`); one given must agree."""
+    problems: Problems = []
+    line = _known(row, "service_line", {s.id: s for s in reg.service_lines}, problems, "budget service line")
+    amount, forecast = _money(row, "budget", problems), _money(row, "forecast_outturn", problems)
+    given = _money(row, "variance", problems, required=False)
+    computed = float(budget.variance(amount, forecast)[0]) if amount is not None and forecast is not None else None
+    if given is not None and computed is not None and not budget.consistent(given, amount, forecast)[0]:
+        problems.append(
+            ("variance", f"{given:g} is not forecast_outturn − budget ({computed:.3f}); correct it or leave it blank")
+        )
+    values = {
+        "service_line": line.id if line else "",
+        "period": _quarter(row, problems, today),
+        "budget": amount,
+        "forecast_outturn": forecast,
+        "variance": round(computed, 6) if computed is not None else None,
+        "commentary": clean_text(row, "commentary", problems),
+        "reference": clean_text(row, "reference", problems),
+        "author": clean_text(row, "author", problems),
+        "illustrative": _flag(row, problems),
+    }
+    return values, problems, []
+
+
+def _links(row: dict, column: str, known: dict, problems: Problems, what: str) -> str:
+    """Ids separated by ``;`` (or commas or spaces), each known to the register, joined with ``"; "``."""
+    found = []
+    for ident in (i for i in LINK_SEPARATOR.split(str(row.get(column) or "").strip()) if i):
+        if _known({column: ident}, column, known, problems, what) is not None and ident not in found:
+            found.append(ident)
+    return "; ".join(found)
+
+
+def _level(row: dict, column: str, scale: int, problems: Problems) -> int | None:
+    text = str(row.get(column) or "").strip()
+    value = parse_number(text) if text else None
+    if value is None or value != int(value) or not 1 <= value <= scale:
+        problems.append((column, f"expected a whole number from 1 to {scale}, got {text!r}"))
+        return None
+    return int(value)
+
+
+def check_risk(row: dict, reg: Register, today: date) -> tuple[dict, Problems, Problems]:
+    """One risk as reviewed in a quarter → (values, problems, warnings): likelihood and impact on the register's
+    scale, the score their product (:func:`scorecard.evaluation.judgements.risk.score`), and at least one linked
+    measure or priority action so the risk can be shown beside them."""
+    problems: Problems = []
+    ident = str(row.get("risk_id") or "").strip()
+    if not RISK_ID.match(ident):
+        problems.append(("risk_id", f"{ident!r} is not a risk id; use the risk register's, e.g. CRR-07"))
+    scale = reg.risk_policy.scale
+    likelihood, impact = _level(row, "likelihood", scale, problems), _level(row, "impact", scale, problems)
+    scored = int(risk.score(likelihood, impact)[0]) if likelihood and impact else None
+    given = str(row.get("score") or "").strip()
+    if given and scored is not None and parse_number(given) != scored:
+        problems.append(("score", f"{given!r} is not likelihood × impact ({scored}); correct it or leave it blank"))
+    measures = _links(row, "linked_measures", {m.id: m for m in reg.measures}, problems, "measure")
+    actions = _links(row, "linked_actions", {a.id: a for a in reg.priority_actions}, problems, "priority action")
+    if not measures and not actions and not any(c.startswith("linked_") for c, _ in problems):
+        problems.append(
+            ("linked_measures", "link the risk to at least one measure or priority action, so it is shown beside them")
+        )
+    values = {
+        "risk_id": ident,
+        "period": _quarter(row, problems, today),
+        "title": clean_text(row, "title", problems, "title; say what might happen"),
+        "owner_role": clean_text(
+            row, "owner_role", problems, "owner_role; give the post that owns the risk (never a person's name)"
+        ),
+        "likelihood": likelihood,
+        "impact": impact,
+        "score": scored,
+        "measures": measures,
+        "actions": actions,
+        "mitigation": clean_text(row, "mitigation", problems),
+        "reference": clean_text(row, "reference", problems),
+        "author": clean_text(row, "author", problems),
+        "illustrative": _flag(row, problems),
+    }
+    return values, problems, []
+
+
 CHECKS: dict[str, Callable[[dict, Register, date], tuple[dict, Problems, Problems]]] = {
     "commentary": check_commentary,
     "actions": check_action_update,
     "targets": check_target,
+    "finance": check_finance,
+    "risks": check_risk,
 }
 KEY = {
     "commentary": ("measure_id", "period"),
     "actions": ("action_id", "period"),
     "targets": ("measure_id", "financial_year"),
+    "finance": ("service_line", "period"),
+    "risks": ("risk_id", "period"),
 }
 
 

@@ -1,8 +1,9 @@
 """Read a return file (CSV or XLSX) into text cells, with the file, sheet and row of every cell — or refuse
 what cannot be read faithfully.
 
-A return is of one *kind* (:data:`KIND_COLUMNS`): figures, commentary, actions or targets — an XLSX by the
-name of its sheet (as the templates write it), a CSV by the column that only that kind has.
+A return is of one *kind* (:data:`KIND_COLUMNS`): figures, commentary, actions, targets, finance (revenue budget
+monitoring) or risks — an XLSX by the name of its sheet (as the templates write it), a CSV by the column that only
+that kind has.
 Faults of the file as a whole (not UTF-8, empty, an unclosed quote, no sheet of a known kind or two of them,
 merged cells, hidden columns, missing or unknown columns, a workbook beyond the size limits) are
 :class:`FileProblem` errors: nothing in such a file can be trusted row by row. Cells that cannot be read
@@ -47,9 +48,25 @@ KIND_COLUMNS = {
         ("target", "basis", "tolerance", "approved_by", "approved_on"),
         ("title", "unit", "polarity", "info_type", "current_basis", "current_target", "current_tolerance"),
     ),
+    "finance": (
+        ("service_line", "period", "budget", "forecast_outturn"),
+        ("variance", "commentary", "reference", "author", "illustrative"),
+        ("title", "last_period", "last_budget", "last_forecast_outturn"),
+    ),
+    "risks": (
+        ("risk_id", "period", "title", "owner_role", "likelihood", "impact"),
+        ("score", "linked_measures", "linked_actions", "mitigation", "reference", "author", "illustrative"),
+        ("last_period", "last_score"),
+    ),
 }
 """Each kind of return: (required, optional, informational) columns; informational ones are ignored on load."""
-SIGNATURE = (("actions", "action_id"), ("targets", "financial_year"), ("commentary", "narrative"))
+SIGNATURE = (
+    ("actions", "action_id"),
+    ("targets", "financial_year"),
+    ("finance", "service_line"),
+    ("risks", "risk_id"),
+    ("commentary", "narrative"),
+)
 """The column that tells a CSV's kind, first match wins (a CSV with none of them is read as figures)."""
 
 

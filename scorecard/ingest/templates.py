@@ -5,7 +5,9 @@ filled cells; the grey informational columns (title, unit, last_period, last_val
 ``figures``: a row per measure and period due; ``commentary``: a row per measure for the reporting quarter
 (what happened and why, the corrective action, its owner — a role — and due date); ``actions``: a row per
 Corporate Plan priority action with its last status; ``targets``: a row per measure that can have a target,
-for the quarter's financial year, with the target in force now.
+for the quarter's financial year, with the target in force now; ``finance``: a row per budget service line (the
+revenue budget monitoring: budget, forecast outturn, variance in £m); ``risks``: a row per risk held, to re-score
+(likelihood and impact), linked to the measures and priority actions it threatens.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from scorecard.ingest import reader
 from scorecard.register import targets
 from scorecard.store import ledger, periods, storage, text
 
-KINDS = ("figures", "targets", "commentary", "actions")
+KINDS = ("figures", "targets", "commentary", "actions", "finance", "risks")
 FIGURE_COLUMNS = [
     "measure_id",
     "title",
@@ -77,11 +79,43 @@ ACTION_COLUMNS = [
     "narrative",
     "author",
 ]
+FINANCE_COLUMNS = [
+    "service_line",
+    "title",
+    "period",
+    "last_period",
+    "last_budget",
+    "last_forecast_outturn",
+    "budget",
+    "forecast_outturn",
+    "variance",
+    "commentary",
+    "reference",
+    "author",
+]
+RISK_COLUMNS = [
+    "risk_id",
+    "title",
+    "owner_role",
+    "period",
+    "last_period",
+    "last_score",
+    "likelihood",
+    "impact",
+    "score",
+    "linked_measures",
+    "linked_actions",
+    "mitigation",
+    "reference",
+    "author",
+]
 COLUMNS = {
     "figures": FIGURE_COLUMNS,
     "targets": TARGET_COLUMNS,
     "commentary": COMMENTARY_COLUMNS,
     "actions": ACTION_COLUMNS,
+    "finance": FINANCE_COLUMNS,
+    "risks": RISK_COLUMNS,
 }
 EDITABLE = {
     kind: set(required + optional) - {"measure_id", "action_id", "period", "financial_year", "area_code"}
@@ -108,6 +142,18 @@ NOTES = {
         "previous_year. tolerance: how far short is still amber.",
         "approved_by and approved_on (e.g. Cabinet, 2027-02-04): both, or neither while the target is proposed.",
         "A new target never overwrites: earlier years keep the target that was in force then.",
+    ],
+    "finance": [
+        "budget, forecast_outturn and variance in £ million (e.g. 121.738; negative for net income). variance is "
+        "forecast_outturn - budget (positive = overspend); leave it blank to have it worked out.",
+        "commentary: the reasons for a variance and the action being taken. reference: where the figures were "
+        "reported (e.g. the Cabinet report and paragraph). Leave a row blank to skip it.",
+    ],
+    "risks": [
+        "likelihood and impact: whole numbers 1-5 (score = likelihood x impact). owner_role: the post that owns "
+        "the risk, never a person's name.",
+        "linked_measures / linked_actions: ids from kpi_definitions.yaml separated by ';' (at least one), so the "
+        "risk is shown beside them. Add a row for a new risk; leave a row blank to skip it.",
     ],
 }
 
@@ -194,6 +240,10 @@ def frame(
         return pd.DataFrame(_action_rows(measures, quarter, reg, folder), columns=ACTION_COLUMNS)
     if kind == "targets":
         return pd.DataFrame(_target_rows(measures, quarter, reg, folder), columns=TARGET_COLUMNS)
+    if kind == "finance":
+        return pd.DataFrame(_finance_rows(quarter, reg, folder), columns=FINANCE_COLUMNS)
+    if kind == "risks":
+        return pd.DataFrame(_risk_rows(measures, quarter, folder), columns=RISK_COLUMNS)
     rows = []
     for measure in measures:
         held = by_measure.get(measure.id, obs.iloc[0:0])
@@ -241,11 +291,7 @@ def frame(
 def _action_rows(measures: list[register.Measure], quarter: periods.Period, reg: register.Register, folder: Path):
     """A row per priority action of the measures' themes, with its latest update up to the quarter."""
     themes = {t for m in measures for t in m.themes}
-    updates = ledger.latest(ledger.read(ledger.ACTION_UPDATES, folder), ledger.ACTION_UPDATES)
-    if len(updates):
-        updates = updates[updates["period"].map(lambda p: periods.parse_label(p).seq) <= quarter.seq]
-        updates = updates.assign(seq=updates["period"].map(lambda p: periods.parse_label(p).seq))
-        updates = updates.sort_values("seq").drop_duplicates("action_id", keep="last").set_index("action_id")
+    updates = ledger.as_at(ledger.ACTION_UPDATES, quarter.label, folder, each="action_id").set_index("action_id")
     rows = []
     for action in reg.priority_actions:
         if action.theme not in themes:
@@ -259,6 +305,50 @@ def _action_rows(measures: list[register.Measure], quarter: periods.Period, reg:
                 "period": quarter.label,
                 "last_status": "" if last is None else f"{last['status']} ({last['period']})",
                 "last_percent_complete": None if last is None else last["percent_complete"],
+            }
+        )
+    return rows
+
+
+def _finance_rows(quarter: periods.Period, reg: register.Register, folder: Path):
+    """A row per budget service line, with its latest budget and forecast outturn up to the quarter."""
+    held = ledger.as_at(ledger.FINANCE, quarter.label, folder, each="service_line").set_index("service_line")
+    rows = []
+    for line in reg.service_lines:
+        last = held.loc[line.id] if line.id in held.index else None
+        rows.append(
+            {
+                "service_line": line.id,
+                "title": line.title,
+                "period": quarter.label,
+                "last_period": "" if last is None else last["period"],
+                "last_budget": None if last is None else last["budget"],
+                "last_forecast_outturn": None if last is None else last["forecast_outturn"],
+            }
+        )
+    return rows
+
+
+def _risk_rows(measures: list[register.Measure], quarter: periods.Period, folder: Path):
+    """A row per risk held (its latest review up to the quarter) that links to one of the measures or to a
+    priority action, to re-score: who owns it and what it links to are filled in, the scores left blank."""
+    held = ledger.as_at(ledger.RISKS, quarter.label, folder, each="risk_id").set_index("risk_id")
+    wanted = {m.id for m in measures}
+    rows = []
+    for risk_id, last in held.iterrows():
+        linked = {i for i in str(last["measures"]).split("; ") if i}
+        if linked and not linked & wanted and not last["actions"]:
+            continue
+        rows.append(
+            {
+                "risk_id": risk_id,
+                "title": last["title"],
+                "owner_role": last["owner_role"],
+                "period": quarter.label,
+                "last_period": last["period"],
+                "last_score": last["score"],
+                "linked_measures": last["measures"],
+                "linked_actions": last["actions"],
             }
         )
     return rows

@@ -1,6 +1,7 @@
 """The performance conversation of a reporting quarter as it stands: each measure's current commentary,
-each priority action's current update and the targets in force — one frame (``part``) that a published
-snapshot freezes with the figures — and how the current text compares with the published text.
+each priority action's current update, the targets in force, and beside them the revenue budget monitoring and
+the risks held at the quarter — one frame (``part``) that a published snapshot freezes with the figures — and how
+the current text compares with the published text.
 """
 
 from __future__ import annotations
@@ -11,7 +12,12 @@ import pandas as pd
 
 from scorecard.store import ledger, periods, storage
 
-PARTS = {"commentary": ledger.COMMENTARY, "action_update": ledger.ACTION_UPDATES}
+PARTS = {
+    "commentary": ledger.COMMENTARY,
+    "action_update": ledger.ACTION_UPDATES,
+    "finance": ledger.FINANCE,
+    "risk": ledger.RISKS,
+}
 COMPARED = {
     "commentary": ("measure_id", ["narrative", "corrective_action", "action_owner", "due_date"]),
     "action_update": ("action_id", ["status", "percent_complete", "narrative"]),
@@ -36,15 +42,28 @@ def targets_in_force(period: str, data_dir: str | Path | None = None) -> pd.Data
     return table[holds].reset_index(drop=True)
 
 
+def finance(period: str, data_dir: str | Path | None = None) -> pd.DataFrame:
+    """The revenue budget monitoring return in force at the quarter's end (the latest held up to it)."""
+    return ledger.as_at(ledger.FINANCE, period, data_dir)
+
+
+def risks(period: str, data_dir: str | Path | None = None) -> pd.DataFrame:
+    """Each risk as last reviewed up to the quarter."""
+    return ledger.as_at(ledger.RISKS, period, data_dir, each="risk_id")
+
+
 def for_quarter(period: str, data_dir: str | Path | None = None) -> pd.DataFrame:
     """What publishing ``period`` freezes: the commentary written by people (the auto-draft saved unedited is
-    never published as the service's narrative), the action updates and the targets in force, with ``part``."""
+    never published as the service's narrative), the action updates, the targets in force, the financial
+    position and the risks, with ``part``."""
     commentary = current(ledger.COMMENTARY, period, data_dir)
     commentary = commentary[~commentary["auto_drafted"].astype(bool)]
     parts = [
         commentary.assign(part="commentary"),
         current(ledger.ACTION_UPDATES, period, data_dir).assign(part="action_update"),
         targets_in_force(period, data_dir).assign(part="target"),
+        finance(period, data_dir).assign(part="finance"),
+        risks(period, data_dir).assign(part="risk"),
     ]
     return pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) else _no_rows()
 

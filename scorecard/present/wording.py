@@ -120,6 +120,16 @@ ACTION_COLOURS = {
     "NEW": "#5e3c99",
     "no_update": "#4d4d4d",
 }
+BUDGET = {
+    "overspend": ("Adverse", "▲", "Forecast overspend"),
+    "on_budget": ("On budget", "●", "Forecast outturn equals the budget"),
+    "underspend": ("Favourable", "▼", "Forecast underspend"),
+    "no_forecast": ("No forecast", "?", "No forecast outturn given"),
+}
+"""Budget position (:mod:`scorecard.evaluation.judgements.budget`) → (label, symbol, meaning): an overspend is
+*adverse* in words, never colour alone."""
+RISK_BAND = {"high": ("High", "●●●"), "medium": ("Medium", "●●○"), "low": ("Low", "●○○")}
+"""Risk band (:mod:`scorecard.evaluation.judgements.risk`) → (label, symbol)."""
 TARGET_STATUS = {
     "approved": "Approved",
     "proposed": "Proposed — awaiting approval",
@@ -202,6 +212,27 @@ def action_status_text(code: str | None) -> str:
     """``▶ Green — being progressed as planned``: symbol, the council's word and its meaning."""
     meaning = ACTION_STATUS.get(code or "no_update", (code, "", "?"))[2]
     return f"{action_status_label(code)} — {meaning[0].lower()}{meaning[1:]}"
+
+
+def budget_text(code: str) -> str:
+    """``▲ Adverse — forecast overspend``: symbol, word and meaning."""
+    label, symbol, meaning = BUDGET.get(code, (code, "", ""))
+    return f"{symbol} {label} — {meaning[:1].lower()}{meaning[1:]}".strip(" —")
+
+
+def money_text(value, signed: bool = False) -> str:
+    """A £ million figure as the council's budget monitoring writes it: ``£121.738m``, ``-£0.530m``; ``signed``
+    (a variance) also marks a positive figure: ``+£2.000m``."""
+    if _missing(value):
+        return "–"
+    sign = "-" if round(value, 3) < 0 else ("+" if signed and round(value, 3) > 0 else "")
+    return f"{sign}£{abs(value):,.3f}m"
+
+
+def risk_text(band: str, score, likelihood, impact) -> str:
+    """``●●● High risk (score 20: likelihood 4 × impact 5)``."""
+    label, symbol = RISK_BAND.get(band, (band, ""))
+    return f"{symbol} {label} risk (score {score:.0f}: likelihood {likelihood:.0f} × impact {impact:.0f})".strip()
 
 
 def percent_text(value) -> str:

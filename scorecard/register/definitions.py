@@ -58,6 +58,8 @@ Frequency = Literal["monthly", "quarterly", "financial_year", "academic_year", "
 GroupId = Literal["cipfa_nn", "dfe_sn", "combined_authority", "region", "same_type", "england"]
 TargetBasis = Literal["fixed", "cipfa_median", "england", "previous_year"]
 Slug = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{1,47}$")]
+TO_BE_CONFIRMED = "to be confirmed"
+"""An owner the council's documents do not name: recorded as such, never guessed."""
 
 
 class _Strict(BaseModel):
@@ -65,12 +67,15 @@ class _Strict(BaseModel):
 
 
 class Theme(_Strict):
-    """A Corporate Plan 2024–27 theme."""
+    """A Corporate Plan 2024–27 theme, with the directorate and the Cabinet portfolio that own it (an id from
+    ``directorates`` / ``portfolios``, or ``to be confirmed`` where the council's documents do not say)."""
 
     id: Slug
     title: str
     corporate_plan_title: str
     responsibility: str
+    directorate: str = TO_BE_CONFIRMED
+    portfolio: str = TO_BE_CONFIRMED
 
 
 class Release(_Strict):
@@ -260,6 +265,9 @@ class Measure(_Strict):
     breaks: list[str] = []
     materiality: float | None = Field(None, gt=0)
     year_figure: Literal["year_end", "total"] = "year_end"
+    priority_actions: list[Slug] = []
+    """The Corporate Plan priority actions whose progress the measure evidences (an action of another theme
+    too): the golden thread's link from an action down to its measures. None: it evidences its theme as a whole."""
     plausible: Range | None = None
     """The range a returned figure may take, when the unit's default (:data:`PLAUSIBLE`) does not fit."""
 
@@ -351,36 +359,131 @@ class PriorityAction(_Strict):
     line: int = Field(ge=1)
 
 
+class SeedQuote(_Strict):
+    """Words of the council's own documents, with the file and line they stand at."""
+
+    text: str
+    seed_file: str
+    line: int = Field(ge=1)
+
+
+class Vision(SeedQuote):
+    """The Sefton Vision 2030 (framework, seed 001 ~1370): the top of the golden thread."""
+
+    title: str
+    agreed: str
+
+
+class CorePurpose(_Strict):
+    """One element of the Council's Core Purpose, "its role in delivering the 2030 vision" (seed 001 ~1384)."""
+
+    id: Slug
+    title: str
+    seed_file: str
+    line: int = Field(ge=1)
+
+
+class Plan(_Strict):
+    """The golden thread above the themes (framework, seed 001 ~1550: "the 'golden thread' … links the
+    Council's objectives, through to individual appraisals"): Vision 2030 → Core Purpose → Corporate Plan
+    aspiration → themes → priority actions → measures. ``links_basis`` says how measures were linked to
+    priority actions (the plan itself does not say)."""
+
+    vision: Vision
+    core_purpose: list[CorePurpose] = Field(min_length=1)
+    aspiration: SeedQuote
+    links_basis: str
+
+
+class Owner(_Strict):
+    """A directorate or a Cabinet portfolio: the post that leads it (never a person), where the council's
+    documents name it, and the measures and priority actions it owns beyond its themes' (with why)."""
+
+    id: Slug
+    title: str
+    basis: str
+    seed_file: str
+    line: int = Field(ge=1)
+    measures: list[Slug] = []
+    actions: list[Slug] = []
+
+
+class Directorate(Owner):
+    """A directorate: its Quarterly Service Report covers "performance and progress against the commitments
+    made in their annual service plans" (framework, seed 001 ~1731)."""
+
+    lead: str
+
+
+class Portfolio(Owner):
+    """A Cabinet portfolio: each Cabinet Member reviews "the QSR for relevant portfolio area" (seed 001 ~1834)."""
+
+    holder: str
+
+
+class ServiceLine(_Strict):
+    """A service line of the council's revenue budget monitoring (seed 001 ~2349), with the directorate and
+    portfolio it reports to (ids, or ``to be confirmed``) and why (``basis``)."""
+
+    id: Slug
+    title: str
+    directorate: str = TO_BE_CONFIRMED
+    portfolio: str = TO_BE_CONFIRMED
+    basis: str = ""
+    seed_file: str
+    line: int = Field(ge=1)
+
+
+class RiskPolicy(_Strict):
+    """How a risk's score (likelihood × impact, each 1 to ``scale``) is banded
+    (:mod:`scorecard.evaluation.judgements.risk`): ``high`` from this score, ``medium`` from that, else low."""
+
+    scale: int = Field(5, ge=2, le=10)
+    high: int = Field(15, ge=1)
+    medium: int = Field(5, ge=1)
+    basis: str = ""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> RiskPolicy:
+        if not self.medium < self.high <= self.scale * self.scale:
+            raise ValueError(f"high: bands need medium < high <= {self.scale * self.scale} (scale squared)")
+        return self
+
+
+def _by_id(items: list, ident: str):
+    """The item of ``items`` with this ``id`` (KeyError if none)."""
+    for item in items:
+        if item.id == ident:
+            return item
+    raise KeyError(ident)
+
+
 class Register(_Strict):
     """The whole register."""
 
     version: int
     exception_policy: ExceptionPolicy
+    plan: Plan | None = None
     themes: list[Theme]
     priority_actions: list[PriorityAction] = []
+    directorates: list[Directorate] = []
+    portfolios: list[Portfolio] = []
+    service_lines: list[ServiceLine] = []
+    risk_policy: RiskPolicy = Field(default_factory=lambda: RiskPolicy.model_validate({}))
     datasets: list[Dataset]
     measures: list[Measure]
 
     def measure(self, measure_id: str) -> Measure:
         """The measure with this id (KeyError if none)."""
-        for item in self.measures:
-            if item.id == measure_id:
-                return item
-        raise KeyError(measure_id)
+        return _by_id(self.measures, measure_id)
 
     def theme(self, theme_id: str) -> Theme:
         """The theme with this id (KeyError if none)."""
-        for item in self.themes:
-            if item.id == theme_id:
-                return item
-        raise KeyError(theme_id)
+        return _by_id(self.themes, theme_id)
 
     def action(self, action_id: str) -> PriorityAction:
         """The priority action with this id (KeyError if none)."""
-        for item in self.priority_actions:
-            if item.id == action_id:
-                return item
-        raise KeyError(action_id)
+        return _by_id(self.priority_actions, action_id)
 
     def theme_actions(self, theme_id: str) -> list[PriorityAction]:
         """A theme's priority actions, in the plan's order."""
@@ -388,10 +491,19 @@ class Register(_Strict):
 
     def dataset(self, dataset_id: str) -> Dataset:
         """The data set with this id (KeyError if none)."""
-        for item in self.datasets:
-            if item.id == dataset_id:
-                return item
-        raise KeyError(dataset_id)
+        return _by_id(self.datasets, dataset_id)
+
+    def directorate(self, directorate_id: str) -> Directorate:
+        """The directorate with this id (KeyError if none)."""
+        return _by_id(self.directorates, directorate_id)
+
+    def portfolio(self, portfolio_id: str) -> Portfolio:
+        """The Cabinet portfolio with this id (KeyError if none)."""
+        return _by_id(self.portfolios, portfolio_id)
+
+    def service_line(self, line_id: str) -> ServiceLine:
+        """The budget service line with this id (KeyError if none)."""
+        return _by_id(self.service_lines, line_id)
 
 
 @dataclass
@@ -404,7 +516,7 @@ class RegisterError(Exception):
         return "\n".join(self.problems)
 
 
-LISTS = ("themes", "priority_actions", "datasets", "measures")
+LISTS = ("themes", "priority_actions", "directorates", "portfolios", "service_lines", "datasets", "measures")
 """The register's lists of items with an ``id``."""
 
 
@@ -519,13 +631,56 @@ def _cross_checks(data: dict, lines: _Lines) -> None:
                 ("priority_actions", i, "theme"),
                 f"unknown theme {action.get('theme')!r}; themes are {sorted(map(str, themes))}",
             )
-    for kind in ("themes", "priority_actions", "datasets"):
+    for kind in ("themes", "priority_actions", "directorates", "portfolios", "service_lines", "datasets"):
         ids: set[object] = set()
         for i, item in enumerate(data.get(kind, []) or []):
             if isinstance(item, dict) and item.get("id") in ids:
                 lines.error((kind, i, "id"), f"duplicate id {item['id']!r}")
             elif isinstance(item, dict):
                 ids.add(item.get("id"))
+    _plan_checks(data, lines)
+
+
+def _ids(data: dict, kind: str) -> dict[object, dict]:
+    """A register list's items by id."""
+    return {item.get("id"): item for item in data.get(kind, []) or [] if isinstance(item, dict)}
+
+
+def _plan_checks(data: dict, lines: _Lines) -> None:
+    """The golden thread's links: owners named by a theme or service line exist (or are ``to be confirmed``),
+    and the measures and priority actions that owners and measures name exist."""
+    actions, measures = _ids(data, "priority_actions"), _ids(data, "measures")
+    owners = {"directorate": _ids(data, "directorates"), "portfolio": _ids(data, "portfolios")}
+    for kind in ("themes", "service_lines"):
+        for i, item in enumerate(data.get(kind, []) or []):
+            for field, known in owners.items():
+                value = item.get(field, TO_BE_CONFIRMED) if isinstance(item, dict) else TO_BE_CONFIRMED
+                if value != TO_BE_CONFIRMED and value not in known:
+                    lines.error(
+                        (kind, i, field),
+                        f"unknown {field} {value!r}; expected one of {sorted(map(str, known))} or {TO_BE_CONFIRMED!r}",
+                    )
+    for kind in ("directorates", "portfolios"):
+        for i, owner in enumerate(data.get(kind, []) or []):
+            if not isinstance(owner, dict):
+                continue
+            for field, known, what in (("measures", measures, "measure"), ("actions", actions, "priority action")):
+                for j, ident in enumerate(owner.get(field) or []):
+                    if ident not in known:
+                        lines.error((kind, i, field, j), f"unknown {what} {ident!r}")
+    for i, measure in enumerate(data.get("measures", []) or []):
+        if not isinstance(measure, dict):
+            continue
+        for j, ident in enumerate(measure.get("priority_actions") or []):
+            if ident not in actions:
+                lines.error(("measures", i, "priority_actions", j), f"unknown priority action {ident!r}")
+    purposes = ((data.get("plan") or {}) if isinstance(data.get("plan"), dict) else {}).get("core_purpose") or []
+    seen: set[object] = set()
+    for i, item in enumerate(purposes):
+        if isinstance(item, dict) and item.get("id") in seen:
+            lines.error(("plan", "core_purpose", i, "id"), f"duplicate id {item['id']!r}")
+        elif isinstance(item, dict):
+            seen.add(item.get("id"))
 
 
 def load(path: str | Path = DEFAULT_PATH) -> Register:

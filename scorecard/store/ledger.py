@@ -1,6 +1,7 @@
 """What people write about performance, kept as versions and never overwritten: commentary and corrective
-action per measure and quarter, annual-action updates, target versions, the notes of returned figures, and
-the batches that loaded them.
+action per measure and quarter, annual-action updates, target versions, the notes of returned figures, the
+revenue budget monitoring per service line and the risks reported beside performance, and the batches that
+loaded them.
 
 Each is an append-only table in ``data/conversation/`` (one row per version; the highest ``version`` of a
 key is the current text), written with :func:`scorecard.store.storage.write_tables` under the data lock, so
@@ -15,13 +16,15 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
-from scorecard.store import storage
+from scorecard.store import periods, storage
 
 FOLDER = "conversation"
 COMMENTARY = f"{FOLDER}/commentary"
 ACTION_UPDATES = f"{FOLDER}/action_updates"
 TARGET_VERSIONS = f"{FOLDER}/target_versions"
 FIGURE_NOTES = f"{FOLDER}/figure_notes"
+FINANCE = f"{FOLDER}/finance"
+RISKS = f"{FOLDER}/risks"
 BATCHES = f"{FOLDER}/batches"
 
 _TEXT, _FLAG, _NUMBER, _INT = pa.string(), pa.bool_(), pa.float64(), pa.int32()
@@ -87,6 +90,44 @@ SCHEMAS = {
             ("version", _INT),
         ]
     ),
+    FINANCE: pa.schema(
+        [
+            ("service_line", _TEXT),  # an id of the register's service_lines
+            ("period", _TEXT),  # the quarter the forecast is made at, e.g. 2024/25 Q1 (as at the end of June 2024)
+            ("budget", _NUMBER),  # £m, the year's net budget
+            ("forecast_outturn", _NUMBER),  # £m, the forecast net spend for the year
+            ("variance", _NUMBER),  # £m, forecast outturn − budget (positive = overspend)
+            ("commentary", _TEXT),
+            ("reference", _TEXT),  # where the figures were published, e.g. a Cabinet report and its line
+            ("author", _TEXT),
+            ("written_at", _TEXT),
+            ("illustrative", _FLAG),
+            ("source", _TEXT),
+            ("batch_id", _TEXT),
+            ("version", _INT),
+        ]
+    ),
+    RISKS: pa.schema(
+        [
+            ("risk_id", _TEXT),
+            ("period", _TEXT),  # the quarter the risk was reviewed in
+            ("title", _TEXT),
+            ("owner_role", _TEXT),  # a post, never a person ("to be confirmed" where unknown)
+            ("likelihood", _INT),  # 1 to the register's risk_policy.scale
+            ("impact", _INT),
+            ("score", _INT),  # likelihood × impact
+            ("measures", _TEXT),  # linked measure ids, separated by "; "
+            ("actions", _TEXT),  # linked priority action ids, separated by "; "
+            ("mitigation", _TEXT),
+            ("reference", _TEXT),
+            ("author", _TEXT),
+            ("written_at", _TEXT),
+            ("illustrative", _FLAG),
+            ("source", _TEXT),
+            ("batch_id", _TEXT),
+            ("version", _INT),
+        ]
+    ),
     BATCHES: pa.schema(
         [
             ("batch_id", _TEXT),
@@ -105,6 +146,8 @@ KEYS = {
     ACTION_UPDATES: ["action_id", "period"],
     TARGET_VERSIONS: ["measure_id", "financial_year"],
     FIGURE_NOTES: ["measure_id", "area_code", "period_label"],
+    FINANCE: ["service_line", "period"],
+    RISKS: ["risk_id", "period"],
 }
 """What a version is a version of."""
 
@@ -142,6 +185,27 @@ def latest(frame: pd.DataFrame, name: str) -> pd.DataFrame:
         return frame
     keys = KEYS[name]
     return frame.sort_values("version").drop_duplicates(keys, keep="last").reset_index(drop=True)
+
+
+def as_at(name: str, period: str, data_dir: str | Path | None = None, each: str | None = None) -> pd.DataFrame:
+    """What a quarterly table said at the end of the reporting quarter ``period``: the current versions of the
+    quarters up to it — with ``each`` (a key column, e.g. ``risk_id``) the latest quarter's row of each key (a
+    risk stays on the register as last reviewed), else every row of the latest quarter held (a budget
+    monitoring return is one whole forecast)."""
+    held = latest(read(name, data_dir), name)
+    if held.empty:
+        return held
+    seq = held["period"].map(lambda label: periods.parse_label(label).seq)
+    held, seq = held[seq <= periods.parse_label(period).seq], seq[seq <= periods.parse_label(period).seq]
+    if each:
+        return (
+            held.assign(_seq=seq)
+            .sort_values("_seq", kind="stable")
+            .drop_duplicates(each, keep="last")
+            .drop(columns="_seq")
+            .reset_index(drop=True)
+        )
+    return held[seq == seq.max()].reset_index(drop=True) if len(held) else held
 
 
 def write(data_dir: str | Path, tables: dict[str, pd.DataFrame], log: list[dict] | None = None) -> None:

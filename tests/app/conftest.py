@@ -10,7 +10,8 @@ from streamlit.testing.v1 import AppTest
 from scorecard.store import db
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
-PAGES = ["overview", "theme", "measure", "actions", "exceptions", "benchmarking", "explore", "data"]
+PAGES = ["overview", "theme", "measure", "actions", "golden_thread", "qsr"]
+PAGES += ["exceptions", "benchmarking", "explore", "data"]
 
 
 def run_app(monkeypatch, role: str, page: str = "overview", **params) -> AppTest:

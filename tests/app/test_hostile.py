@@ -34,7 +34,7 @@ HOSTILE = [
     "2025/26 Q2\x00",
     "Q" * 20_000,
 ]
-PARAMS = ["page", "period", "measure", "theme", "group"]
+PARAMS = ["page", "period", "measure", "theme", "group", "node", "kind", "directorate", "portfolio"]
 UNESCAPED = re.compile(r"(?<!\\)<(script|img)|(?<!\\)\]\(|(?<!\\)!\[|(?<!\\)\*\*bold")
 """Markup from a hostile value that reached a markdown body without its escaping backslash."""
 

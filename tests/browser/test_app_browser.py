@@ -10,6 +10,8 @@ PAGES = {
     "overview": ("/", "Corporate Plan overview"),
     "theme": ("/theme?theme=adult_social_care", "Adult Social Care"),
     "measure": ("/measure?measure=cyp_persistent_absence_pct", "Persistent"),
+    "golden_thread": ("/golden_thread?node=theme:children_young_people", "The golden thread"),
+    "qsr": ("/qsr?kind=portfolio&portfolio=corporate_services", "Quarterly Service Report"),
     "exceptions": ("/exceptions", "Exceptions"),
     "benchmarking": ("/benchmarking?group=cipfa_nn", "Benchmarking"),
     "explore": ("/explore", "Explore the measures"),

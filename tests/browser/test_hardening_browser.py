@@ -86,6 +86,8 @@ def test_an_officer_sees_a_command_line_ingest_on_the_next_visit(browser, folder
 PUBLIC_PAGES = {
     "overview": "/",
     "theme": "/theme?theme=adult_social_care",
+    "golden_thread": "/golden_thread?node=theme:adult_social_care",
+    "qsr": "/qsr?kind=directorate&directorate=adult_social_care_health",
     "measure": f"/measure?measure={COUNT}",
     "exceptions": "/exceptions",
     "benchmarking": "/benchmarking?group=cipfa_nn",

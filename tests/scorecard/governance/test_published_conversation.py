@@ -53,7 +53,9 @@ def test_the_snapshot_holds_commentary_action_updates_and_targets(data_dir):
     )
     entry = publish.publish(Q, who="admin", data_dir=data_dir)
     frozen = publish.conversation_frame(Q, data_dir)
-    assert "commentary" in entry["parts"] and set(frozen["part"]) == {"commentary", "action_update", "target"}
+    parts = {"commentary", "action_update", "target", "finance", "risk"}
+    assert "commentary" in entry["parts"] and set(frozen["part"]) == parts
+    assert len(conversation.part(frozen, "finance")) == 11  # the budget monitoring in force (2024/25 Q1)
     said = conversation.part(frozen, "commentary")
     assert "By a person." in said["narrative"].tolist()
     assert draft not in said["narrative"].tolist()  # an unedited auto-draft is never published as the narrative

@@ -1,0 +1,236 @@
+"""The golden thread as a tree people read (framework, seed 001 ~1580: "links the Council's objectives, through
+to individual appraisals"): Sefton Vision 2030 → the Council's Core Purpose → the Corporate Plan's six themes →
+each theme's priority actions → the measures that evidence them (:mod:`scorecard.register.plan`), and under
+each theme the measures that evidence it as a whole.
+
+Every node carries the status already judged for it — a measure's RAG rating, an action's status in the
+council's key, a group's RAG counts — as symbol + word (:mod:`scorecard.present.wording`), the risks linked to
+it (:mod:`scorecard.present.risks`), and the page it opens. A measure linked to two priority actions appears
+under both.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+import pandas as pd
+
+from scorecard.evaluation.judgements import rag
+from scorecard.present import risks as risk_views
+from scorecard.present import tables, views, wording
+from scorecard.register import Register, plan
+from scorecard.register.definitions import Plan
+
+ROOT = "vision"
+PURPOSE = "core_purpose"
+PAGES = {"thread": "golden_thread", "theme": "theme", "actions": "actions", "measure": "measure"}
+"""Node page → the app's URL path."""
+KIND_LABELS = {
+    "vision": "Vision",
+    "purpose": "Core Purpose",
+    "theme": "Theme",
+    "action": "Priority action",
+    "evidence": "Theme as a whole",
+    "measure": "Measure",
+}
+
+
+@dataclass(frozen=True)
+class Node:
+    """One node of the tree: ``id`` is unique (a path for a measure under an action), ``ref`` the permalink
+    id (``theme:…``, ``action:…``, ``measure:…``), ``page`` and ``params`` the page it opens."""
+
+    id: str
+    parent: str | None
+    depth: int
+    kind: str
+    ref: str
+    title: str
+    status: str
+    status_text: str
+    detail: str
+    page: str
+    params: dict = field(default_factory=dict)
+    marks: tuple[str, ...] = ()
+    risks: tuple[str, ...] = ()
+
+    def link(self, period: str | None = None) -> str:
+        """Relative URL of the node's page, keeping the reporting quarter."""
+        return f"/{PAGES[self.page]}?" + urlencode(self.params | ({"period": period} if period else {}))
+
+
+def plan_of(reg: Register) -> Plan:
+    """The register's plan (Vision 2030, Core Purpose…); ValueError for a register without one."""
+    if reg.plan is None:
+        raise ValueError("the KPI register has no plan: section, so there is no golden thread to show")
+    return reg.plan
+
+
+def rag_summary(card: pd.DataFrame) -> str:
+    """``✖ Red 3 · ▲ Amber 2 · ✔ Green 5 · – Not rated 4``: the RAG counts of a group of measures, red first
+    (:func:`scorecard.present.views.headline_counts`)."""
+    counts = views.headline_counts(card)
+    order = [*rag.RATED[::-1], *[c for c in rag.CODES if c not in rag.RATED]]
+    return " · ".join(f"{wording.rag_text(c)} {counts[f'rag_{c}']}" for c in order if counts[f"rag_{c}"])
+
+
+def _risk_lines(frame: pd.DataFrame, measures=(), actions=()) -> tuple[str, ...]:
+    return tuple(risk_views.line(r) for r in risk_views.linked(frame, measures, actions).to_dict("records"))
+
+
+def nodes(reg: Register, card: pd.DataFrame, updates: pd.DataFrame, risks: pd.DataFrame) -> list[Node]:
+    """The whole tree, depth first in the register's order. ``card``: the evaluated scorecard (one row per
+    measure); ``updates``: :func:`scorecard.present.actions.for_quarter`; ``risks``: :func:`risks.held`."""
+    top = plan_of(reg)
+    by_measure = card.set_index("measure_id")
+    by_action = updates.set_index("action_id") if len(updates) else pd.DataFrame()
+    linked = plan.action_measures(reg)
+    out = [
+        Node(
+            ROOT,
+            None,
+            0,
+            "vision",
+            ROOT,
+            top.vision.title,
+            "",
+            rag_summary(card),
+            top.vision.text,
+            "thread",
+            {"node": ROOT},
+        ),
+        Node(
+            PURPOSE,
+            ROOT,
+            1,
+            "purpose",
+            PURPOSE,
+            "The Council's Core Purpose",
+            "",
+            rag_summary(card),
+            "; ".join(p.title for p in top.core_purpose),
+            "thread",
+            {"node": PURPOSE},
+        ),
+    ]
+
+    def measure(parent: str, measure_id: str, depth: int) -> Node:
+        row = by_measure.loc[measure_id].to_dict() | {"measure_id": measure_id}
+        return Node(
+            f"{parent}/measure:{measure_id}",
+            parent,
+            depth,
+            "measure",
+            f"measure:{measure_id}",
+            row["title"],
+            row["rag"],
+            wording.rag_text(row["rag"]),
+            f"{tables.value_text(row)} · {wording.direction_text(row['direction'])}",
+            "measure",
+            {"measure": measure_id},
+            tuple(tables.marks(row)),
+            _risk_lines(risks, measures=[measure_id]),
+        )
+
+    for theme in reg.themes:
+        tid = f"theme:{theme.id}"
+        in_theme = card[card["measure_id"].isin(views.theme_measures(theme.id, reg))]
+        out.append(
+            Node(
+                tid,
+                PURPOSE,
+                2,
+                "theme",
+                tid,
+                theme.title,
+                "",
+                rag_summary(in_theme),
+                theme.corporate_plan_title,
+                "theme",
+                {"theme": theme.id},
+            )
+        )
+        for action in reg.theme_actions(theme.id):
+            aid = f"action:{action.id}"
+            update = by_action.loc[action.id].to_dict() if action.id in by_action.index else {}
+            code = update.get("status") or "no_update"
+            percent = update.get("percent_complete")
+            out.append(
+                Node(
+                    aid,
+                    tid,
+                    3,
+                    "action",
+                    aid,
+                    action.title,
+                    code,
+                    wording.action_status_label(code),
+                    wording.percent_text(percent) if code != "no_update" else "No update for the quarter",
+                    "actions",
+                    {"theme": theme.id},
+                    ("Illustrative",) if update.get("illustrative") else (),
+                    _risk_lines(risks, actions=[action.id]),
+                )
+            )
+            out.extend(measure(aid, m, 4) for m in linked[action.id] if m in by_measure.index)
+        whole = [m for m in plan.theme_level_measures(reg, theme.id) if m in by_measure.index]
+        if whole:
+            eid = f"{tid}/whole"
+            out.append(
+                Node(
+                    eid,
+                    tid,
+                    3,
+                    "evidence",
+                    f"{tid}/whole",
+                    "Measures of the theme as a whole",
+                    "",
+                    rag_summary(card[card["measure_id"].isin(whole)]),
+                    "Measures that evidence none of this theme's priority actions",
+                    "theme",
+                    {"theme": theme.id},
+                )
+            )
+            out.extend(measure(eid, m, 4) for m in whole)
+    return out
+
+
+def subtree(tree: list[Node], ref: str) -> list[Node]:
+    """The first node with permalink id ``ref`` and everything under it (KeyError if none)."""
+    top = next((n for n in tree if n.ref == ref), None)
+    if top is None:
+        raise KeyError(ref)
+    keep, out = {top.id}, [top]
+    for node in tree:
+        if node.parent in keep and node.id not in keep:
+            keep.add(node.id)
+            out.append(node)
+    return out
+
+
+def table(tree: list[Node], period: str | None = None) -> pd.DataFrame:
+    """The tree as a table (the text alternative, and the download): one row per node, its path from the top."""
+    titles = {n.id: n.title for n in tree}
+    parents = {n.id: n.parent for n in tree}
+
+    def path(node_id: str | None) -> str:
+        chain = []
+        while node_id is not None and node_id in titles:
+            chain.append(titles[node_id])
+            node_id = parents[node_id]
+        return " › ".join(reversed(chain[1:]))
+
+    return pd.DataFrame(
+        {
+            "Level": [n.depth for n in tree],
+            "Kind": [KIND_LABELS[n.kind] for n in tree],
+            "Title": [n.title for n in tree],
+            "Status": [n.status_text for n in tree],
+            "Detail": [n.detail for n in tree],
+            "Notes": [", ".join(n.marks) for n in tree],
+            "Risks": ["; ".join(n.risks) for n in tree],
+            "Within": [path(n.id) for n in tree],
+            "Open": [n.link(period) for n in tree],
+        }
+    )

@@ -12,7 +12,7 @@ from scorecard.governance import access
 from scorecard.governance import conversation as talk
 from scorecard.ingest.conversation import ACTION_STATUSES, MAX_LENGTH
 from scorecard.present import actions, commentary, wording
-from scorecard.store import ledger
+from scorecard.store import frames, ledger
 from ui import auth, components, data, state
 
 reg = data.reg()
@@ -59,7 +59,7 @@ for theme in reg.themes:
     if part.empty:
         st.caption("The Corporate Plan lists no priority actions for this theme.")
         continue
-    for r in part.to_dict("records"):
+    for r in frames.records(part):
         with st.container(border=True):
             left, right = st.columns([3, 1])
             left.markdown(f"**{components.literal(r['title'])}**")

@@ -9,6 +9,7 @@ ensure_shell()
 import streamlit as st
 
 from scorecard.present import commentary, tables, views, wording
+from scorecard.store import frames
 from ui import components, data, state
 
 reg = data.reg()
@@ -42,7 +43,7 @@ with st.container(border=True):
         f"commentary for {period}: the service has not said what happened or what is being done."
     )
     listed = st.expander(f"The {len(silent)} measure(s)", expanded=len(silent) <= 5)
-    for r in silent.to_dict("records"):
+    for r in frames.records(silent):
         listed.page_link(
             "pages/measure.py",
             label=f"{wording.rag_text(r['rag'])} — {r['title']} (owner: {r['metric_responsibility']})",
@@ -51,7 +52,7 @@ with st.container(border=True):
 
 if shown.empty:
     st.info("No exceptions match these filters.")
-for r in shown.to_dict("records"):
+for r in frames.records(shown):
     with st.container(border=True):
         a, b = st.columns([3, 1])
         a.page_link("pages/measure.py", label=r["title"], query_params={"measure": r["measure_id"], "period": period})

@@ -12,7 +12,7 @@ from scorecard.governance import access
 from scorecard.governance import conversation as talk
 from scorecard.ingest.conversation import MAX_LENGTH
 from scorecard.present import commentary, conversation, risks, tables, wording
-from scorecard.store import ledger
+from scorecard.store import frames, ledger
 from scorecard.store.geography import GROUP_LABELS
 from ui import auth, charts, components, data, state
 
@@ -111,7 +111,7 @@ if staff:
             st.dataframe(
                 versions[
                     ["version", "written_at", "author", "narrative", "corrective_action", "action_owner", "due_date"]
-                ].assign(notes=[", ".join(commentary.marks(v)) for v in versions.to_dict("records")]),
+                ].assign(notes=[", ".join(commentary.marks(v)) for v in frames.records(versions)]),
                 hide_index=True,
             )
     with st.form(f"commentary-{measure_id}-{period}"):

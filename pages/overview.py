@@ -8,6 +8,7 @@ ensure_shell()
 import streamlit as st
 
 from scorecard.present import actions, commentary, finance, tables, views, wording
+from scorecard.store import frames
 from ui import components, data, state
 
 reg = data.reg()
@@ -44,7 +45,7 @@ if len(risky):
         "Forecasts for this financial year whose 80% interval reaches below the target (at risk) or lies "
         "wholly below it (off track)."
     )
-    for r in risky.to_dict("records"):
+    for r in frames.records(risky):
         st.page_link(
             "pages/measure.py",
             label=f"{tables.forecast_status_text(r['forecast_status'])} — {r['title']}"
@@ -58,7 +59,7 @@ else:
 st.subheader("The six themes")
 for start in range(0, len(summary), 2):
     columns = st.columns(2)
-    for column, tile in zip(columns, summary.iloc[start : start + 2].to_dict("records")):
+    for column, tile in zip(columns, frames.records(summary.iloc[start : start + 2])):
         with column.container(border=True):
             st.markdown(f"#### {tile['title']}")
             st.caption(f"{tile['measures']} measures · {tile['illustrative']} with illustrative figures")
@@ -74,7 +75,7 @@ for start in range(0, len(summary), 2):
             red = views.filter_rows(part, reg, rag=["red", "amber"])
             if len(red):
                 st.markdown("**Red or amber against target:**")
-                for r in red.to_dict("records"):
+                for r in frames.records(red):
                     st.page_link(
                         "pages/measure.py",
                         label=wording.rag_text(r["rag"])
@@ -91,7 +92,7 @@ for start in range(0, len(summary), 2):
                 icon=":material/table_chart:",
             )
             with st.expander(f"Headlines and exceptions ({tile['exceptions']})"):
-                for r in part[part["exception_reasons"].map(len) > 0].to_dict("records"):
+                for r in frames.records(part[part["exception_reasons"].map(len) > 0]):
                     reasons = "; ".join(wording.exception_text(code) for code in r["exception_reasons"])
                     st.markdown(f"- {r['summary']} {components.marks_markdown(r)}  \n  *Why flagged:* {reasons}")
                     components.commentary(r)
@@ -123,7 +124,7 @@ components.financial_position(finance.position(reg, talk.finance, period), "all"
 
 st.subheader("Headlines")
 st.caption("One sentence per key result, written by the scorecard engine from the figures.")
-for r in views.filter_rows(card, reg, info_type=["key_result"]).to_dict("records"):
+for r in frames.records(views.filter_rows(card, reg, info_type=["key_result"])):
     st.markdown(
         f"- {wording.rag_text(r['rag'])} · {wording.direction_text(r['direction'])} — {r['summary']} "
         f"{components.marks_markdown(r)}"

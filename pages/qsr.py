@@ -10,6 +10,7 @@ import streamlit as st
 
 from scorecard.present import actions, commentary, finance, risks, tables, views, wording
 from scorecard.register import plan
+from scorecard.store import frames
 from ui import components, data, state
 
 reg = data.reg()
@@ -50,7 +51,7 @@ found = views.exception_list(part)
 st.subheader(f"Exceptions ({len(found)})")
 said = part.set_index("measure_id")
 held = risks.held(reg, talk.risks)
-for r in found.to_dict("records"):
+for r in frames.records(found):
     with st.container(border=True):
         st.page_link("pages/measure.py", label=r["title"], query_params={"measure": r["measure_id"], "period": period})
         st.markdown(

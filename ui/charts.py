@@ -8,6 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from scorecard.present import tables, wording
+from scorecard.store import frames
 
 AREA_COLOUR, OTHER_COLOUR, ENGLAND_COLOUR, MEDIAN_COLOUR, TARGET_COLOUR = (
     "#2166ac",
@@ -179,7 +180,7 @@ QUARTILE_SYMBOLS = {1: "circle", 2: "diamond", 3: "square", 4: "x"}
 def positions(spine: pd.DataFrame, group: str) -> tuple[go.Figure, str]:
     """Sefton's position in the group on each ranked measure, worst (left) to best (right)."""
     labels = [f"{t} ({p})" for t, p in zip(spine["title"], spine["period_label"])]
-    records = spine.to_dict("records")
+    records = frames.records(spine)
     fig = go.Figure()
     fig.add_vline(x=0.5, line_dash="dot", line_color=ENGLAND_COLOUR, annotation_text="Middle of the group")
     fig.add_trace(

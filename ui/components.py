@@ -12,7 +12,7 @@ from scorecard.evaluation.judgements import rag
 from scorecard.present import commentary as commentary_text
 from scorecard.present import risks, tables, views, wording
 from scorecard.present.finance import NOTE
-from scorecard.store import text
+from scorecard.store import frames, text
 from ui.state import escape_markdown
 
 ATTRIBUTION = (
@@ -325,5 +325,5 @@ def risk_lines(frame: pd.DataFrame) -> None:
     """Risks beside a measure or an action, one line each: id, band and score in words, what might happen,
     and the illustrative mark (there is no public risk register)."""
 
-    for r in frame.to_dict("records"):
+    for r in frames.records(frame):
         st.markdown(literal(risks.line(r)))

@@ -23,7 +23,7 @@ from scorecard.present import commentary, conversation, tables, views, wording
 from scorecard.present import finance as finance_views
 from scorecard.present import risks as risk_views
 from scorecard.register import plan
-from scorecard.store import db, ledger
+from scorecard.store import db, frames, ledger
 
 Progress = Callable[[float, str], None]
 
@@ -341,7 +341,7 @@ class Pack:
         return [
             [[r["Risk"], r["Notes"]], [r["What might happen"], f"Owner: {r['Owner (post)']}"], r["Score"]]
             + [[r["Measures"], r["Priority actions"]], r["Mitigation"]]
-            for r in self.risks.to_dict("records")
+            for r in frames.records(self.risks)
         ]
 
     def finance_rows(self) -> list[list[str]]:
@@ -700,7 +700,7 @@ def build(
     quarter = str(frame["report_period"].iloc[0]) if len(frame) else (period or "")
     frame = commentary.attach(frame, conversation.current(ledger.COMMENTARY, quarter, data_dir), reg)
     updates = action_views.for_quarter(reg, conversation.current(ledger.ACTION_UPDATES, quarter, data_dir))
-    rows = [row_from_record(rec) for rec in frame.to_dict("records")]
+    rows = [row_from_record(rec) for rec in frames.records(frame)]
     sections = []
     for t in reg.themes:
         if theme is not None and t.id != theme:
@@ -708,7 +708,7 @@ def build(
         own_rows = [r for r in rows if t.id in r.theme_ids and (scope is None or r.measure_id in scope.measures)]
         own_actions = [
             action_row(a)
-            for a in updates.to_dict("records")
+            for a in frames.records(updates)
             if a["theme"] == t.id and (scope is None or a["action_id"] in scope.actions)
         ]
         if scope is not None and not own_rows and not own_actions:

@@ -31,7 +31,7 @@ from scorecard.export.content import (
 )
 from scorecard.present import wording
 from scorecard.present.risks import TABLE_COLUMNS as RISK_TABLE_COLUMNS
-from scorecard.store import text
+from scorecard.store import frames, text
 
 HEADER_ROW = 2
 """Zero-based row of the column headers on the theme, Exceptions and Definitions sheets (rows above: title)."""
@@ -342,7 +342,7 @@ def _finance(book, f: _Formats, pack: Pack, subtitle: str) -> None:
     sheet = book.add_worksheet("Financial position")
     _header(sheet, f, FINANCE_COLUMNS, "Financial position: revenue budget monitoring", pack.finance.sentence(), 1)
     money = book.add_format({"num_format": "#,##0.000;-#,##0.000", "valign": "top"})
-    lines = pack.finance.lines.to_dict("records")
+    lines = frames.records(pack.finance.lines)
     for n, (r, worded) in enumerate(zip(lines, pack.finance_rows()), start=HEADER_ROW + 1):
         sheet.write_string(n, 0, r["title"], f.text)
         sheet.write_string(n, 1, r["service_line"], f.text)

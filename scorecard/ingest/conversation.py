@@ -23,7 +23,7 @@ from scorecard.ingest.reader import Table
 from scorecard.ingest.validate import Context, Issue, Validated, implausible, parse_number
 from scorecard.register import Register, targets
 from scorecard.register.definitions import TargetBasis
-from scorecard.store import ledger, periods
+from scorecard.store import frames, ledger, periods
 
 KINDS = ("commentary", "actions", "targets", "finance", "risks")
 ACTION_STATUSES = ("RED", "AMBER", "GREEN", "BLUE", "NEW")
@@ -404,7 +404,7 @@ def validate(table: Table, ctx: Context) -> Validated:
 def new_rows(kind: str, accepted: pd.DataFrame, user: str, written_at: str, batch_id: str, source: str) -> list[dict]:
     """Accepted rows as ledger versions: written by ``user`` (unless a row names its author) at ``written_at``."""
     rows = []
-    for values in accepted.to_dict("records"):
+    for values in frames.records(accepted):
         row = {**values, "written_at": written_at, "source": source, "batch_id": batch_id}
         if kind == "targets":
             row["set_by"] = values["approved_by"] or f"{user} (proposed)"
@@ -465,6 +465,6 @@ def figure_notes(
             "batch_id": batch_id,
             "written_at": loaded_at,
         }
-        for r in noted.to_dict("records")
+        for r in frames.records(noted)
     ]
     return ledger.appended(ledger.FIGURE_NOTES, held, rows)

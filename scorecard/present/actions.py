@@ -7,6 +7,7 @@ import pandas as pd
 
 from scorecard.present import commentary, wording
 from scorecard.register import Register
+from scorecard.store import frames
 
 STATUS_ORDER = ("RED", "AMBER", "GREEN", "BLUE", "NEW", "no_update")
 
@@ -49,7 +50,7 @@ def status_counts(frame: pd.DataFrame) -> dict[str, int]:
 
 def table(frame: pd.DataFrame) -> pd.DataFrame:
     """The actions as a table people read (and download): status as symbol + word, % complete as text."""
-    records = frame.to_dict("records")
+    records = frames.records(frame)
     return pd.DataFrame(
         {
             "Theme": frame["theme_title"] if len(frame) else [],

@@ -13,7 +13,7 @@ import pandas as pd
 from scorecard.evaluation.judgements import budget
 from scorecard.present import wording
 from scorecard.register import Register
-from scorecard.store import periods
+from scorecard.store import frames, periods
 
 NOTE = "Figures in £ million. A positive variance is a forecast overspend: adverse."
 TABLE_COLUMNS = ["Service line", "Budget", "Forecast outturn", "Variance", "Position", "Commentary", "Source"]
@@ -59,7 +59,7 @@ class Position:
         )
         if len(adverse):
             text += " Adverse: " + "; ".join(
-                f"{r['title']} {wording.money_text(r['variance'], signed=True)}" for r in adverse.to_dict("records")
+                f"{r['title']} {wording.money_text(r['variance'], signed=True)}" for r in frames.records(adverse)
             )
             text += "."
         if self.stale:
@@ -85,7 +85,7 @@ class Position:
 
     def table(self) -> pd.DataFrame:
         """The lines as people read them (and download them): £m figures and the position in words."""
-        records = self.lines.to_dict("records")
+        records = frames.records(self.lines)
         return pd.DataFrame(
             {
                 "Service line": [r["title"] for r in records],

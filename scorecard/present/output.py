@@ -7,7 +7,7 @@ import json
 import pandas as pd
 
 from scorecard.present import wording
-from scorecard.store import text
+from scorecard.store import frames, text
 
 JSON_COLUMNS = [
     "measure_id",
@@ -67,7 +67,7 @@ def _records(frame: pd.DataFrame) -> list[dict]:
     out["exception"] = out["exception_reasons"].map(len) > 0
     out["exception_reasons"] = out["exception_reasons"].map(list)
     out = out[JSON_COLUMNS].astype(object).where(out[JSON_COLUMNS].notna(), None)
-    return out.to_dict("records")
+    return frames.records(out)
 
 
 def render(frame: pd.DataFrame, fmt: str) -> str:

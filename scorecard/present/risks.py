@@ -11,6 +11,7 @@ import pandas as pd
 from scorecard.evaluation.judgements import risk
 from scorecard.present import wording
 from scorecard.register import Register
+from scorecard.store import frames
 
 COLUMNS = ["risk_id", "title", "owner_role", "period", "score", "band", "text", "measures", "actions"]
 COLUMNS += ["mitigation", "reference", "illustrative"]
@@ -69,7 +70,7 @@ def line(row: dict) -> str:
 
 def table(frame: pd.DataFrame, reg: Register) -> pd.DataFrame:
     """The risks as people read them (and download them)."""
-    records = frame.to_dict("records")
+    records = frames.records(frame)
     return pd.DataFrame(
         {
             "Risk": [r["risk_id"] for r in records],

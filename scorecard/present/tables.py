@@ -7,11 +7,13 @@ Pages and their chart alternatives show these tables and format nothing themselv
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
 import pandas as pd
 
 from scorecard.present import commentary, views, wording
+from scorecard.store import frames
 from scorecard.store.geography import GROUP_LABELS
 
 INFO_TYPES = {
@@ -114,8 +116,8 @@ def forecast_text(row) -> str:
 def scorecard(card: pd.DataFrame, period: str | None = None, spark: dict | None = None) -> pd.DataFrame:
     """The scorecard table: one row per measure with its figure, target, RAG, direction, trend and rank."""
     rows = []
-    for r in card.to_dict("records"):
-        quartile = r.get("quartile")
+    for r in frames.records(card):
+        quartile: Any = r.get("quartile")
         row = {
             "Measure": r["title"],
             "Open": measure_link(r["measure_id"], period),
@@ -190,7 +192,7 @@ def members(frame: pd.DataFrame, unit: str, decimals: int) -> pd.DataFrame:
 
 def positions(spine: pd.DataFrame) -> pd.DataFrame:
     """Where the council ranks on each measure (:func:`scorecard.present.views.spine`)."""
-    records = spine.to_dict("records")
+    records = frames.records(spine)
     return pd.DataFrame(
         {
             "Measure": spine["title"],
@@ -216,7 +218,7 @@ def _formatted_rows(records: list[dict], column: str) -> list[str]:
 
 def exceptions(found: pd.DataFrame) -> pd.DataFrame:
     """Exceptions (:func:`scorecard.present.views.exceptions`) as a table for download."""
-    records = found.to_dict("records")
+    records = frames.records(found)
     return pd.DataFrame(
         {
             "category": found["category"],

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pandas as pd
 
 from scorecard.present import wording
+from scorecard.store import frames
 
 
 def _value(record: dict, column: str) -> str:
@@ -24,7 +25,7 @@ def status_text(record: dict) -> str:
 
 def table(frame: pd.DataFrame, themes: dict[str, str]) -> pd.DataFrame:
     """The targets of one year for people to read and export: one row per measure, in register order."""
-    records = frame.to_dict("records")
+    records = frames.records(frame)
     year, before = (frame["financial_year"].iloc[0], frame["previous_year"].iloc[0]) if len(frame) else ("", "")
     return pd.DataFrame(
         {

@@ -21,6 +21,7 @@ from scorecard.present import risks as risk_views
 from scorecard.present import tables, views, wording
 from scorecard.register import Register, plan
 from scorecard.register.definitions import Plan
+from scorecard.store import frames
 
 ROOT = "vision"
 PURPOSE = "core_purpose"
@@ -76,7 +77,7 @@ def rag_summary(card: pd.DataFrame) -> str:
 
 
 def _risk_lines(frame: pd.DataFrame, measures=(), actions=()) -> tuple[str, ...]:
-    return tuple(risk_views.line(r) for r in risk_views.linked(frame, measures, actions).to_dict("records"))
+    return tuple(risk_views.line(r) for r in frames.records(risk_views.linked(frame, measures, actions)))
 
 
 def nodes(reg: Register, card: pd.DataFrame, updates: pd.DataFrame, risks: pd.DataFrame) -> list[Node]:

@@ -18,7 +18,7 @@ from scorecard.evaluation.judgements import benchmark, direction, polarity, rag
 from scorecard.evaluation.judgements import exceptions as exception_rules
 from scorecard.present import wording
 from scorecard.register import releases
-from scorecard.store import db, periods
+from scorecard.store import db, frames, periods
 from scorecard.store.geography import group_label
 
 STATUS_MARKS = {
@@ -492,7 +492,7 @@ def release_calendar(
         for mid, kind, label, start, end, seq in latest
     }
     table = releases.calendar(reg, held, as_of or date.today())
-    table["expected"] = [wording.release_text(row) for row in table.to_dict("records")]
+    table["expected"] = [wording.release_text(row) for row in frames.records(table)]
     return table
 
 
@@ -570,7 +570,7 @@ def scorecard(
     frame["benchmark_group_name"] = [group_label(g, place) for g in frame["benchmark_group"]]
     order = {m.id: i for i, m in enumerate(reg.measures)}
     frame = frame.sort_values("measure_id", key=lambda s: s.map(order)).reset_index(drop=True)
-    frame["summary"] = [wording.summary(row) for row in frame.to_dict("records")]
+    frame["summary"] = [wording.summary(row) for row in frames.records(frame)]
     return frame
 
 

@@ -16,7 +16,7 @@ from datetime import timedelta
 import pandas as pd
 
 from scorecard.register.definitions import Register
-from scorecard.store import ledger, periods
+from scorecard.store import frames, ledger, periods
 
 STATUSES = ("approved", "proposed", "illustrative")
 TABLE_COLUMNS = [
@@ -105,10 +105,10 @@ def in_force(all_versions: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for _, part in current(all_versions).groupby("measure_id", sort=True):
         dated = sorted(
-            ((periods.parse_label(v["financial_year"]), v) for v in part.to_dict("records") if v["financial_year"]),
+            ((periods.parse_label(v["financial_year"]), v) for v in frames.records(part) if v["financial_year"]),
             key=lambda pair: pair[0].start,
         )
-        general = [v for v in part.to_dict("records") if not v["financial_year"]]
+        general = [v for v in frames.records(part) if not v["financial_year"]]
         start = None
         for year, version in dated:
             if general and (start is None or start < year.start):
@@ -130,15 +130,20 @@ def for_year(reg: Register, all_versions: pd.DataFrame, year: str) -> pd.DataFra
     if fy.kind != "financial_year":
         raise ValueError(f"{year!r} is not a financial year like '2026/27'")
     before = periods.financial_year(fy.seq - 1)
-    table = in_force(all_versions)
+    spans: dict[str, list[dict]] = {}
+    for span in frames.records(in_force(all_versions)):
+        spans.setdefault(span["measure_id"], []).append(span)
 
     def at(measure_id: str, day) -> dict | None:
-        part = table[table["measure_id"] == measure_id]
         day = pd.Timestamp(day)
-        hit = part[
-            (part["fy_start"].isna() | (part["fy_start"] <= day)) & (part["fy_end"].isna() | (day <= part["fy_end"]))
-        ]
-        return hit.iloc[0].to_dict() if len(hit) else None
+        return next(
+            (
+                s
+                for s in spans.get(measure_id, [])
+                if (pd.isna(s["fy_start"]) or s["fy_start"] <= day) and (pd.isna(s["fy_end"]) or day <= s["fy_end"])
+            ),
+            None,
+        )
 
     rows = []
     for m in reg.measures:

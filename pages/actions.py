@@ -23,7 +23,7 @@ theme_id = state.url_select(
     "theme", "Theme", themes, format_func=lambda t: "All themes" if t == ALL else reg.theme(t).title, kind="theme"
 )
 staff = access.sees_draft(auth.role())
-frame = actions.for_quarter(reg, data.conversation(period).updates, None if theme_id == ALL else theme_id)
+frame = data.progress(period, None if theme_id == ALL else theme_id)
 
 st.title(f"Annual actions — {period}")
 st.markdown(

@@ -8,14 +8,14 @@ ensure_shell()
 
 import streamlit as st
 
-from scorecard.present import commentary, tables, views, wording
+from scorecard.present import tables, views, wording
 from scorecard.store import frames
 from ui import components, data, state
 
 reg = data.reg()
 period = state.current_period()
-card = commentary.attach(data.card(state.AREA, period), data.conversation(period).commentary, reg)
-said = card.set_index("measure_id")
+card = data.said(state.AREA, period)
+said = {r["measure_id"]: r for r in frames.records(card)}
 found = views.exception_list(card)
 counts = views.rule_counts(card, reg)
 
@@ -59,13 +59,13 @@ for r in frames.records(shown):
         a.markdown(f"**Why this is here:** {r['why']}. {r['summary']} {components.marks_markdown(r)}")
         a.caption(f"**Reasons:** {'; '.join(r['reasons'])} · **Owner:** {r['metric_responsibility']}")
         with a:
-            components.commentary(said.loc[r["measure_id"]].to_dict())
+            components.commentary(said[r["measure_id"]])
         b.markdown(components.rag_badge(r["rag"]), unsafe_allow_html=True)
         b.markdown(wording.direction_text(r["direction"]))
 
 found_rows = views.exceptions(views.filter_rows(card, reg, themes, metric_responsibility=owners))
 table = tables.exceptions(found_rows).assign(
-    commentary=[tables.commentary_cell(said.loc[m].to_dict()) for m in found_rows["measure_id"]]
+    commentary=[tables.commentary_cell(said[m]) for m in found_rows["measure_id"]]
 )
 with st.expander("All exceptions as a table (one row per reason)"):
     st.dataframe(table, hide_index=True)

@@ -10,7 +10,7 @@ import html
 
 import streamlit as st
 
-from scorecard.present import actions, risks, thread
+from scorecard.present import risks, thread
 from ui import components, data, state
 
 reg = data.reg()
@@ -19,7 +19,7 @@ period = state.current_period()
 talk = data.conversation(period)
 card = data.card(state.AREA, period)
 held = risks.held(reg, talk.risks)
-tree = thread.nodes(reg, card, actions.for_quarter(reg, talk.updates), held)
+tree = thread.nodes(reg, card, data.progress(period), held)
 branches = {n.ref: n for n in tree if n.kind in ("vision", "purpose", "theme", "action")}
 focus = state.url_select(
     "node",

@@ -7,16 +7,16 @@ ensure_shell()
 
 import streamlit as st
 
-from scorecard.present import actions, commentary, finance, tables, views, wording
+from scorecard.present import actions, finance, tables, views, wording
 from scorecard.store import frames
 from ui import components, data, state
 
 reg = data.reg()
 period = state.current_period()
 talk = data.conversation(period)
-card = commentary.attach(data.card(state.AREA, period), talk.commentary, reg)
+card = data.said(state.AREA, period)
 counts = views.headline_counts(card)
-summary = views.theme_summary(card, reg)
+tiles = data.theme_tiles(state.AREA, period)
 
 st.title(f"Corporate Plan overview — {period}")
 st.markdown(
@@ -57,9 +57,9 @@ else:
     st.markdown("No measure with a year-end forecast is at risk of missing its target.")
 
 st.subheader("The six themes")
-for start in range(0, len(summary), 2):
+for start in range(0, len(tiles), 2):
     columns = st.columns(2)
-    for column, tile in zip(columns, frames.records(summary.iloc[start : start + 2])):
+    for column, tile in zip(columns, tiles[start : start + 2]):
         with column.container(border=True):
             st.markdown(f"#### {tile['title']}")
             st.caption(f"{tile['measures']} measures · {tile['illustrative']} with illustrative figures")
@@ -71,11 +71,9 @@ for start in range(0, len(summary), 2):
                 f"**↑ {tile['improving']} improving · ↓ {tile['worsening']} worsening** "
                 f"· → {tile['no_change']} no change"
             )
-            part = views.filter_rows(card, reg, [tile["theme"]])
-            red = views.filter_rows(part, reg, rag=["red", "amber"])
-            if len(red):
+            if tile["red"]:
                 st.markdown("**Red or amber against target:**")
-                for r in frames.records(red):
+                for r in tile["red"]:
                     st.page_link(
                         "pages/measure.py",
                         label=wording.rag_text(r["rag"])
@@ -92,13 +90,13 @@ for start in range(0, len(summary), 2):
                 icon=":material/table_chart:",
             )
             with st.expander(f"Headlines and exceptions ({tile['exceptions']})"):
-                for r in frames.records(part[part["exception_reasons"].map(len) > 0]):
+                for r in tile["flagged"]:
                     reasons = "; ".join(wording.exception_text(code) for code in r["exception_reasons"])
                     st.markdown(f"- {r['summary']} {components.marks_markdown(r)}  \n  *Why flagged:* {reasons}")
                     components.commentary(r)
 
 st.subheader("Annual actions")
-updates = actions.for_quarter(reg, talk.updates)
+updates = data.progress(period)
 status = actions.status_counts(updates)
 st.markdown(
     f"Progress on the Corporate Plan's {len(updates)} priority actions in {period}, in the council's own key: "

@@ -8,7 +8,7 @@ ensure_shell()
 
 import streamlit as st
 
-from scorecard.present import actions, commentary, finance, risks, tables, views, wording
+from scorecard.present import actions, finance, risks, tables, views, wording
 from scorecard.register import plan
 from scorecard.store import frames
 from ui import components, data, state
@@ -26,7 +26,7 @@ scope = owners[
     )
 ]
 talk = data.conversation(period)
-card = commentary.attach(data.card(state.AREA, period), talk.commentary, reg)
+card = data.said(state.AREA, period)
 part = card[card["measure_id"].isin(scope.measures)]
 
 st.title(f"Quarterly Service Report — {scope.title}, {period}")
@@ -49,7 +49,7 @@ else:
 
 found = views.exception_list(part)
 st.subheader(f"Exceptions ({len(found)})")
-said = part.set_index("measure_id")
+said = {r["measure_id"]: r for r in frames.records(part)}
 held = risks.held(reg, talk.risks)
 for r in frames.records(found):
     with st.container(border=True):
@@ -59,12 +59,12 @@ for r in frames.records(found):
             f"{r['why']}. {r['summary']} {components.marks_markdown(r)}",
             unsafe_allow_html=True,
         )
-        components.commentary(said.loc[r["measure_id"]].to_dict())
+        components.commentary(said[r["measure_id"]])
         components.risk_lines(risks.linked(held, measures=[r["measure_id"]]))
 if found.empty:
     st.markdown("No measure of this report is an exception this quarter.")
 
-progress = actions.for_quarter(reg, talk.updates)
+progress = data.progress(period)
 progress = progress[progress["action_id"].isin(scope.actions)] if len(progress) else progress
 st.subheader(f"Priority actions ({len(progress)})")
 if progress.empty:

@@ -6,7 +6,7 @@ ensure_shell()
 
 import streamlit as st
 
-from scorecard.present import commentary, tables, views
+from scorecard.present import tables, views
 from ui import components, data, state
 
 reg = data.reg()
@@ -14,7 +14,7 @@ period = state.current_period()
 themes = [t.id for t in reg.themes]
 theme_id = state.url_select("theme", "Theme", themes, format_func=lambda t: reg.theme(t).title, kind="theme")
 theme = reg.theme(theme_id)
-card = commentary.attach(data.card(state.AREA, period), data.conversation(period).commentary, reg)
+card = data.said(state.AREA, period)
 
 st.title(f"{theme.title} — {period}")
 st.caption(f"Corporate Plan theme: {theme.corporate_plan_title} · Responsible: {theme.responsibility}")

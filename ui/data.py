@@ -16,7 +16,7 @@ import streamlit as st
 from scorecard import SEFTON, register
 from scorecard.governance import conversation as talk
 from scorecard.governance import reports
-from scorecard.present import views
+from scorecard.present import actions, commentary, views
 from scorecard.store import storage
 from ui import auth
 
@@ -104,6 +104,44 @@ def not_published(period: str | None) -> None:
             "Report for the quarter has been published in the Cabinet agenda.",
             icon="🔒",
         )
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _said(role: str, area: str, period: str | None, group: str | None, folder: str, version: tuple) -> pd.DataFrame:
+    card = _card(role, area, period, group, folder, version)
+    return _plain(commentary.attach(card, _conversation(role, period, folder, version).commentary, reg()))
+
+
+def said(area: str = SEFTON, period: str | None = None, group: str | None = None) -> pd.DataFrame:
+    """:func:`card` with the quarter's commentary this user may see attached and the exceptions re-judged
+    (:func:`scorecard.present.commentary.attach`), built once per data version rather than on every view."""
+    try:
+        return _said(auth.role(), area, period, group, _folder(), key())
+    except reports.NotPublished:
+        not_published(period)
+        st.stop()
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _tiles(role: str, area: str, period: str | None, folder: str, version: tuple) -> list[dict]:
+    return views.theme_tiles(_said(role, area, period, None, folder, version), reg())
+
+
+def theme_tiles(area: str = SEFTON, period: str | None = None) -> list[dict]:
+    """Per theme, the headline counts and listed rows of :func:`said` (:func:`views.theme_tiles`)."""
+    return _tiles(auth.role(), area, period, _folder(), key())
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _progress(role: str, period: str | None, folder: str, version: tuple) -> pd.DataFrame:
+    return actions.for_quarter(reg(), _conversation(role, period, folder, version).updates)
+
+
+def progress(period: str | None, theme: str | None = None) -> pd.DataFrame:
+    """Every priority action (of ``theme``, or all) with the quarter's update this user may see
+    (:func:`scorecard.present.actions.for_quarter`)."""
+    frame = _progress(auth.role(), period, _folder(), key())
+    return frame[frame["theme"] == theme].reset_index(drop=True) if theme else frame
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

@@ -16,12 +16,12 @@ def for_quarter(reg: Register, updates: pd.DataFrame, theme: str | None = None) 
     """One row per priority action (of ``theme``, or all) in the plan's order, with the quarter's update
     (``updates``: one row per action, as :mod:`scorecard.governance.conversation` gives them); an action
     with none has status ``no_update``."""
-    by_action = updates.set_index("action_id") if len(updates) else pd.DataFrame()
+    by_action = {r["action_id"]: r for r in frames.records(updates)}
     rows = []
     for action in reg.priority_actions:
         if theme and action.theme != theme:
             continue
-        update = by_action.loc[action.id].to_dict() if action.id in by_action.index else {}
+        update = by_action.get(action.id, {})
         rows.append(
             {
                 "action_id": action.id,

@@ -266,16 +266,22 @@ def headline_counts(card: pd.DataFrame) -> dict[str, int]:
     }
 
 
-def theme_summary(card: pd.DataFrame, reg: register.Register | None = None) -> pd.DataFrame:
-    """Per theme: its :func:`headline_counts`."""
+def theme_tiles(card: pd.DataFrame, reg: register.Register | None = None) -> list[dict]:
+    """Per theme, in the plan's order: its :func:`headline_counts`, and the rows the CPOR overview lists under
+    it — ``red`` (red or amber against target) and ``flagged`` (with an exception), each in card order."""
     reg = reg or register.load()
-    return pd.DataFrame(
-        [
+    tiles = []
+    for t in reg.themes:
+        part = filter_rows(card, reg, [t.id])
+        tiles.append(
             {"theme": t.id, "title": t.title, "responsibility": t.responsibility}
-            | headline_counts(card[card["measure_id"].isin(theme_measures(t.id, reg))])
-            for t in reg.themes
-        ]
-    )
+            | headline_counts(part)
+            | {
+                "red": frames.records(filter_rows(part, reg, rag=["red", "amber"])),
+                "flagged": frames.records(part[part["exception_reasons"].map(len) > 0]),
+            }
+        )
+    return tiles
 
 
 EXCEPTION_COLUMNS = [

@@ -68,12 +68,17 @@ def test_sparklines_end_on_latest_value(card):
     assert all(len(v) <= 8 for v in spark.values())
 
 
-def test_theme_summary_counts(card, reg):
-    summary = views.theme_summary(card, reg)
-    assert len(summary) == 6
-    for tile in summary.to_dict("records"):
+def test_theme_tiles_counts_and_lists(card, reg):
+    tiles = views.theme_tiles(card, reg)
+    assert [t["theme"] for t in tiles] == [t.id for t in reg.themes]
+    by_id = card.set_index("measure_id")
+    for tile in tiles:
         rag_total = sum(tile[k] for k in tile if k.startswith("rag_"))
         assert rag_total == tile["measures"] == len(views.theme_measures(tile["theme"], reg))
+        assert len(tile["red"]) == tile["rag_red"] + tile["rag_amber"]
+        assert all(r["rag"] in ("red", "amber") and tile["theme"] in r["themes"] for r in tile["red"])
+        assert len(tile["flagged"]) == tile["exceptions"]
+        assert all(len(by_id.loc[r["measure_id"], "exception_reasons"]) for r in tile["flagged"])
 
 
 def test_exceptions_one_row_per_reason(card):

@@ -33,8 +33,8 @@ group = state.url_select(
     container=right,
     kind="comparator group",
 )
-card = data.card(state.AREA, period, group)
-row = card.set_index("measure_id").loc[measure_id].to_dict() | {"measure_id": measure_id}
+card = data.said(state.AREA, period, group)
+row = frames.records(card[card["measure_id"] == measure_id])[0]
 
 st.title(m.title)
 themes = " · ".join(reg.theme(t).title for t in m.themes)
@@ -88,13 +88,11 @@ if tables.forecast_text(row):
         )
 # ---- commentary and corrective action ---------------------------------------------------------------------
 staff = access.sees_draft(auth.role())
-said = commentary.attach(card[card["measure_id"] == measure_id], data.conversation(period).commentary, reg)
-said = said.iloc[0].to_dict()
 st.subheader(f"Commentary and corrective action — {period}")
 if "commentary_saved" in st.session_state:
     st.success(st.session_state.pop("commentary_saved"))
-components.commentary(said, staff=staff)
-if not said["narrative"] and not said["without_commentary"]:
+components.commentary(row, staff=staff)
+if not row["narrative"] and not row["without_commentary"]:
     st.caption(f"No commentary for {period}." + ("" if staff else " Commentary appears here when it is published."))
 if staff:
     draft = commentary.auto_draft(row)
@@ -117,21 +115,21 @@ if staff:
     with st.form(f"commentary-{measure_id}-{period}"):
         st.markdown(f"**Write the commentary for {period}** (plain text; saved as a new version)")
         narrative = st.text_area(
-            "What happened and why", value=said["narrative"] or draft, height=170, max_chars=MAX_LENGTH["narrative"]
+            "What happened and why", value=row["narrative"] or draft, height=170, max_chars=MAX_LENGTH["narrative"]
         )
         corrective = st.text_area(
             "Corrective action — what is being done",
-            value=said["corrective_action"],
+            value=row["corrective_action"],
             height=90,
             max_chars=MAX_LENGTH["corrective_action"],
         )
         left_box, right_box = st.columns(2)
         owner = left_box.text_input(
             "Action owner (a role, e.g. Service Manager)",
-            value=said["action_owner"],
+            value=row["action_owner"],
             max_chars=MAX_LENGTH["action_owner"],
         )
-        due = right_box.text_input("Due date (e.g. 2026-06-30)", value=said["due_date"])
+        due = right_box.text_input("Due date (e.g. 2026-06-30)", value=row["due_date"])
         buttons = st.columns([1, 1, 4])
         preview = buttons[0].form_submit_button("Preview")
         save = buttons[1].form_submit_button("Save commentary", type="primary")

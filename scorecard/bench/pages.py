@@ -54,6 +54,8 @@ PAGES = [
     Page("benchmarking", "/benchmarking?group=cipfa_nn", CHART),
     Page("explore", "/explore", TABLE),
     Page("data", "/data", TABLE),
+    Page("golden thread", "/golden_thread", None),
+    Page("QSR (directorate)", "/qsr?kind=directorate&directorate=adult_social_care_health", TABLE),
     Page("upload", "/upload", None, staff_only=True),
     Page("targets", "/targets", TABLE, staff_only=True),
 ]

@@ -51,6 +51,7 @@ right.download_button(
     file_name=f"sefton_targets_{slug}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     icon=":material/download:",
+    on_click="ignore",
 )
 st.caption(
     "To set or approve targets: `python -m scorecard template --kind targets --all --period \"2026/27 Q1\" "

@@ -116,6 +116,7 @@ def csv_download(frame: pd.DataFrame, file_name: str, label: str = "Download CSV
         mime="text/csv",
         key=key or file_name,
         icon=":material/download:",
+        on_click="ignore",  # a download does not re-run the page
     )
 
 
@@ -236,6 +237,7 @@ def pack_downloads(period: str | None, theme: str | None = None, scope=None) -> 
                     mime=export.MIME_TYPES[fmt],
                     key=f"download-{key}",
                     icon=":material/download:",
+                    on_click="ignore",
                 )
 
 

@@ -121,7 +121,7 @@ def test_no_public_page_or_download_shows_a_draft(browser, folder, tmp_path):
                 for button in page.locator('[data-testid="stDownloadButton"] button').all():
                     if not button.is_visible():
                         continue
-                    with page.expect_download() as caught:
+                    with page.expect_download(timeout=120_000) as caught:  # built on click; slow when loaded
                         button.click()
                     content = Path(caught.value.path()).read_text(encoding="utf-8")
                     downloads += 1

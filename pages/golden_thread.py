@@ -17,9 +17,8 @@ reg = data.reg()
 top = thread.plan_of(reg)
 period = state.current_period()
 talk = data.conversation(period)
-card = data.card(state.AREA, period)
+tree = data.golden_thread(state.AREA, period)
 held = risks.held(reg, talk.risks)
-tree = thread.nodes(reg, card, data.progress(period), held)
 branches = {n.ref: n for n in tree if n.kind in ("vision", "purpose", "theme", "action")}
 focus = state.url_select(
     "node",

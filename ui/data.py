@@ -16,7 +16,7 @@ import streamlit as st
 from scorecard import SEFTON, register
 from scorecard.governance import conversation as talk
 from scorecard.governance import reports
-from scorecard.present import actions, commentary, views
+from scorecard.present import actions, commentary, risks, thread, views
 from scorecard.store import storage
 from ui import auth
 
@@ -142,6 +142,22 @@ def progress(period: str | None, theme: str | None = None) -> pd.DataFrame:
     (:func:`scorecard.present.actions.for_quarter`)."""
     frame = _progress(auth.role(), period, _folder(), key())
     return frame[frame["theme"] == theme].reset_index(drop=True) if theme else frame
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _thread(role: str, area: str, period: str | None, folder: str, version: tuple) -> list[thread.Node]:
+    card = _card(role, area, period, None, folder, version)
+    talk = _conversation(role, period, folder, version)
+    return thread.nodes(reg(), card, _progress(role, period, folder, version), risks.held(reg(), talk.risks))
+
+
+def golden_thread(area: str = SEFTON, period: str | None = None) -> list[thread.Node]:
+    """The golden thread of the quarter this user may see (:func:`scorecard.present.thread.nodes`)."""
+    try:
+        return _thread(auth.role(), area, period, _folder(), key())
+    except reports.NotPublished:
+        not_published(period)
+        st.stop()
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

@@ -53,12 +53,16 @@ def held(reg: Register, rows: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values(["score", "risk_id"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
 
+def is_linked(risk: dict, measures=(), actions=()) -> bool:
+    """Whether a risk (a row of :func:`held`) is linked to any of the ``measures`` or priority ``actions``."""
+    return bool(set(measures) & set(risk["measures"]) or set(actions) & set(risk["actions"]))
+
+
 def linked(frame: pd.DataFrame, measures=(), actions=()) -> pd.DataFrame:
     """The risks linked to any of the ``measures`` or priority ``actions`` (ids)."""
     if frame.empty:
         return frame
-    wanted_m, wanted_a = set(measures), set(actions)
-    keep = [bool(wanted_m & set(m) or wanted_a & set(a)) for m, a in zip(frame["measures"], frame["actions"])]
+    keep = [is_linked(risk, measures, actions) for risk in frames.records(frame[["measures", "actions"]])]
     return frame[keep].reset_index(drop=True)
 
 

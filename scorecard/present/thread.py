@@ -76,16 +76,17 @@ def rag_summary(card: pd.DataFrame) -> str:
     return " · ".join(f"{wording.rag_text(c)} {counts[f'rag_{c}']}" for c in order if counts[f"rag_{c}"])
 
 
-def _risk_lines(frame: pd.DataFrame, measures=(), actions=()) -> tuple[str, ...]:
-    return tuple(risk_views.line(r) for r in frames.records(risk_views.linked(frame, measures, actions)))
+def _risk_lines(held: list[dict], measures=(), actions=()) -> tuple[str, ...]:
+    return tuple(risk_views.line(r) for r in held if risk_views.is_linked(r, measures, actions))
 
 
 def nodes(reg: Register, card: pd.DataFrame, updates: pd.DataFrame, risks: pd.DataFrame) -> list[Node]:
     """The whole tree, depth first in the register's order. ``card``: the evaluated scorecard (one row per
     measure); ``updates``: :func:`scorecard.present.actions.for_quarter`; ``risks``: :func:`risks.held`."""
     top = plan_of(reg)
-    by_measure = card.set_index("measure_id")
-    by_action = updates.set_index("action_id") if len(updates) else pd.DataFrame()
+    by_measure = {r["measure_id"]: r for r in frames.records(card)}
+    by_action = {r["action_id"]: r for r in frames.records(updates)}
+    held = frames.records(risks)
     linked = plan.action_measures(reg)
     out = [
         Node(
@@ -117,7 +118,7 @@ def nodes(reg: Register, card: pd.DataFrame, updates: pd.DataFrame, risks: pd.Da
     ]
 
     def measure(parent: str, measure_id: str, depth: int) -> Node:
-        row = by_measure.loc[measure_id].to_dict() | {"measure_id": measure_id}
+        row = by_measure[measure_id]
         return Node(
             f"{parent}/measure:{measure_id}",
             parent,
@@ -131,7 +132,7 @@ def nodes(reg: Register, card: pd.DataFrame, updates: pd.DataFrame, risks: pd.Da
             "measure",
             {"measure": measure_id},
             tuple(tables.marks(row)),
-            _risk_lines(risks, measures=[measure_id]),
+            _risk_lines(held, measures=[measure_id]),
         )
 
     for theme in reg.themes:
@@ -154,7 +155,7 @@ def nodes(reg: Register, card: pd.DataFrame, updates: pd.DataFrame, risks: pd.Da
         )
         for action in reg.theme_actions(theme.id):
             aid = f"action:{action.id}"
-            update = by_action.loc[action.id].to_dict() if action.id in by_action.index else {}
+            update = by_action.get(action.id, {})
             code = update.get("status") or "no_update"
             percent = update.get("percent_complete")
             out.append(
@@ -171,11 +172,11 @@ def nodes(reg: Register, card: pd.DataFrame, updates: pd.DataFrame, risks: pd.Da
                     "actions",
                     {"theme": theme.id},
                     ("Illustrative",) if update.get("illustrative") else (),
-                    _risk_lines(risks, actions=[action.id]),
+                    _risk_lines(held, actions=[action.id]),
                 )
             )
-            out.extend(measure(aid, m, 4) for m in linked[action.id] if m in by_measure.index)
-        whole = [m for m in plan.theme_level_measures(reg, theme.id) if m in by_measure.index]
+            out.extend(measure(aid, m, 4) for m in linked[action.id] if m in by_measure)
+        whole = [m for m in plan.theme_level_measures(reg, theme.id) if m in by_measure]
         if whole:
             eid = f"{tid}/whole"
             out.append(

@@ -15,8 +15,8 @@ from ui import components, data, state
 reg = data.reg()
 period = state.current_period()
 card = data.said(state.AREA, period)
-said = {r["measure_id"]: r for r in frames.records(card)}
 found = views.exception_list(card)
+said = {r["measure_id"]: r for r in frames.records(card[card["measure_id"].isin(found["measure_id"])])}
 counts = views.rule_counts(card, reg)
 
 st.title(f"Exceptions — {period}")

@@ -82,8 +82,14 @@ def _plain(frame: pd.DataFrame) -> pd.DataFrame:
 def card(area: str = SEFTON, period: str | None = None, group: str | None = None) -> pd.DataFrame:
     """The scorecard the current user may see for one reporting quarter and comparator group; for a quarter
     they may not see, the page stops with a "not published" message."""
+    return _visible(_card, area, period, group)
+
+
+def _visible(cached, area: str, period: str | None, *rest):
+    """``cached(role, area, period, *rest, folder, version)`` for the current user; for a quarter they may not
+    see, the page stops with the "not published" message."""
     try:
-        return _card(auth.role(), area, period, group, _folder(), key())
+        return cached(auth.role(), area, period, *rest, _folder(), key())
     except reports.NotPublished:
         not_published(period)
         st.stop()
@@ -115,11 +121,7 @@ def _said(role: str, area: str, period: str | None, group: str | None, folder: s
 def said(area: str = SEFTON, period: str | None = None, group: str | None = None) -> pd.DataFrame:
     """:func:`card` with the quarter's commentary this user may see attached and the exceptions re-judged
     (:func:`scorecard.present.commentary.attach`), built once per data version rather than on every view."""
-    try:
-        return _said(auth.role(), area, period, group, _folder(), key())
-    except reports.NotPublished:
-        not_published(period)
-        st.stop()
+    return _visible(_said, area, period, group)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -153,11 +155,7 @@ def _thread(role: str, area: str, period: str | None, folder: str, version: tupl
 
 def golden_thread(area: str = SEFTON, period: str | None = None) -> list[thread.Node]:
     """The golden thread of the quarter this user may see (:func:`scorecard.present.thread.nodes`)."""
-    try:
-        return _thread(auth.role(), area, period, _folder(), key())
-    except reports.NotPublished:
-        not_published(period)
-        st.stop()
+    return _visible(_thread, area, period)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

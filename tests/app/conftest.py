@@ -4,7 +4,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from scorecard.store import db
@@ -49,8 +48,9 @@ def open_app(monkeypatch):
 
 
 def open_as(monkeypatch, role: str, page: str = "overview", **params) -> AppTest:
-    """:func:`run_app` with the app's caches cleared first (for tests that swap the data folder between runs)."""
-    st.cache_data.clear()
+    """:func:`run_app` with the app's caches kept, as a server keeps them between visitors: every cached read is
+    keyed on role, data folder and data version, so a run after another role's, another folder's or a change
+    to the data reads afresh — and a leak through a cache shows here as it would in production."""
     return run_app(monkeypatch, role, page, **params)
 
 

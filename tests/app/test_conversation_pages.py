@@ -8,7 +8,6 @@ from __future__ import annotations
 import shutil
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from scorecard.governance import publish
@@ -126,7 +125,6 @@ def test_public_sees_commentary_only_after_publication(as_role, talk_data):
     public = as_role("public", "measure", measure=MEASURE)
     assert HOSTILE not in _plain(public)
     publish.publish(Q, who="test admin", data_dir=talk_data)
-    st.cache_data.clear()
     public = as_role("public", "measure", measure=MEASURE, period=Q)
     assert HOSTILE in _plain(public) and not public.text_area  # published text, no form
     assert not any("Technical commentary" in e.label for e in public.expander)

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from scorecard import SEFTON
@@ -92,7 +91,6 @@ def test_hostile_query_params_are_refused_politely(hostile_data, monkeypatch, ro
     monkeypatch.setenv("SCORECARD_DEMO_ROLE", role)
     before = _fingerprint(hostile_data)
     for value in UI_HOSTILE:
-        st.cache_data.clear()
         at = AppTest.from_file(APP, default_timeout=60)
         at.query_params["page"] = page
         for param in PARAMS[1:]:

@@ -6,12 +6,10 @@ from __future__ import annotations
 import hashlib
 
 import pytest
-import streamlit as st
-from streamlit.testing.v1 import AppTest
 
 from scorecard.governance import audit, publish
 from scorecard.present import wording
-from tests.app.conftest import APP
+from tests.app.conftest import run_app
 from tests.scorecard.governance.test_publish import revise
 
 Q = "2025/26 Q2"
@@ -19,19 +17,7 @@ Q = "2025/26 Q2"
 
 @pytest.fixture
 def data_dir(app_data):
-    st.cache_data.clear()
     return app_data
-
-
-def _open(monkeypatch, role: str, **params) -> AppTest:
-    monkeypatch.setenv("SCORECARD_DEMO_ROLE", role)
-    st.cache_data.clear()
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def test_public_keeps_the_published_figure_after_a_revision(data_dir, monkeypatch):
@@ -44,7 +30,7 @@ def test_public_keeps_the_published_figure_after_a_revision(data_dir, monkeypatc
     assert published_text != revised_text
     revise(data_dir, row["measure_id"], row["period_label"], new_value)
 
-    at = _open(monkeypatch, "public", page="measure", measure=row["measure_id"], period=Q)
+    at = run_app(monkeypatch, "public", "measure", measure=row["measure_id"], period=Q)
     headline = at.metric[0]
     assert headline.value == published_text  # the published figure, not the revised one
     assert any("Revised since publication" in w.value for w in at.warning)
@@ -58,17 +44,17 @@ def test_public_keeps_the_published_figure_after_a_revision(data_dir, monkeypatc
         frozen_file = data_dir / "snapshots" / part["file"]
         assert hashlib.sha256(frozen_file.read_bytes()).hexdigest() == part["sha256"]
 
-    other = _open(monkeypatch, "public", page="measure", measure=row["measure_id"], period=Q, group="england")
+    other = run_app(monkeypatch, "public", "measure", measure=row["measure_id"], period=Q, group="england")
     assert other.metric[0].value == published_text
     figures = [d.value for d in other.dataframe if {"period_label", "value", "status"} <= set(d.value.columns)][0]
     assert figures.set_index("period_label").loc[row["period_label"], "value"] == row["value"]
 
-    officer = _open(monkeypatch, "officer", page="measure", measure=row["measure_id"], period=Q)
+    officer = run_app(monkeypatch, "officer", "measure", measure=row["measure_id"], period=Q)
     assert officer.metric[0].value == revised_text  # staff work on the current data
 
 
 def test_admin_publishes_from_the_app(data_dir, monkeypatch):
-    at = _open(monkeypatch, "admin")
+    at = run_app(monkeypatch, "admin")
     at.switch_page("pages/publish.py")
     at.run()
     assert [t.value for t in at.title] == ["Publish a quarter"]
@@ -82,5 +68,5 @@ def test_admin_publishes_from_the_app(data_dir, monkeypatch):
     [entry] = [e for e in audit.entries(data_dir) if e["action"] != "build-data"]
     assert entry["action"] == "publish" and entry["detail"]["period"] == Q and entry["who"].startswith("demo admin")
 
-    public = _open(monkeypatch, "public")
+    public = run_app(monkeypatch, "public")
     assert [t.value for t in public.title] == [f"Corporate Plan overview — {Q}"]

@@ -16,13 +16,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from scorecard import SEFTON
 from scorecard.governance import access, publish
 from scorecard.store import db, periods
-from tests.app.conftest import APP, PAGES, opener
+from tests.app.conftest import PAGES, opener, run_app
 from ui import auth
 
 PUBLISHED, RELEASED, DRAFT = "2025/26 Q2", "2025/26 Q3", "2025/26 Q4"
@@ -163,18 +162,9 @@ def test_detector_sees_draft_figures_for_officers(as_role):
         assert any("draft" in w.value for w in at.warning)
 
 
-def test_no_published_quarter_shows_a_message_not_draft_figures(built_data, tmp_path, monkeypatch):
-    folder = tmp_path / "data"
-    shutil.copytree(built_data[0], folder)
-    monkeypatch.setenv("SCORECARD_DATA", str(folder))
-    monkeypatch.setenv("SCORECARD_DEMO_ROLE", "public")
-    st.cache_data.clear()
-    db.reset()
+def test_no_published_quarter_shows_a_message_not_draft_figures(app_data, monkeypatch):
     for page in PAGES:
-        at = AppTest.from_file(APP, default_timeout=60)
-        at.query_params["page"] = page
-        at.run()
-        assert not at.exception
+        at = run_app(monkeypatch, "public", page)
         assert any("No figures published yet" in i.value for i in at.info)
         assert not at.title and not at.metric and not at.dataframe and not at.get("plotly_chart")
 

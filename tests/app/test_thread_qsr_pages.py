@@ -6,7 +6,6 @@ from __future__ import annotations
 import shutil
 
 import pytest
-import streamlit as st
 
 from scorecard.governance import publish
 from scorecard.ingest import ingest
@@ -68,7 +67,6 @@ def data_dir(built_data, tmp_path, monkeypatch):
     shutil.copytree(built_data[0], folder)
     monkeypatch.setenv("SCORECARD_DATA", str(folder))
     db.reset()
-    st.cache_data.clear()
     yield folder
     db.reset()
 

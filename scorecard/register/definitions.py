@@ -6,6 +6,7 @@ collected in one pass, so the BI team fixes a register in one go, not error by e
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -684,23 +685,33 @@ def _plan_checks(data: dict, lines: _Lines) -> None:
 
 
 def load(path: str | Path = DEFAULT_PATH) -> Register:
-    """Load and validate a register file; raise :class:`RegisterError` listing every problem."""
+    """Load and validate a register file; raise :class:`RegisterError` listing every problem.
+
+    The file is read every time; the same text is parsed and validated once per process and the one
+    :class:`Register` is shared (callers treat it as read-only; a changed file is parsed afresh)."""
     path = Path(path)
-    lines = _Lines(path.name)
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
         raise RegisterError([f"{path.name}:1: (document): cannot read: {err}"]) from None
+    return _parse(path.name, text)
+
+
+# LibYAML's parser when PyYAML was built with it (its nodes carry the same line marks), else PyYAML's own
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@functools.lru_cache(maxsize=8)
+def _parse(name: str, text: str) -> Register:
+    lines = _Lines(name)
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=_LOADER)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         line = mark.line + 1 if mark else 1
-        raise RegisterError(
-            [f"{path.name}:{line}: (document): not valid YAML: {getattr(err, 'problem', err)}"]
-        ) from None
+        raise RegisterError([f"{name}:{line}: (document): not valid YAML: {getattr(err, 'problem', err)}"]) from None
     if not isinstance(root, yaml.MappingNode):
-        raise RegisterError([f"{path.name}:1: (document): expected a mapping with themes, datasets and measures"])
+        raise RegisterError([f"{name}:1: (document): expected a mapping with themes, datasets and measures"])
     data = lines.to_python(root)
     lines.name_items(data)
     _control_characters(data, lines)

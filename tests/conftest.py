@@ -7,6 +7,7 @@ import shutil
 import pytest
 
 from scorecard import register
+from scorecard.governance import publish
 from scorecard.ingest import build, sources
 from scorecard.store import db
 
@@ -43,6 +44,32 @@ def spy(monkeypatch):
         return calls
 
     return install
+
+
+PUBLISHED = "2025/26 Q2"
+"""The quarter :func:`published_once` publishes."""
+
+
+@pytest.fixture(scope="session")
+def published_once(built_data, tmp_path_factory):
+    """The built data with :data:`PUBLISHED` published by "test admin" (once per session), and its index entry.
+    Read-only: tests that change it take :func:`published_data`."""
+    folder = tmp_path_factory.mktemp("published") / "data"
+    shutil.copytree(built_data[0], folder)
+    db.reset()
+    entry = publish.publish(PUBLISHED, who="test admin", data_dir=folder)
+    db.reset()
+    return folder, entry
+
+
+@pytest.fixture
+def published_data(published_once, tmp_path):
+    """A fresh copy of :func:`published_once`: (folder, the published index entry)."""
+    folder = tmp_path / "data"
+    shutil.copytree(published_once[0], folder)
+    db.reset()
+    yield folder, published_once[1]
+    db.reset()
 
 
 @pytest.fixture

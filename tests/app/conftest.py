@@ -67,6 +67,13 @@ def opener(monkeypatch, folder: Path):
 
 
 @pytest.fixture
+def published_app_data(published_data, monkeypatch):
+    """:func:`tests.conftest.published_data` (2025/26 Q2 published), read by the app: (folder, index entry)."""
+    reads(monkeypatch, published_data[0])
+    return published_data
+
+
+@pytest.fixture
 def app_data(built_data, tmp_path, monkeypatch):
     """A copy of the built data that the app reads (:func:`reads`); DuckDB's connection reset either side."""
     copy = tmp_path / "data"

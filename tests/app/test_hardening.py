@@ -17,9 +17,9 @@ from scorecard.ingest import load
 from scorecard.store import storage
 from tests.app.conftest import PAGES, run_app
 from tests.app.test_roles import everything
+from tests.conftest import PUBLISHED
 from tests.scorecard.ingest._ingest_helpers import COUNT, QUARTERLY, csv_bytes, row
 
-PUBLISHED = "2025/26 Q2"
 OLD = "2021/22 Q4"
 """Older than the latest eight quarters, and before the illustrative returns begin."""
 DRAFT_VALUE, DRAFT_TEXT = 98765.0, ("98765", "98,765")
@@ -84,8 +84,8 @@ def test_a_quarter_older_than_the_latest_eight_stays_selectable_and_missing_piec
     assert any("Not found" in w.value for w in at.warning) and at.title
 
 
-def test_public_pages_show_nothing_of_newer_drafts(folder, tmp_path, monkeypatch):
-    publish.publish(PUBLISHED, who="test admin", data_dir=folder)
+def test_public_pages_show_nothing_of_newer_drafts(published_app_data, tmp_path, monkeypatch):
+    folder, _ = published_app_data
     draft = [row(measure_id=COUNT, period=p, value=str(int(DRAFT_VALUE))) for p in DRAFT_PERIODS]
     _ingest(folder, tmp_path, draft, DRAFT_FILE, UPLOADER)
     for page in PAGES:
@@ -126,8 +126,8 @@ TAMPERING = {
 
 
 @pytest.mark.parametrize("tamper", list(TAMPERING))
-def test_tampering_shows_an_integrity_page_not_figures(folder, monkeypatch, tamper):
-    publish.publish(PUBLISHED, who="test admin", data_dir=folder)
+def test_tampering_shows_an_integrity_page_not_figures(published_app_data, monkeypatch, tamper):
+    folder, _ = published_app_data
     run_app(monkeypatch, "public")  # a visitor before the tampering: the caches hold good figures
     TAMPERING[tamper](folder)
     for role in ("public", "officer"):

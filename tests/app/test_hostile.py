@@ -39,11 +39,11 @@ UNESCAPED = re.compile(r"(?<!\\)<(script|img)|(?<!\\)\]\(|(?<!\\)!\[|(?<!\\)\*\*
 
 
 @pytest.fixture(scope="module")
-def hostile_data(built_data, tmp_path_factory):
+def hostile_data(published_once, tmp_path_factory):
+    """A copy of the data with 2025/26 Q2 published, for the module (the tests check nothing changes it)."""
     folder = tmp_path_factory.mktemp("hostile") / "data"
-    shutil.copytree(built_data[0], folder)
+    shutil.copytree(published_once[0], folder)
     db.reset()
-    publish.publish("2025/26 Q2", who="test admin", data_dir=folder)
     yield folder
     db.reset()
 

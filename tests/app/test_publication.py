@@ -10,9 +10,8 @@ import pytest
 from scorecard.governance import audit, publish
 from scorecard.present import wording
 from tests.app.conftest import run_app
+from tests.conftest import PUBLISHED as Q
 from tests.scorecard.governance.test_publish import revise
-
-Q = "2025/26 Q2"
 
 
 @pytest.fixture
@@ -20,8 +19,8 @@ def data_dir(app_data):
     return app_data
 
 
-def test_public_keeps_the_published_figure_after_a_revision(data_dir, monkeypatch):
-    entry = publish.publish(Q, who="test admin", data_dir=data_dir)
+def test_public_keeps_the_published_figure_after_a_revision(published_app_data, monkeypatch):
+    data_dir, entry = published_app_data
     frozen = publish.load(Q, data_dir=data_dir)
     row = frozen[frozen["value"].notna() & frozen["info_type"].ne("contextual")].iloc[0]
     published_text = wording.format_value(row["value"], row["unit"], row["decimals"])

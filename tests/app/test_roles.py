@@ -22,9 +22,10 @@ from scorecard import SEFTON
 from scorecard.governance import access, publish
 from scorecard.store import db, periods
 from tests.app.conftest import PAGES, opener, run_app
+from tests.conftest import PUBLISHED
 from ui import auth
 
-PUBLISHED, RELEASED, DRAFT = "2025/26 Q2", "2025/26 Q3", "2025/26 Q4"
+RELEASED, DRAFT = "2025/26 Q3", "2025/26 Q4"
 S3, S4 = 76543.21, 87654.32
 SENTINEL_TEXT = {S3: ("76543", "76,543", "76,54"), S4: ("87654", "87,654", "87,65")}
 
@@ -43,11 +44,10 @@ def _mark(data_dir: Path, after: str, up_to: str | None, value: float) -> None:
 
 
 @pytest.fixture(scope="module")
-def embargo_data(built_data, tmp_path_factory):
+def embargo_data(published_once, tmp_path_factory):
     folder = tmp_path_factory.mktemp("embargo") / "data"
-    shutil.copytree(built_data[0], folder)
+    shutil.copytree(published_once[0], folder)  # PUBLISHED is published
     db.reset()
-    publish.publish(PUBLISHED, who="test admin", data_dir=folder)
     _mark(folder, PUBLISHED, RELEASED, S3)
     publish.publish(RELEASED, who="test admin", release_to_members=True, data_dir=folder)
     _mark(folder, RELEASED, None, S4)

@@ -11,14 +11,13 @@ import pytest
 from scorecard import __main__ as cli
 from scorecard.governance import audit, publish, reports
 from scorecard.store import storage
+from tests.conftest import PUBLISHED as Q
 from tests.scorecard.ingest._ingest_helpers import csv_bytes, digest, row
-
-Q = "2025/26 Q2"
 
 
 @pytest.fixture
-def published(data_dir):
-    return data_dir, publish.publish(Q, who="ada", data_dir=data_dir)
+def published(published_data):
+    return published_data
 
 
 def _index(data_dir) -> tuple:
@@ -109,7 +108,10 @@ def test_an_index_entry_the_log_never_recorded_is_refused(published):
     [
         (lambda lines: [lines[0].replace(b'"build-data"', b'"build-date"'), *lines[1:]], "line 2: does not follow"),
         (lambda lines: lines[:-1], "ends at line 1"),  # the publication's own line removed
-        (lambda lines: [*lines[:-1], lines[-1].replace(b'"ada"', b'"bob"')], "ends at line 2"),  # the last changed
+        (
+            lambda lines: [*lines[:-1], lines[-1].replace(b'"test admin"', b'"bob"')],
+            "ends at line 2",
+        ),  # the last changed
     ],
 )
 def test_an_edited_audit_log_is_evident_and_blocks_every_writer(published, tmp_path, capsys, edit, message):

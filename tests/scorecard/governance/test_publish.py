@@ -15,8 +15,7 @@ from scorecard import __main__ as cli
 from scorecard.governance import access, audit, publish
 from scorecard.present import views
 from scorecard.store import db, periods, storage
-
-Q = "2025/26 Q2"
+from tests.conftest import PUBLISHED as Q
 
 
 def _sha(path) -> str:
@@ -60,8 +59,8 @@ def test_publish_freezes_a_content_addressed_snapshot(data_dir, capsys):
     assert log[0]["detail"]["parts"] == {name: part["sha256"] for name, part in entry["parts"].items()}
 
 
-def test_published_quarter_is_never_rewritten(data_dir):
-    first = publish.publish(Q, who="a", data_dir=data_dir)
+def test_published_quarter_is_never_rewritten(published_data):
+    data_dir, first = published_data
     with pytest.raises(publish.PublishError, match="cannot be re-published"):
         publish.publish(Q, who="b", data_dir=data_dir)
     with pytest.raises(publish.PublishError):
@@ -81,8 +80,8 @@ def test_release_then_publish(data_dir):
     assert [e["action"] for e in audit.entries(data_dir)][-2:] == ["release_to_members", "publish"]
 
 
-def test_revision_after_publication_keeps_the_published_figure(data_dir):
-    publish.publish(Q, who="a", data_dir=data_dir)
+def test_revision_after_publication_keeps_the_published_figure(published_data):
+    data_dir, _ = published_data
     entry = publish.read_index(data_dir)["periods"][Q]
     path = data_dir / "snapshots" / entry["parts"]["card"]["file"]
     before = _sha(path)
@@ -103,8 +102,8 @@ def test_revision_after_publication_keeps_the_published_figure(data_dir):
     assert marked["revised_since_publication"].sum() == 1
 
 
-def test_tampered_snapshot_is_refused(data_dir):
-    entry = publish.publish(Q, who="a", data_dir=data_dir)
+def test_tampered_snapshot_is_refused(published_data):
+    data_dir, entry = published_data
     path = data_dir / "snapshots" / entry["parts"]["card"]["file"]
     path.chmod(0o644)
     original = path.read_bytes()

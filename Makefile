@@ -2,7 +2,7 @@
 PY := .venv/bin/python
 SOURCES ?= $(if $(SCORECARD_SOURCES),$(SCORECARD_SOURCES),../shared/data-sources)
 
-.PHONY: run test lint venv data system-deps clean
+.PHONY: run test test-fast lint venv data system-deps clean
 
 .venv/.installed: requirements.txt
 	python3 -m venv .venv
@@ -46,8 +46,20 @@ lint: venv
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy
 
+# Every test over both cores (pytest-xdist; each worker builds its own data folder); the pytest wall time
+# and the 15 slowest tests printed last. PYTEST_ARGS adds options, e.g. PYTEST_ARGS="--cov=scorecard".
+WORKERS ?= auto
+PYTEST = $(PY) -m pytest -q -n $(WORKERS) $(PYTEST_ARGS)
+
 test: data system-deps lint
-	$(PY) -m pytest -q
+	@start=$$(date +%s); $(PYTEST) --durations=15; status=$$?; \
+		echo "pytest wall time: $$(( $$(date +%s) - start )) s (load average $$(cut -d' ' -f1-3 /proc/loadavg))"; \
+		exit $$status
+
+# The fast lane while you work: engine and AppTest, no browser, no subprocess stress (about two minutes).
+test-fast: data
+	@start=$$(date +%s); $(PYTEST) -m "not browser and not slow"; status=$$?; \
+		echo "pytest wall time: $$(( $$(date +%s) - start )) s"; exit $$status
 
 # the audit log, version.json, snapshots/ and accepted/ are records, never cleaned (build-data re-applies accepted/)
 clean:

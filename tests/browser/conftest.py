@@ -1,5 +1,7 @@
-"""A real Streamlit server and Debian's Chromium (no browser download), both bounded and cleaned up."""
+"""A real Streamlit server and Debian's Chromium (no browser download), both bounded and cleaned up; and the
+waits every browser test uses — on the page's own state, never a fixed sleep."""
 
+import os
 from pathlib import Path
 
 import pytest
@@ -8,13 +10,47 @@ from scorecard.bench.app_server import CHROMIUM, CHROMIUM_ARGS, ROOT, running_ap
 
 SCREENSHOTS = ROOT / "test-artefacts" / "screenshots"
 
+RAN = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  return !!app && app.getAttribute('data-test-script-state') === 'notRunning'
+    && !!document.querySelector('[data-testid="stMain"] [data-testid="stElementContainer"]');
+}"""
+"""True once the page's script has run and drawn at least one element."""
+
+QUIET = """(ms) => new Promise(resolve => {
+  const done = () => { watch.disconnect(); resolve(true); };
+  let timer = setTimeout(done, ms);
+  const watch = new MutationObserver(() => { clearTimeout(timer); timer = setTimeout(done, ms); });
+  watch.observe(document.body, {childList: true, subtree: true});
+})"""
+"""Resolves once no element has been added or removed for ``ms`` milliseconds (charts and tables drawn after the
+script has finished, an expander's content, a tab's panel)."""
+
+
+def settle(page, quiet_ms: int = 300) -> None:
+    """Wait until the script has run and the page has stopped changing (bounded by the page's timeout)."""
+    page.wait_for_function(RAN, polling=100)
+    page.evaluate(QUIET, quiet_ms)
+
+
+def open_page(page, url: str) -> None:
+    """Go to ``url``, wait until it has settled, and fail on a Streamlit error box."""
+    page.goto(url)
+    settle(page)
+    assert page.locator('[data-testid="stException"]').count() == 0, f"error box on {url}"
+
+
+def log_path(name: str) -> Path:
+    """``test-artefacts/<name>.log``, one per pytest-xdist worker (each runs its own session fixtures)."""
+    return ROOT / "test-artefacts" / f"{name}-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}.log"
+
 
 @pytest.fixture(scope="session")
 def server():
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} is absent (install Debian's chromium: make system-deps)")
     # the draft (staff) view
-    with running_app(ROOT / "test-artefacts" / "server.log", {"SCORECARD_DEMO_ROLE": "officer"}) as (url, _):
+    with running_app(log_path("server"), {"SCORECARD_DEMO_ROLE": "officer"}) as (url, _):
         yield url
 
 

@@ -9,8 +9,11 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from scorecard.bench import pages as bench_pages
-from scorecard.bench.app_server import ROOT, running_app
+from scorecard.bench.app_server import running_app
 from scorecard.store import db
+from tests.browser.conftest import log_path, settle
+
+pytestmark = pytest.mark.browser
 
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 BLOCKING = {"serious", "critical"}
@@ -37,14 +40,17 @@ def public_server(built_data, tmp_path_factory):
     folder = tmp_path_factory.mktemp("a11y") / "data"
     bench_pages.published_copy(folder, built_data[0])
     db.reset()
-    log = ROOT / "test-artefacts" / "a11y-public.log"
-    with running_app(log, {"SCORECARD_DATA": str(folder), "SCORECARD_DEMO_ROLE": "public"}) as (url, _):
+    with running_app(log_path("a11y-public"), {"SCORECARD_DATA": str(folder), "SCORECARD_DEMO_ROLE": "public"}) as (
+        url,
+        _,
+    ):
         yield url
 
 
 def _open(page, url: str, spec: bench_pages.Page) -> None:
     page.goto(url + spec.path)
     page.wait_for_function(bench_pages.USABLE, arg=[spec.content], timeout=60_000, polling=100)
+    settle(page)  # tables and charts drawn after the script has run (Tab must not find them replaced)
     assert page.locator('[data-testid="stException"]').count() == 0
 
 

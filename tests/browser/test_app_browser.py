@@ -4,7 +4,9 @@ import re
 
 import pytest
 
-from tests.browser.conftest import SCREENSHOTS
+from tests.browser.conftest import SCREENSHOTS, settle
+
+pytestmark = pytest.mark.browser
 
 PAGES = {
     "overview": ("/", "Corporate Plan overview"),
@@ -19,17 +21,6 @@ PAGES = {
 }
 
 
-def _settle(page):
-    """Wait until Streamlit has finished running the script (bounded)."""
-    page.wait_for_selector('[data-testid="stApp"]')
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-        " || !document.querySelector('[data-testid=\"stStatusWidget\"]').innerText.includes('Running')",
-        timeout=30_000,
-    )
-    page.wait_for_timeout(1500)
-
-
 def _no_errors(page, name):
     assert page.locator('[data-testid="stException"]').count() == 0, f"error box on {name}"
     # Streamlit scrolls inside its main container, so grow the viewport to the content for a full-page shot.
@@ -38,7 +29,7 @@ def _no_errors(page, name):
         "[data-testid=\"stAppViewContainer\"], section')].map(e => e.scrollHeight), 1000)"
     )
     page.set_viewport_size({"width": 1400, "height": min(int(height) + 50, 12000)})
-    page.wait_for_timeout(800)
+    settle(page)  # charts redraw at the new size
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
@@ -47,7 +38,7 @@ def test_every_page_renders(page, server, name):
     path, heading = PAGES[name]
     page.goto(server + path)
     page.get_by_role("heading", name=re.compile(re.escape(heading))).first.wait_for()
-    _settle(page)
+    settle(page)
     _no_errors(page, name)
     assert page.get_by_text("Contains public sector information licensed under the Open Government Licence").count()
     nav = page.locator('[data-testid="stSidebarNav"]')
@@ -58,13 +49,13 @@ def test_every_page_renders(page, server, name):
 def test_overview_links_to_a_measure(page, server):
     page.goto(server + "/")
     page.get_by_role("heading", name=re.compile("Corporate Plan overview")).first.wait_for()
-    _settle(page)
+    settle(page)
     link = page.locator('[data-testid="stPageLink"] a[href*="measure"]').first
     title = link.inner_text().split("—", 1)[-1].strip()
     link.click()
     page.wait_for_url(re.compile(r"/measure\?.*measure="))
     page.get_by_role("heading", name=title).first.wait_for()
-    _settle(page)
+    settle(page)
     _no_errors(page, "overview_to_measure")
     assert "measure=" in page.url
 
@@ -88,7 +79,7 @@ def test_csv_download_is_written_when_clicked(page, server):
     """Downloads are built on click, not on every view: the file still arrives, with the table's rows."""
     page.goto(server + PAGES["explore"][0])
     page.get_by_role("heading", name=re.compile("Explore the measures")).first.wait_for(timeout=60_000)
-    _settle(page)
+    settle(page)
     with page.expect_download(timeout=60_000) as download:
         page.get_by_role("button", name=re.compile("Download these measures")).click()
     lines = open(download.value.path(), encoding="utf-8-sig").read().splitlines()

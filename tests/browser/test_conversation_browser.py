@@ -13,11 +13,14 @@ from urllib.parse import quote
 
 import pytest
 
-from scorecard.bench.app_server import CHROMIUM, ROOT, running_app
+from scorecard.bench.app_server import CHROMIUM, running_app
 from scorecard.governance import publish
 from scorecard.ingest import batch_history
 from scorecard.store import db, ledger
-from tests.browser.test_app_browser import _no_errors, _settle
+from tests.browser.conftest import log_path, open_page, settle
+from tests.browser.test_app_browser import _no_errors
+
+pytestmark = pytest.mark.browser
 
 Q = "2025/26 Q4"
 MEASURE = "asc_casework_audits_good_pct"  # red at 2025/26 Q4, no demo commentary
@@ -32,22 +35,15 @@ def servers(built_data, tmp_path_factory):
     data = tmp_path_factory.mktemp("talk-browser") / "data"
     shutil.copytree(built_data[0], data)
     db.reset()
-    logs = ROOT / "test-artefacts"
-    with running_app(logs / "talk-officer.log", {"SCORECARD_DATA": str(data), "SCORECARD_DEMO_ROLE": "officer"}) as (
+    with running_app(log_path("talk-officer"), {"SCORECARD_DATA": str(data), "SCORECARD_DEMO_ROLE": "officer"}) as (
         officer,
         _,
     ):
-        with running_app(logs / "talk-public.log", {"SCORECARD_DATA": str(data), "SCORECARD_DEMO_ROLE": "public"}) as (
+        with running_app(log_path("talk-public"), {"SCORECARD_DATA": str(data), "SCORECARD_DEMO_ROLE": "public"}) as (
             public,
             _,
         ):
             yield officer, public, data
-
-
-def _open(page, url: str) -> None:
-    page.goto(url)
-    _settle(page)
-    assert page.locator('[data-testid="stException"]').count() == 0
 
 
 def _measure(base: str) -> str:
@@ -56,14 +52,14 @@ def _measure(base: str) -> str:
 
 def test_officer_writes_commentary_and_the_public_sees_it_once_published(page, servers):
     officer, public, data = servers
-    _open(page, _measure(officer))
+    open_page(page, _measure(officer))
     page.get_by_label("What happened and why").fill(WRITTEN)
     page.get_by_label("Corrective action — what is being done").fill("Temporary cover agreed with audit.")
     page.get_by_label("Action owner (a role, e.g. Service Manager)").fill("Head of Service")
     page.get_by_role("button", name="Save commentary").click()
     page.get_by_text("Saved as version 1").wait_for()
     page.reload()
-    _settle(page)
+    settle(page)
     shown = page.locator('[data-testid="stText"]').filter(has_text="Audits slipped while two auditors")
     shown.first.wait_for()
     assert shown.first.inner_text().strip() == WRITTEN  # exactly as written
@@ -73,12 +69,12 @@ def test_officer_writes_commentary_and_the_public_sees_it_once_published(page, s
     versions = ledger.read(ledger.COMMENTARY, data)
     assert versions[(versions["measure_id"] == MEASURE) & (versions["period"] == Q)]["narrative"].tolist() == [WRITTEN]
 
-    _open(page, _measure(public))  # a draft quarter: not offered to the public at all
+    open_page(page, _measure(public))  # a draft quarter: not offered to the public at all
     page.get_by_text(re.compile("Not published|No figures published yet")).first.wait_for()
     assert page.get_by_text("Audits slipped while two auditors").count() == 0
 
     publish.publish(Q, who="test admin", data_dir=data)
-    _open(page, _measure(public))
+    open_page(page, _measure(public))
     page.get_by_text("Audits slipped while two auditors").first.wait_for()
     assert page.get_by_label("What happened and why").count() == 0  # the public reads, never writes
     assert page.locator('[data-testid="stMain"] a[href*="evil.example"]').count() == 0
@@ -86,14 +82,14 @@ def test_officer_writes_commentary_and_the_public_sees_it_once_published(page, s
 
 
 def _upload(page, officer: str, path, rows: int) -> None:
-    _open(page, f"{officer}/upload")
+    open_page(page, f"{officer}/upload")
     with page.expect_file_chooser() as chooser:
         page.get_by_role("button", name=re.compile("Browse files|Upload")).first.click()
     chooser.value.set_files(str(path))
     page.get_by_text("Good rows").wait_for(timeout=60_000)  # the validation report
     page.get_by_role("button", name=f"Load {rows} row(s)").click()
     page.get_by_text(re.compile(rf"Loaded {re.escape(path.name)} \(")).wait_for(timeout=60_000)
-    _settle(page)
+    settle(page)
 
 
 def test_upload_commentary_and_actions_returns_in_the_browser(page, servers, tmp_path):
@@ -121,8 +117,8 @@ def test_upload_commentary_and_actions_returns_in_the_browser(page, servers, tmp
         zip(history["file"], history["kind"])
     ).items()
 
-    _open(page, f"{officer}/measure?measure=asc_clients_good_outstanding_care_homes_pct&period={quote(Q)}")
+    open_page(page, f"{officer}/measure?measure=asc_clients_good_outstanding_care_homes_pct&period={quote(Q)}")
     page.get_by_text("Two homes were downgraded by CQC.").first.wait_for()
-    _open(page, f"{officer}/actions?theme=adult_social_care&period={quote(Q)}")
+    open_page(page, f"{officer}/actions?theme=adult_social_care&period={quote(Q)}")
     page.get_by_text("Recruitment fair held; two offers accepted.").first.wait_for()
     page.get_by_text("55% complete").first.wait_for()

@@ -19,11 +19,11 @@ import pytest
 
 from scorecard.bench.app_server import ROOT, running_app
 from scorecard.governance import publish
-from tests.browser.conftest import SCREENSHOTS
-from tests.browser.test_app_browser import _settle
+from tests.browser.conftest import SCREENSHOTS, log_path, settle
 from tests.scorecard.ingest._ingest_helpers import COUNT, QUARTERLY, csv_bytes, row
 
 PUBLISHED = "2025/26 Q2"
+pytestmark = pytest.mark.browser
 DRAFT_PERIODS = ("2026/27 Q1", "2026/27 Q2")  # newer than every figure held; no register or forecast text names them
 DRAFT_VALUE = "98765"
 UPLOADER, DRAFT_FILE = "zz-draft-uploader", "zz_draft_return.csv"
@@ -57,7 +57,7 @@ def _visit(browser, url: str, shot: str):
     page.set_default_timeout(30_000)
     page.goto(url)
     page.get_by_role("heading").first.wait_for()
-    _settle(page)
+    settle(page)
     assert page.locator('[data-testid="stException"]').count() == 0, f"error box on {url}"
     page.screenshot(path=str(SCREENSHOTS / f"{shot}.png"), full_page=True)
     return context, page
@@ -71,7 +71,7 @@ def test_an_officer_sees_a_command_line_ingest_on_the_next_visit(browser, folder
     path = tmp_path / "q2.csv"
     path.write_bytes(csv_bytes([row(value="42.5")]))
     env = {"SCORECARD_DEMO_ROLE": "officer", "SCORECARD_DATA": str(folder)}
-    with running_app(ROOT / "test-artefacts" / "server-ingest.log", env) as (url, _):
+    with running_app(log_path("server-ingest"), env) as (url, _):
         measure = f"{url}/measure?measure={QUARTERLY}&period=2025%2F26+Q2"
         context, page = _visit(browser, measure, "officer_before_ingest")
         before = _headline(page)
@@ -103,13 +103,13 @@ def test_no_public_page_or_download_shows_a_draft(browser, folder, tmp_path):
     _cli("ingest", str(path), "--user", UPLOADER, "--data-dir", str(folder))
     env = {"SCORECARD_DEMO_ROLE": "public", "SCORECARD_DATA": str(folder)}
     downloads = 0
-    with running_app(ROOT / "test-artefacts" / "server-public.log", env) as (url, _):
+    with running_app(log_path("server-public"), env) as (url, _):
         for name, path_and_query in PUBLIC_PAGES.items():
             context, page = _visit(browser, url + path_and_query, f"public_{name}_with_drafts")
             for expander in page.locator('[data-testid="stExpander"] summary').all():
                 if expander.is_visible():
                     expander.click()  # open every table alternative and notice
-            page.wait_for_timeout(500)
+            settle(page)
             text = page.locator("body").text_content()
             assert "Published report" in text, name  # the footer speaks of the published report
             found = [secret for secret in SECRETS if secret in text]
@@ -117,7 +117,7 @@ def test_no_public_page_or_download_shows_a_draft(browser, folder, tmp_path):
             for tab in page.get_by_role("tab").all() or [None]:  # a download inside a tab shows when it is open
                 if tab is not None:
                     tab.click()
-                    page.wait_for_timeout(300)
+                    settle(page)
                 for button in page.locator('[data-testid="stDownloadButton"] button').all():
                     if not button.is_visible():
                         continue

@@ -15,8 +15,9 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from scorecard.bench.app_server import CHROMIUM, free_port, running_app
 from scorecard.governance import publish
 from scorecard.store import db
-from tests.browser.conftest import SCREENSHOTS
+from tests.browser.conftest import SCREENSHOTS, open_page, settle
 
+pytestmark = pytest.mark.browser
 oidc = pytest.importorskip("oidc_provider_mock", reason="pip install oidc-provider-mock")
 
 PUBLISHED, RELEASED, DRAFT = "2025/26 Q2", "2025/26 Q3", "2025/26 Q4"
@@ -75,22 +76,6 @@ def chromium(signed_app, browser):
     return browser
 
 
-def _settle(tab):
-    tab.wait_for_selector('[data-testid="stApp"]')
-    tab.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-        " || !document.querySelector('[data-testid=\"stStatusWidget\"]').innerText.includes('Running')",
-        timeout=30_000,
-    )
-    tab.wait_for_timeout(800)
-
-
-def _open(tab, url: str):
-    tab.goto(url)
-    _settle(tab)
-    assert tab.locator('[data-testid="stException"]').count() == 0
-
-
 def _main_text(tab, waiting_for: str, area: str = "stMain") -> str:
     """The text of an area of the page once ``waiting_for`` has appeared in it (or after 20 s, when the
     caller's assert fails): a busy machine can take a few seconds to run the page."""
@@ -107,12 +92,12 @@ def _heading(tab) -> str:
 
 
 def _sign_in(tab, app: str, sub: str):
-    _open(tab, app)
+    open_page(tab, app)
     tab.get_by_role("button", name="Sign in (councillors and staff)").click()
     tab.wait_for_url("**/oauth2/authorize**", timeout=20_000)  # the provider's own login form
     tab.locator(f'button[name="sub"][value="{sub}"]').first.click()
     tab.wait_for_url(f"{app}/**", timeout=20_000)
-    _settle(tab)
+    settle(tab)
 
 
 def _nav(tab) -> str:
@@ -127,10 +112,10 @@ def test_sign_in_shows_the_role_specific_quarters_and_pages(chromium, signed_app
     tab.set_default_timeout(20_000)
     try:
         # signed out: the public view, whatever SCORECARD_DEMO_ROLE says
-        _open(tab, signed_app)
+        open_page(tab, signed_app)
         assert _heading(tab) == f"Corporate Plan overview — {PUBLISHED}"
         assert "Upload a return" not in _nav(tab) and "Publish a quarter" not in _nav(tab)
-        _open(tab, f"{signed_app}/?period={RELEASED.replace(' ', '+').replace('/', '%2F')}")
+        open_page(tab, f"{signed_app}/?period={RELEASED.replace(' ', '+').replace('/', '%2F')}")
         assert "Not published" in _main_text(tab, "Not published")
 
         _sign_in(tab, signed_app, MEMBER.sub if who == "member" else OFFICER.sub)
@@ -141,9 +126,9 @@ def test_sign_in_shows_the_role_specific_quarters_and_pages(chromium, signed_app
         tab.screenshot(path=str(SCREENSHOTS / f"signed_in_{who}.png"))
 
         quarter = lambda q: q.replace(" ", "+").replace("/", "%2F")  # noqa: E731
-        _open(tab, f"{signed_app}/?period={quarter(RELEASED)}")
+        open_page(tab, f"{signed_app}/?period={quarter(RELEASED)}")
         assert _heading(tab) == f"Corporate Plan overview — {RELEASED}"  # members: released ahead of Cabinet
-        _open(tab, f"{signed_app}/?period={quarter(DRAFT)}")
+        open_page(tab, f"{signed_app}/?period={quarter(DRAFT)}")
         main = _main_text(tab, "Not published" if who == "member" else "is draft")
         if who == "member":
             assert "Not published" in main and tab.locator("h1").count() == 0
@@ -151,13 +136,13 @@ def test_sign_in_shows_the_role_specific_quarters_and_pages(chromium, signed_app
         else:
             assert _heading(tab) == f"Corporate Plan overview — {DRAFT}" and "is draft" in main
             assert "Upload a return" in _nav(tab)
-            _open(tab, f"{signed_app}/upload")
+            open_page(tab, f"{signed_app}/upload")
             assert _heading(tab) == "Upload a return"
         assert "Publish a quarter" not in _nav(tab)  # admins only; the demo role is ignored
 
         tab.get_by_role("button", name="Sign out").click()
         tab.wait_for_url("**/oauth2/end_session**", timeout=20_000)  # RP-initiated logout at the provider
-        _open(tab, f"{signed_app}/?period={quarter(RELEASED)}")
+        open_page(tab, f"{signed_app}/?period={quarter(RELEASED)}")
         assert "Not published" in _main_text(tab, "Not published")
     finally:
         context.close()

@@ -21,6 +21,7 @@ from tests.scorecard.ingest._ingest_helpers import csv_bytes, digest, row
 
 PROJECT = Path(__file__).resolve().parents[2]
 Q = "2025/26 Q2"
+pytestmark = pytest.mark.slow
 
 
 def _refuse(code: int):

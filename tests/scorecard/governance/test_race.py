@@ -15,6 +15,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from scorecard import SEFTON
 from scorecard.governance import publish
 from tests.scorecard.ingest._ingest_helpers import QUARTERLY, csv_bytes, row
@@ -22,6 +24,7 @@ from tests.scorecard.ingest._ingest_helpers import QUARTERLY, csv_bytes, row
 PROJECT = Path(__file__).resolve().parents[3]
 Q, BEFORE = "2025/26 Q2", "2025/26 Q1"
 ROUNDS = 6
+pytestmark = pytest.mark.slow
 
 
 def _start(*args: str, **env: str) -> subprocess.Popen:

@@ -192,6 +192,7 @@ def _make_data(clone: Path, **env) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow
 def test_a_clone_without_shared_fetches_from_a_mirror_and_builds_the_same_tables(server, www, tmp_path, built_data):
     _, lock = www
     clone = _clone(tmp_path, lock)
@@ -204,6 +205,7 @@ def test_a_clone_without_shared_fetches_from_a_mirror_and_builds_the_same_tables
         assert hashlib.sha256(ours).digest() == hashlib.sha256(theirs).digest(), name
 
 
+@pytest.mark.slow
 def test_a_clone_without_shared_or_a_mirror_stops_with_one_sentence(www, tmp_path):
     _, lock = www
     clone = _clone(tmp_path, lock)

@@ -19,6 +19,8 @@ from scorecard import SEFTON
 from scorecard.present import views
 from scorecard.store import db, storage
 
+pytestmark = pytest.mark.slow
+
 PROJECT = Path(__file__).resolve().parents[3]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import shutil
 
 import pytest
@@ -10,6 +11,20 @@ from scorecard import register
 from scorecard.governance import publish
 from scorecard.ingest import build, sources
 from scorecard.store import db
+
+
+@pytest.fixture(scope="session", autouse=True)
+def components_scanned_once():
+    """Streamlit's AppTest re-scans every installed package for custom-component manifests on each run (a fifth
+    of an AppTest run here); a server scans once at start. The packages do not change during a test session, so
+    the first scan's answer is reused, as a server would."""
+    from streamlit.components.v2 import manifest_scanner
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(
+            manifest_scanner, "scan_component_manifests", functools.cache(manifest_scanner.scan_component_manifests)
+        )
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -221,6 +221,32 @@ def _points(frame: pd.DataFrame, column: str) -> np.ndarray:
     return frame[[f"{column}_{k}" for k in range(trend.POINTS, 0, -1)]].to_numpy(dtype=float, na_value=np.nan)
 
 
+def previous_release(
+    frame: pd.DataFrame,
+    area: str,
+    group: str | None = None,
+    data_dir: str | Path | None = None,
+    reg: register.Register | None = None,
+) -> pd.DataFrame:
+    """For each red measure of an evaluated scorecard, the RAG its *previous release* was given when that release
+    was the one reported: ``previous_rag`` and ``previous_rag_period`` (the release's own period), by
+    ``measure_id``. Persistent red counts the measure's own reporting periods, never the same value twice
+    (DESIGN.md §5): a yearly figure stands in the report for four quarters or more, so the quarter compared is
+    the last one that ended before the current figure's period did — the last report that could not show it.
+    Only red measures get one (persistence is red twice); none where that report had no figure either."""
+    reg = reg or register.load()
+    red = frame[(frame["rag"] == "red") & frame["period_end"].notna()]
+    rows = []
+    for before, measures in red.groupby(red["period_end"].map(lambda end: periods.quarter_of(end).seq - 1)):
+        label = periods.quarter(before // 4, before % 4 + 1).label
+        then = evaluate([area], label, group, data_dir, reg).set_index("measure_id")
+        for measure_id, now in zip(measures["measure_id"], measures["period_label"]):
+            shown = then.at[measure_id, "period_label"]
+            if pd.notna(shown) and shown != now:
+                rows.append((measure_id, then.at[measure_id, "rag"], shown))
+    return pd.DataFrame(rows, columns=["measure_id", "previous_rag", "previous_rag_period"], dtype=object)
+
+
 def exceptions_of(frame: pd.DataFrame, reg: register.Register, previous_rag=None, has_commentary=None):
     """The register's exception policy applied to an evaluated scorecard: (reasons, severity) per row. The
     rules that need the previous quarter's RAG or the quarter's commentary apply only when those are given."""

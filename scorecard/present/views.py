@@ -550,13 +550,12 @@ def scorecard(
     reg: register.Register | None = None,
 ) -> pd.DataFrame:
     """One area's scorecard in register order, with group names and a plain-English summary per measure; its
-    exceptions know the previous quarter's RAG (persistent red)."""
+    exceptions know each red measure's previous release's RAG (persistent red,
+    :func:`scorecard.evaluation.evaluate.previous_release`)."""
     reg = reg or register.load()
     frame = evaluate.evaluate([area], period, group, data_dir, reg)
     report = periods.parse_label(frame["report_period"].iloc[0])
-    before = periods.quarter((report.seq - 1) // 4, (report.seq - 1) % 4 + 1).label
-    previous = evaluate.evaluate([area], before, group, data_dir, reg).set_index("measure_id")["rag"]
-    frame["previous_rag"] = frame["measure_id"].map(previous)
+    frame = frame.merge(evaluate.previous_release(frame, area, group, data_dir, reg), on="measure_id", how="left")
     frame["exception_reasons"], frame["exception_severity"] = evaluate.exceptions_of(
         frame, reg, previous_rag=frame["previous_rag"]
     )

@@ -301,3 +301,33 @@ def test_suppressed_latest_value_is_not_rated_as_a_number(tmp_path):
     result = _run(tmp_path, reg, [_obs("mm", AREA, 2024, 55.0), _obs("mm", AREA, 2025, None, status="suppressed")])
     assert result.loc["mm", "rag"] == "suppressed"
     assert result.loc["mm", "direction"] == "not_comparable"
+
+
+ENGLAND_TARGET = {"basis": "england", "tolerance": 0.0, "rationale": "r", "set_by": "s"}
+
+
+@pytest.mark.parametrize("year_before, persistent", [(40.0, True), (50.0, False)])
+def test_persistent_red_compares_two_releases_never_one_figure_twice(tmp_path, year_before, persistent):
+    """AY 2024/25 (ended Aug 2025) is the latest figure at 2025/26 Q2 and Q3 alike: one release, not two. At Q3
+    its previous release is AY 2023/24 (the figure reported at Q1), red when it missed England's 50, not when
+    it met it — the quarter before would have compared the same 40 with itself."""
+    reg = _register(_measure("ay", target=ENGLAND_TARGET))
+    obs = [_obs("ay", AREA, 2023, year_before), _obs("ay", AREA, 2024, 40.0)]
+    obs += [_obs("ay", ENG, year, 50.0) for year in (2023, 2024)]
+    card = _run(tmp_path, reg, obs, report="2025/26 Q3").reset_index()
+    assert card.loc[0, "rag"] == "red" and card.loc[0, "period_label"] == periods.academic_year(2024).label
+    previous = evaluate.previous_release(card, AREA, data_dir=tmp_path, reg=reg).set_index("measure_id")
+    assert previous.loc["ay", "previous_rag_period"] == periods.academic_year(2023).label
+    assert previous.loc["ay", "previous_rag"] == ("red" if persistent else "green")
+    reasons, _ = evaluate.exceptions_of(card, reg, previous_rag=card["measure_id"].map(previous["previous_rag"]))
+    assert ("persistent_red" in reasons[0]) is persistent
+
+
+def test_a_first_release_and_a_measure_that_is_not_red_have_no_previous_release(tmp_path):
+    reg = _register(_measure("first", target=ENGLAND_TARGET), _measure("fine", target=ENGLAND_TARGET))
+    obs = [_obs("first", AREA, 2024, 40.0), _obs("fine", AREA, 2023, 40.0), _obs("fine", AREA, 2024, 60.0)]
+    obs += [_obs(m, ENG, year, 50.0) for m in ("first", "fine") for year in (2023, 2024)]
+    card = _run(tmp_path, reg, obs, report="2025/26 Q3")
+    assert card["rag"].to_dict() == {"first": "red", "fine": "green"}
+    previous = evaluate.previous_release(card.reset_index(), AREA, data_dir=tmp_path, reg=reg)
+    assert previous.empty

@@ -95,3 +95,17 @@ def test_the_forecast_intervals_hold_between_65_and_95_percent_of_past_outturns(
     assert 0.65 <= used["inside"].mean() <= 0.95
     summary = views.backtest_summary(tested).set_index("method")
     assert summary["scaled_mae"].idxmin() == forecast.METHOD["year_end"]  # the method in use is the backtest's best
+
+
+def test_persistent_red_at_q4_is_red_in_two_distinct_releases(card):
+    """The audit of #27: at 2025/26 Q4 four measures were "red two quarters running" on one figure each shown
+    at Q3 and Q4. On their own previous releases only social worker turnover and agency workers were red."""
+    persistent = card[card["exception_reasons"].map(lambda reasons: "persistent_red" in reasons)]
+    assert sorted(persistent.index) == ["cyp_agency_workers_pct", "cyp_sw_turnover_rate"]
+    assert (persistent["previous_rag_period"] != persistent["period_label"]).all()
+    assert persistent["previous_rag_period"].tolist() == ["30 Sep 2024", "30 Sep 2024"]
+    then = card.loc[["cyp_repeat_referrals_12m_pct", "com_affordable_homes_completed"]]
+    assert then[["period_label", "previous_rag_period", "previous_rag"]].values.tolist() == [
+        ["2024/25", "2023/24", "amber"],
+        ["2023/24", "2022/23", "green"],
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import functools
 import shutil
 
@@ -18,8 +19,11 @@ def components_scanned_once():
     """Streamlit's AppTest re-scans every installed package for custom-component manifests on each run (a fifth
     of an AppTest run here); a server scans once at start. The packages do not change during a test session, so
     the first scan's answer is reused, as a server would."""
-    from streamlit.components.v2 import manifest_scanner
-
+    try:
+        from streamlit.components.v2 import manifest_scanner
+    except ImportError:  # a Streamlit before custom components v2 does not scan
+        yield
+        return
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(
             manifest_scanner, "scan_component_manifests", functools.cache(manifest_scanner.scan_component_manifests)
@@ -83,7 +87,7 @@ def published_data(published_once, tmp_path):
     folder = tmp_path / "data"
     shutil.copytree(published_once[0], folder)
     db.reset()
-    yield folder, published_once[1]
+    yield folder, copy.deepcopy(published_once[1])
     db.reset()
 
 

@@ -228,12 +228,14 @@ def previous_release(
     data_dir: str | Path | None = None,
     reg: register.Register | None = None,
 ) -> pd.DataFrame:
-    """For each red measure of an evaluated scorecard, the RAG its *previous release* was given when that release
-    was the one reported: ``previous_rag`` and ``previous_rag_period`` (the release's own period), by
-    ``measure_id``. Persistent red counts the measure's own reporting periods, never the same value twice
-    (DESIGN.md §5): a yearly figure stands in the report for four quarters or more, so the quarter compared is
-    the last one that ended before the current figure's period did — the last report that could not show it.
-    Only red measures get one (persistence is red twice); none where that report had no figure either."""
+    """For each red measure of an evaluated scorecard, the RAG of the figure reported before the current one:
+    ``previous_rag`` and ``previous_rag_period`` (that figure's own period), by ``measure_id``. Persistent red
+    counts the measure's own reporting periods, never the same value twice (DESIGN.md §5): a yearly figure
+    stands in the report for four quarters or more, so the quarter compared is the last one that ended before
+    the current figure's period did — the last report that could not show it (for a monthly measure, the month
+    shown then, not the month before). It is evaluated on the data held now; what was known then, before
+    revisions and late releases, is the open as-known-then part of #27. Only red measures get one (persistence
+    is red twice); none where that report had no figure either."""
     reg = reg or register.load()
     red = frame[(frame["rag"] == "red") & frame["period_end"].notna()]
     rows = []

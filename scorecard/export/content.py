@@ -458,7 +458,7 @@ class Pack:
                 "Exception",
                 "Reporting to the Strategic Performance Group is by exception: a measure is an exception when "
                 "it is significantly worse than its benchmark and worsening (red-red), red against target (in "
-                "its last two releases, not one figure reported twice, is persistent red), materially worse "
+                "two reports running, on different figures, is persistent red), materially worse "
                 "than the previous period or with a recent trend getting worse, red or amber with no "
                 "commentary, missing or out of date, amber, or exceeding its target by more than its "
                 "tolerance. Reasons are listed most severe first.",

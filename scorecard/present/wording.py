@@ -76,7 +76,7 @@ POLARITY = {
 }
 EXCEPTION = {
     "red_red": ("Significantly worse than the benchmark and worsening (red-red)", "Red-red"),
-    "persistent_red": ("Red against target in its last two releases", "Red against target"),
+    "persistent_red": ("Red against target in two reports running, on different figures", "Red against target"),
     "red": ("Red against target", "Red against target"),
     "material_deterioration": ("Materially worse than the previous period", "Deteriorating"),
     "trend_worsening": ("Recent trend getting worse", "Deteriorating"),

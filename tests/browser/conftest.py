@@ -12,25 +12,30 @@ SCREENSHOTS = ROOT / "test-artefacts" / "screenshots"
 
 RAN = """() => {
   const app = document.querySelector('[data-testid="stApp"]');
+  const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].filter(e => e.getClientRects().length);
   return !!app && app.getAttribute('data-test-script-state') === 'notRunning'
-    && !!document.querySelector('[data-testid="stMain"] [data-testid="stElementContainer"]');
+    && !!document.querySelector('[data-testid="stMain"] [data-testid="stElementContainer"]')
+    && charts.every(e => e.querySelector('svg.main-svg'));
 }"""
-"""True once the page's script has run and drawn at least one element."""
+"""True once the page's script has run, drawn at least one element, and every chart shown is drawn (a table's
+grid is drawn only when scrolled into view, so tables are not waited for)."""
 
-QUIET = """(ms) => new Promise(resolve => {
-  const done = () => { watch.disconnect(); resolve(true); };
-  let timer = setTimeout(done, ms);
-  const watch = new MutationObserver(() => { clearTimeout(timer); timer = setTimeout(done, ms); });
+QUIET = """([ms, cap]) => new Promise(resolve => {
+  const done = quiet => { clearTimeout(timer); clearTimeout(limit); watch.disconnect(); resolve(quiet); };
+  let timer = setTimeout(() => done(true), ms);
+  const limit = setTimeout(() => done(false), cap);
+  const watch = new MutationObserver(() => { clearTimeout(timer); timer = setTimeout(() => done(true), ms); });
   watch.observe(document.body, {childList: true, subtree: true});
 })"""
-"""Resolves once no element has been added or removed for ``ms`` milliseconds (charts and tables drawn after the
-script has finished, an expander's content, a tab's panel)."""
+"""True once no element has been added or removed for ``ms`` milliseconds (an expander's content, a tab's
+panel, a chart redrawn at a new size); false if the page is still changing after ``cap`` milliseconds."""
 
 
-def settle(page, quiet_ms: int = 300) -> None:
-    """Wait until the script has run and the page has stopped changing (bounded by the page's timeout)."""
+def settle(page, quiet_ms: int = 300, cap_ms: int = 20_000) -> None:
+    """Wait until the script has run, every chart shown is drawn and the page has stopped changing."""
     page.wait_for_function(RAN, polling=100)
-    page.evaluate(QUIET, quiet_ms)
+    assert page.evaluate(QUIET, [quiet_ms, cap_ms]), f"{page.url} was still changing after {cap_ms} ms"
+    page.wait_for_function(RAN, polling=100)  # a change seen while waiting may have been a rerun
 
 
 def open_page(page, url: str) -> None:

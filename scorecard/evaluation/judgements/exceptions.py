@@ -1,8 +1,8 @@
 """Exceptions for the Strategic Performance Group (DESIGN.md §5; framework, seed 001 ~1625, ~1713, ~1743):
 which measures to look at, and why. Reporting is by exception, so only what is really exceptional counts:
 
-- ``red`` against target, and ``persistent_red``: red now and in the measure's previous release (as reported
-  then; :func:`scorecard.evaluation.evaluate.previous_release` — never one figure counted twice);
+- ``red`` against target, and ``persistent_red``: red now and for the figure reported before the current one
+  (:func:`scorecard.evaluation.evaluate.previous_release` — never one figure counted twice);
 - ``material_deterioration``: worse than the previous period and outside the previous value's 95% confidence
   interval (where it has one) or beyond the measure's materiality (where it has none), or worse for two
   periods running; ``trend_worsening``: a Fingertips recent trend getting worse;

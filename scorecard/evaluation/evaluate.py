@@ -18,7 +18,7 @@ import pyarrow as pa
 from scorecard import ENGLAND, SEFTON, register
 from scorecard.evaluation.facts_sql import FACTS_SQL, NEEDED_FILTER, SCOPE_FILTER
 from scorecard.evaluation.judgements import benchmark, breaks, direction, exceptions, polarity, rag, trend
-from scorecard.store import db, periods
+from scorecard.store import db, periods, storage
 
 PRUNE_UP_TO = 64
 """An evaluation of at most this many councils also reads only the areas their benchmarks need."""
@@ -224,7 +224,6 @@ def _points(frame: pd.DataFrame, column: str) -> np.ndarray:
 def previous_release(
     frame: pd.DataFrame,
     area: str,
-    group: str | None = None,
     data_dir: str | Path | None = None,
     reg: register.Register | None = None,
 ) -> pd.DataFrame:
@@ -240,13 +239,31 @@ def previous_release(
     red = frame[(frame["rag"] == "red") & frame["period_end"].notna()]
     rows = []
     for before, measures in red.groupby(red["period_end"].map(lambda end: periods.quarter_of(end).seq - 1)):
-        label = periods.quarter(before // 4, before % 4 + 1).label
-        then = evaluate([area], label, group, data_dir, reg).set_index("measure_id")
+        then = _reported(area, periods.quarter(before // 4, before % 4 + 1).label, data_dir, reg)
         for measure_id, now in zip(measures["measure_id"], measures["period_label"]):
             shown = then.at[measure_id, "period_label"]
             if pd.notna(shown) and shown != now:
                 rows.append((measure_id, then.at[measure_id, "rag"], shown))
     return pd.DataFrame(rows, columns=["measure_id", "previous_rag", "previous_rag_period"], dtype=object)
+
+
+_REPORTED: dict[tuple, tuple[register.Register, pd.DataFrame]] = {}
+
+
+def _reported(area: str, label: str, data_dir: str | Path | None, reg: register.Register) -> pd.DataFrame:
+    """Each measure's RAG and figure's period reported at quarter ``label`` (by ``measure_id``). A RAG does not
+    depend on the comparator group, so one evaluation serves every group; kept per data folder and the
+    identity of its data (:func:`scorecard.store.db.signature`, as the folder's DuckDB connection is), and per
+    register object."""
+    folder = Path(data_dir or storage.default_data_dir()).resolve()
+    key = (area, label, str(folder), db.signature(folder), id(reg))
+    hit = _REPORTED.get(key)
+    if hit is None or hit[0] is not reg:
+        reported = evaluate([area], label, None, folder, reg).set_index("measure_id")[["rag", "period_label"]]
+        if len(_REPORTED) >= 64:
+            _REPORTED.clear()
+        _REPORTED[key] = hit = (reg, reported)
+    return hit[1]
 
 
 def exceptions_of(frame: pd.DataFrame, reg: register.Register, previous_rag=None, has_commentary=None):

@@ -555,7 +555,7 @@ def scorecard(
     reg = reg or register.load()
     frame = evaluate.evaluate([area], period, group, data_dir, reg)
     report = periods.parse_label(frame["report_period"].iloc[0])
-    frame = frame.merge(evaluate.previous_release(frame, area, group, data_dir, reg), on="measure_id", how="left")
+    frame = frame.merge(evaluate.previous_release(frame, area, data_dir, reg), on="measure_id", how="left")
     frame["exception_reasons"], frame["exception_severity"] = evaluate.exceptions_of(
         frame, reg, previous_rag=frame["previous_rag"]
     )

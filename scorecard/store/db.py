@@ -13,7 +13,7 @@ _lock = threading.Lock()
 _connections: dict[Path, tuple[tuple, duckdb.DuckDBPyConnection]] = {}
 
 
-def _signature(folder: Path) -> tuple:
+def signature(folder: Path) -> tuple:
     """Identity of the folder's data: the data version (every commit) and the table files (so a file
     replaced outside a commit is seen too)."""
     return (storage.version(folder),) + tuple(
@@ -30,10 +30,10 @@ def connect(data_dir: str | Path | None = None) -> duckdb.DuckDBPyConnection:
     storage.recover(folder)  # finish a commit a crash interrupted, so no mix of old and new tables is read
     if not storage.is_built(folder):
         raise FileNotFoundError(f"no scorecard data in {folder}: run `python -m scorecard build-data`")
-    signature = _signature(folder)
+    signed_now = signature(folder)
     with _lock:
         signed, con = _connections.get(folder, (None, None))
-        if con is None or signed != signature:
+        if con is None or signed != signed_now:
             con = duckdb.connect()
             con.execute("SET parquet_metadata_cache = true")  # footers parsed once per file, not per query
             # Statistics propagation costs more in planning the long evaluation query than it saves: one
@@ -44,7 +44,7 @@ def connect(data_dir: str | Path | None = None) -> duckdb.DuckDBPyConnection:
                 path = storage.table_path(folder, name).as_posix().replace("'", "''")
                 con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{path}')")
             _lock_down(con, folder)
-            _connections[folder] = (signature, con)
+            _connections[folder] = (signed_now, con)
     return con.cursor()
 
 

@@ -331,3 +331,16 @@ def test_a_first_release_and_a_measure_that_is_not_red_have_no_previous_release(
     assert card["rag"].to_dict() == {"first": "red", "fine": "green"}
     previous = evaluate.previous_release(card.reset_index(), AREA, data_dir=tmp_path, reg=reg)
     assert previous.empty
+
+
+def test_the_previous_report_is_read_again_when_the_data_changes(tmp_path):
+    """The quarter compared is evaluated once per data version and table files: a new load is seen at once."""
+    reg = _register(_measure("ay", target=ENGLAND_TARGET))
+    found = []
+    for year_before in (40.0, 50.0):  # the same folder, written twice
+        obs = [_obs("ay", AREA, 2023, year_before), _obs("ay", AREA, 2024, 40.0)]
+        obs += [_obs("ay", ENG, year, 50.0) for year in (2023, 2024)]
+        card = _run(tmp_path, reg, obs, report="2025/26 Q3").reset_index()
+        previous = evaluate.previous_release(card, AREA, data_dir=tmp_path, reg=reg)
+        found.append(previous["previous_rag"].tolist())
+    assert found == [["red"], ["green"]]

@@ -49,17 +49,16 @@ lint: venv
 # Every test over both cores (pytest-xdist; each worker builds its own data folder); the pytest wall time
 # and the 15 slowest tests printed last. PYTEST_ARGS adds options, e.g. PYTEST_ARGS="--cov=scorecard".
 WORKERS ?= auto
-PYTEST = $(PY) -m pytest -q -n $(WORKERS) $(PYTEST_ARGS)
+TIMED_PYTEST = start=$$(date +%s); $(PY) -m pytest -q -n $(WORKERS) $(PYTEST_ARGS) $(1); status=$$?; \
+	echo "pytest wall time: $$(( $$(date +%s) - start )) s (load average $$(cut -d' ' -f1-3 /proc/loadavg))"; \
+	exit $$status
 
 test: data system-deps lint
-	@start=$$(date +%s); $(PYTEST) --durations=15; status=$$?; \
-		echo "pytest wall time: $$(( $$(date +%s) - start )) s (load average $$(cut -d' ' -f1-3 /proc/loadavg))"; \
-		exit $$status
+	@$(call TIMED_PYTEST,--durations=15)
 
 # The fast lane while you work: engine and AppTest, no browser, no subprocess stress (about two minutes).
 test-fast: data
-	@start=$$(date +%s); $(PYTEST) -m "not browser and not slow"; status=$$?; \
-		echo "pytest wall time: $$(( $$(date +%s) - start )) s"; exit $$status
+	@$(call TIMED_PYTEST,-m "not browser and not slow")
 
 # the audit log, version.json, snapshots/ and accepted/ are records, never cleaned (build-data re-applies accepted/)
 clean:

@@ -16,8 +16,8 @@ from scorecard.store import db
 
 @pytest.fixture(scope="session", autouse=True)
 def components_scanned_once():
-    """Streamlit's AppTest re-scans every installed package for custom-component manifests on each run (a fifth
-    of an AppTest run here); a server scans once at start. The packages do not change during a test session, so
+    """Streamlit's AppTest re-scans every installed package for custom-component manifests on each run (about
+    40% of an AppTest run here); a server scans once at start. The packages do not change during a test session, so
     the first scan's answer is reused, as a server would."""
     try:
         from streamlit.components.v2 import manifest_scanner

@@ -5,18 +5,11 @@ from __future__ import annotations
 
 import hashlib
 
-import pytest
-
 from scorecard.governance import audit, publish
 from scorecard.present import wording
 from tests.app.conftest import run_app
 from tests.conftest import PUBLISHED as Q
 from tests.scorecard.governance.test_publish import revise
-
-
-@pytest.fixture
-def data_dir(app_data):
-    return app_data
 
 
 def test_public_keeps_the_published_figure_after_a_revision(published_app_data, monkeypatch):
@@ -52,7 +45,7 @@ def test_public_keeps_the_published_figure_after_a_revision(published_app_data, 
     assert officer.metric[0].value == revised_text  # staff work on the current data
 
 
-def test_admin_publishes_from_the_app(data_dir, monkeypatch):
+def test_admin_publishes_from_the_app(app_data, monkeypatch):
     at = run_app(monkeypatch, "admin")
     at.switch_page("pages/publish.py")
     at.run()
@@ -63,8 +56,8 @@ def test_admin_publishes_from_the_app(data_dir, monkeypatch):
     button.click().run()
     assert not at.exception
     assert any(Q in s.value for s in at.success)
-    assert publish.state(Q, data_dir) == "published"
-    [entry] = [e for e in audit.entries(data_dir) if e["action"] != "build-data"]
+    assert publish.state(Q, app_data) == "published"
+    [entry] = [e for e in audit.entries(app_data) if e["action"] != "build-data"]
     assert entry["action"] == "publish" and entry["detail"]["period"] == Q and entry["who"].startswith("demo admin")
 
     public = run_app(monkeypatch, "public")

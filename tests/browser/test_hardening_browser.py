@@ -19,7 +19,7 @@ import pytest
 
 from scorecard.bench.app_server import ROOT, running_app
 from scorecard.governance import publish
-from tests.browser.conftest import SCREENSHOTS, log_path, settle
+from tests.browser.conftest import SCREENSHOTS, log_path, open_page, settle
 from tests.scorecard.ingest._ingest_helpers import COUNT, QUARTERLY, csv_bytes, row
 
 PUBLISHED = "2025/26 Q2"
@@ -55,10 +55,8 @@ def _visit(browser, url: str, shot: str):
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
     page = context.new_page()
     page.set_default_timeout(30_000)
-    page.goto(url)
+    open_page(page, url)
     page.get_by_role("heading").first.wait_for()
-    settle(page)
-    assert page.locator('[data-testid="stException"]').count() == 0, f"error box on {url}"
     page.screenshot(path=str(SCREENSHOTS / f"{shot}.png"), full_page=True)
     return context, page
 

@@ -15,20 +15,15 @@ from tests.conftest import PUBLISHED as Q
 from tests.scorecard.ingest._ingest_helpers import csv_bytes, digest, row
 
 
-@pytest.fixture
-def published(published_data):
-    return published_data
-
-
 def _index(data_dir) -> tuple:
     path = data_dir / "snapshots" / "index.json"
     return path, json.loads(path.read_text())
 
 
-def test_a_forged_card_with_a_matching_index_hash_is_refused(published):
+def test_a_forged_card_with_a_matching_index_hash_is_refused(published_data):
     """Replace the card with other figures and make the index point at them, hash and all: the audit log
     still holds the hash that was published."""
-    data_dir, entry = published
+    data_dir, entry = published_data
     card = publish.part(Q, "card", data_dir)
     forged = card.assign(value=card["value"] * 2)
     payload = publish._parquet_bytes(forged)
@@ -44,8 +39,8 @@ def test_a_forged_card_with_a_matching_index_hash_is_refused(published):
         reports.scorecard_for("public", Q, data_dir=data_dir)
 
 
-def test_a_replaced_part_file_is_refused(published):
-    data_dir, entry = published
+def test_a_replaced_part_file_is_refused(published_data):
+    data_dir, entry = published_data
     path = data_dir / "snapshots" / entry["parts"]["series"]["file"]
     path.chmod(0o644)
     path.write_bytes(publish._parquet_bytes(pd.DataFrame({"measure_id": ["x"]})))
@@ -53,15 +48,15 @@ def test_a_replaced_part_file_is_refused(published):
         reports.check(data_dir)
 
 
-def test_a_missing_part_file_is_refused(published):
-    data_dir, entry = published
+def test_a_missing_part_file_is_refused(published_data):
+    data_dir, entry = published_data
     (data_dir / "snapshots" / entry["parts"]["members"]["file"]).unlink()
     with pytest.raises(publish.SnapshotError, match=r"the published members of 2025/26 Q2 is missing"):
         reports.check(data_dir)
 
 
-def test_a_deleted_index_is_evident_and_the_quarter_is_not_published_again(published, capsys):
-    data_dir, _ = published
+def test_a_deleted_index_is_evident_and_the_quarter_is_not_published_again(published_data, capsys):
+    data_dir, _ = published_data
     (data_dir / "snapshots" / "index.json").unlink()
     with pytest.raises(publish.SnapshotError, match="index.json\\) is missing, but the audit log records"):
         publish.states(data_dir)
@@ -73,9 +68,9 @@ def test_a_deleted_index_is_evident_and_the_quarter_is_not_published_again(publi
     assert digest(data_dir) == before
 
 
-def test_the_log_alone_refuses_a_republication(published):
+def test_the_log_alone_refuses_a_republication(published_data):
     """Even an index rewritten to forget the publication cannot make the quarter publishable again."""
-    data_dir, _ = published
+    data_dir, _ = published_data
     path, index = _index(data_dir)
     del index["periods"][Q]
     path.write_text(json.dumps(index))
@@ -87,15 +82,15 @@ def test_the_log_alone_refuses_a_republication(published):
     "corrupt",
     [b"{not json", b"[]", b'{"periods": []}'],
 )
-def test_a_corrupt_index_is_an_integrity_failure(published, corrupt):
-    data_dir, _ = published
+def test_a_corrupt_index_is_an_integrity_failure(published_data, corrupt):
+    data_dir, _ = published_data
     (data_dir / "snapshots" / "index.json").write_bytes(corrupt)
     with pytest.raises(publish.SnapshotError, match="is unreadable"):
         reports.check(data_dir)
 
 
-def test_an_index_entry_the_log_never_recorded_is_refused(published):
-    data_dir, entry = published
+def test_an_index_entry_the_log_never_recorded_is_refused(published_data):
+    data_dir, entry = published_data
     path, index = _index(data_dir)
     index["periods"]["2025/26 Q3"] = {**entry, "period": "2025/26 Q3"}
     path.write_text(json.dumps(index))
@@ -114,8 +109,8 @@ def test_an_index_entry_the_log_never_recorded_is_refused(published):
         ),  # the last changed
     ],
 )
-def test_an_edited_audit_log_is_evident_and_blocks_every_writer(published, tmp_path, capsys, edit, message):
-    data_dir, _ = published
+def test_an_edited_audit_log_is_evident_and_blocks_every_writer(published_data, tmp_path, capsys, edit, message):
+    data_dir, _ = published_data
     log = data_dir / storage.LOG
     log.write_bytes(b"\n".join(edit(log.read_bytes().splitlines())) + b"\n")
     with pytest.raises(audit.IntegrityError, match=message):
@@ -130,8 +125,8 @@ def test_an_edited_audit_log_is_evident_and_blocks_every_writer(published, tmp_p
     assert digest(data_dir) == before
 
 
-def test_the_log_records_every_load_and_publication_with_the_data_version(published, tmp_path):
-    data_dir, entry = published
+def test_the_log_records_every_load_and_publication_with_the_data_version(published_data, tmp_path):
+    data_dir, entry = published_data
     path = tmp_path / "q3.csv"
     path.write_bytes(csv_bytes([row(value="90", period="2025/26 Q3")]))
     assert cli.main(["ingest", str(path), "--user", "officer one", "--data-dir", str(data_dir)]) == 0

@@ -16,8 +16,9 @@ import pandas as pd
 import pyarrow as pa
 
 from scorecard import ENGLAND, SEFTON, register
-from scorecard.evaluation.facts_sql import FACTS_SQL, NEEDED_FILTER, SCOPE_FILTER
+from scorecard.evaluation.facts_sql import FACTS_SQL, KNOWN, NEEDED_FILTER, SCOPE_FILTER
 from scorecard.evaluation.judgements import benchmark, breaks, direction, exceptions, polarity, rag, trend
+from scorecard.register import releases
 from scorecard.store import db, periods, storage
 
 PRUNE_UP_TO = 64
@@ -70,10 +71,13 @@ def measures_frame(reg: register.Register) -> pd.DataFrame:
     )
 
 
-def latest_period(area: str = SEFTON, data_dir: str | Path | None = None) -> periods.Period:
-    """The latest reporting quarter in which the area has any observation."""
+def latest_period(area: str | None = SEFTON, data_dir: str | Path | None = None) -> periods.Period:
+    """The latest reporting quarter in which the area (None: any area) has any observation."""
     con = db.connect(data_dir)
-    last = db.scalar(con, "SELECT max(period_end) FROM observations WHERE area_code = ?", [area])
+    if area is None:
+        last = db.scalar(con, "SELECT max(period_end) FROM observations")
+    else:
+        last = db.scalar(con, "SELECT max(period_end) FROM observations WHERE area_code = ?", [area])
     if last is None:
         raise LookupError(f"no observations for area {area}")
     return periods.quarter_of(pd.Timestamp(last).date())
@@ -83,6 +87,44 @@ def reporting_quarters(area: str = SEFTON, data_dir: str | Path | None = None, c
     """The latest ``count`` reporting quarters, newest first (for period pickers)."""
     seq = latest_period(area, data_dir).seq
     return [periods.quarter((seq - i) // 4, (seq - i) % 4 + 1).label for i in range(count)]
+
+
+def known_ends(reg: register.Register, report: periods.Period, latest: periods.Period) -> pd.DataFrame:
+    """What was known then (#27): for a quarter before the latest, each measure whose publisher's calendar puts
+    some held figures after the quarter's report (:func:`scorecard.register.releases.known_end` at
+    :func:`~scorecard.register.releases.report_month`), with the last period end released by then. Empty for
+    the latest quarter, which shows every figure held; council returns and irregular releases are never cut."""
+    rows = []
+    if report.seq < latest.seq:
+        month = releases.report_month(report)
+        for measure in reg.measures:
+            end = releases.known_end(releases.release_for(measure, reg), month)
+            if end is not None and end < report.end:
+                rows.append((measure.id, end))
+    return pd.DataFrame(rows, columns=["measure_id", "known_end"]).astype({"known_end": "datetime64[ns]"})
+
+
+def shown_through(
+    area: str, period: str | None, data_dir: str | Path | None = None, reg: register.Register | None = None
+) -> pd.Series:
+    """By measure id, the last period end a report at ``period`` shows: the quarter's end, or earlier where the
+    later figures were not yet released by its report (:func:`known_ends`) — for series and charts to stop
+    where the scorecard's figure does. NaT for every measure when no period is given (every figure held)."""
+    reg = reg or register.load()
+    ids = [m.id for m in reg.measures]
+    if not period:
+        return pd.Series(pd.NaT, index=ids, dtype="datetime64[ns]")
+    report = periods.parse_label(period)
+    cut = known_ends(reg, report, latest_period(area, data_dir)).set_index("measure_id")["known_end"]
+    return cut.reindex(ids).fillna(pd.Timestamp(report.end)).astype("datetime64[ns]")
+
+
+def _known_sql(sql: str, known: pd.DataFrame) -> str:
+    """The facts query with :data:`~scorecard.evaluation.facts_sql.KNOWN`'s conditions when ``known`` cuts any
+    measure (the table must then be registered as ``known_ends``)."""
+    for marker, condition in KNOWN.items():
+        sql = sql.replace(marker, condition if len(known) else "")
+    return sql
 
 
 def _area_keys(con, codes: set[str]) -> dict[str, int]:
@@ -136,10 +178,11 @@ def _chunks(con, areas: list[str] | None) -> list[tuple[list[str], str]]:
     ]
 
 
-def _reach(con, report: periods.Period) -> int:
-    """``$reach`` of the evaluation SQL: the most stored periods any series has after the report's end (0
-    when reporting the latest period). Any larger number is also correct, only slower."""
-    return int(db.scalar(con, "SELECT coalesce(max(recency), 0) FROM observations WHERE period_end > ?", [report.end]))
+def _reach(con, report: periods.Period, known: pd.DataFrame) -> int:
+    """``$reach`` of the evaluation SQL: the most stored periods any series has after the report's end or not
+    yet released then (0 when reporting the latest period). Any larger number is also correct, only slower."""
+    sql = "SELECT coalesce(max(recency), 0) FROM observations o /*KNOWN_JOIN*/ WHERE o.period_end > ? /*KNOWN_AFTER*/"
+    return int(db.scalar(con, _known_sql(sql, known), [report.end]))
 
 
 # ``execute`` then Arrow measured faster here than DuckDB's suggested ``con.sql`` (which tokenises and binds
@@ -160,25 +203,32 @@ def evaluate(
     reg: register.Register | None = None,
 ) -> pd.DataFrame:
     """Evaluate every measure for the given areas (None = every area) at a reporting period, one row per
-    area × measure in that order: one query for a few councils, else one per chunk of :data:`CHUNK_AREAS`."""
+    area × measure in that order: one query for a few councils, else one per chunk of :data:`CHUNK_AREAS`. A
+    quarter before the latest is evaluated on what was released by its report (:func:`known_ends`)."""
     reg = reg or register.load()
     con = db.connect(data_dir)
-    report = periods.parse_label(period) if period else latest_period(areas[0] if areas else SEFTON, data_dir)
+    latest = latest_period(areas[0] if areas else None, data_dir)
+    report = periods.parse_label(period) if period else latest
     measures = measures_frame(reg)
+    known = known_ends(reg, report, latest)
     con.register("measures_view", measures)
+    con.register("known_ends", known)
     params: dict[str, object] = {"period_end": report.end, "group": group}
     if areas and len(areas) <= PRUNE_UP_TO:
         con.register("scope_areas", pd.DataFrame({"area_code": list(areas)}))
         params["reach"] = ANY_REACH  # their few rows are read anyway: no query for a tighter bound
-        parts = [judge(_frame(_arrow(con, _few_areas_sql(con, areas, measures, group), params)), reg)]
+        sql = _known_sql(_few_areas_sql(con, areas, measures, group), known)
+        parts = [judge(_frame(_arrow(con, sql, params)), reg)]
     else:
-        params["reach"] = _reach(con, report)
+        params["reach"] = _reach(con, report, known)
 
         def run(chunk: tuple[list[str], str]) -> pd.DataFrame:
             cursor = db.connect(data_dir)  # a cursor per thread, with its own registered tables
             cursor.register("measures_view", measures)
+            cursor.register("known_ends", known)
             cursor.register("scope_areas", pd.DataFrame({"area_code": chunk[0]}))
-            return judge(_frame(_arrow(cursor, FACTS_SQL.replace(SCOPE_FILTER, chunk[1]), params)), reg)
+            sql = _known_sql(FACTS_SQL.replace(SCOPE_FILTER, chunk[1]), known)
+            return judge(_frame(_arrow(cursor, sql, params)), reg)
 
         with ThreadPoolExecutor(CHUNKS_AT_ONCE) as pool:  # one chunk is judged while DuckDB runs the next
             parts = list(pool.map(run, _chunks(con, areas)))
@@ -221,6 +271,16 @@ def _points(frame: pd.DataFrame, column: str) -> np.ndarray:
     return frame[[f"{column}_{k}" for k in range(trend.POINTS, 0, -1)]].to_numpy(dtype=float, na_value=np.nan)
 
 
+def _since_break(frame: pd.DataFrame, series_breaks: dict) -> np.ndarray:
+    """The last five values (rows × 5, oldest first) with those before a series break blanked: all but the
+    latest two when the break falls after the third point, all but the latest three when after the oldest."""
+    points = _points(frame, "value").copy()
+    for start, keep in (("oldest_start", 3), ("third_start", 2)):
+        crossed = breaks.crosses(frame["measure_id"], frame[start], frame["period_start"], series_breaks)
+        points[np.asarray(crossed, dtype=bool), : trend.POINTS - keep] = np.nan
+    return points
+
+
 def previous_release(
     frame: pd.DataFrame,
     area: str,
@@ -247,6 +307,23 @@ def previous_release(
     return pd.DataFrame(rows, columns=["measure_id", "previous_rag", "previous_rag_period"], dtype=object)
 
 
+def new_figures(
+    frame: pd.DataFrame,
+    area: str,
+    data_dir: str | Path | None = None,
+    reg: register.Register | None = None,
+) -> pd.Series:
+    """For each row of an evaluated scorecard, whether its figure is new this quarter: a different period from
+    the one the previous quarter's report showed (#27: a quarter with no new release keeps its RAG, marked "no
+    new figure this quarter", and raises no new deterioration). Evaluated on the data held now, as
+    :func:`previous_release` is. False where there is no figure."""
+    report = periods.parse_label(frame["report_period"].iloc[0])
+    before = report.seq - 1
+    then = _reported(area, periods.quarter(before // 4, before % 4 + 1).label, data_dir, reg or register.load())
+    shown = frame["measure_id"].map(then["period_label"])
+    return frame["period_label"].notna() & (shown.isna() | (shown != frame["period_label"]))
+
+
 _REPORTED: dict[tuple, tuple[register.Register, pd.DataFrame]] = {}
 
 
@@ -266,9 +343,11 @@ def _reported(area: str, label: str, data_dir: str | Path | None, reg: register.
     return hit[1]
 
 
-def exceptions_of(frame: pd.DataFrame, reg: register.Register, previous_rag=None, has_commentary=None):
+def exceptions_of(frame: pd.DataFrame, reg: register.Register, previous_rag=None, has_commentary=None, new_figure=None):
     """The register's exception policy applied to an evaluated scorecard: (reasons, severity) per row. The
-    rules that need the previous quarter's RAG or the quarter's commentary apply only when those are given."""
+    rules that need the previous quarter's RAG or the quarter's commentary apply only when those are given;
+    with ``new_figure`` (:func:`new_figures`), a figure carried over from the last report raises no deterioration
+    again."""
     policy = reg.exception_policy
     found = exceptions.reasons(
         frame["rag"],
@@ -279,7 +358,8 @@ def exceptions_of(frame: pd.DataFrame, reg: register.Register, previous_rag=None
         frame["target"],
         frame["target_tolerance"],
         polarity.good_sign(frame["polarity"]),
-        frame["deteriorated"],
+        frame["deteriorated"] if new_figure is None else frame["deteriorated"] & np.asarray(new_figure, dtype=bool),
+        frame["info_type"],
         policy.severity,
         previous_rag,
         has_commentary,
@@ -351,25 +431,14 @@ def judge(facts: pd.DataFrame, reg: register.Register) -> pd.DataFrame:
         frame["value"], frame["lower_ci"], frame["upper_ci"], frame["benchmark_median"], good, frame["unit"]
     )
     policy = reg.exception_policy
-    before = direction.compare(
-        frame["previous_value"],
-        frame["value_3"],
-        good,
-        frame["neutral_band"],
-        ~breaks.crosses(frame["measure_id"], frame["third_start"], frame["previous_start"], series_breaks),
-    )
     size = exceptions.materiality(
         frame["unit"], frame["materiality"], frame["previous_value"], policy.materiality, policy.relative_materiality
     )
-    frame["deteriorated"] = exceptions.material_deterioration(
-        frame["direction"],
-        frame["info_type"],
-        frame["value"],
-        frame["previous_value"],
-        frame["lower_ci_2"],
-        frame["upper_ci_2"],
-        size,
-        before,
+    recent = _since_break(frame, series_breaks)
+    frame["deterioration"] = exceptions.deterioration(
+        frame["direction"], good, frame["lower_ci_2"], frame["upper_ci_2"], size, frame["neutral_band"], recent
     )
+    frame["deteriorated"] = frame["deterioration"].notna()
+    frame["materiality_size"], frame["worse_run"] = size, exceptions.worse_run(recent, good)
     frame["exception_reasons"], frame["exception_severity"] = exceptions_of(frame, reg)
     return frame.drop(columns=FACTS_ONLY)

@@ -9,6 +9,8 @@ council's period — median, min, max, mean and how many members have a value ab
 (council excluded) — for the chosen group and for the CIPFA nearest neighbours (members of the measure's tier
 only: a county is never compared with its own districts, :mod:`scorecard.store.geography`), with England's value.
 
+For a quarter before the latest, only figures released by the quarter's report are read (:data:`KNOWN`).
+
 Storage it relies on (:mod:`scorecard.store.storage`): one row per (measure, area, period_end); the integer
 keys ``area_key``, ``measure_key`` and ``recency`` on every observation; and ``period_values``, every area's
 value ordered by period, for the group statistics.
@@ -26,6 +28,15 @@ SCOPE_FILTER, NEEDED_FILTER = "/*SCOPE_FILTER*/", "/*NEEDED_FILTER*/"
 councils evaluated (on observations, stored by area) and, for a few councils, every area their benchmarks read
 (on ``period_values``). DuckDB then skips the Parquet row groups of other areas."""
 
+KNOWN = {
+    "/*KNOWN_JOIN*/": "LEFT JOIN known_ends kn ON kn.measure_id = o.measure_id",
+    "/*KNOWN_AFTER*/": "OR o.period_end > kn.known_end",
+    "/*KNOWN_UPTO*/": "AND (kn.known_end IS NULL OR o.period_end <= kn.known_end)",
+}
+"""Marker → condition for a report as known then (:func:`scorecard.evaluation.evaluate.known_ends`): a figure
+after its measure's ``known_end`` counts as not yet released, as one after the report's end does. Without them
+the markers stay comments and the query is unchanged."""
+
 FACTS_SQL = """
 WITH
 params AS (SELECT CAST($period_end AS DATE) AS period_end),
@@ -35,8 +46,9 @@ scope AS MATERIALIZED (SELECT area_code, ak FROM akey WHERE area_code IN (SELECT
 grid AS (SELECT m.measure_id, s.area_code, s.ak FROM m CROSS JOIN scope s),
 after AS MATERIALIZED (  -- how many of each series' stored periods end after the report (usually none)
     SELECT o.area_key AS ak, o.measure_key AS mk, count(*) AS n_after
-    FROM observations o
-    WHERE o.period_end > CAST($period_end AS DATE) AND o.area_key IN (SELECT ak FROM scope) /*SCOPE_FILTER*/
+    FROM observations o /*KNOWN_JOIN*/
+    WHERE (o.period_end > CAST($period_end AS DATE) /*KNOWN_AFTER*/)
+      AND o.area_key IN (SELECT ak FROM scope) /*SCOPE_FILTER*/
     GROUP BY ALL
 ),
 valued AS MATERIALIZED (  -- the latest 13 periods of each series to the report end (rn 1 = latest): the
@@ -46,8 +58,8 @@ valued AS MATERIALIZED (  -- the latest 13 periods of each series to the report 
            o.measure_id, o.area_code, o.period_kind, o.period_label, o.period_start, o.period_end,
            o.period_seq, o.value, o.numerator, o.denominator, o.lower_ci, o.upper_ci, o.status,
            o.source_id, o.batch_id
-    FROM observations o LEFT JOIN after a ON a.ak = o.area_key AND a.mk = o.measure_key
-    WHERE o.recency <= 13 + $reach AND o.period_end <= CAST($period_end AS DATE) /*SCOPE_FILTER*/
+    FROM observations o LEFT JOIN after a ON a.ak = o.area_key AND a.mk = o.measure_key /*KNOWN_JOIN*/
+    WHERE o.recency <= 13 + $reach AND o.period_end <= CAST($period_end AS DATE) /*KNOWN_UPTO*/ /*SCOPE_FILTER*/
       AND o.recency - coalesce(a.n_after, 0) <= 13
 ),
 cur AS (SELECT * FROM valued WHERE rn = 1),

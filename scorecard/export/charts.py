@@ -11,14 +11,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import matplotlib
+import pandas as pd
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
+from scorecard.evaluation import evaluate  # noqa: E402
 from scorecard.export.content import Row  # noqa: E402
 from scorecard.present import wording  # noqa: E402
-from scorecard.store import db
+from scorecard.store import db, periods
 
 MAX_POINTS = 12
 """At most this many of the latest periods are plotted."""
@@ -35,14 +37,19 @@ class Chart:
 
 
 def series(row: Row, area: str, data_dir: str | Path | None = None) -> list[tuple[str, float | None, str]]:
-    """(period label, value, status) of the area's observations up to the reporting period, oldest first."""
+    """(period label, value, status) of the area's observations up to the reporting period as released by its
+    report (:func:`scorecard.evaluation.evaluate.shown_through`), oldest first."""
     con = db.connect(data_dir)
+    through = None
+    if row.report_end:
+        shown = evaluate.shown_through(area, periods.quarter_of(row.report_end).label, data_dir)
+        through = shown.get(row.measure_id, pd.Timestamp(row.report_end))
     sql = (
         "SELECT period_label, value, status FROM observations WHERE measure_id = ? AND area_code = ? "
-        + ("AND period_end <= ? " if row.report_end else "")
+        + ("AND period_end <= ? " if through is not None else "")
         + "ORDER BY period_end DESC, period_start DESC LIMIT ?"
     )
-    params = [row.measure_id, area] + ([row.report_end] if row.report_end else []) + [MAX_POINTS]
+    params = [row.measure_id, area] + ([through] if through is not None else []) + [MAX_POINTS]
     points = con.execute(sql, params).fetchall()
     return [(label, None if value is None else float(value), status) for label, value, status in reversed(points)]
 

@@ -127,6 +127,12 @@ def auto_draft(row: dict) -> str:
         sentences.append(f"Similar to the group median (it lies inside {area}'s 95% confidence interval).")
     if not _missing(row.get("england_value")):
         sentences.append(f"England: {figure(row['england_value'])}.")
+    basis = row.get("deterioration")
+    if not _missing(basis):
+        size = _amount(row.get("materiality_size") or 0, unit, decimals)
+        sentences.append(
+            "Materially worse: " + wording.DETERIORATION[basis].format(size=size, run=row.get("worse_run")) + "."
+        )
     reasons = list(row.get("exception_reasons") or [])
     if reasons:
         sentences.append("An exception: " + "; ".join(wording.exception_text(c) for c in reasons) + ".")
@@ -161,7 +167,8 @@ def attach(card: pd.DataFrame, commentary: pd.DataFrame, reg: register.Register)
     out["without_commentary"] = exceptions.without_commentary(out["rag"], written)
     if "deteriorated" in out:  # an evaluated card (snapshots frozen before the policy carry only their reasons)
         previous = out["previous_rag"] if "previous_rag" in out else None
-        out["exception_reasons"], out["exception_severity"] = evaluate.exceptions_of(out, reg, previous, written)
+        new = out["new_figure"] if "new_figure" in out else None
+        out["exception_reasons"], out["exception_severity"] = evaluate.exceptions_of(out, reg, previous, written, new)
     return out
 
 

@@ -55,6 +55,7 @@ JSON_COLUMNS = [
     "england_value",
     "exception",
     "exception_reasons",
+    "deterioration",
     "source_id",
     "batch_id",
     "report_period",

@@ -30,10 +30,6 @@ STATUS_MARKS = {
 """Observation status → the badge shown next to a figure ('ok' shows none)."""
 
 
-def _end_of(period: str | None) -> pd.Timestamp | None:
-    return pd.Timestamp(periods.parse_label(period).end) if period else None
-
-
 def _group_for(measure_id: str, group: str | None, reg: register.Register | None) -> str:
     """The comparator group to show: the measure's benchmark group unless one is chosen."""
     return group or (reg or register.load()).measure(measure_id).benchmark_group
@@ -47,7 +43,8 @@ def measure_series(
     data_dir: str | Path | None = None,
     reg: register.Register | None = None,
 ) -> pd.DataFrame:
-    """Time series for a measure, one row per period (oldest first) up to the reporting ``period``:
+    """Time series for a measure, one row per period (oldest first) up to the reporting ``period`` (as released
+    by its report, :func:`scorecard.evaluation.evaluate.shown_through`):
     the area's value, status and 95% CI, England's value and the comparator group's median
     (council excluded, as the evaluation does)."""
     frame = series_table({measure_id: _group_for(measure_id, group, reg)}, area, period, data_dir, reg)
@@ -91,16 +88,19 @@ def series_table(
     ids = {f"m{i}": measure_id for i, measure_id in enumerate(groups)}
     group_ids = {f"g{i}": group for i, group in enumerate(groups.values())}
     tiers = {f"t{i}": reg.measure(measure_id).source.tier for i, measure_id in enumerate(groups)}
+    through = evaluate.shown_through(area, period, data_dir, reg)
+    until = {f"u{i}": through[measure_id] if period else None for i, measure_id in enumerate(groups)}
     listed = ", ".join(f"${name}" for name in ids)  # bound values: a constant list the Parquet scan can use
-    pairs = ", ".join(f"(${m}, ${g}, ${t})" for m, g, t in zip(ids, group_ids, tiers))
+    pairs = ", ".join(f"(${m}, ${g}, ${t}, CAST(${u} AS DATE))" for m, g, t, u in zip(ids, group_ids, tiers, until))
     con = db.connect(data_dir)
     frame = con.execute(
         f"""
-        WITH wanted_series(measure_id, group_id, tier) AS (VALUES {pairs}),
+        WITH wanted_series(measure_id, group_id, tier, until) AS (VALUES {pairs}),
         periods_seen AS (
             SELECT DISTINCT o.measure_id, o.period_label, o.period_kind, o.period_start, o.period_end, o.period_seq
-            FROM observations o
-            WHERE o.measure_id IN ({listed}) AND o.area_code IN ($a, $e) AND ($end IS NULL OR o.period_end <= $end)
+            FROM observations o JOIN wanted_series w ON w.measure_id = o.measure_id
+            WHERE o.measure_id IN ({listed}) AND o.area_code IN ($a, $e)
+              AND (w.until IS NULL OR o.period_end <= w.until)
         ),
         med AS (
             SELECT o.measure_id, o.period_label, median(o.value) AS group_median, count(*) AS group_count
@@ -122,7 +122,7 @@ def series_table(
         LEFT JOIN med ON med.measure_id = p.measure_id AND med.period_label = p.period_label
         ORDER BY p.measure_id, p.period_end, p.period_start
     """,
-        {"a": area, "e": ENGLAND, "end": _end_of(period), **ids, **group_ids, **tiers},
+        {"a": area, "e": ENGLAND, **ids, **group_ids, **tiers, **until},
     ).df()
     frame["status"] = frame["status"].fillna("missing")
     return frame.reset_index(drop=True)
@@ -551,13 +551,15 @@ def scorecard(
 ) -> pd.DataFrame:
     """One area's scorecard in register order, with group names and a plain-English summary per measure; its
     exceptions know each red measure's previous release's RAG (persistent red,
-    :func:`scorecard.evaluation.evaluate.previous_release`)."""
+    :func:`scorecard.evaluation.evaluate.previous_release`) and whether its figure is new this quarter
+    (:func:`scorecard.evaluation.evaluate.new_figures`)."""
     reg = reg or register.load()
     frame = evaluate.evaluate([area], period, group, data_dir, reg)
     report = periods.parse_label(frame["report_period"].iloc[0])
     frame = frame.merge(evaluate.previous_release(frame, area, data_dir, reg), on="measure_id", how="left")
+    frame["new_figure"] = evaluate.new_figures(frame, area, data_dir, reg)
     frame["exception_reasons"], frame["exception_severity"] = evaluate.exceptions_of(
-        frame, reg, previous_rag=frame["previous_rag"]
+        frame, reg, previous_rag=frame["previous_rag"], new_figure=frame["new_figure"]
     )
     frame = frame.merge(forecasts(area, report.label, data_dir, reg), on="measure_id", how="left")
     good = polarity.good_sign(frame["polarity"])
@@ -592,12 +594,14 @@ def forecasts(
     observed = (
         db.connect(data_dir)
         .execute(
-            "SELECT measure_id, period_kind, period_seq, value FROM observations "
+            "SELECT measure_id, period_kind, period_seq, period_end, value FROM observations "
             "WHERE area_code = ? AND period_kind IN ('quarter', 'month') AND period_end <= ? ORDER BY period_seq",
             [area, report.end],
         )
         .df()
     )
+    through = evaluate.shown_through(area, period, data_dir, reg)
+    observed = observed[observed["period_end"] <= observed["measure_id"].map(through)]
     rows = []
     for measure_id, series in observed.groupby("measure_id", sort=False):
         kind = series["period_kind"].iloc[0]

@@ -80,6 +80,10 @@ EXCEPTION = {
     "red": ("Red against target", "Red against target"),
     "material_deterioration": ("Materially worse than the previous period", "Deteriorating"),
     "trend_worsening": ("Recent trend getting worse", "Deteriorating"),
+    "context_deterioration": (
+        "A contextual measure materially worse (the borough, not the council's performance)",
+        "Context worsening",
+    ),
     "no_commentary": ("Red or amber with no commentary for the quarter", "Commentary needed"),
     "missing": ("No figure for the quarter", "Missing or stale data"),
     "stale": ("The latest figure is out of date", "Missing or stale data"),
@@ -87,6 +91,16 @@ EXCEPTION = {
     "exceeding_target": ("Exceeding target by more than its tolerance", "Exceeding target"),
 }
 """Exception reason code → (the reason as written, the Strategic Performance Group's heading)."""
+DETERIORATION = {
+    "significant": "outside the previous figure's 95% confidence interval, so unlikely to be chance",
+    "material": "by more than the measure's materiality of {size}",
+    "material_within_interval": (
+        "by more than the measure's materiality of {size}, but inside the previous figure's 95% confidence "
+        "interval: chance alone could give a change this size"
+    ),
+    "sustained": "worse {run} periods running",
+}
+"""Why a change counts as a material deterioration (:data:`scorecard.evaluation.judgements.exceptions.BASES`)."""
 FORECAST_STATUS = {"on_track": ("On track", "✔"), "at_risk": ("At risk", "⚠"), "off_track": ("Off track", "✖")}
 """Year-end forecast against the year's target: the whole 80% interval meets it, straddles it, misses it."""
 FORECAST_REASON = {
@@ -314,6 +328,8 @@ def summary(row: dict) -> str:
         sentence += ", " + parts[1]
     if row.get("rag") == "stale":
         sentence += "; this is the latest published figure, and it is out of date"
+    elif not _missing(row.get("new_figure")) and not row["new_figure"]:  # absent from older snapshots
+        sentence += "; no new figure this quarter"
     return sentence + "."
 
 

@@ -323,6 +323,7 @@ ExceptionRule = Literal[
     "trend_worsening",
     "no_commentary",
     "missing",
+    "context_deterioration",
     "stale",
     "amber",
     "exceeding_target",

@@ -85,6 +85,27 @@ def expected(release: Release | None, latest: periods.Period | None, as_of: date
     return Expected(_first_day(first), _first_day(upcoming), first < today)
 
 
+def report_month(report: periods.Period) -> date:
+    """The month a quarter's report goes to Cabinet: the month after the quarter (framework, seed 001 ~1772,
+    "Strategic Planning Cycle": Quarter 4 in April, Quarter 1 in July, Quarter 2 in October, Quarter 3 in
+    January)."""
+    return _first_day(_month_index(report.end) + 1)
+
+
+def known_end(release: Release | None, known_by: date) -> date | None:
+    """The last day of the latest month whose period's figures were due out by ``known_by``'s month, by the
+    calendar rule of :func:`expected` (a period ending in month E comes out in the first usual release month
+    at least ``lag_months`` after E); None where there is no schedule (council returns, irregular releases),
+    for which every figure held is taken as known."""
+    if release is None or release.frequency not in SCHEDULED:
+        return None
+    limit = _month_index(known_by)
+    end = limit
+    while _release_month(release, end + release.lag_months) > limit:
+        end -= 1
+    return _first_day(end + 1) - pd.Timedelta(days=1)
+
+
 def staleness(period_end: date, stale_after_months: int, as_of: date) -> str:
     """``stale``, ``soon stale`` or ``current``, by the evaluation's rule (period end older than
     ``stale_after_months`` before the date) applied at ``as_of`` and :data:`SOON_MONTHS` later."""

@@ -3,9 +3,11 @@ which measures to look at, and why. Reporting is by exception, so only what is r
 
 - ``red`` against target, and ``persistent_red``: red now and for the figure reported before the current one
   (:func:`scorecard.evaluation.evaluate.previous_release` — never one figure counted twice);
-- ``material_deterioration``: worse than the previous period and outside the previous value's 95% confidence
-  interval (where it has one) or beyond the measure's materiality (where it has none), or worse for two
-  periods running; ``trend_worsening``: a Fingertips recent trend getting worse;
+- ``material_deterioration`` (:func:`deterioration`, DESIGN.md §5 as written): worse than the previous figure
+  and outside its 95% confidence interval, *or* by more than the measure's materiality, *or* worse for two
+  periods running; ``context_deterioration``: the same for a contextual measure — the borough's situation
+  worsening, which the council influences but does not own, so it is kept apart from its performance (a
+  lower severity in the policy); ``trend_worsening``: a Fingertips recent trend getting worse;
 - ``red_red``: significantly worse than the benchmark and worsening;
 - ``missing`` and ``stale`` data; ``no_commentary``: red or amber with no commentary for the quarter;
 - ``amber`` against target, and ``exceeding_target`` by more than its tolerance (the two-sided report).
@@ -21,12 +23,13 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from scorecard.evaluation.judgements import direction as direction_rule
 from scorecard.evaluation.judgements import rag as rag_rule
-from scorecard.evaluation.judgements.arrays import flags, floats, texts
+from scorecard.evaluation.judgements.arrays import flags, floats, texts, where
 
 CODES = (
     "red_red", "persistent_red", "red", "material_deterioration", "trend_worsening", "no_commentary", "missing",
-    "stale", "amber", "exceeding_target",
+    "context_deterioration", "stale", "amber", "exceeding_target",
 )  # fmt: skip
 """Every rule, in the order reasons are listed when two have the same severity."""
 
@@ -40,17 +43,41 @@ def materiality(unit, own, previous, sizes: Mapping, relative: float) -> np.ndar
     return np.where(~np.isnan(own), own, np.where(~np.isnan(by_unit), by_unit, fallback))
 
 
-def material_deterioration(
-    direction, info_type, value, previous, previous_lower, previous_upper, size, direction_before
-) -> np.ndarray:
-    """Worse than the previous period (a performance measure, not a contextual one) and: outside the previous
-    value's 95% interval where it has one, else by more than ``size``; or worse the period before too."""
-    value, previous = floats(value), floats(previous)
+BASES = ("significant", "material", "material_within_interval", "sustained")
+"""Why a figure is a material deterioration, strongest first: outside the previous figure's 95% interval;
+beyond the materiality (no interval to test); beyond the materiality but inside the interval, so chance alone
+could give it (on a small base — 4.8 points on 34 cases — the card says so rather than hiding the fall); worse
+for two periods running."""
+
+
+def worse_run(recent, good) -> np.ndarray:
+    """How many steps running, back from the latest, each figure was worse than the one before it by any amount
+    (``recent``: rows × points, oldest first, NaN where missing; ``good``: the polarity sign, 0 = none)."""
+    steps = np.diff(np.asarray(recent, dtype=float), axis=1) * np.asarray(good, dtype=float)[:, None]
+    worse = steps < 0  # NaN steps and measures with no polarity are never worse
+    return np.argmin(np.concatenate([worse[:, ::-1], np.zeros((len(worse), 1), dtype=bool)], axis=1), axis=1)
+
+
+def deterioration(direction, good, previous_lower, previous_upper, size, band, recent) -> np.ndarray:
+    """The basis (:data:`BASES`) of each row's material deterioration, None where there is none. The written rule
+    of DESIGN.md §5: the latest figure worse than the previous one (``direction`` "worsening", beyond the neutral
+    band) and outside the previous figure's 95% interval or by more than ``size`` (the materiality); or *worse
+    two periods running* — each of the last two steps worse, by any amount, and the two together beyond the
+    neutral band ``band`` — so a steady fall of small steps (MMR1 at 24 months: 87.8 → 86.8 → 86.1, the last
+    step inside the band) counts, and a wobble inside the band does not. ``recent`` holds the last points
+    (rows × points, oldest first; points across a series break left out as NaN)."""
+    recent = np.asarray(recent, dtype=float)
+    value, previous, third = recent[:, -1], recent[:, -2], recent[:, -3]
     lower, upper = floats(previous_lower), floats(previous_upper)
     has_interval = ~np.isnan(lower) & ~np.isnan(upper)
-    significant = np.where(has_interval, (value < lower) | (value > upper), np.abs(value - previous) > floats(size))
-    worsening = (texts(direction) == "worsening") & (texts(info_type) != "contextual")
-    return worsening & (significant | (texts(direction_before) == "worsening"))
+    worse = texts(direction) == "worsening"
+    with np.errstate(invalid="ignore"):
+        outside = has_interval & ((value < lower) | (value > upper))
+        beyond = np.abs(value - previous) > floats(size)
+        two_steps = np.abs(value - third) > direction_rule.neutral_band(third, band)
+    sustained = (worse_run(recent, good) >= 2) & two_steps
+    codes = np.select([worse & outside, worse & beyond & ~has_interval, worse & beyond, sustained], BASES, "")
+    return where(codes != "", codes)
 
 
 def without_commentary(rag, has_commentary) -> np.ndarray:
@@ -68,6 +95,7 @@ def reasons(
     tolerance,
     good,
     deteriorated,
+    info_type,
     severity: Mapping,
     previous_rag=None,
     has_commentary=None,
@@ -76,12 +104,14 @@ def reasons(
     policy leaves out are never given; ``persistent_red`` needs ``previous_rag`` (the previous report's RAG
     codes) and ``no_commentary`` needs ``has_commentary`` — without them those rules are not applied."""
     rag, direction, trend = texts(rag), texts(direction), texts(trend)
+    contextual = texts(info_type) == "contextual"
     unknown = np.zeros(len(rag), dtype=bool)
     masks = {
         "red_red": (texts(significance) == "worse") & (direction == "worsening"),
         "persistent_red": unknown if previous_rag is None else (rag == "red") & (texts(previous_rag) == "red"),
         "red": rag == "red",
-        "material_deterioration": flags(deteriorated),
+        "material_deterioration": flags(deteriorated) & ~contextual,
+        "context_deterioration": flags(deteriorated) & contextual,
         "trend_worsening": np.char.endswith(trend.astype(str), "_getting_worse"),
         "no_commentary": unknown if has_commentary is None else without_commentary(rag, has_commentary),
         "missing": rag == "missing",

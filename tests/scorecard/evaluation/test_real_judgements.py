@@ -11,7 +11,7 @@ from scorecard import SEFTON
 from scorecard.evaluation import facts_sql, forecast
 from scorecard.evaluation.judgements import direction, rag, trend
 from scorecard.ingest import sources
-from scorecard.present import views
+from scorecard.present import commentary, views
 
 PERIOD = "2025/26 Q4"
 
@@ -109,3 +109,47 @@ def test_persistent_red_at_q4_is_red_in_two_distinct_releases(card):
         ["2024/25", "2023/24", "amber"],
         ["2023/24", "2022/23", "green"],
     ]
+
+
+@pytest.fixture(scope="module")
+def q3(built_data, real_register):
+    return views.scorecard(SEFTON, "2025/26 Q3", data_dir=built_data[0], reg=real_register).set_index("measure_id")
+
+
+def test_a_past_quarter_sees_only_what_was_released_by_its_report(q3, card, built_data, real_register):
+    """#27: the Q3 report (January 2026) could not show the 30 Sep 2025 workforce snapshot (out in March) or
+    October-December 2025 homelessness (out in April); the Q4 report, the latest, shows both. Series and charts
+    stop where the figure does."""
+    workforce = ["cyp_sw_turnover_rate", "cyp_agency_workers_pct"]
+    assert q3.loc[workforce, "period_label"].tolist() == ["30 Sep 2024", "30 Sep 2024"]
+    assert card.loc[workforce, "period_label"].tolist() == ["30 Sep 2025", "30 Sep 2025"]
+    assert q3.loc["com_homelessness_preventions_pct", "period_label"] == "2025/26 Q2"
+    assert card.loc["com_homelessness_preventions_pct", "period_label"] == "2025/26 Q3"
+    series = views.measure_series("cyp_sw_turnover_rate", SEFTON, period="2025/26 Q3", data_dir=built_data[0])
+    assert series["period_label"].iloc[-1] == "30 Sep 2024"
+
+
+def test_no_new_figure_this_quarter_raises_no_deterioration_again(q3, card, built_data, real_register):
+    """MMR1 at 24 months, 2024/25 (out in September 2025): worse three periods running (90.3 → 87.8 → 86.8 →
+    86.1), raised in the 2025/26 Q2 report that first showed it, carried at Q3 and Q4 with its RAG kept and
+    "no new figure this quarter" said."""
+    q2 = views.scorecard(SEFTON, "2025/26 Q2", data_dir=built_data[0], reg=real_register).set_index("measure_id")
+    mmr = "hw_child_vaccination_rate"
+    assert (q2.loc[mmr, "deterioration"], q2.loc[mmr, "worse_run"], q2.loc[mmr, "new_figure"]) == ("sustained", 3, True)
+    assert "material_deterioration" in q2.loc[mmr, "exception_reasons"]
+    for later in (q3, card):
+        assert later.loc[mmr, "period_label"] == "2024/25" and not later.loc[mmr, "new_figure"]
+        assert later.loc[mmr, "deterioration"] == "sustained"  # still a fact about the figure
+        assert "material_deterioration" not in later.loc[mmr, "exception_reasons"]
+        assert later.loc[mmr, "summary"].endswith("; no new figure this quarter.")
+
+
+def test_a_fall_beyond_the_materiality_on_a_small_base_is_flagged_with_its_doubt(card):
+    """Homelessness preventions, 2025/26 Q3: 67.65% → 62.86% (4.79 points, materiality 2) on 34 cases, inside
+    the previous figure's 95% interval: flagged as DESIGN.md §5 reads, and the commentary says chance could
+    give it."""
+    row = card.loc["com_homelessness_preventions_pct"]
+    assert row["deterioration"] == "material_within_interval" and row["new_figure"]
+    assert "material_deterioration" in row["exception_reasons"]
+    draft = commentary.auto_draft(row.to_dict() | {"measure_id": row.name})
+    assert "chance alone could give a change this size" in draft

@@ -59,6 +59,33 @@ def test_no_date_without_a_schedule(frequency):
     assert releases.expected(_release(), None, TODAY) == releases.Expected(None, None, False)
 
 
+@pytest.mark.parametrize(
+    ("quarter", "release", "known_end"),
+    [
+        # workforce, 30 September snapshot out in March: not at Q3 (January), at Q4 (April)
+        ("2025/26 Q3", _release(months=(3,), lag=6), date(2024, 9, 30)),
+        ("2025/26 Q4", _release(months=(3,), lag=6), date(2025, 9, 30)),
+        # homelessness, quarterly four months on: October-December comes out in April
+        ("2025/26 Q3", _release("quarterly", (1, 4, 7, 10), 4), date(2025, 9, 30)),
+        ("2025/26 Q4", _release("quarterly", (1, 4, 7, 10), 4), date(2025, 12, 31)),
+        # a monthly release the month after: everything to the quarter's end is out by its report
+        ("2025/26 Q3", _release("monthly", (), 1), date(2025, 12, 31)),
+    ],
+)
+def test_what_was_released_by_a_quarters_report(quarter, release, known_end):
+    assert releases.known_end(release, releases.report_month(periods.parse_label(quarter))) == known_end
+
+
+def test_a_quarter_is_reported_the_month_after_it_ends():  # seed 001 ~1772, "Strategic Planning Cycle"
+    months = [releases.report_month(periods.quarter(2025, q)) for q in (1, 2, 3, 4)]
+    assert months == [date(2025, 7, 1), date(2025, 10, 1), date(2026, 1, 1), date(2026, 4, 1)]
+
+
+def test_no_cut_without_a_schedule():
+    assert releases.known_end(None, date(2026, 1, 1)) is None
+    assert releases.known_end(Release(frequency="irregular", basis="none known"), date(2026, 1, 1)) is None
+
+
 def test_staleness_by_the_evaluations_rule_today_and_a_quarter_ahead():
     assert releases.staleness(date(2025, 3, 31), 24, TODAY) == "current"
     assert releases.staleness(date(2024, 11, 30), 24, date(2027, 1, 15)) == "stale"

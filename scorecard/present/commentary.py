@@ -127,11 +127,11 @@ def auto_draft(row: dict) -> str:
         sentences.append(f"Similar to the group median (it lies inside {area}'s 95% confidence interval).")
     if not _missing(row.get("england_value")):
         sentences.append(f"England: {figure(row['england_value'])}.")
-    basis = row.get("deterioration")
-    if not _missing(basis):
+    worse = row.get("deterioration")
+    if not _missing(worse):
         size = _amount(row.get("materiality_size") or 0, unit, decimals)
         sentences.append(
-            "Materially worse: " + wording.DETERIORATION[basis].format(size=size, run=row.get("worse_run")) + "."
+            "Materially worse: " + wording.DETERIORATION[worse].format(size=size, run=row.get("worse_run")) + "."
         )
     reasons = list(row.get("exception_reasons") or [])
     if reasons:

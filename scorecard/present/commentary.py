@@ -131,7 +131,7 @@ def auto_draft(row: dict) -> str:
     if not _missing(worse):
         size = _amount(row.get("materiality_size") or 0, unit, decimals)
         sentences.append(
-            "Materially worse: " + wording.DETERIORATION[worse].format(size=size, run=row.get("worse_run")) + "."
+            "Materially worse: " + wording.DETERIORATION[str(worse)].format(size=size, run=row.get("worse_run")) + "."
         )
     reasons = list(row.get("exception_reasons") or [])
     if reasons:

@@ -74,7 +74,7 @@ cols[3].metric("Rank (1 = best)", tables.rank_text(row) or "–", help=f"Among S
 st.markdown(
     f"{components.rag_badge(row['rag'])} {wording.RAG[row['rag']][2]}. {tables.direction_sentence(row)} "
     f"Recent trend: {tables.trend_text(row)}. "
-    f"Compared with the group median: {wording.SIGNIFICANCE.get(row['significance'], '')}.",
+    f"Compared with the group median (Sefton excluded): {wording.significance_text(row)}.",
     unsafe_allow_html=True,
 )
 
@@ -83,8 +83,7 @@ if tables.forecast_text(row):
     if pd.notna(row.get("forecast_method")):
         st.caption(
             f"Forecast from {wording.FORECAST_METHOD[row['forecast_method']]}, with its 80% prediction interval: "
-            "on track when the whole interval meets the target, at risk when it straddles it, off track when it "
-            "misses it. See *Data & definitions* for how well the method has forecast past years."
+            f"{wording.FORECAST_RULE}."
         )
 # ---- commentary and corrective action ---------------------------------------------------------------------
 staff = access.sees_draft(auth.role())

@@ -41,10 +41,7 @@ components.pack_downloads(period)
 risky = views.forecasts_at_risk(card)
 st.subheader("At risk of missing the year-end target")
 if len(risky):
-    st.caption(
-        "Forecasts for this financial year whose 80% interval reaches below the target (at risk) or lies "
-        "wholly below it (off track)."
-    )
+    st.caption("Forecasts for this financial year, judged " + wording.FORECAST_RULE + ".")
     for r in frames.records(risky):
         st.page_link(
             "pages/measure.py",

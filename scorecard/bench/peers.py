@@ -38,6 +38,7 @@ def judge_core(facts: pd.DataFrame, reg: Register) -> pd.DataFrame:
         frame["value"], frame["above"], frame["below"], frame["members"], good, frame["unit"]
     )
     frame["group_size"] = benchmark.group_size(frame["value"], frame["members"])
+    frame.loc[~benchmark.summarised(frame["unit"]), "benchmark_median"] = np.nan
     reason = trend.reasons(frame["period_kind"], frame["unit"], frame["points"], frame["span"], False)
     tested = pd.isna(reason)
     chi2, method = np.full(len(frame), np.nan), np.full(len(frame), None, dtype=object)

@@ -64,6 +64,7 @@ def measures_frame(reg: register.Register) -> pd.DataFrame:
                 "data_match": m.source.match,
                 "tier": m.source.tier,
                 "proxy_for": m.source.proxy_for,
+                "clustered_by": m.clustered_by,
                 "metric_responsibility": m.metric_responsibility,
             }
             for m in reg.measures
@@ -428,8 +429,16 @@ def judge(facts: pd.DataFrame, reg: register.Register) -> pd.DataFrame:
     frame["group_size"] = benchmark.group_size(frame["value"], frame["benchmark_members"])
     frame["quartile"] = benchmark.quartile(frame["rank"], frame["group_size"], good, frame["unit"])
     frame["significance"] = benchmark.significance(
-        frame["value"], frame["lower_ci"], frame["upper_ci"], frame["benchmark_median"], good, frame["unit"]
+        frame["value"],
+        frame["lower_ci"],
+        frame["upper_ci"],
+        frame["benchmark_median"],
+        good,
+        frame["unit"],
+        frame["clustered_by"],
     )
+    frame["not_tested"] = benchmark.not_tested(frame["unit"], frame["clustered_by"])
+    frame.loc[~benchmark.summarised(frame["unit"]), list(benchmark.GROUP_SUMMARY)] = np.nan
     policy = reg.exception_policy
     size = exceptions.materiality(
         frame["unit"], frame["materiality"], frame["previous_value"], policy.materiality, policy.relative_materiality

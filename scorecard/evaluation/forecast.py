@@ -4,8 +4,9 @@
 For the financial year of the report, from the periods reported so far, the forecast projects the year's
 figure — the year-end value for a level (a rate, a percentage, a position: register ``year_figure:
 year_end``), or the year's total for a count of events (``year_figure: total``) — with an 80% prediction
-interval, and judges it against the year's target: *on track* when the whole interval meets the target, *off
-track* when none of it does, *at risk* when it straddles the target.
+interval, and judges it against the year's target on the narrower 50% band: *on track* when the whole band
+meets the target (three chances in four or better), *off track* when none of it does, *at risk* only when the
+target lies inside it. No status is given on illustrative figures.
 
 Methods (compared by :func:`backtest`, ``python -m scorecard forecast-backtest``; the one used is
 :data:`METHOD`):
@@ -21,9 +22,14 @@ Methods (compared by :func:`backtest`, ``python -m scorecard forecast-backtest``
   reached by the same point.
 
 Intervals: σ is the spread of a period's value about its year's mean in up to three earlier complete years
-(pooled); each method's error variance follows from treating periods as level plus independent noise, and the
-80% interval is the forecast ± 1.2816 of its standard error. A forecast needs one complete earlier year and
-at least one period of the current one; otherwise :func:`year_end` says why there is none.
+(pooled); each method's error variance follows from treating periods as level plus independent noise, giving
+a standard error se. Real series break that model (their levels move within the year), so the intervals are
+calibrated by split conformal prediction (Vovk, Gammerman & Shafer 2005; Lei et al. 2018,
+:func:`conformal_scale`): the backtest's errors on *real* series, in units of se, give the factor by which the
+normal interval (± 1.2816 se) is widened so that 80% of held-out outturns fall inside it; the 50% band is the
+same factor on ± 0.6745 se. Illustrative series never calibrate (their generator fits the model). A forecast
+needs one complete earlier year and at least one period of the current one; otherwise :func:`year_end` says
+why there is none.
 """
 
 from __future__ import annotations
@@ -41,10 +47,16 @@ PERIODS = {"quarter": 4, "month": 12}
 """Periods in a financial year, by period kind (the kinds forecast)."""
 Z80 = 1.2816
 """Standard normal quantile for a two-sided 80% interval."""
+Z50 = 0.6745
+"""Standard normal quantile for a two-sided 50% band (the status's band)."""
+LEVEL = 0.8
+"""The interval's coverage."""
+MIN_CALIBRATION = 10
+"""Fewest real backtest forecasts a calibration is made from; with fewer the normal interval stands."""
 METHODS = ("year_mean", "drift", "latest", "profile")
-METHOD = {"year_end": "drift", "total": "drift"}
-"""The method used for each kind of year figure: the one with the smallest scaled error in the backtest (see
-BENCHMARKS.md)."""
+METHOD = {"year_end": "latest", "total": "drift"}
+"""The method used for each kind of year figure: the one with the smallest scaled error in the backtest on real
+series (BENCHMARKS.md). No real series is a yearly total, so ``total`` keeps the illustrative series' best."""
 HISTORY_YEARS = 3
 STATUSES = ("on_track", "at_risk", "off_track")
 REASONS = ("not_in_year", "year_complete", "no_data_this_year", "gap_in_year", "history_too_short", "no_variation")
@@ -63,6 +75,9 @@ class Forecast:
     reason: str | None = None
     sigma: float = math.nan
     """The period noise the interval was built from (one scale for every method of a series)."""
+    band_lower: float = math.nan
+    band_upper: float = math.nan
+    """The 50% band the status is judged on."""
 
 
 def financial_year_of(seq: int, kind: str) -> tuple[int, int]:
@@ -131,10 +146,16 @@ def project(
 
 
 def year_end(
-    series: pd.DataFrame, kind: str, upto_seq: int, figure: str = "year_end", method: str | None = None
+    series: pd.DataFrame,
+    kind: str,
+    upto_seq: int,
+    figure: str = "year_end",
+    method: str | None = None,
+    scale: float = 1.0,
 ) -> Forecast:
     """The forecast for the financial year holding period ``upto_seq`` from the series' periods up to it
-    (``series``: ``period_seq`` and ``value``, one kind of period)."""
+    (``series``: ``period_seq`` and ``value``, one kind of period), its intervals widened by ``scale``
+    (:func:`conformal_scale`)."""
     if kind not in PERIODS:
         return Forecast(reason="not_in_year")
     method = method or METHOD[figure]
@@ -159,11 +180,54 @@ def year_end(
     if not sigma > 0:
         return Forecast(points=points, periods=PERIODS[kind], reason="no_variation")
     value, error = project(current, previous, sigma, figure, method)
-    return Forecast(value, value - Z80 * error, value + Z80 * error, method, points, PERIODS[kind], sigma=sigma)
+    wide, band = scale * Z80 * error, scale * Z50 * error
+    return Forecast(
+        value, value - wide, value + wide, method, points, PERIODS[kind], None, sigma, value - band, value + band
+    )
+
+
+def conformal_scale(scores) -> float:
+    """Split conformal calibration: the ⌈(n + 1) × 0.8⌉-th smallest of n held-out scores |error| / se, over
+    :data:`Z80` — the factor that widens the normal 80% interval so that it holds at least 80% of new outturns
+    exchangeable with those (Lei et al. 2018, §2.2). NaN with fewer than :data:`MIN_CALIBRATION` scores."""
+    scores = np.sort(np.asarray(scores, dtype=float))
+    scores = scores[~np.isnan(scores)]
+    rank = math.ceil((len(scores) + 1) * LEVEL)
+    return float(scores[rank - 1] / Z80) if len(scores) >= MIN_CALIBRATION else math.nan
+
+
+def scores(tested: pd.DataFrame) -> pd.Series:
+    """Each backtest forecast's error in units of its standard error (the conformity score)."""
+    return tested["error"].abs() / ((tested["upper"] - tested["lower"]) / (2 * Z80))
+
+
+def calibration(tested: pd.DataFrame, method: str, before_year: int | None = None) -> float:
+    """:func:`conformal_scale` from the backtest's forecasts by ``method`` on real series (of years before
+    ``before_year``: a report calibrates on outturns it could have known). 1.0 (the normal interval) when too
+    few."""
+    real = tested[(tested["method"] == method) & ~tested["illustrative"]]
+    if before_year is not None:
+        real = real[real["year"] < before_year]
+    scale = conformal_scale(scores(real))
+    return 1.0 if math.isnan(scale) else scale
+
+
+def held_out(tested: pd.DataFrame, method: str) -> pd.DataFrame:
+    """The backtest's forecasts by ``method`` with calibrated intervals judged on outturns the calibration did
+    not see: each real forecast with the scale from the real forecasts of the other years (hold-out by year),
+    each illustrative one with the scale from every real forecast. Adds ``scale`` and ``inside_calibrated``."""
+    part = tested[tested["method"] == method].copy()
+    everything = calibration(tested, method)
+    part["scale"] = [
+        everything if ill else calibration(tested[tested["year"] != year], method)
+        for year, ill in zip(part["year"], part["illustrative"])
+    ]
+    part["inside_calibrated"] = scores(part) <= part["scale"] * Z80
+    return part
 
 
 def status(lower, upper, target, good) -> np.ndarray:
-    """``on_track`` / ``at_risk`` / ``off_track`` for each forecast interval against its target (None where
+    """``on_track`` / ``at_risk`` / ``off_track`` for each forecast's 50% band against its target (None where
     there is no forecast, no target or no polarity)."""
     lower, upper, target = (
         pd.to_numeric(pd.Series(x, dtype=object), errors="coerce").to_numpy(float) for x in (lower, upper, target)
@@ -188,10 +252,12 @@ def projected_rag(value, target, tolerance, good, info_type) -> np.ndarray:
 def backtest(series_by_measure: dict[str, tuple[pd.DataFrame, str, str]]) -> pd.DataFrame:
     """Forecast every complete past year that has a complete year before it, from its first one, two and three
     quarters (3, 6 and 9 months), with every method: one row per forecast with the outturn, the error and
-    whether the outturn fell inside the 80% interval. ``series_by_measure``: id → (series, kind, figure)."""
+    whether the outturn fell inside the 80% interval (uncalibrated), and whether the series is illustrative
+    (any figure with that status). ``series_by_measure``: id → (series, kind, figure)."""
     rows = []
     for measure_id, (series, kind, figure) in series_by_measure.items():
         periods = PERIODS[kind]
+        illustrative = bool("status" in series and (series["status"] == "illustrative").any())
         years = _years(series[series["value"].notna()], kind)
         complete = sorted(y for y, values in years.items() if not np.isnan(values).any())
         for year in complete:
@@ -218,6 +284,7 @@ def backtest(series_by_measure: dict[str, tuple[pd.DataFrame, str, str]]) -> pd.
                             "error": outturn - got.value,
                             "inside": got.lower <= outturn <= got.upper,
                             "sigma": got.sigma,
+                            "illustrative": illustrative,
                         }
                     )
     return pd.DataFrame(
@@ -234,5 +301,6 @@ def backtest(series_by_measure: dict[str, tuple[pd.DataFrame, str, str]]) -> pd.
             "error",
             "inside",
             "sigma",
+            "illustrative",
         ],
     )

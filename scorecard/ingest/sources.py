@@ -229,8 +229,11 @@ def _summed(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _with_intervals(frame: pd.DataFrame, measure: Measure) -> pd.DataFrame:
-    """Fill 95% CIs the source did not give: Wilson for proportions, Poisson (Byar's/exact) for counts."""
+    """Fill 95% CIs the source did not give: Wilson for proportions, Poisson (Byar's/exact) for counts. None for
+    a measure whose units are clustered (register ``clustered_by``): Wilson would treat them as independent."""
     missing = frame["lower_ci"].isna() & frame["value"].notna()
+    if measure.clustered_by:
+        return frame
     if measure.calculation == "proportion":
         low, high = stats.wilson_ci_array(frame["numerator"], frame["denominator"])
         frame.loc[missing, "lower_ci"] = (low * measure.multiplier)[missing.to_numpy()]

@@ -113,7 +113,7 @@ def auto_draft(row: dict) -> str:
         where = f" ({wording.QUARTILE[int(row['quartile'])]})" if not _missing(quartile) else ""
         sentences.append(
             f"Rank {int(row['rank'])} of {int(row['group_size'])}{where} among {area} and the "
-            f"{row.get('benchmark_group_name') or 'comparator group'}; group median "
+            f"{row.get('benchmark_group_name') or 'comparator group'}; the group's median ({area} excluded) "
             f"{figure(row['benchmark_median'])}, range {figure(row['benchmark_min'])} to "
             f"{figure(row['benchmark_max'])}."
         )
@@ -125,6 +125,8 @@ def auto_draft(row: dict) -> str:
         )
     elif significance == "similar":
         sentences.append(f"Similar to the group median (it lies inside {area}'s 95% confidence interval).")
+    elif row.get("not_tested") == "clustered":
+        sentences.append(f"Not tested against the group: {wording.not_tested_text(row)}.")
     if not _missing(row.get("england_value")):
         sentences.append(f"England: {figure(row['england_value'])}.")
     worse = row.get("deterioration")

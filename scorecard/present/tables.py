@@ -200,8 +200,8 @@ def positions(spine: pd.DataFrame) -> pd.DataFrame:
             "Sefton": [value_text(r) for r in records],
             "Rank": [rank_text(r) for r in records],
             "Quartile": [quartile_text(r.get("quartile")) for r in records],
-            "Group median": _formatted_rows(records, "benchmark_median"),
-            "Compared with median": [wording.SIGNIFICANCE.get(r["significance"], "") for r in records],
+            "Group median (Sefton excluded)": _formatted_rows(records, "benchmark_median"),
+            "Compared with median": [wording.significance_text(r) for r in records],
             "Data notes": [", ".join(marks(r)) for r in records],
         }
     )

@@ -16,9 +16,10 @@ from scorecard import ENGLAND, SEFTON, register
 from scorecard.evaluation import evaluate, forecast
 from scorecard.evaluation.judgements import benchmark, direction, polarity, rag
 from scorecard.evaluation.judgements import exceptions as exception_rules
+from scorecard.evaluation.judgements.arrays import where
 from scorecard.present import wording
 from scorecard.register import releases
-from scorecard.store import db, frames, periods
+from scorecard.store import db, frames, periods, storage
 from scorecard.store.geography import group_label
 
 STATUS_MARKS = {
@@ -125,6 +126,8 @@ def series_table(
         {"a": area, "e": ENGLAND, **ids, **group_ids, **tiers, **until},
     ).df()
     frame["status"] = frame["status"].fillna("missing")
+    units = frame["measure_id"].map({m.id: m.unit for m in reg.measures})
+    frame.loc[~benchmark.summarised(units), "group_median"] = None  # no median of raw counts
     return frame.reset_index(drop=True)
 
 
@@ -564,7 +567,10 @@ def scorecard(
     frame = frame.merge(forecasts(area, report.label, data_dir, reg), on="measure_id", how="left")
     good = polarity.good_sign(frame["polarity"])
     annual = frame["target"].where(frame["target_basis"] == "fixed")  # a year's own target, not a benchmark
-    frame["forecast_status"] = forecast.status(frame["forecast_lower"], frame["forecast_upper"], annual, good)
+    judged = ~frame["forecast_illustrative"].fillna(False).astype(bool)  # no status on made-up figures
+    frame["forecast_status"] = where(
+        judged, forecast.status(frame["forecast_band_lower"], frame["forecast_band_upper"], annual, good)
+    )
     frame["forecast_rag"] = forecast.projected_rag(
         frame["forecast_value"], annual, frame["target_tolerance"], good, frame["info_type"]
     )
@@ -586,15 +592,17 @@ def forecasts(
 ) -> pd.DataFrame:
     """The year-end forecast of every measure reported monthly or quarterly, for the financial year of the
     reporting quarter (:func:`scorecard.evaluation.forecast.year_end`), one row per measure: ``forecast_year``
-    and ``forecast_label`` (its last period), the figure forecast, value, 80% interval, method, periods known
-    and, where there is no forecast, the reason."""
+    and ``forecast_label`` (its last period), the figure forecast, value, 80% interval and 50% band (calibrated
+    on the real series' backtest of earlier years, :func:`calibration`), method, periods known, whether the
+    series is illustrative and, where there is no forecast, the reason."""
     reg = reg or register.load()
     report = periods.parse_label(period)
     year, _ = forecast.financial_year_of(report.seq, "quarter")
+    scale = calibration(area, year, data_dir, reg)
     observed = (
         db.connect(data_dir)
         .execute(
-            "SELECT measure_id, period_kind, period_seq, period_end, value FROM observations "
+            "SELECT measure_id, period_kind, period_seq, period_end, value, status FROM observations "
             "WHERE area_code = ? AND period_kind IN ('quarter', 'month') AND period_end <= ? ORDER BY period_seq",
             [area, report.end],
         )
@@ -607,16 +615,38 @@ def forecasts(
         kind = series["period_kind"].iloc[0]
         upto = report.seq if kind == "quarter" else report.end.year * 12 + report.end.month - 1
         figure = reg.measure(measure_id).year_figure
-        got = forecast.year_end(series, kind, upto, figure)
+        got = forecast.year_end(series, kind, upto, figure, scale=scale)
         end = periods.quarter(year, 4) if kind == "quarter" else periods.month(year + 1, 3)
         values = [periods.financial_year(year).label, end.label, figure, got.value, got.lower, got.upper]
-        rows.append([measure_id, *values, got.method, got.points, got.periods, got.reason])
+        band = [got.band_lower, got.band_upper, bool((series["status"] == "illustrative").any())]
+        rows.append([measure_id, *values, *band, got.method, got.points, got.periods, got.reason])
     return pd.DataFrame(rows, columns=FORECAST_COLUMNS)
 
 
 FORECAST_COLUMNS = ["measure_id", "forecast_year", "forecast_label", "forecast_figure", "forecast_value",
-                    "forecast_lower", "forecast_upper", "forecast_method", "forecast_points", "forecast_periods",
+                    "forecast_lower", "forecast_upper", "forecast_band_lower", "forecast_band_upper",
+                    "forecast_illustrative", "forecast_method", "forecast_points", "forecast_periods",
                     "forecast_reason"]  # fmt: skip
+
+
+_CALIBRATION: dict[tuple, pd.DataFrame] = {}
+
+
+def calibration(
+    area: str, year: int, data_dir: str | Path | None = None, reg: register.Register | None = None
+) -> float:
+    """The interval scale for forecasts of financial year ``year`` (:func:`scorecard.evaluation.forecast.
+    calibration`): from the backtest of the area's real in-year series on the years before it. The backtest is
+    kept per data folder and the identity of its data (:func:`scorecard.store.db.signature`)."""
+    folder = Path(data_dir or storage.default_data_dir()).resolve()
+    key = (area, str(folder), db.signature(folder))
+    tested = _CALIBRATION.get(key)
+    if tested is None:
+        tested = forecast.backtest(in_year_series(area, folder, reg))
+        if len(_CALIBRATION) >= 16:
+            _CALIBRATION.clear()
+        _CALIBRATION[key] = tested
+    return forecast.calibration(tested, forecast.METHOD["year_end"], before_year=year)
 
 
 def forecasts_at_risk(card: pd.DataFrame) -> pd.DataFrame:
@@ -636,25 +666,37 @@ def in_year_series(
     observed = (
         db.connect(data_dir)
         .execute(
-            "SELECT measure_id, period_kind, period_seq, value FROM observations "
+            "SELECT measure_id, period_kind, period_seq, value, status FROM observations "
             "WHERE area_code = ? AND period_kind IN ('quarter', 'month') ORDER BY measure_id, period_seq",
             [area],
         )
         .df()
     )
     return {
-        mid: (series[["period_seq", "value"]], series["period_kind"].iloc[0], reg.measure(mid).year_figure)
+        mid: (series[["period_seq", "value", "status"]], series["period_kind"].iloc[0], reg.measure(mid).year_figure)
         for mid, series in observed.groupby("measure_id")
     }
 
 
 def backtest_summary(tested: pd.DataFrame) -> pd.DataFrame:
-    """Per method: forecasts made, the share of outturns inside the 80% interval and the mean absolute error
-    in units of each series' period noise σ (the same scale for every method, comparable across units)."""
+    """Per method and kind of series (real or illustrative): forecasts made, the share of outturns inside the
+    normal 80% interval and inside the calibrated one judged on held-out years
+    (:func:`scorecard.evaluation.forecast.held_out`), and the mean absolute error in units of each series'
+    period noise σ (the same scale for every method, comparable across units)."""
+    parts = [forecast.held_out(tested, method) for method in forecast.METHODS]
+    judged = pd.concat(parts, ignore_index=True).assign(
+        series=lambda t: t["illustrative"].map({True: "illustrative", False: "real"}),
+        scaled=lambda t: t["error"].abs() / t["sigma"],
+    )
     return (
-        tested.assign(scaled=(tested["error"].abs() / tested["sigma"]))
-        .groupby("method")
-        .agg(forecasts=("error", "size"), inside_80=("inside", "mean"), scaled_mae=("scaled", "mean"))
-        .sort_values("scaled_mae")
+        judged.groupby(["series", "method"])
+        .agg(
+            forecasts=("error", "size"),
+            inside_80=("inside", "mean"),
+            inside_80_calibrated=("inside_calibrated", "mean"),
+            scaled_mae=("scaled", "mean"),
+        )
         .reset_index()
+        .sort_values(["series", "scaled_mae"], ascending=[False, True])
+        .reset_index(drop=True)
     )

@@ -102,7 +102,12 @@ DETERIORATION = {
 }
 """Why a change counts as a material deterioration (:data:`scorecard.evaluation.judgements.exceptions.BASES`)."""
 FORECAST_STATUS = {"on_track": ("On track", "✔"), "at_risk": ("At risk", "⚠"), "off_track": ("Off track", "✖")}
-"""Year-end forecast against the year's target: the whole 80% interval meets it, straddles it, misses it."""
+"""Year-end forecast against the year's target, judged on the forecast's 50% band (FORECAST_RULE)."""
+FORECAST_RULE = (
+    "on track when the middle half of the likely outcomes (the 50% band) meets the target, off track when it "
+    "misses it, at risk when the target lies inside it; forecasts on illustrative figures get no status. The "
+    "intervals are widened by how far past forecasts of the council's real series missed"
+)
 FORECAST_REASON = {
     "not_in_year": "reported annually",
     "year_complete": "the year is complete",
@@ -174,6 +179,28 @@ SIGNIFICANCE = {
     "lower": "Lower",
     "not_compared": "Not compared",
 }
+NOT_TESTED = {
+    "count": "a raw count: councils differ in size, so it is not ranked or set against the group's median",
+    "clustered": (
+        "the units counted are clustered ({by}), so they are not independent and an interval treating them as "
+        "independent would be too narrow: no significance test is made"
+    ),
+}
+"""Why a figure is not compared with its group (:func:`scorecard.evaluation.judgements.benchmark.not_tested`)."""
+
+
+def not_tested_text(row) -> str:
+    """Why the figure is not tested against its group (empty where it can be)."""
+    why = row.get("not_tested")
+    return "" if _missing(why) or why not in NOT_TESTED else NOT_TESTED[why].format(by=row.get("clustered_by") or "")
+
+
+def significance_text(row) -> str:
+    """``Similar``, or ``Not compared: <why>`` where the benchmark gives a reason."""
+    label, why = SIGNIFICANCE.get(row.get("significance") or "", ""), not_tested_text(row)
+    return f"{label}: {why}" if why else label
+
+
 QUARTILE = {1: "best quartile", 2: "second quartile", 3: "third quartile", 4: "worst quartile"}
 UNIT_SUFFIX = {
     "percent": "%",

@@ -250,6 +250,10 @@ class Measure(_Strict):
     decimals: int = Field(1, ge=0, le=4)
     frequency: Frequency
     calculation: Literal["value", "proportion", "rate"] = "value"
+    clustered_by: str = ""
+    """How the counted units are clustered, as a phrase ("every place in a school shares the school's Ofsted
+    grade"). Such a proportion gets no interval and no significance test
+    (:mod:`scorecard.evaluation.judgements.benchmark`)."""
     multiplier: float = 1.0
     population: str = ""
     definition: str

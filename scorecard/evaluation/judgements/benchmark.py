@@ -3,10 +3,14 @@ against the group's median. Oriented by polarity: rank 1 and quartile 1 are best
 
 Rank counts the members strictly better than the council, so tied councils share the better rank
 (Fingertips and LG Inform rank the same way). Quartiles need a ranked group of at least four and a polarity.
-Raw counts (unit ``count``) are not ranked or tested: councils differ in size. Significance: *similar* when
-the benchmark lies inside the council's 95% confidence interval (Wilson for proportions, Byar's or exact
-Poisson for counts and rates, or the publisher's own), else *better* or *worse* (*higher* or *lower* for
-measures with no polarity).
+Raw counts (unit ``count``) are not ranked, tested or given a group median, min, max or mean: councils differ
+in size, so a count is compared as a rate or not at all (#27). A measure whose units share a judgement (register
+``clustered_by``: school places share their school's Ofsted grade) is not tested for significance: an interval
+treating the units as independent is too narrow, and no school-level data is held to widen it (a design
+effect). Significance: *similar* when the benchmark lies inside the council's 95% confidence interval (Wilson
+for proportions, Byar's or exact Poisson for counts and rates, or the publisher's own), else *better* or
+*worse* (*higher* or *lower* for measures with no polarity). The group's median excludes the council; rank and
+quartile count it in.
 """
 
 from __future__ import annotations
@@ -14,10 +18,24 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from scorecard.evaluation.judgements.arrays import floats, texts
+from scorecard.evaluation.judgements.arrays import floats, texts, where
 
 SIGNIFICANCE = ("better", "similar", "worse", "higher", "lower", "not_compared")
 MIN_QUARTILE_GROUP = 4
+GROUP_SUMMARY = ("benchmark_median", "benchmark_min", "benchmark_max", "benchmark_mean")
+"""The group statistics shown beside the council's figure (none for raw counts, :func:`summarised`)."""
+
+
+def summarised(unit) -> np.ndarray:
+    """Whether a group median, min, max and mean mean anything: not for raw counts (councils differ in size)."""
+    return texts(unit) != "count"
+
+
+def not_tested(unit, clustered_by) -> np.ndarray:
+    """Why no significance test is made, where none is: ``count`` (raw counts) or ``clustered`` (units that
+    share a judgement, register ``clustered_by``); None where one can be."""
+    codes = np.select([texts(unit) == "count", texts(clustered_by) != ""], ["count", "clustered"], "")
+    return where(codes != "", codes.astype(object))
 
 
 def rank(value, above, below, members, good, unit) -> pd.Series:
@@ -43,13 +61,15 @@ def quartile(rank, size, good, unit) -> pd.Series:
         return pd.array(np.where(shown, 1 + np.floor(4 * (rank - 1) / size), np.nan), dtype="Int64")
 
 
-def significance(value, lower, upper, benchmark, good, unit) -> np.ndarray:
-    """The significance code of each figure against the benchmark value."""
+def significance(value, lower, upper, benchmark, good, unit, clustered_by=None) -> np.ndarray:
+    """The significance code of each figure against the benchmark value (``not_compared`` where
+    :func:`not_tested` gives a reason, or a figure is missing)."""
     value, lower, upper, benchmark = floats(value), floats(lower), floats(upper), floats(benchmark)
     good = np.asarray(good)
+    untested = pd.notna(not_tested(unit, [""] * len(value) if clustered_by is None else clustered_by))
     return np.select(
         [
-            np.isnan(value) | np.isnan(lower) | np.isnan(upper) | np.isnan(benchmark) | (texts(unit) == "count"),
+            np.isnan(value) | np.isnan(lower) | np.isnan(upper) | np.isnan(benchmark) | untested,
             (lower <= benchmark) & (benchmark <= upper),
             (good == 0) & (value > benchmark),
             good == 0,

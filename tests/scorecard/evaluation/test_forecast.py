@@ -22,7 +22,7 @@ def _at(year: int, q: int) -> int:
 
 def test_a_linear_series_is_forecast_exactly_by_its_drift():
     series = _quarterly({y: [4 * (y - 2020) + q for q in range(4)] for y in range(2020, 2024)} | {2024: [16, 17]})
-    got = forecast.year_end(series, "quarter", _at(2024, 2))
+    got = forecast.year_end(series, "quarter", _at(2024, 2), method="drift")
     assert got.method == "drift" and got.value == pytest.approx(19.0)  # Q4 of 2024/25 on the line
     assert got.lower < 19.0 < got.upper and (got.points, got.periods) == (2, 4)
 
@@ -40,7 +40,7 @@ def test_a_cumulative_count_forecasts_the_year_total():
     series = pd.DataFrame(months, columns=["period_seq", "value"])
     got = forecast.year_end(series, "month", periods.month(2025, 9).seq, figure="total")
     assert got.value == pytest.approx(126.0)  # 63 so far + 6 more months at 10.5
-    level = forecast.year_end(series, "month", periods.month(2025, 9).seq, figure="year_end")
+    level = forecast.year_end(series, "month", periods.month(2025, 9).seq, figure="year_end", method="year_mean")
     assert level.value == pytest.approx(10.5)
 
 
@@ -87,3 +87,39 @@ def test_backtest_forecasts_past_years_from_part_of_them():
     assert set(tested["year"]) == {2022, 2023} and set(tested["points"]) == {1, 2, 3}
     assert len(tested) == 2 * 3 * len(forecast.METHODS)
     assert (tested["outturn"] == 11.0).all()
+
+
+def test_conformal_scale_is_the_rank_ceil_n_plus_1_times_80_percent_score():
+    scores = np.arange(1, 21, dtype=float)  # n = 20: rank ceil(21 * 0.8) = 17
+    assert forecast.conformal_scale(scores) == pytest.approx(17 / forecast.Z80)
+    assert np.isnan(forecast.conformal_scale(scores[: forecast.MIN_CALIBRATION - 1]))
+
+
+def test_calibration_uses_real_series_of_earlier_years_only():
+    tested = pd.DataFrame(
+        {
+            "method": "latest",
+            "year": [2020] * 10 + [2021] * 10 + [2022] * 10,
+            "error": [1.0] * 10 + [2.0] * 10 + [50.0] * 10,
+            "lower": -forecast.Z80,  # se = 1
+            "upper": forecast.Z80,
+            "illustrative": [False] * 20 + [True] * 10,
+        }
+    )
+    assert forecast.calibration(tested, "latest") == pytest.approx(2.0 / forecast.Z80)  # illustrative ignored
+    assert forecast.calibration(tested, "latest", before_year=2021) == pytest.approx(1.0 / forecast.Z80)
+    assert forecast.calibration(tested.iloc[1:], "latest", before_year=2021) == 1.0  # 9 scores: too few
+    judged = forecast.held_out(tested, "latest")
+    assert not judged.loc[judged["year"] == 2021, "inside_calibrated"].any()  # scale from 2020 only: 1 / Z80
+
+
+def test_the_status_is_judged_on_the_50_percent_band():
+    """On track only when the whole band meets the target; at risk when the target lies inside it."""
+    series = _quarterly({2023: [10.0, 12.0, 10.0, 12.0], 2024: [10.0, 12.0, 10.0, 12.0], 2025: [11.0]})
+    got = forecast.year_end(series, "quarter", 2025 * 4, "year_end", "latest", scale=1.5)
+    assert got.lower < got.band_lower < got.value < got.band_upper < got.upper
+    assert (got.band_upper - got.value) / (got.upper - got.value) == pytest.approx(forecast.Z50 / forecast.Z80)
+    target_inside_interval_not_band = got.band_lower - 0.01
+    good = np.array([1])
+    assert forecast.status([got.band_lower], [got.band_upper], [target_inside_interval_not_band], good)[0] == "on_track"
+    assert forecast.status([got.lower], [got.upper], [target_inside_interval_not_band], good)[0] == "at_risk"

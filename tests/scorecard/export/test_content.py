@@ -72,14 +72,25 @@ def test_sheet_names_fit_excel():
     assert content.theme_sheet_name("Children & Young People", "children_young_people") == "Children & Young People"
 
 
-def test_forecasts_at_risk_in_every_format(reg, pack_dir):
+def test_forecasts_at_risk_in_every_format(reg, data_dir, tmp_path):
+    """Only real figures get a forecast status (#27), and no real in-year measure has a target: a 2025/26 target
+    for homelessness preventions (forecast 33.3%, 50% band 18.4-48.3% at Q2) inside the band."""
     import docx
     from openpyxl import load_workbook
     from pypdf import PdfReader
 
     from scorecard.export import build_pack
+    from scorecard.ingest import ingest
     from scorecard.present import views
 
+    path = tmp_path / "targets.csv"
+    path.write_text(
+        "measure_id,financial_year,target,tolerance,rationale\n"
+        "com_homelessness_preventions_pct,2025/26,40,5,a test target\n",
+        encoding="utf-8",
+    )
+    assert ingest([path], data_dir=data_dir, user="bi").loaded
+    pack_dir = data_dir
     mid_year = content.build(period="2025/26 Q2", reg=reg, data_dir=pack_dir)
     card = views.scorecard(period="2025/26 Q2", reg=reg, data_dir=pack_dir)
     expected = list(views.forecasts_at_risk(card)["measure_id"])

@@ -49,3 +49,16 @@ def test_rank_within_matches_the_engine_rule():
     assert benchmark.rank_within(values, 1).tolist() == [4, 2, 2, 1, pd.NA]
     assert benchmark.rank_within(values, -1).tolist() == [1, 2, 2, 4, pd.NA]
     assert benchmark.rank_within(values, -1, "count").tolist() == [pd.NA] * 5  # counts are not ranked
+
+
+def test_clustered_units_and_raw_counts_are_not_tested():
+    """#27: school places share their school's grade; a council's count is not set against others' counts."""
+    unit = ["percent", "percent", "count"]
+    clustered = ["", "every place in a school shares the school's Ofsted grade", ""]
+    assert benchmark.not_tested(unit, clustered).tolist() == [None, "clustered", "count"]
+    got = benchmark.significance([89.4] * 3, [89.1] * 3, [89.7] * 3, [95.0] * 3, np.array([1, 1, 1]), unit, clustered)
+    assert got.tolist() == ["worse", "not_compared", "not_compared"]  # the same interval tested only once
+
+
+def test_no_group_summary_of_raw_counts():
+    assert benchmark.summarised(["count", "percent", "rate_per_100k"]).tolist() == [False, True, True]

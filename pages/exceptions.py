@@ -8,6 +8,7 @@ ensure_shell()
 
 import streamlit as st
 
+from scorecard.evaluation.judgements import exceptions as exception_rules
 from scorecard.present import tables, views, wording
 from scorecard.store import frames
 from ui import components, data, state
@@ -20,10 +21,12 @@ said = {r["measure_id"]: r for r in frames.records(card[card["measure_id"].isin(
 counts = views.rule_counts(card, reg)
 
 st.title(f"Exceptions — {period}")
+tiers = found["exception_tier"].value_counts()
 st.markdown(
     f"**{len(found)} of {len(card)} measures** are exceptions this quarter under the register's exception policy "
-    "(reporting to the Strategic Performance Group is by exception). Each measure is listed once, most severe "
-    "first, with every reason it is here."
+    "(reporting to the Strategic Performance Group is by exception): "
+    + ", ".join(f"**{tiers.get(code, 0)}** {wording.TIER[code][0].lower()}" for code in exception_rules.TIERS)
+    + ". Each measure is listed once, in its tier, most severe first, with every reason it is here."
 )
 st.markdown(" · ".join(f"{wording.exception_text(code)}: **{n}**" for code, n in counts.items()))
 
@@ -52,16 +55,33 @@ with st.container(border=True):
 
 if shown.empty:
     st.info("No exceptions match these filters.")
-for r in frames.records(shown):
-    with st.container(border=True):
-        a, b = st.columns([3, 1])
-        a.page_link("pages/measure.py", label=r["title"], query_params={"measure": r["measure_id"], "period": period})
-        a.markdown(f"**Why this is here:** {r['why']}. {r['summary']} {components.marks_markdown(r)}")
-        a.caption(f"**Reasons:** {'; '.join(r['reasons'])} · **Owner:** {r['metric_responsibility']}")
-        with a:
-            components.commentary(said[r["measure_id"]])
-        b.markdown(components.rag_badge(r["rag"]), unsafe_allow_html=True)
-        b.markdown(wording.direction_text(r["direction"]))
+for code in exception_rules.TIERS:
+    rows = frames.records(shown[shown["exception_tier"] == code])
+    heading, what = wording.TIER[code]
+    if code == "for_decision":  # read first, in full: what happened, what is being done
+        st.subheader(f"{heading} ({len(rows)})")
+        st.caption(f"{what[0].upper()}{what[1:]}.")
+        for r in rows:
+            with st.container(border=True):
+                a, b = st.columns([3, 1])
+                a.page_link(
+                    "pages/measure.py", label=r["title"], query_params={"measure": r["measure_id"], "period": period}
+                )
+                a.markdown(f"**Why this is here:** {r['why']}. {r['summary']} {components.marks_markdown(r)}")
+                a.caption(f"**Reasons:** {'; '.join(r['reasons'])} · **Owner:** {r['metric_responsibility']}")
+                with a:
+                    components.commentary(said[r["measure_id"]])
+                b.markdown(components.rag_badge(r["rag"]), unsafe_allow_html=True)
+                b.markdown(wording.direction_text(r["direction"]))
+        continue
+    with st.expander(f"{heading} ({len(rows)}): {what}"):  # the other tiers collapsed, one entry each
+        for r in rows:
+            st.page_link(
+                "pages/measure.py",
+                label=f"{wording.rag_text(r['rag'])} — {r['title']}",
+                query_params={"measure": r["measure_id"], "period": period},
+            )
+            st.caption(f"{r['why']} · **Owner:** {r['metric_responsibility']} {components.marks_markdown(r)}")
 
 found_rows = views.exceptions(views.filter_rows(card, reg, themes, metric_responsibility=owners))
 table = tables.exceptions(found_rows).assign(

@@ -344,8 +344,13 @@ def _reported(area: str, label: str, data_dir: str | Path | None, reg: register.
     return hit[1]
 
 
+EXCEPTION_COLUMNS = ["exception_reasons", "exception_severity", "exception_tier"]
+"""What :func:`exceptions_of` gives each row."""
+
+
 def exceptions_of(frame: pd.DataFrame, reg: register.Register, previous_rag=None, has_commentary=None, new_figure=None):
-    """The register's exception policy applied to an evaluated scorecard: (reasons, severity) per row. The
+    """The register's exception policy applied to an evaluated scorecard: :data:`EXCEPTION_COLUMNS` — reasons,
+    severity and tier (:func:`scorecard.evaluation.judgements.exceptions.tier`) — per row. The
     rules that need the previous quarter's RAG or the quarter's commentary apply only when those are given;
     with ``new_figure`` (:func:`new_figures`), a figure carried over from the last report raises no deterioration
     again."""
@@ -365,7 +370,14 @@ def exceptions_of(frame: pd.DataFrame, reg: register.Register, previous_rag=None
         previous_rag,
         has_commentary,
     )
-    return found, exceptions.severity_of(found, policy.severity)
+    return pd.DataFrame(
+        {
+            "exception_reasons": found,
+            "exception_severity": exceptions.severity_of(found, policy.severity),
+            "exception_tier": exceptions.tier(found, frame["rag"]),
+        },
+        index=frame.index,
+    )
 
 
 def judge(facts: pd.DataFrame, reg: register.Register) -> pd.DataFrame:
@@ -449,5 +461,5 @@ def judge(facts: pd.DataFrame, reg: register.Register) -> pd.DataFrame:
     )
     frame["deteriorated"] = frame["deterioration"].notna()
     frame["materiality_size"], frame["worse_run"] = size, exceptions.worse_run(recent, good)
-    frame["exception_reasons"], frame["exception_severity"] = exceptions_of(frame, reg)
+    frame[EXCEPTION_COLUMNS] = exceptions_of(frame, reg)
     return frame.drop(columns=FACTS_ONLY)

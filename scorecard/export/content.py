@@ -154,6 +154,7 @@ class Row:
     significance_text: str
     exception_reasons: list[str]
     exception_severity: int
+    exception_tier: str
     forecast_text: str
     forecast_status: str
     forecast_status_text: str
@@ -172,6 +173,20 @@ class Row:
     @property
     def is_exception(self) -> bool:
         return bool(self.exception_reasons)
+
+    @property
+    def exception_tier_text(self) -> str:
+        """``For decision``, ``Watch`` or ``Going well`` (empty when not an exception)."""
+        return wording.TIER[self.exception_tier][0] if self.exception_tier in wording.TIER else ""
+
+    @property
+    def exception_order(self) -> tuple[int, int]:
+        """Where the exception is read: by tier (DESIGN.md §5), then most severe first."""
+        tiers = list(wording.TIER)
+        return (
+            tiers.index(self.exception_tier) if self.exception_tier in tiers else len(tiers),
+            self.exception_severity,
+        )
 
     @property
     def marked_title(self) -> str:
@@ -246,8 +261,8 @@ class ThemeSection:
 
     @property
     def exceptions(self) -> list[Row]:
-        """The theme's exceptions, most severe first (then in register order)."""
-        return sorted((row for row in self.rows if row.is_exception), key=lambda row: row.exception_severity)
+        """The theme's exceptions by tier, most severe first within each (then in register order)."""
+        return sorted((row for row in self.rows if row.is_exception), key=lambda row: row.exception_order)
 
     def rag_counts(self) -> dict[str, int]:
         return rag_counts(self.rows)
@@ -593,6 +608,7 @@ def row_from_record(rec: dict) -> Row:
         significance_text=wording.SIGNIFICANCE.get(significance, significance),
         exception_reasons=[wording.exception_text(str(code)) for code in _codes(rec.get("exception_reasons"))],
         exception_severity=_int(rec.get("exception_severity")) or 0,
+        exception_tier=_text(rec.get("exception_tier")),
         forecast_text=tables.forecast_text(rec),
         forecast_status=_text(rec.get("forecast_status")),
         forecast_status_text=tables.forecast_status_text(rec.get("forecast_status")),

@@ -107,6 +107,7 @@ EXCEPTION_COLUMNS = [
     ("Commentary written", 30),
     ("Commentary notes", 20),
     ("Red or amber without commentary", 14),
+    ("Tier", 14),
 ]
 ACTION_COLUMNS = [
     ("Theme", 24),
@@ -418,7 +419,7 @@ def render(pack: Pack, progress: Progress) -> bytes:
             ", ".join(row.commentary_marks),
             "Yes" if row.without_commentary else "No",
         ]
-        for c, written in enumerate(said, start=13):
+        for c, written in enumerate([*said, row.exception_tier_text], start=13):
             sheet.write_string(n, c, text.spreadsheet_cell(written), f.wrap)
     _finish(sheet, EXCEPTION_COLUMNS, len(exceptions))
     progress(0.75, "Excel: exceptions written")

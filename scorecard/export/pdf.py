@@ -422,7 +422,8 @@ def _theme(pack: Pack, theme, number: int, charts: dict, figure: list[int]) -> l
         story.append(_p(f"{wording.NO_COMMENTARY} ({len(missing)}): " + "; ".join(missing) + "."))
     for row in theme.exceptions:
         colour = _rag_colour(row.rag) or "#000000"
-        facts = [("Reasons", "<br/>".join(f"• {escape(r)}" for r in row.exception_reasons))]
+        facts = [("Tier", escape(row.exception_tier_text))]
+        facts.append(("Reasons", "<br/>".join(f"• {escape(r)}" for r in row.exception_reasons)))
         if row.target is not None:
             facts.append(("Target", escape(f"{row.target_cell}. {row.target_rationale}".strip())))
         facts.append(("Responsible officer", escape(row.owner)))

@@ -373,6 +373,7 @@ def _theme(doc, pack: Pack, theme, number: int, charts: dict, figure: list[int])
             run.font.color.rgb = colour
         p.add_run(f" | Direction: {row.direction_text}")
         doc.add_paragraph(row.summary)
+        doc.add_paragraph(f"Tier: {row.exception_tier_text}")
         doc.add_paragraph("Reasons this is an exception:")
         for reason in row.exception_reasons:
             doc.add_paragraph(reason, style="List Bullet")

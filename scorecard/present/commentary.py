@@ -170,7 +170,7 @@ def attach(card: pd.DataFrame, commentary: pd.DataFrame, reg: register.Register)
     if "deteriorated" in out:  # an evaluated card (snapshots frozen before the policy carry only their reasons)
         previous = out["previous_rag"] if "previous_rag" in out else None
         new = out["new_figure"] if "new_figure" in out else None
-        out["exception_reasons"], out["exception_severity"] = evaluate.exceptions_of(out, reg, previous, written, new)
+        out[evaluate.EXCEPTION_COLUMNS] = evaluate.exceptions_of(out, reg, previous, written, new)
     return out
 
 

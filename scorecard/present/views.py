@@ -319,17 +319,31 @@ def exceptions(card: pd.DataFrame) -> pd.DataFrame:
 
 
 def exception_list(card: pd.DataFrame) -> pd.DataFrame:
-    """One row per exception measure, most severe first (then in register order): its reason codes, the
-    reasons as written, the heading of its most severe reason and a one-line "why this is here"."""
+    """One row per exception measure, by tier (for decision, watch, going well), most severe first within each
+    (then in register order): its tier, reason codes, the reasons as written, the heading of its most severe
+    reason and a one-line "why this is here". A snapshot frozen before tiers gets them from its reasons."""
     part = card[card["exception_reasons"].map(len) > 0].copy()
+    if "exception_tier" not in part:
+        part["exception_tier"] = exception_rules.tier(part["exception_reasons"], part["rag"])
     part["reasons"] = [[wording.exception_text(code) for code in codes] for codes in part["exception_reasons"]]
     part["heading"] = [wording.exception_heading(codes[0]) for codes in part["exception_reasons"]]
-    part["why"] = [
-        reasons[0]
-        + (f", and {len(reasons) - 1} more reason{'s' if len(reasons) > 2 else ''}" if len(reasons) > 1 else "")
-        for reasons in part["reasons"]
-    ]
-    return part.sort_values("exception_severity", kind="stable").reset_index(drop=True)
+    part["why"] = [_why(codes) for codes in part["exception_reasons"]]
+    order = part["exception_tier"].map(lambda tier: exception_rules.TIERS.index(tier))
+    return (
+        part.assign(order=order)
+        .sort_values(["order", "exception_severity"], kind="stable")
+        .drop(columns="order")
+        .reset_index(drop=True)
+    )
+
+
+def _why(codes: tuple) -> str:
+    """ "Why this is here" in one line: the most severe reason that put the measure in its tier, how many more,
+    and "no commentary yet" (a chase item, not a reason of its own)."""
+    facts = [code for code in codes if code != "no_commentary"] or list(codes)
+    more = len(facts) - 1
+    text = wording.exception_text(facts[0]) + (f", and {more} more reason{'s' if more > 1 else ''}" if more else "")
+    return text + ("; no commentary yet" if "no_commentary" in codes and facts[0] != "no_commentary" else "")
 
 
 def rule_counts(card: pd.DataFrame, reg: register.Register) -> dict[str, int]:
@@ -561,7 +575,7 @@ def scorecard(
     report = periods.parse_label(frame["report_period"].iloc[0])
     frame = frame.merge(evaluate.previous_release(frame, area, data_dir, reg), on="measure_id", how="left")
     frame["new_figure"] = evaluate.new_figures(frame, area, data_dir, reg)
-    frame["exception_reasons"], frame["exception_severity"] = evaluate.exceptions_of(
+    frame[evaluate.EXCEPTION_COLUMNS] = evaluate.exceptions_of(
         frame, reg, previous_rag=frame["previous_rag"], new_figure=frame["new_figure"]
     )
     frame = frame.merge(forecasts(area, report.label, data_dir, reg), on="measure_id", how="left")

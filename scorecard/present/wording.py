@@ -91,6 +91,18 @@ EXCEPTION = {
     "exceeding_target": ("Exceeding target by more than its tolerance", "Exceeding target"),
 }
 """Exception reason code → (the reason as written, the Strategic Performance Group's heading)."""
+TIER = {
+    "for_decision": (
+        "For decision",
+        "red, red-red, persistent red, or an amber or red measure getting materially worse",
+    ),
+    "watch": (
+        "Watch",
+        "amber, missing or out-of-date figures, a green measure getting worse, the borough's context worsening",
+    ),
+    "going_well": ("Going well", "exceeding target by more than its tolerance"),
+}
+"""Exception tier (DESIGN.md §5) → (heading, what puts a measure there)."""
 DETERIORATION = {
     "significant": "outside the previous figure's 95% confidence interval, so unlikely to be chance",
     "material": "by more than the measure's materiality of {size}",

@@ -213,9 +213,18 @@ def test_exceptions_page_lists_each_measure_once_most_severe_first_with_counts_p
     assert f"{len(expected)} of 86 measures" in text
     for code, n in views.rule_counts(card, reg).items():
         assert f"{wording.exception_text(code)}: **{n}**" in text
+    decision = expected[expected["exception_tier"] == "for_decision"]
+    assert 0 < len(decision) < len(expected) and decision["rag"].eq("red").sum() == card["rag"].eq("red").sum()
     titles = set(expected["title"])
-    cards = [link.label for link in at.get("page_link") if link.label in titles]  # the cards' links are titles
-    assert cards == list(expected["title"])  # once each, in severity order
+    cards = [link.label for link in at.get("page_link") if link.label in titles]  # for decision: full cards
+    assert cards == list(decision["title"])  # once each, in severity order
+    rows = [link.label for link in at.get("page_link") if " — " in link.label]
+    rest = expected[expected["exception_tier"] != "for_decision"]
+    assert [label.split(" — ", 1)[1] for label in rows[-len(rest) :]] == list(rest["title"])
+    assert [e.label.split(" (")[0] for e in at.expander if e.label.startswith(("Watch", "Going well"))] == [
+        "Watch",
+        "Going well",
+    ]
 
 
 def test_measure_page_shows_the_year_end_forecast_with_its_band(open_app):

@@ -13,7 +13,9 @@ which measures to look at, and why. Reporting is by exception, so only what is r
 - ``amber`` against target, and ``exceeding_target`` by more than its tolerance (the two-sided report).
 
 The register's ``exception_policy`` gives each rule a severity (1 = most severe) or switches it off; a
-measure's reasons are listed most severe first and its severity is that of its most severe reason.
+measure's reasons are listed most severe first and its severity is that of its most severe reason. One reason
+per fact: a persistent red is not also listed as red. Each exception falls in one of DESIGN.md §5's three
+tiers (:func:`tier`): *for decision*, *watch*, *going well*.
 """
 
 from __future__ import annotations
@@ -106,10 +108,11 @@ def reasons(
     rag, direction, trend = texts(rag), texts(direction), texts(trend)
     contextual = texts(info_type) == "contextual"
     unknown = np.zeros(len(rag), dtype=bool)
+    persistent = unknown if previous_rag is None else (rag == "red") & (texts(previous_rag) == "red")
     masks = {
         "red_red": (texts(significance) == "worse") & (direction == "worsening"),
-        "persistent_red": unknown if previous_rag is None else (rag == "red") & (texts(previous_rag) == "red"),
-        "red": rag == "red",
+        "persistent_red": persistent,
+        "red": (rag == "red") & ~persistent,  # one reason per fact
         "material_deterioration": flags(deteriorated) & ~contextual,
         "context_deterioration": flags(deteriorated) & contextual,
         "trend_worsening": np.char.endswith(trend.astype(str), "_getting_worse"),
@@ -135,3 +138,30 @@ def severity_of(found, severity: Mapping) -> np.ndarray:
     """The severity of each row's most severe reason (0 when it is not an exception)."""
     first = {codes: severity[codes[0]] if codes else 0 for codes in set(found)}
     return pd.Series(found, dtype=object).map(first).to_numpy(dtype=np.int8)
+
+
+TIERS = ("for_decision", "watch", "going_well")
+"""DESIGN.md §5's tiers, in the order they are read."""
+_DECISION = {"red_red", "persistent_red", "red"}
+_DETERIORATION = {"material_deterioration", "trend_worsening"}
+_WATCH = {"amber", "missing", "stale", "context_deterioration"} | _DETERIORATION
+
+
+def _tier_of(codes: tuple, rag: str) -> str | None:
+    found = set(codes)
+    if found & _DECISION or (found & _DETERIORATION and rag in ("red", "amber")):
+        return "for_decision"
+    if found & _WATCH or "no_commentary" in found:
+        return "watch"
+    return "going_well" if "exceeding_target" in found else None
+
+
+def tier(found, rag) -> np.ndarray:
+    """The tier each row's reasons put it in (DESIGN.md §5), None where it is not an exception: *for decision* —
+    red, red-red, persistent red, or a material deterioration (or worsening trend) of an amber or red measure;
+    *watch* — amber, missing or stale, a deterioration of a green or unrated measure, a contextual measure
+    worsening (and missing commentary, where the policy switches off the amber rule it comes with); *going
+    well* — exceeding target."""
+    rag = texts(rag)
+    lookup = {pair: _tier_of(*pair) for pair in set(zip(found, rag))}
+    return np.array([lookup[pair] for pair in zip(found, rag)], dtype=object)

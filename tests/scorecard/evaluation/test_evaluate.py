@@ -319,8 +319,8 @@ def test_persistent_red_compares_two_releases_never_one_figure_twice(tmp_path, y
     previous = evaluate.previous_release(card, AREA, data_dir=tmp_path, reg=reg).set_index("measure_id")
     assert previous.loc["ay", "previous_rag_period"] == periods.academic_year(2023).label
     assert previous.loc["ay", "previous_rag"] == ("red" if persistent else "green")
-    reasons, _ = evaluate.exceptions_of(card, reg, previous_rag=card["measure_id"].map(previous["previous_rag"]))
-    assert ("persistent_red" in reasons[0]) is persistent
+    found = evaluate.exceptions_of(card, reg, previous_rag=card["measure_id"].map(previous["previous_rag"]))
+    assert ("persistent_red" in found.loc[0, "exception_reasons"]) is persistent
 
 
 def test_a_first_release_and_a_measure_that_is_not_red_have_no_previous_release(tmp_path):

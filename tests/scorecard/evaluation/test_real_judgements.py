@@ -179,3 +179,17 @@ def test_raw_counts_get_no_group_median(card, built_data):
     assert (counts.loc[counts["value"].notna(), "not_tested"] == "count").all()
     series = views.measure_series("com_households_temp_accommodation", SEFTON, period=PERIOD, data_dir=built_data[0])
     assert series["group_median"].isna().all() and series["value"].notna().any()
+
+
+def test_every_red_measure_is_for_decision_and_one_reason_per_fact(card):
+    """DESIGN.md §5's tiers at 2025/26 Q4: every red measure is for decision; a persistent red is not also
+    listed as red; a green measure getting worse is watched, not decided."""
+    red = card[card["rag"] == "red"]
+    assert len(red) and (red["exception_tier"] == "for_decision").all()
+    persistent = card[card["exception_reasons"].map(lambda codes: "persistent_red" in codes)]
+    assert not persistent["exception_reasons"].map(lambda codes: "red" in codes).any()
+    green_worse = card[
+        (card["rag"] == "green") & card["exception_reasons"].map(lambda c: "material_deterioration" in c)
+    ]
+    assert (green_worse["exception_tier"] == "watch").all()
+    assert set(card["exception_tier"].dropna()) == {"for_decision", "watch", "going_well"}

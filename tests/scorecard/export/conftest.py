@@ -107,6 +107,7 @@ def expected(oracle):
                 "exception": len(rec["exception_reasons"]) > 0,
                 "reasons": [wording.exception_text(code) for code in rec["exception_reasons"]],
                 "severity": int(rec["exception_severity"]),
+                "tier": rec["exception_tier"],
             }
         )
     return out

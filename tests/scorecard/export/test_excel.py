@@ -7,6 +7,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
+from scorecard.evaluation.judgements.exceptions import TIERS
 from scorecard.export import build_pack
 from scorecard.export.content import data_as_at, theme_sheet_name
 from scorecard.export.excel import HEADER_ROW, number_format
@@ -72,14 +73,16 @@ def test_exceptions_sheet(book, expected, reg):
         e["measure_id"]
         for theme in reg.themes
         for e in sorted(
-            (e for e in expected if e["exception"] and theme.id in e["themes"]), key=lambda e: e["severity"]
+            (e for e in expected if e["exception"] and theme.id in e["themes"]),
+            key=lambda e: (TIERS.index(e["tier"]), e["severity"]),
         )
     ]
-    assert [r["ID"].value for r in rows] == by_theme  # theme by theme, most severe first
+    assert [r["ID"].value for r in rows] == by_theme  # theme by theme, by tier, most severe first
     by_id = {e["measure_id"]: e for e in expected}
     for r in rows:
         e = by_id[r["ID"].value]
         assert r["Exception reasons"].value == "; ".join(e["reasons"])
+        assert r["Tier"].value == wording.TIER[e["tier"]][0]
         assert r["RAG"].value == e["rag_text"]
 
 

@@ -111,7 +111,7 @@ def _reasons(
 
 
 def test_persistent_red_needs_the_previous_quarter():
-    assert _reasons("red", previous_rag="red") == ("persistent_red", "red")
+    assert _reasons("red", previous_rag="red") == ("persistent_red",)  # one reason per fact: not also "red"
     assert _reasons("red", previous_rag="amber") == ("red",)
     assert _reasons("red") == ("red",)  # previous quarter unknown: the rule is not applied
 
@@ -143,9 +143,30 @@ def test_reasons_in_severity_order_and_a_rule_switched_off():
         deteriorated=True,
         has_commentary=False,
     )
-    assert found == ("red_red", "persistent_red", "red", "material_deterioration", "trend_worsening", "no_commentary")
+    assert found == ("red_red", "persistent_red", "material_deterioration", "trend_worsening", "no_commentary")
     assert exceptions.severity_of([found, ()], SEVERITY).tolist() == [1, 0]
     without_trend = {code: rank for code, rank in SEVERITY.items() if code != "trend_worsening"}
     assert "trend_worsening" not in _reasons("green", trend="decreasing_getting_worse", severity=without_trend)
     reordered = SEVERITY | {"amber": 1}
     assert _reasons("amber", has_commentary=False, severity=reordered) == ("amber", "no_commentary")
+
+
+@pytest.mark.parametrize(
+    "reasons, rag, tier",
+    [
+        (("red",), "red", "for_decision"),
+        (("persistent_red",), "red", "for_decision"),
+        (("red_red",), "no_target", "for_decision"),
+        (("material_deterioration", "amber"), "amber", "for_decision"),  # an amber measure getting worse
+        (("material_deterioration",), "green", "watch"),  # a green one getting worse
+        (("trend_worsening",), "not_rated", "watch"),
+        (("amber",), "amber", "watch"),
+        (("stale",), "stale", "watch"),
+        (("context_deterioration",), "not_rated", "watch"),
+        (("exceeding_target",), "green", "going_well"),
+        ((), "green", None),
+    ],
+)
+def test_three_tiers(reasons, rag, tier):
+    """DESIGN.md §5: for decision, watch, going well."""
+    assert exceptions.tier([reasons], [rag])[0] == tier

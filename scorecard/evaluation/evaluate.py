@@ -293,9 +293,9 @@ def previous_release(
     counts the measure's own reporting periods, never the same value twice (DESIGN.md §5): a yearly figure
     stands in the report for four quarters or more, so the quarter compared is the last one that ended before
     the current figure's period did — the last report that could not show it (for a monthly measure, the month
-    shown then, not the month before). It is evaluated on the data held now; what was known then, before
-    revisions and late releases, is the open as-known-then part of #27. Only red measures get one (persistence
-    is red twice); none where that report had no figure either."""
+    shown then, not the month before). That report is evaluated as known then (:func:`known_ends`: only what
+    the publishers' calendars had released by it), not read from its published snapshot. Only red measures get
+    one (persistence is red twice); none where that report had no figure either."""
     reg = reg or register.load()
     red = frame[(frame["rag"] == "red") & frame["period_end"].notna()]
     rows = []
@@ -316,8 +316,8 @@ def new_figures(
 ) -> pd.Series:
     """For each row of an evaluated scorecard, whether its figure is new this quarter: a different period from
     the one the previous quarter's report showed (#27: a quarter with no new release keeps its RAG, marked "no
-    new figure this quarter", and raises no new deterioration). Evaluated on the data held now, as
-    :func:`previous_release` is. False where there is no figure."""
+    new figure this quarter", and raises no new deterioration). The previous report is evaluated as known then,
+    as in :func:`previous_release`. False where there is no figure."""
     report = periods.parse_label(frame["report_period"].iloc[0])
     before = report.seq - 1
     then = _reported(area, periods.quarter(before // 4, before % 4 + 1).label, data_dir, reg or register.load())

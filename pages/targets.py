@@ -21,8 +21,8 @@ if not access.sees_draft(auth.role()):
     st.stop()
 
 reg = data.reg()
-this_year = periods.parse_label(state.current_period()).seq // 4 + 1  # the year after the reporting quarter's
-years = [periods.financial_year(this_year + k).label for k in (0, -1, -2, 1)]
+this_year = periods.parse_label(state.current_period()).seq // 4  # the reporting quarter's financial year
+years = [periods.financial_year(this_year + k).label for k in (0, 1, -1, -2)]  # then next year's, for February
 year = state.url_select("year", "Financial year", years, default=years[0], kind="financial year")
 frame = targets.for_year(reg, targets.versions(reg, ledger.read(ledger.TARGET_VERSIONS)), year)
 table = shown.table(frame, {t.id: t.title for t in reg.themes})
@@ -53,8 +53,11 @@ right.download_button(
     icon=":material/download:",
     on_click="ignore",
 )
-st.caption(
-    "To set or approve targets: `python -m scorecard template --kind targets --all --period \"2026/27 Q1\" "
-    "--out targets.xlsx`, fill in target (or basis), tolerance, rationale, approved by and approved on, then "
-    "load it on the Upload page. The same list: `python -m scorecard targets --year 2026/27 --out targets.xlsx`."
-)
+if access.can_publish(auth.role()):  # the BI administrators who set targets; nobody else needs the commands
+    st.caption(
+        "To set or approve targets: `python -m scorecard template --kind targets --all --period \"2026/27 Q1\" "
+        "--out targets.xlsx`, fill in target (or basis), tolerance, rationale, approved by and approved on, then "
+        "load it on the Upload page. The same list: `python -m scorecard targets --year 2026/27 --out targets.xlsx`."
+    )
+else:
+    st.caption("Targets are set by the Business Intelligence team with the targets return, once Cabinet confirms them.")

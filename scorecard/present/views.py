@@ -474,16 +474,17 @@ def data_as_at(data_dir: str | Path | None = None) -> date | None:
 
 
 def search(card: pd.DataFrame, words: str = "", reg: register.Register | None = None) -> pd.DataFrame:
-    """Rows of the scorecard whose title, scorecard text or definition contain every word (case-insensitive)."""
+    """Rows of the scorecard whose title, scorecard text or definition contain every word (case-insensitive),
+    or one of its synonyms (:func:`scorecard.present.wording.search_alternatives`: GCSE finds KS4)."""
     reg = reg or register.load()
-    terms = [w for w in words.lower().split() if w]
+    terms = [wording.search_alternatives(w) for w in words.lower().split() if w]
     if not terms:
         return card
     texts = {
         m.id: " ".join([m.id, m.title, m.scorecard_text, m.definition, m.what_good_looks_like]).lower()
         for m in reg.measures
     }
-    keep = [all(t in texts.get(mid, "") for t in terms) for mid in card["measure_id"]]
+    keep = [all(any(a in texts.get(mid, "") for a in t) for t in terms) for mid in card["measure_id"]]
     return card[keep]
 
 

@@ -113,6 +113,27 @@ DETERIORATION = {
     "sustained": "worse {run} periods running",
 }
 """Why a change counts as a material deterioration (:data:`scorecard.evaluation.judgements.exceptions.BASES`)."""
+SEARCH_SYNONYMS = (
+    ("gcse", "gcses", "ks4", "key stage 4", "attainment 8", "progress 8"),
+    ("ks2", "key stage 2", "sats"),
+    ("school", "schools", "pupil"),
+    ("absence", "absent", "attendance"),
+    ("neet", "not in education"),
+    ("send", "special educational needs", "sen support", "ehcp", "education, health and care"),
+    ("cared for", "looked after", "cla", "children in care"),
+    ("obesity", "obese", "overweight", "ncmp"),
+    ("mmr", "vaccination", "vaccinations", "immunisation"),
+    ("homeless", "homelessness", "temporary accommodation"),
+)
+"""Words people search by → the words the register uses (any word of a group finds the others)."""
+
+
+def search_alternatives(word: str) -> tuple[str, ...]:
+    """The texts a searched word matches: itself and its group in :data:`SEARCH_SYNONYMS`."""
+    word = word.lower()
+    return next((group for group in SEARCH_SYNONYMS if word in group), (word,))
+
+
 FORECAST_STATUS = {"on_track": ("On track", "✔"), "at_risk": ("At risk", "⚠"), "off_track": ("Off track", "✖")}
 """Year-end forecast against the year's target, judged on the forecast's 50% band (FORECAST_RULE)."""
 FORECAST_RULE = (

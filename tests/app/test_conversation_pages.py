@@ -115,7 +115,12 @@ def test_targets_page_for_staff_only(as_role, monkeypatch):
     at.run()
     assert [t.value for t in at.title] == ["Targets"]
     table = at.dataframe[0].value
-    assert len(table) == 86 and "Target 2026/27" in table.columns and "Status" in table.columns
+    assert len(table) == 86 and "Target 2025/26" in table.columns and "Status" in table.columns  # the report's year
+    assert not any("python -m scorecard" in c.value for c in at.caption)  # commands are for administrators
+    admin = as_role("admin", period=Q)
+    admin.switch_page("pages/targets.py")
+    admin.run()
+    assert any("python -m scorecard template --kind targets" in c.value for c in admin.caption)
     public = as_role("public")
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         public.switch_page("pages/targets.py")

@@ -113,8 +113,14 @@ def test_evaluate_json_has_every_measure_with_the_agreed_keys(built_data, capsys
         "group_size",
         "quartile",
         "summary",
+        "exception_reasons",
+        "exception_severity",
+        "exception_tier",
+        "deterioration",
     ):
         assert key in records[0]
+    red = [r for r in records if r["rag"] == "red"]
+    assert red and all(r["exception_tier"] == "for_decision" and r["exception_severity"] >= 1 for r in red)
     persistent = next(r for r in records if r["measure_id"] == "cyp_persistent_absence_pct")
     assert persistent["period_label"] == "AY 2024/25" and persistent["value"] == pytest.approx(21.02)
     assert persistent["summary"].startswith("Percentage of Children Persistently Absent was 21.0% in AY 2024/25")

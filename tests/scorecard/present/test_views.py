@@ -117,6 +117,20 @@ def test_search(card, reg):
     assert views.search(card, "zzzznotaword", reg).empty
 
 
+@pytest.mark.parametrize(
+    "words, found",
+    [
+        ("GCSE", {"cyp_ks4_attainment8", "cyp_ks4_progress8"}),
+        ("school absence", {"cyp_persistent_absence_pct"}),
+        ("NEET", {"cyp_care_leavers_19_21_neet_pct"}),
+        ("looked after", {"cyp_cla_stable_placements_pct", "cyp_cla_placed_with_parents_pct"}),
+    ],
+)
+def test_search_by_the_words_people_use(card, reg, words, found):
+    """#23: "GCSE" and "school absence" found nothing."""
+    assert found <= set(views.search(card, words, reg)["measure_id"])
+
+
 def test_filter_rows_by_theme_and_columns(real_register):
     card = pd.DataFrame(
         {

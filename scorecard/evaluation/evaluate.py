@@ -116,7 +116,7 @@ def shown_through(
     if not period:
         return pd.Series(pd.NaT, index=ids, dtype="datetime64[ns]")
     report = periods.parse_label(period)
-    cut = known_ends(reg, report, latest_period(area, data_dir)).set_index("measure_id")["known_end"]
+    cut = known_ends(reg, report, latest_period(None, data_dir)).set_index("measure_id")["known_end"]
     return cut.reindex(ids).fillna(pd.Timestamp(report.end)).astype("datetime64[ns]")
 
 
@@ -208,7 +208,7 @@ def evaluate(
     quarter before the latest is evaluated on what was released by its report (:func:`known_ends`)."""
     reg = reg or register.load()
     con = db.connect(data_dir)
-    latest = latest_period(areas[0] if areas else None, data_dir)
+    latest = latest_period(None, data_dir)  # the data's latest quarter: one cut for every council evaluated
     report = periods.parse_label(period) if period else latest
     measures = measures_frame(reg)
     known = known_ends(reg, report, latest)
@@ -353,18 +353,19 @@ def exceptions_of(frame: pd.DataFrame, reg: register.Register, previous_rag=None
     severity and tier (:func:`scorecard.evaluation.judgements.exceptions.tier`) — per row. The
     rules that need the previous quarter's RAG or the quarter's commentary apply only when those are given;
     with ``new_figure`` (:func:`new_figures`), a figure carried over from the last report raises no deterioration
-    again."""
+    or worsening trend again (its RAG, red-red and persistent red stand)."""
     policy = reg.exception_policy
+    carried_new = np.ones(len(frame), dtype=bool) if new_figure is None else np.asarray(new_figure, dtype=bool)
     found = exceptions.reasons(
         frame["rag"],
         frame["direction"],
         frame["significance"],
-        frame["trend"],
+        frame["trend"].where(carried_new, None),
         frame["value"],
         frame["target"],
         frame["target_tolerance"],
         polarity.good_sign(frame["polarity"]),
-        frame["deteriorated"] if new_figure is None else frame["deteriorated"] & np.asarray(new_figure, dtype=bool),
+        frame["deteriorated"] & carried_new,
         frame["info_type"],
         policy.severity,
         previous_rag,
@@ -417,6 +418,7 @@ def judge(facts: pd.DataFrame, reg: register.Register) -> pd.DataFrame:
         frame["recent_points"],
         frame["recent_span"],
         breaks.crosses(frame["measure_id"], frame["oldest_start"], frame["period_start"], series_breaks),
+        frame["clustered_by"],
     )
     tested = pd.isna(reason)
     chi2, slope = np.full(len(frame), np.nan), np.full(len(frame), np.nan)

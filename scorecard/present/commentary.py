@@ -132,8 +132,11 @@ def auto_draft(row: dict) -> str:
     worse = row.get("deterioration")
     if not _missing(worse):
         size = _amount(row.get("materiality_size") or 0, unit, decimals)
+        when = "" if _missing(row.get("new_figure")) or row["new_figure"] else " (reported when first shown)"
         sentences.append(
-            "Materially worse: " + wording.DETERIORATION[str(worse)].format(size=size, run=row.get("worse_run")) + "."
+            f"Materially worse{when}: "
+            + wording.DETERIORATION[str(worse)].format(size=size, run=row.get("worse_run"))
+            + "."
         )
     reasons = list(row.get("exception_reasons") or [])
     if reasons:

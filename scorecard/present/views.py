@@ -613,7 +613,6 @@ def forecasts(
     reg = reg or register.load()
     report = periods.parse_label(period)
     year, _ = forecast.financial_year_of(report.seq, "quarter")
-    scale = calibration(area, year, data_dir, reg)
     observed = (
         db.connect(data_dir)
         .execute(
@@ -630,7 +629,7 @@ def forecasts(
         kind = series["period_kind"].iloc[0]
         upto = report.seq if kind == "quarter" else report.end.year * 12 + report.end.month - 1
         figure = reg.measure(measure_id).year_figure
-        got = forecast.year_end(series, kind, upto, figure, scale=scale)
+        got = forecast.year_end(series, kind, upto, figure, scale=calibration(area, year, figure, data_dir, reg))
         end = periods.quarter(year, 4) if kind == "quarter" else periods.month(year + 1, 3)
         values = [periods.financial_year(year).label, end.label, figure, got.value, got.lower, got.upper]
         band = [got.band_lower, got.band_upper, bool((series["status"] == "illustrative").any())]
@@ -644,24 +643,26 @@ FORECAST_COLUMNS = ["measure_id", "forecast_year", "forecast_label", "forecast_f
                     "forecast_reason"]  # fmt: skip
 
 
-_CALIBRATION: dict[tuple, pd.DataFrame] = {}
+_CALIBRATION: dict[tuple, tuple[register.Register, pd.DataFrame]] = {}
 
 
 def calibration(
-    area: str, year: int, data_dir: str | Path | None = None, reg: register.Register | None = None
+    area: str, year: int, figure: str, data_dir: str | Path | None = None, reg: register.Register | None = None
 ) -> float:
-    """The interval scale for forecasts of financial year ``year`` (:func:`scorecard.evaluation.forecast.
-    calibration`): from the backtest of the area's real in-year series on the years before it. The backtest is
-    kept per data folder and the identity of its data (:func:`scorecard.store.db.signature`)."""
+    """The interval scale for forecasts of financial year ``year`` by the method used for ``figure``
+    (:func:`scorecard.evaluation.forecast.calibration`): from the backtest of the area's real in-year series on
+    the years before it. The backtest is kept per data folder, the identity of its data
+    (:func:`scorecard.store.db.signature`) and the register object (which says each measure's year figure)."""
+    reg = reg or register.load()
     folder = Path(data_dir or storage.default_data_dir()).resolve()
-    key = (area, str(folder), db.signature(folder))
-    tested = _CALIBRATION.get(key)
-    if tested is None:
-        tested = forecast.backtest(in_year_series(area, folder, reg))
+    key = (area, str(folder), db.signature(folder), id(reg))
+    hit = _CALIBRATION.get(key)
+    if hit is None or hit[0] is not reg:
+        hit = (reg, forecast.backtest(in_year_series(area, folder, reg)))
         if len(_CALIBRATION) >= 16:
             _CALIBRATION.clear()
-        _CALIBRATION[key] = tested
-    return forecast.calibration(tested, forecast.METHOD["year_end"], before_year=year)
+        _CALIBRATION[key] = hit
+    return forecast.calibration(hit[1], forecast.METHOD[figure], before_year=year)
 
 
 def forecasts_at_risk(card: pd.DataFrame) -> pd.DataFrame:

@@ -51,6 +51,7 @@ TREND_REASON = {
     "sub_annual": "{kind} data — not tested",
     "pooled": "pooled multi-year periods — not tested",
     "count": "a count — not tested",
+    "clustered": "units clustered in a shared rating — not tested",
     "series_break": "series break in {series_break} — not tested",
     "too_few_points": "fewer than five consecutive values",
     "no_counts_or_intervals": "no counts or confidence intervals to test",

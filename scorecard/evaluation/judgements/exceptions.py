@@ -112,7 +112,7 @@ def reasons(
     masks = {
         "red_red": (texts(significance) == "worse") & (direction == "worsening"),
         "persistent_red": persistent,
-        "red": (rag == "red") & ~persistent,  # one reason per fact
+        "red": (rag == "red") & ~(persistent if "persistent_red" in severity else unknown),  # one reason per fact
         "material_deterioration": flags(deteriorated) & ~contextual,
         "context_deterioration": flags(deteriorated) & contextual,
         "trend_worsening": np.char.endswith(trend.astype(str), "_getting_worse"),

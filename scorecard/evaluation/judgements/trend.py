@@ -33,7 +33,7 @@ CODES = (
     "cannot_be_calculated",
     "not_applied",
 )
-NOT_APPLIED = ("sub_annual", "pooled", "count", "series_break")
+NOT_APPLIED = ("sub_annual", "pooled", "count", "series_break", "clustered")
 """Why Fingertips would not test a series: quarterly or monthly data; pooled multi-year periods; a raw count;
 the last five points straddle a series break."""
 CANNOT = ("too_few_points", "no_counts_or_intervals")
@@ -41,21 +41,24 @@ CANNOT = ("too_few_points", "no_counts_or_intervals")
 METHODS = ("proportions", "weighted_regression")
 
 
-def reasons(period_kind, unit, points, span, crosses_break) -> np.ndarray:
+def reasons(period_kind, unit, points, span, crosses_break, clustered_by=None) -> np.ndarray:
     """Why each series is not tested (a code of :data:`NOT_APPLIED` or ``too_few_points``; None where it is
     tested): ``points`` is how many of the last five periods have a value, ``span`` the number of periods
-    from the oldest to the latest of them."""
+    from the oldest to the latest of them. Units clustered in a shared judgement (register ``clustered_by``)
+    are not independent, which both tests assume."""
     kind = texts(period_kind)
     points, span = floats(points), floats(span)
+    clustered = texts([""] * len(kind) if clustered_by is None else clustered_by) != ""
     found = np.select(
         [
             np.isin(kind, ("quarter", "month")),
             kind == "multi_year",
             texts(unit) == "count",
             np.asarray(crosses_break, dtype=bool),
+            clustered,
             ~((points == POINTS) & (span == POINTS - 1)),
         ],
-        ["sub_annual", "pooled", "count", "series_break", "too_few_points"],
+        ["sub_annual", "pooled", "count", "series_break", "clustered", "too_few_points"],
         default="",
     )
     return where(found != "", found)

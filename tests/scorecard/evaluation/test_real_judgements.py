@@ -149,6 +149,11 @@ def test_no_new_figure_this_quarter_raises_no_deterioration_again(q3, card, buil
         assert later.loc[mmr, "deterioration"] == "sustained"  # still a fact about the figure
         assert "material_deterioration" not in later.loc[mmr, "exception_reasons"]
         assert later.loc[mmr, "summary"].endswith("; no new figure this quarter.")
+        draft = commentary.auto_draft(later.loc[mmr].to_dict() | {"measure_id": mmr})
+        assert "Materially worse (reported when first shown): worse 3 periods running" in draft
+    carried = card[~card["new_figure"]]
+    raised = {"material_deterioration", "context_deterioration", "trend_worsening"}
+    assert not carried["exception_reasons"].map(lambda codes: bool(raised & set(codes))).any()
 
 
 def test_a_fall_beyond_the_materiality_on_a_small_base_is_flagged_with_its_doubt(card):
@@ -193,3 +198,15 @@ def test_every_red_measure_is_for_decision_and_one_reason_per_fact(card):
     ]
     assert (green_worse["exception_tier"] == "watch").all()
     assert set(card["exception_tier"].dropna()) == {"for_decision", "watch", "going_well"}
+
+
+def test_as_known_then_is_the_same_for_one_council_or_all(built_data, real_register):
+    """The cut follows the data's latest quarter, not the first council's: a council evaluated alone at 2025/26
+    Q3 shows what it shows in the all-councils run."""
+    from scorecard.evaluation import evaluate
+
+    alone = evaluate.evaluate(["E06000003"], "2025/26 Q3", data_dir=built_data[0], reg=real_register)
+    every = evaluate.evaluate(None, "2025/26 Q3", data_dir=built_data[0], reg=real_register)
+    every = every[every["area_code"] == "E06000003"].reset_index(drop=True)
+    assert alone["period_label"].fillna("").tolist() == every["period_label"].fillna("").tolist()
+    assert alone.set_index("measure_id").loc["cyp_agency_workers_pct", "period_label"] == "30 Sep 2024"

@@ -112,6 +112,8 @@ def _reasons(
 
 def test_persistent_red_needs_the_previous_quarter():
     assert _reasons("red", previous_rag="red") == ("persistent_red",)  # one reason per fact: not also "red"
+    without = {code: rank for code, rank in SEVERITY.items() if code != "persistent_red"}
+    assert _reasons("red", previous_rag="red", severity=without) == ("red",)  # the rule off: still red
     assert _reasons("red", previous_rag="amber") == ("red",)
     assert _reasons("red") == ("red",)  # previous quarter unknown: the rule is not applied
 

@@ -106,3 +106,9 @@ def test_codes_by_polarity_and_reason():
         "cannot_be_calculated",
         "no_significant_change",
     ]
+
+
+def test_clustered_units_are_not_tested_for_a_trend():
+    """Both tests assume independent units; school places share their school's grade (#27)."""
+    got = trend.reasons(["financial_year"] * 2, ["percent"] * 2, [5, 5], [4, 4], [False, False], ["", "by school"])
+    assert got.tolist() == [None, "clustered"]

@@ -63,12 +63,10 @@ for theme in reg.themes:
         with st.container(border=True):
             left, right = st.columns([3, 1])
             left.markdown(f"**{components.literal(r['title'])}**")
-            left.caption(f"{r['plan_reference']} · action id `{r['action_id']}`")
+            left.caption(r["plan_reference"])
             right.markdown(components.action_badge(r["status"]), unsafe_allow_html=True)
             if r["percent_complete"] is not None and r["status"] != "no_update":
-                right.progress(
-                    int(round(float(r["percent_complete"]))), text=wording.percent_text(r["percent_complete"])
-                )
+                right.markdown(components.action_progress(r["percent_complete"], r["status"]), unsafe_allow_html=True)
             if r["narrative"]:
                 left.text(r["narrative"])
                 left.markdown(components.conversation_marks(r) + " " + components.literal(commentary.written_line(r)))

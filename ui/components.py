@@ -287,6 +287,20 @@ def action_badge(code: str, count: int | None = None) -> str:
     return _badge(text, meaning, wording.ACTION_COLOURS.get(code, "#4d4d4d"))
 
 
+def action_progress(percent, code: str) -> str:
+    """HTML progress bar for an annual action, filled in its status colour (a complete BLUE action is blue, not
+    the theme's red), with the figure as text and as ``role="progressbar"`` values for screen readers."""
+    value = max(0, min(100, int(round(float(percent)))))
+    text = html.escape(wording.percent_text(percent))
+    colour = wording.ACTION_COLOURS.get(code, "#4d4d4d")
+    return (
+        f'<div role="progressbar" aria-valuenow="{value}" aria-valuemin="0" aria-valuemax="100" '
+        f'aria-label="{text}" style="background:#e6e6e6;border-radius:4px;height:8px;margin:4px 0">'
+        f'<div style="background:{colour};width:{value}%;height:8px;border-radius:4px"></div></div>'
+        f'<span style="font-size:0.9em">{text}</span>'
+    )
+
+
 def measure_counts(part: pd.DataFrame) -> None:
     """A group of measures in two lines: RAG badges (symbol + word + count), then directions and how many red
     or amber measures have no commentary (``part``: scorecard rows with the quarter's commentary attached)."""

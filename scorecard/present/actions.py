@@ -28,7 +28,7 @@ def for_quarter(reg: Register, updates: pd.DataFrame, theme: str | None = None) 
                 "theme": action.theme,
                 "theme_title": reg.theme(action.theme).title,
                 "title": action.title,
-                "plan_reference": f"Corporate Plan 2024–27 ({action.seed_file}, line {action.line})",
+                "plan_reference": f"Corporate Plan 2024–27, {reg.theme(action.theme).title}: priority action",
                 "status": update.get("status") or "no_update",
                 "percent_complete": update.get("percent_complete"),
                 "narrative": update.get("narrative") or "",

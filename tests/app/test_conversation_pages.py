@@ -107,6 +107,11 @@ def test_actions_page_lists_every_action_with_status_words_and_progress(as_role)
     table = [d.value for d in at.dataframe if "Priority action" in d.value.columns][0]
     assert len(table) == 40 and table["Progress"].str.endswith("% complete").any()
     assert [b.label for b in at.button if b.label == "Save update"]
+    assert "cyp_pa_" not in text and ".txt, line" not in text  # no development ids or seed files (#23)
+    bars = [m.value for m in at.markdown if 'role="progressbar"' in m.value]
+    badges = [m.value for m in at.markdown if wording.action_status_text("BLUE") in m.value]
+    assert bars and badges and any(wording.ACTION_COLOURS["BLUE"] in bar for bar in bars)  # complete is blue
+    assert not any(wording.ACTION_COLOURS["RED"] in bar and "100% complete" in bar for bar in bars)
 
 
 def test_targets_page_for_staff_only(as_role, monkeypatch):

@@ -10,6 +10,8 @@ is checked again at once.
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 import streamlit as st
 
@@ -17,7 +19,8 @@ from scorecard import SEFTON, register
 from scorecard.governance import conversation as talk
 from scorecard.governance import reports
 from scorecard.present import actions, commentary, risks, thread, views
-from scorecard.store import storage
+from scorecard.register import releases
+from scorecard.store import periods, storage
 from ui import auth
 
 
@@ -96,18 +99,22 @@ def _visible(cached, area: str, period: str | None, *rest):
 
 
 def not_published(period: str | None) -> None:
-    """The friendly message instead of figures for a quarter this user may not see."""
+    """The friendly message instead of figures for a quarter this user may not see, with when its report (or the
+    next one) goes to Cabinet by the strategic planning cycle (:func:`scorecard.register.releases.report_month`)."""
     if period:
+        due = releases.report_month(periods.parse_label(period))
         st.info(
             f"**Not published.** The figures for {period} have not been published yet. Quarterly figures "
-            "are published with the Corporate Plan Overview Report in the Cabinet agenda; choose a published "
-            "quarter in the sidebar.",
+            "are published with the Corporate Plan Overview Report in the Cabinet agenda; the report for "
+            f"{period} is due at Cabinet in {due:%B %Y}. Choose a published quarter in the sidebar.",
             icon="🔒",
         )
     else:
+        quarter, due = releases.next_report(date.today())
         st.info(
             "**No figures published yet.** Quarterly figures appear here once the Corporate Plan Overview "
-            "Report for the quarter has been published in the Cabinet agenda.",
+            f"Report for the quarter has been published in the Cabinet agenda. The next is for {quarter.label}, "
+            f"due at Cabinet in {due:%B %Y}.",
             icon="🔒",
         )
 

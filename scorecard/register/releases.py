@@ -92,6 +92,15 @@ def report_month(report: periods.Period) -> date:
     return _first_day(_month_index(report.end) + 1)
 
 
+def next_report(today: date) -> tuple[periods.Period, date]:
+    """The quarter whose report goes to Cabinet next, counting this month, and that month (:func:`report_month`):
+    the quarter that ended last while its month has not passed, else the quarter in progress."""
+    now = periods.quarter_of(today)
+    ended = periods.quarter((now.seq - 1) // 4, (now.seq - 1) % 4 + 1)
+    month = report_month(ended)
+    return (ended, month) if _month_index(month) >= _month_index(today) else (now, report_month(now))
+
+
 def known_end(release: Release | None, known_by: date) -> date | None:
     """The last day of the latest month whose period's figures were due out by ``known_by``'s month, by the
     calendar rule of :func:`expected` (a period ending in month E comes out in the first usual release month

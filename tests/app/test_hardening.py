@@ -66,6 +66,8 @@ def test_a_command_line_publish_is_seen_by_the_next_public_visit(folder, monkeyp
     assert cli.main(["publish", "--period", PUBLISHED, "--data-dir", str(folder)]) == 0
     at = run_app(monkeypatch, "public")
     assert [t.value for t in at.title] == [f"Corporate Plan overview — {PUBLISHED}"]
+    later = run_app(monkeypatch, "public", period="2025/26 Q4")  # asked for by URL, not published
+    assert any("due at Cabinet in April 2026" in i.value for i in later.info)  # strategic cycle: Q4 in April
 
 
 def test_a_quarter_older_than_the_latest_eight_stays_selectable_and_missing_pieces_are_friendly(folder, monkeypatch):

@@ -165,7 +165,7 @@ def test_detector_sees_draft_figures_for_officers(as_role):
 def test_no_published_quarter_shows_a_message_not_draft_figures(app_data, monkeypatch):
     for page in PAGES:
         at = run_app(monkeypatch, "public", page)
-        assert any("No figures published yet" in i.value for i in at.info)
+        assert any("No figures published yet" in i.value and "due at Cabinet in" in i.value for i in at.info)
         assert not at.title and not at.metric and not at.dataframe and not at.get("plotly_chart")
 
 

@@ -81,6 +81,20 @@ def test_a_quarter_is_reported_the_month_after_it_ends():  # seed 001 ~1772, "St
     assert months == [date(2025, 7, 1), date(2025, 10, 1), date(2026, 1, 1), date(2026, 4, 1)]
 
 
+@pytest.mark.parametrize(
+    ("today", "quarter", "month"),
+    [
+        (date(2026, 12, 3), "2026/27 Q3", date(2027, 1, 1)),  # Q2's October report has passed
+        (date(2026, 10, 20), "2026/27 Q2", date(2026, 10, 1)),  # this month's report still counts
+        (date(2027, 1, 31), "2026/27 Q3", date(2027, 1, 1)),
+        (date(2027, 2, 1), "2026/27 Q4", date(2027, 4, 1)),
+    ],
+)
+def test_the_next_report_to_cabinet(today, quarter, month):
+    got, due = releases.next_report(today)
+    assert (got.label, due) == (quarter, month)
+
+
 def test_no_cut_without_a_schedule():
     assert releases.known_end(None, date(2026, 1, 1)) is None
     assert releases.known_end(Release(frequency="irregular", basis="none known"), date(2026, 1, 1)) is None

@@ -40,4 +40,9 @@ found = views.filter_rows(
 st.markdown(f"**{len(found)} of {len(card)} measures** match.")
 table = tables.scorecard(found, period)
 st.dataframe(table, hide_index=True, column_config=components.scorecard_column_config())
-components.csv_download(table, f"sefton_measures_{period}.csv", "Download these measures (CSV)")
+components.csv_download(
+    tables.scorecard_csv(found, period, components.base_url()),
+    f"sefton_measures_{period}.csv",
+    "Download these measures (CSV)",
+)
+st.caption("The CSV gives values as numbers with their unit in a separate column, and each measure's full address.")

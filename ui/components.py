@@ -4,6 +4,8 @@ alone), accessible charts (alt text + table alternative), downloads, the illustr
 from __future__ import annotations
 
 import html
+import os
+from urllib.parse import urlsplit
 
 import pandas as pd
 import streamlit as st
@@ -104,6 +106,16 @@ def chart(fig, alt: str, table: pd.DataFrame, key: str, table_title: str = "Tabl
     st.caption(f"Chart description: {alt}")
     with st.expander(table_title):
         st.dataframe(table, hide_index=True)
+
+
+def base_url() -> str:
+    """The address the app is reached at, for links that leave it (downloads, permalinks): the configured
+    ``SCORECARD_BASE_URL`` (behind a proxy), else the scheme and host of the page the browser is on."""
+    configured = os.environ.get("SCORECARD_BASE_URL", "").strip()
+    if configured:
+        return configured.rstrip("/")
+    here = urlsplit(st.context.url or "")
+    return f"{here.scheme}://{here.netloc}" if here.scheme and here.netloc else ""
 
 
 def csv_download(frame: pd.DataFrame, file_name: str, label: str = "Download CSV", key: str | None = None):

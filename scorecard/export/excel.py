@@ -35,22 +35,6 @@ from scorecard.store import frames, text
 
 HEADER_ROW = 2
 """Zero-based row of the column headers on the theme, Exceptions and Definitions sheets (rows above: title)."""
-UNIT_LABEL = {
-    "percent": "%",
-    "proportion": "proportion",
-    "count": "count",
-    "rate_per_1000": "per 1,000",
-    "rate_per_10k": "per 10,000",
-    "rate_per_100k": "per 100,000",
-    "score": "score",
-    "ratio": "ratio",
-    "gbp": "£",
-    "gbp_thousands": "£ thousands",
-    "miles": "miles",
-    "kwp": "kWp",
-    "tco2e": "tCO2e",
-    "tonnes": "tonnes",
-}
 TARGET_BASIS = {
     "fixed": "Fixed",
     "cipfa_median": "CIPFA nearest-neighbour median",
@@ -234,7 +218,7 @@ def _theme_row(sheet, f: _Formats, r: int, row: Row) -> None:
         (row.display_title, f.wrap),
         (INFO_TYPE.get(row.info_type, row.info_type), None),
         (row.value, fmt),
-        (UNIT_LABEL.get(row.unit, row.unit), None),
+        (wording.UNIT_LABEL.get(row.unit, row.unit), None),
         (row.period_label, None),
         (STATUS.get(row.status, row.status), None),
         (MATCH.get(row.data_match, row.data_match), None),
@@ -402,7 +386,7 @@ def render(pack: Pack, progress: Progress) -> bytes:
         sheet.write_string(n, 1, row.measure_id, f.text)
         sheet.write_string(n, 2, row.display_title, f.wrap)
         _num(sheet, n, 3, row.value, fmt)
-        sheet.write_string(n, 4, UNIT_LABEL.get(row.unit, row.unit), f.text)
+        sheet.write_string(n, 4, wording.UNIT_LABEL.get(row.unit, row.unit), f.text)
         sheet.write_string(n, 5, row.period_label, f.text)
         sheet.write_string(n, 6, STATUS.get(row.status, row.status), f.text)
         _num(sheet, n, 7, row.target, fmt)
@@ -456,7 +440,7 @@ def render(pack: Pack, progress: Progress) -> bytes:
             d.themes,
             d.info_type,
             d.polarity,
-            UNIT_LABEL.get(d.unit, d.unit),
+            wording.UNIT_LABEL.get(d.unit, d.unit),
             d.frequency,
             d.definition,
             d.what_good_looks_like,

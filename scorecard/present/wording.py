@@ -236,6 +236,23 @@ def significance_text(row) -> str:
 
 
 QUARTILE = {1: "best quartile", 2: "second quartile", 3: "third quartile", 4: "worst quartile"}
+UNIT_LABEL = {
+    "percent": "%",
+    "proportion": "proportion",
+    "count": "count",
+    "rate_per_1000": "per 1,000",
+    "rate_per_10k": "per 10,000",
+    "rate_per_100k": "per 100,000",
+    "score": "score",
+    "ratio": "ratio",
+    "gbp": "£",
+    "gbp_thousands": "£ thousands",
+    "miles": "miles",
+    "kwp": "kWp",
+    "tco2e": "tCO2e",
+    "tonnes": "tonnes",
+}
+"""A unit in words, for a column beside numeric values (spreadsheets, CSV)."""
 UNIT_SUFFIX = {
     "percent": "%",
     "rate_per_1000": " per 1,000",

@@ -1,0 +1,28 @@
+"""Tables for people and downloads: the citable CSV (#23: values were text like "62.9%", links relative)."""
+
+import io
+
+import pandas as pd
+import pytest
+
+from scorecard import SEFTON
+from scorecard.present import tables, views, wording
+from scorecard.store import text
+
+
+@pytest.fixture(scope="module")
+def card(built_data, real_register):
+    return views.scorecard(SEFTON, "2025/26 Q4", data_dir=built_data[0], reg=real_register)
+
+
+def test_the_csv_has_numbers_a_unit_column_and_absolute_links(card):
+    table = tables.scorecard_csv(card, "2025/26 Q4", "https://scorecard.example.gov.uk/")
+    back = pd.read_csv(io.BytesIO(text.csv_bytes(table)))
+    assert len(back) == len(card) and pd.api.types.is_float_dtype(back["Value"])
+    row = back.set_index("Measure").loc[card.set_index("measure_id").loc["cyp_persistent_absence_pct", "title"]]
+    assert row["Value"] == pytest.approx(21.02, abs=0.01) and row["Unit"] == wording.UNIT_LABEL["percent"]
+    assert (
+        row["Link"] == "https://scorecard.example.gov.uk/measure?measure=cyp_persistent_absence_pct&period=2025%2F26+Q4"
+    )
+    assert back["Link"].str.startswith("https://scorecard.example.gov.uk/measure?").all()
+    assert not back["Value"].astype(str).str.contains("%").any()

@@ -41,6 +41,7 @@ def _series_facts(s: pd.DataFrame) -> pd.Series:
         "previous_period": s["period_label"].iloc[-2] if len(s) > 1 else None,
         "previous_start": s["period_start"].iloc[-2] if len(s) > 1 else pd.NaT,
         "third_start": s["period_start"].iloc[-3] if len(s) > 2 else pd.NaT,
+        "fourth_start": s["period_start"].iloc[-4] if len(s) > 3 else pd.NaT,
         "oldest_start": s["period_start"].iloc[-trend.POINTS] if len(s) >= trend.POINTS else pd.NaT,
     }
     for k in range(1, trend.POINTS + 1):

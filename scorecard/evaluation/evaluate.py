@@ -257,6 +257,7 @@ FACTS_ONLY = [
     "recent_span",
     "previous_start",
     "third_start",
+    "fourth_start",
     "oldest_start",
     "last_year_start",
     "target_fixed",
@@ -273,10 +274,11 @@ def _points(frame: pd.DataFrame, column: str) -> np.ndarray:
 
 
 def _since_break(frame: pd.DataFrame, series_breaks: dict) -> np.ndarray:
-    """The last five values (rows × 5, oldest first) with those before a series break blanked: all but the
-    latest two when the break falls after the third point, all but the latest three when after the oldest."""
+    """The last five values (rows × 5, oldest first) with those before a series break blanked: a break after
+    the oldest point's start leaves the latest four, after the fourth's the latest three, after the third's
+    the latest two."""
     points = _points(frame, "value").copy()
-    for start, keep in (("oldest_start", 3), ("third_start", 2)):
+    for start, keep in (("oldest_start", 4), ("fourth_start", 3), ("third_start", 2)):
         crossed = breaks.crosses(frame["measure_id"], frame[start], frame["period_start"], series_breaks)
         points[np.asarray(crossed, dtype=bool), : trend.POINTS - keep] = np.nan
     return points

@@ -68,6 +68,7 @@ recent AS (  -- the last five stored periods side by side (suffix 1 = latest …
            max(period_label) FILTER (WHERE rn = 2) AS previous_period,
            max(period_start) FILTER (WHERE rn = 2) AS previous_start,
            max(period_start) FILTER (WHERE rn = 3) AS third_start,
+           max(period_start) FILTER (WHERE rn = 4) AS fourth_start,
            max(period_start) FILTER (WHERE rn = 5) AS oldest_start,
            /*RECENT*/
     FROM valued WHERE rn <= 5 GROUP BY ALL

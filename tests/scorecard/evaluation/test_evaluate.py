@@ -344,3 +344,14 @@ def test_the_previous_report_is_read_again_when_the_data_changes(tmp_path):
         previous = evaluate.previous_release(card, AREA, data_dir=tmp_path, reg=reg)
         found.append(previous["previous_rag"].tolist())
     assert found == [["red"], ["green"]]
+
+
+@pytest.mark.parametrize("break_year, run", [(None, 4), (2021, 3), (2022, 2), (2023, 1)])
+def test_worse_periods_running_stop_at_a_series_break(tmp_path, break_year, run):
+    """Five falls AY 2020/21 … AY 2024/25: a break that begins with a later year ends the run there (the
+    fourth point's own start is read, so a break starting with it keeps it)."""
+    breaks = [periods.academic_year(break_year).label] if break_year else []
+    reg = _register(_measure("falls", breaks=breaks))
+    obs = [_obs("falls", AREA, year, value) for year, value in zip(range(2020, 2025), (100, 95, 90, 85, 80))]
+    card = _run(tmp_path, reg, obs, report="2025/26 Q3")
+    assert card.loc["falls", "worse_run"] == run

@@ -144,6 +144,7 @@ def test_keyboard_opens_an_expander_and_chooses_a_comparator_group(page, server)
     _tab_to(page, "Table: Sefton's rank")
     page.keyboard.press("Enter")
     page.locator('[data-testid="stExpander"] [data-testid="stDataFrame"]').first.wait_for()
+    settle(page)  # the expander's table drawn: Tab must not meet it being replaced
     _tab_to(page, "Comparator group")
     page.keyboard.press("Enter")
     page.keyboard.press("ArrowDown")

@@ -107,7 +107,7 @@ def _periods(count: int, frequency: str) -> list[periods.Period]:
         return [periods.financial_year(2025 - i) for i in range(count)][::-1]
     last = periods.quarter(2025, 4) if frequency == "quarterly" else periods.month(2026, 3)
     if frequency == "quarterly":
-        return [periods.quarter((last.seq - i) // 4, (last.seq - i) % 4 + 1) for i in range(count)][::-1]
+        return [periods.quarter_at(last.seq - i) for i in range(count)][::-1]
     return [periods.month((last.seq - i) // 12, (last.seq - i) % 12 + 1) for i in range(count)][::-1]
 
 

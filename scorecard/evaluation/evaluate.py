@@ -19,7 +19,7 @@ from scorecard import ENGLAND, SEFTON, register
 from scorecard.evaluation.facts_sql import FACTS_SQL, KNOWN, NEEDED_FILTER, SCOPE_FILTER
 from scorecard.evaluation.judgements import benchmark, breaks, direction, exceptions, polarity, rag, trend
 from scorecard.register import releases
-from scorecard.store import db, periods, storage
+from scorecard.store import db, periods
 
 PRUNE_UP_TO = 64
 """An evaluation of at most this many councils also reads only the areas their benchmarks need."""
@@ -87,7 +87,7 @@ def latest_period(area: str | None = SEFTON, data_dir: str | Path | None = None)
 def reporting_quarters(area: str = SEFTON, data_dir: str | Path | None = None, count: int = 8) -> list[str]:
     """The latest ``count`` reporting quarters, newest first (for period pickers)."""
     seq = latest_period(area, data_dir).seq
-    return [periods.quarter((seq - i) // 4, (seq - i) % 4 + 1).label for i in range(count)]
+    return [periods.quarter_at(seq - i).label for i in range(count)]
 
 
 def known_ends(reg: register.Register, report: periods.Period, latest: periods.Period) -> pd.DataFrame:
@@ -302,7 +302,7 @@ def previous_release(
     red = frame[(frame["rag"] == "red") & frame["period_end"].notna()]
     rows = []
     for before, measures in red.groupby(red["period_end"].map(lambda end: periods.quarter_of(end).seq - 1)):
-        then = _reported(area, periods.quarter(before // 4, before % 4 + 1).label, data_dir, reg)
+        then = _reported(area, before, data_dir, reg)
         for measure_id, now in zip(measures["measure_id"], measures["period_label"]):
             shown = then.at[measure_id, "period_label"]
             if pd.notna(shown) and shown != now:
@@ -321,8 +321,7 @@ def new_figures(
     new figure this quarter", and raises no new deterioration). The previous report is evaluated as known then,
     as in :func:`previous_release`. False where there is no figure."""
     report = periods.parse_label(frame["report_period"].iloc[0])
-    before = report.seq - 1
-    then = _reported(area, periods.quarter(before // 4, before % 4 + 1).label, data_dir, reg or register.load())
+    then = _reported(area, report.seq - 1, data_dir, reg or register.load())
     shown = frame["measure_id"].map(then["period_label"])
     return frame["period_label"].notna() & (shown.isna() | (shown != frame["period_label"]))
 
@@ -330,20 +329,19 @@ def new_figures(
 _REPORTED: dict[tuple, tuple[register.Register, pd.DataFrame]] = {}
 
 
-def _reported(area: str, label: str, data_dir: str | Path | None, reg: register.Register) -> pd.DataFrame:
-    """Each measure's RAG and figure's period reported at quarter ``label`` (by ``measure_id``). A RAG does not
-    depend on the comparator group, so one evaluation serves every group; kept per data folder and the
-    identity of its data (:func:`scorecard.store.db.signature`, as the folder's DuckDB connection is), and per
-    register object."""
-    folder = Path(data_dir or storage.default_data_dir()).resolve()
-    key = (area, label, str(folder), db.signature(folder), id(reg))
-    hit = _REPORTED.get(key)
-    if hit is None or hit[0] is not reg:
-        reported = evaluate([area], label, None, folder, reg).set_index("measure_id")[["rag", "period_label"]]
-        if len(_REPORTED) >= 64:
-            _REPORTED.clear()
-        _REPORTED[key] = hit = (reg, reported)
-    return hit[1]
+def _reported(area: str, seq: int, data_dir: str | Path | None, reg: register.Register) -> pd.DataFrame:
+    """Each measure's RAG and figure's period reported at the quarter numbered ``seq`` (by ``measure_id``). A RAG
+    does not depend on the comparator group, so one evaluation serves every group; kept per data identity and
+    register (:func:`scorecard.store.db.kept`)."""
+    label = periods.quarter_at(seq).label
+    return db.kept(
+        _REPORTED,
+        (area, label),
+        data_dir,
+        reg,
+        lambda folder: evaluate([area], label, None, folder, reg).set_index("measure_id")[["rag", "period_label"]],
+        64,
+    )
 
 
 EXCEPTION_COLUMNS = ["exception_reasons", "exception_severity", "exception_tier"]

@@ -18,6 +18,7 @@ import pandas as pd
 from scorecard import SEFTON, register
 from scorecard.evaluation.judgements import direction as direction_rule
 from scorecard.evaluation.judgements import rag as rag_rule
+from scorecard.evaluation.judgements.exceptions import TIERS
 from scorecard.present import actions as action_views
 from scorecard.present import commentary, conversation, tables, views, wording
 from scorecard.present import finance as finance_views
@@ -182,11 +183,8 @@ class Row:
     @property
     def exception_order(self) -> tuple[int, int]:
         """Where the exception is read: by tier (DESIGN.md §5), then most severe first."""
-        tiers = list(wording.TIER)
-        return (
-            tiers.index(self.exception_tier) if self.exception_tier in tiers else len(tiers),
-            self.exception_severity,
-        )
+        known = self.exception_tier in TIERS
+        return (TIERS.index(self.exception_tier) if known else len(TIERS), self.exception_severity)
 
     @property
     def marked_title(self) -> str:

@@ -144,26 +144,28 @@ def scorecard(card: pd.DataFrame, period: str | None = None, spark: dict | None 
     return pd.DataFrame(rows)
 
 
+def _numbers(records: list[dict], column: str, dtype: str) -> pd.api.extensions.ExtensionArray:
+    """A column of numbers that may be missing, as a nullable array (written as numbers, blank when missing)."""
+    return pd.array([r.get(column) if _present(r.get(column)) else None for r in records], dtype=dtype)
+
+
 def scorecard_csv(card: pd.DataFrame, period: str | None, base_url: str) -> pd.DataFrame:
     """The scorecard as a citable download: numbers as numbers with the unit in its own column, statuses in
     words, and each measure's absolute address (``base_url`` + :func:`measure_link`) so a committee paper can
     cite it."""
     records = frames.records(card)
-    number = [None if not _present(r.get("value")) else float(r["value"]) for r in records]
     return pd.DataFrame(
         {
             "Measure": [r["title"] for r in records],
             "Period": [r["period_label"] if _present(r.get("period_label")) else "" for r in records],
-            "Value": pd.array(number, dtype="Float64"),
+            "Value": _numbers(records, "value", "Float64"),
             "Unit": [wording.UNIT_LABEL.get(r["unit"], r["unit"]) for r in records],
             "Data notes": [", ".join(marks(r)) for r in records],
-            "Target": pd.array([r.get("target") if _present(r.get("target")) else None for r in records], "Float64"),
+            "Target": _numbers(records, "target", "Float64"),
             "RAG": [wording.RAG.get(r["rag"], (r["rag"],))[0] for r in records],
             "Direction": [wording.DIRECTION.get(r["direction"], (r["direction"],))[0] for r in records],
-            "Rank": pd.array([r.get("rank") if _present(r.get("rank")) else None for r in records], "Int64"),
-            "Group size": pd.array(
-                [r.get("group_size") if _present(r.get("group_size")) else None for r in records], "Int64"
-            ),
+            "Rank": _numbers(records, "rank", "Int64"),
+            "Group size": _numbers(records, "group_size", "Int64"),
             "Compared with": [r.get("benchmark_group_name") or "" for r in records],
             "Owner": [r["metric_responsibility"] for r in records],
             "Link": [base_url.rstrip("/") + measure_link(r["measure_id"], period) for r in records],

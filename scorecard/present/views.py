@@ -19,7 +19,7 @@ from scorecard.evaluation.judgements import exceptions as exception_rules
 from scorecard.evaluation.judgements.arrays import where
 from scorecard.present import wording
 from scorecard.register import releases
-from scorecard.store import db, frames, periods, storage
+from scorecard.store import db, frames, periods
 from scorecard.store.geography import group_label
 
 STATUS_MARKS = {
@@ -328,7 +328,7 @@ def exception_list(card: pd.DataFrame) -> pd.DataFrame:
     part["reasons"] = [[wording.exception_text(code) for code in codes] for codes in part["exception_reasons"]]
     part["heading"] = [wording.exception_heading(codes[0]) for codes in part["exception_reasons"]]
     part["why"] = [_why(codes) for codes in part["exception_reasons"]]
-    order = part["exception_tier"].map(lambda tier: exception_rules.TIERS.index(tier))
+    order = part["exception_tier"].map(exception_rules.TIERS.index)
     return (
         part.assign(order=order)
         .sort_values(["order", "exception_severity"], kind="stable")
@@ -624,12 +624,13 @@ def forecasts(
     )
     through = evaluate.shown_through(area, period, data_dir, reg)
     observed = observed[observed["period_end"] <= observed["measure_id"].map(through)]
+    scales = {figure: calibration(area, year, figure, data_dir, reg) for figure in forecast.METHOD}
     rows = []
     for measure_id, series in observed.groupby("measure_id", sort=False):
         kind = series["period_kind"].iloc[0]
         upto = report.seq if kind == "quarter" else report.end.year * 12 + report.end.month - 1
         figure = reg.measure(measure_id).year_figure
-        got = forecast.year_end(series, kind, upto, figure, scale=calibration(area, year, figure, data_dir, reg))
+        got = forecast.year_end(series, kind, upto, figure, scale=scales[figure])
         end = periods.quarter(year, 4) if kind == "quarter" else periods.month(year + 1, 3)
         values = [periods.financial_year(year).label, end.label, figure, got.value, got.lower, got.upper]
         band = [got.band_lower, got.band_upper, bool((series["status"] == "illustrative").any())]
@@ -643,7 +644,7 @@ FORECAST_COLUMNS = ["measure_id", "forecast_year", "forecast_label", "forecast_f
                     "forecast_reason"]  # fmt: skip
 
 
-_CALIBRATION: dict[tuple, tuple[register.Register, pd.DataFrame]] = {}
+_CALIBRATION: dict[tuple, tuple] = {}
 
 
 def calibration(
@@ -651,18 +652,13 @@ def calibration(
 ) -> float:
     """The interval scale for forecasts of financial year ``year`` by the method used for ``figure``
     (:func:`scorecard.evaluation.forecast.calibration`): from the backtest of the area's real in-year series on
-    the years before it. The backtest is kept per data folder, the identity of its data
-    (:func:`scorecard.store.db.signature`) and the register object (which says each measure's year figure)."""
+    the years before it. The backtest is kept per data identity and register (which says each measure's year
+    figure; :func:`scorecard.store.db.kept`)."""
     reg = reg or register.load()
-    folder = Path(data_dir or storage.default_data_dir()).resolve()
-    key = (area, str(folder), db.signature(folder), id(reg))
-    hit = _CALIBRATION.get(key)
-    if hit is None or hit[0] is not reg:
-        hit = (reg, forecast.backtest(in_year_series(area, folder, reg)))
-        if len(_CALIBRATION) >= 16:
-            _CALIBRATION.clear()
-        _CALIBRATION[key] = hit
-    return forecast.calibration(hit[1], forecast.METHOD[figure], before_year=year)
+    tested = db.kept(
+        _CALIBRATION, (area,), data_dir, reg, lambda folder: forecast.backtest(in_year_series(area, folder, reg)), 16
+    )
+    return forecast.calibration(tested, forecast.METHOD[figure], before_year=year)
 
 
 def forecasts_at_risk(card: pd.DataFrame) -> pd.DataFrame:

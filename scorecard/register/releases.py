@@ -96,7 +96,7 @@ def next_report(today: date) -> tuple[periods.Period, date]:
     """The quarter whose report goes to Cabinet next, counting this month, and that month (:func:`report_month`):
     the quarter that ended last while its month has not passed, else the quarter in progress."""
     now = periods.quarter_of(today)
-    ended = periods.quarter((now.seq - 1) // 4, (now.seq - 1) % 4 + 1)
+    ended = periods.quarter_at(now.seq - 1)
     month = report_month(ended)
     return (ended, month) if _month_index(month) >= _month_index(today) else (now, report_month(now))
 

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 
 from scorecard.store import storage
 
+T = TypeVar("T")
 _lock = threading.Lock()
 _connections: dict[Path, tuple[tuple, duckdb.DuckDBPyConnection]] = {}
 
@@ -20,6 +23,22 @@ def signature(folder: Path) -> tuple:
         (s.st_ino, s.st_mtime_ns, s.st_size)
         for s in (storage.table_path(folder, name).stat() for name in storage.TABLES)
     )
+
+
+def kept(
+    store: dict, key: tuple, data_dir: str | Path | None, reg: object, build: Callable[[Path], T], limit: int
+) -> T:
+    """``build(folder)``, kept in ``store`` per ``key``, data folder, the identity of its data (:func:`signature`,
+    as the folder's connection is) and the register object (held beside the result, so a recycled ``id`` is
+    never mistaken for it); ``store`` is emptied when it reaches ``limit`` entries."""
+    folder = Path(data_dir or storage.default_data_dir()).resolve()
+    full = (*key, str(folder), signature(folder), id(reg))
+    hit = store.get(full)
+    if hit is None or hit[0] is not reg:
+        if len(store) >= limit:
+            store.clear()
+        store[full] = hit = (reg, build(folder))
+    return hit[1]
 
 
 def connect(data_dir: str | Path | None = None) -> duckdb.DuckDBPyConnection:

@@ -72,6 +72,11 @@ def quarter(fy_start_year: int, q: int) -> Period:
     return Period("quarter", f"{_yy(fy_start_year)} Q{q}", start, end, fy_start_year * 4 + q - 1)
 
 
+def quarter_at(seq: int) -> Period:
+    """The quarter with sequence number ``seq`` (:attr:`Period.seq` of a quarter: Q1 of FY 0 is 0)."""
+    return quarter(seq // 4, seq % 4 + 1)
+
+
 def quarter_of(day: date) -> Period:
     """The financial-year quarter containing ``day``."""
     fy = day.year if day.month >= 4 else day.year - 1

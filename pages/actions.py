@@ -71,7 +71,7 @@ for theme in reg.themes:
                 left.text(r["narrative"])
                 left.markdown(components.conversation_marks(r) + " " + components.literal(commentary.written_line(r)))
             else:
-                left.caption(f"No update for {period}.")
+                left.caption(f"{wording.ACTION_STATUS['no_update'][2]} ({period}).")
 
 table = actions.table(frame)
 with st.expander("All actions as a table"):

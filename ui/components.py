@@ -64,6 +64,13 @@ def illustrative_banner(card: pd.DataFrame) -> None:
             "Do not quote them.",
             icon="ℹ️",
         )
+    awaiting = int((card["status"] == rag.AWAITING).sum())
+    if awaiting:  # a published quarter: the demo figures were withheld (scorecard.governance.withhold)
+        st.info(
+            f"**Awaiting returns.** {awaiting} of the {len(card)} measures come from council systems whose figures "
+            "for this report had not been returned by the service; they read **Awaiting return**, with no figure.",
+            icon="ℹ️",
+        )
 
 
 def revisions_notice(card: pd.DataFrame) -> None:

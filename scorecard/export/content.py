@@ -80,6 +80,7 @@ STATUS = {
     "provisional": "Provisional",
     "revised": "Revised",
     "missing": "Missing",
+    "awaiting": "Awaiting the service's return",
 }
 MATCH = {"exact": "Exact", "proxy": "Proxy", "none": "Council return"}
 
@@ -238,7 +239,6 @@ class Definition:
 class ActionRow:
     """A Corporate Plan priority action with its update for the quarter, worded."""
 
-    action_id: str
     title: str
     status: str
     status_text: str
@@ -627,7 +627,6 @@ def row_from_record(rec: dict) -> Row:
 def action_row(rec: dict) -> ActionRow:
     """Word one priority action's update (a row of :func:`scorecard.present.actions.for_quarter`)."""
     return ActionRow(
-        action_id=rec["action_id"],
         title=rec["title"],
         status=rec["status"],
         status_text=wording.action_status_text(rec["status"]),

@@ -95,7 +95,6 @@ EXCEPTION_COLUMNS = [
 ]
 ACTION_COLUMNS = [
     ("Theme", 24),
-    ("Action id", 30),
     ("Priority action", 60),
     ("Status", 34),
     ("Progress", 14),
@@ -412,7 +411,6 @@ def render(pack: Pack, progress: Progress) -> bytes:
     for n, (theme, action) in enumerate(pack.actions, start=HEADER_ROW + 1):
         values = [
             theme.title,
-            action.action_id,
             action.title,
             action.status_text,
             action.percent_text,

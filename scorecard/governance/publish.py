@@ -36,7 +36,7 @@ import pandas as pd
 
 from scorecard import SEFTON, register
 from scorecard.evaluation import evaluate
-from scorecard.governance import access, audit
+from scorecard.governance import access, audit, withhold
 from scorecard.present import conversation, views
 from scorecard.store import periods, storage
 from scorecard.store.geography import GROUP_LABELS
@@ -89,14 +89,14 @@ class Freezing:
 
 
 def freeze_card(f: Freezing, parts: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """The evaluated scorecard at the quarter against every comparator group (``snapshot_group``)."""
+    """The evaluated scorecard at the quarter against every comparator group (``snapshot_group``), without
+    anything illustrative (:func:`scorecard.governance.withhold.card`)."""
     frames = []
     for group in (None, *GROUP_LABELS):
         frame = views.scorecard(area=f.area, period=f.period, group=group, data_dir=f.data_dir, reg=f.reg)
         frame.insert(0, "snapshot_group", group or OWN_GROUP)
         frames.append(frame)
-    card = pd.concat(frames, ignore_index=True)
-    card["exception_reasons"] = card["exception_reasons"].map(lambda r: [str(x) for x in r])
+    card = withhold.card(pd.concat(frames, ignore_index=True), f.reg)
     card["neutral_band"] = pd.to_numeric(card["neutral_band"], errors="coerce")
     return card
 
@@ -104,12 +104,14 @@ def freeze_card(f: Freezing, parts: dict[str, pd.DataFrame]) -> pd.DataFrame:
 def freeze_series(f: Freezing, parts: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Every measure's time series up to the quarter against every comparator group (column ``group``), as
     the measure page charts it, so a published trend chart is reproducible for any group."""
-    return pd.concat(
-        [
-            views.series_table({m.id: g for m in f.reg.measures}, f.area, f.period, f.data_dir, f.reg)
-            for g in GROUP_LABELS
-        ],
-        ignore_index=True,
+    return withhold.rows(
+        pd.concat(
+            [
+                views.series_table({m.id: g for m in f.reg.measures}, f.area, f.period, f.data_dir, f.reg)
+                for g in GROUP_LABELS
+            ],
+            ignore_index=True,
+        )
     )
 
 
@@ -119,15 +121,18 @@ def freeze_members(f: Freezing, parts: dict[str, pd.DataFrame]) -> pd.DataFrame:
     card = parts["card"]
     own = card[(card["snapshot_group"] == OWN_GROUP) & card["period_label"].notna()]
     labels = dict(zip(own["measure_id"], own["period_label"]))
-    return pd.concat(
-        [views.members_table(labels, group, f.area, f.data_dir, f.reg) for group in GROUP_LABELS], ignore_index=True
+    return withhold.rows(
+        pd.concat(
+            [views.members_table(labels, group, f.area, f.data_dir, f.reg) for group in GROUP_LABELS],
+            ignore_index=True,
+        )
     )
 
 
 def freeze_commentary(f: Freezing, parts: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """The quarter's conversation: commentary written by people, action updates and the targets in force
-    (auto-drafted text is never frozen as the service's narrative)."""
-    return conversation.for_quarter(f.period, f.data_dir)
+    (auto-drafted text is never frozen as the service's narrative; illustrative text never)."""
+    return withhold.rows(conversation.for_quarter(f.period, f.data_dir))
 
 
 PARTS: dict[str, Callable[[Freezing, dict[str, pd.DataFrame]], pd.DataFrame | None]] = {
@@ -345,7 +350,8 @@ def conversation_frame(
 
 
 def revisions(published: pd.DataFrame, current: pd.DataFrame) -> pd.DataFrame:
-    """Measures whose figure differs now from the published snapshot: both values, both periods."""
+    """Measures whose figure differs now from the published snapshot: both values, both periods. An
+    illustrative current figure is never a revision (it was withheld, and stays so)."""
     cols = ["measure_id", "value", "period_label", "status"]
     both = published[cols + ["title"]].merge(
         current[cols], on="measure_id", how="left", suffixes=("_published", "_current")
@@ -355,6 +361,7 @@ def revisions(published: pd.DataFrame, current: pd.DataFrame) -> pd.DataFrame:
         | (both["value_published"].isna() & both["value_current"].isna())
     )
     changed |= both["period_label_published"].fillna("") != both["period_label_current"].fillna("")
+    changed &= both["status_current"].ne("illustrative")
     return (
         both[changed]
         .rename(

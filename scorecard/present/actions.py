@@ -60,6 +60,5 @@ def table(frame: pd.DataFrame) -> pd.DataFrame:
             "Update": [r["narrative"] for r in records],
             "Written": [commentary.written_line(r) for r in records],
             "Notes": [", ".join(commentary.marks(r)) for r in records],
-            "Action id": frame["action_id"] if len(frame) else [],
         }
     )

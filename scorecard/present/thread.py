@@ -168,7 +168,7 @@ def nodes(reg: Register, card: pd.DataFrame, updates: pd.DataFrame, risks: pd.Da
                     action.title,
                     code,
                     wording.action_status_label(code),
-                    wording.percent_text(percent) if code != "no_update" else "No update for the quarter",
+                    wording.percent_text(percent) if code != "no_update" else wording.ACTION_STATUS["no_update"][2],
                     "actions",
                     {"theme": theme.id},
                     ("Illustrative",) if update.get("illustrative") else (),

@@ -14,6 +14,7 @@ RAG = {
     "missing": ("Missing", "?", "No data for this period"),
     "suppressed": ("Suppressed", "∗", "Value suppressed by the publisher"),
     "stale": ("Stale", "◷", "Latest data is out of date"),
+    "awaiting": ("Awaiting return", "…", "Awaiting the service's return"),
 }
 """rag code → (label, symbol, meaning)."""
 RAG_COLOURS = {
@@ -25,6 +26,7 @@ RAG_COLOURS = {
     "missing": "#4d4d4d",
     "suppressed": "#4d4d4d",
     "stale": "#5e3c99",
+    "awaiting": "#4d4d4d",
 }
 """Colour-blind-safe hues (ColorBrewer PuOr/RdBu/PRGn ends); always shown with the label and symbol."""
 
@@ -162,7 +164,7 @@ ACTION_STATUS = {
     "GREEN": ("Green", "▶", "Being progressed as planned"),
     "BLUE": ("Blue", "✔", "Complete"),
     "NEW": ("New", "✚", "New action identified in this update"),
-    "no_update": ("No update", "?", "No progress update for this quarter"),
+    "no_update": ("Awaiting return", "?", "Awaiting the service's return for this quarter"),
 }
 """Annual-action status in the council's own key (seed 000, lines 1–9) → (label, symbol, meaning)."""
 ACTION_COLOURS = {
@@ -276,8 +278,8 @@ def rag_text(code: str) -> str:
 
 
 def direction_text(code: str | None) -> str:
-    """``↑ Improving``."""
-    if not code:
+    """``↑ Improving`` (empty when there is no direction, e.g. a withheld figure)."""
+    if _missing(code) or not code:
         return ""
     label, symbol = DIRECTION.get(code, (code, ""))
     return f"{symbol} {label}".strip()
@@ -363,6 +365,8 @@ def summary(row: dict) -> str:
     if _missing(row.get("value")):
         if row.get("rag") == "suppressed":
             return f"{title}: the latest figure ({row['period_label']}) is suppressed by the publisher."
+        if row.get("rag") == "awaiting":
+            return f"{title}: awaiting the service's return for {row['report_period']}."
         return f"{title}: no data for {row.get('area_name', 'this area')} up to {row['report_period']}."
     figure = format_value(row["value"], row["unit"], row["decimals"])
     when = "at" if row.get("period_kind") == "snapshot" else "in"
@@ -406,6 +410,8 @@ def summary(row: dict) -> str:
         sentence += ", " + parts[1]
     if row.get("rag") == "stale":
         sentence += "; this is the latest published figure, and it is out of date"
+    elif row.get("rag") == "awaiting":
+        sentence += "; its target is awaiting the service's return"
     elif not _missing(row.get("new_figure")) and not row["new_figure"]:  # absent from older snapshots
         sentence += "; no new figure this quarter"
     return sentence + "."

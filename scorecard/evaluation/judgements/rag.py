@@ -13,7 +13,10 @@ import pandas as pd
 
 from scorecard.evaluation.judgements.arrays import flags, floats, texts
 
-CODES = ("green", "amber", "red", "no_target", "not_rated", "missing", "suppressed", "stale")
+AWAITING = "awaiting"
+"""The code of a figure or target withheld from a publication because it is illustrative (awaiting the
+service's return, :mod:`scorecard.governance.withhold`); :func:`rate` never gives it."""
+CODES = ("green", "amber", "red", "no_target", "not_rated", "missing", "suppressed", "stale", AWAITING)
 """Every RAG code, in the order counts are shown."""
 RATED = ("green", "amber", "red")
 BASES = ("fixed", "cipfa_median", "england", "previous_year")

@@ -19,6 +19,7 @@ import pytest
 
 from scorecard import SEFTON
 from scorecard.governance import publish
+from scorecard.ingest import ingest as load_returns
 from tests.scorecard.ingest._ingest_helpers import QUARTERLY, csv_bytes, row
 
 PROJECT = Path(__file__).resolve().parents[3]
@@ -57,6 +58,9 @@ def _frozen_pair(data_dir) -> tuple[float, float, float, float]:
 
 def test_publish_during_ingest_never_tears_or_crashes(data_dir, tmp_path):
     rng = random.Random(20261126)
+    start = tmp_path / "real.csv"  # the shipped figures are illustrative, which a release withholds
+    start.write_bytes(csv_bytes([row(value="50.0"), row(period=BEFORE, value="55.0")]))
+    assert load_returns([start], data_dir=data_dir, user="race").loaded
     publish.publish(Q, who="race", release_to_members=True, data_dir=data_dir)
     card, now, before, member = _frozen_pair(data_dir)
     pairs = [(now, before)]

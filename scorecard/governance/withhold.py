@@ -2,12 +2,13 @@
 
 A snapshot (:mod:`scorecard.governance.publish`) freezes real figures and real text only. Where the current
 data holds an illustrative figure, the card keeps the measure's definition but no number and no judgement
-of it: RAG and status :data:`~scorecard.evaluation.judgements.rag.AWAITING` ("awaiting the service's return"). Where only the target is illustrative, the
-real figure and its direction stand, without the made-up target or anything judged against it (RAG,
-persistent red, the forecast's status). Exceptions and the summary are then worked out again from what is
-left, by the same rules as the live card. Illustrative rows of the trend, the comparator bars and the
-conversation (commentary, action updates, targets, risks) are dropped: an action without its update reads
-"awaiting the service's return". Staff keep seeing the demo content, badged, on the live data.
+of it: RAG and status :data:`~scorecard.evaluation.judgements.rag.AWAITING` ("awaiting the service's
+return"). Where only the target is illustrative, the real figure and its direction stand, without the
+made-up target or anything judged against it (RAG, persistent red, the forecast's status). Exceptions and
+the summary are then worked out again from what is left, by the same rules as the live card. Illustrative
+rows of the trend, the comparator bars and the conversation (commentary, action updates, targets, risks)
+are dropped: an action without its update reads "awaiting the service's return". Staff keep seeing the
+demo content, badged, on the live data.
 """
 
 from __future__ import annotations

@@ -23,11 +23,26 @@ from scorecard.evaluation.judgements.rag import AWAITING
 from scorecard.present import wording
 from scorecard.store import frames
 
-KEPT = ["snapshot_group", "area_code", "area_name", "benchmark_group_name", "benchmark_group", "report_period",
-        "report_end"]
+KEPT = [
+    "snapshot_group",
+    "area_code",
+    "area_name",
+    "benchmark_group_name",
+    "benchmark_group",
+    "report_period",
+    "report_end",
+]
 """Card columns a withheld figure keeps, besides the register's (what the measure is, never what it was)."""
-TARGET_JUDGED = ["target", "target_tolerance", "target_rationale", "target_illustrative", "previous_rag",
-                 "previous_rag_period", "forecast_status", "forecast_rag"]
+TARGET_JUDGED = [
+    "target",
+    "target_tolerance",
+    "target_rationale",
+    "target_illustrative",
+    "previous_rag",
+    "previous_rag_period",
+    "forecast_status",
+    "forecast_rag",
+]
 """Card columns that exist only because of a target: withheld with an illustrative target."""
 
 

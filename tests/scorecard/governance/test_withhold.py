@@ -13,8 +13,21 @@ from scorecard.governance import withhold
 from scorecard.present import views
 
 Q = "2025/26 Q4"
-NUMBERS = ["value", "numerator", "denominator", "lower_ci", "upper_ci", "previous_value", "last_year_value",
-           "benchmark_median", "england_value", "rank", "forecast_value", "forecast_lower", "forecast_upper"]
+NUMBERS = [
+    "value",
+    "numerator",
+    "denominator",
+    "lower_ci",
+    "upper_ci",
+    "previous_value",
+    "last_year_value",
+    "benchmark_median",
+    "england_value",
+    "rank",
+    "forecast_value",
+    "forecast_lower",
+    "forecast_upper",
+]
 
 
 @pytest.fixture(scope="module")

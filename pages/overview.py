@@ -7,7 +7,7 @@ ensure_shell()
 
 import streamlit as st
 
-from scorecard.present import actions, finance, tables, views, wording
+from scorecard.present import actions, finance, front_sheet, tables, views, wording
 from scorecard.store import frames
 from ui import components, data, state
 
@@ -24,16 +24,50 @@ st.markdown(
     f"figures published up to the end of **{period}**. Each coloured label also carries a symbol and a word."
 )
 
+sheet = front_sheet.build(card, data.progress(period), finance.position(reg, talk.finance, period), period)
+st.markdown(f"**{sheet.headline()}**")
+st.subheader("Key messages")
+st.markdown(
+    f"- **Going well.** {sheet.going_well}\n- **Going badly.** {sheet.going_badly}\n"
+    f"- **Being done.** {sheet.being_done}"
+)
+left, right = st.columns(2)
+for column, heading, rows in (
+    (left, "The three biggest concerns", sheet.concerns),
+    (right, "The three best results", sheet.best),
+):
+    with column.container(border=True):
+        st.markdown(f"**{heading}**")
+        if not rows:
+            st.caption("None this quarter.")
+        for r in rows:
+            marks = ", ".join(tables.marks(r))
+            st.markdown(
+                f"{components.rag_badge(r['rag'])} **{components.literal(r['title'])}**: {tables.value_text(r)}  \n"
+                f"{r['why']}" + (f" · {marks}" if marks else ""),
+                unsafe_allow_html=True,
+            )
+            st.page_link(
+                "pages/measure.py",
+                label="Open the measure →",
+                query_params={"measure": r["measure_id"], "period": period},
+            )
+st.markdown(f"{sheet.actions}  \n{sheet.finance}")
 cols = st.columns(5)
-cols[0].metric("✔ Green — target met", counts["rag_green"])
-cols[1].metric("▲ Amber — just missed", counts["rag_amber"])
-cols[2].metric("✖ Red — target missed", counts["rag_red"])
-cols[3].metric("↑ Improving", counts["improving"])
-cols[4].metric("↓ Worsening", counts["worsening"])
+for column, (code, label) in zip(
+    cols,
+    [
+        *((c, wording.rag_text(c)) for c in ("green", "amber", "red")),
+        ("improving", "↑ Improving"),
+        ("worsening", "↓ Worsening"),
+    ],
+):
+    column.metric(label, sheet.real[code], help="Measures with real figures only")
 st.caption(
-    f"Not RAG-rated: {counts['rag_no_target']} with no target set, {counts['rag_not_rated']} contextual, "
-    f"{counts['rag_stale']} with out-of-date data, {counts['rag_missing']} with no data, "
-    f"{counts['rag_suppressed']} suppressed by the publisher."
+    f"Real figures only. Of all {counts['measures']} measures, not RAG-rated: {counts['rag_no_target']} with no "
+    f"target set, {counts['rag_not_rated']} contextual, {counts['rag_stale']} with out-of-date data, "
+    f"{counts['rag_missing']} with no data, {counts['rag_suppressed']} suppressed by the publisher"
+    + (f", {counts['rag_awaiting']} awaiting the service's return." if counts["rag_awaiting"] else ".")
 )
 
 components.pack_downloads(period)
@@ -59,7 +93,10 @@ for start in range(0, len(tiles), 2):
     for column, tile in zip(columns, tiles[start : start + 2]):
         with column.container(border=True):
             st.markdown(f"#### {tile['title']}")
-            st.caption(f"{tile['measures']} measures · {tile['illustrative']} with illustrative figures")
+            st.caption(
+                f"{tile['measures']} measures · {tile['illustrative']} with illustrative figures"
+                + (f" · {tile['rag_awaiting']} awaiting return" if tile["rag_awaiting"] else "")
+            )
             badges = "".join(
                 components.rag_badge(code, tile[f"rag_{code}"]) for code in components.RAG_ORDER if tile[f"rag_{code}"]
             )

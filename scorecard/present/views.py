@@ -327,7 +327,7 @@ def exception_list(card: pd.DataFrame) -> pd.DataFrame:
         part["exception_tier"] = exception_rules.tier(part["exception_reasons"], part["rag"])
     part["reasons"] = [[wording.exception_text(code) for code in codes] for codes in part["exception_reasons"]]
     part["heading"] = [wording.exception_heading(codes[0]) for codes in part["exception_reasons"]]
-    part["why"] = [_why(codes) for codes in part["exception_reasons"]]
+    part["why"] = [why(codes) for codes in part["exception_reasons"]]
     order = part["exception_tier"].map(exception_rules.TIERS.index)
     return (
         part.assign(order=order)
@@ -337,7 +337,7 @@ def exception_list(card: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _why(codes: tuple) -> str:
+def why(codes: tuple) -> str:
     """ "Why this is here" in one line: the most severe reason that put the measure in its tier, how many more,
     and "no commentary yet" (a chase item, not a reason of its own)."""
     facts = [code for code in codes if code != "no_commentary"] or list(codes)

@@ -85,7 +85,7 @@ if len(risky):
             query_params={"measure": r["measure_id"], "period": period},
         )
 else:
-    st.markdown("No measure with a year-end forecast is at risk of missing its target.")
+    st.markdown(wording.NO_FORECAST_AT_RISK)
 
 st.subheader("The six themes")
 for start in range(0, len(tiles), 2):

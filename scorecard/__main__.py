@@ -80,9 +80,10 @@ def _export(args: argparse.Namespace) -> int:
 
     reg = register.load()
     themes = [t.id for t in reg.themes]
-    if args.theme is not None and args.theme not in themes:
-        print(f"unknown theme {args.theme!r}: choose one of {', '.join(themes)}", file=sys.stderr)
-        return 2
+    for asked in (args.theme, args.deep_dive):
+        if asked is not None and asked not in themes:
+            print(f"unknown theme {asked!r}: choose one of {', '.join(themes)}", file=sys.stderr)
+            return 2
     scope = None
     for kind, ident in (("directorate", args.directorate), ("portfolio", args.portfolio)):
         if ident is None:
@@ -101,6 +102,8 @@ def _export(args: argparse.Namespace) -> int:
         data_dir=args.data_dir,
         reg=reg,
         scope=scope,
+        full=args.full,
+        deep_dive=args.deep_dive,
     )
     out = Path(args.out)
     storage.atomic_write(out, data)
@@ -325,6 +328,12 @@ def main(argv: list[str] | None = None) -> int:
     scoped.add_argument("--theme", default=None, help="one theme id only (default: all themes)")
     scoped.add_argument("--directorate", default=None, help="a directorate's Quarterly Service Report (QSR)")
     scoped.add_argument("--portfolio", default=None, help="a Cabinet portfolio's Quarterly Service Report (QSR)")
+    exp.add_argument(
+        "--full", action="store_true", help="every theme in full with definitions (default: the compact CPOR)"
+    )
+    exp.add_argument(
+        "--deep-dive", default=None, help="the theme id of the CPOR's deep dive (default: suggested from releases)"
+    )
     exp.add_argument("--area", default=SEFTON)
     exp.add_argument("--data-dir", default=None)
     exp.set_defaults(run=_export)

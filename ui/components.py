@@ -14,7 +14,9 @@ from scorecard.evaluation.judgements import rag
 from scorecard.present import commentary as commentary_text
 from scorecard.present import risks, tables, views, wording
 from scorecard.present.finance import NOTE
-from scorecard.store import frames, text
+from scorecard.register import releases
+from scorecard.store import frames, periods, text
+from ui import data
 from ui.state import escape_markdown
 
 ATTRIBUTION = (
@@ -233,8 +235,27 @@ def pack_downloads(period: str | None, theme: str | None = None, scope=None) -> 
         st.caption("The published Corporate Plan Overview Report for this quarter is in the Cabinet agenda papers.")
         return
     which = f"{scope.kind}-{scope.id}" if scope else (theme or "all")
+    options: dict = {}
     with st.container(border=True):
         st.markdown("**Committee pack** — the same figures as a document for the agenda papers.")
+        if scope is None and theme is None:  # the whole council's CPOR: compact, with one thematic deep dive
+            reg = data.reg()
+            themes = [t.id for t in reg.themes]
+            suggested = releases.deep_dive(reg, periods.parse_label(period)) if period else themes[0]
+            left, right = st.columns([2, 1])
+            options["deep_dive"] = left.selectbox(
+                "Thematic deep dive",
+                themes,
+                index=themes.index(suggested),
+                format_func=lambda t: (
+                    reg.theme(t).title + (" (suggested: national data published)" if t == suggested else "")
+                ),
+                key=f"deep-dive-{period}",
+            )
+            options["full"] = right.checkbox(
+                "Detailed pack", key=f"full-pack-{period}", help="Every theme in full, with the definitions"
+            )
+            which += f"-{options['deep_dive']}-{'full' if options['full'] else 'cpor'}"
         columns = st.columns(len(export.FORMATS))
         for column, fmt in zip(columns, export.FORMATS):
             key = f"pack-{fmt}-{period}-{which}"
@@ -246,6 +267,7 @@ def pack_downloads(period: str | None, theme: str | None = None, scope=None) -> 
                     theme=theme,
                     progress=lambda fraction, message: _advance(bar, fraction, message),
                     scope=scope,
+                    **options,
                 )
                 bar.empty()
             if key in st.session_state:

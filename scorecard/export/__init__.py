@@ -46,11 +46,15 @@ def build_pack(
     data_dir: str | Path | None = None,
     reg: register.Register | None = None,
     scope: Scope | None = None,
+    full: bool = False,
+    deep_dive: str | None = None,
 ) -> bytes:
     """The CPOR pack for ``period`` (default: latest quarter) as ``fmt`` (docx | pdf | xlsx) bytes.
 
     ``theme`` limits the pack to one theme id; ``scope`` (:func:`scorecard.register.plan.scope`) makes it that
-    directorate's or portfolio's Quarterly Service Report, by the same builder; ``progress(fraction, message)``
+    directorate's or portfolio's Quarterly Service Report, by the same builder; the whole council's CPOR is the
+    compact report in the Cabinet frame with one thematic ``deep_dive`` unless ``full`` asks for every theme in
+    full (:func:`scorecard.export.content.build`); ``progress(fraction, message)``
     is called as work proceeds (fraction from 0 to 1), e.g. to drive a progress bar.
     """
     if fmt not in FORMATS:
@@ -63,7 +67,17 @@ def build_pack(
     # Word and the PDF markup are XML: no control character may reach them (the Excel pack writes every
     # text as a string cell, never as a formula)
     pack = text.cleaned(
-        build_content(period=period, theme=theme, area=area, data_dir=data_dir, reg=reg, progress=report, scope=scope)
+        build_content(
+            period=period,
+            theme=theme,
+            area=area,
+            data_dir=data_dir,
+            reg=reg,
+            progress=report,
+            scope=scope,
+            full=full,
+            deep_dive=deep_dive,
+        )
     )
     data = _writer(fmt).render(pack, report)
     report(1.0, f"{fmt.upper()} pack ready ({len(data):,} bytes)")

@@ -1,4 +1,4 @@
-"""Static trend charts for the exceptions in a pack: the council's values over time and the target line.
+"""Static trend charts for a pack: the council's values over time beside England, the comparator median and the target.
 
 Drawn with matplotlib's Agg backend (no display, no streamlit) as PNG bytes, each with alt text that
 reads out the plotted values, so the chart is never the only way to get the figures.
@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import matplotlib
 import pandas as pd
@@ -17,15 +18,16 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
-from scorecard.evaluation import evaluate  # noqa: E402
 from scorecard.export.content import Row  # noqa: E402
-from scorecard.present import wording  # noqa: E402
-from scorecard.store import db, periods
+from scorecard.present import views, wording  # noqa: E402
+from scorecard.store import frames, periods  # noqa: E402
 
 MAX_POINTS = 12
 """At most this many of the latest periods are plotted."""
 LINE = "#1f4e79"
 TARGET = "#404040"
+ENGLAND = "#808080"
+MEDIAN = "#b35806"
 
 
 @dataclass
@@ -36,34 +38,64 @@ class Chart:
     height_in: float
 
 
-def series(row: Row, area: str, data_dir: str | Path | None = None) -> list[tuple[str, float | None, str]]:
-    """(period label, value, status) of the area's observations up to the reporting period as released by its
-    report (:func:`scorecard.evaluation.evaluate.shown_through`), oldest first."""
-    con = db.connect(data_dir)
-    through = None
-    if row.report_end:
-        shown = evaluate.shown_through(area, periods.quarter_of(row.report_end).label, data_dir)
-        through = shown.get(row.measure_id, pd.Timestamp(row.report_end))
-    sql = (
-        "SELECT period_label, value, status FROM observations WHERE measure_id = ? AND area_code = ? "
-        + ("AND period_end <= ? " if through is not None else "")
-        + "ORDER BY period_end DESC, period_start DESC LIMIT ?"
-    )
-    params = [row.measure_id, area] + ([through] if through is not None else []) + [MAX_POINTS]
-    points = con.execute(sql, params).fetchall()
-    return [(label, None if value is None else float(value), status) for label, value, status in reversed(points)]
+class Point(NamedTuple):
+    """One plotted period: the council's value and status, England's value and the comparator group's median."""
+
+    label: str
+    value: float | None
+    status: str
+    england: float | None
+    median: float | None
 
 
-def alt_text(row: Row, points: list[tuple[str, float | None, str]], area_name: str) -> str:
+def _number(value) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)
+
+
+def series(row: Row, area: str, data_dir: str | Path | None = None) -> list[Point]:
+    """The last :data:`MAX_POINTS` periods of the measure's trend as the measure page shows it
+    (:func:`scorecard.present.views.measure_series`: up to the reporting period as released by its report,
+    against the measure's own comparator group), oldest first; none for a measure not in the register."""
+    report = periods.quarter_of(row.report_end).label if row.report_end else None
+    try:
+        frame = views.measure_series(row.measure_id, area, period=report, data_dir=data_dir).tail(MAX_POINTS)
+    except KeyError:
+        return []
+    return [
+        Point(
+            r["period_label"], _number(r["value"]), r["status"], _number(r["england_value"]), _number(r["group_median"])
+        )
+        for r in frames.records(frame)
+    ]
+
+
+COMPARED = (
+    ("england", "England", ENGLAND, ":", "dotted line"),
+    ("median", "Comparator group median", MEDIAN, "-.", "dash-dot line"),
+)
+"""The comparison lines: point field, legend label, colour, line style (never colour alone) and its words."""
+
+
+def alt_text(row: Row, points: list[Point], area_name: str) -> str:
     """A sentence describing the chart and every plotted value."""
-    shown = [(p, v) for p, v, _ in points if v is not None]
-    values = "; ".join(f"{p}: {wording.format_value(v, row.unit, row.decimals)}" for p, v in shown)
-    text = f"Line chart of {row.display_title} for {area_name}, {shown[0][0]} to {shown[-1][0]}. Values: {values}."
+    shown = [p for p in points if p.value is not None]
+    values = "; ".join(f"{p.label}: {wording.format_value(p.value, row.unit, row.decimals)}" for p in shown)
+    text = (
+        f"Line chart of {row.display_title} for {area_name}, {shown[0].label} to {shown[-1].label}. Values: {values}."
+    )
+    for field, name, _colour, _style, drawn in COMPARED:
+        compared = [p for p in points if getattr(p, field) is not None]
+        if compared:
+            text += (
+                f" {name} ({drawn}), latest {compared[-1].label}: "
+                + wording.format_value(getattr(compared[-1], field), row.unit, row.decimals)
+                + "."
+            )
     if row.target is not None:
         text += f" Target {row.target_cell} shown as a dashed line."
     else:
         text += " No target is set."
-    if any(s == "illustrative" for _, _, s in points):
+    if any(p.status == "illustrative" for p in points):
         text += " Figures are illustrative."
     text += f" Rating: {row.rag_text}; direction: {row.direction_text}."
     return text
@@ -75,42 +107,55 @@ def draw(
     area_name: str,
     data_dir: str | Path | None = None,
     width_in: float = 5.5,
-    height_in: float = 2.0,
+    height_in: float = 2.4,
 ) -> Chart | None:
-    """The trend chart of one measure as PNG bytes, with its alt text (None when there is no value to plot)."""
+    """The trend chart of one measure as PNG bytes, with its alt text (None when there is no value to plot): the
+    council's line, England's and the comparator group's median where published, and the target; the value
+    axis starts at zero for figures that cannot be negative, so a small change is not drawn as a large one; the
+    legend sits below the plot, never over the data."""
     points = series(row, area, data_dir)
-    if not any(v is not None for _, v, _ in points):
+    if not any(p.value is not None for p in points):
         return None
-    labels = [p for p, _, _ in points]
+    labels = [p.label for p in points]
     xs = list(range(len(points)))
-    values = [v for _, v, _ in points]
     fig, ax = plt.subplots(figsize=(width_in, height_in), dpi=150)
     try:
-        present = [(x, v) for x, v in zip(xs, values) if v is not None]
-        if present:
-            ax.plot(
-                [x for x, _ in present],
-                [v for _, v in present],
-                color=LINE,
-                marker="o",
-                linewidth=2,
-                markersize=4,
-                label=area_name,
-                zorder=3,
-            )
-            last_x, last_v = present[-1]
-            ax.annotate(
-                wording.format_value(last_v, row.unit, row.decimals),
-                (last_x, last_v),
-                textcoords="offset points",
-                xytext=(0, 8),
-                ha="center",
-                fontsize=8,
-                color=LINE,
-                fontweight="bold",
-                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none"},
-                zorder=4,
-            )
+        for field, label, colour, style, _ in COMPARED:
+            line = [(x, getattr(p, field)) for x, p in zip(xs, points) if getattr(p, field) is not None]
+            if line:
+                ax.plot(
+                    [x for x, _ in line],
+                    [v for _, v in line],
+                    color=colour,
+                    linestyle=style,
+                    linewidth=1.3,
+                    label=label,
+                    zorder=2,
+                )
+        present = [(x, p.value) for x, p in zip(xs, points) if p.value is not None]
+        ax.plot(
+            [x for x, _ in present],
+            [v for _, v in present],
+            color=LINE,
+            marker="o",
+            linewidth=2,
+            markersize=4,
+            label=area_name,
+            zorder=3,
+        )
+        last_x, last_v = present[-1]
+        ax.annotate(
+            wording.format_value(last_v, row.unit, row.decimals),
+            (last_x, last_v),
+            textcoords="offset points",
+            xytext=(0, 8),
+            ha="center",
+            fontsize=8,
+            color=LINE,
+            fontweight="bold",
+            bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none"},
+            zorder=4,
+        )
         if row.target is not None:
             ax.axhline(
                 row.target,
@@ -120,8 +165,13 @@ def draw(
                 label=f"Target {wording.format_value(row.target, row.unit, row.decimals)}",
                 zorder=2,
             )
+        plotted = [v for _, v in present] + [
+            getattr(p, f) for p in points for f, *_ in COMPARED if getattr(p, f) is not None
+        ]
+        if min(plotted + ([row.target] if row.target is not None else [])) >= 0:
+            ax.set_ylim(bottom=0)
         ax.set_xticks(xs)
-        step = max(1, (len(xs) + 7) // 8)
+        step = max(1, (len(xs) + 5) // 6)
         last = len(xs) - 1
         ax.set_xticklabels(
             [lab if (last - i) % step == 0 else "" for i, lab in enumerate(labels)], fontsize=7, rotation=0
@@ -135,18 +185,9 @@ def draw(
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
         ax.grid(axis="y", color="#dddddd", linewidth=0.6)
-        ax.legend(fontsize=7, frameon=False, loc="best")
-        if any(s == "illustrative" for _, _, s in points):
-            ax.text(
-                1.0,
-                -0.22,
-                "Illustrative figures",
-                transform=ax.transAxes,
-                ha="right",
-                fontsize=7,
-                color="#6b6b6b",
-                style="italic",
-            )
+        ax.legend(fontsize=7, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=4)
+        if any(p.status == "illustrative" for p in points):
+            ax.set_title("Illustrative figures", fontsize=7, color="#6b6b6b", style="italic", loc="right")
         fig.tight_layout()
         buffer = io.BytesIO()
         fig.savefig(buffer, format="png", dpi=150, metadata={"Software": None})
@@ -156,13 +197,9 @@ def draw(
 
 
 def draw_exceptions(pack, progress, start: float, end: float) -> dict[str, Chart]:
-    """A chart per exception measure with any value to plot, keyed by measure id; progress runs from start to end."""
-    rows = []
-    seen = set()
-    for _theme, row in pack.exceptions:
-        if row.measure_id not in seen:
-            seen.add(row.measure_id)
-            rows.append(row)
+    """A chart per exception measure the pack shows (:attr:`~scorecard.export.content.Pack.charted`) with any
+    value to plot, keyed by measure id; progress runs from start to end."""
+    rows = pack.charted
     charts = {}
     for i, row in enumerate(rows, start=1):
         chart = draw(row, pack.area_code, pack.area_name, pack.data_dir)

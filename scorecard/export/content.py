@@ -20,23 +20,26 @@ from scorecard.evaluation.judgements import direction as direction_rule
 from scorecard.evaluation.judgements import rag as rag_rule
 from scorecard.evaluation.judgements.exceptions import TIERS
 from scorecard.present import actions as action_views
-from scorecard.present import commentary, conversation, tables, views, wording
+from scorecard.present import commentary, conversation, front_sheet, tables, views, wording
 from scorecard.present import finance as finance_views
 from scorecard.present import risks as risk_views
-from scorecard.register import plan
-from scorecard.store import db, frames, ledger
+from scorecard.register import plan, releases
+from scorecard.store import db, frames, ledger, periods
 
 Progress = Callable[[float, str], None]
 
 COUNCIL = "Sefton Council"
 REPORT_TITLE = "Corporate Plan Overview Report (CPOR)"
 QSR_TITLE = "Quarterly Service Report (QSR)"
-FINANCE_HEADERS = ("Service line", "Budget", "Forecast outturn", "Variance", "Position", "Commentary and source")
-FINANCE_WIDTHS = (2.8, 2.1, 2.1, 1.9, 2.6, 5.5)
+FINANCE_HEADERS = ("Service line", "Budget", "Forecast outturn", "Variance", "Position", "Commentary")
+FINANCE_WIDTHS = (3.0, 2.0, 2.0, 1.9, 2.6, 5.5)
 """Column widths (cm) in the Word and PDF packs."""
 FINANCE_NOTE = finance_views.NOTE
 RISK_HEADERS = ("Risk", "What might happen", "Score", "Linked measures and actions", "Mitigation")
 RISK_WIDTHS = (1.8, 4.2, 2.8, 4.4, 3.8)
+FORECAST_HEADERS = ("Measure", "Year-end forecast (80% interval)", "Forecast")
+FORECAST_WIDTHS = (6.0, 8.5, 2.5)
+NO_FORECAST_AT_RISK = wording.NO_FORECAST_AT_RISK
 NO_RISKS = "No risk held is linked to the measures or priority actions of this report."
 
 ATTRIBUTION = (
@@ -47,8 +50,32 @@ ATTRIBUTION = (
     "Nearest-neighbour groupings: CIPFA Nearest Neighbours Model, as republished by Oflog (MHCLG)."
 )
 
-SUMMARY_RAGS = rag_rule.CODES
-"""Columns of the RAG summary table: every RAG code, as on screen."""
+SUMMARY_RAGS = tuple(code for code in rag_rule.CODES if code != rag_rule.AWAITING)
+"""Columns of the RAG summary table: every RAG code a live evaluation gives (packs are built from the current
+data: nothing is withheld from staff)."""
+CABINET_FRAME = (
+    ("Report to", "Cabinet"),
+    ("Report of", "Executive Director – Corporate Services and Commercial"),
+    ("Portfolio", "Corporate Services"),
+    ("Wards affected", "All"),
+    ("Is this a key decision", "No"),
+    ("Exempt/confidential report", "No"),
+    ("Contact officer", "Business Intelligence Team, Strategic Support (post to be confirmed)"),
+)
+"""The header of a Cabinet report as the council writes it (seed 001, the Corporate Plan report of July 2024);
+the contact officer is a post, never a person."""
+DECISION_HEADERS = ("Measure", "Value (period)", "Target", "RAG", "Direction", "Neighbours", "Being done", "Owner")
+DECISION_WIDTHS = (3.3, 2.0, 1.9, 1.2, 1.6, 1.5, 2.8, 2.7)
+TIER_HEADERS = ("Measure", "Value (period)", "RAG", "Why it is here")
+TIER_WIDTHS = (5.6, 3.2, 1.8, 6.4)
+FRONT_HEADERS = ("Measure", "Value (period)", "RAG", "Why")
+FRONT_WIDTHS = (6.5, 3.2, 1.8, 5.5)
+DEFINITIONS_LINK = (
+    "Every measure's definition, source, licence and target rationale is on the scorecard's Data & definitions "
+    "page; the detailed pack, with every theme in full and the definitions, is python -m scorecard export --full."
+)
+ACTION_HEADERS = ("Theme", "Priority action", "Status", "Progress")
+ACTION_WIDTHS = (3.0, 8.4, 3.6, 2.0)
 SUMMARY_DIRECTIONS = direction_rule.CODES
 
 INFO_TYPE = {
@@ -269,6 +296,24 @@ class ThemeSection:
         return direction_counts(self.rows)
 
 
+def front_cells(front: front_sheet.FrontSheet) -> list[tuple[str, list[list[str]]]]:
+    """The front sheet's two tables (:data:`FRONT_HEADERS`) with their headings: the three biggest concerns and
+    the three best results."""
+    out = []
+    for heading, rows in (("The three biggest concerns", front.concerns), ("The three best results", front.best)):
+        cells = [
+            [
+                r["title"] + (" (illustrative)" if r["status"] == "illustrative" else ""),
+                f"{tables.value_text(r)} ({r['period_label']})",
+                wording.rag_text(r["rag"]),
+                r["why"],
+            ]
+            for r in rows
+        ]
+        out.append((heading, cells or [["None this quarter.", "", "", ""]]))
+    return out
+
+
 def headline_counts(rows: list[Row]) -> dict[str, int]:
     """:func:`scorecard.present.views.headline_counts` of the pack's rows (the same count as on screen)."""
     return views.headline_counts(
@@ -315,10 +360,67 @@ class Pack:
     risks: pd.DataFrame = field(default_factory=pd.DataFrame)
     risk_note: str = ""
     scope: plan.Scope | None = None
+    front: front_sheet.FrontSheet | None = None
+    deep_dive: str | None = None
+    """The theme of the CPOR's thematic deep dive (the compact pack's only full theme section)."""
+    compact: bool = False
+    """The CPOR in the Cabinet report frame (the default); False: every theme in full (``--full``, QSRs)."""
+    meeting: date | None = None
+    """The month of the Cabinet meeting the report goes to (the strategic planning cycle)."""
 
     @property
     def data_as_at_text(self) -> str:
         return long_date(self.data_as_at)
+
+    def cabinet_frame(self) -> list[tuple[str, str]]:
+        """The report header (:data:`CABINET_FRAME`) with the meeting's month and the subject."""
+        meeting = f"{self.meeting:%B %Y} (strategic planning cycle)" if self.meeting else "To be confirmed"
+        return [("Date of meeting", meeting), *CABINET_FRAME[:1], ("Subject", f"{self.title}, {self.period}")] + list(
+            CABINET_FRAME[1:]
+        )
+
+    def recommendations(self) -> list[str]:
+        """What Cabinet is recommended to do with the report."""
+        theme = self.theme_section(self.deep_dive)
+        return [
+            f"Note the council's performance against the Corporate Plan 2024–27 for {self.period}, and the "
+            "measures for decision in section 2 with the action being taken.",
+            *([f"Note the thematic deep dive on {theme.title} in section 3."] if theme else []),
+        ]
+
+    def theme_section(self, theme_id: str | None) -> ThemeSection | None:
+        return next((t for t in self.themes if t.id == theme_id), None)
+
+    def tier_rows(self, tier: str) -> list[Row]:
+        """The measures in one exception tier (each once), most severe first, real figures before illustrative."""
+        rows = [r for r in self.rows if r.exception_tier == tier]
+        return sorted(rows, key=lambda r: (r.illustrative, r.exception_severity))
+
+    def decision_cells(self) -> list[list[str]]:
+        """The *for decision* table (:data:`DECISION_HEADERS`)."""
+        return [
+            [
+                r.marked_title,
+                r.value_cell,
+                r.target_cell,
+                r.rag_text,
+                r.direction_text,
+                r.quartile_text or "–",
+                r.corrective_action or wording.NO_ACTION,
+                r.owner,
+            ]
+            for r in self.tier_rows("for_decision")
+        ]
+
+    def tier_cells(self, tier: str) -> list[list[str]]:
+        """A compact table of one tier (:data:`TIER_HEADERS`)."""
+        return [
+            [r.marked_title, r.value_cell, r.rag_text, "; ".join(r.exception_reasons)] for r in self.tier_rows(tier)
+        ]
+
+    def action_cells(self) -> list[list[str]]:
+        """Every priority action in one table (:data:`ACTION_HEADERS`)."""
+        return [[theme.title, a.title, a.status_text, a.percent_text] for theme, a in self.actions]
 
     @property
     def scope_text(self) -> str:
@@ -341,13 +443,18 @@ class Pack:
 
     def finance_cells(self, adverse_colour) -> list[list]:
         """:meth:`finance_rows` as document cells (:data:`FINANCE_HEADERS`): the position in ``adverse_colour``
-        where it is adverse (its word says so too), the commentary with its source beneath."""
+        where it is adverse (its word says so too), and the commentary (the sources are cited once beneath:
+        :meth:`finance_note`)."""
         adverse = wording.BUDGET["overspend"][0]
         return [
-            [line, budget, forecast, variance, ([position], adverse_colour if adverse in position else None)]
-            + [[said, source]]
-            for line, budget, forecast, variance, position, said, source in self.finance_rows()
+            [line, budget, forecast, variance, ([position], adverse_colour if adverse in position else None), said]
+            for line, budget, forecast, variance, position, said, _source in self.finance_rows()
         ]
+
+    def finance_note(self) -> str:
+        """How to read the finance table, and where its figures were published (each source once)."""
+        sources = self.finance.sources()
+        return FINANCE_NOTE + (f" Source: {'; '.join(sources)}." if sources else "")
 
     def risk_cells(self) -> list[list]:
         """The risks as document cells (:data:`RISK_HEADERS`)."""
@@ -367,6 +474,14 @@ class Pack:
     @property
     def exceptions(self) -> list[tuple[ThemeSection, Row]]:
         return [(theme, row) for theme in self.themes for row in theme.exceptions]
+
+    @property
+    def charted(self) -> list[Row]:
+        """The rows the pack charts, each once: every theme's exceptions, or in the compact CPOR every measure of
+        the deep dive."""
+        if self.compact:
+            return [row for theme in self.themes if theme.id == self.deep_dive for row in theme.rows]
+        return list({row.measure_id: row for _, row in self.exceptions}.values())
 
     @property
     def forecasts_at_risk(self) -> list[Row]:
@@ -701,10 +816,15 @@ def build(
     reg: register.Register | None = None,
     progress: Progress | None = None,
     scope: plan.Scope | None = None,
+    full: bool = False,
+    deep_dive: str | None = None,
 ) -> Pack:
     """Evaluate the scorecard and word it as a :class:`Pack` (``theme`` limits it to one theme). With ``scope``
     (:func:`scorecard.register.plan.scope`) it is that directorate's or portfolio's Quarterly Service Report:
-    only its measures, priority actions, budget service lines and the risks linked to them, under their themes."""
+    only its measures, priority actions, budget service lines and the risks linked to them, under their themes.
+    The whole council's CPOR is compact — the Cabinet report frame, the front sheet, the exceptions, one thematic
+    deep dive (``deep_dive``, default :func:`scorecard.register.releases.deep_dive`) and appendices — unless
+    ``full`` asks for every theme in full."""
     progress = progress or _noop
     reg = reg or register.load()
     if theme is not None:
@@ -741,6 +861,13 @@ def build(
         if len(held_risks) and held_risks["illustrative"].all()
         else ""
     )
+    position = finance_views.position(
+        reg, conversation.finance(quarter, data_dir), quarter, scope.service_lines if scope else None
+    )
+    report = periods.parse_label(quarter) if quarter else None
+    compact = not full and scope is None and theme is None
+    if deep_dive is not None:
+        reg.theme(deep_dive)  # KeyError for an unknown theme
     progress(0.08, f"Scorecard evaluated: {len(wanted)} measures in {len(sections)} theme(s)")
     return Pack(
         council=COUNCIL,
@@ -755,10 +882,12 @@ def build(
         scope_theme=theme,
         data_dir=data_dir,
         frame=frame,
-        finance=finance_views.position(
-            reg, conversation.finance(quarter, data_dir), quarter, scope.service_lines if scope else None
-        ),
+        finance=position,
         risks=risk_views.table(held_risks, reg),
         risk_note=risk_note,
         scope=scope,
+        front=front_sheet.build(frame, updates, position, quarter) if len(frame) else None,
+        deep_dive=(deep_dive or (releases.deep_dive(reg, report) if report else None)) if compact else None,
+        compact=compact,
+        meeting=releases.report_month(report) if report else None,
     )

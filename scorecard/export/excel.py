@@ -296,7 +296,7 @@ def _summary(book, f: _Formats, pack: Pack) -> None:
     sheet.write_string(r, 0, "At risk of missing the year-end target", f.bold)
     risky = pack.forecasts_at_risk
     if not risky:
-        sheet.write_string(r + 1, 0, "No measure with a year-end forecast is at risk of missing its target.", f.text)
+        sheet.write_string(r + 1, 0, wording.NO_FORECAST_AT_RISK, f.text)
         r += 1
     for c, h in enumerate(["Measure", "Year-end forecast (80% interval)", "Forecast"] if risky else []):
         sheet.write_string(r + 1, c, h, f.header)

@@ -33,21 +33,34 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
+from reportlab.platypus.tableofcontents import TableOfContents
 
 from scorecard.export import charts as charts_mod
 from scorecard.export.content import (
+    ACTION_HEADERS,
+    ACTION_WIDTHS,
     ATTRIBUTION,
+    DECISION_HEADERS,
+    DECISION_WIDTHS,
+    DEFINITIONS_LINK,
     FINANCE_HEADERS,
-    FINANCE_NOTE,
     FINANCE_WIDTHS,
+    FORECAST_HEADERS,
+    FORECAST_WIDTHS,
+    FRONT_HEADERS,
+    FRONT_WIDTHS,
+    NO_FORECAST_AT_RISK,
     NO_RISKS,
     RISK_HEADERS,
     RISK_WIDTHS,
     SUMMARY_DIRECTIONS,
     SUMMARY_RAGS,
+    TIER_HEADERS,
+    TIER_WIDTHS,
     Pack,
     Progress,
     Row,
+    front_cells,
     rag_counts,
     summary_sentence,
 )
@@ -62,6 +75,7 @@ PAGE_W, PAGE_H = A4
 MARGIN = 2 * cm
 FRAME_W = PAGE_W - 2 * MARGIN
 SCORECARD_WIDTHS = (5.0, 2.8, 2.5, 1.9, 2.2, 2.6)
+APPENDIX_WIDTHS = (6.6, 3.2, 2.2, 1.7, 1.8, 1.5)
 
 
 def _register_fonts() -> None:
@@ -129,6 +143,18 @@ def _styles() -> dict[str, ParagraphStyle]:
             keepWithNext=1,
         ),
         "cell": ParagraphStyle("Cell", parent=base, fontSize=8, leading=10, spaceAfter=0),
+        "cell_small": ParagraphStyle("CellSmall", parent=base, fontSize=7, leading=8.5, spaceAfter=0),
+        "cell_head_small": ParagraphStyle(
+            "CellHeadSmall",
+            parent=base,
+            fontName=f"{FONT}-Bold",
+            fontSize=7,
+            leading=8.5,
+            spaceAfter=0,
+            textColor=colors.white,
+        ),
+        "toc1": ParagraphStyle("TOC1", parent=base, fontName=f"{FONT}-Bold", leftIndent=0, spaceAfter=2),
+        "toc2": ParagraphStyle("TOC2", parent=base, fontSize=8.5, leftIndent=14, spaceAfter=0),
         "cell_head": ParagraphStyle(
             "CellHead",
             parent=base,
@@ -148,12 +174,28 @@ def _p(text: str, style: str = "body") -> Paragraph:
     return Paragraph(escape(text), S[style])
 
 
+def _h1(text: str) -> Paragraph:
+    """A first-level heading: :func:`_numbered` numbers it in the order laid out, so no number is ever typed."""
+    return _p(text, "h1")
+
+
+def _numbered(story: list) -> list:
+    """The story with its first-level headings numbered 1, 2, 3… in order."""
+    out, n = [], 0
+    for flowable in story:
+        if isinstance(flowable, Paragraph) and flowable.style.name == "Heading1":
+            n += 1
+            flowable = Paragraph(f"{n}. {escape(flowable.getPlainText())}", flowable.style)
+        out.append(flowable)
+    return out
+
+
 def _h2(text: str) -> list:
     """A second-level heading that starts a new page rather than sit alone at the foot of one."""
     return [CondPageBreak(4 * cm), _p(text, "h2")]
 
 
-def _cell(lines, bold_first: bool = False, colour: str | None = None) -> Paragraph:
+def _cell(lines, bold_first: bool = False, colour: str | None = None, style: str = "cell") -> Paragraph:
     if isinstance(lines, str):
         lines = [lines]
     lines = [line for line in lines if line] or [""]
@@ -167,19 +209,23 @@ def _cell(lines, bold_first: bool = False, colour: str | None = None) -> Paragra
         if i > 0:
             text = f'<font color="#505050">{text}</font>'
         parts.append(text)
-    return Paragraph("<br/>".join(parts), S["cell"])
+    return Paragraph("<br/>".join(parts), S[style])
 
 
-def _table(headers, rows, widths, centre_from: int | None = None, bold_last: bool = False) -> Table:
-    data = [[Paragraph(escape(h), S["cell_head"]) for h in headers]]
+def _table(
+    headers, rows, widths, centre_from: int | None = None, bold_last: bool = False, small: bool = False
+) -> Table:
+    """A ruled table with a repeating header row; ``small``: the compact pack's 7-point cells."""
+    body, head = ("cell_small", "cell_head_small") if small else ("cell", "cell_head")
+    data = [[Paragraph(escape(h), S[head]) for h in headers]]
     for values in rows:
         cells = []
         for value in values:
             if isinstance(value, tuple):
                 lines, colour = value
-                cells.append(_cell(lines, bold_first=True, colour=colour))
+                cells.append(_cell(lines, bold_first=True, colour=colour, style=body))
             else:
-                cells.append(_cell(value))
+                cells.append(_cell(value, style=body))
         data.append(cells)
     table = Table(data, colWidths=[w * cm for w in widths], repeatRows=1, hAlign="LEFT")
     style = [
@@ -188,8 +234,8 @@ def _table(headers, rows, widths, centre_from: int | None = None, bold_last: boo
         ("GRID", (0, 0), (-1, -1), 0.4, RULE),
         ("LEFTPADDING", (0, 0), (-1, -1), 4),
         ("RIGHTPADDING", (0, 0), (-1, -1), 4),
-        ("TOPPADDING", (0, 0), (-1, -1), 3),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.5 if small else 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5 if small else 3),
     ]
     for i in range(2, len(data), 2):
         style.append(("BACKGROUND", (0, i), (-1, i), BAND))
@@ -248,7 +294,7 @@ class _NumberedCanvas(rl_canvas.Canvas):
 
 
 class _Doc(SimpleDocTemplate):
-    """Adds a PDF bookmark for every heading."""
+    """Adds a PDF bookmark and a contents entry for every heading."""
 
     def afterFlowable(self, flowable):  # noqa: N802 (reportlab API)
         if isinstance(flowable, Paragraph) and flowable.style.name in ("Heading1", "Heading2"):
@@ -257,6 +303,7 @@ class _Doc(SimpleDocTemplate):
             key = f"h{self.seq.nextf('heading')}"
             self.canv.bookmarkPage(key)
             self.canv.addOutlineEntry(text, key, level=level, closed=level > 0)
+            self.notify("TOCEntry", (level, text, self.page, key))
 
 
 def _rag_colour(code: str) -> str | None:
@@ -274,6 +321,28 @@ def scorecard_cells(row: Row) -> list:
     ]
 
 
+def _facts_table(facts: list[tuple[str, str]]) -> Table:
+    """A two-column table of labelled facts (the cover's), ruled above and below."""
+    table = Table(
+        [[Paragraph(f"<b>{escape(k)}</b>", S["body"]), Paragraph(escape(v), S["body"])] for k, v in facts],
+        colWidths=[5.0 * cm, FRAME_W - 5.0 * cm],
+        hAlign="LEFT",
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("LINEABOVE", (0, 0), (-1, 0), 1.2, DARK),
+                ("LINEBELOW", (0, -1), (-1, -1), 1.2, DARK),
+                ("LINEBELOW", (0, 0), (-1, -2), 0.3, RULE),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("TOPPADDING", (0, 0), (-1, -1), 4),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+            ]
+        )
+    )
+    return table
+
+
 def _title_page(pack: Pack) -> list:
     story = [
         Spacer(1, 3.5 * cm),
@@ -288,25 +357,8 @@ def _title_page(pack: Pack) -> list:
         ("Report to", "Cabinet; Overview and Scrutiny Committee"),
         ("Prepared by", "Strategic Performance and Business Intelligence"),
     ]
-    table = Table(
-        [[Paragraph(f"<b>{escape(k)}</b>", S["body"]), Paragraph(escape(v), S["body"])] for k, v in facts],
-        colWidths=[3.5 * cm, FRAME_W - 3.5 * cm],
-        hAlign="LEFT",
-    )
-    table.setStyle(
-        TableStyle(
-            [
-                ("LINEABOVE", (0, 0), (-1, 0), 1.2, DARK),
-                ("LINEBELOW", (0, -1), (-1, -1), 1.2, DARK),
-                ("LINEBELOW", (0, 0), (-1, -2), 0.3, RULE),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("TOPPADDING", (0, 0), (-1, -1), 5),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
-            ]
-        )
-    )
     story += [
-        table,
+        _facts_table(facts),
         Spacer(1, 1.2 * cm),
         _p(
             "Figures marked (illustrative) are demonstration values, not council or published figures; "
@@ -318,13 +370,13 @@ def _title_page(pack: Pack) -> list:
     return story
 
 
-def _summary(pack: Pack, number: int) -> list:
+def _summary(pack: Pack) -> list:
     rows = pack.rows
     counts = rag_counts(rows)
     parts = ", ".join(f"{counts[c]} {wording.RAG[c][0].lower()}" for c in SUMMARY_RAGS)
     n_exc = len({r.measure_id for _, r in pack.exceptions})
     story = [
-        _p(f"{number}. Summary", "h1"),
+        _h1("Summary"),
         _p(
             f"This report covers {len(rows)} measures for {pack.period} ({parts}). {n_exc} measures are "
             f"exceptions and are described under their theme. {summary_sentence(pack)}"
@@ -356,37 +408,42 @@ def _summary(pack: Pack, number: int) -> list:
         c = theme.direction_counts()
         body.append([theme.title] + [str(c[k]) for k in SUMMARY_DIRECTIONS])
     story.append(_table(headers, body, [3.6] + [2.23] * 6, centre_from=1))
-    story += _h2("At risk of missing the year-end target")
+    return story + _at_risk(pack)
+
+
+def _at_risk(pack: Pack) -> list:
+    story = _h2("At risk of missing the year-end target")
     risky = pack.forecasts_at_risk
-    if risky:
-        cells = [[r.marked_title, r.forecast_text, r.forecast_status_text] for r in risky]
-        story.append(_table(["Measure", "Year-end forecast (80% interval)", "Forecast"], cells, [6.0, 8.5, 2.5]))
-    else:
-        story.append(_p("No measure with a year-end forecast is at risk of missing its target."))
-    return story
+    if not risky:
+        return story + [_p(NO_FORECAST_AT_RISK)]
+    cells = [[r.marked_title, r.forecast_text, r.forecast_status_text] for r in risky]
+    return story + [_table(FORECAST_HEADERS, cells, FORECAST_WIDTHS, small=pack.compact)]
 
 
-def _finance(pack: Pack, number: int) -> list:
-    story = [CondPageBreak(8 * cm), _p(f"{number}. Financial position", "h1"), _p(pack.finance.sentence())]
+def _finance(pack: Pack) -> list:
+    story = [CondPageBreak(8 * cm), _h1("Financial position"), _p(pack.finance.sentence())]
     cells = pack.finance_cells(wording.RAG_COLOURS["red"])
     if not cells:
         return story
-    return story + [_table(FINANCE_HEADERS, cells, FINANCE_WIDTHS, bold_last=True), _p(FINANCE_NOTE)]
+    return story + [
+        _table(FINANCE_HEADERS, cells, FINANCE_WIDTHS, bold_last=True, small=pack.compact),
+        _p(pack.finance_note()),
+    ]
 
 
-def _risks(pack: Pack, number: int) -> list:
-    story = [CondPageBreak(6 * cm), _p(f"{number}. Risks beside the measures and actions", "h1")]
+def _risks(pack: Pack) -> list:
+    story = [CondPageBreak(6 * cm), _h1("Risks beside the measures and actions")]
     if pack.risks.empty:
         return story + [_p(NO_RISKS)]
     if pack.risk_note:
         story.append(_p(pack.risk_note))
-    return story + [_table(RISK_HEADERS, pack.risk_cells(), RISK_WIDTHS)]
+    return story + [_table(RISK_HEADERS, pack.risk_cells(), RISK_WIDTHS, small=pack.compact)]
 
 
-def _how_to_read(pack: Pack, number: int) -> list:
+def _how_to_read(pack: Pack) -> list:
     story = [
         CondPageBreak(8 * cm),
-        _p(f"{number}. How to read this report", "h1"),
+        _h1("How to read this report"),
         _p(
             "Each theme has a scorecard table, then the measures that are exceptions this period with the reasons "
             "and the responsible officer, and a chart of the council's recent values against the target. Every "
@@ -399,11 +456,11 @@ def _how_to_read(pack: Pack, number: int) -> list:
     return story
 
 
-def _theme(pack: Pack, theme, number: int, charts: dict, figure: list[int]) -> list:
+def _theme(pack: Pack, theme, charts: dict, figure: list[int], heading: str | None = None) -> list:
     c = theme.rag_counts()
     story = [
         PageBreak(),
-        _p(f"{number}. {theme.title}", "h1"),
+        _h1(heading or theme.title),
         Paragraph(f"<i>{escape(theme.corporate_plan_title)}</i>", S["body"]),
         _p(f"Theme responsibility: {theme.responsibility}"),
         _p(", ".join(f"{wording.rag_text(k)}: {c[k]}" for k in SUMMARY_RAGS if c[k]) + "."),
@@ -503,8 +560,8 @@ def _actions(pack: Pack, theme) -> list:
     return story + [_table(("Priority action", "Status", "Progress", "Update"), body, (5.2, 3.2, 2.0, 6.6))]
 
 
-def _definitions(pack: Pack, number: int) -> list:
-    story = [PageBreak(), _p(f"{number}. Appendix: measure definitions and sources", "h1")]
+def _definitions(pack: Pack) -> list:
+    story = [PageBreak(), _h1("Appendix: measure definitions and sources")]
     by_id = {d.measure_id: d for d in pack.definitions}
     for theme in pack.themes:
         story += _h2(theme.title)
@@ -531,10 +588,10 @@ def _definitions(pack: Pack, number: int) -> list:
     return story
 
 
-def _attribution(pack: Pack, number: int) -> list:
+def _attribution(pack: Pack) -> list:
     story = [
         CondPageBreak(6 * cm),
-        _p(f"{number}. Sources and attribution", "h1"),
+        _h1("Sources and attribution"),
         _p(ATTRIBUTION),
         _p(
             f"Data as at {pack.data_as_at_text} (the date of the latest data load). Figures are those of the "
@@ -547,30 +604,178 @@ def _attribution(pack: Pack, number: int) -> list:
     return story
 
 
+def _contents() -> list:
+    toc = TableOfContents()
+    toc.levelStyles = [S["toc1"], S["toc2"]]
+    return [_p("Contents", "subtitle"), toc, PageBreak()]
+
+
+def _cabinet_cover(pack: Pack) -> list:
+    """The first page in the council's Cabinet report frame: the header, the summary and the recommendations."""
+    front = pack.front
+    story = [
+        _p(pack.council, "council"),
+        _p(f"{pack.title} — {pack.period}", "title"),
+        _facts_table(pack.cabinet_frame()),
+        Spacer(1, 0.4 * cm),
+        _p("Summary", "h3"),
+        _p(
+            f"This report sets out the council's performance against the Corporate Plan 2024–27 for {pack.period}, "
+            "by exception: the measures that need a decision, those to watch and those going well, with one "
+            "thematic deep dive. " + (front.headline() if front else "")
+        ),
+        _p("Recommendation(s)", "h3"),
+        _p("Cabinet is recommended to:"),
+        *[
+            Paragraph(escape(text), S["bullet"], bulletText=f"({n})")
+            for n, text in enumerate(pack.recommendations(), 1)
+        ],
+        Spacer(1, 0.3 * cm),
+        _p(
+            "Figures marked (illustrative) are demonstration values, not council or published figures; "
+            "measures marked (proxy) use the nearest published measure to the council's definition.",
+            "small",
+        ),
+        PageBreak(),
+    ]
+    return story
+
+
+def _front_sheet(pack: Pack) -> list:
+    front = pack.front
+    story = [_h1("Key messages")]
+    if front is None:
+        return story + [_p(f"No figures for {pack.period}.")]
+    story += [
+        _p(front.headline()),
+        Paragraph(f"<b>Going well.</b> {escape(front.going_well)}", S["body"]),
+        Paragraph(f"<b>Going badly.</b> {escape(front.going_badly)}", S["body"]),
+        Paragraph(f"<b>Being done.</b> {escape(front.being_done)}", S["body"]),
+    ]
+    for heading, cells in front_cells(front):
+        story += _h2(heading)
+        story.append(_table(FRONT_HEADERS, cells, FRONT_WIDTHS))
+    story += [*_at_risk(pack), Spacer(1, 0.3 * cm), _p(front.actions), _p(front.finance)]
+    return story
+
+
+def _exceptions(pack: Pack) -> list:
+    story = [PageBreak(), _h1("Exceptions")]
+    decision = pack.decision_cells()
+    story += _h2(f"For decision ({len(decision)})")
+    story.append(_table(DECISION_HEADERS, decision or [["None this quarter."] + [""] * 7], DECISION_WIDTHS, small=True))
+    for tier, label in (("watch", "To watch"), ("going_well", "Going well")):
+        cells = pack.tier_cells(tier)
+        story += _h2(f"{label} ({len(cells)})")
+        story.append(_table(TIER_HEADERS, cells or [["None this quarter.", "", "", ""]], TIER_WIDTHS, small=True))
+    return story
+
+
+def _deep_dive(pack: Pack, charts: dict, figure: list[int]) -> list:
+    """The deep-dive theme: its scorecard, then every measure's chart (two abreast) with its summary."""
+    theme = pack.theme_section(pack.deep_dive)
+    if theme is None:
+        return []
+    story = [
+        PageBreak(),
+        _h1(f"Deep dive: {theme.title}"),
+        Paragraph(f"<i>{escape(theme.corporate_plan_title)}</i>", S["body"]),
+        _p(f"Theme responsibility: {theme.responsibility}"),
+        _table(
+            ("Measure", "Value (period)", "Target", "RAG", "Direction", "Neighbour quartile"),
+            [scorecard_cells(r) for r in theme.rows],
+            APPENDIX_WIDTHS,
+            small=True,
+        ),
+        *_h2(f"{theme.title}: the measures charted"),
+    ]
+    width = FRAME_W / 2 - 0.2 * cm
+    cells = []
+    for row in theme.rows:
+        chart = charts.get(row.measure_id)
+        if chart is None:
+            continue
+        figure[0] += 1
+        image = Image(io.BytesIO(chart.png), width=width, height=width * chart.height_in / chart.width_in)
+        cells.append(
+            [
+                _p(row.display_title, "h3"),
+                image,
+                _p(f"Figure {figure[0]}. {chart.alt_text}", "caption"),
+            ]
+        )
+    grid = [cells[i : i + 2] + [[]] * (2 - len(cells[i : i + 2])) for i in range(0, len(cells), 2)]
+    if grid:
+        table = Table(grid, colWidths=[FRAME_W / 2] * 2, hAlign="LEFT")
+        table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+        story.append(table)
+    return story
+
+
+def _all_actions(pack: Pack) -> list:
+    cells = [
+        [t, a, ([st], wording.ACTION_COLOURS.get(code)), pct]
+        for (t, a, st, pct), code in zip(pack.action_cells(), [a.status for _, a in pack.actions])
+    ]
+    return [
+        PageBreak(),
+        _h1("Annual actions"),
+        _p(pack.front.actions if pack.front else ""),
+        _table(ACTION_HEADERS, cells, ACTION_WIDTHS),
+    ]
+
+
+def _appendix(pack: Pack) -> list:
+    story = [PageBreak(), _h1("Appendix: the whole scorecard")]
+    for theme in pack.themes:
+        story += _h2(theme.title)
+        story.append(
+            _table(
+                ("Measure", "Value (period)", "Target", "RAG", "Direction", "Neighbour quartile"),
+                [scorecard_cells(r) for r in theme.rows],
+                APPENDIX_WIDTHS,
+                small=True,
+            )
+        )
+    story += [
+        Spacer(1, 0.3 * cm),
+        _p(DEFINITIONS_LINK),
+    ]
+    return story
+
+
+def _story(pack: Pack, charts: dict) -> list:
+    """The compact CPOR (Cabinet frame, key messages, exceptions, one deep dive, appendices) or, for ``--full``
+    and the QSRs, every theme in full."""
+    figure = [0]
+    if pack.compact:
+        return [
+            *_cabinet_cover(pack),
+            *_contents(),
+            *_front_sheet(pack),
+            *_exceptions(pack),
+            *_deep_dive(pack, charts, figure),
+            *_all_actions(pack),
+            PageBreak(),
+            *_finance(pack),
+            PageBreak(),
+            *_risks(pack),
+            *_appendix(pack),
+            *_attribution(pack),
+        ]
+    story = [*_title_page(pack), *_contents(), *_summary(pack), *_finance(pack), *_risks(pack), *_how_to_read(pack)]
+    for theme in pack.themes:
+        story += _theme(pack, theme, charts, figure) + _actions(pack, theme)
+    return story + _definitions(pack) + _attribution(pack)
+
+
 def render(pack: Pack, progress: Progress) -> bytes:
     """The pack as PDF bytes."""
     _register_fonts()
     S.update(_styles())
     charts = charts_mod.draw_exceptions(pack, progress, 0.1, 0.7)
     progress(0.72, "Laying out the PDF")
-    story = _title_page(pack)
-    number = 1
-    story += _summary(pack, number)
-    number += 1
-    story += _finance(pack, number)
-    number += 1
-    story += _risks(pack, number)
-    number += 1
-    story += _how_to_read(pack, number)
-    figure = [0]
-    for theme in pack.themes:
-        number += 1
-        story += _theme(pack, theme, number, charts, figure)
-        story += _actions(pack, theme)
-    number += 1
-    story += _definitions(pack, number)
-    number += 1
-    story += _attribution(pack, number)
+    story = _numbered(_story(pack, charts))
     buffer = io.BytesIO()
     doc = _Doc(
         buffer,
@@ -593,6 +798,6 @@ def render(pack: Pack, progress: Progress) -> bytes:
         pass
 
     _Canvas.pack = pack
-    doc.build(story, canvasmaker=_Canvas)
+    doc.multiBuild(story, canvasmaker=_Canvas)
     progress(0.97, "PDF laid out")
     return buffer.getvalue()

@@ -22,18 +22,30 @@ from docx.shared import Cm, Pt, RGBColor
 
 from scorecard.export import charts as charts_mod
 from scorecard.export.content import (
+    ACTION_HEADERS,
+    ACTION_WIDTHS,
     ATTRIBUTION,
+    DECISION_HEADERS,
+    DECISION_WIDTHS,
+    DEFINITIONS_LINK,
     FINANCE_HEADERS,
-    FINANCE_NOTE,
     FINANCE_WIDTHS,
+    FORECAST_HEADERS,
+    FORECAST_WIDTHS,
+    FRONT_HEADERS,
+    FRONT_WIDTHS,
+    NO_FORECAST_AT_RISK,
     NO_RISKS,
     RISK_HEADERS,
     RISK_WIDTHS,
     SUMMARY_DIRECTIONS,
     SUMMARY_RAGS,
+    TIER_HEADERS,
+    TIER_WIDTHS,
     Pack,
     Progress,
     Row,
+    front_cells,
     rag_counts,
     summary_sentence,
 )
@@ -85,6 +97,53 @@ def _styles(doc) -> None:
     _set_font(styles["List Bullet"], 10.5)
     styles["Heading 1"].paragraph_format.space_before = Pt(12)
     styles["Heading 1"].paragraph_format.page_break_before = False
+    _number_headings(doc)
+
+
+HEADING_NUMBERING = "90"
+"""The ids of the numbering definition that numbers Heading 1 ("1.", "2." …): the numbers come from the style,
+so Word renumbers the sections when one is added or moved; none is typed."""
+
+
+def _number_headings(doc) -> None:
+    numbering = doc.part.numbering_part.element
+    abstract = OxmlElement("w:abstractNum")
+    abstract.set(qn("w:abstractNumId"), HEADING_NUMBERING)
+    level = OxmlElement("w:lvl")
+    level.set(qn("w:ilvl"), "0")
+    for tag, value in (("w:start", "1"), ("w:numFmt", "decimal"), ("w:pStyle", "Heading1"), ("w:lvlText", "%1.")):
+        el = OxmlElement(tag)
+        el.set(qn("w:val"), value)
+        level.append(el)
+    abstract.append(level)
+    first_num = numbering.find(qn("w:num"))
+    if first_num is None:
+        numbering.append(abstract)
+    else:
+        first_num.addprevious(abstract)  # every abstractNum before the first num (the schema's order)
+    num = OxmlElement("w:num")
+    num.set(qn("w:numId"), HEADING_NUMBERING)
+    ref = OxmlElement("w:abstractNumId")
+    ref.set(qn("w:val"), HEADING_NUMBERING)
+    num.append(ref)
+    numbering.append(num)
+    num_pr = OxmlElement("w:numPr")
+    for tag, value in (("w:ilvl", "0"), ("w:numId", HEADING_NUMBERING)):
+        el = OxmlElement(tag)
+        el.set(qn("w:val"), value)
+        num_pr.append(el)
+    doc.styles["Heading 1"].element.get_or_add_pPr().insert(0, num_pr)
+
+
+def _contents(doc) -> None:
+    """A contents page: Word's TOC field over Heading 1–2, which Word fills in when the document opens
+    (``w:updateFields`` asks it to)."""
+    doc.add_paragraph("Contents", style="TOC Heading")
+    _field(doc.add_paragraph(), 'TOC \\o "1-2" \\h \\z \\u', "The contents are built when Word opens the document.")
+    update = OxmlElement("w:updateFields")
+    update.set(qn("w:val"), "true")
+    doc.settings.element.append(update)
+    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
 
 def _field(paragraph, instruction: str, placeholder: str) -> None:
@@ -156,10 +215,17 @@ def _cell_text(
 
 
 def _table(
-    doc, headers, rows, widths, caption: str | None = None, centre_from: int | None = None, bold_last: bool = False
+    doc,
+    headers,
+    rows,
+    widths,
+    caption: str | None = None,
+    centre_from: int | None = None,
+    bold_last: bool = False,
+    size: float = 9,
 ):
     """A grid table with a repeating, marked header row; ``rows`` are lists of cell contents
-    (str, list of lines, or (lines, colour) for a coloured bold first line)."""
+    (str, list of lines, or (lines, colour) for a coloured bold first line); ``size``: the cells' points."""
     table = doc.add_table(rows=1, cols=len(headers))
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -174,7 +240,7 @@ def _table(
     head = table.rows[0]
     _mark_header(head)
     for cell, text, width in zip(head.cells, headers, widths):
-        _cell_text(cell, text, size=8, bold=True, colour=RGBColor(0xFF, 0xFF, 0xFF))
+        _cell_text(cell, text, size=min(8, size), bold=True, colour=RGBColor(0xFF, 0xFF, 0xFF))
         _shade(cell, HEADER_FILL)
         cell.width = Cm(width)
     for n, values in enumerate(rows):
@@ -184,9 +250,9 @@ def _table(
             cell.width = Cm(width)
             if isinstance(value, tuple):
                 lines, colour = value
-                _cell_text(cell, lines, colour=colour, bold_first=True)
+                _cell_text(cell, lines, size=size, colour=colour, bold_first=True)
             else:
-                _cell_text(cell, value)
+                _cell_text(cell, value, size=size)
             if n % 2 == 1:
                 _shade(cell, BAND_FILL)
     if centre_from is not None:
@@ -251,8 +317,8 @@ def _title_page(doc, pack: Pack) -> None:
     doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
 
-def _summary(doc, pack: Pack, number: int) -> None:
-    doc.add_heading(f"{number}. Summary", level=1)
+def _summary(doc, pack: Pack) -> None:
+    doc.add_heading("Summary", level=1)
     rows = pack.rows
     counts = rag_counts(rows)
     parts = ", ".join(f"{counts[c]} {wording.RAG[c][0].lower()}" for c in SUMMARY_RAGS)
@@ -292,33 +358,31 @@ def _summary(doc, pack: Pack, number: int) -> None:
         c = theme.direction_counts()
         body.append([theme.title] + [str(c[k]) for k in SUMMARY_DIRECTIONS])
     _table(doc, headers, body, [3.6] + [2.23] * 6, caption="Direction of travel by theme", centre_from=1)
+    _at_risk(doc, pack)
+
+
+def _at_risk(doc, pack: Pack) -> None:
     doc.add_heading("At risk of missing the year-end target", level=2)
     risky = pack.forecasts_at_risk
-    if risky:
-        cells = [[r.marked_title, r.forecast_text, r.forecast_status_text] for r in risky]
-        _table(
-            doc,
-            ["Measure", "Year-end forecast (80% interval)", "Forecast"],
-            cells,
-            [6.0, 8.5, 2.5],
-            caption="Year-end forecasts at risk",
-        )
-    else:
-        doc.add_paragraph("No measure with a year-end forecast is at risk of missing its target.")
+    if not risky:
+        doc.add_paragraph(NO_FORECAST_AT_RISK)
+        return
+    cells = [[r.marked_title, r.forecast_text, r.forecast_status_text] for r in risky]
+    _table(doc, FORECAST_HEADERS, cells, FORECAST_WIDTHS, caption="Year-end forecasts at risk", size=8)
 
 
-def _finance(doc, pack: Pack, number: int) -> None:
-    doc.add_heading(f"{number}. Financial position", level=1)
+def _finance(doc, pack: Pack) -> None:
+    doc.add_heading("Financial position", level=1)
     doc.add_paragraph(pack.finance.sentence())
     cells = pack.finance_cells(_hex(wording.RAG_COLOURS["red"]))
     if cells:
         caption = "Revenue budget monitoring by service line (£ million)"
         _table(doc, FINANCE_HEADERS, cells, FINANCE_WIDTHS, caption=caption, bold_last=True)
-        doc.add_paragraph(FINANCE_NOTE)
+        doc.add_paragraph(pack.finance_note())
 
 
-def _risks(doc, pack: Pack, number: int) -> None:
-    doc.add_heading(f"{number}. Risks beside the measures and actions", level=1)
+def _risks(doc, pack: Pack) -> None:
+    doc.add_heading("Risks beside the measures and actions", level=1)
     if pack.risks.empty:
         doc.add_paragraph(NO_RISKS)
         return
@@ -327,8 +391,8 @@ def _risks(doc, pack: Pack, number: int) -> None:
     _table(doc, RISK_HEADERS, pack.risk_cells(), RISK_WIDTHS, caption="Risks linked to the measures and actions")
 
 
-def _how_to_read(doc, pack: Pack, number: int) -> None:
-    doc.add_heading(f"{number}. How to read this report", level=1)
+def _how_to_read(doc, pack: Pack) -> None:
+    doc.add_heading("How to read this report", level=1)
     doc.add_paragraph(
         "Each theme has a scorecard table, then the measures that are exceptions this period with "
         "the reasons and the responsible officer, and a chart of the council's recent values "
@@ -339,8 +403,8 @@ def _how_to_read(doc, pack: Pack, number: int) -> None:
         _table(doc, ("Label", "Meaning"), [[term, meaning] for term, meaning in items], (4.0, 13.0), caption=heading)
 
 
-def _theme(doc, pack: Pack, theme, number: int, charts: dict, figure: list[int]) -> None:
-    doc.add_heading(f"{number}. {theme.title}", level=1).paragraph_format.page_break_before = True
+def _theme(doc, pack: Pack, theme, charts: dict, figure: list[int], heading: str | None = None) -> None:
+    doc.add_heading(heading or theme.title, level=1).paragraph_format.page_break_before = True
     intro = doc.add_paragraph()
     intro.add_run(theme.corporate_plan_title).italic = True
     doc.add_paragraph(f"Theme responsibility: {theme.responsibility}")
@@ -386,16 +450,21 @@ def _theme(doc, pack: Pack, theme, number: int, charts: dict, figure: list[int])
             doc.add_paragraph(f"No values to chart for {pack.area_name} up to {pack.period}.")
         else:
             figure[0] += 1
-            shape = doc.add_picture(io.BytesIO(chart.png), width=Cm(chart.width_in * 2.54))
-            doc_pr = shape._inline.docPr
-            doc_pr.set("descr", chart.alt_text)
-            doc_pr.set("title", f"Figure {figure[0]}: {row.display_title}")
-            doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+            _picture(doc, chart, f"Figure {figure[0]}: {row.display_title}")
             doc.add_paragraph(
                 f"Figure {figure[0]}: {row.display_title} – {pack.area_name}, recent values"
                 + (" and target" if row.target is not None else ""),
                 style="Caption",
             )
+
+
+def _picture(doc, chart, title: str, width_cm: float | None = None) -> None:
+    """A centred chart with its alt text (``wp:docPr/@descr``) and title."""
+    shape = doc.add_picture(io.BytesIO(chart.png), width=Cm(width_cm or chart.width_in * 2.54))
+    doc_pr = shape._inline.docPr
+    doc_pr.set("descr", chart.alt_text)
+    doc_pr.set("title", title)
+    doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
 
 
 def _commentary(doc, row: Row) -> None:
@@ -444,10 +513,8 @@ def _action_colour(code: str) -> RGBColor | None:
     return _hex(colour) if colour else None
 
 
-def _definitions(doc, pack: Pack, number: int) -> None:
-    doc.add_heading(
-        f"{number}. Appendix: measure definitions and sources", level=1
-    ).paragraph_format.page_break_before = True
+def _definitions(doc, pack: Pack) -> None:
+    doc.add_heading("Appendix: measure definitions and sources", level=1).paragraph_format.page_break_before = True
     by_id = {d.measure_id: d for d in pack.definitions}
     for theme in pack.themes:
         doc.add_heading(theme.title, level=2)
@@ -469,8 +536,8 @@ def _definitions(doc, pack: Pack, number: int) -> None:
             p.add_run(f"{d.target_basis}. {d.target_rationale}".strip())
 
 
-def _attribution(doc, pack: Pack, number: int) -> None:
-    doc.add_heading(f"{number}. Sources and attribution", level=1)
+def _attribution(doc, pack: Pack) -> None:
+    doc.add_heading("Sources and attribution", level=1)
     doc.add_paragraph(ATTRIBUTION)
     doc.add_paragraph(
         f"Data as at {pack.data_as_at_text} (the date of the latest data load). Figures are those "
@@ -484,6 +551,138 @@ def _attribution(doc, pack: Pack, number: int) -> None:
     doc.add_heading("Data sets used", level=2)
     for item in sorted(seen):
         doc.add_paragraph(item, style="List Bullet")
+
+
+def _cabinet_cover(doc, pack: Pack) -> None:
+    """The first page in the council's Cabinet report frame: the header, the summary and the recommendations."""
+    run = doc.add_paragraph().add_run(pack.council)
+    run.bold = True
+    run.font.size = Pt(20)
+    run.font.color.rgb = DARK
+    doc.add_paragraph(f"{pack.title} — {pack.period}", style="Title")
+    for label, text in pack.cabinet_frame():
+        p = doc.add_paragraph()
+        p.paragraph_format.space_after = Pt(2)
+        p.add_run(f"{label}: ").bold = True
+        p.add_run(text)
+    for heading, text in (
+        (
+            "Summary",
+            f"This report sets out the council's performance against the Corporate Plan 2024–27 for {pack.period}, "
+            "by exception: the measures that need a decision, those to watch and those going well, with one "
+            "thematic deep dive. " + (pack.front.headline() if pack.front else ""),
+        ),
+        ("Recommendation(s)", "Cabinet is recommended to:"),
+    ):
+        doc.add_paragraph().add_run(heading).bold = True
+        doc.add_paragraph(text)
+    for n, text in enumerate(pack.recommendations(), start=1):
+        doc.add_paragraph(f"({n}) {text}")
+    note = doc.add_paragraph().add_run(
+        "Figures marked (illustrative) are demonstration values, not council or published figures; "
+        "measures marked (proxy) use the nearest published measure to the council's definition."
+    )
+    note.italic = True
+    note.font.size = Pt(9)
+    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+
+def _front_sheet(doc, pack: Pack) -> None:
+    doc.add_heading("Key messages", level=1)
+    front = pack.front
+    if front is None:
+        doc.add_paragraph(f"No figures for {pack.period}.")
+        return
+    doc.add_paragraph(front.headline())
+    for label, text in (
+        ("Going well.", front.going_well),
+        ("Going badly.", front.going_badly),
+        ("Being done.", front.being_done),
+    ):
+        p = doc.add_paragraph()
+        p.add_run(label + " ").bold = True
+        p.add_run(text)
+    for heading, cells in front_cells(front):
+        doc.add_heading(heading, level=2)
+        _table(doc, FRONT_HEADERS, cells, FRONT_WIDTHS, caption=heading, size=8)
+    _at_risk(doc, pack)
+    doc.add_paragraph(front.actions)
+    doc.add_paragraph(front.finance)
+
+
+def _exceptions(doc, pack: Pack) -> None:
+    doc.add_heading("Exceptions", level=1).paragraph_format.page_break_before = True
+    decision = pack.decision_cells()
+    doc.add_heading(f"For decision ({len(decision)})", level=2)
+    _table(
+        doc,
+        DECISION_HEADERS,
+        decision or [["None this quarter."] + [""] * 7],
+        DECISION_WIDTHS,
+        caption="Measures for decision",
+        size=7.5,
+    )
+    for tier, label in (("watch", "To watch"), ("going_well", "Going well")):
+        cells = pack.tier_cells(tier)
+        doc.add_heading(f"{label} ({len(cells)})", level=2)
+        _table(doc, TIER_HEADERS, cells or [["None this quarter.", "", "", ""]], TIER_WIDTHS, caption=label, size=7.5)
+
+
+def _deep_dive(doc, pack: Pack, charts: dict, figure: list[int]) -> None:
+    """The deep-dive theme: its scorecard, then every measure's chart with its description."""
+    theme = pack.theme_section(pack.deep_dive)
+    if theme is None:
+        return
+    doc.add_heading(f"Deep dive: {theme.title}", level=1).paragraph_format.page_break_before = True
+    doc.add_paragraph().add_run(theme.corporate_plan_title).italic = True
+    doc.add_paragraph(f"Theme responsibility: {theme.responsibility}")
+    _table(
+        doc,
+        SCORECARD_HEADERS,
+        [scorecard_cells(r) for r in theme.rows],
+        SCORECARD_WIDTHS,
+        caption=f"{theme.title} scorecard, {pack.period}",
+        size=8,
+    )
+    doc.add_heading(f"{theme.title}: the measures charted", level=2)
+    drawn = [(row, charts[row.measure_id]) for row in theme.rows if row.measure_id in charts]
+    grid = doc.add_table(rows=0, cols=2)  # a layout table: two charts abreast, each with its title and caption
+    for start in range(0, len(drawn), 2):
+        cells = grid.add_row().cells
+        for cell, (row, chart) in zip(cells, drawn[start : start + 2]):
+            figure[0] += 1
+            cell.paragraphs[0].add_run(row.display_title).bold = True
+            shape = cell.add_paragraph().add_run().add_picture(io.BytesIO(chart.png), width=Cm(8.2))
+            shape._inline.docPr.set("descr", chart.alt_text)
+            shape._inline.docPr.set("title", f"Figure {figure[0]}: {row.display_title}")
+            caption = cell.add_paragraph(f"Figure {figure[0]}. {row.summary}", style="Caption")
+            caption.runs[0].font.size = Pt(8)
+
+
+def _all_actions(doc, pack: Pack) -> None:
+    doc.add_heading("Annual actions", level=1).paragraph_format.page_break_before = True
+    if pack.front:
+        doc.add_paragraph(pack.front.actions)
+    cells = [
+        [theme, title, ([status], _action_colour(a.status)), progress]
+        for (theme, title, status, progress), (_, a) in zip(pack.action_cells(), pack.actions)
+    ]
+    _table(doc, ACTION_HEADERS, cells, ACTION_WIDTHS, caption="Annual actions", size=7.5)
+
+
+def _appendix(doc, pack: Pack) -> None:
+    doc.add_heading("Appendix: the whole scorecard", level=1).paragraph_format.page_break_before = True
+    for theme in pack.themes:
+        doc.add_heading(theme.title, level=2)
+        _table(
+            doc,
+            SCORECARD_HEADERS,
+            [scorecard_cells(r) for r in theme.rows],
+            SCORECARD_WIDTHS,
+            caption=f"{theme.title} scorecard, {pack.period}",
+            size=7.5,
+        )
+    doc.add_paragraph(DEFINITIONS_LINK)
 
 
 def _normalise_zip(data: bytes, when: datetime) -> bytes:
@@ -525,25 +724,31 @@ def render(pack: Pack, progress: Progress) -> bytes:
     props.last_printed = when
     props.comments = f"Data as at {pack.data_as_at_text}"
     _footer(doc, pack)
-    _title_page(doc, pack)
-    number = 1
-    _summary(doc, pack, number)
-    number += 1
-    _finance(doc, pack, number)
-    number += 1
-    _risks(doc, pack, number)
-    number += 1
-    _how_to_read(doc, pack, number)
     figure = [0]
-    for i, theme in enumerate(pack.themes, start=1):
-        number += 1
-        _theme(doc, pack, theme, number, charts, figure)
-        _actions(doc, pack, theme)
-        progress(0.78 + 0.15 * i / len(pack.themes), f"Word: theme {i} of {len(pack.themes)} written")
-    number += 1
-    _definitions(doc, pack, number)
-    number += 1
-    _attribution(doc, pack, number)
+    if pack.compact:
+        _cabinet_cover(doc, pack)
+        _contents(doc)
+        _front_sheet(doc, pack)
+        _exceptions(doc, pack)
+        _deep_dive(doc, pack, charts, figure)
+        _all_actions(doc, pack)
+        _finance(doc, pack)
+        _risks(doc, pack)
+        _appendix(doc, pack)
+        _attribution(doc, pack)
+    else:
+        _title_page(doc, pack)
+        _contents(doc)
+        _summary(doc, pack)
+        _finance(doc, pack)
+        _risks(doc, pack)
+        _how_to_read(doc, pack)
+        for i, theme in enumerate(pack.themes, start=1):
+            _theme(doc, pack, theme, charts, figure)
+            _actions(doc, pack, theme)
+            progress(0.78 + 0.15 * i / len(pack.themes), f"Word: theme {i} of {len(pack.themes)} written")
+        _definitions(doc, pack)
+        _attribution(doc, pack)
     buffer = io.BytesIO()
     doc.save(buffer)
     return _normalise_zip(buffer.getvalue(), when)

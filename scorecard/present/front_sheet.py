@@ -152,7 +152,7 @@ def _being_done(card: pd.DataFrame) -> str:
     acted = written.fillna("").astype(str).str.strip().ne("")
     text = f"Corrective action is recorded for {int(acted.sum())} of the {len(decision)} measures for decision."
     if (~acted).any():
-        text += f" Awaiting the service's action: {_names(decision[~acted])}."
+        text += f" {wording.NO_ACTION}: {_names(decision[~acted])}."
     return text
 
 

@@ -207,6 +207,8 @@ COMMENTARY_MARKS = {
 commentary saved unedited (never published as the service's narrative); edited after the quarter was
 published (the public still sees the published text)."""
 NO_COMMENTARY = "Red or amber without commentary"
+NO_ACTION = "Awaiting the service's action"
+NO_FORECAST_AT_RISK = "No measure with a year-end forecast is at risk of missing its target."
 SIGNIFICANCE = {
     "better": "Better",
     "worse": "Worse",

@@ -171,3 +171,30 @@ def stale_or_soon(table: pd.DataFrame) -> pd.DataFrame:
     """The calendar's stale and soon-stale measures, the ones whose figures were expected earliest first."""
     chosen = table[table["state"].isin(["stale", "soon stale"])]
     return chosen.sort_values(["next_figures", "measure_id"], na_position="last").reset_index(drop=True)
+
+
+def released_between(reg: Register, since: date, until: date) -> list[str]:
+    """The measures whose publisher's annual release brought a new period after ``since``'s month and by
+    ``until``'s month (by :func:`known_end`): the national data published between two reports."""
+    out = []
+    for m in reg.measures:
+        release = release_for(m, reg)
+        if (
+            release is not None
+            and release.frequency == "annual"
+            and known_end(release, since) != known_end(release, until)
+        ):
+            out.append(m.id)
+    return out
+
+
+def deep_dive(reg: Register, report: periods.Period) -> str:
+    """The theme suggested for a report's thematic deep dive (seed 001, "Exception reporting to Cabinet": a
+    thematic view timed to the publication of national data): the theme with the largest share of its measures
+    whose national data was published since the previous quarter's report (:func:`released_between`), then
+    the most such measures, then first in the plan's order."""
+    new = released_between(reg, report_month(periods.quarter_at(report.seq - 1)), report_month(report))
+    order = [t.id for t in reg.themes]
+    sizes = {t: sum(m.themes[0] == t for m in reg.measures) for t in order}
+    counts = {t: sum(reg.measure(m).themes[0] == t for m in new) for t in order}
+    return max(order, key=lambda t: (counts[t] / max(sizes[t], 1), counts[t], -order.index(t)))

@@ -11,6 +11,7 @@ from scorecard.evaluation import evaluate
 from scorecard.governance import conversation as talk
 from scorecard.present import commentary, views, wording
 from scorecard.register import releases
+from scorecard.store import periods
 from tests.app.conftest import PAGES, run_app
 
 ATTRIBUTION_START = "Contains public sector information licensed under the Open Government Licence v3.0"
@@ -176,8 +177,11 @@ def test_overview_builds_the_committee_pack_on_request(open_app):
     assert not at.exception
     downloads = [d for d in at.get("download_button") if d.proto.label == "Download XLSX"]
     assert downloads, "no download offered after preparing the pack"
-    assert f"pack-xlsx-{period}-all" in at.session_state
-    assert at.session_state[f"pack-xlsx-{period}-all"][:2] == b"PK"  # an xlsx is a zip file
+    suggested = releases.deep_dive(register.load(), periods.parse_label(period))
+    assert at.selectbox(key=f"deep-dive-{period}").value == suggested  # the theme whose national data came out
+    key = f"pack-xlsx-{period}-all-{suggested}-cpor"
+    assert key in at.session_state
+    assert at.session_state[key][:2] == b"PK"  # an xlsx is a zip file
 
 
 def test_measure_page_says_when_the_next_figures_are_expected(open_app):

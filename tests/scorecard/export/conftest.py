@@ -47,12 +47,26 @@ def _timed_build(fmt: str, reg, label: str, pack_dir, **kwargs) -> tuple[bytes, 
 
 @pytest.fixture(scope="session")
 def docx_build(oracle, reg, pack_dir):
-    return _timed_build("docx", reg, "docx", pack_dir)
+    """The detailed pack (``--full``): every theme in full, the definitions."""
+    return _timed_build("docx", reg, "docx", pack_dir, full=True)
 
 
 @pytest.fixture(scope="session")
 def pdf_build(oracle, reg, pack_dir):
-    return _timed_build("pdf", reg, "pdf", pack_dir)
+    """The detailed pack (``--full``): every theme in full, the definitions."""
+    return _timed_build("pdf", reg, "pdf", pack_dir, full=True)
+
+
+@pytest.fixture(scope="session")
+def cpor_pdf(oracle, reg, pack_dir):
+    """The default CPOR: the compact report in the Cabinet frame."""
+    return _timed_build("pdf", reg, "cpor pdf", pack_dir)[0]
+
+
+@pytest.fixture(scope="session")
+def cpor_docx(oracle, reg, pack_dir):
+    """The default CPOR: the compact report in the Cabinet frame."""
+    return _timed_build("docx", reg, "cpor docx", pack_dir)[0]
 
 
 @pytest.fixture(scope="session")

@@ -20,11 +20,11 @@ def test_chart_png_and_alt_text(pack):
     chart = charts.draw(row, pack.area_code, pack.area_name, pack.data_dir)
     assert chart.png.startswith(b"\x89PNG\r\n\x1a\n")
     points = charts.series(row, pack.area_code, pack.data_dir)
-    assert points[-1][0] == row.period_label  # the latest plotted point is the scorecard's figure
+    assert points[-1].label == row.period_label  # the latest plotted point is the scorecard's figure
     assert len(points) <= charts.MAX_POINTS
-    for label, value, _ in points:
-        if value is not None:
-            assert f"{label}: {wording.format_value(value, row.unit, row.decimals)}" in chart.alt_text
+    for point in points:
+        if point.value is not None:
+            assert f"{point.label}: {wording.format_value(point.value, row.unit, row.decimals)}" in chart.alt_text
     assert "Target" in chart.alt_text and row.rag_text in chart.alt_text
     assert charts.draw(row, pack.area_code, pack.area_name, pack.data_dir).png == chart.png  # deterministic
 
@@ -34,7 +34,7 @@ def test_series_stops_at_the_reporting_period(reg, oracle, pack_dir):
     for row in earlier.rows:
         if row.is_exception and row.value is not None:
             points = charts.series(row, earlier.area_code, pack_dir)
-            assert points[-1][0] == row.period_label
+            assert points[-1].label == row.period_label
             break
     else:
         pytest.fail("no exception in 2024/25 Q2")
@@ -45,3 +45,14 @@ def test_no_chart_without_values(pack):
 
     row = replace(pack.rows[0], measure_id="no_such_measure")
     assert charts.draw(row, pack.area_code, pack.area_name, pack.data_dir) is None
+
+
+def test_charts_compare_with_england_and_the_neighbour_median_from_zero(pack):
+    row = next(r for r in pack.rows if r.measure_id == "cyp_sw_turnover_rate")
+    points = charts.series(row, pack.area_code, pack.data_dir)
+    median = [p for p in points if p.median is not None]
+    assert median and median[-1].median == pytest.approx(row.benchmark_median)
+    chart = charts.draw(row, pack.area_code, pack.area_name, pack.data_dir)
+    assert f"Comparator group median (dash-dot line), latest {median[-1].label}" in chart.alt_text
+    england = [p for p in points if p.england is not None]
+    assert england and "England (dotted line)" in chart.alt_text

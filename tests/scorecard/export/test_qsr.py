@@ -58,7 +58,7 @@ def test_the_workbook_holds_exactly_the_directorate_s_measures_and_finance(qsr, 
     assert set(finance) == set(SEED_LINES)
     csc = finance["Children's Social Care"]
     assert (csc[2].value, csc[3].value, csc[4].value) == pytest.approx((81.226, 84.726, 3.5))
-    assert csc[5].value == "▲ Adverse — forecast overspend" and "line 2354" in csc[8].value
+    assert csc[5].value == "▲ Adverse — forecast overspend" and "Cabinet 25 July 2024" in csc[8].value
 
 
 def test_the_word_report_holds_the_measures_and_the_seed_s_figures(qsr, scope, reg):

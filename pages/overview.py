@@ -51,6 +51,7 @@ for column, heading, rows in (
                 "pages/measure.py",
                 label="Open the measure →",
                 query_params={"measure": r["measure_id"], "period": period},
+                help=f"Open {r['title']}",
             )
 st.markdown(f"{sheet.actions}  \n{sheet.finance}")
 cols = st.columns(5)

@@ -1,9 +1,11 @@
 """The real app in Chromium: every page renders without a Streamlit error, links work, screenshots saved."""
 
 import re
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 
+from scorecard import register
 from tests.browser.conftest import SCREENSHOTS, settle
 
 pytestmark = pytest.mark.browser
@@ -51,7 +53,8 @@ def test_overview_links_to_a_measure(page, server):
     page.get_by_role("heading", name=re.compile("Corporate Plan overview")).first.wait_for()
     settle(page)
     link = page.locator('[data-testid="stPageLink"] a[href*="measure"]').first
-    title = link.inner_text().split("—", 1)[-1].strip()
+    measure = parse_qs(urlparse(link.get_attribute("href")).query)["measure"][0]
+    title = register.load().measure(measure).title
     link.click()
     page.wait_for_url(re.compile(r"/measure\?.*measure="))
     page.get_by_role("heading", name=title).first.wait_for()

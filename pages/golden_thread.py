@@ -15,10 +15,9 @@ from ui import components, data, state
 
 reg = data.reg()
 top = thread.plan_of(reg)
-period = state.current_period()
-talk = data.conversation(period)
-tree = data.golden_thread(state.AREA, period)
-held = risks.held(reg, talk.risks)
+period = state.period_if_any()  # None: nothing published yet, so the plan's structure without figures
+held = risks.held(reg, data.conversation(period).risks) if period else None
+tree = data.golden_thread(state.AREA, period) if period else thread.nodes(reg, None, None, None)
 branches = {n.ref: n for n in tree if n.kind in ("vision", "purpose", "theme", "action")}
 focus = state.url_select(
     "node",
@@ -30,19 +29,24 @@ focus = state.url_select(
 )
 shown = thread.subtree(tree, focus)
 
-st.title(f"The golden thread — {period}")
+st.title("The golden thread" + (f" — {period}" if period else ""))
 st.markdown(
     f"How **{top.vision.title}** is delivered: the Council's Core Purpose, the Corporate Plan 2024–27's "
-    f"themes and priority actions, and the measures that evidence each action in {period}. Every status shows a "
-    "symbol and a word; each title opens its page. A measure that evidences two actions appears under both."
+    "themes and priority actions, and the measures that evidence each action"
+    + (
+        f" in {period}. Every status shows a symbol and a word; each title opens its page."
+        if period
+        else ". Their figures and statuses appear here once a quarter's report is published."
+    )
+    + " A measure that evidences two actions appears under both."
 )
 with st.expander("Where this comes from"):
     st.markdown(
         components.literal(
-            f"{top.vision.title} (agreed {top.vision.agreed}): “{top.vision.text}” "
-            f"({top.vision.seed_file}, line {top.vision.line}). The Core Purpose: "
-            + "; ".join(f"{p.title} (line {p.line})" for p in top.core_purpose)
-            + f". The aspiration: “{top.aspiration.text}” (line {top.aspiration.line})."
+            f"{top.vision.title} (agreed {top.vision.agreed}): “{top.vision.text}”. The Council's Core Purpose: "
+            + "; ".join(p.title for p in top.core_purpose)
+            + f". The Corporate Plan 2024–27's aspiration: “{top.aspiration.text}”. Source: Sefton Corporate Plan "
+            "2024–27 and the Service Planning and Performance Management framework (Cabinet, 25 July 2024)."
         )
     )
     st.caption(components.literal(top.links_basis))
@@ -50,7 +54,7 @@ if focus != thread.ROOT:
     st.page_link(
         "pages/golden_thread.py",
         label="Show the whole thread",
-        query_params={"node": thread.ROOT, "period": period},
+        query_params={"node": thread.ROOT} | ({"period": period} if period else {}),
         icon=":material/account_tree:",
     )
 
@@ -62,7 +66,9 @@ HEADINGS = {"vision": "###", "purpose": "####", "theme": "#####"}
 def item(node: thread.Node, depth: int) -> str:
     """One node: the linked title, its status (symbol + word) and detail, its marks, and the risks linked to it."""
     badge = (
-        components.rag_badge(node.status)
+        ""
+        if not node.status  # the plan's structure, with nothing published
+        else components.rag_badge(node.status)
         if node.kind == "measure"
         else components.action_badge(node.status)
         if node.kind == "action"
@@ -90,7 +96,7 @@ for node in shown:
     else:
         block.append(item(node, 1))
 st.markdown("\n".join(block), unsafe_allow_html=True)
-if any(n.risks for n in shown):
+if held is not None and any(n.risks for n in shown):
     st.caption(
         "⚠ marks a risk linked to the action or measure above it."
         + (" There is no public risk register: these risks are illustrative." if held["illustrative"].all() else "")
@@ -103,4 +109,4 @@ with st.expander("The golden thread as a table"):
         hide_index=True,
         column_config={"Open": st.column_config.LinkColumn("Open", display_text="Open ↗", width="small")},
     )
-components.csv_download(table, f"sefton_golden_thread_{period}.csv", "Download the golden thread (CSV)")
+components.csv_download(table, f"sefton_golden_thread_{period or 'plan'}.csv", "Download the golden thread (CSV)")

@@ -5,6 +5,8 @@ from ui.shell import ensure_shell
 
 ensure_shell()
 
+import html
+
 import streamlit as st
 
 from scorecard.present import actions, finance, front_sheet, tables, views, wording
@@ -42,16 +44,11 @@ for column, heading, rows in (
             st.caption("None this quarter.")
         for r in rows:
             marks = ", ".join(tables.marks(r))
+            link = html.escape(tables.measure_link(r["measure_id"], period))
             st.markdown(
-                f"{components.rag_badge(r['rag'])} **{components.literal(r['title'])}**: {tables.value_text(r)}  \n"
-                f"{r['why']}" + (f" · {marks}" if marks else ""),
+                f'{components.rag_badge(r["rag"])} <a href="{link}" target="_self"><b>{html.escape(r["title"])}</b></a>'
+                f": {tables.value_text(r)}  \n{r['why']}" + (f" · {marks}" if marks else ""),
                 unsafe_allow_html=True,
-            )
-            st.page_link(
-                "pages/measure.py",
-                label="Open the measure →",
-                query_params={"measure": r["measure_id"], "period": period},
-                help=f"Open {r['title']}",
             )
 st.markdown(f"{sheet.actions}  \n{sheet.finance}")
 cols = st.columns(5)

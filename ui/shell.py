@@ -22,6 +22,10 @@ STATE_LABELS = {access.DRAFT: "Draft", access.RELEASED: "Released to members", a
 _inside = threading.local()
 
 
+FIGURE_FREE = ("data", "golden_thread")
+"""Pages that still show what needs no figures when nothing is published: the definitions and the plan."""
+
+
 def ensure_shell() -> None:
     """Call first in every page: when the page was run directly, run the whole app instead, then stop."""
     if getattr(_inside, "active", False):
@@ -90,13 +94,13 @@ def main() -> None:
             st.switch_page(PAGES[target], query_params=params)
 
     try:
-        _run(page, role)
+        _run(page, role, figure_free=any(page is PAGES[name] for name in FIGURE_FREE))
     except audit.IntegrityError as err:  # never a traceback, never forged figures
         components.integrity_failed(role, err)
 
 
-def _run(page, role: str) -> None:
-    """The sidebar, the notices and the chosen page."""
+def _run(page, role: str, figure_free: bool = False) -> None:
+    """The sidebar, the notices and the chosen page (``figure_free``: one that shows what it can with no quarter)."""
     with st.sidebar:
         st.markdown("**Sefton Council**  \nCorporate Plan 2024–27 scorecard")
         auth.controls(role)
@@ -128,6 +132,9 @@ def _run(page, role: str) -> None:
 
     if blocked or period is None:  # an embargoed quarter asked for by URL, or nothing published yet: no figures
         data.not_published(blocked)
+        if period is None and not blocked and figure_free:
+            st.session_state["_url_period"] = None  # pages that hold no quarter's figures: definitions, the plan
+            _run_page(page)
         components.footer(None)
         return
     if access.sees_draft(role) and states.get(period) != access.PUBLISHED:
@@ -145,9 +152,13 @@ def _run(page, role: str) -> None:
     shown = data.card(state.AREA, period)
     components.illustrative_banner(shown)
     components.revisions_notice(shown)
+    _run_page(page)
+    components.footer(period)
+
+
+def _run_page(page) -> None:
     _inside.active = True
     try:
         page.run()
     finally:
         _inside.active = False
-    components.footer(period)

@@ -70,6 +70,12 @@ def escape_markdown(text: str) -> str:
     return "".join("\\" + ch if ch in "\\`*_{}[]()#+-.!<>|~$:&;\"'=" else ch for ch in text)
 
 
+def period_if_any() -> str | None:
+    """The chosen reporting quarter, or None on a page that holds no quarter's figures (Data & definitions, the
+    golden thread) when nothing is published yet: the page shows only what needs no figures."""
+    return st.session_state.get("_url_period")
+
+
 def current_period() -> str:
     """The reporting quarter chosen in the sidebar (set by the shell, which runs no page without one)."""
     period = st.session_state.get("_url_period")

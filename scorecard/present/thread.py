@@ -80,13 +80,27 @@ def _risk_lines(held: list[dict], measures=(), actions=()) -> tuple[str, ...]:
     return tuple(risk_views.line(r) for r in held if risk_views.is_linked(r, measures, actions))
 
 
-def nodes(reg: Register, card: pd.DataFrame, updates: pd.DataFrame, risks: pd.DataFrame) -> list[Node]:
+def nodes(
+    reg: Register, card: pd.DataFrame | None, updates: pd.DataFrame | None, risks: pd.DataFrame | None
+) -> list[Node]:
     """The whole tree, depth first in the register's order. ``card``: the evaluated scorecard (one row per
-    measure); ``updates``: :func:`scorecard.present.actions.for_quarter`; ``risks``: :func:`risks.held`."""
+    measure); ``updates``: :func:`scorecard.present.actions.for_quarter`; ``risks``: :func:`risks.held`. With
+    no card (nothing published) it is the plan's structure alone: every action and measure, no figure, status
+    or risk."""
     top = plan_of(reg)
+    structure = card is None
+    card = pd.DataFrame({"measure_id": pd.Series(dtype=str)}) if card is None else card
+
+    def summarise(part: pd.DataFrame) -> str:
+        return "" if structure else rag_summary(part)
+
     by_measure = {r["measure_id"]: r for r in frames.records(card)}
-    by_action = {r["action_id"]: r for r in frames.records(updates)}
-    held = frames.records(risks)
+    by_action = {} if updates is None else {r["action_id"]: r for r in frames.records(updates)}
+    held = [] if risks is None else frames.records(risks)
+
+    def shown(measure_id: str) -> bool:
+        return structure or measure_id in by_measure
+
     linked = plan.action_measures(reg)
     out = [
         Node(
@@ -97,7 +111,7 @@ def nodes(reg: Register, card: pd.DataFrame, updates: pd.DataFrame, risks: pd.Da
             ROOT,
             top.vision.title,
             "",
-            rag_summary(card),
+            summarise(card),
             top.vision.text,
             "thread",
             {"node": ROOT},
@@ -110,7 +124,7 @@ def nodes(reg: Register, card: pd.DataFrame, updates: pd.DataFrame, risks: pd.Da
             PURPOSE,
             "The Council's Core Purpose",
             "",
-            rag_summary(card),
+            summarise(card),
             "; ".join(p.title for p in top.core_purpose),
             "thread",
             {"node": PURPOSE},
@@ -118,6 +132,21 @@ def nodes(reg: Register, card: pd.DataFrame, updates: pd.DataFrame, risks: pd.Da
     ]
 
     def measure(parent: str, measure_id: str, depth: int) -> Node:
+        if structure:
+            title = reg.measure(measure_id).title
+            return Node(
+                f"{parent}/measure:{measure_id}",
+                parent,
+                depth,
+                "measure",
+                f"measure:{measure_id}",
+                title,
+                "",
+                "",
+                "",
+                "measure",
+                {"measure": measure_id},
+            )
         row = by_measure[measure_id]
         return Node(
             f"{parent}/measure:{measure_id}",
@@ -147,7 +176,7 @@ def nodes(reg: Register, card: pd.DataFrame, updates: pd.DataFrame, risks: pd.Da
                 tid,
                 theme.title,
                 "",
-                rag_summary(in_theme),
+                summarise(in_theme),
                 theme.corporate_plan_title,
                 "theme",
                 {"theme": theme.id},
@@ -156,7 +185,7 @@ def nodes(reg: Register, card: pd.DataFrame, updates: pd.DataFrame, risks: pd.Da
         for action in reg.theme_actions(theme.id):
             aid = f"action:{action.id}"
             update = by_action.get(action.id, {})
-            code = update.get("status") or "no_update"
+            code = "" if structure else update.get("status") or "no_update"
             percent = update.get("percent_complete")
             out.append(
                 Node(
@@ -167,16 +196,20 @@ def nodes(reg: Register, card: pd.DataFrame, updates: pd.DataFrame, risks: pd.Da
                     aid,
                     action.title,
                     code,
-                    wording.action_status_label(code),
-                    wording.percent_text(percent) if code != "no_update" else wording.ACTION_STATUS["no_update"][2],
+                    wording.action_status_label(code) if code else "",
+                    ""
+                    if structure
+                    else (
+                        wording.percent_text(percent) if code != "no_update" else wording.ACTION_STATUS["no_update"][2]
+                    ),
                     "actions",
                     {"theme": theme.id},
                     ("Illustrative",) if update.get("illustrative") else (),
                     _risk_lines(held, actions=[action.id]),
                 )
             )
-            out.extend(measure(aid, m, 4) for m in linked[action.id] if m in by_measure)
-        whole = [m for m in plan.theme_level_measures(reg, theme.id) if m in by_measure]
+            out.extend(measure(aid, m, 4) for m in linked[action.id] if shown(m))
+        whole = [m for m in plan.theme_level_measures(reg, theme.id) if shown(m)]
         if whole:
             eid = f"{tid}/whole"
             out.append(
@@ -188,7 +221,7 @@ def nodes(reg: Register, card: pd.DataFrame, updates: pd.DataFrame, risks: pd.Da
                     f"{tid}/whole",
                     "Measures of the theme as a whole",
                     "",
-                    rag_summary(card[card["measure_id"].isin(whole)]),
+                    summarise(card[card["measure_id"].isin(whole)]),
                     "Measures that evidence none of this theme's priority actions",
                     "theme",
                     {"theme": theme.id},

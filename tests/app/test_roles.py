@@ -24,6 +24,7 @@ from scorecard.store import db, periods
 from tests.app.conftest import PAGES, opener, run_app
 from tests.conftest import PUBLISHED
 from ui import auth
+from ui.shell import FIGURE_FREE
 
 RELEASED, DRAFT = "2025/26 Q3", "2025/26 Q4"
 S3, S4 = 76543.21, 87654.32
@@ -166,7 +167,24 @@ def test_no_published_quarter_shows_a_message_not_draft_figures(app_data, monkey
     for page in PAGES:
         at = run_app(monkeypatch, "public", page)
         assert any("No figures published yet" in i.value and "due at Cabinet in" in i.value for i in at.info)
-        assert not at.title and not at.metric and not at.dataframe and not at.get("plotly_chart")
+        assert not at.metric and not at.get("plotly_chart")
+        if page in FIGURE_FREE:  # the definitions and the plan's structure need no quarter's figures
+            assert at.title
+        else:
+            assert not at.title and not at.dataframe
+
+
+def test_with_nothing_published_the_public_still_reads_the_definitions_and_the_plan(app_data, monkeypatch):
+    data_page = run_app(monkeypatch, "public", "data")
+    [register_table] = [d.value for d in data_page.dataframe]
+    assert len(register_table) == 86 and [t.label for t in data_page.tabs] == ["KPI register"]
+    thread_page = run_app(monkeypatch, "public", "golden_thread")
+    text = " ".join(m.value for m in thread_page.markdown)
+    assert "Sefton Vision 2030" in text and "appear here once a quarter's report is published" in text
+    [table] = [d.value for d in thread_page.dataframe]
+    measures = table[table["Kind"] == "Measure"]
+    assert len(measures) > 80 and (table["Status"] == "").all()  # no status anywhere
+    assert (measures["Detail"] == "").all()  # and no figure
 
 
 def test_staff_pages_are_listed_only_for_staff(as_role):

@@ -9,9 +9,12 @@ import html
 
 import streamlit as st
 
+from scorecard.governance import access
+from scorecard.governance import conversation as talk_store
+from scorecard.ingest.conversation import MAX_LENGTH
 from scorecard.present import actions, finance, front_sheet, tables, views, wording
 from scorecard.store import frames
-from ui import components, data, state
+from ui import auth, components, data, state
 
 reg = data.reg()
 period = state.current_period()
@@ -26,13 +29,35 @@ st.markdown(
     f"figures published up to the end of **{period}**. Each coloured label also carries a symbol and a word."
 )
 
-sheet = front_sheet.build(card, data.progress(period), finance.position(reg, talk.finance, period), period)
+sheet = front_sheet.build(
+    card, data.progress(period), finance.position(reg, talk.finance, period), period, talk.written_messages
+)
 st.markdown(f"**{sheet.headline()}**")
 st.subheader("Key messages")
 st.markdown(
-    f"- **Going well.** {sheet.going_well}\n- **Going badly.** {sheet.going_badly}\n"
-    f"- **Being done.** {sheet.being_done}"
+    f"- **Going well.** {components.literal(sheet.going_well)}\n"
+    f"- **Going badly.** {components.literal(sheet.going_badly)}\n"
+    f"- **Being done.** {components.literal(sheet.being_done)}"
 )
+st.caption(sheet.written_line)
+if access.can_publish(auth.role()):  # BI, who produce the CPOR, edit its key messages; every save is a version
+    with st.expander("Edit the key messages"):
+        with st.form(f"key-messages-{period}"):
+            fields = {
+                name: st.text_area(label, value=getattr(sheet, name), max_chars=MAX_LENGTH[name])
+                for name, label in (
+                    ("going_well", "Going well"),
+                    ("going_badly", "Going badly"),
+                    ("being_done", "Being done"),
+                )
+            }
+            if st.form_submit_button("Save the key messages"):
+                try:
+                    talk_store.save_key_messages(period, fields, auth.user_name())
+                except talk_store.ConversationError as err:
+                    st.error(f"Not saved: {err}")
+                else:
+                    st.rerun()  # the data version changed: every cached read is read afresh
 left, right = st.columns(2)
 for column, heading, rows in (
     (left, "The three biggest concerns", sheet.concerns),

@@ -804,6 +804,12 @@ def _definitions(reg: register.Register, frame: pd.DataFrame, con) -> list[Defin
     return out
 
 
+def written_messages(quarter: str, data_dir: str | Path | None = None) -> dict | None:
+    """The CPOR's key messages as BI wrote them for the quarter (None: the front sheet's auto-draft)."""
+    held = conversation.current(ledger.KEY_MESSAGES, quarter, data_dir) if quarter else None
+    return held.iloc[-1].to_dict() if held is not None and len(held) else None
+
+
 def _noop(fraction: float, message: str) -> None:
     return None
 
@@ -886,7 +892,9 @@ def build(
         risks=risk_views.table(held_risks, reg),
         risk_note=risk_note,
         scope=scope,
-        front=front_sheet.build(frame, updates, position, quarter) if len(frame) else None,
+        front=front_sheet.build(frame, updates, position, quarter, written_messages(quarter, data_dir))
+        if len(frame)
+        else None,
         deep_dive=(deep_dive or (releases.deep_dive(reg, report) if report else None)) if compact else None,
         compact=compact,
         meeting=releases.report_month(report) if report else None,

@@ -43,6 +43,13 @@ class Conversation:
     targets: pd.DataFrame = field(default_factory=pd.DataFrame)
     finance: pd.DataFrame = field(default_factory=lambda: ledger.empty(ledger.FINANCE))
     risks: pd.DataFrame = field(default_factory=lambda: ledger.empty(ledger.RISKS))
+    key_messages: pd.DataFrame = field(default_factory=lambda: ledger.empty(ledger.KEY_MESSAGES))
+    """The CPOR's key messages as BI wrote them for the quarter (none: the front sheet's auto-draft)."""
+
+    @property
+    def written_messages(self) -> dict | None:
+        """The current key messages (with author and when), or None when BI has written none."""
+        return self.key_messages.iloc[-1].to_dict() if len(self.key_messages) else None
 
 
 def _flagged(frame: pd.DataFrame) -> pd.DataFrame:
@@ -62,8 +69,11 @@ def for_role(role: str, period: str | None, data_dir: str | Path | None = None) 
         live_c = conversation.current(ledger.COMMENTARY, period, data_dir)
         live_u = conversation.current(ledger.ACTION_UPDATES, period, data_dir)
         live_f, live_r = conversation.finance(period, data_dir), conversation.risks(period, data_dir)
+        live_k = conversation.current(ledger.KEY_MESSAGES, period, data_dir)
         if frozen is None:
-            return Conversation(_flagged(live_c), _flagged(live_u), False, state, finance=live_f, risks=live_r)
+            return Conversation(
+                _flagged(live_c), _flagged(live_u), False, state, finance=live_f, risks=live_r, key_messages=live_k
+            )
         return Conversation(
             conversation.compared(live_c, conversation.part(frozen, "commentary"), "commentary"),
             conversation.compared(live_u, conversation.part(frozen, "action_update"), "action_update"),
@@ -72,6 +82,7 @@ def for_role(role: str, period: str | None, data_dir: str | Path | None = None) 
             conversation.part(frozen, "target"),
             live_f,
             live_r,
+            live_k,
         )
     if frozen is None or not access.can_view(role, state):
         return Conversation(_flagged(ledger.empty(ledger.COMMENTARY)), _flagged(ledger.empty(ledger.ACTION_UPDATES)))
@@ -85,6 +96,7 @@ def for_role(role: str, period: str | None, data_dir: str | Path | None = None) 
         conversation.part(frozen, "target"),
         conversation.part(frozen, "finance"),
         conversation.part(frozen, "risk"),
+        conversation.part(frozen, "key_messages"),
     )
 
 
@@ -165,3 +177,21 @@ def save_action_update(
         "action_update",
         {"action_id": action_id, "period": period, "status": values["status"]},
     )
+
+
+def save_key_messages(
+    period: str,
+    fields: dict[str, str],
+    user: str,
+    data_dir: str | Path | None = None,
+    reg: register.Register | None = None,
+    today: date | None = None,
+) -> dict:
+    """Save the CPOR's key messages for a quarter (going_well, going_badly, being_done) as a new version:
+    BI's edit of the front sheet's auto-draft, frozen with the quarter when it is published."""
+    values, problems, _ = checks.check_key_messages(
+        {**fields, "period": period}, reg or register.load(), today or date.today()
+    )
+    if problems:
+        raise ConversationError(problems)
+    return _write("key_messages", values, user, data_dir, "key_messages", {"period": period})

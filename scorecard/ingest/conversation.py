@@ -41,6 +41,9 @@ MAX_LENGTH = {
     "title": 300,
     "owner_role": 120,
     "mitigation": 2000,
+    "going_well": 1500,
+    "going_badly": 1500,
+    "being_done": 1500,
 }
 """Characters a text cell may hold (a CPOR exception is read in a minute, not a page)."""
 EDITABLE = {
@@ -57,6 +60,7 @@ LEDGER = {
     "targets": ledger.TARGET_VERSIONS,
     "finance": ledger.FINANCE,
     "risks": ledger.RISKS,
+    "key_messages": ledger.KEY_MESSAGES,
 }
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d %B %Y", "%d %b %Y")
 _CONTROL = re.compile(r"[\x00-\x08\x0c\x0e-\x1f\x7f]")
@@ -66,6 +70,12 @@ RISK_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,29}$")
 LINK_SEPARATOR = re.compile(r"[;,\s]+")
 
 Problems = list[tuple[str, str]]
+KEY_MESSAGE_FIELDS = {
+    "going_well": "message on what is going well",
+    "going_badly": "message on what is going badly",
+    "being_done": "message on what is being done",
+}
+"""The front sheet's key messages (:mod:`scorecard.present.front_sheet`) → what is missing when one is blank."""
 
 
 def parse_date(text: str) -> date | None:
@@ -161,6 +171,15 @@ def check_commentary(row: dict, reg: Register, today: date) -> tuple[dict, Probl
         "author": clean_text(row, "author", problems),
         "illustrative": _flag(row, problems),
     }
+    return values, problems, []
+
+
+def check_key_messages(row: dict, reg: Register, today: date) -> tuple[dict, Problems, Problems]:
+    """The CPOR front sheet's three key messages for a quarter, as written by BI (all three needed)."""
+    problems: Problems = []
+    values = {"period": _quarter(row, problems, today), "illustrative": False}
+    for column, what in KEY_MESSAGE_FIELDS.items():
+        values[column] = clean_text(row, column, problems, required=what)
     return values, problems, []
 
 

@@ -17,6 +17,7 @@ PARTS = {
     "action_update": ledger.ACTION_UPDATES,
     "finance": ledger.FINANCE,
     "risk": ledger.RISKS,
+    "key_messages": ledger.KEY_MESSAGES,
 }
 COMPARED = {
     "commentary": ("measure_id", ["narrative", "corrective_action", "action_owner", "due_date"]),
@@ -55,7 +56,7 @@ def risks(period: str, data_dir: str | Path | None = None) -> pd.DataFrame:
 def for_quarter(period: str, data_dir: str | Path | None = None) -> pd.DataFrame:
     """What publishing ``period`` freezes: the commentary written by people (the auto-draft saved unedited is
     never published as the service's narrative), the action updates, the targets in force, the financial
-    position and the risks, with ``part``."""
+    position, the risks and the CPOR's key messages as BI wrote them, with ``part``."""
     commentary = current(ledger.COMMENTARY, period, data_dir)
     commentary = commentary[~commentary["auto_drafted"].astype(bool)]
     parts = [
@@ -64,6 +65,7 @@ def for_quarter(period: str, data_dir: str | Path | None = None) -> pd.DataFrame
         targets_in_force(period, data_dir).assign(part="target"),
         finance(period, data_dir).assign(part="finance"),
         risks(period, data_dir).assign(part="risk"),
+        current(ledger.KEY_MESSAGES, period, data_dir).assign(part="key_messages"),
     ]
     return pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) else _no_rows()
 

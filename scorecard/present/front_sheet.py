@@ -46,6 +46,12 @@ class FrontSheet:
     finance: str
     concerns: list[dict] = field(default_factory=list)
     best: list[dict] = field(default_factory=list)
+    written: str = ""
+    """Who wrote the key messages and when; empty when they are the auto-draft."""
+
+    @property
+    def written_line(self) -> str:
+        return self.written or "Auto-drafted by the scorecard from the quarter's judgements."
 
     def headline(self) -> str:
         """The counts in one sentence, real figures first."""
@@ -185,10 +191,16 @@ def finance_line(position: Position) -> str:
     return text
 
 
-def build(card: pd.DataFrame, updates: pd.DataFrame, position: Position, period: str) -> FrontSheet:
+def build(
+    card: pd.DataFrame, updates: pd.DataFrame, position: Position, period: str, written: dict | None = None
+) -> FrontSheet:
     """The front sheet of ``card`` (the scorecard people may see, with its commentary attached: corrective
-    action counts as "being done"), the quarter's action ``updates`` and financial ``position``."""
+    action counts as "being done"), the quarter's action ``updates`` and financial ``position``; the key
+    messages are the auto-draft unless BI has ``written`` them (a key-messages version: going_well,
+    going_badly, being_done, author, written_at)."""
     real, made_up = _real(card), card["status"].eq("illustrative")
+    drafted = {"going_well": _going_well(card), "going_badly": _going_badly(card), "being_done": _being_done(card)}
+    said = {k: written[k] for k in drafted} if written else drafted
 
     def with_why(rows: pd.DataFrame) -> list[dict]:
         return [
@@ -202,11 +214,12 @@ def build(card: pd.DataFrame, updates: pd.DataFrame, position: Position, period:
         real=counts(card[real]),
         illustrative=counts(card[made_up]),
         awaiting=int(card["status"].eq(rag.AWAITING).sum()),
-        going_well=_going_well(card),
-        going_badly=_going_badly(card),
-        being_done=_being_done(card),
+        going_well=said["going_well"],
+        going_badly=said["going_badly"],
+        being_done=said["being_done"],
         actions=actions_line(updates, period),
         finance=finance_line(position),
         concerns=with_why(concerns(card)),
         best=with_why(best(card)),
+        written=f"Written by {written['author']} on {str(written['written_at'])[:10]}." if written else "",
     )

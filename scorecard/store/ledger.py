@@ -1,7 +1,7 @@
 """What people write about performance, kept as versions and never overwritten: commentary and corrective
-action per measure and quarter, annual-action updates, target versions, the notes of returned figures, the
-revenue budget monitoring per service line and the risks reported beside performance, and the batches that
-loaded them.
+action per measure and quarter, the CPOR's key messages per quarter, annual-action updates, target versions,
+the notes of returned figures, the revenue budget monitoring per service line and the risks reported beside
+performance, and the batches that loaded them.
 
 Each is an append-only table in ``data/conversation/`` (one row per version; the highest ``version`` of a
 key is the current text), written with :func:`scorecard.store.storage.write_tables` under the data lock, so
@@ -25,10 +25,25 @@ TARGET_VERSIONS = f"{FOLDER}/target_versions"
 FIGURE_NOTES = f"{FOLDER}/figure_notes"
 FINANCE = f"{FOLDER}/finance"
 RISKS = f"{FOLDER}/risks"
+KEY_MESSAGES = f"{FOLDER}/key_messages"
 BATCHES = f"{FOLDER}/batches"
 
 _TEXT, _FLAG, _NUMBER, _INT = pa.string(), pa.bool_(), pa.float64(), pa.int32()
 SCHEMAS = {
+    KEY_MESSAGES: pa.schema(
+        [
+            ("period", _TEXT),  # the reporting quarter of the CPOR
+            ("going_well", _TEXT),  # the front sheet's key messages, as BI wrote them
+            ("going_badly", _TEXT),
+            ("being_done", _TEXT),
+            ("author", _TEXT),
+            ("written_at", _TEXT),
+            ("illustrative", _FLAG),
+            ("source", _TEXT),  # app
+            ("batch_id", _TEXT),
+            ("version", _INT),
+        ]
+    ),
     COMMENTARY: pa.schema(
         [
             ("measure_id", _TEXT),
@@ -148,6 +163,7 @@ KEYS = {
     FIGURE_NOTES: ["measure_id", "area_code", "period_label"],
     FINANCE: ["service_line", "period"],
     RISKS: ["risk_id", "period"],
+    KEY_MESSAGES: ["period"],
 }
 """What a version is a version of."""
 
@@ -173,7 +189,8 @@ def appended(name: str, existing: pd.DataFrame, rows: list[dict]) -> pd.DataFram
     keys = KEYS.get(name)
     if keys:
         held = existing.groupby(keys)["version"].max() if len(existing) else pd.Series(dtype="int64")
-        start = [int(held.get(tuple(r[k] for k in keys), 0)) for r in rows]
+        key = (lambda r: tuple(r[k] for k in keys)) if len(keys) > 1 else (lambda r: r[keys[0]])  # a one-key index
+        start = [int(held.get(key(r), 0)) for r in rows]
         new["version"] = [s + 1 + n for s, n in zip(start, new.groupby(keys).cumcount())]
     columns = SCHEMAS[name].names
     return pd.concat([existing, new[columns]], ignore_index=True) if len(existing) else new[columns]

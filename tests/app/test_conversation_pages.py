@@ -131,6 +131,21 @@ def test_targets_page_for_staff_only(as_role, monkeypatch):
         public.switch_page("pages/targets.py")
 
 
+def test_bi_edits_the_key_messages_as_versions_and_nobody_else_can(as_role):
+    assert not [e for e in as_role("officer", "overview", period=Q).expander if e.label == "Edit the key messages"]
+    at = as_role("admin", "overview", period=Q)
+    assert any(c.value.startswith("Auto-drafted") for c in at.caption)
+    areas = {a.label: a for a in at.text_area}
+    assert areas["Going badly"].value.startswith("5 measures with real figures need a decision")  # the auto-draft
+    areas["Going well"].set_value(HOSTILE)
+    [save] = [b for b in at.button if b.label == "Save the key messages"]
+    save.click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    shown = _markdown(at)
+    assert "**Going well.** Fell after \\<b\\>two\\</b\\> leavers" in shown  # literal, never parsed
+    assert any(c.value.startswith("Written by demo admin") for c in at.caption)
+
+
 def test_public_sees_commentary_only_after_publication(as_role, talk_data):
     public = as_role("public", "measure", measure=MEASURE)
     assert HOSTILE not in _plain(public)
@@ -138,3 +153,9 @@ def test_public_sees_commentary_only_after_publication(as_role, talk_data):
     public = as_role("public", "measure", measure=MEASURE, period=Q)
     assert HOSTILE in _plain(public) and not public.text_area  # published text, no form
     assert not any("Technical commentary" in e.label for e in public.expander)
+
+
+def test_the_public_reads_the_key_messages_frozen_with_the_quarter(as_role):
+    at = as_role("public", "overview", period=Q)  # published by the test above
+    assert "Fell after" in _markdown(at) and not at.text_area
+    assert any(c.value.startswith("Written by demo admin") for c in at.caption)

@@ -4,8 +4,9 @@ text (marked when updated since); staff see the current text beside the publishe
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
-from scorecard.governance import access, publish
+from scorecard.governance import access, audit, publish
 from scorecard.governance import conversation as talk
 from scorecard.present import conversation
 from scorecard.store import ledger
@@ -100,3 +101,19 @@ def test_compared_flags_only_changed_text():
     assert out["updated_since_publication"].to_dict() == {"a": False, "b": True, "c": True}
     assert out.loc["b", "published_narrative"] == "before"
     assert list(ledger.empty(ledger.COMMENTARY).columns) == ledger.SCHEMAS[ledger.COMMENTARY].names
+
+
+def test_key_messages_are_versions_frozen_with_the_quarter(data_dir):
+    words = {"going_well": "Placements are stable.", "going_badly": "Turnover is high.", "being_done": "Recruiting."}
+    with pytest.raises(talk.ConversationError) as err:
+        talk.save_key_messages(Q, {**words, "being_done": "  "}, "bi", data_dir=data_dir)
+    assert err.value.problems == [("being_done", "no message on what is being done")]
+    first = talk.save_key_messages(Q, words, "bi", data_dir=data_dir)
+    assert first["version"] == 1 and first["author"] == "bi"
+    assert talk.for_role("public", Q, data_dir).written_messages is None  # a draft quarter: nothing
+    publish.publish(Q, who="admin", data_dir=data_dir)
+    talk.save_key_messages(Q, {**words, "going_well": "Edited after publication."}, "bi", data_dir=data_dir)
+    assert talk.for_role("public", Q, data_dir).written_messages["going_well"] == "Placements are stable."
+    staff = talk.for_role("officer", Q, data_dir).written_messages
+    assert staff["going_well"] == "Edited after publication." and staff["version"] == 2
+    assert [e["action"] for e in audit.entries(data_dir)][-3:] == ["key_messages", "publish", "key_messages"]

@@ -74,3 +74,17 @@ def test_a_publication_counts_withheld_figures_apart(parts, real_register):
     assert sheet.awaiting == 48 and sheet.illustrative["measures"] == 0 and sheet.real["measures"] == 38
     assert sheet.headline().endswith("48 are awaiting the service's return.")
     assert all(r["status"] == "ok" for r in sheet.concerns + sheet.best)
+
+
+def test_bi_s_key_messages_replace_the_auto_draft(parts):
+    written = {
+        "going_well": "A.",
+        "going_badly": "B.",
+        "being_done": "C.",
+        "author": "bi@sefton.gov.uk",
+        "written_at": "2026-04-02T10:00:00+00:00",
+    }
+    sheet = front_sheet.build(*parts, Q, written)
+    assert (sheet.going_well, sheet.going_badly, sheet.being_done) == ("A.", "B.", "C.")
+    assert sheet.written_line == "Written by bi@sefton.gov.uk on 2026-04-02."
+    assert front_sheet.build(*parts, Q).written_line.startswith("Auto-drafted")

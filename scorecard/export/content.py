@@ -682,7 +682,7 @@ def row_from_record(rec: dict) -> Row:
     return Row(
         measure_id=rec["measure_id"],
         title=rec["title"],
-        display_title=rec["title"] + (" (proxy)" if proxy else ""),
+        display_title=wording.marked_title(rec["title"], rec.get("data_match"), unit),
         theme_ids=[t.strip() for t in _text(rec.get("themes") or rec.get("theme")).split(",") if t.strip()],
         info_type=_text(rec.get("info_type")),
         unit=unit,

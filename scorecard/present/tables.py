@@ -54,6 +54,9 @@ def marks(row) -> list[str]:
         out.append("Stale")
     if row.get("data_match") == "proxy":
         out.append("Proxy")
+        unit_note = wording.shown_as(str(row.get("title", "")), str(row.get("unit", "")))
+        if unit_note:
+            out.append(unit_note[:1].upper() + unit_note[1:])
     if row.get("revised_since_publication") in (True,):  # numpy or Python True; NaN / missing is not
         out.append("Revised since publication")
     return out

@@ -358,12 +358,33 @@ def format_value(value, unit: str, decimals: int = 1) -> str:
     return f"{value:,.{decimals}f}{UNIT_SUFFIX.get(unit, '')}"
 
 
+TITLE_UNITS = {"percent": ("percent", "proportion"), "rate": ("rate_per_1000", "rate_per_10k", "rate_per_100k")}
+"""What a title promises ("Percentage of…", "…rate per 1,000…") → the units that keep the promise."""
+
+
+def shown_as(title: str, unit: str) -> str:
+    """``"a count"`` where a measure's title promises a percentage or a rate but its figure (a proxy's) is in
+    another unit, so no page reads "Percentage … 0.40" or "rate per 1,000 = 21,753" unexplained; else ``""``."""
+    text = title.lower()
+    promised = "percent" if text.startswith("percentage") or "%" in text else "rate" if "rate per" in text else None
+    if promised is None or unit in TITLE_UNITS[promised]:
+        return ""
+    word = UNIT_LABEL.get(unit, unit)
+    return f"shown as a {word}" if word[:1].isalpha() else f"shown in {word}"
+
+
+def marked_title(title: str, data_match: str | None, unit: str) -> str:
+    """The title with "(proxy)" — and what the figure is shown as, when that is not what the title says."""
+    if data_match != "proxy":
+        return title
+    unit_note = shown_as(title, unit)
+    return f"{title} (proxy" + (f"; {unit_note})" if unit_note else ")")
+
+
 def summary(row: dict) -> str:
     """One plain-English sentence, e.g. "Persistent absence was 21.0% in AY 2024/25, worse than the
     previous year and in the worst quartile of Sefton's 15 CIPFA nearest neighbours."."""
-    title = row["title"]
-    if row.get("data_match") == "proxy":
-        title += " (proxy)"
+    title = marked_title(row["title"], row.get("data_match"), row["unit"])
     if _missing(row.get("value")):
         if row.get("rag") == "suppressed":
             return f"{title}: the latest figure ({row['period_label']}) is suppressed by the publisher."

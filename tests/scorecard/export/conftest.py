@@ -108,7 +108,7 @@ def expected(oracle):
             {
                 "measure_id": rec["measure_id"],
                 "themes": [t.strip() for t in str(rec["themes"]).split(",")],
-                "title": rec["title"] + (" (proxy)" if rec["data_match"] == "proxy" else ""),
+                "title": wording.marked_title(rec["title"], rec["data_match"], rec["unit"]),
                 "value": value,
                 "unit": rec["unit"],
                 "decimals": int(rec["decimals"]),

@@ -26,3 +26,18 @@ def test_the_csv_has_numbers_a_unit_column_and_absolute_links(card):
     )
     assert back["Link"].str.startswith("https://scorecard.example.gov.uk/measure?").all()
     assert not back["Value"].astype(str).str.contains("%").any()
+
+
+def test_a_proxy_in_another_unit_says_what_its_figure_is(card):
+    """ "Percentage of Clients … 0.40" and "crime rate per 1,000 = 21,753" said what they are not."""
+    rows = card.set_index("measure_id")
+    crime = rows.loc["com_recorded_crime_rate"].to_dict()
+    assert "Shown as a count" in tables.marks(crime)
+    assert wording.summary(crime).startswith(
+        "Total recorded crime excluding fraud (crime rate per 1,000 for headline offences) (proxy; shown as a count) "
+        "was 21,753"
+    )
+    quality = rows.loc["asc_clients_qol_improved_pct"].to_dict()
+    assert wording.marked_title(quality["title"], "proxy", quality["unit"]).endswith("(proxy; shown as a score)")
+    shown = [tables.marks(r) for r in card.to_dict("records")]
+    assert sum("Shown as a count" in m or "Shown as a score" in m for m in shown) == 3  # and no other measure

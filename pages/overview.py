@@ -95,20 +95,39 @@ st.caption(
 
 components.pack_downloads(period)
 
-risky = views.forecasts_at_risk(card)
-st.subheader("At risk of missing the year-end target")
-if len(risky):
-    st.caption("Forecasts for this financial year, judged " + wording.FORECAST_RULE + ".")
-    for r in frames.records(risky):
+risky, outturn = views.forecasts_at_risk(card), views.year_outturn(card)
+if len(outturn):  # the year's last quarter: nothing left to forecast, so the year's result
+    st.subheader("The year's outturn against its target")
+    missed = outturn[outturn["rag"] != "green"]
+    st.markdown(
+        f"{outturn['forecast_year'].iloc[0]} is complete. Of the {len(outturn)} measures reported during the year "
+        f"with a target for it, {len(outturn) - len(missed)} met it and {len(missed)} did not:"
+        if len(missed)
+        else f"{outturn['forecast_year'].iloc[0]} is complete: all {len(outturn)} measures reported during the year "
+        "with a target for it met it."
+    )
+    for r in frames.records(missed):
         st.page_link(
             "pages/measure.py",
-            label=f"{tables.forecast_status_text(r['forecast_status'])} — {r['title']}"
+            label=f"{wording.rag_text(r['rag'])} — {r['title']}"
             + (f" ({', '.join(tables.marks(r)).lower()})" if tables.marks(r) else "")
-            + f": {tables.forecast_text(r)}",
+            + f": {tables.value_text(r)} against {wording.format_value(r['target'], r['unit'], r['decimals'])}",
             query_params={"measure": r["measure_id"], "period": period},
         )
 else:
-    st.markdown(wording.NO_FORECAST_AT_RISK)
+    st.subheader("At risk of missing the year-end target")
+    if len(risky):
+        st.caption("Forecasts for this financial year, judged " + wording.FORECAST_RULE + ".")
+        for r in frames.records(risky):
+            st.page_link(
+                "pages/measure.py",
+                label=f"{tables.forecast_status_text(r['forecast_status'])} — {r['title']}"
+                + (f" ({', '.join(tables.marks(r)).lower()})" if tables.marks(r) else "")
+                + f": {tables.forecast_text(r)}",
+                query_params={"measure": r["measure_id"], "period": period},
+            )
+    else:
+        st.markdown(wording.NO_FORECAST_AT_RISK)
 
 st.subheader("The six themes")
 for start in range(0, len(tiles), 2):

@@ -37,6 +37,8 @@ FINANCE_WIDTHS = (3.0, 2.0, 2.0, 1.9, 2.6, 5.5)
 FINANCE_NOTE = finance_views.NOTE
 RISK_HEADERS = ("Risk", "What might happen", "Score", "Linked measures and actions", "Mitigation")
 RISK_WIDTHS = (1.8, 4.2, 2.8, 4.4, 3.8)
+OUTTURN_HEADERS = ("Measure", "Outturn (period)", "Target for the year", "RAG")
+OUTTURN_WIDTHS = (7.5, 3.5, 3.5, 2.5)
 FORECAST_HEADERS = ("Measure", "Year-end forecast (80% interval)", "Forecast")
 FORECAST_WIDTHS = (6.0, 8.5, 2.5)
 NO_FORECAST_AT_RISK = wording.NO_FORECAST_AT_RISK
@@ -187,6 +189,7 @@ class Row:
     forecast_text: str
     forecast_status: str
     forecast_status_text: str
+    year_complete: bool
     owner: str
     summary: str
     previous_value: float | None
@@ -490,6 +493,18 @@ class Pack:
         return sorted((r for r in self.rows if r.forecast_status in order), key=lambda r: order[r.forecast_status])
 
     @property
+    def year_outturn(self) -> list[Row]:
+        """At the year's last quarter: the in-year measures with a target for the year, by their outturn, missed
+        first (:func:`scorecard.present.views.year_outturn`)."""
+        ids = set(views.year_outturn(self.frame)["measure_id"]) if self.frame is not None else set()
+        order = {code: i for i, code in enumerate(rag_rule.RATED[::-1])}
+        return sorted((r for r in self.rows if r.measure_id in ids), key=lambda r: order[r.rag])
+
+    def outturn_cells(self) -> list[list[str]]:
+        """The year's outturn table (:data:`OUTTURN_HEADERS`)."""
+        return [[r.marked_title, r.value_cell, r.target_cell, r.rag_text] for r in self.year_outturn]
+
+    @property
     def without_commentary(self) -> list[Row]:
         """Measures red or amber against target with no commentary for the quarter (each once)."""
         return [row for row in self.rows if row.without_commentary]
@@ -725,6 +740,7 @@ def row_from_record(rec: dict) -> Row:
         forecast_text=tables.forecast_text(rec),
         forecast_status=_text(rec.get("forecast_status")),
         forecast_status_text=tables.forecast_status_text(rec.get("forecast_status")),
+        year_complete=rec.get("forecast_reason") == "year_complete",
         owner=_text(rec.get("metric_responsibility")),
         summary=_text(rec.get("summary")),
         previous_value=number(rec.get("previous_value")),

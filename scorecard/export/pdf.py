@@ -51,6 +51,8 @@ from scorecard.export.content import (
     FRONT_WIDTHS,
     NO_FORECAST_AT_RISK,
     NO_RISKS,
+    OUTTURN_HEADERS,
+    OUTTURN_WIDTHS,
     RISK_HEADERS,
     RISK_WIDTHS,
     SUMMARY_DIRECTIONS,
@@ -412,6 +414,10 @@ def _summary(pack: Pack) -> list:
 
 
 def _at_risk(pack: Pack) -> list:
+    """The year-end forecasts at risk, or at the year's last quarter the year's outturn against its target."""
+    if pack.year_outturn:
+        story = _h2("The year's outturn against its target")
+        return story + [_table(OUTTURN_HEADERS, pack.outturn_cells(), OUTTURN_WIDTHS, small=pack.compact)]
     story = _h2("At risk of missing the year-end target")
     risky = pack.forecasts_at_risk
     if not risky:

@@ -669,6 +669,16 @@ def forecasts_at_risk(card: pd.DataFrame) -> pd.DataFrame:
     return part.sort_values("forecast_status", key=lambda s: s.map({"off_track": 0, "at_risk": 1}), kind="stable")
 
 
+def year_outturn(card: pd.DataFrame) -> pd.DataFrame:
+    """At the year's last quarter, when there is nothing left to forecast: the in-year measures with a fixed
+    target for the year, judged by their outturn (the year's last figure) — missed (red, then amber) first."""
+    if "forecast_reason" not in card:  # a snapshot frozen before forecasts existed
+        return card.iloc[0:0]
+    done = (card["forecast_reason"] == "year_complete") & card["rag"].isin(rag.RATED)
+    part = card[done & (card["target_basis"] == "fixed")]
+    return part.sort_values("rag", key=lambda s: s.map({code: i for i, code in enumerate(rag.RATED[::-1])}))
+
+
 def in_year_series(
     area: str = SEFTON, data_dir: str | Path | None = None, reg: register.Register | None = None
 ) -> dict[str, tuple[pd.DataFrame, str, str]]:

@@ -238,3 +238,10 @@ def test_measure_page_shows_the_year_end_forecast_with_its_band(open_app):
     line = next(t for t in trend["data"] if "Forecast" in str(t.get("name")))
     assert line["line"]["dash"] == "dot" and line["x"][-1] == "Mar 2026"
     assert line["error_y"]["array"][-1] > 0 and line["error_y"]["arrayminus"][-1] > 0
+
+
+def test_the_q4_overview_gives_the_year_s_outturn_not_an_empty_forecast(open_app):
+    at = open_app("overview", period="2025/26 Q4")
+    headings = [h.value for h in at.subheader]
+    assert "The year's outturn against its target" in headings
+    assert "At risk of missing the year-end target" not in headings

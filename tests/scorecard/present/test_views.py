@@ -141,3 +141,14 @@ def test_filter_rows_by_theme_and_columns(real_register):
     assert views.filter_rows(card, real_register)["measure_id"].tolist() == card["measure_id"].tolist()
     picked = views.filter_rows(card, real_register, ["communities"], rag=["green", "red"])
     assert picked["measure_id"].tolist() == ["com_trees_planted"]
+
+
+def test_at_the_year_s_last_quarter_the_outturn_replaces_the_forecast(reg):
+    """#23: Q4's "at risk of missing the year-end target" said "none" because the year was over."""
+    q4 = views.scorecard(SEFTON, "2025/26 Q4", reg=reg)
+    outturn = views.year_outturn(q4)
+    assert len(outturn) > 0 and views.forecasts_at_risk(q4).empty
+    assert set(outturn["forecast_reason"]) == {"year_complete"} and set(outturn["target_basis"]) == {"fixed"}
+    order = outturn["rag"].map({"red": 0, "amber": 1, "green": 2}).tolist()
+    assert order == sorted(order)  # missed first
+    assert views.year_outturn(views.scorecard(SEFTON, "2025/26 Q2", reg=reg)).empty  # mid-year: a forecast

@@ -72,6 +72,8 @@ def test_the_front_sheet_leads_with_real_figures(pages, pack):
     for words in ("Going well.", "Going badly.", "Being done.", "The three biggest concerns", "The three best results"):
         assert words in front
     assert "Out of date: the latest return held is for 2024/25 Q1, not 2025/26 Q4." in front
+    assert "The year's outturn against its target" in front and "At risk of missing" not in front  # Q4
+    assert pack.year_outturn and pack.year_outturn[0].rag == "red"
 
 
 def test_every_measure_for_decision_in_one_table_with_owner(pages, pack):

@@ -501,8 +501,18 @@ class Pack:
         return sorted((r for r in self.rows if r.measure_id in ids), key=lambda r: order[r.rag])
 
     def outturn_cells(self) -> list[list[str]]:
-        """The year's outturn table (:data:`OUTTURN_HEADERS`)."""
-        return [[r.marked_title, r.value_cell, r.target_cell, r.rag_text] for r in self.year_outturn]
+        """The year's outturn table (:data:`OUTTURN_HEADERS`): the measures that missed their target."""
+        return [
+            [r.marked_title, r.value_cell, r.target_cell, r.rag_text] for r in self.year_outturn if r.rag != "green"
+        ]
+
+    def outturn_sentence(self) -> str:
+        """How many in-year measures met the year's target."""
+        rows, missed = self.year_outturn, len(self.outturn_cells())
+        return (
+            f"The year is complete. Of the {len(rows)} measures reported during the year with a target for it, "
+            f"{len(rows) - missed} met it and {missed} did not" + (":" if missed else ".")
+        )
 
     @property
     def without_commentary(self) -> list[Row]:

@@ -416,8 +416,9 @@ def _summary(pack: Pack) -> list:
 def _at_risk(pack: Pack) -> list:
     """The year-end forecasts at risk, or at the year's last quarter the year's outturn against its target."""
     if pack.year_outturn:
-        story = _h2("The year's outturn against its target")
-        return story + [_table(OUTTURN_HEADERS, pack.outturn_cells(), OUTTURN_WIDTHS, small=pack.compact)]
+        story = [*_h2("The year's outturn against its target"), _p(pack.outturn_sentence())]
+        cells = pack.outturn_cells()
+        return story + ([_table(OUTTURN_HEADERS, cells, OUTTURN_WIDTHS, small=pack.compact)] if cells else [])
     story = _h2("At risk of missing the year-end target")
     risky = pack.forecasts_at_risk
     if not risky:

@@ -367,7 +367,9 @@ def _at_risk(doc, pack: Pack) -> None:
     """The year-end forecasts at risk, or at the year's last quarter the year's outturn against its target."""
     if pack.year_outturn:
         doc.add_heading("The year's outturn against its target", level=2)
-        _table(doc, OUTTURN_HEADERS, pack.outturn_cells(), OUTTURN_WIDTHS, caption="The year's outturn", size=8)
+        doc.add_paragraph(pack.outturn_sentence())
+        if pack.outturn_cells():
+            _table(doc, OUTTURN_HEADERS, pack.outturn_cells(), OUTTURN_WIDTHS, caption="The year's outturn", size=8)
         return
     doc.add_heading("At risk of missing the year-end target", level=2)
     risky = pack.forecasts_at_risk

@@ -10,7 +10,7 @@ import streamlit as st
 
 from scorecard.governance import access
 from scorecard.governance import conversation as talk
-from scorecard.ingest.conversation import ACTION_STATUSES, MAX_LENGTH
+from scorecard.ingest.conversation import ACTION_STATUSES
 from scorecard.present import actions, commentary, wording
 from scorecard.store import frames, ledger
 from ui import auth, components, data, state
@@ -100,7 +100,7 @@ if staff:
                 value=int(now["percent_complete"]) if now["status"] != "no_update" else 0,
             )
             narrative = st.text_area(
-                "Progress this quarter", value=now["narrative"], height=120, max_chars=MAX_LENGTH["narrative"]
+                "Progress this quarter", value=now["narrative"], height=120, help=components.length_help("narrative")
             )
             if st.form_submit_button("Save update", type="primary"):
                 try:

@@ -10,7 +10,6 @@ import streamlit as st
 
 from scorecard.governance import access
 from scorecard.governance import conversation as talk
-from scorecard.ingest.conversation import MAX_LENGTH
 from scorecard.present import commentary, conversation, risks, tables, wording
 from scorecard.store import frames, ledger
 from scorecard.store.geography import GROUP_LABELS
@@ -114,19 +113,22 @@ if staff:
     with st.form(f"commentary-{measure_id}-{period}"):
         st.markdown(f"**Write the commentary for {period}** (plain text; saved as a new version)")
         narrative = st.text_area(
-            "What happened and why", value=row["narrative"] or draft, height=170, max_chars=MAX_LENGTH["narrative"]
+            "What happened and why",
+            value=row["narrative"] or draft,
+            height=170,
+            help=components.length_help("narrative"),
         )
         corrective = st.text_area(
             "Corrective action — what is being done",
             value=row["corrective_action"],
             height=90,
-            max_chars=MAX_LENGTH["corrective_action"],
+            help=components.length_help("corrective_action"),
         )
         left_box, right_box = st.columns(2)
         owner = left_box.text_input(
             "Action owner (a role, e.g. Service Manager)",
             value=row["action_owner"],
-            max_chars=MAX_LENGTH["action_owner"],
+            help=components.length_help("action_owner"),
         )
         due = right_box.text_input("Due date (e.g. 2026-06-30)", value=row["due_date"])
         buttons = st.columns([1, 1, 4])

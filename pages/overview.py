@@ -11,7 +11,6 @@ import streamlit as st
 
 from scorecard.governance import access
 from scorecard.governance import conversation as talk_store
-from scorecard.ingest.conversation import MAX_LENGTH
 from scorecard.present import actions, finance, front_sheet, tables, views, wording
 from scorecard.store import frames
 from ui import auth, components, data, state
@@ -44,7 +43,7 @@ if access.can_publish(auth.role()):  # BI, who produce the CPOR, edit its key me
     with st.expander("Edit the key messages"):
         with st.form(f"key-messages-{period}"):
             fields = {
-                name: st.text_area(label, value=getattr(sheet, name), max_chars=MAX_LENGTH[name])
+                name: st.text_area(label, value=getattr(sheet, name), help=components.length_help(name))
                 for name, label in (
                     ("going_well", "Going well"),
                     ("going_badly", "Going badly"),

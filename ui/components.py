@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from scorecard.evaluation.judgements import rag
+from scorecard.ingest.conversation import MAX_LENGTH
 from scorecard.present import commentary as commentary_text
 from scorecard.present import risks, tables, views, wording
 from scorecard.present.finance import NOTE
@@ -283,6 +284,12 @@ def pack_downloads(period: str | None, theme: str | None = None, scope=None) -> 
 
 
 MARK_COLOURS = {"Illustrative": "orange", "Auto-drafted": "gray", "Updated since publication": "red"}
+
+
+def length_help(column: str) -> str:
+    """The help beside a text box: its limit, which a save checks (a longer text is refused with a message and
+    stays in the box to shorten — never cut without a word, as a box's own limit would)."""
+    return f"At most {MAX_LENGTH[column]:,} characters."
 
 
 def literal(text: str) -> str:

@@ -17,9 +17,8 @@ PUBLISH = "publish"
 RELEASE = "release_to_members"
 
 
-class IntegrityError(RuntimeError):
-    """Stored records contradict each other — tampering or damage. The message says what failed (for staff);
-    the public is told only that the figures are temporarily unavailable."""
+IntegrityError = storage.IntegrityError
+"""Stored records contradict each other (defined with the storage, whose recovery checks its journal too)."""
 
 
 def log_path(data_dir: str | Path | None = None) -> Path:

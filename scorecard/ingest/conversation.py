@@ -13,6 +13,7 @@ from __future__ import annotations
 import difflib
 import re
 import typing
+import unicodedata
 from collections.abc import Callable
 from datetime import date, datetime
 
@@ -24,6 +25,7 @@ from scorecard.ingest.validate import Context, Issue, Validated, implausible, pa
 from scorecard.register import Register, targets
 from scorecard.register.definitions import TargetBasis
 from scorecard.store import frames, ledger, periods
+from scorecard.store import text as text_rules
 
 KINDS = ("commentary", "actions", "targets", "finance", "risks")
 ACTION_STATUSES = ("RED", "AMBER", "GREEN", "BLUE", "NEW")
@@ -63,11 +65,13 @@ LEDGER = {
     "key_messages": ledger.KEY_MESSAGES,
 }
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d %B %Y", "%d %b %Y")
-_CONTROL = re.compile(r"[\x00-\x08\x0c\x0e-\x1f\x7f]")
 _YES, _NO = ("yes", "y", "true", "1", "illustrative"), ("", "no", "n", "false", "0")
 RISK_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,29}$")
 """A risk's id in the council's risk register (e.g. CRR-07): letters, digits, ``_ . -``, at most 30."""
 LINK_SEPARATOR = re.compile(r"[;,\s]+")
+MAX_MONEY = 1000.0
+"""The largest £m a service line's budget, forecast or variance may be (Sefton's largest, Adult Social Care, is
+£121.7m of a £301m net budget, seed 001 ~2354): beyond it is a figure in pounds, or nonsense."""
 
 Problems = list[tuple[str, str]]
 KEY_MESSAGE_FIELDS = {
@@ -92,15 +96,25 @@ def clean_text(row: dict, column: str, problems: Problems, required: str = "") -
     """A text cell: line endings normalised (Excel's vertical tab is a line break), no other control
     characters, at most :data:`MAX_LENGTH`; ``required`` says what is missing when it is blank."""
     text = str(row.get(column) or "").replace("\r\n", "\n").replace("\r", "\n").replace("\x0b", "\n").strip()
-    bad = _CONTROL.search(text)
+    bad = text_rules.CONTROL.search(text)
     if bad:
-        problems.append((column, f"contains a control character (code {ord(bad.group())}); remove it"))
+        problems.append(
+            (column, f"contains a control or text-direction character (U+{ord(bad.group()):04X}); remove it")
+        )
     limit = MAX_LENGTH.get(column)
     if limit and len(text) > limit:
         problems.append((column, f"is {len(text):,} characters long; at most {limit:,} are allowed — shorten it"))
+    if not visible(text):
+        text = ""  # only spaces or invisible characters (e.g. zero-width spaces): nothing was written
     if required and not text:
         problems.append((column, f"no {required}"))
     return text
+
+
+def visible(text: str) -> bool:
+    """True when ``text`` holds a character a reader can see (not only spaces or format characters such as
+    U+200B zero-width space, which would otherwise count as commentary)."""
+    return any(not (ch.isspace() or unicodedata.category(ch) in ("Cf", "Zs", "Zl", "Zp")) for ch in text)
 
 
 def _date(row: dict, column: str, problems: Problems, today: date | None = None) -> str:
@@ -281,6 +295,15 @@ def _money(row: dict, column: str, problems: Problems, required: bool = True) ->
     value = parse_number(text)
     if value is None:
         problems.append((column, f"expected £ million as a number (e.g. 121.738), got {row.get(column)!r}"))
+    elif abs(value) > MAX_MONEY:
+        problems.append(
+            (
+                column,
+                f"£{value:,.3f}m is not plausible for one service line (at most £{MAX_MONEY:,.0f}m either way); "
+                "figures are in £ million — write £121,738,000 as 121.738",
+            )
+        )
+        return None
     return value
 
 

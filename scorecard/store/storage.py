@@ -176,6 +176,11 @@ def sha256(data: bytes | str | Path) -> str:
 # ---- failures --------------------------------------------------------------------------------------------
 
 
+class IntegrityError(RuntimeError):
+    """Stored records contradict each other — tampering or damage. The message says what failed (for staff);
+    the public is told only that the figures are temporarily unavailable."""
+
+
 class WriteError(RuntimeError):
     """The operating system refused a write (disk full, read-only folder, no permission...)."""
 
@@ -489,11 +494,22 @@ def _with_keys(data_dir: Path, tables: dict[str, pd.DataFrame]) -> dict[str, pd.
     return tables
 
 
+def _inside(data_dir: Path, name: str) -> Path:
+    """``data_dir / name`` when it resolves inside the data folder; :class:`IntegrityError` otherwise (a
+    journal naming ``../..`` paths is tampering: recovery never moves a file into or out of the folder)."""
+    root = data_dir.resolve()
+    path = (data_dir / name).resolve()
+    if path == root or root not in path.parents:
+        raise IntegrityError(f"integrity check failed: {JOURNAL} names a path outside the data folder: {name!r}")
+    return path
+
+
 def _roll_forward(data_dir: Path, journal: dict) -> None:
-    for number, (temp, final) in enumerate(journal["moves"]):
+    moves = [(_inside(data_dir, temp), _inside(data_dir, final)) for temp, final in journal["moves"]]  # all first
+    for number, (temp, final) in enumerate(moves):
         _step(str(number))
         with contextlib.suppress(FileNotFoundError):  # already moved (by us before a crash, or a reader)
-            os.replace(data_dir / temp, data_dir / final)
+            os.replace(temp, final)
     _step(str(len(journal["moves"])))
     _fsync(data_dir)
     with contextlib.suppress(FileNotFoundError):

@@ -19,8 +19,10 @@ import re
 import pandas as pd
 import xlsxwriter
 
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-"""Characters XML 1.0 cannot hold (C0 controls except tab, LF, CR) and DEL."""
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+"""Characters refused where text enters and removed where it leaves: those XML 1.0 cannot hold (C0 controls
+except tab, LF, CR), DEL and the C1 controls, and the bidirectional embeddings, overrides and isolates
+(U+202A–E, U+2066–9), which make text read other than it is stored."""
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"[+-]?(?:\d[\d,]*(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?%?")
 

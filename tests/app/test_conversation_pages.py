@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from scorecard.governance import publish
 from scorecard.ingest import ingest
 from scorecard.present import wording
-from scorecard.store import db
+from scorecard.store import db, ledger
 from tests.app.conftest import opener
 
 Q = "2025/26 Q4"
@@ -78,6 +78,19 @@ def test_saving_in_the_app_adds_a_version_and_shows_it(as_role, talk_data):
     assert not at.exception, [e.value for e in at.exception]
     assert any("Saved as version 1" in s.value for s in at.success)
     assert {"Audits slipped while two auditors were on leave.", "Temporary cover agreed."} <= set(_plain(at))
+
+
+def test_an_over_long_narrative_is_refused_with_a_message_not_cut(as_role, talk_data):
+    """#24: the form's own limit cut a 4,001-character narrative to 4,000 without a word."""
+    held = len(ledger.read(ledger.COMMENTARY, talk_data))
+    at = as_role("officer", "measure", measure="asc_casework_audits_good_pct", period=Q)
+    assert not at.text_area[0].max_chars and "At most 4,000 characters" in at.text_area[0].help
+    at.text_area[0].set_value("x" * 4001)
+    [save] = [b for b in at.button if b.label == "Save commentary"]
+    save.click().run()
+    assert any("4,001 characters long; at most 4,000" in e.value for e in at.error)
+    assert at.text_area[0].value == "x" * 4001  # kept in the box to shorten
+    assert len(ledger.read(ledger.COMMENTARY, talk_data)) == held
 
 
 def test_exceptions_page_shows_commentary_and_flags_red_or_amber_without(as_role):

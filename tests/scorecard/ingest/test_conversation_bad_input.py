@@ -17,6 +17,7 @@ from scorecard.store import ledger
 COMMENTARY = ["measure_id", "period", "narrative", "corrective_action", "action_owner", "due_date"]
 ACTIONS = ["action_id", "period", "status", "percent_complete", "narrative"]
 TARGETS = ["measure_id", "financial_year", "target", "basis", "tolerance", "rationale", "approved_by", "approved_on"]
+FINANCE = ["service_line", "period", "budget", "forecast_outturn", "commentary", "reference"]
 CONTEXTUAL = "cyp_assessments_exploitation_pct"
 
 
@@ -32,6 +33,11 @@ def _action(**fields) -> dict:
 def _target(**fields) -> dict:
     base = {"measure_id": QUARTERLY, "financial_year": "2026/27", "target": "92", "tolerance": "2"}
     return base | {"rationale": "Agreed with the service"} | fields
+
+
+def _finance(**fields) -> dict:
+    base = {"service_line": "adult_social_care", "period": "2025/26 Q3", "budget": "121.738"}
+    return base | {"forecast_outturn": "123.738", "commentary": "", "reference": "test"} | fields
 
 
 def _csv(rows, header):
@@ -188,8 +194,38 @@ CASES = {
     "a control character in the text": (
         "ctrl.csv",
         _csv([_commentary(narrative="bell \x07 here")], COMMENTARY),
-        "control character (code 7)",
+        "control or text-direction character (U+0007)",
         (None, 2, "narrative"),
+    ),
+    "a right-to-left override in the text (#24)": (
+        "bidi.csv",
+        _csv([_commentary(narrative="paid \u202egnp.exe")], COMMENTARY),
+        "control or text-direction character (U+202E)",
+        (None, 2, "narrative"),
+    ),
+    "a C1 control in the text (#24)": (
+        "c1.csv",
+        _csv([_commentary(corrective_action="review \x9b now")], COMMENTARY),
+        "control or text-direction character (U+009B)",
+        (None, 2, "corrective_action"),
+    ),
+    "a narrative of zero-width spaces (#24)": (
+        "zwsp.csv",
+        _csv([_commentary(narrative="\u200b\u200b \u200b")], COMMENTARY),
+        "no narrative",
+        (None, 2, "narrative"),
+    ),
+    "a budget of 1e308 (#24)": (
+        "huge.csv",
+        _csv([_finance(budget="1e308", forecast_outturn="-1e308")], FINANCE),
+        "is not plausible for one service line",
+        (None, 2, "budget"),
+    ),
+    "a budget in pounds, not £ million (#24)": (
+        "pounds.csv",
+        _csv([_finance(budget="121738000", forecast_outturn="121738000")], FINANCE),
+        "write £121,738,000 as 121.738",
+        (None, 2, "budget"),
     ),
     "missing column of the kind": (
         "missing.csv",

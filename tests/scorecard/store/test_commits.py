@@ -157,3 +157,19 @@ def test_atomic_write_leaves_an_old_file_whole(tmp_path, monkeypatch):
 def test_a_version_file_is_plain_json(folder):
     record = json.loads((folder / storage.VERSION).read_text())
     assert set(record) == {"commit", "parent", "at", "log_head", "log_lines"}
+
+
+@pytest.mark.parametrize("moves", [[["../outside.txt", "observations.parquet"]], [["x.tmp", "../../version.json"]]])
+def test_recovery_never_moves_a_file_across_the_data_folder_s_edge(tmp_path, moves):
+    """#24: a journal naming ``../..`` paths made the next page view move a file from outside into ``data/`` and
+    ``data/version.json`` out of it."""
+    folder = tmp_path / "data"
+    storage.write_tables(folder, {"areas": AREAS, "observations": pd.DataFrame(ROWS)})
+    (tmp_path / "outside.txt").write_text("not data")
+    (folder / "x.tmp").write_text("staged")
+    before = digest(tmp_path)
+    (folder / storage.JOURNAL).write_text(json.dumps({"moves": moves}))
+    with pytest.raises(storage.IntegrityError, match="names a path outside the data folder"):
+        storage.recover(folder)
+    (folder / storage.JOURNAL).unlink()
+    assert digest(tmp_path) == before  # nothing moved, in or out

@@ -248,6 +248,14 @@ def check_target(row: dict, reg: Register, today: date) -> tuple[dict, Problems,
         fy = None
     if fy is None or fy.kind != "financial_year":
         problems.append(("financial_year", f"{year!r} is not a financial year; expected a label like '2026/27'"))
+    elif fy.end < today:
+        problems.append(
+            (
+                "financial_year",
+                f"{fy.label} ended on {fy.end:%d %B %Y}: its quarters have been reported to Cabinet, so its target "
+                f"cannot change now (set the target of {periods.financial_year(fy.seq + 1).label} or later)",
+            )
+        )
     bases = typing.get_args(TargetBasis)
     value_text = str(row.get("target") or "").strip()
     basis = str(row.get("basis") or "").strip().lower() or ("fixed" if value_text else "")

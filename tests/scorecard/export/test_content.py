@@ -89,7 +89,7 @@ def test_forecasts_at_risk_in_every_format(reg, data_dir, tmp_path):
         "com_homelessness_preventions_pct,2025/26,40,5,a test target\n",
         encoding="utf-8",
     )
-    assert ingest([path], data_dir=data_dir, user="bi").loaded
+    assert ingest([path], data_dir=data_dir, user="bi", today=date(2025, 10, 15)).loaded  # set during 2025/26
     pack_dir = data_dir
     mid_year = content.build(period="2025/26 Q2", reg=reg, data_dir=pack_dir)
     card = views.scorecard(period="2025/26 Q2", reg=reg, data_dir=pack_dir)

@@ -227,6 +227,12 @@ CASES = {
         "write £121,738,000 as 121.738",
         (None, 2, "budget"),
     ),
+    "a target for a year already reported (#24)": (
+        "pastyear.csv",
+        _csv([_target(financial_year="2024/25", target="1")], TARGETS),
+        "2024/25 ended on 31 March 2025: its quarters have been reported to Cabinet",
+        (None, 2, "financial_year"),
+    ),
     "missing column of the kind": (
         "missing.csv",
         _csv(

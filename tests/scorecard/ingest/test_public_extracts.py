@@ -65,7 +65,7 @@ def test_crime_is_the_raw_count_labelled_as_a_proxy_and_not_ranked(observations,
     assert got["value"] == 21_753 and got["period_label"] == "YE Jun 2025" and got["unit"] == "count"
     assert got["data_match"] == "proxy" and "COUNT" in got["proxy_for"]
     assert pd.isna(got["rank"]) and pd.isna(got["quartile"]) and got["significance"] == "not_compared"
-    assert got["summary"].startswith(f"{got['title']} (proxy) was 21,753 in the year ending Jun 2025")
+    assert got["summary"].startswith(f"{got['title']} (proxy; shown as a count) was 21,753 in the year ending Jun 2025")
 
 
 def test_crime_councils_with_several_partnerships_are_the_sum_of_their_rows(observations):

@@ -57,7 +57,11 @@ def checked(payload: bytes, name: str, folder: Path):
         path.write_bytes(payload)
         with st.status(f"Checking {name}…", expanded=False) as status:
             result = ingest.ingest(
-                [path], names=[name], dry_run=True, progress=lambda message: status.update(label=message)
+                [path],
+                names=[name],
+                dry_run=True,
+                progress=lambda message: status.update(label=message),
+                may_approve=access.can_publish(auth.role()),
             )
             status.update(label=f"Checked {name}", state="complete")
         cache.clear()  # one upload at a time: keep only the latest report
@@ -107,6 +111,7 @@ elif upload is not None:
                             allow_partial=allow_partial,
                             progress=st.write,
                             via="upload page",
+                            may_approve=access.can_publish(auth.role()),
                         )
                         status.update(label="Loaded" if done.loaded else "Not loaded", state="complete")
                     loaded = done.files[0]

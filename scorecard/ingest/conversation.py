@@ -428,6 +428,14 @@ def validate(table: Table, ctx: Context) -> Validated:
             skipped += 1
             continue
         values, problems, warnings = CHECKS[kind](row, ctx.reg, ctx.today)
+        if kind == "targets" and values["approved_by"] and not ctx.may_approve:
+            problems.append(
+                (
+                    "approved_by",
+                    "only a BI administrator records a target's approval; leave approved_by and approved_on "
+                    "blank to propose this target",
+                )
+            )
         key = tuple(values[k] for k in KEY[kind])
         if all(key):
             if key in seen:
@@ -457,7 +465,7 @@ def new_rows(kind: str, accepted: pd.DataFrame, user: str, written_at: str, batc
     for values in frames.records(accepted):
         row = {**values, "written_at": written_at, "source": source, "batch_id": batch_id}
         if kind == "targets":
-            row["set_by"] = values["approved_by"] or f"{user} (proposed)"
+            row["set_by"] = user if values["approved_by"] else f"{user} (proposed)"  # who loaded it, never "Cabinet"
         else:
             row["author"] = values.get("author") or user
         if kind == "commentary":

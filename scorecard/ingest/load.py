@@ -218,7 +218,11 @@ def reapply_accepted(
 
 
 def context_for(
-    data_dir: Path, reg: register.Register, today: date | None = None, observations: pd.DataFrame | None = None
+    data_dir: Path,
+    reg: register.Register,
+    today: date | None = None,
+    observations: pd.DataFrame | None = None,
+    may_approve: bool = True,
 ) -> Context:
     """What rows are validated against: the register, the built areas, each measure's period kind."""
     data_dir = Path(data_dir)
@@ -228,7 +232,7 @@ def context_for(
             storage.table_path(data_dir, "observations"), columns=["measure_id", "period_kind"]
         )
     kinds = observations.groupby("measure_id")["period_kind"].unique()
-    return Context(reg, areas, {k: set(v) for k, v in kinds.items()}, today or date.today())
+    return Context(reg, areas, {k: set(v) for k, v in kinds.items()}, today or date.today(), may_approve)
 
 
 def check_file(
@@ -320,10 +324,12 @@ def ingest(
     names: list[str] | None = None,
     dry_run: bool = False,
     via: str = "command line",
+    may_approve: bool = True,
 ) -> IngestResult:
     """Validate every file, then (unless any error, or with ``allow_partial``) load them all in one commit,
     with an audit entry per file. ``names`` gives display names (an upload's original file name) for
-    ``paths``; ``via`` says where the load came from (``command line`` | ``upload page``).
+    ``paths``; ``via`` says where the load came from (``command line`` | ``upload page``); ``may_approve``:
+    whether the user may record a target's approval (the upload page passes the role's right).
     A refusal of the operating system is a :class:`storage.WriteError`; nothing is then written."""
     data_dir = Path(data_dir) if data_dir else storage.default_data_dir()
     if not storage.is_built(data_dir):
@@ -337,7 +343,7 @@ def ingest(
         batches = pd.read_parquet(storage.table_path(data_dir, "batches"))
         history = _read_table(data_dir, storage.HISTORY)
         history = empty_history(observations) if history is None else history
-        ctx = context_for(data_dir, reg, today, observations)
+        ctx = context_for(data_dir, reg, today, observations, may_approve)
         talked = ledger.read(ledger.BATCHES, data_dir)
         known = dict(zip(batches["sha256"], batches["batch_id"])) | dict(zip(talked["sha256"], talked["batch_id"]))
         reports = []

@@ -101,6 +101,9 @@ class Context:
     areas: set[str]
     kinds: dict[str, set[str]] = field(default_factory=dict)
     today: date = field(default_factory=date.today)
+    may_approve: bool = True
+    """Whether whoever loads may record a target's approval (the BI administrators who record Cabinet's
+    decisions; an officer's targets are proposals)."""
 
     def __post_init__(self):
         self.measures = {m.id: m for m in self.reg.measures}

@@ -321,3 +321,26 @@ def test_allow_partial_loads_the_good_updates_and_quarantines_the_rest(data_dir,
     assert ledger.read(ledger.ACTION_UPDATES, data_dir).iloc[-1]["action_id"] == "asc_pa_workforce"
     quarantined = Path(report.quarantine).read_text(encoding="utf-8")
     assert "MAUVE" in quarantined and "is not a status" in quarantined
+
+
+def test_only_those_who_approve_record_an_approval(shared_data, tmp_path):
+    """#24: an officer loaded a target marked approved by Cabinet, and ``set_by`` recorded "Cabinet"."""
+    path = tmp_path / "approved.csv"
+    path.write_bytes(csv_bytes([_target(approved_by="Cabinet", approved_on="2026-02-05")], header=TARGETS))
+    before = digest(shared_data)
+    report = ingest([path], data_dir=shared_data, user="officer", may_approve=False).files[0]
+    assert report.outcome == "rejected" and digest(shared_data) == before
+    assert any("only a BI administrator records a target's approval" in i.message for i in report.errors)
+    proposal = tmp_path / "proposed.csv"
+    proposal.write_bytes(csv_bytes([_target()], header=TARGETS))
+    assert (
+        ingest([proposal], data_dir=shared_data, user="officer", may_approve=False, dry_run=True).files[0].errors == []
+    )
+
+
+def test_an_approval_is_recorded_with_who_loaded_it(data_dir, tmp_path):
+    path = tmp_path / "approved.csv"
+    path.write_bytes(csv_bytes([_target(approved_by="Cabinet", approved_on="2026-02-05")], header=TARGETS))
+    assert ingest([path], data_dir=data_dir, user="bi.admin").loaded
+    stored = ledger.read(ledger.TARGET_VERSIONS, data_dir).iloc[-1]
+    assert (stored["set_by"], stored["approved_by"]) == ("bi.admin", "Cabinet")

@@ -53,9 +53,9 @@ def _measure(base: str) -> str:
 def test_officer_writes_commentary_and_the_public_sees_it_once_published(page, servers):
     officer, public, data = servers
     open_page(page, _measure(officer))
-    page.get_by_label("What happened and why").fill(WRITTEN)
-    page.get_by_label("Corrective action — what is being done").fill("Temporary cover agreed with audit.")
-    page.get_by_label("Action owner (a role, e.g. Service Manager)").fill("Head of Service")
+    page.get_by_role("textbox", name="What happened and why").fill(WRITTEN)
+    page.get_by_role("textbox", name="Corrective action — what is being done").fill("Temporary cover agreed with audit.")
+    page.get_by_role("textbox", name="Action owner (a role, e.g. Service Manager)").fill("Head of Service")
     page.get_by_role("button", name="Save commentary").click()
     page.get_by_text("Saved as version 1").wait_for()
     page.reload()
@@ -76,7 +76,7 @@ def test_officer_writes_commentary_and_the_public_sees_it_once_published(page, s
     publish.publish(Q, who="test admin", data_dir=data)
     open_page(page, _measure(public))
     page.get_by_text("Audits slipped while two auditors").first.wait_for()
-    assert page.get_by_label("What happened and why").count() == 0  # the public reads, never writes
+    assert page.get_by_role("textbox", name="What happened and why").count() == 0  # the public reads, never writes
     assert page.locator('[data-testid="stMain"] a[href*="evil.example"]').count() == 0
     _no_errors(page, "commentary_public")
 

@@ -54,7 +54,9 @@ def test_officer_writes_commentary_and_the_public_sees_it_once_published(page, s
     officer, public, data = servers
     open_page(page, _measure(officer))
     page.get_by_role("textbox", name="What happened and why").fill(WRITTEN)
-    page.get_by_role("textbox", name="Corrective action — what is being done").fill("Temporary cover agreed with audit.")
+    page.get_by_role("textbox", name="Corrective action — what is being done").fill(
+        "Temporary cover agreed with audit."
+    )
     page.get_by_role("textbox", name="Action owner (a role, e.g. Service Manager)").fill("Head of Service")
     page.get_by_role("button", name="Save commentary").click()
     page.get_by_text("Saved as version 1").wait_for()

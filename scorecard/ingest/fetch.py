@@ -26,6 +26,7 @@ import tarfile
 import tempfile
 import urllib.error
 import urllib.request
+import zlib
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
@@ -126,21 +127,40 @@ def _download(url: str, expected: dict, into: Path) -> None:
 
 
 def _extract(bundle: Path, into: Path, lock: dict) -> None:
-    """Unpack the bundle's regular files (keeping their dates) under ``into``; nothing outside it."""
-    with tarfile.open(bundle, "r:gz") as archive:
-        for member in archive.getmembers():
-            name = PurePosixPath(member.name)
-            if member.isdir():
-                continue
-            if not member.isfile() or name.is_absolute() or ".." in name.parts or name.parts[0] not in FOLDERS:
-                raise SourcesError(f"The bundle holds an unexpected entry {member.name!r}, so nothing was changed.")
-            target = into.joinpath(*name.parts)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            source = archive.extractfile(member)
-            assert source is not None  # a regular file (checked above)
-            with source, target.open("wb") as out:
-                shutil.copyfileobj(source, out)
-            os.utime(target, (member.mtime, member.mtime))
+    """Unpack the bundle's regular files (keeping their dates) under ``into``; nothing outside it, nothing the
+    lock does not list, and no file of another size than the lock's (checked before a byte is written). A
+    bundle that is not a gzipped tar is a :class:`SourcesError`, never a traceback."""
+    try:
+        with tarfile.open(bundle, "r:gz") as archive:
+            for member in archive.getmembers():
+                name = PurePosixPath(member.name)
+                if member.isdir():
+                    continue
+                if (
+                    not member.isfile()
+                    or name.is_absolute()
+                    or ".." in name.parts
+                    or len(name.parts) < 2
+                    or name.parts[0] not in FOLDERS
+                ):
+                    raise SourcesError(f"The bundle holds an unexpected entry {member.name!r}, so nothing was changed.")
+                expected = lock["files"].get(name.as_posix())
+                if expected is None or member.size != expected["bytes"]:
+                    why = (
+                        "is not in the lock"
+                        if expected is None
+                        else f"is {member.size:,} bytes, not {expected['bytes']:,}"
+                    )
+                    raise SourcesError(f"The bundle's {member.name!r} {why}, so nothing was changed.")
+                target = into.joinpath(*name.parts)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                source = archive.extractfile(member)
+                assert source is not None  # a regular file (checked above)
+                with source, target.open("wb") as out:
+                    shutil.copyfileobj(source, out)
+                os.utime(target, (member.mtime, member.mtime))
+    except (tarfile.TarError, EOFError, gzip.BadGzipFile, zlib.error) as err:
+        raise SourcesError(f"The bundle is not a readable gzipped tar ({err}), so nothing was changed.") from None
     problems = differences(into, lock)
     if problems:
         raise SourcesError(f"The bundle's files do not match the lock ({problems[0]}), so nothing was changed.")

@@ -194,6 +194,11 @@ def _csv_records(name: str, text: str) -> list[list[str]]:
         except StopIteration:
             return records
         except csv.Error as err:
+            if "field larger than field limit" in str(err):
+                raise FileProblem(
+                    f"{name}, row {len(records) + 1}: a value is longer than {csv.field_size_limit():,} characters; "
+                    "no return needs a cell that long — shorten it (or check for a quote that is never closed)"
+                ) from None
             raise FileProblem(_unclosed(name, len(records) + 1, line, err, records)) from None
         width = len(records[0]) if records else len(record)
         if any(width > 1 and later.count(",") >= width - 1 for later in lines[first + 1 : reader.line_num]):

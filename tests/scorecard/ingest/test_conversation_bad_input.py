@@ -197,6 +197,12 @@ CASES = {
         "control or text-direction character (U+0007)",
         (None, 2, "narrative"),
     ),
+    "a cell longer than the CSV reader's limit (#24: a traceback)": (
+        "huge_cell.csv",
+        _csv([_commentary(narrative="x" * 140_000)], COMMENTARY),
+        "a value is longer than 131,072 characters",
+        None,
+    ),
     "a right-to-left override in the text (#24)": (
         "bidi.csv",
         _csv([_commentary(narrative="paid \u202egnp.exe")], COMMENTARY),

@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import io
 import os
+import re
 import shutil
 import socket
 import subprocess
 import sys
+import tarfile
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -217,3 +220,39 @@ def test_a_clone_without_shared_or_a_mirror_stops_with_one_sentence(www, tmp_pat
         "No address is set for the public-extracts bundle in data-sources.lock.json: set SCORECARD_SOURCES_URL "
         "to a copy of it, or put ../shared/data-sources beside the project."
     ]
+
+
+def _bundle(path: Path, members: dict[str, bytes]) -> Path:
+    with tarfile.open(path, "w:gz") as archive:
+        for name, payload in members.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(payload)
+            archive.addfile(info, io.BytesIO(payload))
+    return path
+
+
+LOCK = {"files": {"data-sources/a.csv": {"bytes": 3, "sha256": hashlib.sha256(b"a,b").hexdigest()}}}
+
+
+@pytest.mark.parametrize(
+    ("members", "message"),
+    [
+        ({"data-sources": b"x"}, "unexpected entry 'data-sources'"),  # #24: a plain file where a folder goes
+        ({"data-sources/b.csv": b"x" * 50}, "'data-sources/b.csv' is not in the lock"),  # never written out
+        ({"data-sources/a.csv": b"a,b,c,d"}, "is 7 bytes, not 3"),
+    ],
+)
+def test_a_malformed_bundle_is_one_sentence_and_writes_nothing(tmp_path, members, message):
+    into = tmp_path / "cache"
+    with pytest.raises(fetch.SourcesError, match=re.escape(message)) as err:
+        fetch._extract(_bundle(tmp_path / "b.tar.gz", members), into, LOCK)
+    _one_sentence(str(err.value))
+    assert not into.exists() or not any(p.is_file() for p in into.rglob("*"))
+
+
+def test_a_bundle_that_is_not_gzip_is_one_sentence(tmp_path):
+    bundle = tmp_path / "b.tar.gz"
+    bundle.write_bytes(b"PK\x03\x04 not a tar at all")
+    with pytest.raises(fetch.SourcesError, match="not a readable gzipped tar") as err:
+        fetch._extract(bundle, tmp_path / "cache", LOCK)
+    _one_sentence(str(err.value))

@@ -415,6 +415,26 @@ KEY = {
 }
 
 
+PERCENT_COLUMNS = {"actions": ("percent_complete",), "targets": ("target", "tolerance")}
+"""Cells read as a percentage when Excel formats them so: % complete always, a target and its tolerance when
+the measure is a percentage."""
+
+
+def _as_shown(row: dict, number: int, table: Table, reg: Register) -> dict:
+    """The row as the officer saw it: an XLSX cell formatted as a percentage (Excel keeps 50% as 0.5) read as
+    50, the way the figures return reads one (:func:`scorecard.ingest.validate.validate`)."""
+    columns = [c for c in PERCENT_COLUMNS.get(table.kind, ()) if (number, c) in table.percent_cells]
+    if table.kind == "targets":
+        measure = {m.id: m for m in reg.measures}.get(str(row.get("measure_id") or "").strip())
+        columns = columns if measure is not None and measure.unit == "percent" else []
+    shown = dict(row)
+    for column in columns:
+        value = parse_number(str(row[column]))
+        if value is not None:
+            shown[column] = repr(round(value * 100, 10))
+    return shown
+
+
 def validate(table: Table, ctx: Context) -> Validated:
     """Check every row of a commentary, actions or targets return; never raises on bad content."""
     kind = table.kind
@@ -427,6 +447,7 @@ def validate(table: Table, ctx: Context) -> Validated:
         if not any(str(row.get(c) or "").strip() for c in EDITABLE[kind]):
             skipped += 1
             continue
+        row = _as_shown(row, number, table, ctx.reg)
         values, problems, warnings = CHECKS[kind](row, ctx.reg, ctx.today)
         if kind == "targets" and values["approved_by"] and not ctx.may_approve:
             problems.append(

@@ -350,3 +350,22 @@ def test_an_approval_is_recorded_with_who_loaded_it(data_dir, tmp_path):
     assert ingest([path], data_dir=data_dir, user="bi.admin").loaded
     stored = ledger.read(ledger.TARGET_VERSIONS, data_dir).iloc[-1]
     assert (stored["set_by"], stored["approved_by"]) == ("bi.admin", "Cabinet")
+
+
+def test_a_cell_shown_as_a_percentage_loads_as_shown(data_dir, tmp_path):
+    """#24: an XLSX actions or targets cell shown as 50% (stored 0.5, format ``0%``) loaded as 0.5."""
+    for name, sheet, row, header, columns in (
+        ("actions.xlsx", "actions", _action(percent_complete=0.5), ACTIONS, ("percent_complete",)),
+        ("targets.xlsx", "targets", _target(target=0.92, tolerance=0.02), TARGETS, ("target", "tolerance")),
+    ):
+        path = tmp_path / name
+        _xlsx(sheet, [row], header)(path)
+        book = openpyxl.load_workbook(path)
+        for column in columns:
+            book.active.cell(row=2, column=header.index(column) + 1).number_format = "0%"
+        book.save(path)
+        assert ingest([path], data_dir=data_dir, user="bi").loaded
+    update = ledger.read(ledger.ACTION_UPDATES, data_dir).iloc[-1]
+    assert update["percent_complete"] == 50
+    target = ledger.read(ledger.TARGET_VERSIONS, data_dir).iloc[-1]
+    assert (target["value"], target["tolerance"]) == (92, 2)

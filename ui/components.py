@@ -227,19 +227,21 @@ def _advance(bar, fraction: float, message: str) -> None:
 def pack_downloads(period: str | None, theme: str | None = None, scope=None) -> None:
     """Build the CPOR committee pack (Word, PDF or Excel) — or, with ``scope``, a directorate's or portfolio's
     Quarterly Service Report — with a progress bar, then offer it to download: the same file as
-    ``python -m scorecard export``."""
+    ``python -m scorecard export``. The public and members get the quarter as published (the gate's frozen
+    card, conversation and trends: :func:`ui.data.pack_inputs`), never the current data."""
     from scorecard import export
-    from scorecard.governance import access
-    from ui import auth
 
-    if access.reads_snapshot(auth.role()):  # packs are built from the current data: staff only
-        st.caption("The published Corporate Plan Overview Report for this quarter is in the Cabinet agenda papers.")
-        return
+    inputs = data.pack_inputs(period) if period else None  # the public and members: the published quarter
     which = f"{scope.kind}-{scope.id}" if scope else (theme or "all")
+    which += "-published" if inputs is not None else ""
     options: dict = {}
     with st.container(border=True):
-        st.markdown("**Committee pack** — the same figures as a document for the agenda papers.")
-        if scope is None and theme is None:  # the whole council's CPOR: compact, with one thematic deep dive
+        st.markdown(
+            "**Committee pack** — the same figures as a document for the agenda papers."
+            if inputs is None
+            else "**The published report** — the figures as published, as a document (Word, PDF or Excel)."
+        )
+        if scope is None and theme is None and inputs is None:  # staff choose the CPOR's thematic deep dive
             reg = data.reg()
             themes = [t.id for t in reg.themes]
             suggested = releases.deep_dive(reg, periods.parse_label(period)) if period else themes[0]
@@ -268,6 +270,7 @@ def pack_downloads(period: str | None, theme: str | None = None, scope=None) -> 
                     theme=theme,
                     progress=lambda fraction, message: _advance(bar, fraction, message),
                     scope=scope,
+                    inputs=inputs,
                     **options,
                 )
                 bar.empty()

@@ -16,8 +16,9 @@ import pandas as pd
 import streamlit as st
 
 from scorecard import SEFTON, register
+from scorecard.export import Inputs
+from scorecard.governance import access, reports
 from scorecard.governance import conversation as talk
-from scorecard.governance import reports
 from scorecard.present import actions, commentary, risks, thread, views
 from scorecard.register import releases
 from scorecard.store import periods, storage
@@ -168,6 +169,25 @@ def golden_thread(area: str = SEFTON, period: str | None = None) -> list[thread.
 @st.cache_data(show_spinner=False, max_entries=32)
 def _series(role: str, area: str, period: str | None, group: str | None, folder: str, version: tuple) -> pd.DataFrame:
     return reports.series_for(role, period, group, area, folder, reg())
+
+
+def pack_inputs(period: str, area: str = SEFTON) -> Inputs | None:
+    """What a committee pack is built from for the current user: None for staff (the current data); for the
+    public and members the published (members: or released) quarter's frozen card, conversation and trends —
+    the same the pages show, so a downloaded pack never holds what the reader may not see."""
+    role = auth.role()
+    if access.sees_draft(role):
+        return None
+    said = conversation(period)
+    return Inputs(
+        card(area, period),
+        said.commentary,
+        said.updates,
+        said.finance,
+        said.risks,
+        said.written_messages,
+        lambda measure_id: series(measure_id, area, None, period),
+    )
 
 
 def series(measure_id: str, area: str, group: str | None, period: str | None) -> pd.DataFrame:

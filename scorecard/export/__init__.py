@@ -11,7 +11,7 @@ import importlib
 from pathlib import Path
 
 from scorecard import SEFTON, register
-from scorecard.export.content import Pack, Progress
+from scorecard.export.content import Inputs, Pack, Progress
 from scorecard.export.content import build as build_content
 from scorecard.register.plan import Scope
 from scorecard.store import text
@@ -23,7 +23,7 @@ MIME_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 
-__all__ = ["FORMATS", "MIME_TYPES", "Pack", "build_pack", "file_name"]
+__all__ = ["FORMATS", "MIME_TYPES", "Inputs", "Pack", "build_pack", "file_name"]
 
 
 def file_name(fmt: str, period: str | None, theme: str | None = None, scope: Scope | None = None) -> str:
@@ -48,13 +48,15 @@ def build_pack(
     scope: Scope | None = None,
     full: bool = False,
     deep_dive: str | None = None,
+    inputs: Inputs | None = None,
 ) -> bytes:
     """The CPOR pack for ``period`` (default: latest quarter) as ``fmt`` (docx | pdf | xlsx) bytes.
 
     ``theme`` limits the pack to one theme id; ``scope`` (:func:`scorecard.register.plan.scope`) makes it that
     directorate's or portfolio's Quarterly Service Report, by the same builder; the whole council's CPOR is the
     compact report in the Cabinet frame with one thematic ``deep_dive`` unless ``full`` asks for every theme in
-    full (:func:`scorecard.export.content.build`); ``progress(fraction, message)``
+    full (:func:`scorecard.export.content.build`); ``inputs``: what the reader may see, from the gate (default:
+    the current data, for staff); ``progress(fraction, message)``
     is called as work proceeds (fraction from 0 to 1), e.g. to drive a progress bar.
     """
     if fmt not in FORMATS:
@@ -77,6 +79,7 @@ def build_pack(
             scope=scope,
             full=full,
             deep_dive=deep_dive,
+            inputs=inputs,
         )
     )
     data = _writer(fmt).render(pack, report)

@@ -7,6 +7,7 @@ reads out the plotted values, so the chart is never the only way to get the figu
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -52,15 +53,23 @@ def _number(value) -> float | None:
     return None if value is None or pd.isna(value) else float(value)
 
 
-def series(row: Row, area: str, data_dir: str | Path | None = None) -> list[Point]:
+def series(
+    row: Row, area: str, data_dir: str | Path | None = None, read: Callable[[str], pd.DataFrame] | None = None
+) -> list[Point]:
     """The last :data:`MAX_POINTS` periods of the measure's trend as the measure page shows it
     (:func:`scorecard.present.views.measure_series`: up to the reporting period as released by its report,
-    against the measure's own comparator group), oldest first; none for a measure not in the register."""
+    against the measure's own comparator group) — or as ``read`` gives it (a published quarter's frozen
+    trend) — oldest first; none for a measure not in the register."""
     report = periods.quarter_of(row.report_end).label if row.report_end else None
     try:
-        frame = views.measure_series(row.measure_id, area, period=report, data_dir=data_dir).tail(MAX_POINTS)
+        frame = (
+            read(row.measure_id)
+            if read
+            else views.measure_series(row.measure_id, area, period=report, data_dir=data_dir)
+        )
     except KeyError:
         return []
+    frame = frame.tail(MAX_POINTS)
     return [
         Point(
             r["period_label"], _number(r["value"]), r["status"], _number(r["england_value"]), _number(r["group_median"])
@@ -108,12 +117,13 @@ def draw(
     data_dir: str | Path | None = None,
     width_in: float = 5.5,
     height_in: float = 2.4,
+    read: Callable[[str], pd.DataFrame] | None = None,
 ) -> Chart | None:
     """The trend chart of one measure as PNG bytes, with its alt text (None when there is no value to plot): the
     council's line, England's and the comparator group's median where published, and the target; the value
     axis starts at zero for figures that cannot be negative, so a small change is not drawn as a large one; the
     legend sits below the plot, never over the data."""
-    points = series(row, area, data_dir)
+    points = series(row, area, data_dir, read)
     if not any(p.value is not None for p in points):
         return None
     labels = [p.label for p in points]
@@ -202,7 +212,7 @@ def draw_exceptions(pack, progress, start: float, end: float) -> dict[str, Chart
     rows = pack.charted
     charts = {}
     for i, row in enumerate(rows, start=1):
-        chart = draw(row, pack.area_code, pack.area_name, pack.data_dir)
+        chart = draw(row, pack.area_code, pack.area_name, pack.data_dir, read=pack.series)
         if chart is not None:
             charts[row.measure_id] = chart
         if i == len(rows) or i % 5 == 0:

@@ -344,6 +344,23 @@ def direction_counts(rows: list[Row]) -> dict[str, int]:
 
 
 @dataclass
+class Inputs:
+    """What a pack is built from, as one person may see it — decided by the gate
+    (:mod:`scorecard.governance.reports`, composed by the caller): for the public and members the frozen card,
+    conversation and trends of a published quarter, never live data. Without it a pack reads the current data
+    (staff)."""
+
+    card: pd.DataFrame
+    commentary: pd.DataFrame
+    updates: pd.DataFrame
+    finance: pd.DataFrame
+    risks: pd.DataFrame
+    key_messages: dict | None
+    series: Callable[[str], pd.DataFrame]
+    """measure id → its trend up to the quarter (:data:`scorecard.present.views.SERIES_COLUMNS`)."""
+
+
+@dataclass
 class Pack:
     """Everything a committee pack says, already worded."""
 
@@ -370,10 +387,20 @@ class Pack:
     """The CPOR in the Cabinet report frame (the default); False: every theme in full (``--full``, QSRs)."""
     meeting: date | None = None
     """The month of the Cabinet meeting the report goes to (the strategic planning cycle)."""
+    series: Callable[[str], pd.DataFrame] | None = field(default=None, repr=False)
+    """Where the charts read each measure's trend (None: the current data)."""
 
     @property
     def data_as_at_text(self) -> str:
         return long_date(self.data_as_at)
+
+    @property
+    def marks_note(self) -> str:
+        """What the marks beside figures mean (the illustrative one only where a figure is illustrative)."""
+        proxy = "measures marked (proxy) use the nearest published measure to the council's definition."
+        if any(r.illustrative for r in self.rows):
+            return "Figures marked (illustrative) are demonstration values, not council or published figures; " + proxy
+        return proxy[:1].upper() + proxy[1:]
 
     def cabinet_frame(self) -> list[tuple[str, str]]:
         """The report header (:data:`CABINET_FRAME`) with the meeting's month and the subject."""
@@ -783,7 +810,9 @@ def data_as_at(data_dir: str | Path | None = None) -> date:
     return views.data_as_at(data_dir) or date(2000, 1, 1)
 
 
-def _definitions(reg: register.Register, frame: pd.DataFrame, con) -> list[Definition]:
+def _definitions(reg: register.Register, frame: pd.DataFrame, con, published: bool = False) -> list[Definition]:
+    """Every measure's definition and source; in a published pack an illustrative target's basis and rationale
+    read as awaiting, like its figure (:mod:`scorecard.governance.withhold`)."""
     batches = con.execute("SELECT batch_id, publisher, licence FROM batches").df().set_index("batch_id")
     batch_of = dict(zip(frame["measure_id"], frame["batch_id"]))
     theme_titles = {t.id: t.title for t in reg.themes}
@@ -799,11 +828,13 @@ def _definitions(reg: register.Register, frame: pd.DataFrame, con) -> list[Defin
             else:
                 publisher, licence = COUNCIL, "Council data"
             dataset = (
-                "Quarterly return – illustrative values for demonstration"
+                "Council quarterly return – awaiting the service's return"
+                if published and m.source.returns == "illustrative"
+                else "Quarterly return – illustrative values for demonstration"
                 if m.source.returns == "illustrative"
                 else "Council quarterly return"
             )
-        target = m.target
+        target = None if published and m.target is not None and m.target.illustrative else m.target
         out.append(
             Definition(
                 measure_id=m.id,
@@ -821,7 +852,13 @@ def _definitions(reg: register.Register, frame: pd.DataFrame, con) -> list[Defin
                 publisher=publisher,
                 dataset=dataset,
                 licence=licence,
-                target_basis=(TARGET_BASIS_LONG.get(target.basis, target.basis) if target else "No target"),
+                target_basis=(
+                    TARGET_BASIS_LONG.get(target.basis, target.basis)
+                    if target
+                    else wording.RAG[rag_rule.AWAITING][2]
+                    if m.target is not None
+                    else "No target"
+                ),
                 target_rationale=(target.rationale if target else ""),
                 theme_responsibility=m.theme_responsibility,
                 metric_responsibility=m.metric_responsibility,
@@ -850,22 +887,25 @@ def build(
     scope: plan.Scope | None = None,
     full: bool = False,
     deep_dive: str | None = None,
+    inputs: Inputs | None = None,
 ) -> Pack:
     """Evaluate the scorecard and word it as a :class:`Pack` (``theme`` limits it to one theme). With ``scope``
     (:func:`scorecard.register.plan.scope`) it is that directorate's or portfolio's Quarterly Service Report:
     only its measures, priority actions, budget service lines and the risks linked to them, under their themes.
     The whole council's CPOR is compact — the Cabinet report frame, the front sheet, the exceptions, one thematic
     deep dive (``deep_dive``, default :func:`scorecard.register.releases.deep_dive`) and appendices — unless
-    ``full`` asks for every theme in full."""
+    ``full`` asks for every theme in full. ``inputs``: what the reader may see (default: the current data)."""
     progress = progress or _noop
     reg = reg or register.load()
     if theme is not None:
         reg.theme(theme)  # KeyError for an unknown theme, before any work
     progress(0.02, f"Evaluating the scorecard for {period or 'the latest quarter'}")
-    frame = views.scorecard(area=area, period=period, data_dir=data_dir, reg=reg)
+    frame = inputs.card if inputs else views.scorecard(area=area, period=period, data_dir=data_dir, reg=reg)
     quarter = str(frame["report_period"].iloc[0]) if len(frame) else (period or "")
-    frame = commentary.attach(frame, conversation.current(ledger.COMMENTARY, quarter, data_dir), reg)
-    updates = action_views.for_quarter(reg, conversation.current(ledger.ACTION_UPDATES, quarter, data_dir))
+    said = inputs.commentary if inputs else conversation.current(ledger.COMMENTARY, quarter, data_dir)
+    frame = commentary.attach(frame, said, reg)
+    done = inputs.updates if inputs else conversation.current(ledger.ACTION_UPDATES, quarter, data_dir)
+    updates = action_views.for_quarter(reg, done)
     rows = [row_from_record(rec) for rec in frames.records(frame)]
     sections = []
     for t in reg.themes:
@@ -882,10 +922,10 @@ def build(
         sections.append(ThemeSection(t.id, t.title, t.corporate_plan_title, t.responsibility, own_rows, own_actions))
     con = db.connect(data_dir)
     wanted = {r.measure_id for s in sections for r in s.rows}
-    definitions = [d for d in _definitions(reg, frame, con) if d.measure_id in wanted]
+    definitions = [d for d in _definitions(reg, frame, con, inputs is not None) if d.measure_id in wanted]
     report_end = frame["report_end"].dropna()
     period_label = str(frame["report_period"].iloc[0]) if len(frame) else (period or "")
-    held_risks = risk_views.held(reg, conversation.risks(quarter, data_dir))
+    held_risks = risk_views.held(reg, inputs.risks if inputs else conversation.risks(quarter, data_dir))
     if scope is not None:
         held_risks = risk_views.linked(held_risks, scope.measures, scope.actions)
     risk_note = (
@@ -894,7 +934,10 @@ def build(
         else ""
     )
     position = finance_views.position(
-        reg, conversation.finance(quarter, data_dir), quarter, scope.service_lines if scope else None
+        reg,
+        inputs.finance if inputs else conversation.finance(quarter, data_dir),
+        quarter,
+        scope.service_lines if scope else None,
     )
     report = periods.parse_label(quarter) if quarter else None
     compact = not full and scope is None and theme is None
@@ -918,10 +961,13 @@ def build(
         risks=risk_views.table(held_risks, reg),
         risk_note=risk_note,
         scope=scope,
-        front=front_sheet.build(frame, updates, position, quarter, written_messages(quarter, data_dir))
+        front=front_sheet.build(
+            frame, updates, position, quarter, inputs.key_messages if inputs else written_messages(quarter, data_dir)
+        )
         if len(frame)
         else None,
         deep_dive=(deep_dive or (releases.deep_dive(reg, report) if report else None)) if compact else None,
         compact=compact,
         meeting=releases.report_month(report) if report else None,
+        series=inputs.series if inputs else None,
     )

@@ -363,8 +363,7 @@ def _title_page(pack: Pack) -> list:
         _facts_table(facts),
         Spacer(1, 1.2 * cm),
         _p(
-            "Figures marked (illustrative) are demonstration values, not council or published figures; "
-            "measures marked (proxy) use the nearest published measure to the council's definition.",
+            pack.marks_note,
             "small",
         ),
         PageBreak(),
@@ -639,8 +638,7 @@ def _cabinet_cover(pack: Pack) -> list:
         ],
         Spacer(1, 0.3 * cm),
         _p(
-            "Figures marked (illustrative) are demonstration values, not council or published figures; "
-            "measures marked (proxy) use the nearest published measure to the council's definition.",
+            pack.marks_note,
             "small",
         ),
         PageBreak(),

@@ -310,10 +310,7 @@ def _title_page(doc, pack: Pack) -> None:
         p.add_run(text)
     note = doc.add_paragraph()
     note.paragraph_format.space_before = Pt(24)
-    run = note.add_run(
-        "Figures marked (illustrative) are demonstration values, not council or published figures; "
-        "measures marked (proxy) use the nearest published measure to the council's definition."
-    )
+    run = note.add_run(pack.marks_note)
     run.italic = True
     run.font.size = Pt(9)
     doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
@@ -587,10 +584,7 @@ def _cabinet_cover(doc, pack: Pack) -> None:
         doc.add_paragraph(text)
     for n, text in enumerate(pack.recommendations(), start=1):
         doc.add_paragraph(f"({n}) {text}")
-    note = doc.add_paragraph().add_run(
-        "Figures marked (illustrative) are demonstration values, not council or published figures; "
-        "measures marked (proxy) use the nearest published measure to the council's definition."
-    )
+    note = doc.add_paragraph().add_run(pack.marks_note)
     note.italic = True
     note.font.size = Pt(9)
     doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)

@@ -90,7 +90,8 @@ def test_the_public_sees_only_the_published_quarter_s_thread_and_finance(data_di
     assert len(finance) == 12 and "£11.387m" in set(finance["Forecast outturn"])  # as published (2024/25 Q1)
     assert "Draft forecast" not in set(finance["Commentary"])
     qsr = open_as(monkeypatch, "public", page="qsr", period=Q)
-    assert not any("Prepare" in b.label for b in qsr.button)  # packs are built from current data: staff only
+    assert any("Prepare" in b.label for b in qsr.button)  # the QSR as published (tests/app/test_withheld.py)
+    assert "The published report" in _markdown(qsr)
 
     officer = open_as(monkeypatch, "officer", period=Q)
     finance = next(d.value for d in officer.dataframe if "Forecast outturn" in d.value.columns)

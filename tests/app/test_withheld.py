@@ -8,10 +8,13 @@ or the public can open, and must appear on the officer's (proving the detector w
 
 from __future__ import annotations
 
+import io
 import shutil
 
+import openpyxl
 import pandas as pd
 import pytest
+from pypdf import PdfReader
 
 from scorecard.governance import publish
 from scorecard.store import db
@@ -71,3 +74,25 @@ def test_withheld_figures_read_awaiting_the_service_s_return(as_role):
 def test_officers_still_see_the_demo_content(as_role):
     found = [f for page in ("overview", "theme", "actions") for f in _found(as_role("officer", page, period=QUARTER))]
     assert found, "the detector must find the illustrative sentinels on the officer's pages"
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "xlsx"])
+def test_the_public_downloads_the_report_as_published(as_role, fmt):
+    """#22/#23: nobody but staff could download even a published CPOR; now the public gets the published
+    quarter — and nothing illustrative in it."""
+    at = as_role("public", "overview", period=QUARTER)
+    [prepare] = [b for b in at.button if b.label == f"Prepare {fmt.upper()}"]
+    prepare.click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    text = _pack_text(fmt, at.session_state[f"pack-{fmt}-{QUARTER}-all-published"])
+    assert "Awaiting" in text and "Corporate Plan Overview Report" in text
+    assert not [t for t in TEXTS if t in text]
+    assert text.count("(illustrative)") == (1 if fmt == "xlsx" else 0)  # no figure marked; the workbook's legend
+    assert not [n for n in ("65432", "54321") if n in text.replace(",", "")]
+
+
+def _pack_text(fmt: str, data: bytes) -> str:
+    if fmt == "pdf":
+        return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages)
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    return "\n".join(str(c.value) for sheet in book for row in sheet.iter_rows() for c in row if c.value is not None)

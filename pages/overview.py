@@ -94,37 +94,39 @@ st.caption(
 
 components.pack_downloads(period)
 
+
+def measure_links(rows, label) -> None:
+    """A link to each measure's page, labelled by ``label(row)`` with the row's marks."""
+    for r in frames.records(rows):
+        marks = f" ({', '.join(tables.marks(r)).lower()})" if tables.marks(r) else ""
+        st.page_link(
+            "pages/measure.py",
+            label=label(r, marks),
+            query_params={"measure": r["measure_id"], "period": period},
+        )
+
+
 risky, outturn = views.forecasts_at_risk(card), views.year_outturn(card)
 if len(outturn):  # the year's last quarter: nothing left to forecast, so the year's result
     st.subheader("The year's outturn against its target")
-    missed = outturn[outturn["rag"] != "green"]
-    st.markdown(
-        f"{outturn['forecast_year'].iloc[0]} is complete. Of the {len(outturn)} measures reported during the year "
-        f"with a target for it, {len(outturn) - len(missed)} met it and {len(missed)} did not:"
-        if len(missed)
-        else f"{outturn['forecast_year'].iloc[0]} is complete: all {len(outturn)} measures reported during the year "
-        "with a target for it met it."
+    st.markdown(views.outturn_sentence(outturn))
+    measure_links(
+        outturn[outturn["rag"] != "green"],
+        lambda r, marks: (
+            f"{wording.rag_text(r['rag'])} — {r['title']}{marks}: {tables.value_text(r)} against "
+            + wording.format_value(r["target"], r["unit"], r["decimals"])
+        ),
     )
-    for r in frames.records(missed):
-        st.page_link(
-            "pages/measure.py",
-            label=f"{wording.rag_text(r['rag'])} — {r['title']}"
-            + (f" ({', '.join(tables.marks(r)).lower()})" if tables.marks(r) else "")
-            + f": {tables.value_text(r)} against {wording.format_value(r['target'], r['unit'], r['decimals'])}",
-            query_params={"measure": r["measure_id"], "period": period},
-        )
 else:
     st.subheader("At risk of missing the year-end target")
     if len(risky):
         st.caption("Forecasts for this financial year, judged " + wording.FORECAST_RULE + ".")
-        for r in frames.records(risky):
-            st.page_link(
-                "pages/measure.py",
-                label=f"{tables.forecast_status_text(r['forecast_status'])} — {r['title']}"
-                + (f" ({', '.join(tables.marks(r)).lower()})" if tables.marks(r) else "")
-                + f": {tables.forecast_text(r)}",
-                query_params={"measure": r["measure_id"], "period": period},
-            )
+        measure_links(
+            risky,
+            lambda r, marks: (
+                f"{tables.forecast_status_text(r['forecast_status'])} — {r['title']}{marks}: " + tables.forecast_text(r)
+            ),
+        )
     else:
         st.markdown(wording.NO_FORECAST_AT_RISK)
 

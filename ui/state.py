@@ -78,7 +78,7 @@ def period_if_any() -> str | None:
 
 def current_period() -> str:
     """The reporting quarter chosen in the sidebar (set by the shell, which runs no page without one)."""
-    period = st.session_state.get("_url_period")
+    period = period_if_any()
     if period is None:
         raise RuntimeError("no reporting quarter chosen: a page runs only after the shell has chosen one")
     return period

@@ -7,6 +7,7 @@ as on screen: every label comes from :mod:`scorecard.present.wording`, and nothi
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -409,6 +410,14 @@ class Pack:
             CABINET_FRAME[1:]
         )
 
+    def summary(self) -> str:
+        """The Cabinet report's summary: what the report is, then the front sheet's counts."""
+        return (
+            f"This report sets out the council's performance against the Corporate Plan 2024–27 for {self.period}, "
+            "by exception: the measures that need a decision, those to watch and those going well, with one "
+            "thematic deep dive. " + (self.front.headline() if self.front else "")
+        )
+
     def recommendations(self) -> list[str]:
         """What Cabinet is recommended to do with the report."""
         theme = self.theme_section(self.deep_dive)
@@ -519,7 +528,7 @@ class Pack:
         order = {"off_track": 0, "at_risk": 1}
         return sorted((r for r in self.rows if r.forecast_status in order), key=lambda r: order[r.forecast_status])
 
-    @property
+    @functools.cached_property
     def year_outturn(self) -> list[Row]:
         """At the year's last quarter: the in-year measures with a target for the year, by their outturn, missed
         first (:func:`scorecard.present.views.year_outturn`)."""
@@ -534,12 +543,8 @@ class Pack:
         ]
 
     def outturn_sentence(self) -> str:
-        """How many in-year measures met the year's target."""
-        rows, missed = self.year_outturn, len(self.outturn_cells())
-        return (
-            f"The year is complete. Of the {len(rows)} measures reported during the year with a target for it, "
-            f"{len(rows) - missed} met it and {missed} did not" + (":" if missed else ".")
-        )
+        """How many in-year measures met the year's target (:func:`scorecard.present.views.outturn_sentence`)."""
+        return views.outturn_sentence(views.year_outturn(self.frame))
 
     @property
     def without_commentary(self) -> list[Row]:

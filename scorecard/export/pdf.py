@@ -345,6 +345,11 @@ def _facts_table(facts: list[tuple[str, str]]) -> Table:
     return table
 
 
+def _cover_end(pack: Pack) -> list:
+    """The note on the marks beside figures, then the page break that ends a cover."""
+    return [_p(pack.marks_note, "small"), PageBreak()]
+
+
 def _title_page(pack: Pack) -> list:
     story = [
         Spacer(1, 3.5 * cm),
@@ -362,11 +367,7 @@ def _title_page(pack: Pack) -> list:
     story += [
         _facts_table(facts),
         Spacer(1, 1.2 * cm),
-        _p(
-            pack.marks_note,
-            "small",
-        ),
-        PageBreak(),
+        *_cover_end(pack),
     ]
     return story
 
@@ -618,18 +619,13 @@ def _contents() -> list:
 
 def _cabinet_cover(pack: Pack) -> list:
     """The first page in the council's Cabinet report frame: the header, the summary and the recommendations."""
-    front = pack.front
     story = [
         _p(pack.council, "council"),
         _p(f"{pack.title} — {pack.period}", "title"),
         _facts_table(pack.cabinet_frame()),
         Spacer(1, 0.4 * cm),
         _p("Summary", "h3"),
-        _p(
-            f"This report sets out the council's performance against the Corporate Plan 2024–27 for {pack.period}, "
-            "by exception: the measures that need a decision, those to watch and those going well, with one "
-            "thematic deep dive. " + (front.headline() if front else "")
-        ),
+        _p(pack.summary()),
         _p("Recommendation(s)", "h3"),
         _p("Cabinet is recommended to:"),
         *[
@@ -637,11 +633,7 @@ def _cabinet_cover(pack: Pack) -> list:
             for n, text in enumerate(pack.recommendations(), 1)
         ],
         Spacer(1, 0.3 * cm),
-        _p(
-            pack.marks_note,
-            "small",
-        ),
-        PageBreak(),
+        *_cover_end(pack),
     ]
     return story
 

@@ -304,12 +304,25 @@ def _title_page(doc, pack: Pack) -> None:
         ("Report to", "Cabinet; Overview and Scrutiny Committee"),
         ("Prepared by", "Strategic Performance and Business Intelligence"),
     ]
+    _facts(doc, facts)
+    _cover_end(doc, pack, space_before=24)
+
+
+def _facts(doc, facts: list[tuple[str, str]], space_after: float | None = None) -> None:
+    """Labelled facts of a cover, one paragraph each: ``Label: text``."""
     for label, text in facts:
         p = doc.add_paragraph()
+        if space_after is not None:
+            p.paragraph_format.space_after = Pt(space_after)
         p.add_run(f"{label}: ").bold = True
         p.add_run(text)
+
+
+def _cover_end(doc, pack: Pack, space_before: float | None = None) -> None:
+    """The note on the marks beside figures, then the page break that ends a cover."""
     note = doc.add_paragraph()
-    note.paragraph_format.space_before = Pt(24)
+    if space_before is not None:
+        note.paragraph_format.space_before = Pt(space_before)
     run = note.add_run(pack.marks_note)
     run.italic = True
     run.font.size = Pt(9)
@@ -566,28 +579,13 @@ def _cabinet_cover(doc, pack: Pack) -> None:
     run.font.size = Pt(20)
     run.font.color.rgb = DARK
     doc.add_paragraph(f"{pack.title} — {pack.period}", style="Title")
-    for label, text in pack.cabinet_frame():
-        p = doc.add_paragraph()
-        p.paragraph_format.space_after = Pt(2)
-        p.add_run(f"{label}: ").bold = True
-        p.add_run(text)
-    for heading, text in (
-        (
-            "Summary",
-            f"This report sets out the council's performance against the Corporate Plan 2024–27 for {pack.period}, "
-            "by exception: the measures that need a decision, those to watch and those going well, with one "
-            "thematic deep dive. " + (pack.front.headline() if pack.front else ""),
-        ),
-        ("Recommendation(s)", "Cabinet is recommended to:"),
-    ):
+    _facts(doc, pack.cabinet_frame(), space_after=2)
+    for heading, text in (("Summary", pack.summary()), ("Recommendation(s)", "Cabinet is recommended to:")):
         doc.add_paragraph().add_run(heading).bold = True
         doc.add_paragraph(text)
     for n, text in enumerate(pack.recommendations(), start=1):
         doc.add_paragraph(f"({n}) {text}")
-    note = doc.add_paragraph().add_run(pack.marks_note)
-    note.italic = True
-    note.font.size = Pt(9)
-    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    _cover_end(doc, pack)
 
 
 def _front_sheet(doc, pack: Pack) -> None:

@@ -77,14 +77,16 @@ def _real(card: pd.DataFrame) -> pd.Series:
 
 
 def counts(part: pd.DataFrame) -> dict[str, int]:
-    """Measures, RAG (rated and not), direction of travel and tiers of a slice of the card."""
-    rags, tiers = part["rag"].value_counts(), part["exception_tier"].value_counts()
+    """Measures, RAG (rated and not), direction of travel (:func:`scorecard.present.views.headline_counts`) and
+    tiers of a slice of the card."""
+    heads, tiers = views.headline_counts(part), part["exception_tier"].value_counts()
+    rated = {code: heads[f"rag_{code}"] for code in rag.RATED}
     return {
-        "measures": len(part),
-        **{code: int(rags.get(code, 0)) for code in rag.RATED},
-        "unrated": int(len(part) - sum(rags.get(code, 0) for code in rag.RATED)),
-        "improving": int((part["direction"] == "improving").sum()),
-        "worsening": int((part["direction"] == "worsening").sum()),
+        "measures": heads["measures"],
+        **rated,
+        "unrated": heads["measures"] - sum(rated.values()),
+        "improving": heads["improving"],
+        "worsening": heads["worsening"],
         **{tier: int(tiers.get(tier, 0)) for tier in ("for_decision", "watch", "going_well")},
     }
 
@@ -122,8 +124,7 @@ def _names(rows: pd.DataFrame) -> str:
     return ", ".join(titles) + (f" and {len(rows) - SHOWN} more" if len(rows) > SHOWN else "")
 
 
-def _going_well(card: pd.DataFrame) -> str:
-    real = card[_real(card)]
+def _going_well(real: pd.DataFrame) -> str:
     shown = best(real)
     if shown.empty:
         return "No measure with a real figure is exceeding its target or green and improving this quarter."
@@ -134,9 +135,7 @@ def _going_well(card: pd.DataFrame) -> str:
     )
 
 
-def _going_badly(card: pd.DataFrame) -> str:
-    real = card[_real(card)]
-    decision = concerns(real)
+def _going_badly(real: pd.DataFrame, decision: pd.DataFrame) -> str:
     if decision.empty:
         return "No measure with a real figure needs a decision this quarter."
     red = int(decision["rag"].eq("red").sum())
@@ -150,8 +149,7 @@ def _going_badly(card: pd.DataFrame) -> str:
     )
 
 
-def _being_done(card: pd.DataFrame) -> str:
-    decision = concerns(card[_real(card)])
+def _being_done(decision: pd.DataFrame) -> str:
     if decision.empty:
         return "No corrective action is needed on real figures this quarter."
     written = decision["corrective_action"] if "corrective_action" in decision else pd.Series("", decision.index)
@@ -199,7 +197,13 @@ def build(
     messages are the auto-draft unless BI has ``written`` them (a key-messages version: going_well,
     going_badly, being_done, author, written_at)."""
     real, made_up = _real(card), card["status"].eq("illustrative")
-    drafted = {"going_well": _going_well(card), "going_badly": _going_badly(card), "being_done": _being_done(card)}
+    real_part = card[real]  # the key messages speak of real figures only
+    decision = concerns(real_part)
+    drafted = {
+        "going_well": _going_well(real_part),
+        "going_badly": _going_badly(real_part, decision),
+        "being_done": _being_done(decision),
+    }
     said = {k: written[k] for k in drafted} if written else drafted
 
     def with_why(rows: pd.DataFrame) -> list[dict]:
@@ -211,7 +215,7 @@ def build(
     return FrontSheet(
         period=period,
         measures=len(card),
-        real=counts(card[real]),
+        real=counts(real_part),
         illustrative=counts(card[made_up]),
         awaiting=int(card["status"].eq(rag.AWAITING).sum()),
         going_well=said["going_well"],

@@ -679,6 +679,18 @@ def year_outturn(card: pd.DataFrame) -> pd.DataFrame:
     return part.sort_values("rag", key=lambda s: s.map({code: i for i, code in enumerate(rag.RATED[::-1])}))
 
 
+def outturn_sentence(outturn: pd.DataFrame) -> str:
+    """How many of :func:`year_outturn`'s measures met the year's target (ending ":" when some did not)."""
+    missed = int((outturn["rag"] != "green").sum())
+    year = outturn["forecast_year"].iloc[0]
+    if not missed:
+        return f"{year} is complete: all {len(outturn)} measures reported during the year with a target for it met it."
+    return (
+        f"{year} is complete. Of the {len(outturn)} measures reported during the year with a target for it, "
+        f"{len(outturn) - missed} met it and {missed} did not:"
+    )
+
+
 def in_year_series(
     area: str = SEFTON, data_dir: str | Path | None = None, reg: register.Register | None = None
 ) -> dict[str, tuple[pd.DataFrame, str, str]]:

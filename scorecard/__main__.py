@@ -238,6 +238,24 @@ def _publish(args: argparse.Namespace) -> int:
     return 0
 
 
+def _reseal(args: argparse.Namespace) -> int:
+    import os
+
+    from scorecard.store import storage
+
+    who = args.user or os.environ.get("SCORECARD_USER") or os.environ.get("USER") or "unknown"
+    data_dir = args.data_dir or storage.default_data_dir()
+    try:
+        differed = storage.reseal(data_dir, who, args.reason)
+    except ValueError as err:
+        print(err, file=sys.stderr)
+        return 2
+    print(f"Re-sealed {data_dir} as it is now; recorded in the audit log with the reason given.")
+    for what in differed or ["nothing differed from the last commit's record"]:
+        print(f"  {what}")
+    return 0
+
+
 def _sources(args: argparse.Namespace) -> int:
     from datetime import date
 
@@ -379,6 +397,16 @@ def main(argv: list[str] | None = None) -> int:
     pub.add_argument("--data-dir", default=None)
     pub.set_defaults(run=_publish)
 
+    seal = commands.add_parser(
+        "reseal",
+        help="BI administrators, after an investigation: accept data/ as it now is (audited) when an integrity "
+        "check failed",
+    )
+    seal.add_argument("--reason", required=True, help="what was investigated and why the files are accepted")
+    seal.add_argument("--user", default=None, help="who re-seals (default: $SCORECARD_USER or login name)")
+    seal.add_argument("--data-dir", default=None)
+    seal.set_defaults(run=_reseal)
+
     tgt = commands.add_parser("targets", help="list every measure's target for a financial year (CSV or XLSX)")
     tgt.add_argument("--year", required=True, help="financial year, e.g. '2026/27'")
     tgt.add_argument("--out", required=True, help="output file (.csv or .xlsx)")
@@ -402,8 +430,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {err}", file=sys.stderr)
         return 1
     except (audit.IntegrityError, chain.ChainError) as err:
-        print(f"integrity check failed: {err}", file=sys.stderr)
-        print("nothing was written; restore data/ from a backup, or ask the BI team to investigate", file=sys.stderr)
+        print(f"integrity check failed: {str(err).removeprefix('integrity check failed: ')}", file=sys.stderr)
+        print(
+            "nothing was written; restore data/ from a backup, or ask the BI team to investigate "
+            "(then `python -m scorecard reseal --reason ...`)",
+            file=sys.stderr,
+        )
         return 1
 
 

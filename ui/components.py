@@ -206,9 +206,11 @@ def integrity_failed(role: str, err: Exception) -> None:
 
     if access.sees_draft(role):
         st.error(
-            f"**Integrity check failed.** {plain(err, limit=800)}\n\nNo figures are shown until this is "
-            "resolved. The audit log, the snapshot index and the published snapshot files must agree: "
-            "restore `data/` from a backup and find out how the files were changed.",
+            f"**Integrity check failed.** {plain(str(err).removeprefix('integrity check failed: '), limit=800)}"
+            "\n\nNo figures are shown and nothing can be saved, loaded or published until this is resolved. "
+            "The audit log, the commit record (`version.json`), what people wrote and the published snapshots "
+            "must agree: find out how the files were changed, then restore `data/` from a backup or, for "
+            "changes found to be genuine, a BI administrator re-seals it (`python -m scorecard reseal`).",
             icon="🛑",
         )
     else:

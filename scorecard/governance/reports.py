@@ -45,9 +45,10 @@ def _live(data_dir: str | Path | None, read: Callable[[], T]) -> T:
 
 def data_key(data_dir: str | Path | None = None) -> tuple:
     """What a cached page result depends on: the data version (every build, ingest and publish) and the
-    identity of the audit log and snapshot files (so an edit outside a commit is checked again at once)."""
+    identity of the commit record, the audit log and every kept file (so an edit outside a commit is checked
+    again at once)."""
     folder = _folder(data_dir)
-    files = [folder / storage.LOG, *sorted(publish.folder(folder).glob("*"))]
+    files = [folder / storage.VERSION, folder / storage.LOG, *(folder / name for name in storage.kept_files(folder))]
     stats = []
     for path in files:
         try:
@@ -59,12 +60,14 @@ def data_key(data_dir: str | Path | None = None) -> tuple:
 
 
 def check(data_dir: str | Path | None = None) -> dict[str, str]:
-    """Verify the audit log, the snapshot index and every snapshot file against each other
-    (:class:`audit.IntegrityError` naming what failed); returns period → publication state."""
+    """Verify the audit log, the snapshot index and every snapshot file against each other, then every kept
+    file against the commit record (:func:`storage.check`: what people wrote, accepted returns);
+    :class:`audit.IntegrityError` naming what failed. Returns period → publication state."""
     index = publish.read_index(data_dir)["periods"]
     for label, entry in index.items():
         for name in entry.get("parts") or {}:
             publish.part_bytes(label, name, data_dir, entry)
+    storage.check(_folder(data_dir))
     return {label: entry["state"] for label, entry in index.items()}
 
 

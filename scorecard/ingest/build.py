@@ -138,6 +138,7 @@ def build(
     batch_table = pd.DataFrame(sorted(batches.values(), key=lambda b: b["file"]))
     with storage.locked(out_dir):
         storage.recover(out_dir, sweep=True)
+        storage.check(out_dir)  # before reading the accepted returns and the ledger it rebuilds on
         # returns accepted by `python -m scorecard ingest` survive a rebuild: re-applied in load order
         observations, history, accepted = ingest_load.reapply_accepted(
             out_dir, observations, set(batch_table["sha256"]), reg, progress

@@ -11,6 +11,7 @@ survives a rebuild — and ``make clean`` (which deletes ``data/*.parquet``) kee
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pandas as pd
@@ -174,11 +175,12 @@ def empty(name: str) -> pd.DataFrame:
 
 
 def read(name: str, data_dir: str | Path | None = None) -> pd.DataFrame:
-    """Every version in a ledger table, oldest first (empty when nothing has been written)."""
+    """Every version in a ledger table, oldest first (empty when nothing has been written), after checking
+    it is the file its commit wrote (:func:`scorecard.store.storage.read_kept`: a changed, truncated, deleted
+    or planted table is :class:`scorecard.store.storage.IntegrityError`, never read)."""
     data_dir = Path(data_dir or storage.default_data_dir())
-    storage.recover(data_dir)
-    path = storage.table_path(data_dir, name)
-    return pd.read_parquet(path) if path.is_file() else empty(name)
+    payload = storage.read_kept(data_dir, f"{name}.parquet")
+    return pd.read_parquet(io.BytesIO(payload)) if payload is not None else empty(name)
 
 
 def appended(name: str, existing: pd.DataFrame, rows: list[dict]) -> pd.DataFrame:

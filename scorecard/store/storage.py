@@ -14,6 +14,11 @@ every writer calls first and which readers call before opening the tables.
 * **One lock.** Writers serialise on :func:`locked` (re-entrant in a thread) for the whole read-check-write.
 * **One audit log.** ``audit_log.jsonl`` is a hash chain (:mod:`scorecard.store.chain`); entries are
   appended by the same commit as the data they describe, and ``version.json`` records the chain's head.
+* **One integrity model.** Every file a commit writes in a :data:`KEPT` folder (what people wrote, what was
+  loaded and what was published) has its sha256 recorded in ``version.json`` by that commit. :func:`check`
+  verifies the record, the log's chain and every kept file; every writer runs it first and refuses to go
+  on, and readers of kept files use :func:`read_kept`. A missing or unreadable ``version.json`` in a folder
+  holding records is itself a failure. After an investigation, :func:`reseal` (audited) accepts what is there.
 * **Clear failures.** An operating-system refusal (disk full, read-only folder, no permission) is one
   :class:`WriteError` naming the folder and the reason; before the commit point nothing has changed.
 """
@@ -55,7 +60,12 @@ HISTORY = "observation_history"
 ingest beside the tables; not required by :func:`is_built`, so folders built before it existed still open."""
 JOURNAL = ".commit.json"
 VERSION = "version.json"
-"""The data version: ``{"commit", "parent", "at", "log_head", "log_lines"}``, replaced by every commit."""
+"""The data version: ``{"commit", "parent", "at", "log_head", "log_lines", "files"}``, replaced by every
+commit; ``files`` maps each kept file (path relative to the folder) to its sha256."""
+KEPT = ("accepted", "conversation", "snapshots")
+"""Folders whose files are records — accepted returns, the conversation ledger, published snapshots — each
+hashed into ``version.json`` by the commit that wrote it (the tables outside them are rebuilt by
+``build-data`` from the public extracts and these records)."""
 LOG = "audit_log.jsonl"
 """The one audit log (builds, ingests, uploads, publications), a hash chain appended by commits."""
 PAUSE_ENV = "SCORECARD_COMMIT_PAUSE"
@@ -266,7 +276,8 @@ def locked(data_dir: Path | str):
 
 
 def version_record(data_dir: Path | str) -> dict:
-    """The current ``version.json`` (empty for a folder written before versions existed)."""
+    """The current ``version.json``, as a cache key (empty when there is none): :func:`recorded` is the
+    strict reader that every check uses."""
     try:
         return json.loads((Path(data_dir) / VERSION).read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -316,17 +327,146 @@ def consistent(data_dir: Path | str, read: Callable[[], T]) -> T:
     raise RuntimeError(f"the data in {folder} kept changing while it was read; try again")
 
 
-def read_log(data_dir: Path | str) -> tuple[bytes, str | None]:
-    """The audit log's bytes and the head the last commit recorded (None for an unversioned folder),
-    read as one version."""
+def read_log(data_dir: Path | str) -> tuple[bytes, str]:
+    """The audit log's bytes and the head the last commit recorded, read as one version
+    (:class:`IntegrityError` when the record is missing or unreadable: see :func:`recorded`)."""
     folder = Path(data_dir)
 
-    def both() -> tuple[bytes, str | None]:
+    def both() -> tuple[bytes, str]:
         path = folder / LOG
         data = path.read_bytes() if path.is_file() else b""
-        return data, version_record(folder).get("log_head")
+        return data, recorded(folder).get("log_head", chain.GENESIS)
 
     return consistent(folder, both)
+
+
+# ---- integrity -------------------------------------------------------------------------------------------
+
+
+def kept_files(data_dir: Path | str) -> list[str]:
+    """Every file in the :data:`KEPT` folders (relative paths), without a commit's temporary files."""
+    root = Path(data_dir)
+    return sorted(
+        path.relative_to(root).as_posix()
+        for folder in KEPT
+        if (root / folder).is_dir()
+        for path in (root / folder).rglob("*")
+        if path.is_file() and not path.name.startswith(".")
+    )
+
+
+def _failed(what: str) -> IntegrityError:
+    return IntegrityError(f"integrity check failed: {what}")
+
+
+def recorded(data_dir: Path | str) -> dict:
+    """``version.json``, strictly: :class:`IntegrityError` when it is unreadable, or missing from a folder that
+    holds an audit log or kept files (deleting it must not switch the checks off). Empty for a new folder."""
+    folder = Path(data_dir)
+    try:
+        record = json.loads((folder / VERSION).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        held = ([LOG] if (folder / LOG).exists() else []) + kept_files(folder)
+        if held:
+            raise _failed(
+                f"{VERSION} is missing, but the folder holds {held[0]}: the record of the last commit was removed"
+            ) from None
+        return {}
+    except (ValueError, UnicodeDecodeError):
+        raise _failed(f"{VERSION} is unreadable (not the JSON record a commit writes)") from None
+    if not isinstance(record, dict) or not isinstance(record.get("files", {}), dict):
+        raise _failed(f"{VERSION} is not a commit record")
+    return record
+
+
+def _file_problems(folder: Path, record: dict) -> list[str]:
+    held = set(kept_files(folder))
+    if "files" not in record and held:
+        return [f"{VERSION} was written before kept files were hashed: check them, then re-seal once"]
+    hashes = record.get("files", {})
+    problems = [f"{name} was deleted" for name in sorted(set(hashes) - held)]
+    problems += [f"{name} was not written by the scorecard (added from outside)" for name in sorted(held - set(hashes))]
+    problems += [
+        f"{name} was changed after it was written (sha256 differs)"
+        for name in sorted(held & set(hashes))
+        if sha256(folder / name) != hashes[name]
+    ]
+    return problems
+
+
+def check(data_dir: Path | str) -> tuple[dict, bytes]:
+    """The commit record and the audit log's bytes, after checking both and every kept file against the
+    record: :class:`IntegrityError` saying which file and what, for the first failures. Every writer runs it
+    (under :func:`locked`) before it writes anything."""
+    folder = Path(data_dir)
+    record = recorded(folder)
+    log = (folder / LOG).read_bytes() if (folder / LOG).is_file() else b""
+    try:
+        chain.verify(log, record.get("log_head", chain.GENESIS), LOG)
+    except chain.ChainError as err:
+        raise IntegrityError(f"integrity check failed: the audit log fails its integrity check: {err}") from None
+    problems = _file_problems(folder, record)
+    if problems:
+        more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
+        raise _failed("; ".join(problems[:3]) + more)
+    return record, log
+
+
+def read_kept(data_dir: Path | str, name: str) -> bytes | None:
+    """The bytes of one kept file (``name`` relative to the folder, e.g. ``conversation/risks.parquet``),
+    checked against the hash its commit recorded; None when no commit wrote it. :class:`IntegrityError`
+    when it was changed, deleted or added from outside."""
+    folder = Path(data_dir)
+
+    def read() -> tuple[dict, bytes | None]:
+        path = folder / name
+        return recorded(folder), (path.read_bytes() if path.is_file() else None)
+
+    record, payload = consistent(folder, read)
+    expected = record.get("files", {}).get(name)
+    if payload is None and expected is None:
+        return None
+    if payload is None:
+        raise _failed(f"{name} was deleted")
+    if expected is None:
+        raise _failed(f"{name} was not written by the scorecard (added from outside)")
+    if sha256(payload) != expected:
+        raise _failed(f"{name} was changed after it was written (sha256 differs)")
+    return payload
+
+
+RESEAL = "reseal"
+
+
+def reseal(data_dir: Path | str, who: str, reason: str) -> list[str]:
+    """Accept the folder as it is after an investigation: record the kept files' hashes and the log's head
+    as they now are, with an audit entry (who, why, what differed). The log's chain must be unbroken (a line
+    edited inside it cannot be re-sealed: restore from a backup). Returns what differed."""
+    folder = Path(data_dir)
+    if not reason.strip():
+        raise ValueError("say why the folder is re-sealed (what was investigated)")
+    with locked(folder):
+        recover(folder, sweep=True)
+        try:
+            record = recorded(folder)
+        except IntegrityError as err:
+            record, differed = {}, [str(err).removeprefix("integrity check failed: ")]
+        else:
+            differed = []
+        log = (folder / LOG).read_bytes() if (folder / LOG).is_file() else b""
+        try:
+            kept = chain.verify(log, None, LOG)
+        except chain.ChainError as err:
+            raise _failed(f"the audit log's chain is broken, which a re-seal cannot mend: {err}") from None
+        if record.get("log_head", chain.GENESIS) != chain.head(log):
+            differed.append(f"{LOG} ends at line {len(kept)}, not line {record.get('log_lines', 0)} as recorded")
+        differed += _file_problems(folder, record)
+        hashes = {name: sha256(folder / name) for name in kept_files(folder)}
+        detail = {"reason": reason.strip(), "differed": differed}
+        _commit(
+            folder, {}, log=[{"who": who, "action": RESEAL, "detail": detail}], hashes=hashes, trusted=(record, log)
+        )
+    return differed
 
 
 # ---- committing ------------------------------------------------------------------------------------------
@@ -371,17 +511,13 @@ def _put_table(table: pa.Table, temp: str) -> None:
     pq.write_table(table, temp, row_group_size=ROW_GROUP_ROWS)
 
 
-def _appended_log(data_dir: Path, entries: list[dict], at: str) -> tuple[bytes | None, str, int]:
-    """The log with ``entries`` appended (None when there are none), its head and line count. The log on
-    disk must be the one the last commit recorded (a writer never extends a tampered log)."""
-    path = data_dir / LOG
-    old = path.read_bytes() if path.is_file() else b""
-    recorded = version_record(data_dir).get("log_head")
-    kept = chain.verify(old, recorded)
+def _appended_log(old: bytes, entries: list[dict], at: str) -> tuple[bytes | None, str, int]:
+    """The (checked) log ``old`` with ``entries`` appended (None when there are none), its head and line count."""
+    lines = len(old.splitlines())
     if not entries:
-        return None, chain.head(old), len(kept)
+        return None, chain.head(old), lines
     new, head = chain.append(old, [{"at": at, **entry} for entry in entries])
-    return new, head, len(kept) + len(entries)
+    return new, head, lines + len(entries)
 
 
 def write_tables(
@@ -399,11 +535,29 @@ def write_tables(
     ``schemas`` casts a table to a given Arrow schema (an ingest keeps the schema the build wrote, so a
     DuckDB view made over the old file still binds). ``log`` entries (``who``, ``action``, ``detail``) are
     appended to the audit log with the commit's time. Paths in ``frozen`` are written once, read-only: an
-    existing file with the same bytes is kept, one with other bytes is refused (:class:`ValueError`)."""
-    data_dir = Path(data_dir)
+    existing file with the same bytes is kept, one with other bytes is refused (:class:`ValueError`).
+
+    Nothing is written over a folder that fails :func:`check` (:class:`IntegrityError`)."""
+    return _commit(Path(data_dir), tables, files, schemas, log, frozen)
+
+
+def _commit(
+    data_dir: Path,
+    tables: dict[str, pd.DataFrame],
+    files: dict[str, bytes] | None = None,
+    schemas: dict[str, pa.Schema] | None = None,
+    log: list[dict] | None = None,
+    frozen: Iterable[str] = (),
+    hashes: dict[str, str] | None = None,
+    trusted: tuple[dict, bytes] | None = None,
+) -> str:
+    """:func:`write_tables`; :func:`reseal` passes the record and log it accepts (``trusted``, not checked)
+    and the kept files' ``hashes`` as they now are."""
     journal: dict = {}
     with os_errors(data_dir, committed=lambda: bool(journal)), locked(data_dir):
         recover(data_dir, sweep=True)
+        old_record, old_log = trusted or check(data_dir)
+        kept = dict(hashes if hashes is not None else old_record.get("files", {}))
         staged: list[tuple[str, Path]] = []
         created = [
             folder
@@ -450,12 +604,23 @@ def write_tables(
                         table_path(data_dir, "period_values"),
                     ),
                 )
+            for temp, final in staged:
+                name = final.relative_to(data_dir).as_posix()
+                if name.split("/", 1)[0] in KEPT:
+                    kept[name] = sha256(temp)
             at = now()
-            new_log, head, lines = _appended_log(data_dir, list(log or []), at)
+            new_log, head, lines = _appended_log(old_log, list(log or []), at)
             if new_log is not None:
                 staged.append((_stage(data_dir / LOG, lambda temp: Path(temp).write_bytes(new_log)), data_dir / LOG))
             commit = uuid.uuid4().hex
-            record = {"commit": commit, "parent": version(data_dir), "at": at, "log_head": head, "log_lines": lines}
+            record = {
+                "commit": commit,
+                "parent": old_record.get("commit", "unversioned"),
+                "at": at,
+                "log_head": head,
+                "log_lines": lines,
+                "files": dict(sorted(kept.items())),
+            }
             staged.append(  # last: whoever sees the new version sees every other new file
                 (
                     _stage(data_dir / VERSION, lambda temp: Path(temp).write_text(json.dumps(record, indent=1))),

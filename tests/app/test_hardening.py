@@ -18,6 +18,7 @@ from scorecard.store import storage
 from tests.app.conftest import PAGES, run_app
 from tests.app.test_roles import everything
 from tests.conftest import PUBLISHED
+from tests.scorecard.governance.test_integrity import KEPT_TAMPERS
 from tests.scorecard.ingest._ingest_helpers import COUNT, QUARTERLY, csv_bytes, row
 
 OLD = "2021/22 Q4"
@@ -124,6 +125,15 @@ TAMPERING = {
     "edited audit line": lambda folder: (folder / storage.LOG).write_text(
         (folder / storage.LOG).read_text().replace('"test admin"', '"someone else"')
     ),
+    **{
+        name: KEPT_TAMPERS[name][0]  # what people wrote, and the commit record (#24)
+        for name in (
+            "forged commentary",
+            "commentary truncated",
+            "risks truncated",
+            "version record deleted, log shortened",
+        )
+    },
 }
 
 

@@ -10,9 +10,10 @@ import pytest
 
 from scorecard import __main__ as cli
 from scorecard.governance import audit, publish, reports
+from scorecard.governance import conversation as talk
 from scorecard.store import storage
 from tests.conftest import PUBLISHED as Q
-from tests.scorecard.ingest._ingest_helpers import csv_bytes, digest, row
+from tests.scorecard.ingest._ingest_helpers import QUARTERLY, csv_bytes, digest, row
 
 
 def _index(data_dir) -> tuple:
@@ -135,3 +136,109 @@ def test_the_log_records_every_load_and_publication_with_the_data_version(publis
     assert log[1]["detail"]["data_version"] == entry["data_version"]
     assert log[2]["who"] == "officer one" and log[2]["detail"]["file"] == "q3.csv"
     assert storage.version_record(data_dir)["log_lines"] == 3
+
+
+def _forge_commentary(data_dir):
+    """The red team's forged row: version 99 by "Chief Executive", written straight into the ledger."""
+    path = data_dir / "conversation" / "commentary.parquet"
+    table = pd.read_parquet(path)
+    forged = table.tail(1).assign(version=99, author="Chief Executive", narrative="All is well.")
+    pd.concat([table, forged]).to_parquet(path, index=False)
+
+
+def _flip_a_byte(path):
+    path.chmod(0o644)
+    payload = bytearray(path.read_bytes())
+    payload[len(payload) // 2] ^= 0xFF
+    path.write_bytes(bytes(payload))
+
+
+def _shorten_log(data_dir):
+    log = data_dir / storage.LOG
+    log.write_bytes(b"".join(log.read_bytes().splitlines(keepends=True)[:-1]))
+
+
+KEPT_TAMPERS = {
+    "forged commentary": (_forge_commentary, "conversation/commentary.parquet was changed"),
+    "latest commentary row deleted": (
+        lambda d: (
+            pd.read_parquet(d / "conversation/commentary.parquet")
+            .iloc[:-1]
+            .to_parquet(d / "conversation/commentary.parquet", index=False)
+        ),
+        "conversation/commentary.parquet was changed",
+    ),
+    "commentary deleted": (
+        lambda d: (d / "conversation/commentary.parquet").unlink(),
+        "conversation/commentary.parquet was deleted",
+    ),
+    "commentary truncated": (
+        lambda d: (d / "conversation/commentary.parquet").write_bytes(
+            (d / "conversation/commentary.parquet").read_bytes()[:500]
+        ),
+        "conversation/commentary.parquet was changed",
+    ),
+    "finance edited": (
+        lambda d: (
+            pd.read_parquet(d / "conversation/finance.parquet")
+            .assign(variance=0.0)
+            .to_parquet(d / "conversation/finance.parquet", index=False)
+        ),
+        "conversation/finance.parquet was changed",
+    ),
+    "risks truncated": (
+        lambda d: (d / "conversation/risks.parquet").write_bytes((d / "conversation/risks.parquet").read_bytes()[:300]),
+        "conversation/risks.parquet was changed",
+    ),
+    "action updates deleted": (
+        lambda d: (d / "conversation/action_updates.parquet").unlink(),
+        "conversation/action_updates.parquet was deleted",
+    ),
+    "card snapshot deleted": (
+        lambda d: next((d / "snapshots").glob("*-card-*")).unlink(),
+        "card of 2025/26 Q2 is missing",
+    ),
+    "commentary snapshot byte flipped": (
+        lambda d: _flip_a_byte(next((d / "snapshots").glob("*-commentary-*"))),
+        "commentary of 2025/26 Q2 fails its integrity check",
+    ),
+    "version record deleted, log shortened": (
+        lambda d: ((d / storage.VERSION).unlink(), _shorten_log(d)),
+        "version.json is missing",
+    ),
+    "version record garbage, log shortened": (
+        lambda d: ((d / storage.VERSION).write_text("garbage"), _shorten_log(d)),
+        "version.json is unreadable",
+    ),
+}
+
+
+@pytest.mark.parametrize("tamper", list(KEPT_TAMPERS))
+def test_every_kept_record_is_checked_before_use_and_every_writer_refuses(published_data, tmp_path, capsys, tamper):
+    """The red team's tampers (#24 items 1 and 2): the check names the file; the command-line ingest, a
+    publication of another quarter and a commentary saved in the app write nothing."""
+    data_dir, _ = published_data
+    edit, message = KEPT_TAMPERS[tamper]
+    edit(data_dir)
+    with pytest.raises(audit.IntegrityError, match=message):
+        reports.check(data_dir)
+    before = digest(data_dir)
+    path = tmp_path / "q3.csv"
+    path.write_bytes(csv_bytes([row(value="90", period="2025/26 Q3")]))
+    assert cli.main(["ingest", str(path), "--data-dir", str(data_dir)]) == 1
+    assert cli.main(["publish", "--period", "2025/26 Q3", "--data-dir", str(data_dir)]) == 1
+    assert capsys.readouterr().err.count("integrity check failed") == 2
+    with pytest.raises(audit.IntegrityError):
+        talk.save_commentary(QUARTERLY, "2025/26 Q3", {"narrative": "Fine."}, "officer", data_dir=data_dir)
+    assert digest(data_dir) == before
+
+
+def test_a_reseal_from_the_command_line_lets_writers_go_on_and_is_audited(published_data, capsys):
+    data_dir, _ = published_data
+    _forge_commentary(data_dir)
+    reason = "forged row found; the service confirmed the text"
+    assert cli.main(["reseal", "--reason", reason, "--user", "BI administrator", "--data-dir", str(data_dir)]) == 0
+    assert "conversation/commentary.parquet was changed" in capsys.readouterr().out
+    reports.check(data_dir)
+    [*_, entry] = audit.entries(data_dir)
+    assert (entry["action"], entry["who"], entry["detail"]["reason"]) == ("reseal", "BI administrator", reason)

@@ -45,7 +45,7 @@ def test_a_commit_never_extends_a_tampered_log(folder):
     path = folder / storage.LOG
     path.write_bytes(path.read_bytes().replace(b"tester", b"someone else", 1))
     before = digest(folder)
-    with pytest.raises(chain.ChainError, match="line 2: does not follow line 1"):
+    with pytest.raises(storage.IntegrityError, match="line 2: does not follow line 1"):
         storage.write_tables(folder, {"observations": pd.DataFrame(ROWS)}, log=LOG)
     assert digest(folder) == before
 
@@ -156,7 +156,7 @@ def test_atomic_write_leaves_an_old_file_whole(tmp_path, monkeypatch):
 
 def test_a_version_file_is_plain_json(folder):
     record = json.loads((folder / storage.VERSION).read_text())
-    assert set(record) == {"commit", "parent", "at", "log_head", "log_lines"}
+    assert set(record) == {"commit", "parent", "at", "log_head", "log_lines", "files"}
 
 
 @pytest.mark.parametrize("moves", [[["../outside.txt", "observations.parquet"]], [["x.tmp", "../../version.json"]]])

@@ -24,6 +24,7 @@ import os
 import shutil
 import tarfile
 import tempfile
+import time
 import urllib.error
 import urllib.request
 import zlib
@@ -39,7 +40,11 @@ FOLDERS = ("data-sources", "reference")
 ``build-data`` loads, and the measure map the tests check against)."""
 MARKER = ".bundle-sha256"
 """Written into the cache after every file was checked: which bundle the cache holds."""
-TIMEOUT_SECONDS = 60
+TIMEOUT_SECONDS = 30
+"""Longest wait for the server to answer or send the next bytes."""
+DEADLINE_SECONDS = 600
+"""Longest the whole download may take (the 8 MB bundle needs well under a minute on any council network): a
+server that trickles bytes is dropped, the partial file removed, nothing changed."""
 
 
 class SourcesError(Exception):
@@ -95,14 +100,22 @@ def verify_cache(cache: Path | None = None, lock: dict | None = None) -> Path:
 
 
 def _download(url: str, expected: dict, into: Path) -> None:
-    """Stream ``url`` to a file, refusing anything but the expected bundle (size, then sha256)."""
-    digest, size = hashlib.sha256(), 0
+    """Stream ``url`` to a file within :data:`DEADLINE_SECONDS` in all, refusing anything but the expected
+    bundle (size, then sha256)."""
+    digest, size, deadline = hashlib.sha256(), 0, DEADLINE_SECONDS
+    stop = time.monotonic() + deadline
     try:
         with urllib.request.urlopen(url, timeout=TIMEOUT_SECONDS) as response, into.open("wb") as out:
-            for block in iter(lambda: response.read(1 << 20), b""):
+            for block in iter(lambda: response.read1(1 << 20), b""):  # what has arrived, not a full megabyte
                 size += len(block)
                 if size > expected["bytes"]:
                     break
+                if time.monotonic() > stop:
+                    raise SourcesError(
+                        f"The download from {url} took longer than {deadline:,.0f} seconds ({size:,} of "
+                        f"{expected['bytes']:,} bytes), so it was stopped and nothing was changed: try again, or "
+                        "set SCORECARD_SOURCES_URL to a faster mirror."
+                    )
                 digest.update(block)
                 out.write(block)
     except urllib.error.HTTPError as err:

@@ -304,7 +304,7 @@ CORPUS = {
         "the sheet spans 5,200,000 cells",
         None,
     ),
-    "zip bomb (xlsx)": ("bomb.xlsx", _zip_bomb, "more than the 100 MB / 1,000 parts", None),
+    "zip bomb (xlsx)": ("bomb.xlsx", _zip_bomb, "more than the 4 MB / 200 parts", None),
     "unquoted comma": (
         "comma.csv",
         _raw(GOOD.encode() + b"asc_msp_outcomes_met_pct,E08000014,2025/26 Q1,93,,,,ok,yes, really\n"),

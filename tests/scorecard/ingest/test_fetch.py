@@ -4,6 +4,7 @@ one, a missing one, no server at all, a damaged cache; and a clone with no ``../
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import io
@@ -15,6 +16,7 @@ import subprocess
 import sys
 import tarfile
 import threading
+import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -50,6 +52,16 @@ class _Handler(SimpleHTTPRequestHandler):
 
     def do_GET(self):  # noqa: N802 (http.server's name)
         self.requests.append(self.path)
+        if self.path == "/trickle.tar.gz":  # the red team's server: a byte at a time, for ever
+            self.send_response(200)
+            self.send_header("Content-Length", str(10**9))
+            self.end_headers()
+            with contextlib.suppress(OSError):
+                for _ in range(100):
+                    self.wfile.write(b"x")
+                    self.wfile.flush()
+                    time.sleep(0.1)
+            return
         super().do_GET()
 
     def log_message(self, *args):
@@ -127,6 +139,21 @@ def test_a_corrupted_or_missing_bundle_is_one_sentence_and_changes_nothing(serve
     _one_sentence(str(caught.value))
     assert _tree_digest(cache) == before
     assert not list(tmp_path.glob("cache.fetch-*"))  # the partial download is cleaned away
+
+
+def test_a_download_that_trickles_is_stopped_at_the_deadline_and_changes_nothing(server, www, tmp_path, monkeypatch):
+    _, lock = www
+    cache = tmp_path / "cache"
+    fetch.fetch(f"{server}/bundle.tar.gz", cache, lock)
+    (cache / fetch.MARKER).write_text("an older bundle\n")
+    before = _tree_digest(cache)
+    monkeypatch.setattr(fetch, "DEADLINE_SECONDS", 1.0)
+    started = time.monotonic()
+    with pytest.raises(fetch.SourcesError, match="took longer than 1 seconds") as caught:
+        fetch.fetch(f"{server}/trickle.tar.gz", cache, lock)
+    assert time.monotonic() - started < 5
+    _one_sentence(str(caught.value))
+    assert _tree_digest(cache) == before and not list(tmp_path.glob("cache.fetch-*"))
 
 
 def test_offline_is_one_sentence(www, tmp_path):

@@ -35,6 +35,22 @@ def test_a_zip_bomb_is_refused_from_its_directory_in_well_under_a_second(tmp_pat
     assert time.perf_counter() - started < 1.0
 
 
+def test_a_workbook_no_return_needs_is_refused_in_under_a_second(tmp_path):
+    """The red team's 276 KB workbook unpacking to 63 MB held a CPU for 21-28 s under the old 100 MB limit;
+    a return is kilobytes, and the largest real one reads well inside the limit."""
+    path = tmp_path / "wide.xlsx"
+    _zip_bomb(path, megabytes=63)
+    started = time.perf_counter()
+    with pytest.raises(reader.FileProblem, match=r"unpacks to 6\d MB .* more than the 4 MB"):
+        reader.read(path)
+    assert time.perf_counter() - started < 1.0
+    shipped = tmp_path / "returns.xlsx"
+    frame = pd.read_csv(storage.PROJECT_DIR / "data" / "returns" / "illustrative_returns.csv", dtype=str)
+    with pd.ExcelWriter(shipped, engine="xlsxwriter") as excel:
+        frame.to_excel(excel, sheet_name="figures", index=False)
+    assert len(reader.read(shipped).rows) == len(frame)
+
+
 def test_cells_are_counted_when_the_declared_dimension_lies(tmp_path, monkeypatch):
     monkeypatch.setattr(reader, "MAX_XLSX_CELLS", 20)
     path = tmp_path / "many.xlsx"

@@ -15,7 +15,7 @@ from pathlib import Path
 import streamlit as st
 
 from scorecard import ingest
-from scorecard.governance import access
+from scorecard.governance import access, publish
 from scorecard.store import storage
 from ui import auth, data
 
@@ -47,6 +47,12 @@ upload = st.file_uploader(f"Return file (.csv or .xlsx, up to {MAX_MB} MB)", typ
 allow_partial = st.checkbox("Load the good rows even if some rows are rejected (rejected rows are quarantined)")
 
 
+def _rights() -> dict:
+    """What this user's loads may do: record a target's approval (BI administrators), and never change the
+    target of a year whose quarters were reported."""
+    return {"may_approve": access.can_publish(auth.role()), "reported": publish.reported_years()}
+
+
 def checked(payload: bytes, name: str, folder: Path):
     """The dry-run report of an uploaded file, validated once per file hash and data version (a rerun of
     the page — ticking a box, opening a table — does not validate it again)."""
@@ -61,7 +67,7 @@ def checked(payload: bytes, name: str, folder: Path):
                 names=[name],
                 dry_run=True,
                 progress=lambda message: status.update(label=message),
-                may_approve=access.can_publish(auth.role()),
+                **_rights(),
             )
             status.update(label=f"Checked {name}", state="complete")
         cache.clear()  # one upload at a time: keep only the latest report
@@ -111,7 +117,7 @@ elif upload is not None:
                             allow_partial=allow_partial,
                             progress=st.write,
                             via="upload page",
-                            may_approve=access.can_publish(auth.role()),
+                            **_rights(),
                         )
                         status.update(label="Loaded" if done.loaded else "Not loaded", state="complete")
                     loaded = done.files[0]

@@ -113,6 +113,7 @@ def _export(args: argparse.Namespace) -> int:
 
 def _ingest(args: argparse.Namespace) -> int:
     from scorecard import ingest
+    from scorecard.governance import publish
 
     missing = [f for f in args.files if not Path(f).is_file()]
     if missing:
@@ -125,6 +126,7 @@ def _ingest(args: argparse.Namespace) -> int:
         allow_partial=args.allow_partial,
         progress=lambda message: print(message, flush=True),
         dry_run=args.check,
+        reported=publish.reported_years(args.data_dir),
     )
     for report in result.files:
         for issue in report.issues:

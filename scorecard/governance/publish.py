@@ -213,6 +213,11 @@ def states(data_dir: str | Path | None = None) -> dict[str, str]:
     return {label: entry["state"] for label, entry in read_index(data_dir)["periods"].items()}
 
 
+def reported_years(data_dir: str | Path | None = None) -> frozenset[str]:
+    """Financial years with a quarter released to members or published: their targets are what was reported."""
+    return frozenset(periods.financial_year(periods.parse_label(label).seq // 4).label for label in states(data_dir))
+
+
 def state(period: str, data_dir: str | Path | None = None) -> str:
     return states(data_dir).get(period, access.DRAFT)
 

@@ -449,6 +449,14 @@ def validate(table: Table, ctx: Context) -> Validated:
             continue
         row = _as_shown(row, number, table, ctx.reg)
         values, problems, warnings = CHECKS[kind](row, ctx.reg, ctx.today)
+        if kind == "targets" and values["financial_year"] in ctx.reported:
+            problems.append(
+                (
+                    "financial_year",
+                    f"a quarter of {values['financial_year']} has been released to members or published: its "
+                    "target is what was reported and cannot change now",
+                )
+            )
         if kind == "targets" and values["approved_by"] and not ctx.may_approve:
             problems.append(
                 (

@@ -223,6 +223,7 @@ def context_for(
     today: date | None = None,
     observations: pd.DataFrame | None = None,
     may_approve: bool = True,
+    reported: frozenset[str] = frozenset(),
 ) -> Context:
     """What rows are validated against: the register, the built areas, each measure's period kind."""
     data_dir = Path(data_dir)
@@ -232,7 +233,7 @@ def context_for(
             storage.table_path(data_dir, "observations"), columns=["measure_id", "period_kind"]
         )
     kinds = observations.groupby("measure_id")["period_kind"].unique()
-    return Context(reg, areas, {k: set(v) for k, v in kinds.items()}, today or date.today(), may_approve)
+    return Context(reg, areas, {k: set(v) for k, v in kinds.items()}, today or date.today(), may_approve, reported)
 
 
 def check_file(
@@ -325,11 +326,14 @@ def ingest(
     dry_run: bool = False,
     via: str = "command line",
     may_approve: bool = True,
+    reported: frozenset[str] = frozenset(),
 ) -> IngestResult:
     """Validate every file, then (unless any error, or with ``allow_partial``) load them all in one commit,
     with an audit entry per file. ``names`` gives display names (an upload's original file name) for
     ``paths``; ``via`` says where the load came from (``command line`` | ``upload page``); ``may_approve``:
-    whether the user may record a target's approval (the upload page passes the role's right).
+    whether the user may record a target's approval (the upload page passes the role's right); ``reported``:
+    the financial years whose targets were reported (their quarters released or published), which no target
+    return may change (the command line and the upload page pass :func:`publish.reported_years`).
     A refusal of the operating system is a :class:`storage.WriteError`; nothing is then written."""
     data_dir = Path(data_dir) if data_dir else storage.default_data_dir()
     if not storage.is_built(data_dir):
@@ -343,7 +347,7 @@ def ingest(
         batches = pd.read_parquet(storage.table_path(data_dir, "batches"))
         history = _read_table(data_dir, storage.HISTORY)
         history = empty_history(observations) if history is None else history
-        ctx = context_for(data_dir, reg, today, observations, may_approve)
+        ctx = context_for(data_dir, reg, today, observations, may_approve, reported)
         talked = ledger.read(ledger.BATCHES, data_dir)
         known = dict(zip(batches["sha256"], batches["batch_id"])) | dict(zip(talked["sha256"], talked["batch_id"]))
         reports = []

@@ -104,6 +104,9 @@ class Context:
     may_approve: bool = True
     """Whether whoever loads may record a target's approval (the BI administrators who record Cabinet's
     decisions; an officer's targets are proposals)."""
+    reported: frozenset[str] = frozenset()
+    """Financial years (labels) with a quarter released to members or published: their targets are what was
+    reported, so a return may not change them."""
 
     def __post_init__(self):
         self.measures = {m.id: m for m in self.reg.measures}

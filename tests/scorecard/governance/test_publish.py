@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import date
 
 import duckdb
 import pandas as pd
@@ -13,9 +14,11 @@ import pytest
 from scorecard import SEFTON
 from scorecard import __main__ as cli
 from scorecard.governance import access, audit, publish
+from scorecard.ingest import ingest
 from scorecard.present import views
 from scorecard.store import db, periods, storage
 from tests.conftest import PUBLISHED as Q
+from tests.scorecard.ingest._ingest_helpers import QUARTERLY, csv_bytes, digest
 
 
 def _sha(path) -> str:
@@ -162,3 +165,20 @@ def test_duckdb_is_confined_to_the_data_folder(data_dir, tmp_path):
             con.execute(sql).fetchall()
     assert not (tmp_path / "out.csv").exists()
     assert periods.parse_label(Q).kind == "quarter"
+
+
+def test_a_target_for_a_year_with_a_published_quarter_is_refused(published_data, tmp_path):
+    """#24: 2025/26 Q2 was published, so the 2025/26 target is what was reported; a return may not change
+    it, even while the year runs (the same return loads where nothing of the year was released)."""
+    data_dir, _ = published_data
+    assert publish.reported_years(data_dir) == {"2025/26"}
+    path = tmp_path / "targets.csv"
+    row = {"measure_id": QUARTERLY, "financial_year": "2025/26", "target": "1", "rationale": "Revised"}
+    path.write_bytes(csv_bytes([row], header=list(row)))
+    before = digest(data_dir)
+    during_the_year = date(2025, 11, 1)
+    refused = ingest([path], data_dir=data_dir, today=during_the_year, reported=publish.reported_years(data_dir))
+    assert not refused.loaded and digest(data_dir) == before
+    [error] = refused.files[0].errors
+    assert error.column == "financial_year" and "a quarter of 2025/26 has been released" in error.message
+    assert ingest([path], data_dir=data_dir, today=during_the_year, dry_run=True).files[0].outcome == "valid"

@@ -17,5 +17,8 @@ def good_sign(polarity) -> np.ndarray:
     series = pd.Series(np.asarray(polarity, dtype=object))
     signs = series.map(SIGN)
     if signs.isna().any():
-        raise ValueError(f"unknown polarity {series[signs.isna()].iloc[0]!r}; expected one of {sorted(SIGN)}")
+        bad = series[signs.isna()].iloc[0]
+        raise ValueError(
+            f"{f'unknown polarity {bad!r}' if isinstance(bad, str) else 'no polarity'}; expected one of {sorted(SIGN)}"
+        )
     return signs.to_numpy(dtype=np.int8)

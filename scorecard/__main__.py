@@ -198,10 +198,10 @@ def _targets(args: argparse.Namespace) -> int:
 
 
 def _forecast_backtest(args: argparse.Namespace) -> int:
-    from scorecard.evaluation import forecast
+    from scorecard.evaluation import forecast, year_end
     from scorecard.present import views
 
-    tested = forecast.backtest(views.in_year_series(args.area, args.data_dir))
+    tested = forecast.backtest(year_end.in_year_series(args.area, args.data_dir))
     if tested.empty:
         print("no measure has two complete financial years of monthly or quarterly data to test on")
         return 1

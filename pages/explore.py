@@ -22,7 +22,7 @@ words = st.text_input("Search words", placeholder="e.g. absence, homeless, recyc
 c1, c2, c3, c4, c5 = st.columns(5)
 theme_titles = {t.id: t.title for t in reg.themes}
 themes = c1.multiselect("Theme", list(theme_titles), format_func=lambda t: theme_titles[t], placeholder="All")
-types = c2.multiselect("Type", list(tables.INFO_TYPES), format_func=lambda t: tables.INFO_TYPES[t], placeholder="All")
+types = c2.multiselect("Type", list(wording.INFO_TYPE), format_func=lambda t: wording.INFO_TYPE[t], placeholder="All")
 rags = c3.multiselect("RAG", list(wording.RAG), format_func=wording.rag_text, placeholder="All")
 directions = c4.multiselect("Direction", list(wording.DIRECTION), format_func=wording.direction_text, placeholder="All")
 owners = c5.multiselect("Owner", sorted(card["metric_responsibility"].unique()), placeholder="All")

@@ -38,7 +38,7 @@ row = frames.records(card[card["measure_id"] == measure_id])[0]
 st.title(m.title)
 themes = " · ".join(reg.theme(t).title for t in m.themes)
 st.markdown(
-    f"{themes} · {tables.INFO_TYPES[m.info_type]} · reporting quarter {period} {components.marks_markdown(row)}"
+    f"{themes} · {wording.INFO_TYPE[m.info_type]} · reporting quarter {period} {components.marks_markdown(row)}"
 )
 if m.source.match == "proxy":
     st.warning(

@@ -6,7 +6,7 @@ ensure_shell()
 
 import streamlit as st
 
-from scorecard.present import tables, views
+from scorecard.present import tables, views, wording
 from ui import components, data, state
 
 reg = data.reg()
@@ -21,9 +21,9 @@ st.caption(f"Corporate Plan theme: {theme.corporate_plan_title} · Responsible: 
 
 types = st.multiselect(
     "Show information types",
-    list(tables.INFO_TYPES),
-    default=list(tables.INFO_TYPES),
-    format_func=lambda code: tables.INFO_TYPES[code],
+    list(wording.INFO_TYPE),
+    default=list(wording.INFO_TYPE),
+    format_func=lambda code: wording.INFO_TYPE[code],
 )
 part = views.filter_rows(card, reg, [theme_id], info_type=types)
 components.measure_counts(part)

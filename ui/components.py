@@ -20,12 +20,6 @@ from scorecard.store import frames, periods, text
 from ui import data
 from ui.state import escape_markdown
 
-ATTRIBUTION = (
-    "Contains public sector information licensed under the Open Government Licence v3.0 (ONS, DfE, Ofsted, "
-    "MHCLG/DLUHC, DEFRA, OHID, NHS England/NHS Digital, UKHSA). Local authority names/codes © mySociety, "
-    "CC BY 4.0. Affordable housing extract © Open Innovations, CC BY 4.0 (from MHCLG data). Nearest-neighbour "
-    "groupings: CIPFA Nearest Neighbours Model, as republished by Oflog (MHCLG)."
-)
 RAG_ORDER = [*rag.RATED[::-1], *[code for code in rag.CODES if code not in rag.RATED]]
 """RAG codes in the order badges are shown: red first."""
 
@@ -183,7 +177,7 @@ def footer(period: str | None) -> None:
             f"newest figure for Sefton: {facts['newest_period']} ({facts['newest_publisher']}). "
             "See *Data & definitions* for every source, batch and checksum."
         )
-    st.caption(ATTRIBUTION)
+    st.caption(wording.ATTRIBUTION)
 
 
 def nothing_to_show(what: str) -> None:
@@ -219,7 +213,7 @@ def integrity_failed(role: str, err: Exception) -> None:
             icon="⏳",
         )
     st.divider()
-    st.caption(ATTRIBUTION)
+    st.caption(wording.ATTRIBUTION)
 
 
 def _advance(bar, fraction: float, message: str) -> None:

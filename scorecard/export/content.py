@@ -45,13 +45,6 @@ FORECAST_WIDTHS = (6.0, 8.5, 2.5)
 NO_FORECAST_AT_RISK = wording.NO_FORECAST_AT_RISK
 NO_RISKS = "No risk held is linked to the measures or priority actions of this report."
 
-ATTRIBUTION = (
-    "Contains public sector information licensed under the Open Government Licence v3.0 "
-    "(ONS, DfE, Ofsted, MHCLG/DLUHC, DEFRA, OHID, NHS England/NHS Digital, UKHSA). "
-    "Local authority names/codes © mySociety, CC BY 4.0. "
-    "Affordable housing extract © Open Innovations, CC BY 4.0 (from MHCLG data). "
-    "Nearest-neighbour groupings: CIPFA Nearest Neighbours Model, as republished by Oflog (MHCLG)."
-)
 
 SUMMARY_RAGS = tuple(code for code in rag_rule.CODES if code != rag_rule.AWAITING)
 """Columns of the RAG summary table: every RAG code a live evaluation gives (packs are built from the current
@@ -80,39 +73,6 @@ DEFINITIONS_LINK = (
 ACTION_HEADERS = ("Theme", "Priority action", "Status", "Progress")
 ACTION_WIDTHS = (3.0, 8.4, 3.6, 2.0)
 SUMMARY_DIRECTIONS = direction_rule.CODES
-
-INFO_TYPE = {
-    "key_result": "Key result",
-    "performance_indicator": "Performance indicator",
-    "contextual": "Contextual indicator",
-}
-POLARITY = {
-    "higher_is_better": "Higher is better",
-    "lower_is_better": "Lower is better",
-    "no_judgement": "No judgement (context)",
-}
-TARGET_BASIS = {
-    "fixed": "",
-    "cipfa_median": "neighbour median",
-    "england": "England value",
-    "previous_year": "same period last year",
-}
-TARGET_BASIS_LONG = {
-    "fixed": "Fixed target",
-    "cipfa_median": "CIPFA nearest-neighbour median",
-    "england": "England value",
-    "previous_year": "Same period last year",
-}
-STATUS = {
-    "ok": "Published",
-    "illustrative": "Illustrative",
-    "suppressed": "Suppressed",
-    "provisional": "Provisional",
-    "revised": "Revised",
-    "missing": "Missing",
-    "awaiting": "Awaiting the service's return",
-}
-MATCH = {"exact": "Exact", "proxy": "Proxy", "none": "Council return"}
 
 
 def missing(value) -> bool:
@@ -718,8 +678,8 @@ def row_from_record(rec: dict) -> Row:
     else:
         target_text = wording.format_value(target, unit, decimals)
         notes = []
-        if TARGET_BASIS.get(basis):
-            notes.append(f"({TARGET_BASIS[basis]})")
+        if wording.TARGET_BASIS_NOTE.get(basis):
+            notes.append(f"({wording.TARGET_BASIS_NOTE[basis]})")
         if target_illustrative:
             notes.append("(illustrative)")
         target_note = " ".join(notes)
@@ -845,20 +805,20 @@ def _definitions(reg: register.Register, frame: pd.DataFrame, con, published: bo
                 measure_id=m.id,
                 title=m.title,
                 themes=", ".join(theme_titles.get(t, t) for t in m.themes),
-                info_type=INFO_TYPE.get(m.info_type, m.info_type),
-                polarity=POLARITY.get(m.polarity, m.polarity),
+                info_type=wording.INFO_TYPE[m.info_type],
+                polarity=wording.POLARITY[m.polarity],
                 unit=m.unit,
                 frequency=m.frequency.replace("_", " "),
                 definition=m.definition,
                 what_good_looks_like=m.what_good_looks_like,
                 caveats=list(m.caveats),
-                source_match=MATCH.get(m.source.match, m.source.match),
+                source_match=wording.DATA_MATCH[m.source.match],
                 proxy_for=m.source.proxy_for,
                 publisher=publisher,
                 dataset=dataset,
                 licence=licence,
                 target_basis=(
-                    TARGET_BASIS_LONG.get(target.basis, target.basis)
+                    wording.TARGET_BASIS[target.basis]
                     if target
                     else wording.RAG[rag_rule.AWAITING][2]
                     if m.target is not None

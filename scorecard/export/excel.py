@@ -15,11 +15,7 @@ from datetime import datetime
 import xlsxwriter
 
 from scorecard.export.content import (
-    ATTRIBUTION,
     FINANCE_NOTE,
-    INFO_TYPE,
-    MATCH,
-    STATUS,
     SUMMARY_DIRECTIONS,
     SUMMARY_RAGS,
     Pack,
@@ -35,13 +31,6 @@ from scorecard.store import frames, text
 
 HEADER_ROW = 2
 """Zero-based row of the column headers on the theme, Exceptions and Definitions sheets (rows above: title)."""
-TARGET_BASIS = {
-    "fixed": "Fixed",
-    "cipfa_median": "CIPFA nearest-neighbour median",
-    "england": "England value",
-    "previous_year": "Same period last year",
-    "": "",
-}
 
 # (header, width) of the theme sheets
 THEME_COLUMNS = [
@@ -215,14 +204,14 @@ def _theme_row(sheet, f: _Formats, r: int, row: Row) -> None:
     cells = [
         (row.measure_id, None),
         (row.display_title, f.wrap),
-        (INFO_TYPE.get(row.info_type, row.info_type), None),
+        (wording.INFO_TYPE[row.info_type], None),
         (row.value, fmt),
         (wording.UNIT_LABEL.get(row.unit, row.unit), None),
         (row.period_label, None),
-        (STATUS.get(row.status, row.status), None),
-        (MATCH.get(row.data_match, row.data_match), None),
+        (wording.STATUS.get(row.status, row.status), None),
+        (wording.DATA_MATCH[row.data_match], None),
         (row.target, fmt),
-        (TARGET_BASIS.get(row.target_basis, row.target_basis), None),
+        (wording.TARGET_BASIS.get(row.target_basis, ""), None),
         (("Yes" if row.target_illustrative else "No") if row.target is not None else "", None),
         (row.rag_text, f.rag(row.rag)),
         (row.direction_text, None),
@@ -317,7 +306,7 @@ def _summary(book, f: _Formats, pack: Pack) -> None:
             sheet.write_string(r, 1, meaning, f.text)
     r += 2
     sheet.write_string(r, 0, "Sources and attribution", f.bold)
-    sheet.write_string(r + 1, 0, ATTRIBUTION, f.text)
+    sheet.write_string(r + 1, 0, wording.ATTRIBUTION, f.text)
     sheet.write_string(r + 2, 0, f"Data as at {pack.data_as_at_text} (the date of the latest data load).", f.text)
 
 
@@ -387,7 +376,7 @@ def render(pack: Pack, progress: Progress) -> bytes:
         _num(sheet, n, 3, row.value, fmt)
         sheet.write_string(n, 4, wording.UNIT_LABEL.get(row.unit, row.unit), f.text)
         sheet.write_string(n, 5, row.period_label, f.text)
-        sheet.write_string(n, 6, STATUS.get(row.status, row.status), f.text)
+        sheet.write_string(n, 6, wording.STATUS.get(row.status, row.status), f.text)
         _num(sheet, n, 7, row.target, fmt)
         sheet.write_string(n, 8, row.rag_text, f.rag(row.rag))
         sheet.write_string(n, 9, row.direction_text, f.text)

@@ -39,7 +39,6 @@ from scorecard.export import charts as charts_mod
 from scorecard.export.content import (
     ACTION_HEADERS,
     ACTION_WIDTHS,
-    ATTRIBUTION,
     DECISION_HEADERS,
     DECISION_WIDTHS,
     DEFINITIONS_LINK,
@@ -599,7 +598,7 @@ def _attribution(pack: Pack) -> list:
     story = [
         CondPageBreak(6 * cm),
         _h1("Sources and attribution"),
-        _p(ATTRIBUTION),
+        _p(wording.ATTRIBUTION),
         _p(
             f"Data as at {pack.data_as_at_text} (the date of the latest data load). Figures are those of the "
             f"evaluated scorecard for {pack.period}; they match the online scorecard."

@@ -24,7 +24,6 @@ from scorecard.export import charts as charts_mod
 from scorecard.export.content import (
     ACTION_HEADERS,
     ACTION_WIDTHS,
-    ATTRIBUTION,
     DECISION_HEADERS,
     DECISION_WIDTHS,
     DEFINITIONS_LINK,
@@ -557,7 +556,7 @@ def _definitions(doc, pack: Pack) -> None:
 
 def _attribution(doc, pack: Pack) -> None:
     doc.add_heading("Sources and attribution", level=1)
-    doc.add_paragraph(ATTRIBUTION)
+    doc.add_paragraph(wording.ATTRIBUTION)
     doc.add_paragraph(
         f"Data as at {pack.data_as_at_text} (the date of the latest data load). Figures are those "
         f"of the evaluated scorecard for {pack.period}; they match the online scorecard."

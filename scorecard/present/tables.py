@@ -12,16 +12,10 @@ from urllib.parse import urlencode
 
 import pandas as pd
 
-from scorecard.present import commentary, views, wording
+from scorecard.present import commentary, wording
 from scorecard.store import frames
 from scorecard.store.geography import GROUP_LABELS
 
-INFO_TYPES = {
-    "key_result": "Key result",
-    "performance_indicator": "Performance indicator",
-    "contextual": "Contextual indicator",
-}
-DATA_MATCH = {"exact": "Published data", "proxy": "Proxy (published data)", "none": "Council return"}
 GROUP_NAMES = {
     "combined_authority": "Liverpool City Region (combined authority)",
     "region": "North West (region)",
@@ -48,8 +42,8 @@ def marks(row) -> list[str]:
     """Marks for a figure that needs care: illustrative, provisional, suppressed, revised, stale, proxy,
     revised since publication."""
     out = []
-    if row.get("status") in views.STATUS_MARKS:
-        out.append(views.STATUS_MARKS[row["status"]])
+    if row.get("status") in wording.STATUS_MARKS:
+        out.append(wording.STATUS_MARKS[row["status"]])
     if row.get("rag") == "stale":
         out.append("Stale")
     if row.get("data_match") == "proxy":
@@ -134,7 +128,7 @@ def scorecard(card: pd.DataFrame, period: str | None = None, spark: dict | None 
             "Year-end forecast": forecast_text(r),
             "Rank": rank_text(r),
             "Quartile": wording.QUARTILE[int(quartile)].capitalize() if _present(quartile) else "",
-            "Type": INFO_TYPES.get(r["info_type"], r["info_type"]),
+            "Type": wording.INFO_TYPE[r["info_type"]],
             "Compared with": r["benchmark_group_name"],
             "Owner": r["metric_responsibility"],
         }
@@ -307,7 +301,7 @@ def definition_lines(m, reg, batch_id=None) -> list[str]:
             if dataset
             else f"Council quarterly return ({returned})"
         ),
-        f"**Data match:** {DATA_MATCH[m.source.match]}"
+        f"**Data match:** {wording.DATA_MATCH[m.source.match]}"
         + (f" — measures {m.source.proxy_for}" if m.source.match == "proxy" else ""),
         f"**Frequency:** {m.frequency.replace('_', ' ')} · **Polarity:** {polarity}",
         f"**Owner (metric responsibility):** {m.metric_responsibility}",

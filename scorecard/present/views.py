@@ -21,14 +21,6 @@ from scorecard.register import releases
 from scorecard.store import db, frames, periods
 from scorecard.store.geography import group_label
 
-STATUS_MARKS = {
-    "illustrative": "Illustrative",
-    "provisional": "Provisional",
-    "suppressed": "Suppressed",
-    "revised": "Revised",
-}
-"""Observation status → the badge shown next to a figure ('ok' shows none)."""
-
 
 def _group_for(measure_id: str, group: str | None, reg: register.Register | None) -> str:
     """The comparator group to show: the measure's benchmark group unless one is chosen."""

@@ -71,6 +71,7 @@ PERIOD_KIND = {
     "calendar_year": "calendar-year",
     "snapshot": "snapshot",
     "multi_year": "pooled multi-year",
+    "rolling_year": "rolling-year",
 }
 POLARITY = {
     "higher_is_better": "Higher is better",
@@ -198,6 +199,39 @@ TARGET_BASIS = {
     "england": "England value",
     "previous_year": "Same period last year",
 }
+TARGET_BASIS_NOTE = {
+    "fixed": "",
+    "cipfa_median": "neighbour median",
+    "england": "England value",
+    "previous_year": "same period last year",
+}
+"""The short note beside a target in a table cell (none for a fixed value)."""
+INFO_TYPE = {
+    "key_result": "Key result",
+    "performance_indicator": "Performance indicator",
+    "contextual": "Contextual indicator",
+}
+DATA_MATCH = {"exact": "Published data", "proxy": "Proxy (published data)", "none": "Council return"}
+"""How a measure's figures are had (the register's ``source.match``)."""
+STATUS = {
+    "ok": "Published",
+    "illustrative": "Illustrative",
+    "suppressed": "Suppressed",
+    "provisional": "Provisional",
+    "revised": "Revised",
+    "missing": "Missing",
+    "awaiting": "Awaiting the service's return",
+}
+"""An observation's status (and a withheld one's) in words."""
+STATUS_MARKS = {code: STATUS[code] for code in ("illustrative", "provisional", "suppressed", "revised")}
+"""The statuses shown as a badge next to a figure ('ok' shows none)."""
+ATTRIBUTION = (
+    "Contains public sector information licensed under the Open Government Licence v3.0 (ONS, DfE, Ofsted, "
+    "MHCLG/DLUHC, DEFRA, OHID, NHS England/NHS Digital, UKHSA). Local authority names/codes © mySociety, "
+    "CC BY 4.0. Affordable housing extract © Open Innovations, CC BY 4.0 (from MHCLG data). Nearest-neighbour "
+    "groupings: CIPFA Nearest Neighbours Model, as republished by Oflog (MHCLG)."
+)
+"""The attribution every page, pack and download carries."""
 COMMENTARY_MARKS = {
     "illustrative": "Illustrative",
     "auto_drafted": "Auto-drafted",

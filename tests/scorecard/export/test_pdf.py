@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from scorecard.export.content import ATTRIBUTION, data_as_at, long_date
+from scorecard.export.content import data_as_at, long_date
+from scorecard.present.wording import ATTRIBUTION
 
 ARTEFACTS = Path(__file__).resolve().parents[3] / "test-artefacts" / "export"
 

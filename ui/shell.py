@@ -143,7 +143,7 @@ def _run(page, role: str, figure_free: bool = False) -> None:
             "for council staff. The public cannot see this quarter until it is published.",
             icon="📝",
         )
-    if role == "member" and states.get(period) == access.RELEASED:
+    if access.under_embargo(role, states.get(period)):
         st.warning(
             f"**{period} is released to councillors ahead of the Cabinet meeting.** These figures are "
             "embargoed: not for publication until the CPOR is published in the Cabinet agenda.",

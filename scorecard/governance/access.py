@@ -85,6 +85,12 @@ def can_view(role: str, state: str) -> bool:
     return state == PUBLISHED
 
 
+def under_embargo(role: str, state: str | None) -> bool:
+    """Whether ``role`` reads a quarter released to members ahead of its publication (figures embargoed until
+    the CPOR is published in the Cabinet agenda)."""
+    return reads_snapshot(role) and state == RELEASED and can_view(role, state)
+
+
 def visible_periods(role: str, quarters: Iterable[str], states: Mapping[str, str]) -> list[str]:
     """The quarters (in the given order) that ``role`` may see, given each period's publication state."""
     return [q for q in quarters if can_view(role, states.get(q, DRAFT))]

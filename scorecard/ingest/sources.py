@@ -27,7 +27,7 @@ in a public extract and in a council return alike (loaded as status ``suppressed
 NEGATIVE_SENTINELS = frozenset({-100.0, -999.0, -9999.0})
 """Negative codes some DfE files use for suppression in numeric columns."""
 
-OBSERVATION_COLUMNS = [
+FIGURE_COLUMNS = [
     "measure_id",
     "area_code",
     "period_kind",
@@ -41,9 +41,10 @@ OBSERVATION_COLUMNS = [
     "lower_ci",
     "upper_ci",
     "status",
-    "source_id",
-    "batch_id",
 ]
+"""One figure: what a public extract and a council return alike give, after validation."""
+OBSERVATION_COLUMNS = [*FIGURE_COLUMNS, "source_id", "batch_id"]
+"""A stored observation: a figure and where it came from."""
 
 
 def default_sources_dir() -> Path:

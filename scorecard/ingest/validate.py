@@ -19,7 +19,7 @@ import pandas as pd
 from scorecard import SEFTON
 from scorecard.evaluation.judgements import polarity, rag
 from scorecard.ingest.reader import Table
-from scorecard.ingest.sources import SUPPRESSION_CODES
+from scorecard.ingest.sources import FIGURE_COLUMNS, SUPPRESSION_CODES
 from scorecard.register import Measure, Register
 from scorecard.store import periods, text
 
@@ -47,22 +47,8 @@ MAX_COUNT = 1e10
 council's year many times over)."""
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _THOUSANDS = re.compile(r"[+-]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?")
-ROW_COLUMNS = [
-    "measure_id",
-    "area_code",
-    "period_kind",
-    "period_label",
-    "period_start",
-    "period_end",
-    "period_seq",
-    "value",
-    "numerator",
-    "denominator",
-    "lower_ci",
-    "upper_ci",
-    "status",
-    "note",
-]
+ROW_COLUMNS = [*FIGURE_COLUMNS, "note"]
+"""A validated row of a figures return."""
 
 
 @dataclass

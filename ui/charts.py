@@ -123,9 +123,18 @@ def trend(series: pd.DataFrame, row: dict, title: str, unit: str, group: str) ->
         yaxis_title=wording.UNIT_SUFFIX.get(unit, unit).strip(),
         title=f"{title}: Sefton over time",
     )
+    drawn = [
+        name
+        for name, shown in (
+            ("England", series["england_value"].notna().any()),
+            (f"the {tables.group_name(group)} median", series["group_median"].notna().any()),
+        )
+        if shown
+    ]
     alt = (
         f"Line chart of {title} for Sefton from {x[0]} to {x[-1]}, latest {tables.value_text(row)} in "
-        f"{row['period_label']}, with England and the {tables.group_name(group)} median for comparison"
+        f"{row['period_label']}"
+        + (f", with {' and '.join(drawn)} for comparison" if drawn else ", with no comparator figures")
         + (" and the target as a horizontal line" if has_target else "")
         + (". Open circles are illustrative figures." if (series["status"] == "illustrative").any() else ".")
         + (f" The dotted line leads to the forecast: {tables.forecast_text(row)}." if forecast else "")

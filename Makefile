@@ -2,7 +2,7 @@
 PY := .venv/bin/python
 SOURCES ?= $(if $(SCORECARD_SOURCES),$(SCORECARD_SOURCES),../shared/data-sources)
 
-.PHONY: run test test-fast lint venv data system-deps clean
+.PHONY: run serve test test-fast lint venv data system-deps clean
 
 .venv/.installed: requirements.txt
 	python3 -m venv .venv
@@ -26,10 +26,11 @@ data/observations.parquet: .venv/.installed kpi_definitions.yaml data-sources.lo
 data: data/observations.parquet
 
 # Debian packages the tests use: Chromium for the browser tests (Playwright drives /usr/bin/chromium; no
-# browser download) and poppler-utils (pdftoppm) to render a page of the PDF committee pack.
+# browser download), poppler-utils (pdftoppm) to render a page of the PDF committee pack, and nginx for the
+# production profile (`make serve`, and its browser test).
 system-deps:
-	@command -v chromium >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1 || \
-		(apt-get update -qq && apt-get install -y -qq chromium poppler-utils >/dev/null)
+	@command -v chromium >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1 && command -v nginx >/dev/null 2>&1 || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils nginx >/dev/null)
 
 # Without sign-in configured the app is the public view, which shows only published quarters. For a
 # laptop demo on the default data it opens as a council officer (every quarter, drafts marked as draft);
@@ -38,6 +39,14 @@ DEMO_ROLE ?= officer
 
 run: data
 	SCORECARD_DEMO_ROLE=$(DEMO_ROLE) $(PY) -m streamlit run app.py --server.headless true
+
+# The production profile: nginx in front of PROCESSES Streamlit processes on loopback (tools/serve/serve.py;
+# README "Serving in production"). Without sign-in configured it is the public view.
+PROCESSES ?= 2
+PORT ?= 8080
+
+serve: data system-deps
+	$(PY) tools/serve/serve.py --processes $(PROCESSES) --port $(PORT)
 
 # Lint, format and type check first (ruff with .ruff.toml, mypy with .mypy.ini): a minute at most, and a
 # failure says exactly where.

@@ -1,0 +1,155 @@
+"""The production profile (tools/serve/serve.py, ``make serve``): nginx in front of two app processes. Through
+it, pages render under its Content-Security-Policy, a download and an upload work, a browser stays on one
+process, the health check answers, and the static bundle comes from nginx, compressed, with cache headers."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from scorecard.bench.app_server import CHROMIUM, ROOT, free_port
+from scorecard.store import ledger
+from tests.browser.conftest import log_path, open_page, settle
+
+pytestmark = pytest.mark.browser
+SERVE = ROOT / "tools" / "serve" / "serve.py"
+
+
+def _two_free_ports() -> int:
+    """A port p with p and p + 1 both free on loopback (the two app processes)."""
+    for _ in range(50):
+        first = free_port()
+        try:
+            with socket.socket() as sock:
+                sock.bind(("127.0.0.1", first + 1))
+            return first
+        except OSError:
+            continue
+    raise RuntimeError("no two consecutive free ports")
+
+
+def _get(url: str, headers: dict | None = None):
+    request = urllib.request.Request(url, headers=headers or {})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return response.status, dict(response.headers), response.read()
+
+
+@pytest.fixture(scope="module")
+def proxy(built_data, tmp_path_factory):
+    """(url, run folder, data folder) of the production profile on a copy of the built data (officer view)."""
+    if not Path(CHROMIUM).exists() or not shutil.which("nginx"):
+        pytest.skip("needs Debian's chromium and nginx (make system-deps)")
+    folder = tmp_path_factory.mktemp("served")
+    data = folder / "data"
+    run = log_path("serve-run").with_suffix("")  # under test-artefacts/: nginx's workers must reach it
+    shutil.rmtree(run, ignore_errors=True)
+    shutil.copytree(built_data[0], data)
+    port, first = free_port(), _two_free_ports()
+    env = {**os.environ, "SCORECARD_DATA": str(data), "SCORECARD_DEMO_ROLE": "officer", "PYTHONPATH": str(ROOT)}
+    log = log_path("serve").open("w")
+    command = [sys.executable, str(SERVE), "--port", str(port), "--first-app-port", str(first), "--run-dir", str(run)]
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                if _get(url + "/healthz")[0] == 200:
+                    break
+            except OSError:
+                pass
+            assert process.poll() is None, f"serve.py exited: see {log.name}"
+            assert time.monotonic() < deadline, "the production profile did not answer within 120 s"
+            time.sleep(0.5)
+        yield url, run, data
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+def _upstreams(run: Path, since: int) -> list[tuple[str, str]]:
+    """(path, upstream address) of each access-log line after the first ``since``."""
+    lines = (run / "access.log").read_text().splitlines()[since:]
+    return [
+        (m.group(1), m.group(2)) for m in (re.search(r'"\w+ (\S+) [^"]*" \d+ \d+ \S+ (\S+)$', x) for x in lines) if m
+    ]
+
+
+def test_the_health_check_answers(proxy):
+    url, _, _ = proxy
+    status, _, body = _get(url + "/healthz")
+    assert (status, body) == (200, b"ok")
+
+
+def test_static_files_come_from_nginx_compressed_with_cache_headers(proxy):
+    url, run, _ = proxy
+    index = _get(url + "/")[2].decode()
+    script = re.search(r'src="\./(static/js/index\.[^"]+\.js)"', index).group(1)
+    since = len((run / "access.log").read_text().splitlines())
+    status, headers, body = _get(f"{url}/{script}", {"Accept-Encoding": "gzip"})
+    assert status == 200 and headers["Content-Encoding"] == "gzip"
+    assert headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    time.sleep(0.2)  # the access log line is written after the response
+    assert (f"/{script}", "-") in _upstreams(run, since)  # no upstream: nginx answered from disk
+
+
+def test_pages_render_and_a_browser_stays_on_one_process(proxy, browser):
+    url, run, _ = proxy
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    refused: list[str] = []
+    page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
+    since = len((run / "access.log").read_text().splitlines())
+    try:
+        for path in ("/", "/measure?measure=cyp_cla_placed_with_parents_pct", "/exceptions"):
+            open_page(page, url + path)
+        with page.expect_download(timeout=90_000) as download:  # a file built by the session's own process
+            open_page(page, url + "/explore")
+            page.get_by_role("button", name=re.compile("Download these measures")).click()
+        assert len(Path(download.value.path()).read_text(encoding="utf-8-sig").splitlines()) > 80
+        cookies = {c["name"]: c for c in context.cookies()}
+        assert cookies["scorecard_route"]["httpOnly"]
+    finally:
+        context.close()
+    assert refused == []  # nothing blocked by the Content-Security-Policy
+    served = {upstream for path, upstream in _upstreams(run, since) if upstream != "-"}
+    assert len(served) == 1, served  # every request of the session, the websocket included, to one process
+
+
+def test_an_upload_loads_through_the_proxy(proxy, browser, tmp_path):
+    url, _, data = proxy
+    path = tmp_path / "q4_commentary.csv"
+    path.write_text(
+        "measure_id,period,narrative\nasc_clients_good_outstanding_care_homes_pct,2025/26 Q4,Loaded through nginx.\n",
+        encoding="utf-8",
+    )
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.set_default_timeout(60_000)
+    try:
+        open_page(page, url + "/upload")
+        with page.expect_file_chooser() as chooser:
+            page.get_by_role("button", name=re.compile("Browse files|Upload")).first.click()
+        chooser.value.set_files(str(path))
+        page.get_by_text("Good rows").wait_for()
+        page.get_by_role("button", name="Load 1 row(s)").click()
+        page.get_by_text(re.compile(r"Loaded q4_commentary\.csv \(")).wait_for()
+        settle(page)
+    finally:
+        page.close()
+    assert "Loaded through nginx." in set(ledger.read(ledger.COMMENTARY, data)["narrative"])

@@ -177,6 +177,7 @@ def main(argv: list[str] | None = None) -> int:
 
     apps = start_apps(ports, run)
     children = list(apps)
+    names = [f"the app process on port {port}" for port in ports]
 
     def stop(*_):
         for child in children:
@@ -195,12 +196,13 @@ def main(argv: list[str] | None = None) -> int:
         wait_until_healthy(ports, apps)
         nginx = subprocess.Popen(["nginx", "-c", str(conf), "-p", str(run), "-e", str(run / "error.log")])
         children.append(nginx)
+        names.append("nginx")
         print(f"Serving on http://{args.listen}:{args.port}/ — {len(ports)} app processes, health check /healthz; "
               f"logs in {run}", flush=True)  # fmt: skip
         while all(child.poll() is None for child in children):
             time.sleep(1)
-        gone = next(child for child in children if child.poll() is not None)
-        print(f"{' '.join(map(str, gone.args[:3]))} exited ({gone.returncode}): stopping", file=sys.stderr)
+        gone = next(n for n, child in enumerate(children) if child.poll() is not None)
+        print(f"{names[gone]} exited ({children[gone].returncode}): stopping", file=sys.stderr)
         stop()
     except SystemExit as done:
         if done.code not in (0, None):

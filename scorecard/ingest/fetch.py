@@ -9,6 +9,11 @@ conversions byte for byte would need originals this project does not hold, from 
 repositories that may not stay online. A bundle is also one 8 MB file to publish or mirror instead of 57 MB
 in over a hundred requests, and it pins the data and the register's provenance to one version.
 
+The repository ships the bundle (``data/public-extracts.tar.gz``: open data under the Open Government Licence
+and the publishers' terms, attributed in its ``data-sources/README.md``), so a clone with no ``../shared`` and
+no network builds the same tables; ``../shared``, ``$SCORECARD_SOURCES``, ``$SCORECARD_SOURCES_URL`` and
+``--url`` take precedence, for a newer bundle.
+
 Every file is checked against its recorded sha256 into a local cache (``.sources-cache/``, or
 ``$SCORECARD_SOURCES_CACHE``), which ``build-data`` reads, checking it again. Any failure — offline, not
 found, a download that is not the expected bundle, a damaged or missing file — is one
@@ -40,6 +45,8 @@ FOLDERS = ("data-sources", "reference")
 ``build-data`` loads, and the measure map the tests check against)."""
 MARKER = ".bundle-sha256"
 """Written into the cache after every file was checked: which bundle the cache holds."""
+SHIPPED = storage.PROJECT_DIR / "data" / "public-extracts.tar.gz"
+"""The bundle as the repository ships it, read when no address is given (checked like a download)."""
 TIMEOUT_SECONDS = 30
 """Longest wait for the server to answer or send the next bytes."""
 DEADLINE_SECONDS = 600
@@ -197,15 +204,20 @@ def fetch(
     except (OSError, SourcesError):
         pass  # absent or damaged: fetch again
     url = url or os.environ.get("SCORECARD_SOURCES_URL") or lock.get("url")
+    if not url and SHIPPED.is_file():
+        url = SHIPPED.as_uri()
     if not url:
         raise SourcesError(
-            "No address is set for the public-extracts bundle in data-sources.lock.json: set SCORECARD_SOURCES_URL "
-            "to a copy of it, or put ../shared/data-sources beside the project."
+            "No address is set for the public-extracts bundle in data-sources.lock.json and the repository's copy "
+            f"({SHIPPED.relative_to(storage.PROJECT_DIR)}) is missing: set SCORECARD_SOURCES_URL to a copy of it, "
+            "or put ../shared/data-sources beside the project."
         )
     cache.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=cache.parent, prefix=f"{cache.name}.fetch-") as work:
         bundle, staged = Path(work) / "bundle.tar.gz", Path(work) / "cache"
-        progress(f"downloading {url} ({lock['bundle']['bytes'] / 1e6:.1f} MB)")
+        progress(
+            f"{'reading' if url.startswith('file:') else 'downloading'} {url} ({lock['bundle']['bytes'] / 1e6:.1f} MB)"
+        )
         _download(url, lock["bundle"], bundle)
         _extract(bundle, staged, lock)
         (staged / MARKER).write_text(lock["bundle"]["sha256"] + "\n")

@@ -193,9 +193,10 @@ def test_build_reads_a_fetched_copy_only_after_checking_it(server, www, tmp_path
     assert not (tmp_path / "out").exists()
 
 
-def _clone(tmp_path: Path, lock: dict) -> Path:
-    """The project's files (tracked and new, not ignored) in a folder with no ../shared beside it, with the
-    test bundle's lock, and the test's Python environment as .venv."""
+def _clone(tmp_path: Path, lock: dict | None) -> Path:
+    """The project's files (tracked and new, not ignored: the shipped bundle included) in a folder with no
+    ../shared beside it, with the test bundle's lock (None: the repository's own), and the test's Python
+    environment as .venv."""
     listed = subprocess.run(
         ["git", "ls-files", "--cached", "--others", "--exclude-standard"],
         cwd=PROJECT,
@@ -209,7 +210,8 @@ def _clone(tmp_path: Path, lock: dict) -> Path:
         if source.is_file():
             (clone / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, clone / name)
-    fetch.write_lock({**lock, "url": ""}, clone / fetch.LOCK.name)
+    if lock is not None:
+        fetch.write_lock({**lock, "url": ""}, clone / fetch.LOCK.name)
     (clone / ".venv").symlink_to(Path(sys.prefix))
     assert not (clone.parent / "shared").exists()
     return clone
@@ -229,23 +231,45 @@ def test_a_clone_without_shared_fetches_from_a_mirror_and_builds_the_same_tables
     done = _make_data(clone, SCORECARD_SOURCES_URL=f"{server}/bundle.tar.gz")
     assert done.returncode == 0, done.stdout + done.stderr
     assert "fetch-sources" in done.stdout and "files checked" in done.stdout
+    _same_tables(clone, built_data[0])
+
+
+def _same_tables(clone: Path, built: Path) -> None:
     for name in storage.TABLES:
         ours = storage.table_path(clone / "data", name).read_bytes()
-        theirs = storage.table_path(built_data[0], name).read_bytes()
+        theirs = storage.table_path(built, name).read_bytes()
         assert hashlib.sha256(ours).digest() == hashlib.sha256(theirs).digest(), name
 
 
+def test_the_shipped_bundle_is_the_one_the_lock_records():
+    lock = fetch.read_lock()
+    assert fetch.SHIPPED.stat().st_size == lock["bundle"]["bytes"]
+    assert storage.sha256(fetch.SHIPPED) == lock["bundle"]["sha256"]
+
+
 @pytest.mark.slow
-def test_a_clone_without_shared_or_a_mirror_stops_with_one_sentence(www, tmp_path):
+def test_a_clone_without_shared_or_a_network_builds_the_same_tables_from_the_shipped_bundle(tmp_path, built_data):
+    """#25 set-up anywhere: no ../shared, no address set, nothing listening — the repository's own bundle."""
+    clone = _clone(tmp_path, None)
+    done = _make_data(clone)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "public-extracts.tar.gz" in done.stdout and "files checked" in done.stdout
+    _same_tables(clone, built_data[0])
+
+
+@pytest.mark.slow
+def test_a_clone_without_shared_a_mirror_or_the_shipped_bundle_stops_with_one_sentence(www, tmp_path):
     _, lock = www
     clone = _clone(tmp_path, lock)
+    (clone / "data" / fetch.SHIPPED.name).unlink()
     done = _make_data(clone)
     assert done.returncode != 0
     assert "Traceback" not in done.stderr
     errors = [line for line in done.stderr.splitlines() if not line.startswith("make")]
     assert errors == [
-        "No address is set for the public-extracts bundle in data-sources.lock.json: set SCORECARD_SOURCES_URL "
-        "to a copy of it, or put ../shared/data-sources beside the project."
+        "No address is set for the public-extracts bundle in data-sources.lock.json and the repository's copy "
+        "(data/public-extracts.tar.gz) is missing: set SCORECARD_SOURCES_URL to a copy of it, or put "
+        "../shared/data-sources beside the project."
     ]
 
 

@@ -230,6 +230,9 @@ def main(argv: list[str] | None = None) -> int:
     pages.add_argument("--sessions", type=int, default=8, help="concurrent sessions for the load figure")
     pages.add_argument("--load-rounds", type=int, default=1, help="times each load session visits every page")
     pages.add_argument("--port", type=int, default=None, help="first of three loopback ports (default: free ones)")
+    pages.add_argument(
+        "--through-proxy", action="store_true", help="also the public view through the production profile (nginx)"
+    )
     measure = commands.add_parser("measure", help=argparse.SUPPRESS)
     measure.add_argument("what")
     measure.add_argument("--size", default="national")
@@ -244,7 +247,7 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "pages":
         from scorecard.bench import pages as page_views
 
-        page_views.report(page_views.run(args.views, args.sessions, args.load_rounds, args.port))
+        page_views.report(page_views.run(args.views, args.sessions, args.load_rounds, args.port, args.through_proxy))
     else:
         print(json.dumps(_measure(args.what, args.size, args.root)))
     return 0

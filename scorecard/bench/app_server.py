@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -100,3 +101,51 @@ def memory_mb(pid: int) -> dict[str, float]:
         if line.startswith(("VmRSS:", "VmHWM:")):
             found[line.split(":")[0]] = int(line.split()[1]) / 1024
     return found
+
+
+@contextlib.contextmanager
+def running_proxy(
+    log_path: Path, env: dict[str, str] | None = None, processes: int = 2, timeout: float = 120
+) -> Iterator[tuple[str, int]]:
+    """Yield (url, pid of ``tools/serve/serve.py``) of the production profile — nginx in front of
+    ``processes`` app processes (its run folder under ``test-artefacts/``); stops it afterwards."""
+    port, first = free_port(), free_port()
+    while any(_taken(first + n) for n in range(processes)):
+        first = free_port()
+    run = log_path.with_suffix(".run")
+    environment = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    command = [sys.executable, str(ROOT / "tools" / "serve" / "serve.py"), "--processes", str(processes),
+               "--port", str(port), "--first-app-port", str(first), "--run-dir", str(run)]  # fmt: skip
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT)
+        url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.time() + timeout
+            while True:
+                try:
+                    with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:
+                        if response.status == 200:
+                            break
+                except OSError:
+                    pass
+                if proc.poll() is not None or time.time() > deadline:
+                    raise RuntimeError(f"the production profile did not start; see {log_path}")
+                time.sleep(0.3)
+            yield url, proc.pid
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=5)
+
+
+def _taken(port: int) -> bool:
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return True
+    return False

@@ -10,7 +10,11 @@ in rounds, every page once per round, so that all pages meet the same background
 - **time until usable**: from navigation until the main heading is shown, the page's first table or chart
   is drawn (when it has one in view) and the script has finished (Streamlit's running state is over);
 
-and both as ratios to the one-line page's figures in the same run. The load figure opens ``sessions``
+and both as ratios to the one-line page's figures in the same run; and **time until usable on a repeat visit**
+(a new session in a browser that has the page's static files cached). With ``through_proxy`` it also measures
+the public view through the production profile (``tools/serve/serve.py``: nginx and two app processes; server
+CPU is theirs together). The load average is printed before and after: figures from a busy machine are not
+evidence. The load figure opens ``sessions``
 concurrent sessions from one Chromium (several contexts) against one server, and reports the server's CPU
 per view apart from the browser's, and the capacity that implies.
 """
@@ -18,16 +22,18 @@ per view apart from the browser's, and the capacity that implies.
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 import shutil
 import statistics
 import tempfile
 import time
+from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
-from scorecard.bench.app_server import CHROMIUM, CHROMIUM_ARGS, ROOT, memory_mb, running_app
+from scorecard.bench.app_server import CHROMIUM, CHROMIUM_ARGS, ROOT, memory_mb, running_app, running_proxy
 from scorecard.store import storage
 
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -100,20 +106,31 @@ def _tree_cpu(root: int, exclude: set[int]) -> float:
     return total
 
 
-async def visit(browser, url: str, page: Page, server_pid: int, timeout_ms: int = 60_000) -> tuple[float, float]:
-    """One new session on one page: (seconds until usable, server CPU seconds for it)."""
-    before = cpu_seconds(server_pid)
-    context = await browser.new_context(viewport={"width": 1400, "height": 1000})
+async def _usable(context, url: str, page: Page, timeout_ms: int) -> float:
+    """Seconds from navigation in a new tab of ``context`` until the page is usable (the tab is closed)."""
+    tab = await context.new_page()
     try:
-        tab = await context.new_page()
         started = time.perf_counter()
         await tab.goto(url + page.path, timeout=timeout_ms)
         await tab.wait_for_function(USABLE, arg=[page.content], timeout=timeout_ms, polling=50)
-        usable = time.perf_counter() - started
+        return time.perf_counter() - started
+    finally:
+        await tab.close()
+
+
+async def visit(
+    browser, url: str, page: Page, server_cpu: Callable[[], float], timeout_ms: int = 60_000
+) -> tuple[float, float]:
+    """One new session on one page in a new browser (nothing cached): (seconds until usable, server CPU
+    seconds for it, ``server_cpu()`` read before and after the session is closed)."""
+    before = server_cpu()
+    context = await browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        usable = await _usable(context, url, page, timeout_ms)
     finally:
         await context.close()
     await asyncio.sleep(0.3)  # the server closes the session
-    return usable, cpu_seconds(server_pid) - before
+    return usable, server_cpu() - before
 
 
 def published_copy(folder: Path, source: Path | None = None) -> str:
@@ -131,20 +148,24 @@ def published_copy(folder: Path, source: Path | None = None) -> str:
 
 
 async def _rounds(servers: dict, views: int) -> dict:
+    """Per (server, page): ``views`` rounds of (first-visit seconds, server CPU seconds, repeat-visit seconds);
+    round 0 warms each server's caches and each repeat browser's, and is not counted."""
     from playwright.async_api import async_playwright
 
-    timings: dict[tuple[str, str], list[tuple[float, float]]] = {
+    timings: dict[tuple[str, str], list[tuple[float, float, float]]] = {
         (who, p.name): [] for who, (_, _, pages) in servers.items() for p in pages
     }
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         try:
-            for round_ in range(views + 1):  # round 0 warms each server's caches and is not counted
-                for who, (url, pid, pages) in servers.items():
+            warm = {who: await browser.new_context(viewport={"width": 1400, "height": 1000}) for who in servers}
+            for round_ in range(views + 1):
+                for who, (url, cpu, pages) in servers.items():
                     for p in pages:
-                        result = await visit(browser, url, p, pid)
+                        first, used = await visit(browser, url, p, cpu)
+                        repeat = await _usable(warm[who], url, p, 60_000)
                         if round_:
-                            timings[(who, p.name)].append(result)
+                            timings[(who, p.name)].append((first, used, repeat))
         finally:
             await browser.close()
     return timings
@@ -160,7 +181,8 @@ async def _load(url: str, pid: int, pages: list[Page], sessions: int, rounds: in
 
             async def user(offset: int) -> list[float]:
                 order = pages[offset % len(pages) :] + pages[: offset % len(pages)]
-                return [(await visit(browser, url, p, pid, 180_000))[0] for _ in range(rounds) for p in order]
+                cpu = functools.partial(cpu_seconds, pid)
+                return [(await visit(browser, url, p, cpu, 180_000))[0] for _ in range(rounds) for p in order]
 
             server0, browser0, started = cpu_seconds(pid), _tree_cpu(os.getpid(), {pid}), time.perf_counter()
             times = [t for one in await asyncio.gather(*(user(i) for i in range(sessions))) for t in one]
@@ -181,9 +203,13 @@ async def _load(url: str, pid: int, pages: list[Page], sessions: int, rounds: in
     }
 
 
-def run(views: int = 5, sessions: int = 8, load_rounds: int = 1, port: int | None = None) -> dict:
-    """Start the servers (on ``port``, ``port`` + 1 and + 2 if given, else free ports), measure every page
-    ``views`` times, then the load figure; returns the figures."""
+def run(
+    views: int = 5, sessions: int = 8, load_rounds: int = 1, port: int | None = None, through_proxy: bool = False
+) -> dict:
+    """Start the servers (on ``port``, ``port`` + 1 and + 2 if given, else free ports; with ``through_proxy``
+    the production profile too, public view), measure every page ``views`` times, then the load figure;
+    returns the figures with the load average before and after."""
+    load_before = os.getloadavg()
     logs = ROOT / "test-artefacts"
     with tempfile.TemporaryDirectory(prefix="scorecard-pages-") as scratch, ExitStack() as stack:
         data = Path(scratch) / "data"
@@ -192,42 +218,64 @@ def run(views: int = 5, sessions: int = 8, load_rounds: int = 1, port: int | Non
         floor.mkdir()
         (floor / "app.py").write_text(FLOOR_SCRIPT)
         env = {"SCORECARD_DATA": str(data)}
-        servers = {}
+        servers: dict[str, tuple[str, Callable[[], float], list[Page]]] = {}
+        pids: dict[str, int] = {}
         ports = [port + i if port else None for i in range(3)]
         for who, at in zip(("officer", "public"), ports):
             url, pid = stack.enter_context(
                 running_app(logs / f"bench-{who}.log", env | {"SCORECARD_DEMO_ROLE": who}, port=at, timeout=60)
             )
-            servers[who] = (url, pid, [p for p in PAGES if who == "officer" or not p.staff_only])
+            pids[who] = pid
+            servers[who] = (
+                url,
+                functools.partial(cpu_seconds, pid),
+                [p for p in PAGES if who == "officer" or not p.staff_only],
+            )
+        if through_proxy:
+            url, pid = stack.enter_context(
+                running_proxy(logs / "bench-proxy.log", env | {"SCORECARD_DEMO_ROLE": "public"})
+            )
+            servers["proxy"] = (url, functools.partial(_tree_cpu, pid, set()), servers["public"][2])
         url, pid = stack.enter_context(running_app(logs / "bench-floor.log", port=ports[2], script=floor / "app.py"))
-        servers["floor"] = (url, pid, [FLOOR])
-        idle0 = {who: cpu_seconds(pid) for who, (_, pid, _) in servers.items()}
+        servers["floor"] = (url, functools.partial(cpu_seconds, pid), [FLOOR])
+        idle0 = {who: cpu() for who, (_, cpu, _) in servers.items()}
         time.sleep(5)
-        idle = {who: (cpu_seconds(pid) - idle0[who]) / 5 for who, (_, pid, _) in servers.items()}
+        idle = {who: (cpu() - idle0[who]) / 5 for who, (_, cpu, _) in servers.items()}
         timings = asyncio.run(_rounds(servers, views))
-        url, pid, pages = servers["officer"]
-        load = asyncio.run(_load(url, pid, pages, sessions, load_rounds))
-    return {"published": published, "views": views, "idle": idle, "timings": timings, "load": load}
+        load = asyncio.run(_load(servers["officer"][0], pids["officer"], servers["officer"][2], sessions, load_rounds))
+    return {
+        "published": published,
+        "views": views,
+        "idle": idle,
+        "timings": timings,
+        "load": load,
+        "load_average": (load_before, os.getloadavg()),
+    }
 
 
 def report(result: dict) -> None:
     """Print the figures of :func:`run`."""
     timings = result["timings"]
-    floor_cpu = statistics.median(c for _, c in timings[("floor", FLOOR.name)])
-    floor_usable = statistics.median(u for u, _ in timings[("floor", FLOOR.name)])
+    (one, five, _), (after, _, _) = result["load_average"]
+    print(f"load average before {one:.2f} (5 min {five:.2f}), after {after:.2f} on {os.cpu_count()} cores")
+    if five > 0.5 * (os.cpu_count() or 1):
+        print("WARNING: the machine was busy before the run: these figures are not evidence of idle-machine times")
+    floor_cpu = statistics.median(c for _, c, _ in timings[("floor", FLOOR.name)])
+    floor_usable = statistics.median(u for u, _, _ in timings[("floor", FLOOR.name)])
     print(
         f"{result['views']} views per page, each a new session (medians); public view of {result['published']} "
         f"(published for the run); server CPU when idle: "
         + ", ".join(f"{who} {rate * 1000:.0f} ms/s" for who, rate in result["idle"].items()),
         flush=True,
     )
-    print(f"{'page':<26}{'server CPU/view':>16}{'x floor':>9}{'usable after':>14}{'x floor':>9}")
+    print(f"{'page':<30}{'server CPU/view':>16}{'x floor':>9}{'usable after':>14}{'x floor':>9}{'repeat visit':>14}")
     for (who, name), runs in timings.items():
-        cpu = statistics.median(c for _, c in runs)
-        usable = statistics.median(u for u, _ in runs)
+        cpu = statistics.median(c for _, c, _ in runs)
+        usable = statistics.median(u for u, _, _ in runs)
+        repeat = statistics.median(r for _, _, r in runs)
         print(
-            f"{who + ' ' + name if who != 'floor' else name:<26}{cpu:>14.3f} s{cpu / floor_cpu:>8.1f}x"
-            f"{usable:>12.2f} s{usable / floor_usable:>8.1f}x"
+            f"{who + ' ' + name if who != 'floor' else name:<30}{cpu:>14.3f} s{cpu / floor_cpu:>8.1f}x"
+            f"{usable:>12.2f} s{usable / floor_usable:>8.1f}x{repeat:>12.2f} s"
         )
     load = result["load"]
     per_core = 1 / load["server_cpu_per_view"]

@@ -4,38 +4,19 @@ process, the health check answers, and the static bundle comes from nginx, compr
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import signal
-import socket
-import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 
-from scorecard.bench.app_server import CHROMIUM, ROOT, free_port
+from scorecard.bench.app_server import CHROMIUM, running_proxy
 from scorecard.store import ledger
 from tests.browser.conftest import log_path, open_page, settle
 
 pytestmark = pytest.mark.browser
-SERVE = ROOT / "tools" / "serve" / "serve.py"
-
-
-def _two_free_ports() -> int:
-    """A port p with p and p + 1 both free on loopback (the two app processes)."""
-    for _ in range(50):
-        first = free_port()
-        try:
-            with socket.socket() as sock:
-                sock.bind(("127.0.0.1", first + 1))
-            return first
-        except OSError:
-            continue
-    raise RuntimeError("no two consecutive free ports")
 
 
 def _get(url: str, headers: dict | None = None):
@@ -49,36 +30,12 @@ def proxy(built_data, tmp_path_factory):
     """(url, run folder, data folder) of the production profile on a copy of the built data (officer view)."""
     if not Path(CHROMIUM).exists() or not shutil.which("nginx"):
         pytest.skip("needs Debian's chromium and nginx (make system-deps)")
-    folder = tmp_path_factory.mktemp("served")
-    data = folder / "data"
-    run = log_path("serve-run").with_suffix("")  # under test-artefacts/: nginx's workers must reach it
-    shutil.rmtree(run, ignore_errors=True)
+    data = tmp_path_factory.mktemp("served") / "data"
     shutil.copytree(built_data[0], data)
-    port, first = free_port(), _two_free_ports()
-    env = {**os.environ, "SCORECARD_DATA": str(data), "SCORECARD_DEMO_ROLE": "officer", "PYTHONPATH": str(ROOT)}
-    log = log_path("serve").open("w")
-    command = [sys.executable, str(SERVE), "--port", str(port), "--first-app-port", str(first), "--run-dir", str(run)]
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                if _get(url + "/healthz")[0] == 200:
-                    break
-            except OSError:
-                pass
-            assert process.poll() is None, f"serve.py exited: see {log.name}"
-            assert time.monotonic() < deadline, "the production profile did not answer within 120 s"
-            time.sleep(0.5)
-        yield url, run, data
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
+    log = log_path("serve")
+    env = {"SCORECARD_DATA": str(data), "SCORECARD_DEMO_ROLE": "officer"}
+    with running_proxy(log, env) as (url, _):
+        yield url, log.with_suffix(".run"), data
 
 
 def _upstreams(run: Path, since: int) -> list[tuple[str, str]]:

@@ -73,25 +73,34 @@ def running_app(
         )
         url = f"http://{host}:{port}"
         try:
-            deadline = time.time() + timeout
-            while True:
-                try:
-                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                        if response.status == 200:
-                            break
-                except OSError:
-                    pass
-                if proc.poll() is not None or time.time() > deadline:
-                    raise RuntimeError(f"streamlit did not start; see {log_path}")
-                time.sleep(0.3)
+            _wait_healthy(f"{url}/_stcore/health", proc, timeout, f"streamlit did not start; see {log_path}")
             yield url, proc.pid
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=5)
+            _stop(proc, signal.SIGTERM, 10)
+
+
+def _wait_healthy(health: str, proc: subprocess.Popen, timeout: float, failure: str) -> None:
+    """Poll ``health`` until it answers 200; :class:`RuntimeError` ``failure`` if ``proc`` exits or time runs out."""
+    deadline = time.time() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(health, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        if proc.poll() is not None or time.time() > deadline:
+            raise RuntimeError(failure)
+        time.sleep(0.3)
+
+
+def _stop(proc: subprocess.Popen, how: int, grace: float) -> None:
+    proc.send_signal(how)
+    try:
+        proc.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=5)
 
 
 def memory_mb(pid: int) -> dict[str, float]:
@@ -121,25 +130,10 @@ def running_proxy(
         proc = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT)
         url = f"http://127.0.0.1:{port}"
         try:
-            deadline = time.time() + timeout
-            while True:
-                try:
-                    with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:
-                        if response.status == 200:
-                            break
-                except OSError:
-                    pass
-                if proc.poll() is not None or time.time() > deadline:
-                    raise RuntimeError(f"the production profile did not start; see {log_path}")
-                time.sleep(0.3)
+            _wait_healthy(f"{url}/healthz", proc, timeout, f"the production profile did not start; see {log_path}")
             yield url, proc.pid
         finally:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=5)
+            _stop(proc, signal.SIGTERM, 30)
 
 
 def _taken(port: int) -> bool:

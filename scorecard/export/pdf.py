@@ -36,35 +36,7 @@ from reportlab.platypus import (
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from scorecard.export import charts as charts_mod
-from scorecard.export.content import (
-    ACTION_HEADERS,
-    ACTION_WIDTHS,
-    DECISION_HEADERS,
-    DECISION_WIDTHS,
-    DEFINITIONS_LINK,
-    FINANCE_HEADERS,
-    FINANCE_WIDTHS,
-    FORECAST_HEADERS,
-    FORECAST_WIDTHS,
-    FRONT_HEADERS,
-    FRONT_WIDTHS,
-    NO_FORECAST_AT_RISK,
-    NO_RISKS,
-    OUTTURN_HEADERS,
-    OUTTURN_WIDTHS,
-    RISK_HEADERS,
-    RISK_WIDTHS,
-    SUMMARY_DIRECTIONS,
-    SUMMARY_RAGS,
-    TIER_HEADERS,
-    TIER_WIDTHS,
-    Pack,
-    Progress,
-    Row,
-    front_cells,
-    rag_counts,
-    summary_sentence,
-)
+from scorecard.export import content
 from scorecard.present import wording
 
 FONT = "DejaVuSans"
@@ -254,7 +226,7 @@ def _table(
 class _NumberedCanvas(rl_canvas.Canvas):
     """Draws "Page N of M" once the page count is known (pages are buffered until save)."""
 
-    pack: Pack  # set on a subclass per document (see render)
+    pack: content.Pack  # set on a subclass per document (see render)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -311,7 +283,7 @@ def _rag_colour(code: str) -> str | None:
     return wording.RAG_COLOURS.get(code)
 
 
-def scorecard_cells(row: Row) -> list:
+def scorecard_cells(row: content.Row) -> list:
     return [
         row.display_title,
         [row.value_text, row.period_label, row.value_note],
@@ -344,12 +316,12 @@ def _facts_table(facts: list[tuple[str, str]]) -> Table:
     return table
 
 
-def _cover_end(pack: Pack) -> list:
+def _cover_end(pack: content.Pack) -> list:
     """The note on the marks beside figures, then the page break that ends a cover."""
     return [_p(pack.marks_note, "small"), PageBreak()]
 
 
-def _title_page(pack: Pack) -> list:
+def _title_page(pack: content.Pack) -> list:
     story = [
         Spacer(1, 3.5 * cm),
         _p(pack.council, "council"),
@@ -371,82 +343,86 @@ def _title_page(pack: Pack) -> list:
     return story
 
 
-def _summary(pack: Pack) -> list:
+def _summary(pack: content.Pack) -> list:
     rows = pack.rows
-    counts = rag_counts(rows)
-    parts = ", ".join(f"{counts[c]} {wording.RAG[c][0].lower()}" for c in SUMMARY_RAGS)
+    counts = content.rag_counts(rows)
+    parts = ", ".join(f"{counts[c]} {wording.RAG[c][0].lower()}" for c in content.SUMMARY_RAGS)
     n_exc = len({r.measure_id for _, r in pack.exceptions})
     story = [
         _h1("Summary"),
         _p(
             f"This report covers {len(rows)} measures for {pack.period} ({parts}). {n_exc} measures are "
-            f"exceptions and are described under their theme. {summary_sentence(pack)}"
+            f"exceptions and are described under their theme. {content.summary_sentence(pack)}"
         ),
         *_h2("RAG ratings by theme"),
     ]
-    headers = ["Theme"] + [wording.rag_text(c) for c in SUMMARY_RAGS] + ["Total", "Exceptions"]
+    headers = ["Theme"] + [wording.rag_text(c) for c in content.SUMMARY_RAGS] + ["Total", "Exceptions"]
     body = []
     for theme in pack.themes:
         c = theme.rag_counts()
         body.append(
-            [theme.title] + [str(c[k]) for k in SUMMARY_RAGS] + [str(len(theme.rows)), str(len(theme.exceptions))]
+            [theme.title]
+            + [str(c[k]) for k in content.SUMMARY_RAGS]
+            + [str(len(theme.rows)), str(len(theme.exceptions))]
         )
     if len(pack.themes) > 1:
-        body.append(["All themes"] + [str(counts[k]) for k in SUMMARY_RAGS] + [str(len(rows)), str(n_exc)])
+        body.append(["All themes"] + [str(counts[k]) for k in content.SUMMARY_RAGS] + [str(len(rows)), str(n_exc)])
     story.append(
         _table(
             headers,
             body,
-            [3.3] + [1.31] * len(SUMMARY_RAGS) + [1.15, 2.05],
+            [3.3] + [1.31] * len(content.SUMMARY_RAGS) + [1.15, 2.05],
             centre_from=1,
             bold_last=len(pack.themes) > 1,
         )
     )
     story += _h2("Direction of travel by theme")
-    headers = ["Theme"] + [wording.direction_text(c) for c in SUMMARY_DIRECTIONS]
+    headers = ["Theme"] + [wording.direction_text(c) for c in content.SUMMARY_DIRECTIONS]
     body = []
     for theme in pack.themes:
         c = theme.direction_counts()
-        body.append([theme.title] + [str(c[k]) for k in SUMMARY_DIRECTIONS])
+        body.append([theme.title] + [str(c[k]) for k in content.SUMMARY_DIRECTIONS])
     story.append(_table(headers, body, [3.6] + [2.23] * 6, centre_from=1))
     return story + _at_risk(pack)
 
 
-def _at_risk(pack: Pack) -> list:
+def _at_risk(pack: content.Pack) -> list:
     """The year-end forecasts at risk, or at the year's last quarter the year's outturn against its target."""
     if pack.year_outturn:
         story = [*_h2("The year's outturn against its target"), _p(pack.outturn_sentence())]
         cells = pack.outturn_cells()
-        return story + ([_table(OUTTURN_HEADERS, cells, OUTTURN_WIDTHS, small=pack.compact)] if cells else [])
+        return story + (
+            [_table(content.OUTTURN_HEADERS, cells, content.OUTTURN_WIDTHS, small=pack.compact)] if cells else []
+        )
     story = _h2("At risk of missing the year-end target")
     risky = pack.forecasts_at_risk
     if not risky:
-        return story + [_p(NO_FORECAST_AT_RISK)]
+        return story + [_p(content.NO_FORECAST_AT_RISK)]
     cells = [[r.marked_title, r.forecast_text, r.forecast_status_text] for r in risky]
-    return story + [_table(FORECAST_HEADERS, cells, FORECAST_WIDTHS, small=pack.compact)]
+    return story + [_table(content.FORECAST_HEADERS, cells, content.FORECAST_WIDTHS, small=pack.compact)]
 
 
-def _finance(pack: Pack) -> list:
+def _finance(pack: content.Pack) -> list:
     story = [CondPageBreak(8 * cm), _h1("Financial position"), _p(pack.finance.sentence())]
     cells = pack.finance_cells(wording.RAG_COLOURS["red"])
     if not cells:
         return story
     return story + [
-        _table(FINANCE_HEADERS, cells, FINANCE_WIDTHS, bold_last=True, small=pack.compact),
+        _table(content.FINANCE_HEADERS, cells, content.FINANCE_WIDTHS, bold_last=True, small=pack.compact),
         _p(pack.finance_note()),
     ]
 
 
-def _risks(pack: Pack) -> list:
+def _risks(pack: content.Pack) -> list:
     story = [CondPageBreak(6 * cm), _h1("Risks beside the measures and actions")]
     if pack.risks.empty:
-        return story + [_p(NO_RISKS)]
+        return story + [_p(content.NO_RISKS)]
     if pack.risk_note:
         story.append(_p(pack.risk_note))
-    return story + [_table(RISK_HEADERS, pack.risk_cells(), RISK_WIDTHS, small=pack.compact)]
+    return story + [_table(content.RISK_HEADERS, pack.risk_cells(), content.RISK_WIDTHS, small=pack.compact)]
 
 
-def _how_to_read(pack: Pack) -> list:
+def _how_to_read(pack: content.Pack) -> list:
     story = [
         CondPageBreak(8 * cm),
         _h1("How to read this report"),
@@ -462,14 +438,14 @@ def _how_to_read(pack: Pack) -> list:
     return story
 
 
-def _theme(pack: Pack, theme, charts: dict, figure: list[int], heading: str | None = None) -> list:
+def _theme(pack: content.Pack, theme, charts: dict, figure: list[int], heading: str | None = None) -> list:
     c = theme.rag_counts()
     story = [
         PageBreak(),
         _h1(heading or theme.title),
         Paragraph(f"<i>{escape(theme.corporate_plan_title)}</i>", S["body"]),
         _p(f"Theme responsibility: {theme.responsibility}"),
-        _p(", ".join(f"{wording.rag_text(k)}: {c[k]}" for k in SUMMARY_RAGS if c[k]) + "."),
+        _p(", ".join(f"{wording.rag_text(k)}: {c[k]}" for k in content.SUMMARY_RAGS if c[k]) + "."),
         *_h2(f"{theme.title}: scorecard"),
         _table(
             ("Measure", "Value (period)", "Target", "RAG", "Direction", "Neighbour quartile"),
@@ -535,7 +511,7 @@ def _theme(pack: Pack, theme, charts: dict, figure: list[int], heading: str | No
     return story
 
 
-def _commentary_facts(row: Row) -> list[tuple[str, str]]:
+def _commentary_facts(row: content.Row) -> list[tuple[str, str]]:
     """(label, escaped text) lines: the service's commentary and corrective action, or the flag."""
     if row.narrative:
         marks = f" [{', '.join(row.commentary_marks)}]" if row.commentary_marks else ""
@@ -550,7 +526,7 @@ def _commentary_facts(row: Row) -> list[tuple[str, str]]:
     return []
 
 
-def _actions(pack: Pack, theme) -> list:
+def _actions(pack: content.Pack, theme) -> list:
     story = _h2(f"{theme.title}: annual actions")
     if not theme.actions:
         return story + [_p("The Corporate Plan lists no priority actions for this theme.")]
@@ -566,7 +542,7 @@ def _actions(pack: Pack, theme) -> list:
     return story + [_table(("Priority action", "Status", "Progress", "Update"), body, (5.2, 3.2, 2.0, 6.6))]
 
 
-def _definitions(pack: Pack) -> list:
+def _definitions(pack: content.Pack) -> list:
     story = [PageBreak(), _h1("Appendix: measure definitions and sources")]
     by_id = {d.measure_id: d for d in pack.definitions}
     for theme in pack.themes:
@@ -594,7 +570,7 @@ def _definitions(pack: Pack) -> list:
     return story
 
 
-def _attribution(pack: Pack) -> list:
+def _attribution(pack: content.Pack) -> list:
     story = [
         CondPageBreak(6 * cm),
         _h1("Sources and attribution"),
@@ -616,7 +592,7 @@ def _contents() -> list:
     return [_p("Contents", "subtitle"), toc, PageBreak()]
 
 
-def _cabinet_cover(pack: Pack) -> list:
+def _cabinet_cover(pack: content.Pack) -> list:
     """The first page in the council's Cabinet report frame: the header, the summary and the recommendations."""
     story = [
         _p(pack.council, "council"),
@@ -637,7 +613,7 @@ def _cabinet_cover(pack: Pack) -> list:
     return story
 
 
-def _front_sheet(pack: Pack) -> list:
+def _front_sheet(pack: content.Pack) -> list:
     front = pack.front
     story = [_h1("Key messages")]
     if front is None:
@@ -648,26 +624,35 @@ def _front_sheet(pack: Pack) -> list:
         Paragraph(f"<b>Going badly.</b> {escape(front.going_badly)}", S["body"]),
         Paragraph(f"<b>Being done.</b> {escape(front.being_done)}", S["body"]),
     ]
-    for heading, cells in front_cells(front):
+    for heading, cells in content.front_cells(front):
         story += _h2(heading)
-        story.append(_table(FRONT_HEADERS, cells, FRONT_WIDTHS))
+        story.append(_table(content.FRONT_HEADERS, cells, content.FRONT_WIDTHS))
     story += [*_at_risk(pack), Spacer(1, 0.3 * cm), _p(front.actions), _p(front.finance)]
     return story
 
 
-def _exceptions(pack: Pack) -> list:
+def _exceptions(pack: content.Pack) -> list:
     story = [PageBreak(), _h1("Exceptions")]
     decision = pack.decision_cells()
     story += _h2(f"For decision ({len(decision)})")
-    story.append(_table(DECISION_HEADERS, decision or [["None this quarter."] + [""] * 7], DECISION_WIDTHS, small=True))
+    story.append(
+        _table(
+            content.DECISION_HEADERS,
+            decision or [["None this quarter."] + [""] * 7],
+            content.DECISION_WIDTHS,
+            small=True,
+        )
+    )
     for tier, label in (("watch", "To watch"), ("going_well", "Going well")):
         cells = pack.tier_cells(tier)
         story += _h2(f"{label} ({len(cells)})")
-        story.append(_table(TIER_HEADERS, cells or [["None this quarter.", "", "", ""]], TIER_WIDTHS, small=True))
+        story.append(
+            _table(content.TIER_HEADERS, cells or [["None this quarter.", "", "", ""]], content.TIER_WIDTHS, small=True)
+        )
     return story
 
 
-def _deep_dive(pack: Pack, charts: dict, figure: list[int]) -> list:
+def _deep_dive(pack: content.Pack, charts: dict, figure: list[int]) -> list:
     """The deep-dive theme: its scorecard, then every measure's chart (two abreast) with its summary."""
     theme = pack.theme_section(pack.deep_dive)
     if theme is None:
@@ -708,7 +693,7 @@ def _deep_dive(pack: Pack, charts: dict, figure: list[int]) -> list:
     return story
 
 
-def _all_actions(pack: Pack) -> list:
+def _all_actions(pack: content.Pack) -> list:
     cells = [
         [t, a, ([st], wording.ACTION_COLOURS.get(code)), pct]
         for (t, a, st, pct), code in zip(pack.action_cells(), [a.status for _, a in pack.actions])
@@ -717,11 +702,11 @@ def _all_actions(pack: Pack) -> list:
         PageBreak(),
         _h1("Annual actions"),
         _p(pack.front.actions if pack.front else ""),
-        _table(ACTION_HEADERS, cells, ACTION_WIDTHS),
+        _table(content.ACTION_HEADERS, cells, content.ACTION_WIDTHS),
     ]
 
 
-def _appendix(pack: Pack) -> list:
+def _appendix(pack: content.Pack) -> list:
     story = [PageBreak(), _h1("Appendix: the whole scorecard")]
     for theme in pack.themes:
         story += _h2(theme.title)
@@ -735,12 +720,12 @@ def _appendix(pack: Pack) -> list:
         )
     story += [
         Spacer(1, 0.3 * cm),
-        _p(DEFINITIONS_LINK),
+        _p(content.DEFINITIONS_LINK),
     ]
     return story
 
 
-def _story(pack: Pack, charts: dict) -> list:
+def _story(pack: content.Pack, charts: dict) -> list:
     """The compact CPOR (Cabinet frame, key messages, exceptions, one deep dive, appendices) or, for ``--full``
     and the QSRs, every theme in full."""
     figure = [0]
@@ -765,7 +750,7 @@ def _story(pack: Pack, charts: dict) -> list:
     return story + _definitions(pack) + _attribution(pack)
 
 
-def render(pack: Pack, progress: Progress) -> bytes:
+def render(pack: content.Pack, progress: content.Progress) -> bytes:
     """The pack as PDF bytes."""
     _register_fonts()
     S.update(_styles())

@@ -21,35 +21,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from scorecard.export import charts as charts_mod
-from scorecard.export.content import (
-    ACTION_HEADERS,
-    ACTION_WIDTHS,
-    DECISION_HEADERS,
-    DECISION_WIDTHS,
-    DEFINITIONS_LINK,
-    FINANCE_HEADERS,
-    FINANCE_WIDTHS,
-    FORECAST_HEADERS,
-    FORECAST_WIDTHS,
-    FRONT_HEADERS,
-    FRONT_WIDTHS,
-    NO_FORECAST_AT_RISK,
-    NO_RISKS,
-    OUTTURN_HEADERS,
-    OUTTURN_WIDTHS,
-    RISK_HEADERS,
-    RISK_WIDTHS,
-    SUMMARY_DIRECTIONS,
-    SUMMARY_RAGS,
-    TIER_HEADERS,
-    TIER_WIDTHS,
-    Pack,
-    Progress,
-    Row,
-    front_cells,
-    rag_counts,
-    summary_sentence,
-)
+from scorecard.export import content
 from scorecard.present import wording
 
 FONT = "Arial"
@@ -159,7 +131,7 @@ def _field(paragraph, instruction: str, placeholder: str) -> None:
     paragraph._p.append(fld)
 
 
-def _footer(doc, pack: Pack) -> None:
+def _footer(doc, pack: content.Pack) -> None:
     section = doc.sections[0]
     section.different_first_page_header_footer = True
     para = section.footer.paragraphs[0]
@@ -274,7 +246,7 @@ def _rag_colour(code: str) -> RGBColor | None:
     return _hex(colour) if colour else None
 
 
-def scorecard_cells(row: Row) -> list:
+def scorecard_cells(row: content.Row) -> list:
     value = [row.value_text, row.period_label, row.value_note]
     target = [row.target_text, row.target_note]
     return [
@@ -287,7 +259,7 @@ def scorecard_cells(row: Row) -> list:
     ]
 
 
-def _title_page(doc, pack: Pack) -> None:
+def _title_page(doc, pack: content.Pack) -> None:
     para = doc.add_paragraph()
     para.paragraph_format.space_before = Pt(120)
     run = para.add_run(pack.council)
@@ -317,7 +289,7 @@ def _facts(doc, facts: list[tuple[str, str]], space_after: float | None = None) 
         p.add_run(text)
 
 
-def _cover_end(doc, pack: Pack, space_before: float | None = None) -> None:
+def _cover_end(doc, pack: content.Pack, space_before: float | None = None) -> None:
     """The note on the marks beside figures, then the page break that ends a cover."""
     note = doc.add_paragraph()
     if space_before is not None:
@@ -328,88 +300,103 @@ def _cover_end(doc, pack: Pack, space_before: float | None = None) -> None:
     doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
 
-def _summary(doc, pack: Pack) -> None:
+def _summary(doc, pack: content.Pack) -> None:
     doc.add_heading("Summary", level=1)
     rows = pack.rows
-    counts = rag_counts(rows)
-    parts = ", ".join(f"{counts[c]} {wording.RAG[c][0].lower()}" for c in SUMMARY_RAGS)
+    counts = content.rag_counts(rows)
+    parts = ", ".join(f"{counts[c]} {wording.RAG[c][0].lower()}" for c in content.SUMMARY_RAGS)
     doc.add_paragraph(
         f"This report covers {len(rows)} measures for {pack.period} ({parts}). "
         f"{len({r.measure_id for _, r in pack.exceptions})} measures are exceptions and are "
-        f"described under their theme. {summary_sentence(pack)}"
+        f"described under their theme. {content.summary_sentence(pack)}"
     )
     doc.add_heading("RAG ratings by theme", level=2)
-    headers = ["Theme"] + [wording.rag_text(c) for c in SUMMARY_RAGS] + ["Total", "Exceptions"]
+    headers = ["Theme"] + [wording.rag_text(c) for c in content.SUMMARY_RAGS] + ["Total", "Exceptions"]
     body = []
     for theme in pack.themes:
         c = theme.rag_counts()
         body.append(
-            [theme.title] + [str(c[k]) for k in SUMMARY_RAGS] + [str(len(theme.rows)), str(len(theme.exceptions))]
+            [theme.title]
+            + [str(c[k]) for k in content.SUMMARY_RAGS]
+            + [str(len(theme.rows)), str(len(theme.exceptions))]
         )
     if len(pack.themes) > 1:
         c = counts
         body.append(
             ["All themes"]
-            + [str(c[k]) for k in SUMMARY_RAGS]
+            + [str(c[k]) for k in content.SUMMARY_RAGS]
             + [str(len(rows)), str(len({r.measure_id for _, r in pack.exceptions}))]
         )
     _table(
         doc,
         headers,
         body,
-        [3.0] + [1.35] * len(SUMMARY_RAGS) + [1.1, 2.05],
+        [3.0] + [1.35] * len(content.SUMMARY_RAGS) + [1.1, 2.05],
         caption="RAG ratings by theme",
         centre_from=1,
         bold_last=len(pack.themes) > 1,
     )
     doc.add_heading("Direction of travel by theme", level=2)
-    headers = ["Theme"] + [wording.direction_text(c) for c in SUMMARY_DIRECTIONS]
+    headers = ["Theme"] + [wording.direction_text(c) for c in content.SUMMARY_DIRECTIONS]
     body = []
     for theme in pack.themes:
         c = theme.direction_counts()
-        body.append([theme.title] + [str(c[k]) for k in SUMMARY_DIRECTIONS])
+        body.append([theme.title] + [str(c[k]) for k in content.SUMMARY_DIRECTIONS])
     _table(doc, headers, body, [3.6] + [2.23] * 6, caption="Direction of travel by theme", centre_from=1)
     _at_risk(doc, pack)
 
 
-def _at_risk(doc, pack: Pack) -> None:
+def _at_risk(doc, pack: content.Pack) -> None:
     """The year-end forecasts at risk, or at the year's last quarter the year's outturn against its target."""
     if pack.year_outturn:
         doc.add_heading("The year's outturn against its target", level=2)
         doc.add_paragraph(pack.outturn_sentence())
         if pack.outturn_cells():
-            _table(doc, OUTTURN_HEADERS, pack.outturn_cells(), OUTTURN_WIDTHS, caption="The year's outturn", size=8)
+            _table(
+                doc,
+                content.OUTTURN_HEADERS,
+                pack.outturn_cells(),
+                content.OUTTURN_WIDTHS,
+                caption="The year's outturn",
+                size=8,
+            )
         return
     doc.add_heading("At risk of missing the year-end target", level=2)
     risky = pack.forecasts_at_risk
     if not risky:
-        doc.add_paragraph(NO_FORECAST_AT_RISK)
+        doc.add_paragraph(content.NO_FORECAST_AT_RISK)
         return
     cells = [[r.marked_title, r.forecast_text, r.forecast_status_text] for r in risky]
-    _table(doc, FORECAST_HEADERS, cells, FORECAST_WIDTHS, caption="Year-end forecasts at risk", size=8)
+    _table(doc, content.FORECAST_HEADERS, cells, content.FORECAST_WIDTHS, caption="Year-end forecasts at risk", size=8)
 
 
-def _finance(doc, pack: Pack) -> None:
+def _finance(doc, pack: content.Pack) -> None:
     doc.add_heading("Financial position", level=1)
     doc.add_paragraph(pack.finance.sentence())
     cells = pack.finance_cells(_hex(wording.RAG_COLOURS["red"]))
     if cells:
         caption = "Revenue budget monitoring by service line (£ million)"
-        _table(doc, FINANCE_HEADERS, cells, FINANCE_WIDTHS, caption=caption, bold_last=True)
+        _table(doc, content.FINANCE_HEADERS, cells, content.FINANCE_WIDTHS, caption=caption, bold_last=True)
         doc.add_paragraph(pack.finance_note())
 
 
-def _risks(doc, pack: Pack) -> None:
+def _risks(doc, pack: content.Pack) -> None:
     doc.add_heading("Risks beside the measures and actions", level=1)
     if pack.risks.empty:
-        doc.add_paragraph(NO_RISKS)
+        doc.add_paragraph(content.NO_RISKS)
         return
     if pack.risk_note:
         doc.add_paragraph(pack.risk_note).runs[0].italic = True
-    _table(doc, RISK_HEADERS, pack.risk_cells(), RISK_WIDTHS, caption="Risks linked to the measures and actions")
+    _table(
+        doc,
+        content.RISK_HEADERS,
+        pack.risk_cells(),
+        content.RISK_WIDTHS,
+        caption="Risks linked to the measures and actions",
+    )
 
 
-def _how_to_read(doc, pack: Pack) -> None:
+def _how_to_read(doc, pack: content.Pack) -> None:
     doc.add_heading("How to read this report", level=1)
     doc.add_paragraph(
         "Each theme has a scorecard table, then the measures that are exceptions this period with "
@@ -421,13 +408,13 @@ def _how_to_read(doc, pack: Pack) -> None:
         _table(doc, ("Label", "Meaning"), [[term, meaning] for term, meaning in items], (4.0, 13.0), caption=heading)
 
 
-def _theme(doc, pack: Pack, theme, charts: dict, figure: list[int], heading: str | None = None) -> None:
+def _theme(doc, pack: content.Pack, theme, charts: dict, figure: list[int], heading: str | None = None) -> None:
     doc.add_heading(heading or theme.title, level=1).paragraph_format.page_break_before = True
     intro = doc.add_paragraph()
     intro.add_run(theme.corporate_plan_title).italic = True
     doc.add_paragraph(f"Theme responsibility: {theme.responsibility}")
     c = theme.rag_counts()
-    doc.add_paragraph(", ".join(f"{wording.rag_text(k)}: {c[k]}" for k in SUMMARY_RAGS if c[k]) + ".")
+    doc.add_paragraph(", ".join(f"{wording.rag_text(k)}: {c[k]}" for k in content.SUMMARY_RAGS if c[k]) + ".")
     doc.add_heading(f"{theme.title}: scorecard", level=2)
     _table(
         doc,
@@ -485,7 +472,7 @@ def _picture(doc, chart, title: str, width_cm: float | None = None) -> None:
     doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
 
 
-def _commentary(doc, row: Row) -> None:
+def _commentary(doc, row: content.Row) -> None:
     """The service's commentary and corrective action (literal text), or the flag when there is none."""
     if row.narrative:
         marks = f" [{', '.join(row.commentary_marks)}]" if row.commentary_marks else ""
@@ -503,7 +490,7 @@ def _commentary(doc, row: Row) -> None:
         p.add_run("the service has given no commentary or corrective action for this quarter.")
 
 
-def _actions(doc, pack: Pack, theme) -> None:
+def _actions(doc, pack: content.Pack, theme) -> None:
     doc.add_heading(f"{theme.title}: annual actions", level=2)
     if not theme.actions:
         doc.add_paragraph("The Corporate Plan lists no priority actions for this theme.")
@@ -531,7 +518,7 @@ def _action_colour(code: str) -> RGBColor | None:
     return _hex(colour) if colour else None
 
 
-def _definitions(doc, pack: Pack) -> None:
+def _definitions(doc, pack: content.Pack) -> None:
     doc.add_heading("Appendix: measure definitions and sources", level=1).paragraph_format.page_break_before = True
     by_id = {d.measure_id: d for d in pack.definitions}
     for theme in pack.themes:
@@ -554,7 +541,7 @@ def _definitions(doc, pack: Pack) -> None:
             p.add_run(f"{d.target_basis}. {d.target_rationale}".strip())
 
 
-def _attribution(doc, pack: Pack) -> None:
+def _attribution(doc, pack: content.Pack) -> None:
     doc.add_heading("Sources and attribution", level=1)
     doc.add_paragraph(wording.ATTRIBUTION)
     doc.add_paragraph(
@@ -571,7 +558,7 @@ def _attribution(doc, pack: Pack) -> None:
         doc.add_paragraph(item, style="List Bullet")
 
 
-def _cabinet_cover(doc, pack: Pack) -> None:
+def _cabinet_cover(doc, pack: content.Pack) -> None:
     """The first page in the council's Cabinet report frame: the header, the summary and the recommendations."""
     run = doc.add_paragraph().add_run(pack.council)
     run.bold = True
@@ -587,7 +574,7 @@ def _cabinet_cover(doc, pack: Pack) -> None:
     _cover_end(doc, pack)
 
 
-def _front_sheet(doc, pack: Pack) -> None:
+def _front_sheet(doc, pack: content.Pack) -> None:
     doc.add_heading("Key messages", level=1)
     front = pack.front
     if front is None:
@@ -602,33 +589,40 @@ def _front_sheet(doc, pack: Pack) -> None:
         p = doc.add_paragraph()
         p.add_run(label + " ").bold = True
         p.add_run(text)
-    for heading, cells in front_cells(front):
+    for heading, cells in content.front_cells(front):
         doc.add_heading(heading, level=2)
-        _table(doc, FRONT_HEADERS, cells, FRONT_WIDTHS, caption=heading, size=8)
+        _table(doc, content.FRONT_HEADERS, cells, content.FRONT_WIDTHS, caption=heading, size=8)
     _at_risk(doc, pack)
     doc.add_paragraph(front.actions)
     doc.add_paragraph(front.finance)
 
 
-def _exceptions(doc, pack: Pack) -> None:
+def _exceptions(doc, pack: content.Pack) -> None:
     doc.add_heading("Exceptions", level=1).paragraph_format.page_break_before = True
     decision = pack.decision_cells()
     doc.add_heading(f"For decision ({len(decision)})", level=2)
     _table(
         doc,
-        DECISION_HEADERS,
+        content.DECISION_HEADERS,
         decision or [["None this quarter."] + [""] * 7],
-        DECISION_WIDTHS,
+        content.DECISION_WIDTHS,
         caption="Measures for decision",
         size=7.5,
     )
     for tier, label in (("watch", "To watch"), ("going_well", "Going well")):
         cells = pack.tier_cells(tier)
         doc.add_heading(f"{label} ({len(cells)})", level=2)
-        _table(doc, TIER_HEADERS, cells or [["None this quarter.", "", "", ""]], TIER_WIDTHS, caption=label, size=7.5)
+        _table(
+            doc,
+            content.TIER_HEADERS,
+            cells or [["None this quarter.", "", "", ""]],
+            content.TIER_WIDTHS,
+            caption=label,
+            size=7.5,
+        )
 
 
-def _deep_dive(doc, pack: Pack, charts: dict, figure: list[int]) -> None:
+def _deep_dive(doc, pack: content.Pack, charts: dict, figure: list[int]) -> None:
     """The deep-dive theme: its scorecard, then every measure's chart with its description."""
     theme = pack.theme_section(pack.deep_dive)
     if theme is None:
@@ -659,7 +653,7 @@ def _deep_dive(doc, pack: Pack, charts: dict, figure: list[int]) -> None:
             caption.runs[0].font.size = Pt(8)
 
 
-def _all_actions(doc, pack: Pack) -> None:
+def _all_actions(doc, pack: content.Pack) -> None:
     doc.add_heading("Annual actions", level=1).paragraph_format.page_break_before = True
     if pack.front:
         doc.add_paragraph(pack.front.actions)
@@ -667,10 +661,10 @@ def _all_actions(doc, pack: Pack) -> None:
         [theme, title, ([status], _action_colour(a.status)), progress]
         for (theme, title, status, progress), (_, a) in zip(pack.action_cells(), pack.actions)
     ]
-    _table(doc, ACTION_HEADERS, cells, ACTION_WIDTHS, caption="Annual actions", size=7.5)
+    _table(doc, content.ACTION_HEADERS, cells, content.ACTION_WIDTHS, caption="Annual actions", size=7.5)
 
 
-def _appendix(doc, pack: Pack) -> None:
+def _appendix(doc, pack: content.Pack) -> None:
     doc.add_heading("Appendix: the whole scorecard", level=1).paragraph_format.page_break_before = True
     for theme in pack.themes:
         doc.add_heading(theme.title, level=2)
@@ -682,7 +676,7 @@ def _appendix(doc, pack: Pack) -> None:
             caption=f"{theme.title} scorecard, {pack.period}",
             size=7.5,
         )
-    doc.add_paragraph(DEFINITIONS_LINK)
+    doc.add_paragraph(content.DEFINITIONS_LINK)
 
 
 def _normalise_zip(data: bytes, when: datetime) -> bytes:
@@ -698,7 +692,7 @@ def _normalise_zip(data: bytes, when: datetime) -> bytes:
     return out.getvalue()
 
 
-def render(pack: Pack, progress: Progress) -> bytes:
+def render(pack: content.Pack, progress: content.Progress) -> bytes:
     """The pack as .docx bytes."""
     charts = charts_mod.draw_exceptions(pack, progress, 0.1, 0.75)
     progress(0.78, "Writing the Word document")

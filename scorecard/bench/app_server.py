@@ -114,10 +114,15 @@ def memory_mb(pid: int) -> dict[str, float]:
 
 @contextlib.contextmanager
 def running_proxy(
-    log_path: Path, env: dict[str, str] | None = None, processes: int = 2, timeout: float = 120
+    log_path: Path,
+    env: dict[str, str] | None = None,
+    processes: int = 2,
+    timeout: float = 120,
+    script: Path | str = "app.py",
 ) -> Iterator[tuple[str, int]]:
     """Yield (url, pid of ``tools/serve/serve.py``) of the production profile — nginx in front of
-    ``processes`` app processes (its run folder under ``test-artefacts/``); stops it afterwards."""
+    ``processes`` app processes (or ones of another ``script``; the run folder beside ``log_path``); stops it
+    afterwards."""
     port, first = free_port(), free_port()
     while any(_taken(first + n) for n in range(processes)):
         first = free_port()
@@ -125,7 +130,8 @@ def running_proxy(
     environment = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
     log_path.parent.mkdir(parents=True, exist_ok=True)
     command = [sys.executable, str(ROOT / "tools" / "serve" / "serve.py"), "--processes", str(processes),
-               "--port", str(port), "--first-app-port", str(first), "--run-dir", str(run)]  # fmt: skip
+               "--port", str(port), "--first-app-port", str(first), "--run-dir", str(run),
+               "--script", str(ROOT / script)]  # fmt: skip
     with open(log_path, "w") as log:
         proc = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT)
         url = f"http://127.0.0.1:{port}"

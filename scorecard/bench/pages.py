@@ -238,6 +238,9 @@ def run(
             servers["proxy"] = (url, functools.partial(_tree_cpu, pid, set()), servers["public"][2])
         url, pid = stack.enter_context(running_app(logs / "bench-floor.log", port=ports[2], script=floor / "app.py"))
         servers["floor"] = (url, functools.partial(cpu_seconds, pid), [FLOOR])
+        if through_proxy:  # the same one-line page through the same proxy: the floor of the proxy's ratios
+            url, pid = stack.enter_context(running_proxy(logs / "bench-proxy-floor.log", script=floor / "app.py"))
+            servers["proxy floor"] = (url, functools.partial(_tree_cpu, pid, set()), [FLOOR])
         idle0 = {who: cpu() for who, (_, cpu, _) in servers.items()}
         time.sleep(5)
         idle = {who: (cpu() - idle0[who]) / 5 for who, (_, cpu, _) in servers.items()}
@@ -260,21 +263,26 @@ def report(result: dict) -> None:
     print(f"load average before {one:.2f} (5 min {five:.2f}), after {after:.2f} on {os.cpu_count()} cores")
     if five > 0.5 * (os.cpu_count() or 1):
         print("WARNING: the machine was busy before the run: these figures are not evidence of idle-machine times")
-    floor_cpu = statistics.median(c for _, c, _ in timings[("floor", FLOOR.name)])
-    floor_usable = statistics.median(u for u, _, _ in timings[("floor", FLOOR.name)])
+    floors = {
+        who: (statistics.median(c for _, c, _ in runs), statistics.median(u for u, _, _ in runs))
+        for (who, _), runs in timings.items()
+        if who in ("floor", "proxy floor")
+    }
     print(
         f"{result['views']} views per page, each a new session (medians); public view of {result['published']} "
         f"(published for the run); server CPU when idle: "
         + ", ".join(f"{who} {rate * 1000:.0f} ms/s" for who, rate in result["idle"].items()),
         flush=True,
     )
+    print("x floor: against the one-line page served the same way (direct, or through the proxy)")
     print(f"{'page':<30}{'server CPU/view':>16}{'x floor':>9}{'usable after':>14}{'x floor':>9}{'repeat visit':>14}")
     for (who, name), runs in timings.items():
         cpu = statistics.median(c for _, c, _ in runs)
         usable = statistics.median(u for u, _, _ in runs)
         repeat = statistics.median(r for _, _, r in runs)
+        floor_cpu, floor_usable = floors["proxy floor" if who.startswith("proxy") else "floor"]
         print(
-            f"{who + ' ' + name if who != 'floor' else name:<30}{cpu:>14.3f} s{cpu / floor_cpu:>8.1f}x"
+            f"{name if who == 'floor' else who + ' ' + name:<30}{cpu:>14.3f} s{cpu / floor_cpu:>8.1f}x"
             f"{usable:>12.2f} s{usable / floor_usable:>8.1f}x{repeat:>12.2f} s"
         )
     load = result["load"]

@@ -126,12 +126,12 @@ def _healthy(port: int) -> bool:
         return False
 
 
-def start_apps(ports: list[int], run: Path) -> list[subprocess.Popen]:
-    """One Streamlit process per port, on loopback only, each logging to the run folder."""
+def start_apps(ports: list[int], run: Path, script: Path) -> list[subprocess.Popen]:
+    """One Streamlit process of ``script`` per port, on loopback only, each logging to the run folder."""
     apps = []
     for port in ports:
         log = (run / f"app-{port}.log").open("ab")
-        command = [sys.executable, "-m", "streamlit", "run", str(PROJECT / "app.py"), "--server.headless", "true",
+        command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true",
                    "--server.address", "127.0.0.1", "--server.port", str(port),
                    "--browser.gatherUsageStats", "false", "--client.toolbarMode", "viewer"]  # fmt: skip
         apps.append(subprocess.Popen(command, cwd=PROJECT, stdout=log, stderr=subprocess.STDOUT))
@@ -159,6 +159,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--first-app-port", type=int, default=FIRST_APP_PORT)
     parser.add_argument("--run-dir", default=str(PROJECT / ".serve"))
     parser.add_argument("--hsts", action="store_true", help="send Strict-Transport-Security (only behind TLS)")
+    parser.add_argument("--script", default=str(PROJECT / "app.py"), help=argparse.SUPPRESS)  # the benchmark's floor
     args = parser.parse_args(argv)
     if not shutil.which("nginx"):
         raise SystemExit("nginx is not installed: `make system-deps` (Debian's nginx package)")
@@ -175,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
     conf.write_text(nginx_conf(run, run / "static", f"{args.listen}:{args.port}", ports))
     subprocess.run(["nginx", "-t", "-q", "-c", str(conf), "-p", str(run), "-e", str(run / "error.log")], check=True)
 
-    apps = start_apps(ports, run)
+    apps = start_apps(ports, run, Path(args.script))
     children = list(apps)
     names = [f"the app process on port {port}" for port in ports]
 

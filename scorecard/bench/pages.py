@@ -83,7 +83,7 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / TICKS
 
 
-def _tree_cpu(root: int, exclude: set[int]) -> float:
+def tree_cpu(root: int, exclude: set[int]) -> float:
     """CPU seconds of ``root``'s descendants (with the children they have reaped), except ``exclude``'s trees."""
     parent, cpu = {}, {}
     for entry in Path("/proc").iterdir():
@@ -184,10 +184,10 @@ async def _load(url: str, pid: int, pages: list[Page], sessions: int, rounds: in
                 cpu = functools.partial(cpu_seconds, pid)
                 return [(await visit(browser, url, p, cpu, 180_000))[0] for _ in range(rounds) for p in order]
 
-            server0, browser0, started = cpu_seconds(pid), _tree_cpu(os.getpid(), {pid}), time.perf_counter()
+            server0, browser0, started = cpu_seconds(pid), tree_cpu(os.getpid(), {pid}), time.perf_counter()
             times = [t for one in await asyncio.gather(*(user(i) for i in range(sessions))) for t in one]
             wall = time.perf_counter() - started
-            server, chromium = cpu_seconds(pid) - server0, _tree_cpu(os.getpid(), {pid}) - browser0
+            server, chromium = cpu_seconds(pid) - server0, tree_cpu(os.getpid(), {pid}) - browser0
         finally:
             await browser.close()
     times.sort()
@@ -235,12 +235,12 @@ def run(
             url, pid = stack.enter_context(
                 running_proxy(logs / "bench-proxy.log", env | {"SCORECARD_DEMO_ROLE": "public"})
             )
-            servers["proxy"] = (url, functools.partial(_tree_cpu, pid, set()), servers["public"][2])
+            servers["proxy"] = (url, functools.partial(tree_cpu, pid, set()), servers["public"][2])
         url, pid = stack.enter_context(running_app(logs / "bench-floor.log", port=ports[2], script=floor / "app.py"))
         servers["floor"] = (url, functools.partial(cpu_seconds, pid), [FLOOR])
         if through_proxy:  # the same one-line page through the same proxy: the floor of the proxy's ratios
             url, pid = stack.enter_context(running_proxy(logs / "bench-proxy-floor.log", script=floor / "app.py"))
-            servers["proxy floor"] = (url, functools.partial(_tree_cpu, pid, set()), [FLOOR])
+            servers["proxy floor"] = (url, functools.partial(tree_cpu, pid, set()), [FLOOR])
         idle0 = {who: cpu() for who, (_, cpu, _) in servers.items()}
         time.sleep(5)
         idle = {who: (cpu() - idle0[who]) / 5 for who, (_, cpu, _) in servers.items()}

@@ -4,8 +4,10 @@ process, the health check answers, and the static bundle comes from nginx, compr
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import signal
 import time
 import urllib.request
 from pathlib import Path
@@ -110,3 +112,22 @@ def test_an_upload_loads_through_the_proxy(proxy, browser, tmp_path):
     finally:
         page.close()
     assert "Loaded through nginx." in set(ledger.read(ledger.COMMENTARY, data)["narrative"])
+
+
+def test_the_profile_stops_when_an_app_process_dies(built_data):
+    """One process gone means a share of the browsers would get errors: serve.py stops everything, non-zero."""
+    if not shutil.which("nginx"):
+        pytest.skip("needs nginx (make system-deps)")
+    with running_proxy(log_path("serve-dies"), {"SCORECARD_DATA": str(built_data[0])}) as (url, pid):
+        apps = [
+            int(child)
+            for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+            if b"streamlit" in Path(f"/proc/{child}/cmdline").read_bytes()
+        ]
+        assert len(apps) == 2
+        os.kill(apps[0], signal.SIGKILL)
+        deadline = time.monotonic() + 30
+        while Path(f"/proc/{pid}").exists() and b"Z" not in Path(f"/proc/{pid}/stat").read_bytes().split()[2]:
+            assert time.monotonic() < deadline, "serve.py kept running with an app process gone"
+            time.sleep(0.2)
+    assert "exited (-9): stopping" in log_path("serve-dies").read_text()

@@ -174,13 +174,15 @@ def main(argv: list[str] | None = None) -> int:
     ports = [args.first_app_port + n for n in range(args.processes)]
     conf = run / "nginx.conf"
     conf.write_text(nginx_conf(run, run / "static", f"{args.listen}:{args.port}", ports))
-    subprocess.run(["nginx", "-t", "-q", "-c", str(conf), "-p", str(run), "-e", str(run / "error.log")], check=True)
+    checked = subprocess.run(["nginx", "-t", "-q", "-c", str(conf), "-p", str(run), "-e", str(run / "error.log")])
+    if checked.returncode:
+        raise SystemExit(f"nginx refused {conf} (its message is above, and in {run / 'error.log'})")
 
     apps = start_apps(ports, run, Path(args.script))
     children = list(apps)
     names = [f"the app process on port {port}" for port in ports]
 
-    def stop(*_):
+    def stop(code: int = 0):
         for child in children:
             if child.poll() is None:
                 child.terminate()
@@ -189,10 +191,10 @@ def main(argv: list[str] | None = None) -> int:
                 child.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 child.kill()
-        raise SystemExit(0)
+        raise SystemExit(code)
 
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, lambda *_: stop(0))
+    signal.signal(signal.SIGINT, lambda *_: stop(0))
     try:
         wait_until_healthy(ports, apps)
         nginx = subprocess.Popen(["nginx", "-c", str(conf), "-p", str(run), "-e", str(run / "error.log")])
@@ -204,9 +206,9 @@ def main(argv: list[str] | None = None) -> int:
             time.sleep(1)
         gone = next(n for n, child in enumerate(children) if child.poll() is not None)
         print(f"{names[gone]} exited ({children[gone].returncode}): stopping", file=sys.stderr)
-        stop()
+        stop(1)
     except SystemExit as done:
-        if done.code not in (0, None):
+        if done.code not in (0, None, 1):
             print(done.code, file=sys.stderr)
         for child in children:
             if child.poll() is None:

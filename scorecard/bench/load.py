@@ -5,11 +5,11 @@ A simulated user does what a browser does on the wire, without drawing anything 
 measure Chromium on the same two cores, not the server): it fetches the page's HTML through nginx (keeping its
 route cookie, so it stays on one process), opens the app's websocket and asks for the page's script run
 (Streamlit's ``BackMsg.rerun_script`` with the page's name and query string), and reads every message until
-``script_finished``. Each view is a new session, as a new visit is. (The benchmark speaks Streamlit's wire
-protocol, so it imports Streamlit's message classes, inside :func:`view`; the engine itself never does.) Per run it prints views, errors, the p50
+``script_finished``. Each view is a new session, as a new visit is. Per run it prints views, errors, the p50
 and p95 of time until the script finished (what "usable" costs the server and the network; drawing in the
 browser adds to it), and the server CPU per view (nginx and every app process together), beside the load
-average before and after.
+average before and after. The benchmark speaks Streamlit's wire protocol, so it imports Streamlit's message
+classes (inside :func:`view`); the engine itself never does.
 """
 
 from __future__ import annotations

@@ -105,6 +105,20 @@ def _entry(role: str, period: str | None, data_dir: str | Path | None) -> tuple[
     return period, entry
 
 
+def _gated(
+    role: str,
+    period: str | None,
+    data_dir: str | Path | None,
+    live: Callable[[], T],
+    frozen: Callable[[str, dict], T],
+) -> T:
+    """The gate, written once: staff read ``live()`` (the current data, one data version); the public and
+    members ``frozen(period, entry)`` of a quarter they may see (:class:`NotPublished` otherwise)."""
+    if access.sees_draft(role):
+        return _live(data_dir, live)
+    return frozen(*_entry(role, period, data_dir))
+
+
 def scorecard_for(
     role: str,
     period: str | None,
@@ -115,12 +129,12 @@ def scorecard_for(
 ) -> pd.DataFrame:
     """The scorecard ``role`` may see: staff the current evaluation; the public and members the frozen card
     of a published (members: or released) quarter, marked where the current data has since revised it."""
-    if access.sees_draft(role):
-        return _live(data_dir, lambda: views.scorecard(area, period, group, data_dir, reg))
-    period, entry = _entry(role, period, data_dir)
-    frozen = publish.load(period, group, data_dir, entry)
-    current = _live(data_dir, lambda: views.scorecard(entry["area"], period, group, data_dir, reg))
-    return publish.with_revisions(frozen, current)
+
+    def frozen(period: str, entry: dict) -> pd.DataFrame:
+        current = _live(data_dir, lambda: views.scorecard(entry["area"], period, group, data_dir, reg))
+        return publish.with_revisions(publish.load(period, group, data_dir, entry), current)
+
+    return _gated(role, period, data_dir, lambda: views.scorecard(area, period, group, data_dir, reg), frozen)
 
 
 def _own_groups(frame: pd.DataFrame, reg: register.Register) -> pd.DataFrame:
@@ -140,15 +154,15 @@ def series_for(
     """Every measure's trend series (column ``measure_id``) against ``group`` (None = each measure's own),
     up to the quarter: live for staff, frozen for the public and members (empty when not frozen)."""
     reg = reg or register.load()
-    if access.sees_draft(role):
-        groups = {m.id: group or m.benchmark_group for m in reg.measures}
-        return _live(data_dir, lambda: views.series_table(groups, area, period, data_dir, reg))
-    period, entry = _entry(role, period, data_dir)
-    frozen = publish.part(period, "series", data_dir, entry)
-    if frozen is None:
-        return pd.DataFrame(columns=["measure_id", *views.SERIES_COLUMNS])
-    frozen = frozen[frozen["group"] == group] if group else _own_groups(frozen, reg)
-    return frozen.reset_index(drop=True)
+    groups = {m.id: group or m.benchmark_group for m in reg.measures}
+
+    def frozen(period: str, entry: dict) -> pd.DataFrame:
+        part = publish.part(period, "series", data_dir, entry)
+        if part is None:
+            return pd.DataFrame(columns=["measure_id", *views.SERIES_COLUMNS])
+        return (part[part["group"] == group] if group else _own_groups(part, reg)).reset_index(drop=True)
+
+    return _gated(role, period, data_dir, lambda: views.series_table(groups, area, period, data_dir, reg), frozen)
 
 
 def members_for(
@@ -163,20 +177,20 @@ def members_for(
     figure for the quarter, best first: live for staff, frozen for the public and members. A measure with
     no figure (or a snapshot without this part) has no rows — never another period's figures."""
     reg = reg or register.load()
-    if access.sees_draft(role):
 
-        def members() -> pd.DataFrame:
-            card = views.scorecard(area=area, period=period, group=group, data_dir=data_dir, reg=reg)
-            held = card[card["period_label"].notna()]
-            labels = dict(zip(held["measure_id"], held["period_label"]))
-            return views.members_table(labels, group, area, data_dir, reg)
+    def live() -> pd.DataFrame:
+        card = views.scorecard(area=area, period=period, group=group, data_dir=data_dir, reg=reg)
+        held = card[card["period_label"].notna()]
+        labels = dict(zip(held["measure_id"], held["period_label"]))
+        return views.members_table(labels, group, area, data_dir, reg)
 
-        return _live(data_dir, members)
-    period, entry = _entry(role, period, data_dir)
-    frozen = publish.part(period, "members", data_dir, entry)
-    if frozen is None:
-        return pd.DataFrame(columns=["measure_id", *views.MEMBER_COLUMNS, "period_label", "group"])
-    return frozen[frozen["group"] == group].reset_index(drop=True)
+    def frozen(period: str, entry: dict) -> pd.DataFrame:
+        part = publish.part(period, "members", data_dir, entry)
+        if part is None:
+            return pd.DataFrame(columns=["measure_id", *views.MEMBER_COLUMNS, "period_label", "group"])
+        return part[part["group"] == group].reset_index(drop=True)
+
+    return _gated(role, period, data_dir, live, frozen)
 
 
 def sparklines_for(
@@ -201,8 +215,9 @@ def footer_for(
     """The facts of the page footer: how many sources, as of when, and the council's newest figure — of
     the current data for staff, of the published report for the public and members (never a draft period).
     Keys: ``published`` (bool), ``sources``, ``as_of``, ``newest_period``, ``newest_publisher``."""
-    if access.sees_draft(role):
-        fresh, built = _live(data_dir, lambda: (views.freshness(area, data_dir), views.data_as_at(data_dir)))
+
+    def live() -> dict:
+        fresh, built = views.freshness(area, data_dir), views.data_as_at(data_dir)
         latest = fresh.dropna(subset=["latest_end_area"]).sort_values("latest_end_area").iloc[-1:]
         return {
             "published": False,
@@ -211,16 +226,19 @@ def footer_for(
             "newest_period": latest["latest_period_area"].iloc[0] if len(latest) else "",
             "newest_publisher": latest["publisher"].iloc[0] if len(latest) else "",
         }
-    period, entry = _entry(role, period, data_dir)
-    sources = views.report_sources(publish.load(period, None, data_dir, entry), reg)
-    state = "published" if entry["state"] == access.PUBLISHED else "released"
-    return {
-        "published": True,
-        "sources": len(sources),
-        "as_of": str(entry.get(f"{state}_at", ""))[:10],
-        "newest_period": sources["newest_period"].iloc[0] if len(sources) else "",
-        "newest_publisher": sources["publisher"].iloc[0] if len(sources) else "",
-    }
+
+    def frozen(period: str, entry: dict) -> dict:
+        sources = views.report_sources(publish.load(period, None, data_dir, entry), reg)
+        state = "published" if entry["state"] == access.PUBLISHED else "released"
+        return {
+            "published": True,
+            "sources": len(sources),
+            "as_of": str(entry.get(f"{state}_at", ""))[:10],
+            "newest_period": sources["newest_period"].iloc[0] if len(sources) else "",
+            "newest_publisher": sources["publisher"].iloc[0] if len(sources) else "",
+        }
+
+    return _gated(role, period, data_dir, live, frozen)
 
 
 def loads_for(role: str, data_dir: str | Path | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:

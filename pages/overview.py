@@ -148,29 +148,26 @@ for start in range(0, len(tiles), 2):
                 f"**↑ {tile['improving']} improving · ↓ {tile['worsening']} worsening** "
                 f"· → {tile['no_change']} no change"
             )
-            if tile["red"]:
-                st.markdown("**Red or amber against target:**")
-                for r in tile["red"]:
-                    st.page_link(
-                        "pages/measure.py",
-                        label=wording.rag_text(r["rag"])
+            if tile["red"]:  # one block of links that wrap (a page link cuts a long name mid-word)
+                st.markdown(
+                    "**Red or amber against target:**\n"
+                    + "".join(
+                        f"\n- {wording.rag_text(r['rag'])}"
                         + (" · ⚠ no commentary" if r["without_commentary"] else "")
-                        + f" — {r['title']}",
-                        query_params={"measure": r["measure_id"], "period": period},
-                    )
+                        + f' — <a href="{html.escape(tables.measure_link(r["measure_id"], period))}" target="_self">'
+                        f"{html.escape(r['title'])}</a>"
+                        for r in tile["red"]
+                    ),
+                    unsafe_allow_html=True,
+                )
             else:
                 st.markdown("No measure is red or amber.")
-            st.page_link(
+            st.page_link(  # each measure's summary, reasons and commentary: the theme scorecard, Exceptions
                 "pages/theme.py",
-                label=f"Open the {tile['title']} scorecard →",
+                label=f"Open the {tile['title']} scorecard ({tile['exceptions']} exceptions) →",
                 query_params={"theme": tile["theme"], "period": period},
                 icon=":material/table_chart:",
             )
-            with st.expander(f"Headlines and exceptions ({tile['exceptions']})"):
-                for r in tile["flagged"]:
-                    reasons = "; ".join(wording.exception_text(code) for code in r["exception_reasons"])
-                    st.markdown(f"- {r['summary']} {components.marks_markdown(r)}  \n  *Why flagged:* {reasons}")
-                    components.commentary(r)
 
 st.subheader("Annual actions")
 updates = data.progress(period)

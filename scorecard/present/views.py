@@ -262,7 +262,7 @@ def headline_counts(card: pd.DataFrame) -> dict[str, int]:
 
 def theme_tiles(card: pd.DataFrame, reg: register.Register | None = None) -> list[dict]:
     """Per theme, in the plan's order: its :func:`headline_counts`, and the rows the CPOR overview lists under
-    it — ``red`` (red or amber against target) and ``flagged`` (with an exception), each in card order."""
+    it — ``red`` (red or amber against target), in card order."""
     reg = reg or register.load()
     tiles = []
     for t in reg.themes:
@@ -270,10 +270,7 @@ def theme_tiles(card: pd.DataFrame, reg: register.Register | None = None) -> lis
         tiles.append(
             {"theme": t.id, "title": t.title, "responsibility": t.responsibility}
             | headline_counts(part)
-            | {
-                "red": frames.records(filter_rows(part, reg, rag=["red", "amber"])),
-                "flagged": frames.records(part[part["exception_reasons"].map(len) > 0]),
-            }
+            | {"red": frames.records(filter_rows(part, reg, rag=["red", "amber"]))}
         )
     return tiles
 

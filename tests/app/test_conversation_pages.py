@@ -100,14 +100,16 @@ def test_exceptions_page_shows_commentary_and_flags_red_or_amber_without(as_role
     assert any(e.label.startswith("The ") and "measure(s)" in e.label for e in at.expander)
 
 
-def test_theme_and_overview_show_it(as_role):
+def test_theme_and_exceptions_show_it(as_role):
     theme = as_role("officer", "theme", theme="adult_social_care", period=Q)
     table = theme.dataframe[0].value.set_index("Measure")
     row = table.loc[table.index.str.startswith("Percentage of Safeguarding Clients")].iloc[0]
     assert row["Commentary"].startswith("Fell after <b>two</b>")  # a dataframe cell is plain text
-    overview = as_role("officer", "overview", period=Q)
-    assert HOSTILE in _plain(overview) and "Annual actions" in [s.value for s in overview.subheader]
+    overview = as_role("officer", "overview", period=Q)  # the tiles link to the theme: no commentary repeated
+    assert HOSTILE not in _plain(overview) and "Annual actions" in [s.value for s in overview.subheader]
     assert "40 priority actions" in _markdown(overview)
+    exceptions = as_role("officer", "exceptions", period=Q)  # a red measure: its card carries the commentary
+    assert HOSTILE in _plain(exceptions)
 
 
 def test_actions_page_lists_every_action_with_status_words_and_progress(as_role):

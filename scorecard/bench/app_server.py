@@ -71,12 +71,21 @@ def running_app(
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-        url = f"http://{host}:{port}"
-        try:
-            _wait_healthy(f"{url}/_stcore/health", proc, timeout, f"streamlit did not start; see {log_path}")
-            yield url, proc.pid
-        finally:
-            _stop(proc, signal.SIGTERM, 10)
+        with _served(proc, "streamlit", f"http://{host}:{port}", "/_stcore/health", timeout, log_path, 10) as started:
+            yield started
+
+
+@contextlib.contextmanager
+def _served(
+    proc: subprocess.Popen, what: str, url: str, health: str, timeout: float, log_path: Path, grace: float
+) -> Iterator[tuple[str, int]]:
+    """(url, pid) once ``url + health`` answers 200 (:class:`RuntimeError` naming the log if ``proc`` exits or
+    ``timeout`` passes); SIGTERM afterwards, SIGKILL after ``grace`` seconds."""
+    try:
+        _wait_healthy(url + health, proc, timeout, f"{what} did not start; see {log_path}")
+        yield url, proc.pid
+    finally:
+        _stop(proc, signal.SIGTERM, grace)
 
 
 def _wait_healthy(health: str, proc: subprocess.Popen, timeout: float, failure: str) -> None:
@@ -134,12 +143,10 @@ def running_proxy(
                "--script", str(ROOT / script)]  # fmt: skip
     with open(log_path, "w") as log:
         proc = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT)
-        url = f"http://127.0.0.1:{port}"
-        try:
-            _wait_healthy(f"{url}/healthz", proc, timeout, f"the production profile did not start; see {log_path}")
-            yield url, proc.pid
-        finally:
-            _stop(proc, signal.SIGTERM, 30)
+        with _served(
+            proc, "the production profile", f"http://127.0.0.1:{port}", "/healthz", timeout, log_path, 30
+        ) as started:
+            yield started
 
 
 def _taken(port: int) -> bool:

@@ -1,4 +1,4 @@
-"""``python -m scorecard.bench generate|run|pages|load``: synthetic national data and the figures that matter.
+"""``python -m scorecard.bench generate|run|pages``: synthetic national data and the figures that matter.
 
 ``run`` prints one line per figure. Each timed figure runs in a fresh child process so that its
 peak RSS is its own; ratios are computed within one run, as the machine is noisy.
@@ -233,10 +233,6 @@ def main(argv: list[str] | None = None) -> int:
     pages.add_argument(
         "--through-proxy", action="store_true", help="also the public view through the production profile (nginx)"
     )
-    load = commands.add_parser("load", help="simulated users through the production profile, one and two processes")
-    load.add_argument("--users", type=int, default=20)
-    load.add_argument("--seconds", type=float, default=120)
-    load.add_argument("--processes", type=int, nargs="+", default=[1, 2])
     measure = commands.add_parser("measure", help=argparse.SUPPRESS)
     measure.add_argument("what")
     measure.add_argument("--size", default="national")
@@ -252,10 +248,6 @@ def main(argv: list[str] | None = None) -> int:
         from scorecard.bench import pages as page_views
 
         page_views.report(page_views.run(args.views, args.sessions, args.load_rounds, args.port, args.through_proxy))
-    elif args.command == "load":
-        from scorecard.bench import load as load_test
-
-        load_test.report(load_test.run(args.users, args.seconds, tuple(args.processes)))
     else:
         print(json.dumps(_measure(args.what, args.size, args.root)))
     return 0

@@ -1,4 +1,4 @@
-"""``python -m scorecard.bench load``: many simulated users against the production profile, with one and with
+"""``.venv/bin/python tools/serve/load.py``: many simulated users against the production profile, with one and with
 two app processes, so the scaling shows.
 
 A simulated user does what a browser does on the wire, without drawing anything (a browser per user would
@@ -8,20 +8,29 @@ route cookie, so it stays on one process), opens the app's websocket and asks fo
 ``script_finished``. Each view is a new session, as a new visit is. Per run it prints views, errors, the p50
 and p95 of time until the script finished (what "usable" costs the server and the network; drawing in the
 browser adds to it), and the server CPU per view (nginx and every app process together), beside the load
-average before and after. The benchmark speaks Streamlit's wire protocol, so it imports Streamlit's message
-classes (inside :func:`view`); the engine itself never does.
+average before and after. It speaks Streamlit's wire protocol, so it imports Streamlit's message classes: it
+lives here, beside the production profile, not in the engine (``scorecard/`` never imports Streamlit).
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import functools
 import os
 import statistics
+import sys
 import tempfile
 import time
 import urllib.request
 from pathlib import Path
+
+import websockets
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from websockets.typing import Subprotocol
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the project, when run as a script
 
 from scorecard.bench.app_server import ROOT, running_proxy
 from scorecard.bench.pages import PAGES, published_copy, tree_cpu
@@ -40,11 +49,6 @@ def _get(url: str, cookie: str) -> str:
 
 async def view(url: str, path: str, cookie: str) -> tuple[float, str]:
     """One visit of ``path`` (a new session): (seconds until the script finished, the route cookie)."""
-    import websockets
-    from streamlit.proto.BackMsg_pb2 import BackMsg
-    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-    from websockets.typing import Subprotocol
-
     page, _, query = path.lstrip("/").partition("?")
     started = time.perf_counter()
     cookie = await asyncio.to_thread(_get, url + path, cookie)
@@ -134,3 +138,17 @@ def report(results: list[dict]) -> None:
             f"p95 {r['p95']:.2f} s; server CPU {r['cpu_per_view']:.3f} s per view (nginx and app processes); "
             f"load average {before:.2f} before, {after:.2f} after on {os.cpu_count()} cores"
         )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=120)
+    parser.add_argument("--processes", type=int, nargs="+", default=[1, 2])
+    args = parser.parse_args(argv)
+    report(run(args.users, args.seconds, tuple(args.processes)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

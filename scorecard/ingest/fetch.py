@@ -9,10 +9,10 @@ conversions byte for byte would need originals this project does not hold, from 
 repositories that may not stay online. A bundle is also one 8 MB file to publish or mirror instead of 57 MB
 in over a hundred requests, and it pins the data and the register's provenance to one version.
 
-The repository ships the bundle (``data/public-extracts.tar.gz``: open data under the Open Government Licence
-and the publishers' terms, attributed in its ``data-sources/README.md``), so a clone with no ``../shared`` and
-no network builds the same tables; ``../shared``, ``$SCORECARD_SOURCES``, ``$SCORECARD_SOURCES_URL`` and
-``--url`` take precedence, for a newer bundle.
+A copy of the bundle placed at ``data/public-extracts.tar.gz`` (never committed: the repository holds no file
+of that size) is read when no address is set, checked like a download, so a machine with no ``../shared`` and
+no network can build from a copy carried to it; ``../shared``, ``$SCORECARD_SOURCES``,
+``$SCORECARD_SOURCES_URL`` and ``--url`` take precedence.
 
 Every file is checked against its recorded sha256 into a local cache (``.sources-cache/``, or
 ``$SCORECARD_SOURCES_CACHE``), which ``build-data`` reads, checking it again. Any failure — offline, not
@@ -46,7 +46,7 @@ FOLDERS = ("data-sources", "reference")
 MARKER = ".bundle-sha256"
 """Written into the cache after every file was checked: which bundle the cache holds."""
 SHIPPED = storage.PROJECT_DIR / "data" / "public-extracts.tar.gz"
-"""The bundle as the repository ships it, read when no address is given (checked like a download)."""
+"""A local copy of the bundle (not committed), read when no address is given (checked like a download)."""
 TIMEOUT_SECONDS = 30
 """Longest wait for the server to answer or send the next bytes."""
 DEADLINE_SECONDS = 600
@@ -208,9 +208,9 @@ def fetch(
         url = SHIPPED.as_uri()
     if not url:
         raise SourcesError(
-            "No address is set for the public-extracts bundle in data-sources.lock.json and the repository's copy "
-            f"({SHIPPED.relative_to(storage.PROJECT_DIR)}) is missing: set SCORECARD_SOURCES_URL to a copy of it, "
-            "or put ../shared/data-sources beside the project."
+            "No address is set for the public-extracts bundle in data-sources.lock.json and there is no local copy "
+            f"at {SHIPPED.relative_to(storage.PROJECT_DIR)}: set SCORECARD_SOURCES_URL to a copy of it, put one "
+            "there, or put ../shared/data-sources beside the project."
         )
     cache.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=cache.parent, prefix=f"{cache.name}.fetch-") as work:

@@ -194,7 +194,7 @@ def test_build_reads_a_fetched_copy_only_after_checking_it(server, www, tmp_path
 
 
 def _clone(tmp_path: Path, lock: dict | None) -> Path:
-    """The project's files (tracked and new, not ignored: the shipped bundle included) in a folder with no
+    """The project's files (tracked and new, not ignored) in a folder with no
     ../shared beside it, with the test bundle's lock (None: the repository's own), and the test's Python
     environment as .venv."""
     listed = subprocess.run(
@@ -241,16 +241,12 @@ def _same_tables(clone: Path, built: Path) -> None:
         assert hashlib.sha256(ours).digest() == hashlib.sha256(theirs).digest(), name
 
 
-def test_the_shipped_bundle_is_the_one_the_lock_records():
-    lock = fetch.read_lock()
-    assert fetch.SHIPPED.stat().st_size == lock["bundle"]["bytes"]
-    assert storage.sha256(fetch.SHIPPED) == lock["bundle"]["sha256"]
-
-
 @pytest.mark.slow
-def test_a_clone_without_shared_or_a_network_builds_the_same_tables_from_the_shipped_bundle(tmp_path, built_data):
-    """#25 set-up anywhere: no ../shared, no address set, nothing listening — the repository's own bundle."""
-    clone = _clone(tmp_path, None)
+def test_a_clone_without_shared_or_a_network_builds_the_same_tables_from_a_local_bundle(www, tmp_path, built_data):
+    """No ../shared, no address set, nothing listening: a copy of the bundle carried to data/ is enough."""
+    root, lock = www
+    clone = _clone(tmp_path, lock)
+    shutil.copy2(root / "bundle.tar.gz", clone / "data" / fetch.SHIPPED.name)
     done = _make_data(clone)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "public-extracts.tar.gz" in done.stdout and "files checked" in done.stdout
@@ -258,17 +254,17 @@ def test_a_clone_without_shared_or_a_network_builds_the_same_tables_from_the_shi
 
 
 @pytest.mark.slow
-def test_a_clone_without_shared_a_mirror_or_the_shipped_bundle_stops_with_one_sentence(www, tmp_path):
+def test_a_clone_without_shared_a_mirror_or_a_local_bundle_stops_with_one_sentence(www, tmp_path):
     _, lock = www
     clone = _clone(tmp_path, lock)
-    (clone / "data" / fetch.SHIPPED.name).unlink()
+    assert not (clone / "data" / fetch.SHIPPED.name).exists()  # never committed
     done = _make_data(clone)
     assert done.returncode != 0
     assert "Traceback" not in done.stderr
     errors = [line for line in done.stderr.splitlines() if not line.startswith("make")]
     assert errors == [
-        "No address is set for the public-extracts bundle in data-sources.lock.json and the repository's copy "
-        "(data/public-extracts.tar.gz) is missing: set SCORECARD_SOURCES_URL to a copy of it, or put "
+        "No address is set for the public-extracts bundle in data-sources.lock.json and there is no local copy at "
+        "data/public-extracts.tar.gz: set SCORECARD_SOURCES_URL to a copy of it, put one there, or put "
         "../shared/data-sources beside the project."
     ]
 

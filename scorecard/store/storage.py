@@ -379,19 +379,25 @@ def recorded(data_dir: Path | str) -> dict:
     return record
 
 
+def _file_problem(name: str, expected: str | None, payload: bytes | None) -> str | None:
+    """What is wrong with one kept file against the hash its commit recorded (None: nothing)."""
+    if payload is None:
+        return None if expected is None else f"{name} was deleted"
+    if expected is None:
+        return f"{name} was not written by the scorecard (added from outside)"
+    return None if sha256(payload) == expected else f"{name} was changed after it was written (sha256 differs)"
+
+
 def _file_problems(folder: Path, record: dict) -> list[str]:
     held = set(kept_files(folder))
     if "files" not in record and held:
         return [f"{VERSION} was written before kept files were hashed: check them, then re-seal once"]
     hashes = record.get("files", {})
-    problems = [f"{name} was deleted" for name in sorted(set(hashes) - held)]
-    problems += [f"{name} was not written by the scorecard (added from outside)" for name in sorted(held - set(hashes))]
-    problems += [
-        f"{name} was changed after it was written (sha256 differs)"
-        for name in sorted(held & set(hashes))
-        if sha256(folder / name) != hashes[name]
-    ]
-    return problems
+    found = (
+        _file_problem(name, hashes.get(name), (folder / name).read_bytes() if name in held else None)
+        for name in sorted(held | set(hashes))
+    )
+    return [problem for problem in found if problem]
 
 
 def check(data_dir: Path | str) -> tuple[dict, bytes]:
@@ -404,7 +410,7 @@ def check(data_dir: Path | str) -> tuple[dict, bytes]:
     try:
         chain.verify(log, record.get("log_head", chain.GENESIS), LOG)
     except chain.ChainError as err:
-        raise IntegrityError(f"integrity check failed: the audit log fails its integrity check: {err}") from None
+        raise _failed(f"the audit log fails its integrity check: {err}") from None
     problems = _file_problems(folder, record)
     if problems:
         more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
@@ -423,15 +429,9 @@ def read_kept(data_dir: Path | str, name: str) -> bytes | None:
         return recorded(folder), (path.read_bytes() if path.is_file() else None)
 
     record, payload = consistent(folder, read)
-    expected = record.get("files", {}).get(name)
-    if payload is None and expected is None:
-        return None
-    if payload is None:
-        raise _failed(f"{name} was deleted")
-    if expected is None:
-        raise _failed(f"{name} was not written by the scorecard (added from outside)")
-    if sha256(payload) != expected:
-        raise _failed(f"{name} was changed after it was written (sha256 differs)")
+    problem = _file_problem(name, record.get("files", {}).get(name), payload)
+    if problem:
+        raise _failed(problem)
     return payload
 
 
@@ -665,7 +665,7 @@ def _inside(data_dir: Path, name: str) -> Path:
     root = data_dir.resolve()
     path = (data_dir / name).resolve()
     if path == root or root not in path.parents:
-        raise IntegrityError(f"integrity check failed: {JOURNAL} names a path outside the data folder: {name!r}")
+        raise _failed(f"{JOURNAL} names a path outside the data folder: {name!r}")
     return path
 
 

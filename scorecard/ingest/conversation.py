@@ -22,7 +22,7 @@ import pandas as pd
 from scorecard.evaluation.judgements import budget, risk
 from scorecard.ingest.reader import Table
 from scorecard.ingest.validate import Context, Issue, Validated, implausible, parse_number
-from scorecard.register import Register, targets
+from scorecard.register import Measure, Register, targets
 from scorecard.register.definitions import TargetBasis
 from scorecard.store import frames, ledger, periods
 from scorecard.store import text as text_rules
@@ -420,12 +420,12 @@ PERCENT_COLUMNS = {"actions": ("percent_complete",), "targets": ("target", "tole
 the measure is a percentage."""
 
 
-def _as_shown(row: dict, number: int, table: Table, reg: Register) -> dict:
+def _as_shown(row: dict, number: int, table: Table, measures: dict[str, Measure]) -> dict:
     """The row as the officer saw it: an XLSX cell formatted as a percentage (Excel keeps 50% as 0.5) read as
     50, the way the figures return reads one (:func:`scorecard.ingest.validate.validate`)."""
     columns = [c for c in PERCENT_COLUMNS.get(table.kind, ()) if (number, c) in table.percent_cells]
     if table.kind == "targets":
-        measure = {m.id: m for m in reg.measures}.get(str(row.get("measure_id") or "").strip())
+        measure = measures.get(str(row.get("measure_id") or "").strip())
         columns = columns if measure is not None and measure.unit == "percent" else []
     shown = dict(row)
     for column in columns:
@@ -447,7 +447,7 @@ def validate(table: Table, ctx: Context) -> Validated:
         if not any(str(row.get(c) or "").strip() for c in EDITABLE[kind]):
             skipped += 1
             continue
-        row = _as_shown(row, number, table, ctx.reg)
+        row = _as_shown(row, number, table, ctx.measures)
         values, problems, warnings = CHECKS[kind](row, ctx.reg, ctx.today)
         if kind == "targets" and values["financial_year"] in ctx.reported:
             problems.append(

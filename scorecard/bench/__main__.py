@@ -27,6 +27,10 @@ from scorecard.store import db, storage
 PERIOD = {"quarterly": "2025/26 Q4", "monthly": "2025/26 Q4", "financial_year": "2025/26 Q4"}
 CSV_ROWS = 20_000_000
 WARM_RUNS = 20
+PINNED = "3df3bec"
+"""The engine before the judgements rework (#22), whose full evaluation ``run`` times beside this tree's on the
+same data, alternately, so a regression shows in one run whatever the machine is doing."""
+AB_ROUNDS = 3
 """One council's warm figure is the median of this many runs after the cold one (the machine is noisy)."""
 PEERS = {"polars": peers.polars_core, "duckdb": peers.duckdb_core}
 """The core of the scorecard computed by plainer programs (:mod:`scorecard.bench.peers`)."""
@@ -136,14 +140,31 @@ def _measure(what: str, size: str, root: str | None) -> dict:
     raise ValueError(f"unknown measurement {what!r}")
 
 
-def _child(what: str, size: str, root: str | None) -> dict:
+def _child(what: str, size: str, root: str | None, tree: Path | None = None) -> dict:
+    """One figure measured in a fresh process: of this tree, or of another commit's source in ``tree``."""
     command = [sys.executable, "-m", "scorecard.bench", "measure", what, "--size", size]
     if root:
         command += ["--root", root]
-    done = subprocess.run(command, capture_output=True, text=True, env=os.environ.copy())
+    env = os.environ.copy() if tree is None else {**os.environ, "PYTHONPATH": str(tree)}  # its code, not ours
+    done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=tree)
     if done.returncode != 0:
         raise RuntimeError(f"measurement {what} failed:\n{done.stderr[-2000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def same_run_ab(size: str, root: str | None, commit: str = PINNED, rounds: int = AB_ROUNDS) -> tuple[list, list]:
+    """The full evaluation's seconds for ``commit`` (its source exported by ``git archive``) and for this tree,
+    alternately ``rounds`` times on the same data. The pinned commit's measurement writes its own result file,
+    so this runs before this tree's result is kept for the peers' comparison."""
+    pinned, ours = [], []
+    with tempfile.TemporaryDirectory() as scratch:
+        top = Path(__file__).resolve().parents[2]  # the repository (git archive in a subfolder exports only it)
+        archive = subprocess.run(["git", "archive", commit], capture_output=True, check=True, cwd=top)
+        subprocess.run(["tar", "-x", "-C", scratch], input=archive.stdout, check=True)
+        for _ in range(rounds):
+            pinned.append(_child("full", size, root and str(Path(root).resolve()), Path(scratch))["seconds"])
+            ours.append(_child("full", size, root)["seconds"])
+    return pinned, ours
 
 
 def compare(folder: Path, sample: int = 5000, seed: int = 7) -> int:
@@ -179,6 +200,13 @@ def run(size: str, root: str | None, with_pandas: bool = True) -> None:
     _throughput("ingest CSV -> sorted Parquet (DuckDB)", _child("csv", size, root))
     if sources.default_sources_dir().is_dir():
         _throughput("build-data on the real extracts", _child("build", size, root))
+    pinned, ours = same_run_ab(size, root)
+    print(
+        f"full evaluation, same run, alternately: {PINNED} {', '.join(f'{x:.2f}' for x in pinned)} s; this tree "
+        f"{', '.join(f'{x:.2f}' for x in ours)} s; median ratio this tree / {PINNED}: "
+        f"{statistics.median(ours) / statistics.median(pinned):.2f}",
+        flush=True,
+    )
     full = _child("full", size, root)
     print(
         f"full evaluation (every council x every measure): {full['rows']:,} rows in {full['seconds']:.2f} s, "

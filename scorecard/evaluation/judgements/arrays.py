@@ -1,4 +1,8 @@
-"""Column conversions shared by the judgements: any array-like (list, numpy, pandas with NA) to plain numpy."""
+"""Column conversions shared by the judgements: any array-like (list, numpy, pandas with NA) to plain numpy.
+
+An array already in the wanted form is returned as it is (never written to by a judgement), so a caller that
+converts its columns once (:func:`scorecard.evaluation.evaluate.judge`) pays for each conversion once.
+"""
 
 from __future__ import annotations
 
@@ -8,16 +12,33 @@ import pandas as pd
 
 def floats(values) -> np.ndarray:
     """Float array; None, NA and non-numbers become NaN."""
+    if isinstance(values, np.ndarray) and values.dtype.kind in "iuf":
+        return values.astype(float, copy=False)
+    if isinstance(values, (pd.Series, pd.api.extensions.ExtensionArray)) and values.dtype.kind in "iuf":
+        return values.to_numpy(dtype=float, na_value=np.nan)
     return pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").to_numpy(dtype=float)
 
 
 def texts(values) -> np.ndarray:
     """Object array of strings; None and NA become ''."""
+    if isinstance(values, np.ndarray) and values.dtype == object:
+        missing = pd.isna(values)
+        if not missing.any():
+            return values
+        out = values.copy()
+        out[missing] = ""
+        return out
+    if isinstance(values, pd.Series) and isinstance(values.dtype, pd.StringDtype):
+        return values.to_numpy(dtype=object, na_value="")
     return np.asarray(pd.Series(values, dtype=object).fillna(""), dtype=object)
 
 
 def flags(values) -> np.ndarray:
     """Boolean array; None and NA become False."""
+    if isinstance(values, np.ndarray) and values.dtype == bool:
+        return values
+    if isinstance(values, pd.Series) and values.dtype in (bool, pd.BooleanDtype()):
+        return values.to_numpy(dtype=bool, na_value=False)
     return np.asarray(pd.Series(values, dtype=object).fillna(False), dtype=bool)
 
 

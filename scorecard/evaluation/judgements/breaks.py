@@ -21,6 +21,8 @@ def _starts(labels: Sequence[str]) -> list[tuple[np.datetime64, str]]:
 
 
 def _dates(values) -> np.ndarray:
+    if isinstance(values, np.ndarray) and values.dtype == "datetime64[ns]":
+        return values
     return pd.to_datetime(pd.Series(values)).to_numpy(dtype="datetime64[ns]")
 
 

@@ -14,7 +14,7 @@ SIGN = {"higher_is_better": 1, "lower_is_better": -1, "no_judgement": 0}
 
 def good_sign(polarity) -> np.ndarray:
     """+1 / −1 / 0 for each polarity (an unknown polarity is an error)."""
-    series = pd.Series(np.asarray(polarity, dtype=object))
+    series = pd.Series(np.asarray(polarity, dtype=object), dtype=object)
     signs = series.map(SIGN)
     if signs.isna().any():
         bad = series[signs.isna()].iloc[0]

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from scorecard.bench import baseline, synthetic
-from scorecard.bench.__main__ import COMPARED, PEERS, compare, compare_peer
+from scorecard.bench.__main__ import COMPARED, PEERS, compare, compare_peer, same_run_ab
 from scorecard.evaluation import evaluate
 from scorecard.store import db, storage
 
@@ -88,3 +88,13 @@ def test_chunked_evaluation_matches_one_query_and_one_council(tmp_path, monkeypa
     area = synthetic.council_codes(SPEC["councils"])[5]
     one = evaluate.evaluate([area], period, data_dir=tmp_path, reg=reg)
     pd.testing.assert_frame_equal(one, whole[whole["area_code"] == area].reset_index(drop=True))
+
+
+def test_same_run_ab_times_the_pinned_engine_and_this_tree_on_the_same_data(tmp_path):
+    spec = synthetic.SIZES["test"]
+    synthetic.generate(tmp_path / "test", spec["councils"], spec["measures"], spec["periods"], spec["frequency"])
+    pinned, ours = same_run_ab("test", str(tmp_path), rounds=1)
+    assert len(pinned) == len(ours) == 1 and min(pinned + ours) > 0
+    # the pinned commit's own engine read this tree's data and judged every council x measure
+    older = pd.read_parquet(tmp_path / "test" / "engine_result.parquet")
+    assert len(older) == (spec["councils"] + 1) * spec["measures"] and older["value"].notna().any()

@@ -118,6 +118,27 @@ async def _usable(context, url: str, page: Page, timeout_ms: int) -> float:
         await tab.close()
 
 
+async def pack_seconds(browser, url: str, timeout_ms: int = 120_000) -> float:
+    """Seconds from clicking "Prepare PDF" on the overview (officer: the current quarter's CPOR) until the PDF
+    has been downloaded to the browser — the committee pack as a member of staff gets it in the app."""
+    context = await browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    try:
+        tab = await context.new_page()
+        await tab.goto(url + "/", timeout=timeout_ms)
+        prepare = tab.get_by_role("button", name="Prepare PDF")
+        await prepare.wait_for(timeout=timeout_ms)
+        started = time.perf_counter()
+        await prepare.click()
+        download = tab.get_by_role("button", name="Download PDF")
+        await download.wait_for(timeout=timeout_ms)
+        async with tab.expect_download(timeout=timeout_ms) as arrived:
+            await download.click()
+        await (await arrived.value).path()
+        return time.perf_counter() - started
+    finally:
+        await context.close()
+
+
 async def visit(
     browser, url: str, page: Page, server_cpu: Callable[[], float], timeout_ms: int = 60_000
 ) -> tuple[float, float]:
@@ -169,6 +190,18 @@ async def _rounds(servers: dict, views: int) -> dict:
         finally:
             await browser.close()
     return timings
+
+
+async def _pack(url: str, times: int) -> list[float]:
+    """:func:`pack_seconds` ``times`` times, each in a new session (the first may build what later ones reuse)."""
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            return [await pack_seconds(browser, url) for _ in range(times)]
+        finally:
+            await browser.close()
 
 
 async def _load(url: str, pid: int, pages: list[Page], sessions: int, rounds: int) -> dict:
@@ -245,12 +278,14 @@ def run(
         time.sleep(5)
         idle = {who: (cpu() - idle0[who]) / 5 for who, (_, cpu, _) in servers.items()}
         timings = asyncio.run(_rounds(servers, views))
+        pack = asyncio.run(_pack(servers["officer"][0], views))
         load = asyncio.run(_load(servers["officer"][0], pids["officer"], servers["officer"][2], sessions, load_rounds))
     return {
         "published": published,
         "views": views,
         "idle": idle,
         "timings": timings,
+        "pack": pack,
         "load": load,
         "load_average": (load_before, os.getloadavg()),
     }
@@ -285,6 +320,11 @@ def report(result: dict) -> None:
             f"{name if who == 'floor' else who + ' ' + name:<30}{cpu:>14.3f} s{cpu / floor_cpu:>8.1f}x"
             f"{usable:>12.2f} s{usable / floor_usable:>8.1f}x{repeat:>12.2f} s"
         )
+    print(
+        "CPOR PDF in the app (officer, Prepare PDF until downloaded): "
+        + ", ".join(f"{seconds:.1f}" for seconds in result["pack"])
+        + f" s; median {statistics.median(result['pack']):.1f} s"
+    )
     load = result["load"]
     per_core = 1 / load["server_cpu_per_view"]
     print(

@@ -258,6 +258,32 @@ def _reseal(args: argparse.Namespace) -> int:
     return 0
 
 
+def _audit_sample(args: argparse.Namespace) -> int:
+    from scorecard.governance import audit_sample
+    from scorecard.store import text
+
+    try:
+        summary, sheets, held = audit_sample.workbook(args.year, args.size, args.seed, args.area, args.data_dir)
+    except ValueError as err:
+        print(err, file=sys.stderr)
+        return 2
+    title = (
+        f"Audit sample of KPIs reported in {args.year}: {len(summary)} of the {held} real figures, drawn with seed "
+        f"{args.seed} (illustrative figures are never sampled)"
+    )
+    book = [("Sample", summary, title)] + [
+        (measure_id, sheet, f"Lineage: {summary.set_index('measure_id').at[measure_id, 'title']}")
+        for measure_id, sheet in sheets.items()
+    ]
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(text.xlsx_book(book))
+    print(f"Wrote {out}: {title}")
+    for measure_id in summary["measure_id"]:
+        print(f"  {measure_id}")
+    return 0
+
+
 def _sources(args: argparse.Namespace) -> int:
     from datetime import date
 
@@ -415,6 +441,17 @@ def main(argv: list[str] | None = None) -> int:
     tgt.add_argument("--format", choices=("csv", "xlsx"), default=None, help="default: from --out's extension")
     tgt.add_argument("--data-dir", default=None)
     tgt.set_defaults(run=_targets)
+
+    aud = commands.add_parser(
+        "audit-sample", help="the Audit team's yearly sample of KPIs, drawn reproducibly, with each figure's lineage"
+    )
+    aud.add_argument("--year", required=True, help="financial year, e.g. '2025/26'")
+    aud.add_argument("--size", type=int, default=10)
+    aud.add_argument("--seed", type=int, required=True, help="the same seed draws the same sample")
+    aud.add_argument("--out", required=True, help="output workbook (.xlsx): the sample, then a sheet per figure")
+    aud.add_argument("--area", default=SEFTON)
+    aud.add_argument("--data-dir", default=None)
+    aud.set_defaults(run=_audit_sample)
 
     src = commands.add_parser("sources", help="each data set: rows, latest period, next expected release, licence")
     src.add_argument("--as-of", default=None, help="date the next release is counted from (default: today)")

@@ -389,7 +389,8 @@ class _Columns:
     converted the same column at every use (national size: 1.1 s → 0.4 s per chunk of 65,000 rows)."""
 
     def __init__(self, frame: pd.DataFrame):
-        self.frame, self.done, self.index = frame, {}, frame.index
+        self.frame, self.index = frame, frame.index
+        self.done: dict[str, object] = {}
 
     def __len__(self) -> int:
         return len(self.frame)

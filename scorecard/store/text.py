@@ -62,31 +62,39 @@ def csv_bytes(frame: pd.DataFrame, **kwargs) -> bytes:
 def xlsx_bytes(frame: pd.DataFrame, sheet: str, title: str = "") -> bytes:
     """A table as an XLSX workbook (one sheet, an optional title row, header row frozen and filtered): text is
     written as text, never as a formula, and neutralised as in a CSV."""
+    return xlsx_book([(sheet, frame, title)])
+
+
+def xlsx_book(sheets: list[tuple[str, pd.DataFrame, str]]) -> bytes:
+    """Tables as one XLSX workbook, a sheet each — (sheet name, table, title) — written as :func:`xlsx_bytes`
+    writes one."""
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
-    ws = book.add_worksheet(sheet[:31])
-    bold, wrap = (
+    bold, wrap, heading = (
         book.add_format({"bold": True, "text_wrap": True}),
         book.add_format({"text_wrap": True, "valign": "top"}),
+        book.add_format({"bold": True, "font_size": 13}),
     )
-    top = 0
-    if title:
-        ws.write_string(0, 0, title, book.add_format({"bold": True, "font_size": 13}))
-        top = 2
-    safe = spreadsheet_frame(frame)
-    for c, column in enumerate(safe.columns):
-        ws.write_string(top, c, str(column), bold)
-        longest = max([len(str(v)) for v in safe[column]], default=0)
-        ws.set_column(c, c, min(60, max(12, longest // 2 + 4)))
-        for r, value in enumerate(safe[column], start=top + 1):
-            if value is None or (isinstance(value, float) and pd.isna(value)):
-                continue
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
-                ws.write_number(r, c, value)
-            else:
-                ws.write_string(r, c, str(value), wrap)
-    ws.freeze_panes(top + 1, 1)
-    ws.autofilter(top, 0, top + max(len(safe), 1), max(len(safe.columns) - 1, 0))
+    for sheet, frame, title in sheets:
+        ws = book.add_worksheet(sheet[:31])
+        top = 0
+        if title:
+            ws.write_string(0, 0, title, heading)
+            top = 2
+        safe = spreadsheet_frame(frame)
+        for c, column in enumerate(safe.columns):
+            ws.write_string(top, c, str(column), bold)
+            longest = max([len(str(v)) for v in safe[column]], default=0)
+            ws.set_column(c, c, min(60, max(12, longest // 2 + 4)))
+            for r, value in enumerate(safe[column], start=top + 1):
+                if value is None or (isinstance(value, float) and pd.isna(value)):
+                    continue
+                if isinstance(value, (int, float)) and not isinstance(value, bool):
+                    ws.write_number(r, c, value)
+                else:
+                    ws.write_string(r, c, str(value), wrap)
+        ws.freeze_panes(top + 1, 1)
+        ws.autofilter(top, 0, top + max(len(safe), 1), max(len(safe.columns) - 1, 0))
     book.close()
     return buffer.getvalue()
 

@@ -240,12 +240,29 @@ def _publish(args: argparse.Namespace) -> int:
     return 0
 
 
-def _reseal(args: argparse.Namespace) -> int:
+def _who(args: argparse.Namespace) -> str:
+    """Who runs a command that records a person: ``--user``, else $SCORECARD_USER, else the login name."""
     import os
 
+    return args.user or os.environ.get("SCORECARD_USER") or os.environ.get("USER") or "unknown"
+
+
+def _workflow(args: argparse.Namespace) -> int:
+    from scorecard.governance import workflow
+
+    try:
+        written = workflow.take(args.step, args.measure, args.period, _who(args), args.duty, args.reason, args.data_dir)
+    except ValueError as err:  # WorkflowError, or a period label that does not parse
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    print(f"{args.measure}, {args.period}: {written['state'].replace('_', ' ')} (version {written['version']})")
+    return 0
+
+
+def _reseal(args: argparse.Namespace) -> int:
     from scorecard.store import storage
 
-    who = args.user or os.environ.get("SCORECARD_USER") or os.environ.get("USER") or "unknown"
+    who = _who(args)
     data_dir = args.data_dir or storage.default_data_dir()
     try:
         differed = storage.reseal(data_dir, who, args.reason)
@@ -441,6 +458,18 @@ def main(argv: list[str] | None = None) -> int:
     tgt.add_argument("--format", choices=("csv", "xlsx"), default=None, help="default: from --out's extension")
     tgt.add_argument("--data-dir", default=None)
     tgt.set_defaults(run=_targets)
+
+    flow = commands.add_parser(
+        "workflow", help="a measure's quarter: submit (data owner), check (BI), sign off (an Assistant Director)"
+    )
+    flow.add_argument("step", choices=("submit", "check", "sign_off", "step_back"))
+    flow.add_argument("--measure", required=True)
+    flow.add_argument("--period", required=True, help="reporting quarter, e.g. '2025/26 Q4'")
+    flow.add_argument("--duty", required=True, choices=("data_owner", "bi", "assistant_director"))
+    flow.add_argument("--reason", default="", help="why (needed for a step back)")
+    flow.add_argument("--user", default=None, help="who takes the step (default: $SCORECARD_USER or login name)")
+    flow.add_argument("--data-dir", default=None)
+    flow.set_defaults(run=_workflow)
 
     aud = commands.add_parser(
         "audit-sample", help="the Audit team's yearly sample of KPIs, drawn reproducibly, with each figure's lineage"

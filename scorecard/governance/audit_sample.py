@@ -6,7 +6,7 @@ sample is drawn from it reproducibly (``random.Random(seed)`` over the measure i
 size and seed give the same measures for as long as the data hold the same figures. Each figure gets a lineage
 sheet: where it came from (publisher, licence, repository and commit, the file and its sha256 as loaded, and
 whether the file held here still has that hash), who loaded it and when, every earlier value it replaced
-(``observation_history``), and the QA and sign-off trail.
+(``observation_history``), and the QA and sign-off trail (:mod:`scorecard.governance.workflow`).
 """
 
 from __future__ import annotations
@@ -19,10 +19,10 @@ import pandas as pd
 from scorecard import SEFTON, register
 from scorecard.governance import audit
 from scorecard.ingest import load, sources
-from scorecard.store import db, periods, storage
+from scorecard.store import db, ledger, periods, storage
 
-NO_WORKFLOW = "None recorded: the quarterly QA (BI) and sign-off (Assistant Director) steps are not yet in the product."
-"""The QA and sign-off trail until the quarterly workflow (#26 item 2) records one."""
+NO_WORKFLOW = "None recorded: no quarter of the year was submitted, checked by BI or signed off for this measure"
+"""The QA and sign-off trail of a measure with no step in :mod:`scorecard.governance.workflow` in the year."""
 ILLUSTRATIVE = "illustrative"
 """The status of the demo's made-up figures: never in a sample (there is nothing real to test)."""
 
@@ -90,8 +90,10 @@ def lineage(
     history: pd.DataFrame,
     log: list[dict],
     folder: Path,
+    steps: pd.DataFrame,
 ) -> pd.DataFrame:
-    """One figure's lineage sheet: (section, item, detail) rows."""
+    """One figure's lineage sheet: (section, item, detail) rows. ``steps``: the year's workflow steps (every
+    version, :data:`scorecard.store.ledger.WORKFLOW`)."""
     measure = reg.measure(figure["measure_id"])
     batch = batches.loc[figure["batch_id"]]
     who, when = _loaded(batch, log)
@@ -118,8 +120,17 @@ def lineage(
         ("Load", "Loaded by", who),
         ("Load", "Loaded at", when),
         ("Load", "Rows in the batch", str(batch["rows"])),
-        ("QA and sign-off", "Trail", NO_WORKFLOW),
     ]
+    trail = steps[steps["measure_id"] == figure["measure_id"]]
+    rows += [
+        (
+            "QA and sign-off",
+            f"{r.period}: {r.step.replace('_', ' ')}",
+            f"{r.state.replace('_', ' ')}, by {r.who} ({r.duty.replace('_', ' ')}) at {r.at}"
+            + (f"; reason: {r.reason}" if r.reason else ""),
+        )
+        for r in trail.itertuples()
+    ] or [("QA and sign-off", "Trail", NO_WORKFLOW)]
     earlier = history[
         (history["measure_id"] == figure["measure_id"])
         & (history["area_code"] == figure["area_code"])
@@ -148,7 +159,11 @@ def workbook(
     folder = Path(data_dir or storage.default_data_dir())
     batches = pd.read_parquet(storage.table_path(folder, "batches")).set_index("batch_id")
     history, log = load.history(folder), audit.entries(folder)
-    sheets = {row["measure_id"]: lineage(row, reg, batches, history, log, folder) for _, row in sample.iterrows()}
+    steps = ledger.read(ledger.WORKFLOW, folder)
+    steps = steps[steps["period"].str.startswith(f"{year} Q")]
+    sheets = {
+        row["measure_id"]: lineage(row, reg, batches, history, log, folder, steps) for _, row in sample.iterrows()
+    }
     summary = sample[["measure_id", "period_label", "value", "status", "source_id", "batch_id"]].copy()
     summary.insert(1, "title", [reg.measure(m).title for m in summary["measure_id"]])
     return summary, sheets, len(figures)

@@ -1,7 +1,8 @@
 """What people write about performance, kept as versions and never overwritten: commentary and corrective
 action per measure and quarter, the CPOR's key messages per quarter, annual-action updates, target versions,
 the notes of returned figures, the revenue budget monitoring per service line and the risks reported beside
-performance, and the batches that loaded them.
+performance, the batches that loaded them, and each measure's quarterly workflow steps (submitted, checked,
+signed off).
 
 Each is an append-only table in ``data/conversation/`` (one row per version; the highest ``version`` of a
 key is the current text), written with :func:`scorecard.store.storage.write_tables` under the data lock, so
@@ -28,9 +29,23 @@ FINANCE = f"{FOLDER}/finance"
 RISKS = f"{FOLDER}/risks"
 KEY_MESSAGES = f"{FOLDER}/key_messages"
 BATCHES = f"{FOLDER}/batches"
+WORKFLOW = f"{FOLDER}/workflow"
 
 _TEXT, _FLAG, _NUMBER, _INT = pa.string(), pa.bool_(), pa.float64(), pa.int32()
 SCHEMAS = {
+    WORKFLOW: pa.schema(
+        [
+            ("measure_id", _TEXT),
+            ("period", _TEXT),  # the reporting quarter
+            ("step", _TEXT),  # submit | check | sign_off | step_back (governance/workflow.py)
+            ("state", _TEXT),  # the measure's state for the quarter after the step
+            ("duty", _TEXT),  # the framework duty the step was taken under: data_owner | bi | assistant_director
+            ("who", _TEXT),
+            ("at", _TEXT),  # ISO 8601, UTC
+            ("reason", _TEXT),  # why a step back was taken ("" otherwise)
+            ("version", _INT),
+        ]
+    ),
     KEY_MESSAGES: pa.schema(
         [
             ("period", _TEXT),  # the reporting quarter of the CPOR
@@ -158,6 +173,7 @@ SCHEMAS = {
     ),
 }
 KEYS = {
+    WORKFLOW: ["measure_id", "period"],
     COMMENTARY: ["measure_id", "period"],
     ACTION_UPDATES: ["action_id", "period"],
     TARGET_VERSIONS: ["measure_id", "financial_year"],

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from scorecard.__main__ import main
-from scorecard.governance import audit_sample
+from scorecard.governance import audit_sample, workflow
 from scorecard.ingest import ingest
 from scorecard.store import db, periods
 from tests.scorecard.ingest._ingest_helpers import QUARTERLY, csv_bytes, row
@@ -67,6 +67,8 @@ def test_a_revised_return_shows_who_loaded_it_and_the_value_it_replaced(data_dir
     returned = tmp_path / "q2.csv"
     returned.write_bytes(csv_bytes([row(value="94.0")]))
     assert ingest([returned], data_dir=data_dir, user="Performance officer").loaded
+    workflow.take("submit", QUARTERLY, "2025/26 Q2", "Service manager", "data_owner", data_dir=data_dir)
+    workflow.take("check", QUARTERLY, "2025/26 Q2", "BI analyst", "bi", data_dir=data_dir)
     db.reset()
     out = tmp_path / "sample.xlsx"
     assert (
@@ -97,3 +99,6 @@ def test_a_revised_return_shows_who_loaded_it_and_the_value_it_replaced(data_dir
     replaced = [d for item, d in details.items() if str(item).startswith("Replaced at")]
     assert replaced and replaced[0].startswith(f"{before['value'].iloc[0]:g} ")
     assert QUARTERLY in set(book["Sample"]["measure_id"])
+    trail = sheet[sheet["section"] == "QA and sign-off"]
+    assert list(trail["item"]) == ["2025/26 Q2: submit", "2025/26 Q2: check"]
+    assert trail["detail"].iloc[1].startswith("checked, by BI analyst (bi) at ")

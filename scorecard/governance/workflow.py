@@ -1,0 +1,133 @@
+"""The quarter as a workflow per measure (framework, seed 001, "Performance Management Structure"; #26 item 2):
+service and team managers enter the data and narrative, the Business Intelligence team quality-assures it, the
+Assistant Director signs it off, and only then does it go to Cabinet in the CPOR.
+
+=============  ==========================  =====================  ==================================
+state          reached by step             under the duty          from
+=============  ==========================  =====================  ==================================
+awaiting       (no step yet)               —                       —
+submitted      ``submit``                  ``data_owner``          awaiting
+checked        ``check``                   ``bi``                  submitted
+signed_off     ``sign_off``                ``assistant_director``  checked
+=============  ==========================  =====================  ==================================
+
+``step_back`` returns a measure one state (signed off → checked → submitted → awaiting), under the BI or the
+Assistant Director duty, and needs a reason. A red or amber measure cannot be signed off without commentary for
+the quarter written by a person. A published quarter's workflow is closed. Every step is a new version in
+``data/conversation/workflow`` with an audit-log entry (who, when, the duty, the states), in one commit.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+
+from scorecard import SEFTON, register
+from scorecard.governance import access, publish
+from scorecard.present import commentary, views
+from scorecard.store import ledger, periods, storage, text
+
+STATES = ("awaiting", "submitted", "checked", "signed_off")
+"""In order: each step forward moves a measure one state on."""
+STEPS = {
+    "submit": ("awaiting", "data_owner"),
+    "check": ("submitted", "bi"),
+    "sign_off": ("checked", "assistant_director"),
+}
+"""Each step forward: the state it starts from and the framework duty that takes it."""
+STEP_BACK = "step_back"
+STEPS_BACK_BY = ("bi", "assistant_director")
+"""Who may return a measure a step: the checker and the signatory."""
+ACTION = "workflow"
+"""The audit-log action of every step."""
+
+
+class WorkflowError(ValueError):
+    """A step out of order, under the wrong duty, without a needed reason or commentary, or on a closed quarter."""
+
+
+def states(period: str, data_dir: str | Path | None = None) -> pd.DataFrame:
+    """Each measure's current state for the quarter (measures with no step are ``awaiting``: not listed)."""
+    held = ledger.latest(ledger.read(ledger.WORKFLOW, data_dir), ledger.WORKFLOW)
+    return held[held["period"] == period].reset_index(drop=True) if len(held) else held
+
+
+def state_of(measure_id: str, period: str, data_dir: str | Path | None = None) -> str:
+    """One measure's state for the quarter."""
+    held = states(period, data_dir)
+    found = held.loc[held["measure_id"] == measure_id, "state"]
+    return str(found.iloc[0]) if len(found) else STATES[0]
+
+
+def _commentary_written(measure_id: str, period: str, data_dir: str | Path | None) -> bool:
+    held = ledger.latest(ledger.read(ledger.COMMENTARY, data_dir), ledger.COMMENTARY)
+    mine = held[(held["measure_id"] == measure_id) & (held["period"] == period)] if len(held) else held
+    return bool(len(mine)) and bool(commentary.has_commentary(mine["narrative"], mine["auto_drafted"])[0])
+
+
+def _rag(measure_id: str, period: str, data_dir: str | Path | None, reg: register.Register) -> str:
+    card = views.scorecard(SEFTON, period, None, data_dir, reg)
+    return str(card.set_index("measure_id").at[measure_id, "rag"])
+
+
+def take(
+    step: str,
+    measure_id: str,
+    period: str,
+    who: str,
+    duty: str,
+    reason: str = "",
+    data_dir: str | Path | None = None,
+    reg: register.Register | None = None,
+) -> dict:
+    """Take ``step`` for a measure's quarter as ``who`` under ``duty``; returns the new version. Raises
+    :class:`WorkflowError` saying what is wrong, with nothing written."""
+    reg = reg or register.load()
+    folder = Path(data_dir or storage.default_data_dir())
+    if measure_id not in {m.id for m in reg.measures}:
+        raise WorkflowError(f"unknown measure {measure_id!r}")
+    if periods.parse_label(period).kind != "quarter":
+        raise WorkflowError(f"{period!r} is not a reporting quarter: write it as '2025/26 Q4'")
+    if publish.state(period, folder) == access.PUBLISHED:
+        raise WorkflowError(f"{period} is published: its workflow is closed")
+    who, reason = text.without_controls(who).strip(), text.without_controls(reason).strip()
+    if not who:
+        raise WorkflowError("say who is taking the step")
+    # judged before the lock is taken (an evaluation reads the data folder, which may recover under it)
+    unexplained = (
+        step == "sign_off"
+        and _rag(measure_id, period, folder, reg) in ("red", "amber")
+        and not _commentary_written(measure_id, period, folder)
+    )
+    with storage.locked(folder):
+        now = state_of(measure_id, period, folder)
+        if step == STEP_BACK:
+            if duty not in STEPS_BACK_BY:
+                raise WorkflowError(f"a step back is taken by {' or '.join(STEPS_BACK_BY)}, not {duty}")
+            if now == STATES[0]:
+                raise WorkflowError(f"{measure_id} is awaiting its return for {period}: there is no step to go back")
+            if not reason:
+                raise WorkflowError("a step back needs a reason")
+            after = STATES[STATES.index(now) - 1]
+        elif step in STEPS:
+            start, owner = STEPS[step]
+            if duty != owner:
+                raise WorkflowError(f"{step.replace('_', ' ')} is taken by the {owner.replace('_', ' ')}, not {duty}")
+            if now != start:
+                raise WorkflowError(f"{measure_id} is {now.replace('_', ' ')} for {period}: {step} needs it {start}")
+            if unexplained:
+                raise WorkflowError(f"{measure_id} is red or amber for {period}: write its commentary first")
+            after = STATES[STATES.index(start) + 1]
+        else:
+            raise WorkflowError(f"unknown step {step!r}: one of {', '.join([*STEPS, STEP_BACK])}")
+        at = datetime.now(UTC).isoformat(timespec="seconds")
+        row = {"measure_id": measure_id, "period": period, "step": step, "state": after, "duty": duty}
+        row |= {"who": who, "at": at, "reason": reason}
+        table = ledger.appended(ledger.WORKFLOW, ledger.read(ledger.WORKFLOW, folder), [row])
+        written = table.iloc[-1].to_dict()
+        detail: dict[str, object] = {"measure_id": measure_id, "period": period, "step": step, "from": now}
+        detail |= {"to": after, "duty": duty, "reason": reason, "version": int(written["version"])}
+        ledger.write(folder, {ledger.WORKFLOW: table}, log=[{"who": who, "action": ACTION, "detail": detail}])
+    return written

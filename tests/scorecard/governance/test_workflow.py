@@ -1,0 +1,135 @@
+"""The quarter as a workflow per measure (#26 item 2): submitted by the data owner, checked by BI, signed off by
+the Assistant Director; out-of-order steps, wrong duties and closed quarters refused with nothing written."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from scorecard import SEFTON
+from scorecard.__main__ import main
+from scorecard.governance import audit, conversation, workflow
+from scorecard.present import views
+from scorecard.store import db, ledger
+from tests.conftest import PUBLISHED
+from tests.scorecard.ingest._ingest_helpers import digest
+
+PERIOD = "2025/26 Q4"
+
+
+@pytest.fixture(scope="module")
+def measures(built_data):
+    """By RAG (green, red): a measure with it at :data:`PERIOD` and no commentary written by a person for it."""
+    folder = built_data[0]
+    db.reset()
+    card = views.scorecard(SEFTON, PERIOD, data_dir=folder)
+    held = ledger.latest(ledger.read(ledger.COMMENTARY, folder), ledger.COMMENTARY)
+    written = set(held.loc[(held["period"] == PERIOD) & ~held["auto_drafted"], "measure_id"]) if len(held) else set()
+    return {
+        rag: next(m for m, r in zip(card["measure_id"], card["rag"]) if r == rag and m not in written)
+        for rag in ("green", "red")
+    }
+
+
+def test_a_measure_goes_from_return_to_sign_off_each_step_recorded(data_dir, measures):
+    measure = measures["green"]
+    assert workflow.state_of(measure, PERIOD, data_dir) == "awaiting"
+    steps = [
+        ("submit", "data_owner", "Service manager"),
+        ("check", "bi", "BI analyst"),
+        ("sign_off", "assistant_director", "AD"),
+    ]
+    for step, duty, who in steps:
+        workflow.take(step, measure, PERIOD, who, duty, data_dir=data_dir)
+    assert workflow.state_of(measure, PERIOD, data_dir) == "signed_off"
+    versions = ledger.read(ledger.WORKFLOW, data_dir)
+    assert list(versions["version"]) == [1, 2, 3] and list(versions["who"]) == ["Service manager", "BI analyst", "AD"]
+    entries = [e for e in audit.entries(data_dir) if e["action"] == workflow.ACTION]
+    assert [(e["who"], e["detail"]["from"], e["detail"]["to"], e["detail"]["duty"]) for e in entries] == [
+        ("Service manager", "awaiting", "submitted", "data_owner"),
+        ("BI analyst", "submitted", "checked", "bi"),
+        ("AD", "checked", "signed_off", "assistant_director"),
+    ]
+    assert all(e["at"] for e in entries)
+
+
+@pytest.mark.parametrize(
+    ("steps", "message"),
+    [
+        ([("check", "bi")], "is awaiting for 2025/26 Q4: check needs it submitted"),
+        ([("submit", "bi")], "submit is taken by the data owner, not bi"),
+        ([("submit", "data_owner"), ("sign_off", "assistant_director")], "sign_off needs it checked"),
+        (
+            [("submit", "data_owner"), ("check", "assistant_director")],
+            "check is taken by the bi, not assistant_director",
+        ),
+        ([("step_back", "bi")], "there is no step to go back"),
+        ([("submit", "data_owner"), ("step_back", "data_owner")], "a step back is taken by bi or assistant_director"),
+        ([("submit", "data_owner"), ("step_back", "bi")], "a step back needs a reason"),
+        ([("publish", "bi")], "unknown step 'publish'"),
+    ],
+)
+def test_a_step_out_of_order_or_under_the_wrong_duty_is_refused_with_nothing_written(
+    data_dir, measures, steps, message
+):
+    measure = measures["green"]
+    *before, (step, duty) = steps
+    for earlier, earlier_duty in before:
+        workflow.take(earlier, measure, PERIOD, "someone", earlier_duty, data_dir=data_dir)
+    held = digest(data_dir)
+    with pytest.raises(workflow.WorkflowError, match=message.replace("(", r"\(")):
+        workflow.take(step, measure, PERIOD, "someone", duty, data_dir=data_dir)
+    assert digest(data_dir) == held
+
+
+def test_a_step_back_with_a_reason_returns_the_measure_one_state(data_dir, measures):
+    measure = measures["green"]
+    for step, duty in (("submit", "data_owner"), ("check", "bi")):
+        workflow.take(step, measure, PERIOD, "someone", duty, data_dir=data_dir)
+    workflow.take("step_back", measure, PERIOD, "AD", "assistant_director", "denominator missing", data_dir=data_dir)
+    assert workflow.state_of(measure, PERIOD, data_dir) == "submitted"
+    last = [e for e in audit.entries(data_dir) if e["action"] == workflow.ACTION][-1]
+    assert last["detail"]["reason"] == "denominator missing" and last["detail"]["to"] == "submitted"
+
+
+def test_red_cannot_be_signed_off_until_a_person_writes_its_commentary(data_dir, measures):
+    measure = measures["red"]
+    for step, duty in (("submit", "data_owner"), ("check", "bi")):
+        workflow.take(step, measure, PERIOD, "someone", duty, data_dir=data_dir)
+    with pytest.raises(workflow.WorkflowError, match="red or amber for 2025/26 Q4: write its commentary first"):
+        workflow.take("sign_off", measure, PERIOD, "AD", "assistant_director", data_dir=data_dir)
+    fields = {"narrative": "Fewer completions than planned; two schemes slipped to Q1.", "corrective_action": ""}
+    conversation.save_commentary(
+        measure, PERIOD, fields | {"action_owner": "", "due_date": ""}, "officer", data_dir=data_dir
+    )
+    workflow.take("sign_off", measure, PERIOD, "AD", "assistant_director", data_dir=data_dir)
+    assert workflow.state_of(measure, PERIOD, data_dir) == "signed_off"
+
+
+def test_a_published_quarter_is_closed(published_data):
+    folder, _ = published_data
+    with pytest.raises(workflow.WorkflowError, match=f"{PUBLISHED} is published"):
+        workflow.take("submit", "ig_claimant_rate", PUBLISHED, "someone", "data_owner", data_dir=folder)
+
+
+def test_the_command_line_takes_a_step_and_names_what_is_wrong(data_dir, measures, capsys):
+    measure = measures["green"]
+    base = ["--period", PERIOD, "--user", "Service manager", "--data-dir", str(data_dir)]
+    assert main(["workflow", "submit", "--measure", measure, "--duty", "data_owner", *base]) == 0
+    assert f"{measure}, {PERIOD}: submitted (version 1)" in capsys.readouterr().out
+    assert main(["workflow", "submit", "--measure", "no_such_measure", "--duty", "data_owner", *base]) == 2
+    assert "unknown measure 'no_such_measure'" in capsys.readouterr().err
+    bad = [
+        "workflow",
+        "submit",
+        "--measure",
+        measure,
+        "--duty",
+        "data_owner",
+        "--period",
+        "Q4",
+        "--data-dir",
+        str(data_dir),
+    ]
+    assert main(bad) == 2 and capsys.readouterr().err.startswith("error: ")
+    assert pd.Series(ledger.read(ledger.WORKFLOW, data_dir)["state"]).tolist() == ["submitted"]

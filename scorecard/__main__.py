@@ -259,6 +259,48 @@ def _workflow(args: argparse.Namespace) -> int:
     return 0
 
 
+def _calendar(args: argparse.Namespace) -> int:
+    from scorecard.register import calendar
+
+    try:
+        events = calendar.year(register.load(), args.year)
+    except ValueError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    for when, what in events:
+        print(f"{f'{when:%B %Y}' if what.endswith('(month)') else f'{when:%a %d %b %Y}':<17}{what}")
+    return 0
+
+
+def _returns(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from scorecard.governance import returns
+    from scorecard.store import text
+
+    try:
+        as_of = date.fromisoformat(args.as_of) if args.as_of else date.today()
+        table = returns.status(args.period, as_of, args.data_dir)
+    except ValueError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    shown = table if args.all else returns.outstanding(table)
+    if args.format == "csv":
+        sys.stdout.write(text.csv_bytes(shown).decode("utf-8"))
+        return 0
+    waiting = returns.outstanding(table)
+    overdue = int((waiting["days_overdue"] > 0).sum())
+    print(f"{args.period} on {as_of:%d %b %Y}: {len(waiting)} of {len(table)} measures outstanding, {overdue} overdue")
+    for row in shown.itertuples():
+        if row.next_step:
+            late = f"{row.days_overdue} days overdue" if row.days_overdue else "not yet due"
+            step = f"{row.next_step} by the {row.taken_by}, due {row.due:%d %b}"
+        else:
+            late, step = "", "signed off"
+        print(f"  {row.measure_id:<48} {row.state:<10} {step:<48} {late:<18} {row.owner}")
+    return 0
+
+
 def _reseal(args: argparse.Namespace) -> int:
     from scorecard.store import storage
 
@@ -470,6 +512,18 @@ def main(argv: list[str] | None = None) -> int:
     flow.add_argument("--user", default=None, help="who takes the step (default: $SCORECARD_USER or login name)")
     flow.add_argument("--data-dir", default=None)
     flow.set_defaults(run=_workflow)
+
+    cal = commands.add_parser("calendar", help="a financial year's return, QA, sign-off and Cabinet dates")
+    cal.add_argument("--year", required=True, help="financial year, e.g. '2025/26'")
+    cal.set_defaults(run=_calendar)
+
+    ret = commands.add_parser("returns", help="what a quarter still owes: each measure's next step, who, when due")
+    ret.add_argument("--period", required=True, help="reporting quarter, e.g. '2025/26 Q4'")
+    ret.add_argument("--as-of", default=None, help="the date overdue is counted on (default: today)")
+    ret.add_argument("--all", action="store_true", help="every measure, signed off ones too")
+    ret.add_argument("--format", choices=("table", "csv"), default="table", help="csv: the chase list to send")
+    ret.add_argument("--data-dir", default=None)
+    ret.set_defaults(run=_returns)
 
     aud = commands.add_parser(
         "audit-sample", help="the Audit team's yearly sample of KPIs, drawn reproducibly, with each figure's lineage"

@@ -456,6 +456,30 @@ class RiskPolicy(_Strict):
         return self
 
 
+class Cycle(_Strict):
+    """The quarterly return timetable (#26 item 3), in days after a quarter ends. The framework's strategic
+    planning cycle (seed 001 ~1772) gives the month each quarter goes to Cabinet — the month after it — but not
+    the days within it; these are the council's to set. Each step must fall within the month after the
+    quarter, before Cabinet: ``returns_due_days`` + ``qa_days`` + ``sign_off_days`` ≤ 28."""
+
+    returns_due_days: int = Field(10, ge=1)
+    qa_days: int = Field(5, ge=1)
+    sign_off_days: int = Field(5, ge=1)
+    reminder_days_before: int = Field(3, ge=0)
+    escalate_after_days: int = Field(5, ge=1)
+    basis: str = ""
+
+    @model_validator(mode="after")
+    def _before_cabinet(self) -> Cycle:
+        total = self.returns_due_days + self.qa_days + self.sign_off_days
+        if total > 28:
+            raise ValueError(
+                f"sign_off_days: returns, QA and sign-off take {total} days after the quarter ends; they must fit "
+                "in the month it goes to Cabinet (at most 28)"
+            )
+        return self
+
+
 def _by_id(items: list, ident: str):
     """The item of ``items`` with this ``id`` (KeyError if none)."""
     for item in items:
@@ -476,6 +500,7 @@ class Register(_Strict):
     portfolios: list[Portfolio] = []
     service_lines: list[ServiceLine] = []
     risk_policy: RiskPolicy = Field(default_factory=lambda: RiskPolicy.model_validate({}))
+    cycle: Cycle = Field(default_factory=lambda: Cycle.model_validate({}))
     datasets: list[Dataset]
     measures: list[Measure]
 

@@ -1,0 +1,42 @@
+"""What a quarter still owes (#26 item 3): each measure's next step, who takes it, when it is due, overdue."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import pandas as pd
+
+from scorecard.__main__ import main
+from scorecard.governance import returns, workflow
+
+PERIOD = "2025/26 Q4"
+
+
+def test_the_chase_list_puts_the_overdue_first_and_drops_the_signed_off(data_dir, real_register):
+    measure, other = real_register.measures[0].id, real_register.measures[1].id
+    workflow.take("submit", measure, PERIOD, "Service manager", "data_owner", data_dir=data_dir)
+    before_qa = returns.status(PERIOD, date(2026, 4, 12), data_dir).set_index("measure_id")
+    assert before_qa.at[measure, "state"] == "submitted" and before_qa.at[measure, "next_step"] == "check"
+    assert before_qa.at[measure, "taken_by"] == "bi" and before_qa.at[measure, "days_overdue"] == 0
+    assert before_qa.at[other, "next_step"] == "submit" and before_qa.at[other, "days_overdue"] == 2  # due 10 Apr
+    assert before_qa.at[other, "directorate"] and before_qa.at[other, "owner"]
+    table = returns.status(PERIOD, date(2026, 4, 12), data_dir)
+    assert list(table["days_overdue"].iloc[:2]) == [2, 2] and table["days_overdue"].iloc[-1] == 0  # overdue first
+    workflow.take("check", measure, PERIOD, "BI analyst", "bi", data_dir=data_dir)
+    workflow.take("sign_off", measure, PERIOD, "AD", "assistant_director", data_dir=data_dir)
+    after = returns.status(PERIOD, date(2026, 4, 30), data_dir)
+    signed = after.set_index("measure_id").loc[measure]
+    assert signed["state"] == "signed_off" and pd.isna(signed["next_step"]) and pd.isna(signed["days_overdue"])
+    chase = returns.outstanding(after)
+    assert measure not in set(chase["measure_id"]) and len(chase) == len(real_register.measures) - 1
+
+
+def test_the_returns_command_writes_the_chase_list(data_dir, capsys):
+    base = ["returns", "--period", PERIOD, "--as-of", "2026-04-12", "--data-dir", str(data_dir)]
+    assert main(base) == 0
+    assert capsys.readouterr().out.startswith(f"{PERIOD} on 12 Apr 2026: 86 of 86 measures outstanding, 86 overdue")
+    assert main([*base, "--format", "csv"]) == 0
+    chase = pd.read_csv(io.StringIO(capsys.readouterr().out))
+    assert list(chase.columns) == returns.COLUMNS and len(chase) == 86 and set(chase["days_overdue"]) == {2}
+    assert main(["returns", "--period", "2025/26", "--data-dir", str(data_dir)]) == 2

@@ -67,6 +67,7 @@ def main() -> None:
                 [
                     st.Page("pages/upload.py", title="Upload a return", icon=":material/upload:", url_path="upload"),
                     st.Page("pages/targets.py", title="Targets", icon=":material/flag:", url_path="targets"),
+                    st.Page("pages/returns.py", title="Returns", icon=":material/pending_actions:", url_path="returns"),
                 ]
                 if access.can_upload(role)
                 else []

@@ -64,6 +64,7 @@ PAGES = [
     Page("QSR (directorate)", "/qsr?kind=directorate&directorate=adult_social_care_health", TABLE),
     Page("upload", "/upload", None, staff_only=True),
     Page("targets", "/targets", TABLE, staff_only=True),
+    Page("returns", "/returns", TABLE, staff_only=True),
 ]
 FLOOR = Page("one-line page", "/", None)
 

@@ -301,6 +301,32 @@ def _returns(args: argparse.Namespace) -> int:
     return 0
 
 
+def _remind(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from scorecard.governance import reminders
+
+    try:
+        as_of = date.fromisoformat(args.as_of) if args.as_of else date.today()
+        period = args.period or reminders.next_period(as_of)
+        smtp = None if args.dry_run else reminders.Smtp.from_env()
+        boxes = {} if args.dry_run else reminders.mailboxes()
+        items, outcome = reminders.remind(period, as_of, smtp, boxes, _who(args), args.data_dir)
+    except ValueError as err:  # ReminderError, or a date or period that does not parse
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    if args.dry_run:
+        print(f"{period} on {as_of:%d %b %Y}: would send {len(items)} item(s) to {items['mailbox'].nunique()} post(s)")
+        for row in items.itertuples():
+            print(f"  {row.kind:<14} {row.mailbox:<60} {row.measure_id} ({row.step.replace('_', ' ')})")
+        return 0
+    for mailbox, count in outcome.sent:
+        print(f"sent {count} item(s) to {mailbox}")
+    for mailbox, why in outcome.not_sent:
+        print(f"not sent to {mailbox}: {why}", file=sys.stderr)
+    return 1 if outcome.not_sent else 0
+
+
 def _reseal(args: argparse.Namespace) -> int:
     from scorecard.store import storage
 
@@ -524,6 +550,14 @@ def main(argv: list[str] | None = None) -> int:
     ret.add_argument("--format", choices=("table", "csv"), default="table", help="csv: the chase list to send")
     ret.add_argument("--data-dir", default=None)
     ret.set_defaults(run=_returns)
+
+    rem = commands.add_parser("remind", help="email the posts whose steps are due or overdue (run from a scheduler)")
+    rem.add_argument("--period", default=None, help="reporting quarter (default: the one going to Cabinet next)")
+    rem.add_argument("--as-of", default=None, help="the date counted from (default: today)")
+    rem.add_argument("--dry-run", action="store_true", help="print what would be sent; send and record nothing")
+    rem.add_argument("--user", default=None, help="recorded as the sender (default: $SCORECARD_USER or login name)")
+    rem.add_argument("--data-dir", default=None)
+    rem.set_defaults(run=_remind)
 
     aud = commands.add_parser(
         "audit-sample", help="the Audit team's yearly sample of KPIs, drawn reproducibly, with each figure's lineage"

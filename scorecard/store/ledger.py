@@ -2,7 +2,7 @@
 action per measure and quarter, the CPOR's key messages per quarter, annual-action updates, target versions,
 the notes of returned figures, the revenue budget monitoring per service line and the risks reported beside
 performance, the batches that loaded them, and each measure's quarterly workflow steps (submitted, checked,
-signed off).
+signed off) and the reminders sent for them.
 
 Each is an append-only table in ``data/conversation/`` (one row per version; the highest ``version`` of a
 key is the current text), written with :func:`scorecard.store.storage.write_tables` under the data lock, so
@@ -30,6 +30,7 @@ RISKS = f"{FOLDER}/risks"
 KEY_MESSAGES = f"{FOLDER}/key_messages"
 BATCHES = f"{FOLDER}/batches"
 WORKFLOW = f"{FOLDER}/workflow"
+REMINDERS = f"{FOLDER}/reminders"
 
 _TEXT, _FLAG, _NUMBER, _INT = pa.string(), pa.bool_(), pa.float64(), pa.int32()
 SCHEMAS = {
@@ -43,6 +44,17 @@ SCHEMAS = {
             ("who", _TEXT),
             ("at", _TEXT),  # ISO 8601, UTC
             ("reason", _TEXT),  # why a step back was taken ("" otherwise)
+            ("version", _INT),
+        ]
+    ),
+    REMINDERS: pa.schema(
+        [
+            ("measure_id", _TEXT),
+            ("period", _TEXT),
+            ("step", _TEXT),  # the workflow step it chases (governance/workflow.py)
+            ("kind", _TEXT),  # reminder | overdue | escalation | escalation_bi (governance/reminders.py)
+            ("mailbox", _TEXT),  # the post (or bi) it went to — never the address
+            ("sent_at", _TEXT),
             ("version", _INT),
         ]
     ),
@@ -174,6 +186,7 @@ SCHEMAS = {
 }
 KEYS = {
     WORKFLOW: ["measure_id", "period"],
+    REMINDERS: ["measure_id", "period", "step", "kind"],
     COMMENTARY: ["measure_id", "period"],
     ACTION_UPDATES: ["action_id", "period"],
     TARGET_VERSIONS: ["measure_id", "financial_year"],

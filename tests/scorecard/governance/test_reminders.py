@@ -1,0 +1,122 @@
+"""Reminders (#26 item 4) against a local SMTP server (aiosmtpd): before a step is due, when it is overdue,
+escalated to the Assistant Director and then to BI; never sent twice; a server that is down or a post with no
+mailbox loses nothing."""
+
+from __future__ import annotations
+
+import email
+import json
+import socket
+from datetime import date
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from scorecard.__main__ import main
+from scorecard.governance import audit, reminders, workflow
+from scorecard.store import ledger
+
+Q = "2025/26 Q4"  # returns due 10 Apr 2026, QA 15 Apr, sign-off 20 Apr; reminders 3 days before, escalation after 5
+
+
+class Inbox:
+    def __init__(self):
+        self.messages: list[email.message.Message] = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
+        self.messages.append(email.message_from_bytes(envelope.content))
+        return "250 OK"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def inbox():
+    box = Inbox()
+    controller = Controller(box, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    yield box, controller
+    controller.stop()
+
+
+@pytest.fixture
+def boxes(real_register, tmp_path):
+    posts = {m.metric_responsibility for m in real_register.measures}
+    posts |= {f"assistant_director:{d.id}" for d in real_register.directorates} | {reminders.BI}
+    found = {post: f"post{i}@example.gov.uk" for i, post in enumerate(sorted(posts))}
+    path = tmp_path / "mailboxes.json"
+    path.write_text(json.dumps(found), encoding="utf-8")
+    return found, path
+
+
+def _smtp(controller) -> reminders.Smtp:
+    return reminders.Smtp("127.0.0.1", controller.port, "none", "scorecard@example.gov.uk")
+
+
+def _kinds(folder) -> dict[str, int]:
+    sent = ledger.read(ledger.REMINDERS, folder)
+    return sent.groupby("kind").size().to_dict() if len(sent) else {}
+
+
+def _bodies(box: Inbox) -> list[str]:
+    return [m.get_payload(decode=True).decode() for m in box.messages]
+
+
+def test_a_quarter_is_chased_then_escalated_and_nothing_is_sent_twice(data_dir, inbox, boxes, real_register):
+    box, controller = inbox
+    smtp, found = _smtp(controller), boxes[0]
+    late = "cyp_sw_turnover_rate"  # Children's Social Care and Education
+    for day in (date(2026, 4, 6), date(2026, 4, 8), date(2026, 4, 8)):  # too early, then due soon (twice)
+        reminders.remind(Q, day, smtp, found, "scheduler", data_dir)
+    assert _kinds(data_dir) == {"reminder": 86}  # one reminder per measure, though the day ran twice
+    assert len(box.messages) == len({m.metric_responsibility for m in real_register.measures})  # one per post
+    assert all(m["Subject"].startswith("Sefton performance scorecard: ") for m in box.messages)
+    reminders.remind(Q, date(2026, 4, 11), smtp, found, "scheduler", data_dir)  # a day overdue
+    assert _kinds(data_dir)["overdue"] == 86
+    for m in real_register.measures:  # everyone but one submits after the overdue notice
+        if m.id != late:
+            workflow.take("submit", m.id, Q, "data owner", "data_owner", data_dir=data_dir)
+    reminders.remind(Q, date(2026, 4, 15), smtp, found, "scheduler", data_dir)  # five days late: escalation
+    assert _kinds(data_dir)["escalation"] == 1  # only the late measure is escalated, to its director
+    assert any(
+        t.startswith("To: assistant_director:children_education") and late in t and "[escalation]" in t
+        for t in _bodies(box)
+    )
+    reminders.remind(Q, date(2026, 4, 20), smtp, found, "scheduler", data_dir)  # ten days late: BI
+    assert any(t.startswith("To: bi") and late in t and "[escalation_bi]" in t for t in _bodies(box))
+    entries = [e for e in audit.entries(data_dir) if e["action"] == reminders.ACTION]
+    assert entries and all("@" not in json.dumps(e["detail"]) for e in entries)  # posts, never addresses
+
+
+def test_a_server_that_is_down_or_a_post_with_no_mailbox_loses_nothing(data_dir, inbox, boxes):
+    box, controller = inbox
+    found = dict(boxes[0])
+    down = reminders.Smtp("127.0.0.1", _free_port(), "none", "scorecard@example.gov.uk")  # nothing listens there
+    items, outcome = reminders.remind(Q, date(2026, 4, 8), down, found, "scheduler", data_dir)
+    assert len(items) == 86 and not outcome.sent and outcome.not_sent
+    assert all("tried again next run" in why for _, why in outcome.not_sent)
+    assert _kinds(data_dir) == {}  # nothing recorded, so the next run sends it
+    missing = "Public Health performance lead (named officer to be confirmed)"
+    del found[missing]
+    items, outcome = reminders.remind(Q, date(2026, 4, 8), _smtp(controller), found, "scheduler", data_dir)
+    assert [mailbox for mailbox, _ in outcome.not_sent] == [missing]
+    assert _kinds(data_dir)["reminder"] == 86 - int((items["mailbox"] == missing).sum()) < 86
+    assert box.messages
+
+
+def test_the_command_line_dry_run_sends_and_records_nothing(data_dir, inbox, boxes, monkeypatch, capsys):
+    box, controller = inbox
+    base = ["remind", "--period", Q, "--as-of", "2026-04-08", "--data-dir", str(data_dir)]
+    assert main([*base, "--dry-run"]) == 0
+    assert "would send 86 item(s)" in capsys.readouterr().out and not box.messages and _kinds(data_dir) == {}
+    assert main(base) == 2 and "SCORECARD_SMTP_HOST" in capsys.readouterr().err
+    monkeypatch.setenv("SCORECARD_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("SCORECARD_SMTP_PORT", str(controller.port))
+    monkeypatch.setenv("SCORECARD_SMTP_TLS", "none")
+    monkeypatch.setenv("SCORECARD_SMTP_SENDER", "scorecard@example.gov.uk")
+    monkeypatch.setenv("SCORECARD_MAILBOXES", str(boxes[1]))
+    assert main(base) == 0 and "sent " in capsys.readouterr().out and _kinds(data_dir) == {"reminder": 86}

@@ -1,7 +1,8 @@
 """Returns (staff): what the reporting quarter still owes — each measure's workflow state, the step it waits for
 (submit by the data owner, check by BI, sign-off by the Assistant Director), when that step is due and how late
-it is — by directorate and owner post, with the chase list to download. Steps are taken with
-``python -m scorecard workflow``; the public sees none of the workflow."""
+it is — by directorate and owner post, with the chase list to download — and, for staff whose sign-in carries a
+workflow duty, the buttons that take their steps (as ``python -m scorecard workflow`` does). The public and
+members see none of the workflow."""
 
 from ui.shell import ensure_shell
 
@@ -9,9 +10,10 @@ ensure_shell()
 
 from datetime import date
 
+import pandas as pd
 import streamlit as st
 
-from scorecard.governance import access, returns
+from scorecard.governance import access, returns, workflow
 from scorecard.register import calendar
 from ui import auth, components, data, state
 
@@ -21,6 +23,9 @@ if not access.sees_draft(auth.role()):
     st.stop()
 
 period = state.current_period()
+FLASH = "returns-flash"
+if FLASH in st.session_state:  # the step just taken, said after the rerun that shows its new state
+    st.success(st.session_state.pop(FLASH))
 dates = calendar.quarter(data.reg(), period)
 table = returns.status(period, date.today())
 waiting = returns.outstanding(table)
@@ -53,8 +58,41 @@ st.dataframe(view, hide_index=True, column_config={"Measure": st.column_config.T
 components.csv_download(
     shown, f"sefton_returns_{period.replace('/', '-').replace(' ', '_')}.csv", "Download the chase list (CSV)"
 )
-st.caption(
-    "A step is recorded with who took it and when, in the audit log: `python -m scorecard workflow submit|check|"
-    "sign_off|step_back --measure ID --period QUARTER --duty data_owner|bi|assistant_director`. Red or amber "
-    "measures are signed off only once their commentary is written."
+held = auth.duties()
+st.subheader("Record a step")
+if not held:
+    st.caption(
+        "Steps are taken by the data owner (submit), the Business Intelligence team (check) and the Assistant "
+        "Director (sign off): your sign-in carries none of these duties."
+    )
+    st.stop()
+titles = dict(zip(table["measure_id"], table["title"]))
+chosen_id = st.selectbox("Measure", list(titles), format_func=titles.get, key=f"returns-measure-{period}", index=None)
+if chosen_id is None:
+    st.stop()
+row = table.set_index("measure_id").loc[chosen_id]
+now = str(row["state"])
+step = row["next_step"] if pd.notna(row["next_step"]) else None
+st.markdown(f"**State:** {now.replace('_', ' ')}" + (f" · next: {step.replace('_', ' ')}" if step else ""))
+reason = st.text_input(
+    "Reason (needed to step back)",
+    key=f"returns-reason-{period}-{chosen_id}",
+    help=f"At most {workflow.REASON_LIMIT:,} characters.",
 )
+backer = next((d for d in workflow.STEPS_BACK_BY if d in held), None)
+buttons = []
+if step and workflow.STEPS[step][1] in held:
+    buttons.append((step, workflow.STEPS[step][1], step.replace("_", " ").capitalize()))
+if backer and now != workflow.STATES[0]:
+    buttons.append((workflow.STEP_BACK, backer, "Step back"))
+if not buttons:
+    st.caption(f"The next step is not yours to take (your duties: {', '.join(sorted(held)).replace('_', ' ')}).")
+for column, (name, duty, label) in zip(st.columns(max(len(buttons), 1)), buttons):
+    if column.button(label, key=f"returns-{name}-{period}-{chosen_id}"):
+        try:
+            written = workflow.take(name, chosen_id, period, auth.user_name(), duty, reason)
+        except workflow.WorkflowError as err:
+            st.error(str(err))
+        else:
+            st.session_state[FLASH] = f"{titles[chosen_id]}: {written['state'].replace('_', ' ')} (in the audit log)."
+            st.rerun()

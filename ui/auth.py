@@ -14,10 +14,15 @@ Configuration lives in ``.streamlit/secrets.toml`` (never committed)::
     claim = "scorecard_role"          # identity-token claim holding the role (optional)
     [roles.users]                     # council mapping, wins over the claim (optional)
     "cllr.smith@sefton.gov.uk" = "member"
+    [duties]                          # workflow duties of staff (data_owner, bi, assistant_director)
+    claim = "scorecard_duties"        # identity-token claim holding them (optional)
+    [duties.users]                    # council mapping, wins over the claim (optional)
+    "ad.adults@sefton.gov.uk" = ["assistant_director"]
 
 Safe default: without a complete ``[auth]`` section everyone is ``public`` — unless the demo variable
 ``SCORECARD_DEMO_ROLE`` (or the older ``SCORECARD_OFFICER=1``) is set, which is honoured **only when
-sign-in is not configured** (a laptop demo or a test), never on a server with sign-in.
+sign-in is not configured** (a laptop demo or a test), never on a server with sign-in; so is
+``SCORECARD_DEMO_DUTIES`` (comma-separated duties).
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ from scorecard.governance import access
 
 AUTH_KEYS = ("redirect_uri", "cookie_secret", "client_id", "client_secret", "server_metadata_url")
 DEMO_ENV = "SCORECARD_DEMO_ROLE"
+DEMO_DUTIES_ENV = "SCORECARD_DEMO_DUTIES"
 
 
 def _secrets_section(name: str) -> Mapping:
@@ -82,6 +88,27 @@ def role() -> str:
     logged_in = is_configured and _logged_in()
     claims = st.user.to_dict() if logged_in else {}
     return resolve_role(is_configured, logged_in, claims, _secrets_section("roles"), os.environ)
+
+
+def resolve_duties(
+    role: str, is_configured: bool, logged_in: bool, claims: Mapping[str, object], config: Mapping, env: Mapping
+) -> frozenset[str]:
+    """The workflow duties, from everything that decides them (pure: unit-tested in tests/app/test_roles.py)."""
+    if not is_configured:
+        return access.duties_from_claims(role, {access.DUTY_CLAIM: env.get(DEMO_DUTIES_ENV, "").split(",")})
+    if not logged_in:
+        return frozenset()
+    users = config.get("users") if isinstance(config.get("users"), Mapping) else {}
+    claim = config.get("claim") if isinstance(config.get("claim"), str) else access.DUTY_CLAIM
+    return access.duties_from_claims(role, claims, users, claim)
+
+
+def duties() -> frozenset[str]:
+    """The current user's workflow duties (none unless proven otherwise)."""
+    is_configured = configured()
+    logged_in = is_configured and _logged_in()
+    claims = st.user.to_dict() if logged_in else {}
+    return resolve_duties(role(), is_configured, logged_in, claims, _secrets_section("duties"), os.environ)
 
 
 def user_name() -> str:

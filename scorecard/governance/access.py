@@ -13,6 +13,11 @@ admin     as officer, and may publish a quarter (and manage targets)
 
 Anything unknown — a missing claim, an unrecognised role name, a user not in the mapping — is ``public``:
 the safe default never shows a draft figure.
+
+What a member of staff may *do* in the quarterly workflow (:mod:`scorecard.governance.workflow`) is a separate
+matter from what they see: their **duties** in the framework's "Performance Management Structure" — data owner
+(submits figures and narrative), BI (checks), Assistant Director (signs off) — from the identity provider's
+``scorecard_duties`` claim or the council's mapping. Only staff (officer, admin) hold duties; none is implied.
 """
 
 from __future__ import annotations
@@ -56,6 +61,29 @@ def role_from_claims(
     value = claims.get(claim)
     values = value if isinstance(value, (list, tuple)) else [value]
     return highest(values) or DEFAULT_ROLE
+
+
+DUTIES = ("data_owner", "bi", "assistant_director")
+"""The workflow duties, in the order a quarter's steps are taken."""
+DUTY_CLAIM = "scorecard_duties"
+
+
+def duties_from_claims(
+    role: str, claims: Mapping[str, object], users: Mapping[str, object] | None = None, claim: str = DUTY_CLAIM
+) -> frozenset[str]:
+    """The workflow duties of a signed-in member of staff: the council's users → duties mapping (by email, then
+    subject) wins, else the ``claim`` (a name or a list); unknown names are dropped; none for non-staff."""
+    if not sees_draft(role):
+        return frozenset()
+    users = {str(k).strip().lower(): v for k, v in (users or {}).items()}
+    value = claims.get(claim)
+    for key in ("email", "sub"):
+        ident = claims.get(key)
+        if isinstance(ident, str) and ident.strip().lower() in users:
+            value = users[ident.strip().lower()]
+            break
+    values = value if isinstance(value, (list, tuple)) else [value]
+    return frozenset(str(v).strip().lower() for v in values if str(v).strip().lower() in DUTIES)
 
 
 def sees_draft(role: str) -> bool:

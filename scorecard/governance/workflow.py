@@ -40,6 +40,8 @@ STEPS = {
 STEP_BACK = "step_back"
 STEPS_BACK_BY = ("bi", "assistant_director")
 """Who may return a measure a step: the checker and the signatory."""
+REASON_LIMIT = 1000
+"""The longest reason a step takes (a longer one is refused, never cut)."""
 ACTION = "workflow"
 """The audit-log action of every step."""
 
@@ -95,6 +97,8 @@ def take(
     who, reason = text.without_controls(who).strip(), text.without_controls(reason).strip()
     if not who:
         raise WorkflowError("say who is taking the step")
+    if len(reason) > REASON_LIMIT:
+        raise WorkflowError(f"the reason is {len(reason):,} characters: at most {REASON_LIMIT:,}")
     # judged before the lock is taken (an evaluation reads the data folder, which may recover under it)
     unexplained = (
         step == "sign_off"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from scorecard.governance import workflow
+from scorecard.governance import audit, workflow
 from scorecard.present import views
 from scorecard.store import db
 from tests.app.conftest import opener
@@ -44,3 +44,46 @@ def test_staff_see_what_the_quarter_owes_and_others_have_no_page(as_role):
         visitor = as_role(role)
         with pytest.raises(ValueError, match="Could not find a navigation page"):
             visitor.switch_page("pages/returns.py")
+
+
+def _open_measure(as_role, monkeypatch, role: str, duties: str, measure: str | None = None):
+    monkeypatch.setenv("SCORECARD_DEMO_DUTIES", duties)
+    at = as_role(role, period=Q)
+    at.switch_page("pages/returns.py")
+    at.run()
+    if measure:
+        at.selectbox(key=f"returns-measure-{Q}").set_value(measure).run()
+    return at
+
+
+def _buttons(at) -> dict:
+    return {b.label: b for b in at.button}
+
+
+def test_each_duty_takes_its_own_step_in_the_app(as_role, monkeypatch, app_data):
+    card = views.scorecard(period=Q, data_dir=app_data)
+    red = card.loc[card["rag"] == "red", "measure_id"].iloc[0]
+    owner = _open_measure(as_role, monkeypatch, "officer", "data_owner", red)
+    assert set(_buttons(owner)) == {"Submit"}  # no check, sign-off or step back for a data owner
+    _buttons(owner)["Submit"].click().run()
+    assert not owner.exception and any("submitted (in the audit log)" in s.value for s in owner.success)
+    bi = _open_measure(as_role, monkeypatch, "admin", "bi", red)
+    assert set(_buttons(bi)) == {"Check", "Step back"}
+    _buttons(bi)["Check"].click().run()
+    director = _open_measure(as_role, monkeypatch, "officer", "assistant_director", red)
+    _buttons(director)["Sign off"].click().run()
+    assert any("write its commentary first" in e.value for e in director.error)  # red, no commentary
+    assert workflow.state_of(red, Q, app_data) == "checked"
+    _buttons(director)["Step back"].click().run()
+    assert any("a step back needs a reason" in e.value for e in director.error)
+    director.text_input(key=f"returns-reason-{Q}-{red}").set_value("numerator to be re-checked").run()
+    _buttons(director)["Step back"].click().run()
+    assert workflow.state_of(red, Q, app_data) == "submitted"
+    steps = [e for e in audit.entries(app_data) if e["action"] == workflow.ACTION]
+    assert [(e["detail"]["step"], e["detail"]["duty"]) for e in steps][-3:] == [
+        ("submit", "data_owner"),
+        ("check", "bi"),
+        ("step_back", "assistant_director"),
+    ]
+    nobody = _open_measure(as_role, monkeypatch, "officer", "")
+    assert not _buttons(nobody) and any("carries none of these duties" in c.value for c in nobody.caption)

@@ -19,7 +19,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from scorecard import SEFTON
-from scorecard.governance import access, publish
+from scorecard.governance import access, publish, workflow
 from scorecard.store import db, periods
 from tests.app.conftest import PAGES, opener, run_app
 from tests.conftest import PUBLISHED
@@ -226,3 +226,20 @@ def test_role_resolution_is_safe():
     assert auth.resolve_role(True, True, {"email": "A@b.c"}, {"users": {"a@b.c": "officer"}}, {}) == "officer"
     assert auth.resolve_role(True, True, {"groups": ["admin"]}, {"claim": "groups"}, {}) == "admin"
     assert access.can_publish("admin") and not access.can_publish("officer")
+
+
+def test_workflow_duties_belong_to_staff_and_are_never_implied():
+    demo = {"SCORECARD_DEMO_DUTIES": "data_owner, BI,root"}
+    # sign-in not configured: the demo variable, for staff only, unknown names dropped
+    assert auth.resolve_duties("officer", False, False, {}, {}, demo) == {"data_owner", "bi"}
+    assert auth.resolve_duties("member", False, False, {}, {}, demo) == frozenset()
+    assert auth.resolve_duties("admin", False, False, {}, {}, {}) == frozenset()  # an administrator is not BI by rank
+    # sign-in configured: the demo variable is ignored; the council's mapping wins over the claim
+    assert auth.resolve_duties("officer", True, False, {}, {}, demo) == frozenset()
+    claims = {"email": "AD@b.c", "scorecard_duties": ["data_owner"]}
+    assert auth.resolve_duties("officer", True, True, claims, {}, {}) == {"data_owner"}
+    mapping = {"users": {"ad@b.c": ["assistant_director"]}}
+    assert auth.resolve_duties("officer", True, True, claims, mapping, {}) == {"assistant_director"}
+    assert auth.resolve_duties("public", True, True, claims, mapping, {}) == frozenset()
+    assert auth.resolve_duties("officer", True, True, {"roles": "bi"}, {"claim": "roles"}, {}) == {"bi"}
+    assert set(access.DUTIES) == {duty for _, duty in workflow.STEPS.values()}  # one vocabulary of duties

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -78,6 +79,10 @@ def _numbers(obj) -> list[float]:
     return []
 
 
+HASHES = re.compile(r"[0-9a-fA-F]{16,}")
+"""A run of 16 or more hex digits: an element id, widget id or media file name, never a figure."""
+
+
 def everything(at: AppTest) -> tuple[str, list[float]]:
     """All text on the page (every element's protobuf, every dataframe as CSV) and every chart number."""
     texts, numbers = [], []
@@ -90,6 +95,9 @@ def everything(at: AppTest) -> tuple[str, list[float]]:
             walk(child)
 
     walk(at._tree)
+    # element and widget ids and media file names are hashes a reader never sees: a sentinel's digits turn up
+    # in one by chance (2025/26 Q4 "54321" in a member's QSR page, once in a full run), so they are left out
+    texts = [HASHES.sub("", t) for t in texts]
     for frame in at.dataframe:
         texts.append(frame.value.to_csv())
         numbers += [float(v) for v in frame.value.select_dtypes("number").to_numpy().ravel() if pd.notna(v)]

@@ -47,8 +47,10 @@ def withheld_data(built_data, tmp_path_factory):
 
 
 def _found(at) -> list[str]:
+    """Each sentinel found, with the text around it (so a failure says where)."""
     text, numbers = everything(at)
-    return [t for t in TEXTS if t in text] + [str(n) for n in numbers if min(abs(n - FIGURE), abs(n - TARGET)) < 1]
+    around = [text[max(text.index(t) - 60, 0) : text.index(t) + 60] for t in TEXTS if t in text]
+    return around + [str(n) for n in numbers if min(abs(n - FIGURE), abs(n - TARGET)) < 1]
 
 
 @pytest.fixture

@@ -26,6 +26,14 @@ with tabs["KPI register"]:
     st.markdown(f"The {len(register)} measures of the KPI register (`kpi_definitions.yaml`).")
     st.dataframe(register, hide_index=True)
     components.csv_download(register, "sefton_kpi_register.csv", "Download the register (CSV)")
+    gaps = views.ownership_gaps(data.reg())
+    with st.expander(f"Ownership gaps ({len(gaps)}): where the council's documents do not say who owns what"):
+        st.markdown(
+            "Owners are recorded as posts, never named people. These themes, budget service lines and measures "
+            "have no post in the documents the register was built from; each stays *to be confirmed* until the "
+            "council says."
+        )
+        st.dataframe(gaps.rename(columns=str.capitalize), hide_index=True)
 if period:  # the rest describes the figures of a quarter
     with tabs["Sources and licences"]:
         st.markdown(

@@ -18,6 +18,7 @@ from scorecard.evaluation.judgements import benchmark, direction, polarity, rag
 from scorecard.evaluation.judgements import exceptions as exception_rules
 from scorecard.present import wording
 from scorecard.register import releases
+from scorecard.register.definitions import TO_BE_CONFIRMED
 from scorecard.store import db, frames, periods
 from scorecard.store.geography import group_label
 
@@ -370,6 +371,29 @@ def spine(card: pd.DataFrame) -> pd.DataFrame:
             "position",
         ]
     ].reset_index(drop=True)
+
+
+GENERIC_POST = "Service manager for the measure"
+"""The register's words for a measure whose responsible post the council's documents do not name."""
+
+
+def ownership_gaps(reg: register.Register) -> pd.DataFrame:
+    """Where the council's documents do not say who owns what (#26 item 1; owners are posts, never people): themes
+    and budget service lines whose directorate or Cabinet portfolio is to be confirmed, and measures whose
+    responsible post is not named — one row each (``kind``, ``title``, ``gap``)."""
+    rows = []
+    for kind, items in (("Theme", reg.themes), ("Budget service line", reg.service_lines)):
+        for item in items:
+            missing = [name for name in ("directorate", "portfolio") if getattr(item, name) == TO_BE_CONFIRMED]
+            if missing:
+                words = " and ".join("Cabinet portfolio" if name == "portfolio" else name for name in missing)
+                rows.append((kind, item.title, f"{words[:1].upper()}{words[1:]} to be confirmed"))
+    rows += [
+        ("Measure", m.title, "Responsible post not named (recorded as a service manager)")
+        for m in reg.measures
+        if not m.metric_responsibility or m.metric_responsibility.startswith(GENERIC_POST)
+    ]
+    return pd.DataFrame(rows, columns=["kind", "title", "gap"])
 
 
 def register_table(reg: register.Register | None = None) -> pd.DataFrame:

@@ -184,8 +184,11 @@ def test_no_published_quarter_shows_a_message_not_draft_figures(app_data, monkey
 
 def test_with_nothing_published_the_public_still_reads_the_definitions_and_the_plan(app_data, monkeypatch):
     data_page = run_app(monkeypatch, "public", "data")
-    [register_table] = [d.value for d in data_page.dataframe]
+    register_table, gaps = [d.value for d in data_page.dataframe]
     assert len(register_table) == 86 and [t.label for t in data_page.tabs] == ["KPI register"]
+    assert [e.label for e in data_page.expander] == [
+        f"Ownership gaps ({len(gaps)}): where the council's documents do not say who owns what"
+    ]
     thread_page = run_app(monkeypatch, "public", "golden_thread")
     text = " ".join(m.value for m in thread_page.markdown)
     assert "Sefton Vision 2030" in text and "appear here once a quarter's report is published" in text

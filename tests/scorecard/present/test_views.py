@@ -153,3 +153,15 @@ def test_at_the_year_s_last_quarter_the_outturn_replaces_the_forecast(reg):
     order = outturn["rag"].map({"red": 0, "amber": 1, "green": 2}).tolist()
     assert order == sorted(order)  # missed first
     assert views.year_outturn(views.scorecard(SEFTON, "2025/26 Q2", reg=reg)).empty  # mid-year: a forecast
+
+
+def test_ownership_gaps_list_what_the_council_s_documents_leave_unowned(real_register):
+    gaps = views.ownership_gaps(real_register)
+    by_kind = gaps.groupby("kind").size().to_dict()
+    generic = [m for m in real_register.measures if m.metric_responsibility.startswith(views.GENERIC_POST)]
+    assert by_kind["Measure"] == len(generic) > 0
+    assert set(gaps.loc[gaps["kind"] == "Measure", "title"]) == {m.title for m in generic}
+    unowned = [t for t in real_register.themes if "to be confirmed" in (t.directorate, t.portfolio)]
+    assert by_kind["Theme"] == len(unowned) and by_kind["Budget service line"] > 0
+    named = real_register.measure("asc_agency_workers_pct")  # "Assistant Director, Adult Social Care"
+    assert named.title not in set(gaps["title"])

@@ -41,20 +41,27 @@ right.metric("Signed off", len(table) - len(waiting))
 directorates = ["All directorates", *sorted(set(waiting["directorate"]))]
 chosen = st.selectbox("Directorate", directorates, key=f"returns-directorate-{period}")
 shown = waiting if chosen == directorates[0] else waiting[waiting["directorate"] == chosen]
-labels = {
+labels = {  # what to do first, then whose it is; the measure's name pinned and never cut short
     "title": "Measure",
-    "directorate": "Directorate",
-    "owner": "Owner (post)",
-    "state": "State",
+    "days_overdue": "Days overdue",
     "next_step": "Next step",
     "taken_by": "Taken by",
     "due": "Due",
-    "days_overdue": "Days overdue",
+    "state": "State",
+    "owner": "Owner (post)",
+    "directorate": "Directorate",
 }
 view = shown[list(labels)].rename(columns=labels)
 view["State"] = view["State"].str.replace("_", " ")
 view["Next step"] = view["Next step"].str.replace("_", " ")
-st.dataframe(view, hide_index=True, column_config={"Measure": st.column_config.TextColumn(width="large")})
+st.dataframe(
+    view,
+    hide_index=True,
+    column_config={
+        "Measure": st.column_config.TextColumn(width="large", pinned=True),
+        "Owner (post)": st.column_config.TextColumn(width="large"),
+    },
+)
 components.csv_download(
     shown, f"sefton_returns_{period.replace('/', '-').replace(' ', '_')}.csv", "Download the chase list (CSV)"
 )

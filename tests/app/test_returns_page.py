@@ -34,7 +34,7 @@ def test_staff_see_what_the_quarter_owes_and_others_have_no_page(as_role):
     metrics = {m.label: m.value for m in at.metric}
     assert metrics == {"Outstanding": "85 of 86", "Overdue": "85", "Signed off": "1"}
     table = at.dataframe[0].value
-    assert len(table) == 85 and list(table.columns[:3]) == ["Measure", "Directorate", "Owner (post)"]
+    assert len(table) == 85 and list(table.columns[:3]) == ["Measure", "Days overdue", "Next step"]
     assert set(table["Next step"]) == {"submit"} and (table["Days overdue"] > 0).all()
     assert any(b.label == "Download the chase list (CSV)" for b in at.get("download_button"))
     at.selectbox(key=f"returns-directorate-{Q}").set_value("Adult Social Care and Health").run()

@@ -74,7 +74,13 @@ if not held:
     )
     st.stop()
 titles = dict(zip(table["measure_id"], table["title"]))
-chosen_id = st.selectbox("Measure", list(titles), format_func=titles.get, key=f"returns-measure-{period}", index=None)
+chosen_id = st.selectbox(
+    "Measure",
+    list(titles),
+    format_func=lambda measure_id: titles[measure_id],
+    key=f"returns-measure-{period}",
+    index=None,
+)
 if chosen_id is None:
     st.stop()
 row = table.set_index("measure_id").loc[chosen_id]

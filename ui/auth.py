@@ -99,7 +99,8 @@ def resolve_duties(
     if not logged_in:
         return frozenset()
     users = config.get("users") if isinstance(config.get("users"), Mapping) else {}
-    claim = config.get("claim") if isinstance(config.get("claim"), str) else access.DUTY_CLAIM
+    named = config.get("claim")
+    claim = named if isinstance(named, str) else access.DUTY_CLAIM
     return access.duties_from_claims(role, claims, users, claim)
 
 

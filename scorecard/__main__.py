@@ -93,6 +93,13 @@ def _export(args: argparse.Namespace) -> int:
             print(f"unknown {kind} {ident!r}: choose one of {', '.join(known)}", file=sys.stderr)
             return 2
         scope = plan.scope(reg, kind, ident)
+    sign_off = None
+    if scope is None and args.theme is None:  # the council's CPOR says whether it is final for Cabinet
+        from scorecard.evaluation import evaluate
+        from scorecard.governance import workflow
+
+        quarter = args.period or evaluate.latest_period(args.area, args.data_dir).label
+        sign_off = workflow.cpor_status(quarter, args.data_dir, reg)
     data = export.build_pack(
         args.format,
         period=args.period,
@@ -104,6 +111,7 @@ def _export(args: argparse.Namespace) -> int:
         scope=scope,
         full=args.full,
         deep_dive=args.deep_dive,
+        sign_off=sign_off,
     )
     out = Path(args.out)
     storage.atomic_write(out, data)
@@ -530,11 +538,11 @@ def main(argv: list[str] | None = None) -> int:
     flow = commands.add_parser(
         "workflow", help="a measure's quarter: submit (data owner), check (BI), sign off (an Assistant Director)"
     )
-    flow.add_argument("step", choices=("submit", "check", "sign_off", "step_back"))
+    flow.add_argument("step", choices=("submit", "check", "sign_off", "step_back", "not_signed_off"))
     flow.add_argument("--measure", required=True)
     flow.add_argument("--period", required=True, help="reporting quarter, e.g. '2025/26 Q4'")
     flow.add_argument("--duty", required=True, choices=("data_owner", "bi", "assistant_director"))
-    flow.add_argument("--reason", default="", help="why (needed for a step back)")
+    flow.add_argument("--reason", default="", help="why (needed for a step back or not_signed_off)")
     flow.add_argument("--user", default=None, help="who takes the step (default: $SCORECARD_USER or login name)")
     flow.add_argument("--data-dir", default=None)
     flow.set_defaults(run=_workflow)

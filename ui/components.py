@@ -255,6 +255,7 @@ def pack_downloads(period: str | None, theme: str | None = None, scope=None) -> 
                 "Detailed pack", key=f"full-pack-{period}", help="Every theme in full, with the definitions"
             )
             which += f"-{options['deep_dive']}-{'full' if options['full'] else 'cpor'}"
+            options["sign_off"] = data.cpor_status(period) if period else None  # draft, or final for Cabinet
         columns = st.columns(len(export.FORMATS))
         for column, fmt in zip(columns, export.FORMATS):
             key = f"pack-{fmt}-{period}-{which}"

@@ -17,7 +17,7 @@ import streamlit as st
 
 from scorecard import SEFTON, register
 from scorecard.export import Inputs
-from scorecard.governance import access, reports
+from scorecard.governance import access, reports, workflow
 from scorecard.governance import conversation as talk
 from scorecard.present import actions, commentary, risks, thread, views
 from scorecard.register import releases
@@ -238,6 +238,12 @@ def loads() -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 @st.cache_data(show_spinner=False)
+def cpor_status(period: str) -> str:
+    """The CPOR's sign-off state for the report header of a pack staff build (the public's and members' packs
+    are of the published quarter and show none of the workflow)."""
+    return workflow.cpor_status(period, _folder(), reg())
+
+
 def register_table() -> pd.DataFrame:
     return views.register_table(reg())
 

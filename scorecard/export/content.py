@@ -348,6 +348,8 @@ class Pack:
     """The CPOR in the Cabinet report frame (the default); False: every theme in full (``--full``, QSRs)."""
     meeting: date | None = None
     """The month of the Cabinet meeting the report goes to (the strategic planning cycle)."""
+    sign_off: str | None = None
+    """The CPOR's state — draft, or final for Cabinet with what was not signed off (the quarterly workflow)."""
     series: Callable[[str], pd.DataFrame] | None = field(default=None, repr=False)
     """Where the charts read each measure's trend (None: the current data)."""
 
@@ -366,8 +368,11 @@ class Pack:
     def cabinet_frame(self) -> list[tuple[str, str]]:
         """The report header (:data:`CABINET_FRAME`) with the meeting's month and the subject."""
         meeting = f"{self.meeting:%B %Y} (strategic planning cycle)" if self.meeting else "To be confirmed"
-        return [("Date of meeting", meeting), *CABINET_FRAME[:1], ("Subject", f"{self.title}, {self.period}")] + list(
-            CABINET_FRAME[1:]
+        state = [("Status", self.sign_off)] if self.sign_off else []
+        return (
+            [("Date of meeting", meeting), *CABINET_FRAME[:1], ("Subject", f"{self.title}, {self.period}")]
+            + state
+            + list(CABINET_FRAME[1:])
         )
 
     def summary(self) -> str:
@@ -853,13 +858,15 @@ def build(
     full: bool = False,
     deep_dive: str | None = None,
     inputs: Inputs | None = None,
+    sign_off: str | None = None,
 ) -> Pack:
     """Evaluate the scorecard and word it as a :class:`Pack` (``theme`` limits it to one theme). With ``scope``
     (:func:`scorecard.register.plan.scope`) it is that directorate's or portfolio's Quarterly Service Report:
     only its measures, priority actions, budget service lines and the risks linked to them, under their themes.
     The whole council's CPOR is compact — the Cabinet report frame, the front sheet, the exceptions, one thematic
     deep dive (``deep_dive``, default :func:`scorecard.register.releases.deep_dive`) and appendices — unless
-    ``full`` asks for every theme in full. ``inputs``: what the reader may see (default: the current data)."""
+    ``full`` asks for every theme in full. ``inputs``: what the reader may see (default: the current data);
+    ``sign_off``: the CPOR's state, shown in its report header."""
     progress = progress or _noop
     reg = reg or register.load()
     if theme is not None:
@@ -934,5 +941,6 @@ def build(
         deep_dive=(deep_dive or (releases.deep_dive(reg, report) if report else None)) if compact else None,
         compact=compact,
         meeting=releases.report_month(report) if report else None,
+        sign_off=sign_off,
         series=inputs.series if inputs else None,
     )

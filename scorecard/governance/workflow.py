@@ -11,7 +11,9 @@ checked        ``check``                   ``bi``                  submitted
 signed_off     ``sign_off``                ``assistant_director``  checked
 =============  ==========================  =====================  ==================================
 
-``step_back`` returns a measure one state (signed off → checked → submitted → awaiting), under the BI or the
+``not_signed_off`` (BI, with a reason) lists a measure that goes to Cabinet without sign-off, its state unchanged;
+the CPOR is *final for Cabinet* only when every measure is signed off or so listed (:func:`cpor_status`), else it
+is a draft. ``step_back`` returns a measure one state (signed off → checked → submitted → awaiting), under the BI or the
 Assistant Director duty, and needs a reason. A red or amber measure cannot be signed off without commentary for
 the quarter written by a person. A published quarter's workflow is closed. Every step is a new version in
 ``data/conversation/workflow`` with an audit-log entry (who, when, the duty, the states), in one commit.
@@ -38,6 +40,8 @@ STEPS = {
 }
 """Each step forward: the state it starts from and the framework duty that takes it."""
 STEP_BACK = "step_back"
+NOT_SIGNED_OFF = "not_signed_off"
+"""BI's note that a measure goes to Cabinet without sign-off, and why (any state but signed off; state unchanged)."""
 STEPS_BACK_BY = ("bi", "assistant_director")
 """Who may return a measure a step: the checker and the signatory."""
 REASON_LIMIT = 1000
@@ -107,7 +111,15 @@ def take(
     )
     with storage.locked(folder):
         now = state_of(measure_id, period, folder)
-        if step == STEP_BACK:
+        if step == NOT_SIGNED_OFF:
+            if duty != "bi":
+                raise WorkflowError(f"a measure is listed as not signed off by bi, not {duty}")
+            if now == STATES[-1]:
+                raise WorkflowError(f"{measure_id} is signed off for {period}")
+            if not reason:
+                raise WorkflowError("say why it goes to Cabinet without sign-off")
+            after = now
+        elif step == STEP_BACK:
             if duty not in STEPS_BACK_BY:
                 raise WorkflowError(f"a step back is taken by {' or '.join(STEPS_BACK_BY)}, not {duty}")
             if now == STATES[0]:
@@ -125,7 +137,7 @@ def take(
                 raise WorkflowError(f"{measure_id} is red or amber for {period}: write its commentary first")
             after = STATES[STATES.index(start) + 1]
         else:
-            raise WorkflowError(f"unknown step {step!r}: one of {', '.join([*STEPS, STEP_BACK])}")
+            raise WorkflowError(f"unknown step {step!r}: one of {', '.join([*STEPS, STEP_BACK, NOT_SIGNED_OFF])}")
         at = datetime.now(UTC).isoformat(timespec="seconds")
         row = {"measure_id": measure_id, "period": period, "step": step, "state": after, "duty": duty}
         row |= {"who": who, "at": at, "reason": reason}
@@ -135,3 +147,28 @@ def take(
         detail |= {"to": after, "duty": duty, "reason": reason, "version": int(written["version"])}
         ledger.write(folder, {ledger.WORKFLOW: table}, log=[{"who": who, "action": ACTION, "detail": detail}])
     return written
+
+
+def cpor_status(period: str, data_dir: str | Path | None = None, reg: register.Register | None = None) -> str:
+    """The CPOR's state for the pack's report header: *final for Cabinet* when every measure is signed off or
+    listed by BI as not signed off (each named with its reason), else a draft saying how many are neither."""
+    reg = reg or register.load()
+    current = states(period, data_dir)
+    held = current.set_index("measure_id") if len(current) else pd.DataFrame()
+    unsigned, open_ = [], 0
+    for m in reg.measures:
+        row = held.loc[m.id] if m.id in held.index else None
+        if row is not None and row["state"] == STATES[-1]:
+            continue
+        if row is not None and row["step"] == NOT_SIGNED_OFF:
+            unsigned.append(f"{m.title} ({row['reason']})")
+        else:
+            open_ += 1
+    if open_:
+        return (
+            f"Draft: {open_} of {len(reg.measures)} measures are neither signed off by their Assistant Director nor "
+            "listed as not signed off — not yet for Cabinet"
+        )
+    return "Final for Cabinet" + (
+        f". Not signed off: {'; '.join(unsigned)}" if unsigned else ": every measure signed off"
+    )

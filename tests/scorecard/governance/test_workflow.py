@@ -133,3 +133,52 @@ def test_the_command_line_takes_a_step_and_names_what_is_wrong(data_dir, measure
     ]
     assert main(bad) == 2 and capsys.readouterr().err.startswith("error: ")
     assert pd.Series(ledger.read(ledger.WORKFLOW, data_dir)["state"]).tolist() == ["submitted"]
+
+
+def test_bi_lists_a_measure_as_not_signed_off_with_its_reason(data_dir, measures):
+    measure = measures["green"]
+    held = digest(data_dir)
+    for duty, reason, message in (
+        ("assistant_director", "late data", "listed as not signed off by bi"),
+        ("bi", "", "say why it goes to Cabinet without sign-off"),
+    ):
+        with pytest.raises(workflow.WorkflowError, match=message):
+            workflow.take(workflow.NOT_SIGNED_OFF, measure, PERIOD, "BI analyst", duty, reason, data_dir=data_dir)
+    assert digest(data_dir) == held
+    workflow.take(
+        workflow.NOT_SIGNED_OFF, measure, PERIOD, "BI analyst", "bi", "provider's data late", data_dir=data_dir
+    )
+    assert workflow.state_of(measure, PERIOD, data_dir) == "awaiting"  # the state is unchanged
+
+
+def test_the_cpor_is_final_only_when_every_measure_is_signed_off_or_listed(data_dir, measures, real_register):
+    green, red = measures["green"], measures["red"]
+    two = real_register.model_copy(update={"measures": [real_register.measure(green), real_register.measure(red)]})
+    assert workflow.cpor_status(PERIOD, data_dir, two).startswith("Draft: 2 of 2 measures are neither signed off")
+    for step, duty in (("submit", "data_owner"), ("check", "bi"), ("sign_off", "assistant_director")):
+        workflow.take(step, green, PERIOD, "someone", duty, data_dir=data_dir)
+    assert workflow.cpor_status(PERIOD, data_dir, two).startswith("Draft: 1 of 2")
+    workflow.take(workflow.NOT_SIGNED_OFF, red, PERIOD, "BI analyst", "bi", "figure disputed", data_dir=data_dir)
+    title = real_register.measure(red).title
+    assert (
+        workflow.cpor_status(PERIOD, data_dir, two) == f"Final for Cabinet. Not signed off: {title} (figure disputed)"
+    )
+    workflow.take("submit", red, PERIOD, "someone", "data_owner", data_dir=data_dir)  # a later step: listed no more
+    assert workflow.cpor_status(PERIOD, data_dir, two).startswith("Draft: 1 of 2")
+    with pytest.raises(workflow.WorkflowError, match="is signed off"):
+        workflow.take(workflow.NOT_SIGNED_OFF, green, PERIOD, "BI analyst", "bi", "why", data_dir=data_dir)
+
+
+def test_the_cpor_pack_carries_its_state_in_the_report_header(data_dir, monkeypatch, tmp_path):
+    from scorecard import export
+
+    seen: dict = {}
+    monkeypatch.setattr(export, "build_pack", lambda fmt, **kwargs: seen.update(kwargs) or b"pack")
+    out = str(tmp_path / "pack.pdf")
+    assert main(["export", "--period", PERIOD, "--format", "pdf", "--out", out, "--data-dir", str(data_dir)]) == 0
+    assert seen["sign_off"].startswith("Draft: 86 of 86 measures are neither signed off")
+    pack = export.content.build(period=PERIOD, data_dir=data_dir, sign_off=seen["sign_off"])
+    assert dict(pack.cabinet_frame())["Status"] == seen["sign_off"]
+    qsr = ["export", "--directorate", "adult_social_care_health", "--format", "pdf", "--out", out]
+    assert main([*qsr, "--period", PERIOD, "--data-dir", str(data_dir)]) == 0
+    assert seen["sign_off"] is None  # a QSR is not the CPOR

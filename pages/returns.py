@@ -1,7 +1,8 @@
 """Returns (staff): what the reporting quarter still owes — each measure's workflow state, the step it waits for
 (submit by the data owner, check by BI, sign-off by the Assistant Director), when that step is due and how late
 it is — by directorate and owner post, with the chase list to download — and, for staff whose sign-in carries a
-workflow duty, the buttons that take their steps (as ``python -m scorecard workflow`` does). The public and
+workflow duty, the buttons that take their steps (submit, check, sign off, step back; BI's "not signed off"
+note is taken on the command line, ``python -m scorecard workflow``). The public and
 members see none of the workflow."""
 
 from ui.shell import ensure_shell
@@ -15,6 +16,7 @@ import streamlit as st
 
 from scorecard.governance import access, returns, workflow
 from scorecard.register import calendar
+from scorecard.store import storage
 from ui import auth, components, data, state
 
 st.title("Returns")
@@ -104,7 +106,7 @@ for column, (name, duty, label) in zip(st.columns(max(len(buttons), 1)), buttons
     if column.button(label, key=f"returns-{name}-{period}-{chosen_id}"):
         try:
             written = workflow.take(name, chosen_id, period, auth.user_name(), duty, reason)
-        except workflow.WorkflowError as err:
+        except (workflow.WorkflowError, storage.WriteError) as err:  # a refused step, or a disk that refused it
             st.error(str(err))
         else:
             st.session_state[FLASH] = f"{titles[chosen_id]}: {written['state'].replace('_', ' ')} (in the audit log)."

@@ -283,6 +283,8 @@ def _calendar(args: argparse.Namespace) -> int:
 def _returns(args: argparse.Namespace) -> int:
     from datetime import date
 
+    import pandas as pd
+
     from scorecard.governance import returns
     from scorecard.store import text
 
@@ -300,8 +302,8 @@ def _returns(args: argparse.Namespace) -> int:
     overdue = int((waiting["days_overdue"] > 0).sum())
     print(f"{args.period} on {as_of:%d %b %Y}: {len(waiting)} of {len(table)} measures outstanding, {overdue} overdue")
     for row in shown.itertuples():
-        if row.next_step:
-            late = f"{row.days_overdue} days overdue" if row.days_overdue else "not yet due"
+        if pd.notna(row.next_step):
+            late = f"{row.days_overdue} days overdue" if row.days_overdue > 0 else "not yet due"
             step = f"{row.next_step} by the {row.taken_by}, due {row.due:%d %b}"
         else:
             late, step = "", "signed off"
@@ -353,7 +355,7 @@ def _reseal(args: argparse.Namespace) -> int:
 
 def _audit_sample(args: argparse.Namespace) -> int:
     from scorecard.governance import audit_sample
-    from scorecard.store import text
+    from scorecard.store import storage, text
 
     try:
         summary, sheets, held = audit_sample.workbook(args.year, args.size, args.seed, args.area, args.data_dir)
@@ -364,13 +366,14 @@ def _audit_sample(args: argparse.Namespace) -> int:
         f"Audit sample of KPIs reported in {args.year}: {len(summary)} of the {held} real figures, drawn with seed "
         f"{args.seed} (illustrative figures are never sampled)"
     )
+    titles = summary.set_index("measure_id")["title"]
     book = [("Sample", summary, title)] + [
-        (measure_id, sheet, f"Lineage: {summary.set_index('measure_id').at[measure_id, 'title']}")
-        for measure_id, sheet in sheets.items()
+        (f"{n} {measure_id}", sheet, f"Lineage: {titles[measure_id]} ({measure_id})")  # unique when cut to 31
+        for n, (measure_id, sheet) in enumerate(sheets.items(), start=1)
     ]
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(text.xlsx_book(book))
+    storage.atomic_write(out, text.xlsx_book(book))
     print(f"Wrote {out}: {title}")
     for measure_id in summary["measure_id"]:
         print(f"  {measure_id}")

@@ -237,13 +237,13 @@ def loads() -> tuple[pd.DataFrame, pd.DataFrame]:
     return _loads(auth.role(), _folder(), key())
 
 
-@st.cache_data(show_spinner=False)
 def cpor_status(period: str) -> str:
     """The CPOR's sign-off state for the report header of a pack staff build (the public's and members' packs
-    are of the published quarter and show none of the workflow)."""
+    are of the published quarter and show none of the workflow): read when the pack is built, never cached."""
     return workflow.cpor_status(period, _folder(), reg())
 
 
+@st.cache_data(show_spinner=False)
 def register_table() -> pd.DataFrame:
     return views.register_table(reg())
 

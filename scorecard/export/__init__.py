@@ -53,13 +53,13 @@ def build_pack(
 ) -> bytes:
     """The CPOR pack for ``period`` (default: latest quarter) as ``fmt`` (docx | pdf | xlsx) bytes.
 
-        ``theme`` limits the pack to one theme id; ``scope`` (:func:`scorecard.register.plan.scope`) makes it that
-        directorate's or portfolio's Quarterly Service Report, by the same builder; the whole council's CPOR is the
-        compact report in the Cabinet frame with one thematic ``deep_dive`` unless ``full`` asks for every theme in
-        full (:func:`scorecard.export.content.build`); ``inputs``: what the reader may see, from the gate (default:
-        the current data, for staff); ``sign_off``: the CPOR's state for its report header (draft or final for
-    Cabinet, :func:`scorecard.governance.workflow.cpor_status`); ``progress(fraction, message)``
-        is called as work proceeds (fraction from 0 to 1), e.g. to drive a progress bar.
+    ``theme`` limits the pack to one theme id; ``scope`` (:func:`scorecard.register.plan.scope`) makes it that
+    directorate's or portfolio's Quarterly Service Report, by the same builder; the whole council's CPOR is the
+    compact report in the Cabinet frame with one thematic ``deep_dive`` unless ``full`` asks for every theme in
+    full (:func:`scorecard.export.content.build`); ``inputs``: what the reader may see, from the gate (default:
+    the current data, for staff); ``sign_off``: the CPOR's state for its report header (draft or final for
+    Cabinet, :func:`scorecard.governance.workflow.cpor_status`); ``progress(fraction, message)`` is called as
+    work proceeds (fraction from 0 to 1), e.g. to drive a progress bar.
     """
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")

@@ -31,14 +31,16 @@ from pathlib import Path
 import pandas as pd
 
 from scorecard import register
-from scorecard.governance import returns
-from scorecard.register import releases
-from scorecard.store import ledger, storage
+from scorecard.governance import access, publish, returns, workflow
+from scorecard.store import ledger, periods, storage
 
 KINDS = ("reminder", "overdue", "escalation", "escalation_bi")
 BI = "bi"
+SMTP_TIMEOUT = 15
+"""Seconds a mail server may take to answer before the post's email is left for the next run."""
 """The Business Intelligence team's mailbox key."""
 ACTION = "reminders sent"
+ITEM_COLUMNS = ["measure_id", "title", "step", "kind", "mailbox", "due", "days_late"]
 """The audit-log action of a delivered email."""
 
 
@@ -80,9 +82,9 @@ class Smtp:
         """Hand one message to the server (raises OSError or smtplib.SMTPException when it cannot)."""
         context = ssl.create_default_context()
         server = (
-            smtplib.SMTP_SSL(self.host, self.port, timeout=30, context=context)
+            smtplib.SMTP_SSL(self.host, self.port, timeout=SMTP_TIMEOUT, context=context)
             if self.tls == "ssl"
-            else smtplib.SMTP(self.host, self.port, timeout=30)
+            else smtplib.SMTP(self.host, self.port, timeout=SMTP_TIMEOUT)
         )
         with server:
             if self.tls == "starttls":
@@ -117,7 +119,12 @@ def due_items(
     (post) it goes to, the step's due date and the measure's title."""
     reg = reg or register.load()
     cycle = reg.cycle
+    if publish.state(period, data_dir) == access.PUBLISHED:  # a closed quarter: nothing can be done
+        return pd.DataFrame(columns=ITEM_COLUMNS)
     waiting = returns.outstanding(returns.status(period, as_of, data_dir, reg))
+    steps = workflow.states(period, data_dir)
+    listed = set(steps.loc[steps["step"] == workflow.NOT_SIGNED_OFF, "measure_id"]) if len(steps) else set()
+    waiting = waiting[~waiting["measure_id"].isin(listed)]  # BI said why it goes to Cabinet unsigned
     sent = ledger.read(ledger.REMINDERS, data_dir)
     done = set(zip(sent["measure_id"], sent["period"], sent["step"], sent["kind"]))
     rows = []
@@ -126,7 +133,7 @@ def due_items(
         director = f"assistant_director:{_directorate_id(reg, item.measure_id)}"
         taker = {"submit": item.owner, "check": BI}.get(item.next_step, director)  # sign-off: the director
         kinds = {
-            "reminder": (-cycle.reminder_days_before <= late < 0, taker),
+            "reminder": (-cycle.reminder_days_before <= late <= 0, taker),
             "overdue": (late >= 1, taker),
             "escalation": (late >= cycle.escalate_after_days, director),
             "escalation_bi": (late >= 2 * cycle.escalate_after_days, BI),
@@ -134,7 +141,7 @@ def due_items(
         for kind, (due_now, mailbox) in kinds.items():
             if due_now and (item.measure_id, period, item.next_step, kind) not in done:
                 rows.append((item.measure_id, item.title, item.next_step, kind, mailbox, item.due, late))
-    return pd.DataFrame(rows, columns=["measure_id", "title", "step", "kind", "mailbox", "due", "days_late"])
+    return pd.DataFrame(rows, columns=ITEM_COLUMNS)
 
 
 def message(sender: str, address: str, mailbox: str, period: str, items: pd.DataFrame) -> EmailMessage:
@@ -169,10 +176,27 @@ def remind(
     data_dir: str | Path | None = None,
     reg: register.Register | None = None,
 ) -> tuple[pd.DataFrame, Outcome]:
-    """Send what is due (nothing with ``smtp`` None: a dry run) and record each item its email delivered."""
-    items = due_items(period, as_of, data_dir, reg)
-    outcome = Outcome([], [])
+    """Send what is due (nothing with ``smtp`` None: a dry run) and record each item its email delivered. The
+    whole run holds the data folder's lock, so two overlapping runs cannot both send an item (the second waits,
+    then finds it recorded); writers wait meanwhile, at most :data:`SMTP_TIMEOUT` per post when the server
+    hangs. An item whose email was accepted but whose record could not be written (a disk fault) is sent
+    again by the next run: the one way a reminder can go twice."""
     folder = Path(data_dir or storage.default_data_dir())
+    with storage.locked(folder):
+        return _remind(period, as_of, smtp, boxes, who, folder, reg)
+
+
+def _remind(
+    period: str,
+    as_of: date,
+    smtp: Smtp | None,
+    boxes: dict[str, str],
+    who: str,
+    folder: Path,
+    reg: register.Register | None,
+) -> tuple[pd.DataFrame, Outcome]:
+    items = due_items(period, as_of, folder, reg)
+    outcome = Outcome([], [])
     for mailbox, group in items.groupby("mailbox", sort=True):
         address = boxes.get(mailbox)
         if smtp is None:
@@ -202,5 +226,6 @@ def _record(folder: Path, period: str, group: pd.DataFrame, who: str) -> None:
 
 
 def next_period(today: date) -> str:
-    """The quarter whose returns are being chased: the one whose report goes to Cabinet next."""
-    return releases.next_report(today)[0].label
+    """The quarter whose returns are being chased by default: the last one that ended (its returns fall due
+    after it ends, and stay chased until it is published or a later quarter ends)."""
+    return periods.quarter_at(periods.quarter_of(today).seq - 1).label

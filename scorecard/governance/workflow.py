@@ -110,6 +110,8 @@ def take(
         and not _commentary_written(measure_id, period, folder)
     )
     with storage.locked(folder):
+        if publish.state(period, folder) == access.PUBLISHED:  # again under the lock: a publish may have won
+            raise WorkflowError(f"{period} is published: its workflow is closed")
         now = state_of(measure_id, period, folder)
         if step == NOT_SIGNED_OFF:
             if duty != "bi":

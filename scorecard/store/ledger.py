@@ -38,7 +38,7 @@ SCHEMAS = {
         [
             ("measure_id", _TEXT),
             ("period", _TEXT),  # the reporting quarter
-            ("step", _TEXT),  # submit | check | sign_off | step_back (governance/workflow.py)
+            ("step", _TEXT),  # submit | check | sign_off | step_back | not_signed_off (governance/workflow.py)
             ("state", _TEXT),  # the measure's state for the quarter after the step
             ("duty", _TEXT),  # the framework duty the step was taken under: data_owner | bi | assistant_director
             ("who", _TEXT),

@@ -87,3 +87,10 @@ def test_each_duty_takes_its_own_step_in_the_app(as_role, monkeypatch, app_data)
     ]
     nobody = _open_measure(as_role, monkeypatch, "officer", "")
     assert not _buttons(nobody) and any("carries none of these duties" in c.value for c in nobody.caption)
+
+
+def test_the_pack_s_sign_off_state_is_read_afresh_never_cached():
+    from ui import data
+
+    assert not hasattr(data.cpor_status, "clear")  # st.cache_data would keep a stale "Draft" or "Final"
+    assert hasattr(data.register_table, "clear")

@@ -120,3 +120,15 @@ def test_the_command_line_dry_run_sends_and_records_nothing(data_dir, inbox, box
     monkeypatch.setenv("SCORECARD_SMTP_SENDER", "scorecard@example.gov.uk")
     monkeypatch.setenv("SCORECARD_MAILBOXES", str(boxes[1]))
     assert main(base) == 0 and "sent " in capsys.readouterr().out and _kinds(data_dir) == {"reminder": 86}
+
+
+def test_nothing_is_chased_where_nothing_can_be_done(data_dir, real_register, monkeypatch):
+    listed = real_register.measures[0].id
+    due_day = reminders.due_items(Q, date(2026, 4, 10), data_dir)
+    assert set(due_day["kind"]) == {"reminder"} and len(due_day) == 86  # the due day itself still reminds
+    workflow.take(workflow.NOT_SIGNED_OFF, listed, Q, "BI analyst", "bi", "provider's data late", data_dir=data_dir)
+    assert listed not in set(reminders.due_items(Q, date(2026, 4, 20), data_dir)["measure_id"])
+    monkeypatch.setattr(reminders.publish, "state", lambda period, data_dir=None: "published")
+    assert reminders.due_items(Q, date(2026, 4, 20), data_dir).empty  # a published quarter is closed
+    assert reminders.next_period(date(2026, 5, 14)) == Q  # still chased in the month after its Cabinet
+    assert reminders.next_period(date(2026, 7, 1)) == "2026/27 Q1"

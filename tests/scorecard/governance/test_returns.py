@@ -32,7 +32,7 @@ def test_the_chase_list_puts_the_overdue_first_and_drops_the_signed_off(data_dir
     assert measure not in set(chase["measure_id"]) and len(chase) == len(real_register.measures) - 1
 
 
-def test_the_returns_command_writes_the_chase_list(data_dir, capsys):
+def test_the_returns_command_writes_the_chase_list(data_dir, capsys, real_register):
     base = ["returns", "--period", PERIOD, "--as-of", "2026-04-12", "--data-dir", str(data_dir)]
     assert main(base) == 0
     assert capsys.readouterr().out.startswith(f"{PERIOD} on 12 Apr 2026: 86 of 86 measures outstanding, 86 overdue")
@@ -40,3 +40,9 @@ def test_the_returns_command_writes_the_chase_list(data_dir, capsys):
     chase = pd.read_csv(io.StringIO(capsys.readouterr().out))
     assert list(chase.columns) == returns.COLUMNS and len(chase) == 86 and set(chase["days_overdue"]) == {2}
     assert main(["returns", "--period", "2025/26", "--data-dir", str(data_dir)]) == 2
+    signed = real_register.measures[0].id  # signed off in the test above: no RAG needing commentary
+    for step, duty in (("submit", "data_owner"), ("check", "bi"), ("sign_off", "assistant_director")):
+        workflow.take(step, signed, PERIOD, "someone", duty, data_dir=data_dir)
+    capsys.readouterr()
+    assert main([*base, "--all"]) == 0  # every measure, a signed-off one too, without a traceback
+    assert f"{signed:<48} signed_off signed off" in capsys.readouterr().out

@@ -77,7 +77,8 @@ def main() -> None:
                 if access.can_publish(role)
                 else []
             ),  # admins only
-        }
+        },
+        expanded=True,  # every page listed: Streamlit folds all but ten under "View more", hiding staff pages
     )
 
     # ``?page=measure&measure=…`` (or just ``?measure=…`` / ``?theme=…`` on the home URL) opens that page.

@@ -1,8 +1,8 @@
 """Returns (staff): what the reporting quarter still owes — each measure's workflow state, the step it waits for
 (submit by the data owner, check by BI, sign-off by the Assistant Director), when that step is due and how late
 it is — by directorate and owner post, with the chase list to download — and, for staff whose sign-in carries a
-workflow duty, the buttons that take their steps (submit, check, sign off, step back; BI's "not signed off"
-note is taken on the command line, ``python -m scorecard workflow``). The public and
+workflow duty, the buttons that take their steps (submit, check, sign off, step back, and BI's "not signed off"
+with its reason), as ``python -m scorecard workflow`` does. The public and
 members see none of the workflow."""
 
 from ui.shell import ensure_shell
@@ -90,7 +90,7 @@ now = str(row["state"])
 step = row["next_step"] if pd.notna(row["next_step"]) else None
 st.markdown(f"**State:** {now.replace('_', ' ')}" + (f" · next: {step.replace('_', ' ')}" if step else ""))
 reason = st.text_input(
-    "Reason (needed to step back)",
+    "Reason (needed to step back, or to list it as not signed off)",
     key=f"returns-reason-{period}-{chosen_id}",
     help=f"At most {workflow.REASON_LIMIT:,} characters.",
 )
@@ -100,6 +100,8 @@ if step and workflow.STEPS[step][1] in held:
     buttons.append((step, workflow.STEPS[step][1], step.replace("_", " ").capitalize()))
 if backer and now != workflow.STATES[0]:
     buttons.append((workflow.STEP_BACK, backer, "Step back"))
+if "bi" in held and now != workflow.STATES[-1]:  # BI: goes to Cabinet without sign-off, and why
+    buttons.append((workflow.NOT_SIGNED_OFF, "bi", "Not signed off"))
 if not buttons:
     st.caption(f"The next step is not yours to take (your duties: {', '.join(sorted(held)).replace('_', ' ')}).")
 for column, (name, duty, label) in zip(st.columns(max(len(buttons), 1)), buttons):
@@ -109,5 +111,6 @@ for column, (name, duty, label) in zip(st.columns(max(len(buttons), 1)), buttons
         except (workflow.WorkflowError, storage.WriteError) as err:  # a refused step, or a disk that refused it
             st.error(str(err))
         else:
-            st.session_state[FLASH] = f"{titles[chosen_id]}: {written['state'].replace('_', ' ')} (in the audit log)."
+            said = "listed as not signed off" if name == workflow.NOT_SIGNED_OFF else written["state"].replace("_", " ")
+            st.session_state[FLASH] = f"{titles[chosen_id]}: {said} (in the audit log)."
             st.rerun()

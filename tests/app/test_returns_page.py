@@ -68,7 +68,7 @@ def test_each_duty_takes_its_own_step_in_the_app(as_role, monkeypatch, app_data)
     _buttons(owner)["Submit"].click().run()
     assert not owner.exception and any("submitted (in the audit log)" in s.value for s in owner.success)
     bi = _open_measure(as_role, monkeypatch, "admin", "bi", red)
-    assert set(_buttons(bi)) == {"Check", "Step back"}
+    assert set(_buttons(bi)) == {"Check", "Step back", "Not signed off"}
     _buttons(bi)["Check"].click().run()
     director = _open_measure(as_role, monkeypatch, "officer", "assistant_director", red)
     _buttons(director)["Sign off"].click().run()
@@ -85,6 +85,11 @@ def test_each_duty_takes_its_own_step_in_the_app(as_role, monkeypatch, app_data)
         ("check", "bi"),
         ("step_back", "assistant_director"),
     ]
+    bi = _open_measure(as_role, monkeypatch, "admin", "bi", red)
+    bi.text_input(key=f"returns-reason-{Q}-{red}").set_value("audit sample still being checked").run()
+    _buttons(bi)["Not signed off"].click().run()
+    assert any("listed as not signed off (in the audit log)" in s.value for s in bi.success)
+    assert workflow.states(Q, app_data).set_index("measure_id").at[red, "step"] == workflow.NOT_SIGNED_OFF
     nobody = _open_measure(as_role, monkeypatch, "officer", "")
     assert not _buttons(nobody) and any("carries none of these duties" in c.value for c in nobody.caption)
 

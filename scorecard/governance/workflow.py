@@ -28,7 +28,7 @@ import pandas as pd
 
 from scorecard import SEFTON, register
 from scorecard.governance import access, publish
-from scorecard.present import commentary, views
+from scorecard.present import commentary, conversation, views
 from scorecard.store import ledger, periods, storage, text
 
 STATES = ("awaiting", "submitted", "checked", "signed_off")
@@ -56,8 +56,7 @@ class WorkflowError(ValueError):
 
 def states(period: str, data_dir: str | Path | None = None) -> pd.DataFrame:
     """Each measure's current state for the quarter (measures with no step are ``awaiting``: not listed)."""
-    held = ledger.latest(ledger.read(ledger.WORKFLOW, data_dir), ledger.WORKFLOW)
-    return held[held["period"] == period].reset_index(drop=True) if len(held) else held
+    return conversation.current(ledger.WORKFLOW, period, data_dir)
 
 
 def state_of(measure_id: str, period: str, data_dir: str | Path | None = None) -> str:
@@ -67,15 +66,12 @@ def state_of(measure_id: str, period: str, data_dir: str | Path | None = None) -
     return str(found.iloc[0]) if len(found) else STATES[0]
 
 
-def _commentary_written(measure_id: str, period: str, data_dir: str | Path | None) -> bool:
-    held = ledger.latest(ledger.read(ledger.COMMENTARY, data_dir), ledger.COMMENTARY)
-    mine = held[(held["measure_id"] == measure_id) & (held["period"] == period)] if len(held) else held
-    return bool(len(mine)) and bool(commentary.has_commentary(mine["narrative"], mine["auto_drafted"])[0])
-
-
-def _rag(measure_id: str, period: str, data_dir: str | Path | None, reg: register.Register) -> str:
+def _unexplained(measure_id: str, period: str, data_dir: str | Path | None, reg: register.Register) -> bool:
+    """Red or amber with no commentary written by a person for the quarter: the ``no_commentary`` rule, as
+    :func:`scorecard.present.commentary.attach` applies it to the scorecard."""
     card = views.scorecard(SEFTON, period, None, data_dir, reg)
-    return str(card.set_index("measure_id").at[measure_id, "rag"])
+    said = commentary.attach(card, conversation.current(ledger.COMMENTARY, period, data_dir), reg)
+    return bool(said.set_index("measure_id").at[measure_id, "without_commentary"])
 
 
 def take(
@@ -104,11 +100,7 @@ def take(
     if len(reason) > REASON_LIMIT:
         raise WorkflowError(f"the reason is {len(reason):,} characters: at most {REASON_LIMIT:,}")
     # judged before the lock is taken (an evaluation reads the data folder, which may recover under it)
-    unexplained = (
-        step == "sign_off"
-        and _rag(measure_id, period, folder, reg) in ("red", "amber")
-        and not _commentary_written(measure_id, period, folder)
-    )
+    unexplained = step == "sign_off" and _unexplained(measure_id, period, folder, reg)
     with storage.locked(folder):
         if publish.state(period, folder) == access.PUBLISHED:  # again under the lock: a publish may have won
             raise WorkflowError(f"{period} is published: its workflow is closed")

@@ -267,6 +267,34 @@ def _workflow(args: argparse.Namespace) -> int:
     return 0
 
 
+def _scrutiny(args: argparse.Namespace) -> int:
+    from scorecard.governance import recommendations
+    from scorecard.store import text
+
+    try:
+        if args.do == "raise":
+            kind, subject = next((k, getattr(args, k)) for k in recommendations.SUBJECTS if getattr(args, k))
+            written = recommendations.raise_(
+                args.period, kind, subject, args.kind, args.text, _who(args), args.duty, args.data_dir
+            )
+        elif args.do == "respond":
+            written = recommendations.respond(args.id, args.status, args.text, _who(args), args.duty, args.data_dir)
+        else:
+            held = recommendations.for_role("officer", args.period, args.data_dir)
+            if args.format == "csv":
+                sys.stdout.write(text.csv_bytes(held).decode("utf-8"))
+                return 0
+            print(f"{len(held)} recommendation(s) and question(s) raised at or before {args.period}")
+            for r in held.itertuples():
+                print(f"  {r.rec_id:<6} {r.period:<11} {r.subject_kind} {r.subject_id}: {r.status.replace('_', ' ')}")
+            return 0
+    except (ValueError, StopIteration) as err:  # RecommendationError, or a period label that does not parse
+        print(f"error: {err or 'name what it is about: --measure, --action or --theme'}", file=sys.stderr)
+        return 2
+    print(f"{written['rec_id']}: {written['status'].replace('_', ' ')} (version {written['version']})")
+    return 0
+
+
 def _calendar(args: argparse.Namespace) -> int:
     from scorecard.register import calendar
 
@@ -549,6 +577,29 @@ def main(argv: list[str] | None = None) -> int:
     flow.add_argument("--user", default=None, help="who takes the step (default: $SCORECARD_USER or login name)")
     flow.add_argument("--data-dir", default=None)
     flow.set_defaults(run=_workflow)
+
+    scr = commands.add_parser("scrutiny", help="Overview and Scrutiny's recommendations and the owners' responses")
+    scr_do = scr.add_subparsers(dest="do", required=True)
+    rai = scr_do.add_parser("raise", help="record a recommendation or question (a scrutiny member)")
+    rai.add_argument("--period", required=True, help="the CPOR quarter scrutinised, e.g. '2025/26 Q4'")
+    about = rai.add_mutually_exclusive_group(required=True)
+    for subject in ("measure", "action", "theme"):
+        about.add_argument(f"--{subject}", default=None, help=f"the register id of the {subject}")
+    rai.add_argument("--kind", choices=("recommendation", "question"), default="recommendation")
+    rai.add_argument("--text", required=True)
+    rai.add_argument("--duty", required=True, choices=("scrutiny",))
+    res = scr_do.add_parser("respond", help="the owner's response and status (an Assistant or Executive Director)")
+    res.add_argument("id", help="e.g. SR-3")
+    res.add_argument("--status", required=True, choices=("accepted", "rejected", "in_progress", "done"))
+    res.add_argument("--text", required=True, help="the response")
+    res.add_argument("--duty", required=True, choices=("assistant_director", "executive_director"))
+    lst = scr_do.add_parser("list", help="every recommendation raised at or before a quarter, as it stands")
+    lst.add_argument("--period", required=True)
+    lst.add_argument("--format", choices=("table", "csv"), default="table")
+    for sub in (rai, res, lst):
+        sub.add_argument("--user", default=None, help="who records it (default: $SCORECARD_USER or login name)")
+        sub.add_argument("--data-dir", default=None)
+    scr.set_defaults(run=_scrutiny)
 
     cal = commands.add_parser("calendar", help="a financial year's return, QA, sign-off and Cabinet dates")
     cal.add_argument("--year", required=True, help="financial year, e.g. '2025/26'")

@@ -14,7 +14,8 @@ Configuration lives in ``.streamlit/secrets.toml`` (never committed)::
     claim = "scorecard_role"          # identity-token claim holding the role (optional)
     [roles.users]                     # council mapping, wins over the claim (optional)
     "cllr.smith@sefton.gov.uk" = "member"
-    [duties]                          # workflow duties of staff (data_owner, bi, assistant_director)
+    [duties]                          # framework duties (scorecard/governance/access.py): staff hold data_owner,
+                                      # bi, assistant_director, executive_director, audit; members scrutiny
     claim = "scorecard_duties"        # identity-token claim holding them (optional)
     [duties.users]                    # council mapping, wins over the claim (optional)
     "ad.adults@sefton.gov.uk" = ["assistant_director"]

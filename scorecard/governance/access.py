@@ -14,10 +14,21 @@ admin     as officer, and may publish a quarter (and manage targets)
 Anything unknown — a missing claim, an unrecognised role name, a user not in the mapping — is ``public``:
 the safe default never shows a draft figure.
 
-What a member of staff may *do* in the quarterly workflow (:mod:`scorecard.governance.workflow`) is a separate
-matter from what they see: their **duties** in the framework's "Performance Management Structure" — data owner
-(submits figures and narrative), BI (checks), Assistant Director (signs off) — from the identity provider's
-``scorecard_duties`` claim or the council's mapping. Only staff (officer, admin) hold duties; none is implied.
+What a person may *do* in the performance cycle is a separate matter from what they see: their **duties**, the
+rows of the framework's "Performance Management Structure" (seed 001), from the identity provider's
+``scorecard_duties`` claim or the council's mapping. None is implied by a role:
+
+===================  ========  ====================================================================================
+duty                 held by   does
+===================  ========  ====================================================================================
+data_owner           staff     submits a measure's figures and narrative (:mod:`~scorecard.governance.workflow`)
+bi                   staff     checks a return, steps it back with a reason, lists a measure as not signed off
+assistant_director   staff     signs a measure off, steps it back with a reason, answers scrutiny
+executive_director   staff     reviews and presents the QSR; answers scrutiny
+                               (:mod:`~scorecard.governance.recommendations`)
+audit                staff     draws the yearly audit sample of KPIs with each figure's lineage
+scrutiny             members   records Overview and Scrutiny's recommendations and questions
+===================  ========  ====================================================================================
 """
 
 from __future__ import annotations
@@ -63,18 +74,25 @@ def role_from_claims(
     return highest(values) or DEFAULT_ROLE
 
 
-DUTIES = ("data_owner", "bi", "assistant_director")
-"""The workflow duties, in the order a quarter's steps are taken."""
+STAFF_DUTIES = ("data_owner", "bi", "assistant_director", "executive_director", "audit")
+"""The duties of council staff (officer, admin), the workflow's in the order a quarter's steps are taken."""
+MEMBER_DUTIES = ("scrutiny",)
+"""The duties of councillors (member)."""
+DUTIES = STAFF_DUTIES + MEMBER_DUTIES
 DUTY_CLAIM = "scorecard_duties"
+
+
+def holdable(role: str) -> tuple[str, ...]:
+    """The duties ``role`` may hold: staff's, members' or (the public) none."""
+    return STAFF_DUTIES if sees_draft(role) else MEMBER_DUTIES if role == "member" else ()
 
 
 def duties_from_claims(
     role: str, claims: Mapping[str, object], users: Mapping[str, object] | None = None, claim: str = DUTY_CLAIM
 ) -> frozenset[str]:
-    """The workflow duties of a signed-in member of staff: the council's users → duties mapping (by email, then
-    subject) wins, else the ``claim`` (a name or a list); unknown names are dropped; none for non-staff."""
-    if not sees_draft(role):
-        return frozenset()
+    """The duties of a signed-in person: the council's users → duties mapping (by email, then subject) wins, else
+    the ``claim`` (a name or a list); names unknown, or not for the role (:func:`holdable`), are dropped."""
+    allowed = holdable(role)
     users = {str(k).strip().lower(): v for k, v in (users or {}).items()}
     value = claims.get(claim)
     for key in ("email", "sub"):
@@ -83,7 +101,7 @@ def duties_from_claims(
             value = users[ident.strip().lower()]
             break
     values = value if isinstance(value, (list, tuple)) else [value]
-    return frozenset(str(v).strip().lower() for v in values if str(v).strip().lower() in DUTIES)
+    return frozenset(str(v).strip().lower() for v in values if str(v).strip().lower() in allowed)
 
 
 def sees_draft(role: str) -> bool:

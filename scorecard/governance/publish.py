@@ -135,11 +135,18 @@ def freeze_commentary(f: Freezing, parts: dict[str, pd.DataFrame]) -> pd.DataFra
     return withhold.rows(conversation.for_quarter(f.period, f.data_dir))
 
 
+def freeze_recommendations(f: Freezing, parts: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Overview and Scrutiny's recommendations raised at or before the quarter, with the responses they had when it
+    was published (:mod:`scorecard.governance.recommendations`)."""
+    return conversation.recommendations(f.period, f.data_dir)
+
+
 PARTS: dict[str, Callable[[Freezing, dict[str, pd.DataFrame]], pd.DataFrame | None]] = {
     "card": freeze_card,
     "series": freeze_series,
     "members": freeze_members,
     "commentary": freeze_commentary,
+    "recommendations": freeze_recommendations,
 }
 """Each part's name → the function that freezes it (given the parts frozen before it; None = nothing to
 freeze). Adding frozen data (targets, annual actions...) is one more entry here."""

@@ -53,6 +53,13 @@ def risks(period: str, data_dir: str | Path | None = None) -> pd.DataFrame:
     return ledger.as_at(ledger.RISKS, period, data_dir, each="risk_id")
 
 
+def recommendations(period: str, data_dir: str | Path | None = None) -> pd.DataFrame:
+    """Overview and Scrutiny's recommendations raised at or before the quarter, each as it stands now, in the order
+    raised (SR-1, SR-2, …)."""
+    held = ledger.as_at(ledger.RECOMMENDATIONS, period, data_dir, each="rec_id")
+    return held.sort_values("rec_id", key=lambda ids: ids.str[3:].astype(int)).reset_index(drop=True)
+
+
 def for_quarter(period: str, data_dir: str | Path | None = None) -> pd.DataFrame:
     """What publishing ``period`` freezes: the commentary written by people (the auto-draft saved unedited is
     never published as the service's narrative), the action updates, the targets in force, the financial

@@ -2,7 +2,8 @@
 action per measure and quarter, the CPOR's key messages per quarter, annual-action updates, target versions,
 the notes of returned figures, the revenue budget monitoring per service line and the risks reported beside
 performance, the batches that loaded them, and each measure's quarterly workflow steps (submitted, checked,
-signed off) and the reminders sent for them.
+signed off) and the reminders sent for them, and Overview and Scrutiny's recommendations with the owners'
+responses.
 
 Each is an append-only table in ``data/conversation/`` (one row per version; the highest ``version`` of a
 key is the current text), written with :func:`scorecard.store.storage.write_tables` under the data lock, so
@@ -31,6 +32,7 @@ KEY_MESSAGES = f"{FOLDER}/key_messages"
 BATCHES = f"{FOLDER}/batches"
 WORKFLOW = f"{FOLDER}/workflow"
 REMINDERS = f"{FOLDER}/reminders"
+RECOMMENDATIONS = f"{FOLDER}/recommendations"
 
 _TEXT, _FLAG, _NUMBER, _INT = pa.string(), pa.bool_(), pa.float64(), pa.int32()
 SCHEMAS = {
@@ -55,6 +57,24 @@ SCHEMAS = {
             ("kind", _TEXT),  # reminder | overdue | escalation | escalation_bi (governance/reminders.py)
             ("mailbox", _TEXT),  # the post (or bi) it went to — never the address
             ("sent_at", _TEXT),
+            ("version", _INT),
+        ]
+    ),
+    RECOMMENDATIONS: pa.schema(
+        [
+            ("rec_id", _TEXT),  # SR-1, SR-2, … in the order raised (governance/recommendations.py)
+            ("period", _TEXT),  # the CPOR quarter scrutinised
+            ("subject_kind", _TEXT),  # measure | action | theme
+            ("subject_id", _TEXT),
+            ("kind", _TEXT),  # recommendation | question
+            ("text", _TEXT),
+            ("raised_by", _TEXT),
+            ("raised_at", _TEXT),  # ISO 8601, UTC
+            ("status", _TEXT),  # open | accepted | rejected | in_progress | done
+            ("response", _TEXT),  # the owner's response ("" while open)
+            ("responded_by", _TEXT),
+            ("responded_duty", _TEXT),  # assistant_director | executive_director
+            ("responded_at", _TEXT),
             ("version", _INT),
         ]
     ),
@@ -187,6 +207,7 @@ SCHEMAS = {
 KEYS = {
     WORKFLOW: ["measure_id", "period"],
     REMINDERS: ["measure_id", "period", "step", "kind"],
+    RECOMMENDATIONS: ["rec_id"],
     COMMENTARY: ["measure_id", "period"],
     ACTION_UPDATES: ["action_id", "period"],
     TARGET_VERSIONS: ["measure_id", "financial_year"],

@@ -239,11 +239,12 @@ def test_role_resolution_is_safe():
     assert access.can_publish("admin") and not access.can_publish("officer")
 
 
-def test_workflow_duties_belong_to_staff_and_are_never_implied():
-    demo = {"SCORECARD_DEMO_DUTIES": "data_owner, BI,root"}
-    # sign-in not configured: the demo variable, for staff only, unknown names dropped
+def test_duties_belong_to_their_framework_rows_and_are_never_implied():
+    demo = {"SCORECARD_DEMO_DUTIES": "data_owner, BI,root,scrutiny"}
+    # sign-in not configured: the demo variable; staff hold staff duties, councillors scrutiny; unknown names dropped
     assert auth.resolve_duties("officer", False, False, {}, {}, demo) == {"data_owner", "bi"}
-    assert auth.resolve_duties("member", False, False, {}, {}, demo) == frozenset()
+    assert auth.resolve_duties("member", False, False, {}, {}, demo) == {"scrutiny"}
+    assert auth.resolve_duties("public", False, False, {}, {}, demo) == frozenset()
     assert auth.resolve_duties("admin", False, False, {}, {}, {}) == frozenset()  # an administrator is not BI by rank
     # sign-in configured: the demo variable is ignored; the council's mapping wins over the claim
     assert auth.resolve_duties("officer", True, False, {}, {}, demo) == frozenset()
@@ -253,4 +254,10 @@ def test_workflow_duties_belong_to_staff_and_are_never_implied():
     assert auth.resolve_duties("officer", True, True, claims, mapping, {}) == {"assistant_director"}
     assert auth.resolve_duties("public", True, True, claims, mapping, {}) == frozenset()
     assert auth.resolve_duties("officer", True, True, {"roles": "bi"}, {"claim": "roles"}, {}) == {"bi"}
-    assert set(access.DUTIES) == {duty for _, duty in workflow.STEPS.values()}  # one vocabulary of duties
+    audit = {"users": {"auditor@b.c": ["audit", "executive_director"]}}
+    assert auth.resolve_duties("officer", True, True, {"email": "auditor@b.c"}, audit, {}) == {
+        "audit",
+        "executive_director",
+    }
+    assert auth.resolve_duties("member", True, True, {"email": "auditor@b.c"}, audit, {}) == frozenset()
+    assert {duty for _, duty in workflow.STEPS.values()} <= set(access.STAFF_DUTIES)  # one vocabulary of duties

@@ -164,6 +164,14 @@ if len(threats):
     st.subheader(f"Risks linked to this measure ({len(threats)})")
     components.risk_lines(threats)
 
+# ---- Overview and Scrutiny --------------------------------------------------------------------------------
+asked = data.recommendations(period)
+asked = asked[(asked["subject_kind"] == "measure") & (asked["subject_id"] == measure_id)]
+if len(asked):
+    st.subheader(f"Scrutiny recommendations on this measure ({len(asked)})")
+    st.dataframe(tables.recommendations(asked, reg).drop(columns="About"), hide_index=True)
+    st.page_link("pages/scrutiny.py", label="Every scrutiny recommendation and question", icon=":material/gavel:")
+
 # ---- time series -----------------------------------------------------------------------------------------
 series = data.series(measure_id, state.AREA, group, period)
 st.subheader("Trend")

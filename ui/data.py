@@ -19,6 +19,7 @@ from scorecard import SEFTON, register
 from scorecard.export import Inputs
 from scorecard.governance import access, reports, workflow
 from scorecard.governance import conversation as talk
+from scorecard.governance import recommendations as scrutiny
 from scorecard.present import actions, commentary, risks, thread, views
 from scorecard.register import releases
 from scorecard.store import periods, storage
@@ -257,6 +258,17 @@ def conversation(period: str | None) -> talk.Conversation:
 @st.cache_data(show_spinner=False, max_entries=64)
 def _conversation(role: str, period: str | None, folder: str, version: tuple) -> talk.Conversation:
     return talk.for_role(role, period, folder)
+
+
+def recommendations(period: str | None) -> pd.DataFrame:
+    """Overview and Scrutiny's recommendations this user may read at ``period`` (staff and members: as they stand;
+    the public: as frozen with the published quarter), re-read whenever anything is written or published."""
+    return _recommendations(auth.role(), period, _folder(), key())
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _recommendations(role: str, period: str | None, folder: str, version: tuple) -> pd.DataFrame:
+    return scrutiny.for_role(role, period, folder)
 
 
 @st.cache_data(show_spinner=False, ttl=3600)

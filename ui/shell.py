@@ -55,6 +55,9 @@ def main() -> None:
         ),
         "explore": st.Page("pages/explore.py", title="Explore measures", icon=":material/search:", url_path="explore"),
         "data": st.Page("pages/data.py", title="Data & definitions", icon=":material/dataset:", url_path="data"),
+        "scrutiny": st.Page(
+            "pages/scrutiny.py", title="Scrutiny recommendations", icon=":material/gavel:", url_path="scrutiny"
+        ),
     }
 
     role = auth.role()
@@ -62,7 +65,7 @@ def main() -> None:
         {
             "Cabinet": [PAGES[name] for name in ("overview", "golden_thread", "theme", "measure", "actions", "qsr")],
             "Strategic Performance Group": [PAGES["exceptions"], PAGES["benchmarking"]],
-            "Scrutiny and BI team": [PAGES["explore"], PAGES["data"]]
+            "Scrutiny and BI team": [PAGES["explore"], PAGES["data"], PAGES["scrutiny"]]
             + (
                 [
                     st.Page("pages/upload.py", title="Upload a return", icon=":material/upload:", url_path="upload"),

@@ -47,11 +47,6 @@ def _subject_ids(reg: register.Register, kind: str) -> set[str]:
     return {item.id for item in held[kind]}
 
 
-def subject_title(reg: register.Register, kind: str, subject_id: str) -> str:
-    """What a recommendation is about, as the register names it."""
-    return str({"measure": reg.measure, "action": reg.action, "theme": reg.theme}[kind](subject_id).title)
-
-
 def _clean(value: str, what: str) -> str:
     value = text.without_controls(value).strip()
     if not value:

@@ -242,6 +242,28 @@ def _formatted_rows(records: list[dict], column: str) -> list[str]:
     return [wording.format_value(r.get(column), r["unit"], r["decimals"]) for r in records]
 
 
+def recommendations(held: pd.DataFrame, reg) -> pd.DataFrame:
+    """Overview and Scrutiny's recommendations as members read them: what each is about by the register's name,
+    the status in words and who answered by post (never a person's name or address)."""
+    finder = {"measure": reg.measure, "action": reg.action, "theme": reg.theme}
+    return pd.DataFrame(
+        {
+            "Ref": held["rec_id"],
+            "Quarter": held["period"],
+            "About": [
+                f"{wording.SCRUTINY_SUBJECT[k]}: {finder[k](i).title}"
+                for k, i in zip(held["subject_kind"], held["subject_id"])
+            ],
+            "Type": held["kind"].str.capitalize(),
+            "Recommendation or question": held["text"],
+            "Status": held["status"].map(wording.SCRUTINY_STATUS),
+            "Response": held["response"],
+            "Answered by": held["responded_duty"].map(wording.DUTY).fillna(""),
+            "Answered on": held["responded_at"].str[:10],
+        }
+    )
+
+
 def exceptions(found: pd.DataFrame) -> pd.DataFrame:
     """Exceptions (:func:`scorecard.present.views.exceptions`) as a table for download."""
     records = frames.records(found)

@@ -186,6 +186,24 @@ BUDGET = {
 *adverse* in words, never colour alone."""
 RISK_BAND = {"high": ("High", "●●●"), "medium": ("Medium", "●●○"), "low": ("Low", "●○○")}
 """Risk band (:mod:`scorecard.evaluation.judgements.risk`) → (label, symbol)."""
+SCRUTINY_STATUS = {
+    "open": "Open — awaiting the owner's response",
+    "accepted": "Accepted",
+    "rejected": "Rejected",
+    "in_progress": "In progress",
+    "done": "Done",
+}
+"""A scrutiny recommendation's status (:mod:`scorecard.governance.recommendations`) in words."""
+SCRUTINY_SUBJECT = {"measure": "Measure", "action": "Priority action", "theme": "Theme"}
+DUTY = {
+    "data_owner": "Data owner",
+    "bi": "Business Intelligence",
+    "assistant_director": "Assistant Director",
+    "executive_director": "Executive Director",
+    "audit": "Audit",
+    "scrutiny": "Scrutiny member",
+}
+"""A framework duty (:mod:`scorecard.governance.access`) as the council names the post."""
 TARGET_STATUS = {
     "approved": "Approved",
     "proposed": "Proposed — awaiting approval",

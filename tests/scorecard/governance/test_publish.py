@@ -41,7 +41,7 @@ def test_publish_freezes_a_content_addressed_snapshot(data_dir, capsys):
     assert "Published: 2025/26 Q2" in capsys.readouterr().out
     entry = publish.read_index(data_dir)["periods"][Q]
     assert entry["state"] == access.PUBLISHED and entry["published_by"] == "ada@sefton.gov.uk"
-    assert set(entry["parts"]) == {"card", "series", "members", "commentary"}
+    assert set(entry["parts"]) == {"card", "series", "members", "commentary", "recommendations"}
     for part in entry["parts"].values():
         path = data_dir / "snapshots" / part["file"]
         assert _sha(path) == part["sha256"] and part["sha256"] in path.name

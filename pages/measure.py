@@ -169,7 +169,7 @@ asked = data.recommendations(period)
 asked = asked[(asked["subject_kind"] == "measure") & (asked["subject_id"] == measure_id)]
 if len(asked):
     st.subheader(f"Scrutiny recommendations on this measure ({len(asked)})")
-    st.dataframe(tables.recommendations(asked, reg).drop(columns="About"), hide_index=True)
+    components.scrutiny_items(tables.recommendations(asked, reg))
     st.page_link("pages/scrutiny.py", label="Every scrutiny recommendation and question", icon=":material/gavel:")
 
 # ---- time series -----------------------------------------------------------------------------------------

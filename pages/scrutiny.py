@@ -42,15 +42,8 @@ else:
         shown = shown[shown["Status"] == status]
     if about != kinds[0]:
         shown = shown[shown["About"].str.startswith(f"{about}: ")]
-    st.dataframe(
-        shown,
-        hide_index=True,
-        column_config={
-            "About": st.column_config.TextColumn(width="medium", pinned=True),
-            "Recommendation or question": st.column_config.TextColumn(width="large"),
-            "Response": st.column_config.TextColumn(width="large"),
-        },
-    )
+    st.caption(f"{len(shown)} of {len(found)} shown.")
+    components.scrutiny_items(shown)
     components.csv_download(
         shown, f"sefton_scrutiny_{period.replace('/', '-').replace(' ', '_')}.csv", "Download the list (CSV)"
     )

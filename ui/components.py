@@ -298,6 +298,21 @@ def literal(text: str) -> str:
     return "  \n".join(escape_markdown(line) for line in str(text or "").split("\n"))
 
 
+def scrutiny_items(shown: pd.DataFrame) -> None:
+    """Scrutiny's recommendations (:func:`scorecard.present.tables.recommendations`), each in a box: what it is
+    about and its status first, then the text and the owner's response as written (never parsed)."""
+    for r in shown.to_dict("records"):
+        with st.container(border=True):
+            st.markdown(
+                f"**{r['Ref']} · {r['Type']}** · {literal(r['About'])} · raised at {r['Quarter']}  \n"
+                f"**Status:** {r['Status']}"
+            )
+            st.text(r["Recommendation or question"])
+            if r["Response"]:
+                st.markdown(f"**Response** — {r['Answered by']}, {r['Answered on']}")
+                st.text(r["Response"])
+
+
 def conversation_marks(row) -> str:
     """Badges for commentary or an action update: illustrative, auto-drafted, updated since publication."""
     return " ".join(f":{MARK_COLOURS.get(m, 'gray')}-badge[{m}]" for m in commentary_text.marks(row))

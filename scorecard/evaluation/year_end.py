@@ -35,6 +35,7 @@ def forecasts(
         .df()
     )
     through = evaluate.shown_through(area, period, data_dir, reg)
+    observed = observed[observed["measure_id"].isin(through.index)]  # a measure the register no longer holds: none
     observed = observed[observed["period_end"] <= observed["measure_id"].map(through)]
     scales = {figure: calibration(area, year, figure, data_dir, reg) for figure in forecast.METHOD}
     rows = []
@@ -88,7 +89,9 @@ def in_year_series(
         )
         .df()
     )
+    held = {m.id: m for m in reg.measures}  # observations of a measure the register no longer holds are not series
     return {
-        mid: (series[["period_seq", "value", "status"]], series["period_kind"].iloc[0], reg.measure(mid).year_figure)
+        mid: (series[["period_seq", "value", "status"]], series["period_kind"].iloc[0], held[mid].year_figure)
         for mid, series in observed.groupby("measure_id")
+        if mid in held
     }

@@ -75,14 +75,16 @@ def line(row: dict) -> str:
 def table(frame: pd.DataFrame, reg: Register) -> pd.DataFrame:
     """The risks as people read them (and download them)."""
     records = frames.records(frame)
+    measures, actions = {m.id: m.title for m in reg.measures}, {a.id: a.title for a in reg.priority_actions}
     return pd.DataFrame(
         {
             "Risk": [r["risk_id"] for r in records],
             "What might happen": [r["title"] for r in records],
             "Score": [r["text"] for r in records],
             "Owner (post)": [r["owner_role"] for r in records],
-            "Measures": ["; ".join(reg.measure(m).title for m in r["measures"]) for r in records],
-            "Priority actions": ["; ".join(reg.action(a).title for a in r["actions"]) for r in records],
+            # a link to a measure or action the register no longer holds is named by its id
+            "Measures": ["; ".join(measures.get(m, m) for m in r["measures"]) for r in records],
+            "Priority actions": ["; ".join(actions.get(a, a) for a in r["actions"]) for r in records],
             "Mitigation": [r["mitigation"] for r in records],
             "Reviewed": [r["period"] for r in records],
             "Notes": ["Illustrative" if r["illustrative"] else "" for r in records],

@@ -70,3 +70,13 @@ def test_the_page_scorecard_is_the_finished_one_worded(built_data, real_register
                 or (a is None or (isinstance(a, float) and math.isnan(a)))
                 and (b is None or (isinstance(b, float) and math.isnan(b)))
             ), (column, measure_id)
+
+
+def test_a_register_that_no_longer_holds_a_measure_still_evaluates(built_data, real_register):
+    """Observations of a measure dropped from the register (retired, or a register cut to a few measures) are not
+    the scorecard's: its forecasts and their calibration ignore them rather than fail."""
+    db.reset()
+    kept = [m for m in real_register.measures if m.id != "hou_homelessness_prevention_pct"][:3]
+    few = real_register.model_copy(update={"measures": kept})
+    card = finished.scorecard(SEFTON, "2025/26 Q2", data_dir=built_data[0], reg=few)
+    assert sorted(card["measure_id"]) == sorted(m.id for m in kept)

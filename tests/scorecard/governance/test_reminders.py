@@ -4,57 +4,15 @@ mailbox loses nothing."""
 
 from __future__ import annotations
 
-import email
 import json
-import socket
 from datetime import date
-
-import pytest
-from aiosmtpd.controller import Controller
 
 from scorecard.__main__ import main
 from scorecard.governance import audit, reminders, workflow
 from scorecard.store import ledger
+from tests.scorecard.governance.conftest import Inbox, free_port, smtp_to
 
 Q = "2025/26 Q4"  # returns due 10 Apr 2026, QA 15 Apr, sign-off 20 Apr; reminders 3 days before, escalation after 5
-
-
-class Inbox:
-    def __init__(self):
-        self.messages: list[email.message.Message] = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
-        self.messages.append(email.message_from_bytes(envelope.content))
-        return "250 OK"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def inbox():
-    box = Inbox()
-    controller = Controller(box, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    yield box, controller
-    controller.stop()
-
-
-@pytest.fixture
-def boxes(real_register, tmp_path):
-    posts = {m.metric_responsibility for m in real_register.measures}
-    posts |= {f"assistant_director:{d.id}" for d in real_register.directorates} | {reminders.BI}
-    found = {post: f"post{i}@example.gov.uk" for i, post in enumerate(sorted(posts))}
-    path = tmp_path / "mailboxes.json"
-    path.write_text(json.dumps(found), encoding="utf-8")
-    return found, path
-
-
-def _smtp(controller) -> reminders.Smtp:
-    return reminders.Smtp("127.0.0.1", controller.port, "none", "scorecard@example.gov.uk")
 
 
 def _kinds(folder) -> dict[str, int]:
@@ -68,7 +26,7 @@ def _bodies(box: Inbox) -> list[str]:
 
 def test_a_quarter_is_chased_then_escalated_and_nothing_is_sent_twice(data_dir, inbox, boxes, real_register):
     box, controller = inbox
-    smtp, found = _smtp(controller), boxes[0]
+    smtp, found = smtp_to(controller), boxes[0]
     late = "cyp_sw_turnover_rate"  # Children's Social Care and Education
     for day in (date(2026, 4, 6), date(2026, 4, 8), date(2026, 4, 8)):  # too early, then due soon (twice)
         reminders.remind(Q, day, smtp, found, "scheduler", data_dir)
@@ -95,14 +53,14 @@ def test_a_quarter_is_chased_then_escalated_and_nothing_is_sent_twice(data_dir, 
 def test_a_server_that_is_down_or_a_post_with_no_mailbox_loses_nothing(data_dir, inbox, boxes):
     box, controller = inbox
     found = dict(boxes[0])
-    down = reminders.Smtp("127.0.0.1", _free_port(), "none", "scorecard@example.gov.uk")  # nothing listens there
+    down = reminders.Smtp("127.0.0.1", free_port(), "none", "scorecard@example.gov.uk")  # nothing listens there
     items, outcome = reminders.remind(Q, date(2026, 4, 8), down, found, "scheduler", data_dir)
     assert len(items) == 86 and not outcome.sent and outcome.not_sent
     assert all("tried again next run" in why for _, why in outcome.not_sent)
     assert _kinds(data_dir) == {}  # nothing recorded, so the next run sends it
     missing = "Public Health performance lead (named officer to be confirmed)"
     del found[missing]
-    items, outcome = reminders.remind(Q, date(2026, 4, 8), _smtp(controller), found, "scheduler", data_dir)
+    items, outcome = reminders.remind(Q, date(2026, 4, 8), smtp_to(controller), found, "scheduler", data_dir)
     assert [mailbox for mailbox, _ in outcome.not_sent] == [missing]
     assert _kinds(data_dir)["reminder"] == 86 - int((items["mailbox"] == missing).sum()) < 86
     assert box.messages

@@ -94,14 +94,16 @@ reason = st.text_input(
     key=f"returns-reason-{period}-{chosen_id}",
     help=f"At most {workflow.REASON_LIMIT:,} characters.",
 )
-backer = next((d for d in workflow.STEPS_BACK_BY if d in held), None)
+reg = data.reg()
 buttons = []
-if step and workflow.STEPS[step][1] in held:
-    buttons.append((step, workflow.STEPS[step][1], step.replace("_", " ").capitalize()))
-if backer and now != workflow.STATES[0]:
-    buttons.append((workflow.STEP_BACK, backer, "Step back"))
-if "bi" in held and now != workflow.STATES[-1]:  # BI: goes to Cabinet without sign-off, and why
-    buttons.append((workflow.NOT_SIGNED_OFF, "bi", "Not signed off"))
+for name, label, possible in (
+    (step, (step or "").replace("_", " ").capitalize(), bool(step)),
+    (workflow.STEP_BACK, "Step back", now != workflow.STATES[0]),
+    (workflow.NOT_SIGNED_OFF, "Not signed off", now != workflow.STATES[-1]),  # BI: to Cabinet unsigned, and why
+):
+    duty = workflow.duty_for(held, name, chosen_id, reg) if possible else None
+    if duty:
+        buttons.append((name, duty, label))
 if not buttons:
     st.caption(f"The next step is not yours to take (your duties: {', '.join(sorted(held)).replace('_', ' ')}).")
 for column, (name, duty, label) in zip(st.columns(max(len(buttons), 1)), buttons):

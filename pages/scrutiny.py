@@ -74,19 +74,22 @@ if scrutiny.RAISED_BY in held:
                 st.session_state[FLASH] = f"Recorded as {written['rec_id']} (in the audit log)."
                 st.rerun()
 
-answerer = next((d for d in scrutiny.ANSWERED_BY if d in held), None)
-if answerer and len(found):
+if any(access.duty_name(d) in scrutiny.ANSWERED_BY for d in held) and len(found):
     st.subheader("Answer a recommendation or question")
     refs = dict(zip(found["rec_id"], found["text"]))
     with st.form("scrutiny-respond", clear_on_submit=True):
         rec = st.selectbox("Recommendation", list(refs), format_func=lambda r: f"{r}: {refs[r][:80]}", index=None)
         status = st.selectbox("Status", scrutiny.RESPONSES, format_func=wording.SCRUTINY_STATUS.get)
         words = st.text_area("Response", max_chars=scrutiny.TEXT_LIMIT)
-        if st.form_submit_button(f"Answer as {wording.DUTY[answerer]}", type="primary"):
+        if st.form_submit_button("Answer", type="primary"):
             try:
                 if rec is None:
                     raise scrutiny.RecommendationError("choose the recommendation")
-                written = scrutiny.respond(rec, status, words, auth.user_name(), answerer)
+                row = found.set_index("rec_id").loc[rec]
+                duty = scrutiny.answerer(held, row["subject_kind"], row["subject_id"], reg)
+                if duty is None:
+                    raise scrutiny.RecommendationError(f"{rec} is for another directorate's director to answer")
+                written = scrutiny.respond(rec, status, words, auth.user_name(), duty, reg=reg)
             except (scrutiny.RecommendationError, storage.WriteError) as err:
                 st.error(str(err))
             else:

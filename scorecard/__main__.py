@@ -572,7 +572,11 @@ def main(argv: list[str] | None = None) -> int:
     flow.add_argument("step", choices=("submit", "check", "sign_off", "step_back", "not_signed_off"))
     flow.add_argument("--measure", required=True)
     flow.add_argument("--period", required=True, help="reporting quarter, e.g. '2025/26 Q4'")
-    flow.add_argument("--duty", required=True, choices=("data_owner", "bi", "assistant_director"))
+    flow.add_argument(
+        "--duty",
+        required=True,
+        help="data_owner, bi or assistant_director, optionally bound: assistant_director:adults",
+    )
     flow.add_argument("--reason", default="", help="why (needed for a step back or not_signed_off)")
     flow.add_argument("--user", default=None, help="who takes the step (default: $SCORECARD_USER or login name)")
     flow.add_argument("--data-dir", default=None)
@@ -592,7 +596,9 @@ def main(argv: list[str] | None = None) -> int:
     res.add_argument("id", help="e.g. SR-3")
     res.add_argument("--status", required=True, choices=("accepted", "rejected", "in_progress", "done"))
     res.add_argument("--text", required=True, help="the response")
-    res.add_argument("--duty", required=True, choices=("assistant_director", "executive_director"))
+    res.add_argument(
+        "--duty", required=True, help="assistant_director or executive_director, optionally bound to a directorate"
+    )
     lst = scr_do.add_parser("list", help="every recommendation raised at or before a quarter, as it stands")
     lst.add_argument("--period", required=True)
     lst.add_argument("--format", choices=("table", "csv"), default="table")

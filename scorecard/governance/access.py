@@ -29,6 +29,9 @@ executive_director   staff     reviews and presents the QSR; answers scrutiny
 audit                staff     draws the yearly audit sample of KPIs with each figure's lineage
 scrutiny             members   records Overview and Scrutiny's recommendations and questions
 ===================  ========  ====================================================================================
+
+A staff duty may be bound to one directorate, as the post is: ``assistant_director:children_education`` signs off
+and answers only for that directorate's measures, actions and themes; an unbound duty covers every directorate.
 """
 
 from __future__ import annotations
@@ -101,7 +104,18 @@ def duties_from_claims(
             value = users[ident.strip().lower()]
             break
     values = value if isinstance(value, (list, tuple)) else [value]
-    return frozenset(str(v).strip().lower() for v in values if str(v).strip().lower() in allowed)
+    named = (str(v).strip().lower() for v in values)
+    return frozenset(v for v in named if duty_name(v) in allowed and (":" not in v or v.split(":", 1)[1]))
+
+
+def duty_name(duty: str) -> str:
+    """The duty without its directorate: ``assistant_director:adults`` → ``assistant_director``."""
+    return duty.split(":", 1)[0]
+
+
+def covering(held: Iterable[str], name: str, directorate: str) -> str | None:
+    """The duty among ``held`` named ``name`` that covers ``directorate`` (bound to it, or unbound), else None."""
+    return next((d for d in sorted(held) if d in (name, f"{name}:{directorate}")), None)
 
 
 def sees_draft(role: str) -> bool:

@@ -101,10 +101,20 @@ def raise_(
         )
 
 
-def respond(rec_id: str, status: str, words: str, who: str, duty: str, data_dir: str | Path | None = None) -> dict:
-    """Record the owner's response and the status it sets; returns the new version."""
+def respond(
+    rec_id: str,
+    status: str,
+    words: str,
+    who: str,
+    duty: str,
+    data_dir: str | Path | None = None,
+    reg: register.Register | None = None,
+) -> dict:
+    """Record the owner's response and the status it sets (under a duty bound to the subject's directorate, or
+    unbound); returns the new version."""
     folder = Path(data_dir or storage.default_data_dir())
-    if duty not in ANSWERED_BY:
+    reg = reg or register.load()
+    if access.duty_name(duty) not in ANSWERED_BY:
         raise RecommendationError(f"scrutiny is answered by {' or '.join(ANSWERED_BY)}, not {duty}")
     if status not in RESPONSES:
         raise RecommendationError(f"unknown status {status!r}: one of {', '.join(RESPONSES)}")
@@ -116,9 +126,18 @@ def respond(rec_id: str, status: str, words: str, who: str, duty: str, data_dir:
         now = ledger.latest(held[held["rec_id"] == rec_id], ledger.RECOMMENDATIONS)
         if now.empty:
             raise RecommendationError(f"there is no recommendation {rec_id!r}")
+        if answerer([duty], now.iloc[0]["subject_kind"], now.iloc[0]["subject_id"], reg) is None:
+            raise RecommendationError(f"{rec_id} is for another directorate to answer, not {duty}")
         row = now.iloc[0].drop("version").to_dict() | {"status": status, "response": words, "responded_by": who}
         row |= {"responded_duty": duty, "responded_at": datetime.now(UTC).isoformat(timespec="seconds")}
         return _write(folder, held, row, who, {"rec_id": rec_id, "status": status, "duty": duty})
+
+
+def answerer(held, subject_kind: str, subject_id: str, reg: register.Register) -> str | None:
+    """The duty among ``held`` that answers scrutiny on this subject: an Assistant or Executive Director's, bound to
+    the subject's directorate or unbound; None when the person may not answer it."""
+    directorate = reg.directorate_of(subject_kind, subject_id)
+    return next((d for name in ANSWERED_BY if (d := access.covering(held, name, directorate))), None)
 
 
 def _write(folder: Path, held: pd.DataFrame, row: dict, who: str, detail: dict) -> dict:

@@ -108,10 +108,6 @@ def mailboxes(path: str | Path | None = None) -> dict[str, str]:
     return found
 
 
-def _directorate_id(reg: register.Register, measure_id: str) -> str:
-    return reg.theme(reg.measure(measure_id).themes[0]).directorate
-
-
 def due_items(
     period: str, as_of: date, data_dir: str | Path | None = None, reg: register.Register | None = None
 ) -> pd.DataFrame:
@@ -130,7 +126,7 @@ def due_items(
     rows = []
     for item in waiting.itertuples():
         late = (as_of - item.due).days
-        director = f"assistant_director:{_directorate_id(reg, item.measure_id)}"
+        director = f"assistant_director:{reg.directorate_of('measure', item.measure_id)}"
         taker = {"submit": item.owner, "check": BI}.get(item.next_step, director)  # sign-off: the director
         kinds = {
             "reminder": (-cycle.reminder_days_before <= late <= 0, taker),

@@ -14,7 +14,8 @@ signed_off     ``sign_off``                ``assistant_director``  checked
 ``not_signed_off`` (BI, with a reason) lists a measure that goes to Cabinet without sign-off, its state unchanged;
 the CPOR is *final for Cabinet* only when every measure is signed off or so listed (:func:`cpor_status`), else it
 is a draft. ``step_back`` returns a measure one state (signed off → checked → submitted → awaiting), under the BI or the
-Assistant Director duty, and needs a reason. A red or amber measure cannot be signed off without commentary for
+Assistant Director duty, and needs a reason. A duty bound to a directorate (:mod:`scorecard.governance.access`)
+takes steps only on that directorate's measures. A red or amber measure cannot be signed off without commentary for
 the quarter written by a person. A published quarter's workflow is closed. Every step is a new version in
 ``data/conversation/workflow`` with an audit-log entry (who, when, the duty, the states), in one commit.
 """
@@ -92,6 +93,9 @@ def take(
         raise WorkflowError(f"unknown measure {measure_id!r}")
     if periods.parse_label(period).kind != "quarter":
         raise WorkflowError(f"{period!r} is not a reporting quarter: write it as '2025/26 Q4'")
+    name, directorate = access.duty_name(duty), reg.directorate_of("measure", measure_id)
+    if access.covering([duty], name, directorate) is None:
+        raise WorkflowError(f"{measure_id} is a measure of the {directorate} directorate: {duty} is another's post")
     if publish.state(period, folder) == access.PUBLISHED:
         raise WorkflowError(f"{period} is published: its workflow is closed")
     who, reason = text.without_controls(who).strip(), text.without_controls(reason).strip()
@@ -106,7 +110,7 @@ def take(
             raise WorkflowError(f"{period} is published: its workflow is closed")
         now = state_of(measure_id, period, folder)
         if step == NOT_SIGNED_OFF:
-            if duty != "bi":
+            if name != "bi":
                 raise WorkflowError(f"a measure is listed as not signed off by bi, not {duty}")
             if now == STATES[-1]:
                 raise WorkflowError(f"{measure_id} is signed off for {period}")
@@ -114,7 +118,7 @@ def take(
                 raise WorkflowError("say why it goes to Cabinet without sign-off")
             after = now
         elif step == STEP_BACK:
-            if duty not in STEPS_BACK_BY:
+            if name not in STEPS_BACK_BY:
                 raise WorkflowError(f"a step back is taken by {' or '.join(STEPS_BACK_BY)}, not {duty}")
             if now == STATES[0]:
                 raise WorkflowError(f"{measure_id} is awaiting its return for {period}: there is no step to go back")
@@ -123,7 +127,7 @@ def take(
             after = STATES[STATES.index(now) - 1]
         elif step in STEPS:
             start, owner = STEPS[step]
-            if duty != owner:
+            if name != owner:
                 raise WorkflowError(f"{step.replace('_', ' ')} is taken by the {owner.replace('_', ' ')}, not {duty}")
             if now != start:
                 raise WorkflowError(f"{measure_id} is {now.replace('_', ' ')} for {period}: {step} needs it {start}")
@@ -141,6 +145,15 @@ def take(
         detail |= {"to": after, "duty": duty, "reason": reason, "version": int(written["version"])}
         ledger.write(folder, {ledger.WORKFLOW: table}, log=[{"who": who, "action": ACTION, "detail": detail}])
     return written
+
+
+def duty_for(held: frozenset[str], step: str, measure_id: str, reg: register.Register) -> str | None:
+    """The duty among ``held`` (a person's, from sign-in) under which they may take ``step`` on the measure: the
+    step's duty (BI's for not signed off, BI's or the Assistant Director's for a step back), bound to the measure's
+    directorate or unbound; None when they may not."""
+    names = {STEP_BACK: STEPS_BACK_BY, NOT_SIGNED_OFF: ("bi",)}.get(step) or (STEPS[step][1],)
+    directorate = reg.directorate_of("measure", measure_id)
+    return next((d for name in names if (d := access.covering(held, name, directorate))), None)
 
 
 def cpor_status(period: str, data_dir: str | Path | None = None, reg: register.Register | None = None) -> str:

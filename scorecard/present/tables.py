@@ -242,6 +242,14 @@ def _formatted_rows(records: list[dict], column: str) -> list[str]:
     return [wording.format_value(r.get(column), r["unit"], r["decimals"]) for r in records]
 
 
+def post_text(duty: str, reg) -> str:
+    """A framework duty as the post that holds it: ``assistant_director:adult_social_care_health`` → "Assistant
+    Director, Adult Social Care and Health" ("" for none)."""
+    name, _, directorate = str(duty or "").partition(":")
+    known = {d.id: d.title for d in reg.directorates}
+    return ", ".join(x for x in (wording.DUTY.get(name, name), known.get(directorate, directorate)) if x)
+
+
 def recommendations(held: pd.DataFrame, reg) -> pd.DataFrame:
     """Overview and Scrutiny's recommendations as members read them: what each is about by the register's name,
     the status in words and who answered by post (never a person's name or address)."""
@@ -258,7 +266,7 @@ def recommendations(held: pd.DataFrame, reg) -> pd.DataFrame:
             "Recommendation or question": held["text"],
             "Status": held["status"].map(wording.SCRUTINY_STATUS),
             "Response": held["response"],
-            "Answered by": held["responded_duty"].map(wording.DUTY).fillna(""),
+            "Answered by": [post_text(d, reg) for d in held["responded_duty"]],
             "Answered on": held["responded_at"].str[:10],
         }
     )

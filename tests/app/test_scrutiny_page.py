@@ -35,7 +35,7 @@ def test_a_scrutiny_member_records_and_an_assistant_director_answers(published_a
     assert any("SR-1 · Recommendation" in m.value and "**Status:** Open" in m.value for m in member.markdown)
 
     director = _open(monkeypatch, folder, "officer", "assistant_director")
-    assert _forms(director) == {"Answer as Assistant Director"}  # staff do not raise scrutiny's recommendations
+    assert _forms(director) == {"Answer"}  # staff do not raise scrutiny's recommendations
     picks = director.get("selectbox")
     next(s for s in picks if s.label == "Recommendation").set_value("SR-1")
     next(s for s in picks if s.label == "Status" and "accepted" in s.options[0].lower()).set_value("in_progress")

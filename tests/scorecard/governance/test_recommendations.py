@@ -79,7 +79,13 @@ def test_only_its_owner_answers_and_only_with_a_known_status(published_data):
         recommendations.respond("SR-1", "maybe", "Yes.", "someone", "executive_director", folder)
     with pytest.raises(recommendations.RecommendationError, match="no recommendation 'SR-9'"):
         recommendations.respond("SR-9", "accepted", "Yes.", "someone", "executive_director", folder)
+    with pytest.raises(recommendations.RecommendationError, match="for another directorate to answer"):
+        recommendations.respond(
+            "SR-1", "accepted", "Yes.", "ED Adults", "executive_director:adult_social_care_health", folder
+        )
     assert len(ledger.read(ledger.RECOMMENDATIONS, folder)) == 1
+    bound = recommendations.respond("SR-1", "accepted", "Yes.", "ED", "executive_director:children_education", folder)
+    assert bound["responded_duty"] == "executive_director:children_education"
 
 
 def test_the_public_reads_the_list_frozen_with_a_published_quarter(published_data):

@@ -182,3 +182,25 @@ def test_the_cpor_pack_carries_its_state_in_the_report_header(data_dir, monkeypa
     qsr = ["export", "--directorate", "adult_social_care_health", "--format", "pdf", "--out", out]
     assert main([*qsr, "--period", PERIOD, "--data-dir", str(data_dir)]) == 0
     assert seen["sign_off"] is None  # a QSR is not the CPOR
+
+
+def test_a_sign_off_by_another_directorates_post_is_refused(data_dir, real_register):
+    measure = "cyp_sw_turnover_rate"  # Children's Social Care and Education
+    for step, duty in (("submit", "data_owner"), ("check", "bi:children_education")):
+        workflow.take(step, measure, PERIOD, "someone", duty, data_dir=data_dir)
+    conversation.save_commentary(
+        measure, PERIOD, {"narrative": "Two teams restructured.", "corrective_action": "", "action_owner": "",
+                          "due_date": ""}, "officer", data_dir=data_dir
+    )  # fmt: skip
+    held = digest(data_dir)
+    wrong = "assistant_director:adult_social_care_health"
+    with pytest.raises(workflow.WorkflowError, match="children_education directorate: assistant_director:adult"):
+        workflow.take("sign_off", measure, PERIOD, "AD Adults", wrong, data_dir=data_dir)
+    assert digest(data_dir) == held
+    people = frozenset({wrong, "bi"})
+    assert workflow.duty_for(people, "sign_off", measure, real_register) is None
+    assert workflow.duty_for(people, workflow.STEP_BACK, measure, real_register) == "bi"
+    right = "assistant_director:children_education"
+    assert workflow.duty_for(people | {right}, "sign_off", measure, real_register) == right
+    workflow.take("sign_off", measure, PERIOD, "AD Children", right, data_dir=data_dir)
+    assert workflow.states(PERIOD, data_dir).iloc[-1][["state", "duty"]].tolist() == ["signed_off", right]

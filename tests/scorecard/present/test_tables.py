@@ -41,3 +41,11 @@ def test_a_proxy_in_another_unit_says_what_its_figure_is(card):
     assert wording.marked_title(quality["title"], "proxy", quality["unit"]).endswith("(proxy; shown as a score)")
     shown = [tables.marks(r) for r in card.to_dict("records")]
     assert sum("Shown as a count" in m or "Shown as a score" in m for m in shown) == 3  # and no other measure
+
+
+def test_a_duty_reads_as_the_post_that_holds_it(real_register):
+    assert tables.post_text("assistant_director:adult_social_care_health", real_register) == (
+        "Assistant Director, Adult Social Care and Health"
+    )
+    assert tables.post_text("executive_director", real_register) == "Executive Director"
+    assert tables.post_text("", real_register) == ""

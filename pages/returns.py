@@ -14,7 +14,8 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from scorecard.governance import access, returns, workflow
+from scorecard.governance import access, qa, returns, workflow
+from scorecard.present import wording
 from scorecard.register import calendar
 from scorecard.store import storage
 from ui import auth, components, data, state
@@ -89,6 +90,11 @@ row = table.set_index("measure_id").loc[chosen_id]
 now = str(row["state"])
 step = row["next_step"] if pd.notna(row["next_step"]) else None
 st.markdown(f"**State:** {now.replace('_', ' ')}" + (f" · next: {step.replace('_', ' ')}" if step else ""))
+if step == "check":  # BI's checklist before the check is recorded
+    checks = qa.checklist(chosen_id, period, reg=data.reg())
+    st.markdown("**Quality-assurance checklist**")
+    checks["result"] = checks["result"].map(wording.QA_RESULT)
+    st.dataframe(checks.rename(columns=str.capitalize), hide_index=True)
 reason = st.text_input(
     "Reason (needed to step back, or to list it as not signed off)",
     key=f"returns-reason-{period}-{chosen_id}",

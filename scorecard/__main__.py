@@ -264,6 +264,8 @@ def _workflow(args: argparse.Namespace) -> int:
         print(f"error: {err}", file=sys.stderr)
         return 2
     print(f"{args.measure}, {args.period}: {written['state'].replace('_', ' ')} (version {written['version']})")
+    if "qa" in written:
+        print("QA checklist: " + ("; ".join(written["qa"]) or "nothing needs attention"))
     return 0
 
 

@@ -28,7 +28,7 @@ from pathlib import Path
 import pandas as pd
 
 from scorecard import SEFTON, register
-from scorecard.governance import access, publish
+from scorecard.governance import access, publish, qa
 from scorecard.present import commentary, conversation, views
 from scorecard.store import ledger, periods, storage, text
 
@@ -85,8 +85,9 @@ def take(
     data_dir: str | Path | None = None,
     reg: register.Register | None = None,
 ) -> dict:
-    """Take ``step`` for a measure's quarter as ``who`` under ``duty``; returns the new version. Raises
-    :class:`WorkflowError` saying what is wrong, with nothing written."""
+    """Take ``step`` for a measure's quarter as ``who`` under ``duty``; returns the new version (for a check, with
+    ``qa``: BI's checklist items needing attention, :mod:`scorecard.governance.qa`, also in the audit entry).
+    Raises :class:`WorkflowError` saying what is wrong, with nothing written."""
     reg = reg or register.load()
     folder = Path(data_dir or storage.default_data_dir())
     if measure_id not in {m.id for m in reg.measures}:
@@ -105,6 +106,7 @@ def take(
         raise WorkflowError(f"the reason is {len(reason):,} characters: at most {REASON_LIMIT:,}")
     # judged before the lock is taken (an evaluation reads the data folder, which may recover under it)
     unexplained = step == "sign_off" and _unexplained(measure_id, period, folder, reg)
+    attention = qa.needing_attention(qa.checklist(measure_id, period, folder, reg)) if step == "check" else None
     with storage.locked(folder):
         if publish.state(period, folder) == access.PUBLISHED:  # again under the lock: a publish may have won
             raise WorkflowError(f"{period} is published: its workflow is closed")
@@ -143,8 +145,10 @@ def take(
         written = table.iloc[-1].to_dict()
         detail: dict[str, object] = {"measure_id": measure_id, "period": period, "step": step, "from": now}
         detail |= {"to": after, "duty": duty, "reason": reason, "version": int(written["version"])}
+        if attention is not None:
+            detail["qa"] = attention
         ledger.write(folder, {ledger.WORKFLOW: table}, log=[{"who": who, "action": ACTION, "detail": detail}])
-    return written
+    return written if attention is None else written | {"qa": attention}
 
 
 def duty_for(held: frozenset[str], step: str, measure_id: str, reg: register.Register) -> str | None:

@@ -186,6 +186,8 @@ BUDGET = {
 *adverse* in words, never colour alone."""
 RISK_BAND = {"high": ("High", "●●●"), "medium": ("Medium", "●●○"), "low": ("Low", "●○○")}
 """Risk band (:mod:`scorecard.evaluation.judgements.risk`) → (label, symbol)."""
+QA_RESULT = {"pass": "✔ Pass", "attention": "⚠ Needs attention", "n/a": "– Not applicable"}
+"""A QA checklist result (:mod:`scorecard.governance.qa`) in words and a symbol."""
 SCRUTINY_STATUS = {
     "open": "Open — awaiting the owner's response",
     "accepted": "Accepted",

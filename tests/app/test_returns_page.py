@@ -69,6 +69,8 @@ def test_each_duty_takes_its_own_step_in_the_app(as_role, monkeypatch, app_data)
     assert not owner.exception and any("submitted (in the audit log)" in s.value for s in owner.success)
     bi = _open_measure(as_role, monkeypatch, "admin", "bi", red)
     assert set(_buttons(bi)) == {"Check", "Step back", "Not signed off"}
+    checklist = next(d.value for d in bi.dataframe if list(d.value.columns) == ["Check", "Result", "Detail"])
+    assert list(checklist["Check"]) == ["plausible", "revision", "denominator", "stale"]
     _buttons(bi)["Check"].click().run()
     director = _open_measure(as_role, monkeypatch, "officer", "assistant_director", red)
     _buttons(director)["Sign off"].click().run()

@@ -14,10 +14,10 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from scorecard.governance import access, qa, returns, workflow
+from scorecard.governance import access, audit_sample, qa, returns, workflow
 from scorecard.present import wording
 from scorecard.register import calendar
-from scorecard.store import storage
+from scorecard.store import periods, storage
 from ui import auth, components, data, state
 
 st.title("Returns")
@@ -69,6 +69,20 @@ components.csv_download(
     shown, f"sefton_returns_{period.replace('/', '-').replace(' ', '_')}.csv", "Download the chase list (CSV)"
 )
 held = auth.duties()
+if audit_sample.AUDIT in {access.duty_name(d) for d in held}:  # the Audit team's yearly sample, with lineage
+    st.subheader("Audit sample")
+    year = periods.financial_year(periods.parse_label(period).seq // 4).label
+    left, right = st.columns(2)
+    size = left.number_input("How many KPIs", min_value=1, max_value=30, value=10, key="audit-size")
+    seed = right.number_input("Seed (the same seed draws the same sample)", min_value=0, value=1, key="audit-seed")
+    st.download_button(
+        f"Download the {year} audit sample (XLSX)",
+        lambda: audit_sample.book(year, int(size), int(seed))[0],
+        file_name=f"sefton_audit_sample_{year.replace('/', '-')}_seed{int(seed)}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        on_click="ignore",
+        icon=":material/download:",
+    )
 st.subheader("Record a step")
 if not held:
     st.caption(

@@ -385,27 +385,18 @@ def _reseal(args: argparse.Namespace) -> int:
 
 def _audit_sample(args: argparse.Namespace) -> int:
     from scorecard.governance import audit_sample
-    from scorecard.store import storage, text
+    from scorecard.store import storage
 
     try:
-        summary, sheets, held = audit_sample.workbook(args.year, args.size, args.seed, args.area, args.data_dir)
+        workbook, title, drawn = audit_sample.book(args.year, args.size, args.seed, args.area, args.data_dir)
     except ValueError as err:
         print(err, file=sys.stderr)
         return 2
-    title = (
-        f"Audit sample of KPIs reported in {args.year}: {len(summary)} of the {held} real figures, drawn with seed "
-        f"{args.seed} (illustrative figures are never sampled)"
-    )
-    titles = summary.set_index("measure_id")["title"]
-    book = [("Sample", summary, title)] + [
-        (f"{n} {measure_id}", sheet, f"Lineage: {titles[measure_id]} ({measure_id})")  # unique when cut to 31
-        for n, (measure_id, sheet) in enumerate(sheets.items(), start=1)
-    ]
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    storage.atomic_write(out, text.xlsx_book(book))
+    storage.atomic_write(out, workbook)
     print(f"Wrote {out}: {title}")
-    for measure_id in summary["measure_id"]:
+    for measure_id in drawn:
         print(f"  {measure_id}")
     return 0
 

@@ -19,8 +19,10 @@ import pandas as pd
 from scorecard import SEFTON, register
 from scorecard.governance import audit
 from scorecard.ingest import load, sources
-from scorecard.store import db, ledger, periods, storage
+from scorecard.store import db, ledger, periods, storage, text
 
+AUDIT = "audit"
+"""The duty that draws the sample (:mod:`scorecard.governance.access`)."""
 NO_WORKFLOW = "None recorded: no quarter of the year was submitted, checked by BI or signed off for this measure"
 """The QA and sign-off trail of a measure with no step in :mod:`scorecard.governance.workflow` in the year."""
 ILLUSTRATIVE = "illustrative"
@@ -167,3 +169,21 @@ def workbook(
     summary = sample[["measure_id", "period_label", "value", "status", "source_id", "batch_id"]].copy()
     summary.insert(1, "title", [reg.measure(m).title for m in summary["measure_id"]])
     return summary, sheets, len(figures)
+
+
+def book(
+    year: str, size: int, seed: int, area: str = SEFTON, data_dir: str | Path | None = None
+) -> tuple[bytes, str, list[str]]:
+    """The Audit team's workbook as XLSX bytes — the sample, then a lineage sheet per figure — with its title and
+    the measure ids drawn (the command line's ``audit-sample`` and the Returns page's download)."""
+    summary, sheets, held = workbook(year, size, seed, area, data_dir)
+    title = (
+        f"Audit sample of KPIs reported in {year}: {len(summary)} of the {held} real figures, drawn with seed "
+        f"{seed} (illustrative figures are never sampled)"
+    )
+    titles = summary.set_index("measure_id")["title"]
+    sheets_in_order = [("Sample", summary, title)] + [
+        (f"{n} {measure_id}", sheet, f"Lineage: {titles[measure_id]} ({measure_id})")  # unique when cut to 31
+        for n, (measure_id, sheet) in enumerate(sheets.items(), start=1)
+    ]
+    return text.xlsx_book(sheets_in_order), title, list(summary["measure_id"])

@@ -101,3 +101,14 @@ def test_the_pack_s_sign_off_state_is_read_afresh_never_cached():
 
     assert not hasattr(data.cpor_status, "clear")  # st.cache_data would keep a stale "Draft" or "Final"
     assert hasattr(data.register_table, "clear")
+
+
+def test_the_audit_team_draws_its_sample_and_takes_no_step(as_role, monkeypatch, app_data):
+    card = views.scorecard(period=Q, data_dir=app_data)
+    red = card.loc[card["rag"] == "red", "measure_id"].iloc[0]
+    auditor = _open_measure(as_role, monkeypatch, "officer", "audit", red)
+    downloads = {b.label for b in auditor.get("download_button")}
+    assert "Download the 2025/26 audit sample (XLSX)" in downloads
+    assert not _buttons(auditor)  # the Audit team takes no workflow step
+    owner = _open_measure(as_role, monkeypatch, "officer", "data_owner", red)
+    assert not any("audit sample" in b.label for b in owner.get("download_button"))

@@ -1,4 +1,5 @@
-"""Returns (staff): what the reporting quarter still owes — each measure's workflow state, the step it waits for
+"""Returns (staff): what the reporting quarter still owes — each measure's (or priority action's) workflow state,
+the step it waits for
 (submit by the data owner, check by BI, sign-off by the Assistant Director), when that step is due and how late
 it is — by directorate and owner post, with the chase list to download — and, for staff whose sign-in carries a
 workflow duty, the buttons that take their steps (submit, check, sign off, step back, and BI's "not signed off"
@@ -30,13 +31,18 @@ FLASH = "returns-flash"
 if FLASH in st.session_state:  # the step just taken, said after the rerun that shows its new state
     st.success(st.session_state.pop(FLASH))
 dates = calendar.quarter(data.reg(), period)
-table = returns.status(period, date.today())
-waiting = returns.outstanding(table)
+everything = returns.status(period, date.today())
 st.markdown(
     f"**{period}** — returns due {dates.returns_due:%d %B %Y}, quality assurance by BI by {dates.qa_due:%d %B}, "
     f"sign-off by the Assistant Directors by {dates.sign_off_due:%d %B}; the CPOR goes to Cabinet in "
     f"{dates.cabinet_month:%B %Y} (strategic planning cycle)."
 )
+NOUN = {"measure": "Measure", "action": "Priority action"}
+kind = st.radio(
+    "Returns of", list(NOUN), format_func=lambda k: f"{NOUN[k]}s", horizontal=True, key=f"returns-kind-{period}"
+)
+table = everything[everything["item_kind"] == kind].reset_index(drop=True)
+waiting = returns.outstanding(table)
 left, middle, right = st.columns(3)
 left.metric("Outstanding", f"{len(waiting)} of {len(table)}")
 middle.metric("Overdue", int((waiting["days_overdue"] > 0).sum()))
@@ -44,8 +50,8 @@ right.metric("Signed off", len(table) - len(waiting))
 directorates = ["All directorates", *sorted(set(waiting["directorate"]))]
 chosen = st.selectbox("Directorate", directorates, key=f"returns-directorate-{period}")
 shown = waiting if chosen == directorates[0] else waiting[waiting["directorate"] == chosen]
-labels = {  # what to do first, then whose it is; the measure's name pinned and never cut short
-    "title": "Measure",
+labels = {  # what to do first, then whose it is; the measure's or action's name pinned and never cut short
+    "title": NOUN[kind],
     "days_overdue": "Days overdue",
     "next_step": "Next step",
     "taken_by": "Taken by",
@@ -61,7 +67,7 @@ st.dataframe(
     view,
     hide_index=True,
     column_config={
-        "Measure": st.column_config.TextColumn(width="large", pinned=True),
+        NOUN[kind]: st.column_config.TextColumn(width="large", pinned=True),
         "Owner (post)": st.column_config.TextColumn(width="large"),
     },
 )
@@ -90,21 +96,21 @@ if not held:
         "Director (sign off): your sign-in carries none of these duties."
     )
     st.stop()
-titles = dict(zip(table["measure_id"], table["title"]))
+titles = dict(zip(table["item_id"], table["title"]))
 chosen_id = st.selectbox(
-    "Measure",
+    NOUN[kind],
     list(titles),
-    format_func=lambda measure_id: titles[measure_id],
-    key=f"returns-measure-{period}",
+    format_func=lambda item_id: titles[item_id],
+    key=f"returns-{kind}-{period}",
     index=None,
 )
 if chosen_id is None:
     st.stop()
-row = table.set_index("measure_id").loc[chosen_id]
+row = table.set_index("item_id").loc[chosen_id]
 now = str(row["state"])
 step = row["next_step"] if pd.notna(row["next_step"]) else None
 st.markdown(f"**State:** {now.replace('_', ' ')}" + (f" · next: {step.replace('_', ' ')}" if step else ""))
-if step == "check":  # BI's checklist before the check is recorded
+if step == "check" and kind == "measure":  # BI's checklist before the check is recorded
     checks = qa.checklist(chosen_id, period, reg=data.reg())
     st.markdown("**Quality-assurance checklist**")
     checks["result"] = checks["result"].map(wording.QA_RESULT)
@@ -121,7 +127,7 @@ for name, label, possible in (
     (workflow.STEP_BACK, "Step back", now != workflow.STATES[0]),
     (workflow.NOT_SIGNED_OFF, "Not signed off", now != workflow.STATES[-1]),  # BI: to Cabinet unsigned, and why
 ):
-    duty = workflow.duty_for(held, name, chosen_id, reg) if possible else None
+    duty = workflow.duty_for(held, name, chosen_id, reg, kind) if possible else None
     if duty:
         buttons.append((name, duty, label))
 if not buttons:
@@ -129,7 +135,7 @@ if not buttons:
 for column, (name, duty, label) in zip(st.columns(max(len(buttons), 1)), buttons):
     if column.button(label, key=f"returns-{name}-{period}-{chosen_id}"):
         try:
-            written = workflow.take(name, chosen_id, period, auth.user_name(), duty, reason)
+            written = workflow.take(name, chosen_id, period, auth.user_name(), duty, reason, kind=kind)
         except (workflow.WorkflowError, storage.WriteError) as err:  # a refused step, or a disk that refused it
             st.error(str(err))
         else:

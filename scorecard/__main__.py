@@ -259,11 +259,14 @@ def _workflow(args: argparse.Namespace) -> int:
     from scorecard.governance import workflow
 
     try:
-        written = workflow.take(args.step, args.measure, args.period, _who(args), args.duty, args.reason, args.data_dir)
+        kind, item = ("measure", args.measure) if args.measure else ("action", args.action)
+        written = workflow.take(
+            args.step, item, args.period, _who(args), args.duty, args.reason, args.data_dir, kind=kind
+        )
     except ValueError as err:  # WorkflowError, or a period label that does not parse
         print(f"error: {err}", file=sys.stderr)
         return 2
-    print(f"{args.measure}, {args.period}: {written['state'].replace('_', ' ')} (version {written['version']})")
+    print(f"{item}, {args.period}: {written['state'].replace('_', ' ')} (version {written['version']})")
     if "qa" in written:
         print("QA checklist: " + ("; ".join(written["qa"]) or "nothing needs attention"))
     return 0
@@ -330,14 +333,17 @@ def _returns(args: argparse.Namespace) -> int:
         return 0
     waiting = returns.outstanding(table)
     overdue = int((waiting["days_overdue"] > 0).sum())
-    print(f"{args.period} on {as_of:%d %b %Y}: {len(waiting)} of {len(table)} measures outstanding, {overdue} overdue")
+    print(
+        f"{args.period} on {as_of:%d %b %Y}: {len(waiting)} of {len(table)} measures and priority actions "
+        f"outstanding, {overdue} overdue"
+    )
     for row in shown.itertuples():
         if pd.notna(row.next_step):
             late = f"{row.days_overdue} days overdue" if row.days_overdue > 0 else "not yet due"
             step = f"{row.next_step} by the {row.taken_by}, due {row.due:%d %b}"
         else:
             late, step = "", "signed off"
-        print(f"  {row.measure_id:<48} {row.state:<10} {step:<48} {late:<18} {row.owner}")
+        print(f"  {row.item_kind:<8} {row.item_id:<48} {row.state:<10} {step:<48} {late:<18} {row.owner}")
     return 0
 
 
@@ -358,7 +364,7 @@ def _remind(args: argparse.Namespace) -> int:
     if args.dry_run:
         print(f"{period} on {as_of:%d %b %Y}: would send {len(items)} item(s) to {items['mailbox'].nunique()} post(s)")
         for row in items.itertuples():
-            print(f"  {row.kind:<14} {row.mailbox:<60} {row.measure_id} ({row.step.replace('_', ' ')})")
+            print(f"  {row.kind:<14} {row.mailbox:<60} {row.item_id} ({row.step.replace('_', ' ')})")
         return 0
     for mailbox, count in outcome.sent:
         print(f"sent {count} item(s) to {mailbox}")
@@ -560,10 +566,13 @@ def main(argv: list[str] | None = None) -> int:
     tgt.set_defaults(run=_targets)
 
     flow = commands.add_parser(
-        "workflow", help="a measure's quarter: submit (data owner), check (BI), sign off (an Assistant Director)"
+        "workflow",
+        help="a measure's or priority action's quarter: submit (data owner), check (BI), sign off (Assistant Director)",
     )
     flow.add_argument("step", choices=("submit", "check", "sign_off", "step_back", "not_signed_off"))
-    flow.add_argument("--measure", required=True)
+    flow_item = flow.add_mutually_exclusive_group(required=True)
+    flow_item.add_argument("--measure", default=None, help="a measure's register id")
+    flow_item.add_argument("--action", default=None, help="a priority action's register id (its quarterly update)")
     flow.add_argument("--period", required=True, help="reporting quarter, e.g. '2025/26 Q4'")
     flow.add_argument(
         "--duty",

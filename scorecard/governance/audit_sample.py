@@ -123,7 +123,7 @@ def lineage(
         ("Load", "Loaded at", when),
         ("Load", "Rows in the batch", str(batch["rows"])),
     ]
-    trail = steps[steps["measure_id"] == figure["measure_id"]]
+    trail = steps[(steps["item_kind"] == "measure") & (steps["item_id"] == figure["measure_id"])]
     rows += [
         (
             "QA and sign-off",

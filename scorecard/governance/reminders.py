@@ -36,12 +36,12 @@ from scorecard.store import ledger, periods, storage
 
 KINDS = ("reminder", "overdue", "escalation", "escalation_bi")
 BI = "bi"
+"""The Business Intelligence team's mailbox key."""
 SMTP_TIMEOUT = 15
 """Seconds a mail server may take to answer before the post's email is left for the next run."""
-"""The Business Intelligence team's mailbox key."""
 ACTION = "reminders sent"
-ITEM_COLUMNS = ["measure_id", "title", "step", "kind", "mailbox", "due", "days_late"]
 """The audit-log action of a delivered email."""
+ITEM_COLUMNS = ["item_kind", "item_id", "title", "step", "kind", "mailbox", "due", "days_late"]
 
 
 class ReminderError(ValueError):
@@ -111,22 +111,24 @@ def mailboxes(path: str | Path | None = None) -> dict[str, str]:
 def due_items(
     period: str, as_of: date, data_dir: str | Path | None = None, reg: register.Register | None = None
 ) -> pd.DataFrame:
-    """What should have been sent by ``as_of`` and has not: one row per (measure, step, kind) with the mailbox
-    (post) it goes to, the step's due date and the measure's title."""
+    """What should have been sent by ``as_of`` and has not: one row per (measure or priority action, step, kind)
+    with the mailbox (post) it goes to, the step's due date and the item's title."""
     reg = reg or register.load()
     cycle = reg.cycle
     if publish.state(period, data_dir) == access.PUBLISHED:  # a closed quarter: nothing can be done
         return pd.DataFrame(columns=ITEM_COLUMNS)
     waiting = returns.outstanding(returns.status(period, as_of, data_dir, reg))
-    steps = workflow.states(period, data_dir)
-    listed = set(steps.loc[steps["step"] == workflow.NOT_SIGNED_OFF, "measure_id"]) if len(steps) else set()
-    waiting = waiting[~waiting["measure_id"].isin(listed)]  # BI said why it goes to Cabinet unsigned
+    listed = set()  # what BI listed as going to Cabinet unsigned, and why: nothing more can be done for it
+    for kind in workflow.KINDS:
+        steps = workflow.states(period, data_dir, kind)
+        listed |= {(kind, i) for i in steps.loc[steps["step"] == workflow.NOT_SIGNED_OFF, "item_id"]}
+    waiting = waiting[[(k, i) not in listed for k, i in zip(waiting["item_kind"], waiting["item_id"])]]
     sent = ledger.read(ledger.REMINDERS, data_dir)
-    done = set(zip(sent["measure_id"], sent["period"], sent["step"], sent["kind"]))
+    done = set(zip(sent["item_kind"], sent["item_id"], sent["period"], sent["step"], sent["kind"]))
     rows = []
     for item in waiting.itertuples():
         late = (as_of - item.due).days
-        director = f"assistant_director:{reg.directorate_of('measure', item.measure_id)}"
+        director = f"assistant_director:{reg.directorate_of(item.item_kind, item.item_id)}"
         taker = {"submit": item.owner, "check": BI}.get(item.next_step, director)  # sign-off: the director
         kinds = {
             "reminder": (-cycle.reminder_days_before <= late <= 0, taker),
@@ -135,8 +137,8 @@ def due_items(
             "escalation_bi": (late >= 2 * cycle.escalate_after_days, BI),
         }
         for kind, (due_now, mailbox) in kinds.items():
-            if due_now and (item.measure_id, period, item.next_step, kind) not in done:
-                rows.append((item.measure_id, item.title, item.next_step, kind, mailbox, item.due, late))
+            if due_now and (item.item_kind, item.item_id, period, item.next_step, kind) not in done:
+                rows.append((item.item_kind, item.item_id, item.title, item.next_step, kind, mailbox, item.due, late))
     return pd.DataFrame(rows, columns=ITEM_COLUMNS)
 
 
@@ -151,7 +153,7 @@ def message(sender: str, address: str, mailbox: str, period: str, items: pd.Data
     lines = [f"To: {mailbox}", "", f"These steps of the {period} performance return are waiting:", ""]
     for row in items.sort_values("days_late", ascending=False).itertuples():
         when = f"{row.days_late} day(s) overdue" if row.days_late > 0 else f"due {row.due:%d %B %Y}"
-        lines.append(f"- {row.title} ({row.measure_id}): {row.step.replace('_', ' ')}, {when} [{row.kind}]")
+        lines.append(f"- {row.title} ({row.item_id}): {row.step.replace('_', ' ')}, {when} [{row.kind}]")
     lines += ["", "Record each step in the scorecard (python -m scorecard workflow ...)."]
     email.set_content("\n".join(lines))
     return email
@@ -213,7 +215,7 @@ def _remind(
 def _record(folder: Path, period: str, group: pd.DataFrame, who: str) -> None:
     """Record the items of one delivered email, with an audit entry (the post, never the address)."""
     at = datetime.now(UTC).isoformat(timespec="seconds")
-    fields = ["measure_id", "step", "kind", "mailbox"]
+    fields = ["item_kind", "item_id", "step", "kind", "mailbox"]
     rows = [dict(zip(fields, values)) | {"period": period, "sent_at": at} for values in group[fields].itertuples(False)]
     detail = {"period": period, "mailbox": rows[0]["mailbox"], "items": len(rows)}
     with storage.locked(folder):

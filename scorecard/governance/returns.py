@@ -1,4 +1,5 @@
-"""What each quarter still owes (#26 item 3): every measure's workflow state (:mod:`scorecard.governance.workflow`),
+"""What each quarter still owes (#26 item 3): every measure's and priority action's workflow state
+(:mod:`scorecard.governance.workflow`),
 the step it waits for, who takes it and when it is due (:mod:`scorecard.register.calendar`) — the chase list the
 Business Intelligence team and the directors work from, by directorate and owner post."""
 
@@ -16,7 +17,8 @@ from scorecard.register.definitions import TO_BE_CONFIRMED
 
 NEXT = {"awaiting": "submit", "submitted": "check", "checked": "sign_off"}
 """The step a measure in each state waits for (a signed-off measure waits for none)."""
-COLUMNS = ["measure_id", "title", "directorate", "owner", "state", "next_step", "taken_by", "due", "days_overdue"]
+COLUMNS = ["item_kind", "item_id", "title", "directorate", "owner", "state", "next_step", "taken_by", "due"]
+COLUMNS.append("days_overdue")
 
 
 def _directorate(reg: register.Register, theme_id: str) -> str:
@@ -27,27 +29,33 @@ def _directorate(reg: register.Register, theme_id: str) -> str:
 def status(
     period: str, as_of: date, data_dir: str | Path | None = None, reg: register.Register | None = None
 ) -> pd.DataFrame:
-    """Every measure for the quarter (:data:`COLUMNS`): its state, the step it waits for, the duty that takes it,
-    the step's due date and how many days overdue it is on ``as_of`` (0 when not yet due; none when signed off).
-    Overdue first, most overdue first, then by directorate, owner and measure."""
+    """Every measure, then every priority action, for the quarter (:data:`COLUMNS`): its state, the step it waits
+    for, the duty that takes it, the step's due date and how many days overdue it is on ``as_of`` (0 when not yet
+    due; none when signed off). A priority action's owner is its theme's lead post. Overdue first, most overdue
+    first, then by directorate, owner and item."""
     reg = reg or register.load()
     dates = calendar.quarter(reg, period)
-    held = workflow.states(period, data_dir)
-    state = dict(zip(held["measure_id"], held["state"])) if len(held) else {}
+    items = [("measure", m.id, m.title, m.themes[0], m.metric_responsibility) for m in reg.measures]
+    items += [("action", a.id, a.title, a.theme, reg.theme(a.theme).responsibility) for a in reg.priority_actions]
     rows = []
-    for m in reg.measures:
-        now = state.get(m.id, workflow.STATES[0])
-        step = NEXT.get(now)
-        due = dates.due(step) if step else None
-        late = max((as_of - due).days, 0) if due else None
-        taken_by = (workflow.STEPS[step][1] if step else "").replace("_", " ")
-        rows.append(
-            (m.id, m.title, _directorate(reg, m.themes[0]), m.metric_responsibility or TO_BE_CONFIRMED, now, step)
-            + (taken_by, due, late)
-        )
+    for kind in workflow.KINDS:
+        held = workflow.states(period, data_dir, kind)
+        state = dict(zip(held["item_id"], held["state"]))
+        for item_kind, ident, title, theme, owner in items:
+            if item_kind != kind:
+                continue
+            now = state.get(ident, workflow.STATES[0])
+            step = NEXT.get(now)
+            due = dates.due(step) if step else None
+            late = max((as_of - due).days, 0) if due else None
+            taken_by = (workflow.STEPS[step][1] if step else "").replace("_", " ")
+            where = (_directorate(reg, theme), owner or TO_BE_CONFIRMED)
+            rows.append((kind, ident, title, *where, now, step, taken_by, due, late))
     frame = pd.DataFrame(rows, columns=COLUMNS).astype({"days_overdue": "Int64"})
     return frame.sort_values(
-        ["days_overdue", "directorate", "owner", "measure_id"], ascending=[False, True, True, True], kind="stable"
+        ["days_overdue", "directorate", "owner", "item_kind", "item_id"],
+        ascending=[False, True, True, False, True],
+        kind="stable",
     ).reset_index(drop=True)
 
 

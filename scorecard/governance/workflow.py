@@ -1,5 +1,6 @@
-"""The quarter as a workflow per measure (framework, seed 001, "Performance Management Structure"; #26 item 2):
-service and team managers enter the data and narrative, the Business Intelligence team quality-assures it, the
+"""The quarter as a workflow per measure and per priority action (framework, seed 001, "Performance Management
+Structure"; #26 item 2): service and team managers enter the data and narrative (a priority action's quarterly
+update: its narrative, extent of completion and RAG), the Business Intelligence team quality-assures it, the
 Assistant Director signs it off, and only then does it go to Cabinet in the CPOR.
 
 =============  ==========================  =====================  ==================================
@@ -55,15 +56,21 @@ class WorkflowError(ValueError):
     """A step out of order, under the wrong duty, without a needed reason or commentary, or on a closed quarter."""
 
 
-def states(period: str, data_dir: str | Path | None = None) -> pd.DataFrame:
-    """Each measure's current state for the quarter (measures with no step are ``awaiting``: not listed)."""
-    return conversation.current(ledger.WORKFLOW, period, data_dir)
+KINDS = ("measure", "action")
+"""What goes through the workflow: a measure's figures and commentary, a priority action's quarterly update."""
 
 
-def state_of(measure_id: str, period: str, data_dir: str | Path | None = None) -> str:
-    """One measure's state for the quarter."""
-    held = states(period, data_dir)
-    found = held.loc[held["measure_id"] == measure_id, "state"]
+def states(period: str, data_dir: str | Path | None = None, kind: str = "measure") -> pd.DataFrame:
+    """Each measure's (or priority action's) current state for the quarter, by ``item_id`` (none listed for an item
+    with no step: it is ``awaiting``)."""
+    held = conversation.current(ledger.WORKFLOW, period, data_dir)
+    return held[held["item_kind"] == kind].reset_index(drop=True)
+
+
+def state_of(item_id: str, period: str, data_dir: str | Path | None = None, kind: str = "measure") -> str:
+    """One measure's (or priority action's) state for the quarter."""
+    held = states(period, data_dir, kind)
+    found = held.loc[held["item_id"] == item_id, "state"]
     return str(found.iloc[0]) if len(found) else STATES[0]
 
 
@@ -77,26 +84,31 @@ def _unexplained(measure_id: str, period: str, data_dir: str | Path | None, reg:
 
 def take(
     step: str,
-    measure_id: str,
+    item_id: str,
     period: str,
     who: str,
     duty: str,
     reason: str = "",
     data_dir: str | Path | None = None,
     reg: register.Register | None = None,
+    kind: str = "measure",
 ) -> dict:
     """Take ``step`` for a measure's quarter as ``who`` under ``duty``; returns the new version (for a check, with
     ``qa``: BI's checklist items needing attention, :mod:`scorecard.governance.qa`, also in the audit entry).
+    ``kind``: ``measure`` or a priority ``action`` (whose sign-off needs no commentary, and no QA checklist applies).
     Raises :class:`WorkflowError` saying what is wrong, with nothing written."""
     reg = reg or register.load()
     folder = Path(data_dir or storage.default_data_dir())
-    if measure_id not in {m.id for m in reg.measures}:
-        raise WorkflowError(f"unknown measure {measure_id!r}")
+    known = {"measure": reg.measures, "action": reg.priority_actions}.get(kind)
+    if known is None:
+        raise WorkflowError(f"unknown kind {kind!r}: one of {', '.join(KINDS)}")
+    if item_id not in {item.id for item in known}:
+        raise WorkflowError(f"unknown {kind} {item_id!r}")
     if periods.parse_label(period).kind != "quarter":
         raise WorkflowError(f"{period!r} is not a reporting quarter: write it as '2025/26 Q4'")
-    name, directorate = access.duty_name(duty), reg.directorate_of("measure", measure_id)
+    name, directorate = access.duty_name(duty), reg.directorate_of(kind, item_id)
     if access.covering([duty], name, directorate) is None:
-        raise WorkflowError(f"{measure_id} is a measure of the {directorate} directorate: {duty} is another's post")
+        raise WorkflowError(f"{item_id} is a {kind} of the {directorate} directorate: {duty} is another's post")
     if publish.state(period, folder) == access.PUBLISHED:
         raise WorkflowError(f"{period} is published: its workflow is closed")
     who, reason = text.without_controls(who).strip(), text.without_controls(reason).strip()
@@ -105,17 +117,20 @@ def take(
     if len(reason) > REASON_LIMIT:
         raise WorkflowError(f"the reason is {len(reason):,} characters: at most {REASON_LIMIT:,}")
     # judged before the lock is taken (an evaluation reads the data folder, which may recover under it)
-    unexplained = step == "sign_off" and _unexplained(measure_id, period, folder, reg)
-    attention = qa.needing_attention(qa.checklist(measure_id, period, folder, reg)) if step == "check" else None
+    is_measure = kind == "measure"
+    unexplained = is_measure and step == "sign_off" and _unexplained(item_id, period, folder, reg)
+    attention = (
+        qa.needing_attention(qa.checklist(item_id, period, folder, reg)) if is_measure and step == "check" else None
+    )
     with storage.locked(folder):
         if publish.state(period, folder) == access.PUBLISHED:  # again under the lock: a publish may have won
             raise WorkflowError(f"{period} is published: its workflow is closed")
-        now = state_of(measure_id, period, folder)
+        now = state_of(item_id, period, folder, kind)
         if step == NOT_SIGNED_OFF:
             if name != "bi":
                 raise WorkflowError(f"a measure is listed as not signed off by bi, not {duty}")
             if now == STATES[-1]:
-                raise WorkflowError(f"{measure_id} is signed off for {period}")
+                raise WorkflowError(f"{item_id} is signed off for {period}")
             if not reason:
                 raise WorkflowError("say why it goes to Cabinet without sign-off")
             after = now
@@ -123,7 +138,7 @@ def take(
             if name not in STEPS_BACK_BY:
                 raise WorkflowError(f"a step back is taken by {' or '.join(STEPS_BACK_BY)}, not {duty}")
             if now == STATES[0]:
-                raise WorkflowError(f"{measure_id} is awaiting its return for {period}: there is no step to go back")
+                raise WorkflowError(f"{item_id} is awaiting its return for {period}: there is no step to go back")
             if not reason:
                 raise WorkflowError("a step back needs a reason")
             after = STATES[STATES.index(now) - 1]
@@ -132,18 +147,19 @@ def take(
             if name != owner:
                 raise WorkflowError(f"{step.replace('_', ' ')} is taken by the {owner.replace('_', ' ')}, not {duty}")
             if now != start:
-                raise WorkflowError(f"{measure_id} is {now.replace('_', ' ')} for {period}: {step} needs it {start}")
+                raise WorkflowError(f"{item_id} is {now.replace('_', ' ')} for {period}: {step} needs it {start}")
             if unexplained:
-                raise WorkflowError(f"{measure_id} is red or amber for {period}: write its commentary first")
+                raise WorkflowError(f"{item_id} is red or amber for {period}: write its commentary first")
             after = STATES[STATES.index(start) + 1]
         else:
             raise WorkflowError(f"unknown step {step!r}: one of {', '.join([*STEPS, STEP_BACK, NOT_SIGNED_OFF])}")
         at = datetime.now(UTC).isoformat(timespec="seconds")
-        row = {"measure_id": measure_id, "period": period, "step": step, "state": after, "duty": duty}
+        row = {"item_kind": kind, "item_id": item_id, "period": period, "step": step, "state": after, "duty": duty}
         row |= {"who": who, "at": at, "reason": reason}
         table = ledger.appended(ledger.WORKFLOW, ledger.read(ledger.WORKFLOW, folder), [row])
         written = table.iloc[-1].to_dict()
-        detail: dict[str, object] = {"measure_id": measure_id, "period": period, "step": step, "from": now}
+        detail: dict[str, object] = {"item_kind": kind, "item_id": item_id, "period": period, "step": step}
+        detail["from"] = now
         detail |= {"to": after, "duty": duty, "reason": reason, "version": int(written["version"])}
         if attention is not None:
             detail["qa"] = attention
@@ -151,12 +167,14 @@ def take(
     return written if attention is None else written | {"qa": attention}
 
 
-def duty_for(held: frozenset[str], step: str, measure_id: str, reg: register.Register) -> str | None:
+def duty_for(
+    held: frozenset[str], step: str, item_id: str, reg: register.Register, kind: str = "measure"
+) -> str | None:
     """The duty among ``held`` (a person's, from sign-in) under which they may take ``step`` on the measure: the
     step's duty (BI's for not signed off, BI's or the Assistant Director's for a step back), bound to the measure's
     directorate or unbound; None when they may not."""
     names = {STEP_BACK: STEPS_BACK_BY, NOT_SIGNED_OFF: ("bi",)}.get(step) or (STEPS[step][1],)
-    directorate = reg.directorate_of("measure", measure_id)
+    directorate = reg.directorate_of(kind, item_id)
     return next((d for name in names if (d := access.covering(held, name, directorate))), None)
 
 
@@ -165,7 +183,7 @@ def cpor_status(period: str, data_dir: str | Path | None = None, reg: register.R
     listed by BI as not signed off (each named with its reason), else a draft saying how many are neither."""
     reg = reg or register.load()
     current = states(period, data_dir)
-    held = current.set_index("measure_id") if len(current) else pd.DataFrame()
+    held = current.set_index("item_id") if len(current) else pd.DataFrame()
     unsigned, open_ = [], 0
     for m in reg.measures:
         row = held.loc[m.id] if m.id in held.index else None

@@ -1,9 +1,9 @@
 """What people write about performance, kept as versions and never overwritten: commentary and corrective
 action per measure and quarter, the CPOR's key messages per quarter, annual-action updates, target versions,
 the notes of returned figures, the revenue budget monitoring per service line and the risks reported beside
-performance, the batches that loaded them, and each measure's quarterly workflow steps (submitted, checked,
-signed off) and the reminders sent for them, and Overview and Scrutiny's recommendations with the owners'
-responses.
+performance, the batches that loaded them, each measure's and priority action's quarterly workflow steps
+(submitted, checked, signed off) and the reminders sent for them, and Overview and Scrutiny's recommendations with
+the owners' responses.
 
 Each is an append-only table in ``data/conversation/`` (one row per version; the highest ``version`` of a
 key is the current text), written with :func:`scorecard.store.storage.write_tables` under the data lock, so
@@ -38,7 +38,8 @@ _TEXT, _FLAG, _NUMBER, _INT = pa.string(), pa.bool_(), pa.float64(), pa.int32()
 SCHEMAS = {
     WORKFLOW: pa.schema(
         [
-            ("measure_id", _TEXT),
+            ("item_kind", _TEXT),  # measure | action (a priority action's quarterly update)
+            ("item_id", _TEXT),  # the measure's or priority action's register id
             ("period", _TEXT),  # the reporting quarter
             ("step", _TEXT),  # submit | check | sign_off | step_back | not_signed_off (governance/workflow.py)
             ("state", _TEXT),  # the measure's state for the quarter after the step
@@ -51,7 +52,8 @@ SCHEMAS = {
     ),
     REMINDERS: pa.schema(
         [
-            ("measure_id", _TEXT),
+            ("item_kind", _TEXT),  # measure | action
+            ("item_id", _TEXT),
             ("period", _TEXT),
             ("step", _TEXT),  # the workflow step it chases (governance/workflow.py)
             ("kind", _TEXT),  # reminder | overdue | escalation | escalation_bi (governance/reminders.py)
@@ -205,8 +207,8 @@ SCHEMAS = {
     ),
 }
 KEYS = {
-    WORKFLOW: ["measure_id", "period"],
-    REMINDERS: ["measure_id", "period", "step", "kind"],
+    WORKFLOW: ["item_kind", "item_id", "period"],
+    REMINDERS: ["item_kind", "item_id", "period", "step", "kind"],
     RECOMMENDATIONS: ["rec_id"],
     COMMENTARY: ["measure_id", "period"],
     ACTION_UPDATES: ["action_id", "period"],

@@ -91,7 +91,7 @@ def test_each_duty_takes_its_own_step_in_the_app(as_role, monkeypatch, app_data)
     bi.text_input(key=f"returns-reason-{Q}-{red}").set_value("audit sample still being checked").run()
     _buttons(bi)["Not signed off"].click().run()
     assert any("listed as not signed off (in the audit log)" in s.value for s in bi.success)
-    assert workflow.states(Q, app_data).set_index("measure_id").at[red, "step"] == workflow.NOT_SIGNED_OFF
+    assert workflow.states(Q, app_data).set_index("item_id").at[red, "step"] == workflow.NOT_SIGNED_OFF
     nobody = _open_measure(as_role, monkeypatch, "officer", "")
     assert not _buttons(nobody) and any("carries none of these duties" in c.value for c in nobody.caption)
 
@@ -112,3 +112,16 @@ def test_the_audit_team_draws_its_sample_and_takes_no_step(as_role, monkeypatch,
     assert not _buttons(auditor)  # the Audit team takes no workflow step
     owner = _open_measure(as_role, monkeypatch, "officer", "data_owner", red)
     assert not any("audit sample" in b.label for b in owner.get("download_button"))
+
+
+def test_a_priority_actions_update_is_chased_and_submitted_on_the_same_page(as_role, monkeypatch, app_data):
+    owner = _open_measure(as_role, monkeypatch, "officer", "data_owner")
+    owner.radio(key=f"returns-kind-{Q}").set_value("action").run()
+    assert {m.label: m.value for m in owner.metric}["Outstanding"] == "40 of 40"
+    assert owner.dataframe[0].value.columns[0] == "Priority action"
+    owner.selectbox(key=f"returns-action-{Q}").set_value("cyp_pa_csc_improvement_priorities").run()
+    assert set(_buttons(owner)) == {"Submit"}
+    _buttons(owner)["Submit"].click().run()
+    assert not owner.exception and workflow.state_of("cyp_pa_csc_improvement_priorities", Q, app_data, "action") == (
+        "submitted"
+    )

@@ -39,7 +39,7 @@ def inbox():
 
 @pytest.fixture
 def boxes(real_register, tmp_path):
-    posts = {m.metric_responsibility for m in real_register.measures}
+    posts = {m.metric_responsibility for m in real_register.measures} | {t.responsibility for t in real_register.themes}
     posts |= {f"assistant_director:{d.id}" for d in real_register.directorates} | {reminders.BI}
     found = {post: f"post{i}@example.gov.uk" for i, post in enumerate(sorted(posts))}
     path = tmp_path / "mailboxes.json"

@@ -1,8 +1,9 @@
-"""A whole quarter of the cycle (#26, "what it must show"), on a register of three measures: returns requested by
-reminder; one submitted late after two reminders and an escalation to its Assistant Director (every email
-captured by a local SMTP server); BI's check; the Assistant Director's sign-off, refused for a red measure until
-its commentary is written; one measure left unsigned by BI with its reason; the CPOR final for Cabinet, and the
-Word pack listing the unsigned measure in its report header."""
+"""A whole quarter of the cycle (#26, "what it must show"), on a register of three measures and one priority
+action: returns requested by reminder; one submitted late after two reminders and an escalation to its Assistant
+Director (every email captured by a local SMTP server); BI's check; the Assistant Director's sign-off, refused
+for a red measure until its commentary is written; the action's update submitted, checked and signed off; one
+measure left unsigned by BI with its reason; the CPOR final for Cabinet, and the Word pack listing the unsigned
+measure in its report header."""
 
 from __future__ import annotations
 
@@ -39,7 +40,13 @@ def test_a_whole_quarter_from_returns_requested_to_a_final_cpor(data_dir, inbox,
     late = "cyp_sw_turnover_rate"  # red at Q4; Children's Social Care and Education
     on_time = next(m for m, r in rag.items() if r == "green")
     unsigned = next(m for m, r in rag.items() if r == "green" and m != on_time)
-    three = real_register.model_copy(update={"measures": [real_register.measure(m) for m in (late, on_time, unsigned)]})
+    action = "cyp_pa_csc_improvement_priorities"  # a priority action: its quarterly update goes the same way
+    three = real_register.model_copy(
+        update={
+            "measures": [real_register.measure(m) for m in (late, on_time, unsigned)],
+            "priority_actions": [real_register.action(action)],
+        }
+    )
     owner = three.measure(late).metric_responsibility
     director = f"assistant_director:{three.theme(three.measure(late).themes[0]).directorate}"
 
@@ -48,6 +55,8 @@ def test_a_whole_quarter_from_returns_requested_to_a_final_cpor(data_dir, inbox,
 
     remind(date(2026, 4, 7))  # returns requested: a reminder for each of the three, three days before due
     assert _to(box, owner) == [["reminder"] * 3]  # one email to the post that owns all three
+    assert _to(box, three.theme("children_young_people").responsibility) == [["reminder"]]  # the action's owner
+    workflow.take("submit", action, Q, "data owner (test)", "data_owner", data_dir=data_dir, kind="action")
     for m in (on_time, unsigned):
         workflow.take("submit", m, Q, "data owner (test)", "data_owner", data_dir=data_dir)
     remind(date(2026, 4, 11))  # a day overdue: the late return's second reminder
@@ -59,6 +68,9 @@ def test_a_whole_quarter_from_returns_requested_to_a_final_cpor(data_dir, inbox,
 
     for m in (late, on_time, unsigned):
         workflow.take("check", m, Q, "BI analyst (test)", "bi", data_dir=data_dir)
+    workflow.take("check", action, Q, "BI analyst (test)", "bi", data_dir=data_dir, kind="action")
+    workflow.take("sign_off", action, Q, "AD (test)", "assistant_director", data_dir=data_dir, kind="action")
+    assert workflow.state_of(action, Q, data_dir, "action") == "signed_off"
     assert workflow.cpor_status(Q, data_dir, three).startswith("Draft: 3 of 3")
     try:
         workflow.take("sign_off", late, Q, "AD (test)", "assistant_director", data_dir=data_dir)
@@ -79,9 +91,9 @@ def test_a_whole_quarter_from_returns_requested_to_a_final_cpor(data_dir, inbox,
     said = [p.text for p in pack.paragraphs] + [c.text for t in pack.tables for row in t.rows for c in row.cells]
     assert any(status in text for text in said), [t for t in said if "Status" in t]  # the report header
     trail = [
-        (e["detail"]["measure_id"], e["detail"]["step"], e["who"])
+        (e["detail"]["item_id"], e["detail"]["step"], e["who"])
         for e in audit.entries(data_dir)
-        if e["action"] == workflow.ACTION and e["detail"]["measure_id"] == late
+        if e["action"] == workflow.ACTION and e["detail"]["item_id"] == late
     ]
     assert trail == [
         (late, "submit", "data owner (test)"),

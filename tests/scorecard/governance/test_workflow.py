@@ -204,3 +204,23 @@ def test_a_sign_off_by_another_directorates_post_is_refused(data_dir, real_regis
     assert workflow.duty_for(people | {right}, "sign_off", measure, real_register) == right
     workflow.take("sign_off", measure, PERIOD, "AD Children", right, data_dir=data_dir)
     assert workflow.states(PERIOD, data_dir).iloc[-1][["state", "duty"]].tolist() == ["signed_off", right]
+
+
+def test_a_priority_actions_update_goes_through_the_same_steps(data_dir, real_register):
+    action = "cyp_pa_csc_improvement_priorities"  # Children's Social Care and Education
+    with pytest.raises(workflow.WorkflowError, match="unknown action 'nope'"):
+        workflow.take("submit", "nope", PERIOD, "owner", "data_owner", data_dir=data_dir, kind="action")
+    with pytest.raises(workflow.WorkflowError, match="unknown measure"):  # an action id is not a measure's
+        workflow.take("submit", action, PERIOD, "owner", "data_owner", data_dir=data_dir)
+    for step, duty in (("submit", "data_owner"), ("check", "bi")):
+        workflow.take(step, action, PERIOD, "someone", duty, data_dir=data_dir, kind="action")
+    with pytest.raises(workflow.WorkflowError, match="another's post"):
+        workflow.take("sign_off", action, PERIOD, "AD Adults", "assistant_director:adult_social_care_health",
+                      data_dir=data_dir, kind="action")  # fmt: skip
+    workflow.take("sign_off", action, PERIOD, "AD", "assistant_director:children_education", data_dir=data_dir,
+                  kind="action")  # fmt: skip
+    assert workflow.state_of(action, PERIOD, data_dir, "action") == "signed_off"
+    assert workflow.state_of(action, PERIOD, data_dir) == "awaiting"  # not a measure's state
+    assert main(["workflow", "step_back", "--action", action, "--period", PERIOD, "--duty", "bi", "--reason",
+                 "RAG disputed", "--data-dir", str(data_dir)]) == 0  # fmt: skip
+    assert workflow.state_of(action, PERIOD, data_dir, "action") == "checked"

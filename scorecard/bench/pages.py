@@ -65,6 +65,7 @@ PAGES = [
     Page("upload", "/upload", None, staff_only=True),
     Page("targets", "/targets", TABLE, staff_only=True),
     Page("returns", "/returns", TABLE, staff_only=True),
+    Page("scrutiny", "/scrutiny", None),
 ]
 FLOOR = Page("one-line page", "/", None)
 

@@ -44,6 +44,8 @@ def test_a_scrutiny_member_records_and_an_assistant_director_answers(published_a
     assert any("SR-1: In progress" in s.value for s in director.success), [e.value for e in director.error]
     assert recommendations.for_role("officer", PUBLISHED, folder)["status"].tolist() == ["in_progress"]
 
+    executive = _open(monkeypatch, folder, "officer", "executive_director:children_education")
+    assert _forms(executive) == {"Answer"}  # the Executive Director answers for the directorate too
     for role, duties in (("member", ""), ("officer", "data_owner,bi,audit"), ("admin", "")):
         other = _open(monkeypatch, folder, role, duties)
         assert not _forms(other) and "A plan goes to Cabinet in May." in [t.value for t in other.text]

@@ -121,14 +121,14 @@ reason = st.text_input(
     help=f"At most {workflow.REASON_LIMIT:,} characters.",
 )
 reg = data.reg()
+possible = [(step, step.replace("_", " ").capitalize())] if step else []
+if now != workflow.STATES[0]:
+    possible.append((workflow.STEP_BACK, "Step back"))
+if now != workflow.STATES[-1]:  # BI: to Cabinet unsigned, and why
+    possible.append((workflow.NOT_SIGNED_OFF, "Not signed off"))
 buttons = []
-for name, label, possible in (
-    (step, (step or "").replace("_", " ").capitalize(), bool(step)),
-    (workflow.STEP_BACK, "Step back", now != workflow.STATES[0]),
-    (workflow.NOT_SIGNED_OFF, "Not signed off", now != workflow.STATES[-1]),  # BI: to Cabinet unsigned, and why
-):
-    duty = workflow.duty_for(held, name, chosen_id, reg, kind) if possible else None
-    if duty:
+for name, label in possible:
+    if duty := workflow.duty_for(held, name, chosen_id, reg, kind):
         buttons.append((name, duty, label))
 if not buttons:
     st.caption(f"The next step is not yours to take (your duties: {', '.join(sorted(held)).replace('_', ' ')}).")

@@ -57,10 +57,11 @@ if scrutiny.RAISED_BY in held:
         horizontal=True,
         key="scrutiny-subject-kind",
     )
-    choices = {"measure": reg.measures, "action": reg.priority_actions, "theme": reg.themes}[kind_of]
-    titles = {item.id: item.title for item in choices}
+    titles = scrutiny.subjects(reg, kind_of)
     with st.form("scrutiny-raise", clear_on_submit=True):
-        subject = st.selectbox(wording.SCRUTINY_SUBJECT[kind_of], list(titles), format_func=titles.get, index=None)
+        subject = st.selectbox(
+            wording.SCRUTINY_SUBJECT[kind_of], list(titles), format_func=lambda i: titles[i], index=None
+        )
         kind = st.radio("Type", scrutiny.KINDS, format_func=str.capitalize, horizontal=True)
         words = st.text_area("Recommendation or question", max_chars=scrutiny.TEXT_LIMIT)
         if st.form_submit_button("Record it", type="primary"):
@@ -79,7 +80,9 @@ if any(access.duty_name(d) in scrutiny.ANSWERED_BY for d in held) and len(found)
     refs = dict(zip(found["rec_id"], found["text"]))
     with st.form("scrutiny-respond", clear_on_submit=True):
         rec = st.selectbox("Recommendation", list(refs), format_func=lambda r: f"{r}: {refs[r][:80]}", index=None)
-        status = st.selectbox("Status", scrutiny.RESPONSES, format_func=wording.SCRUTINY_STATUS.get)
+        answer = st.selectbox(
+            "Status", list(scrutiny.RESPONSES), format_func=lambda code: wording.SCRUTINY_STATUS[code]
+        )
         words = st.text_area("Response", max_chars=scrutiny.TEXT_LIMIT)
         if st.form_submit_button("Answer", type="primary"):
             try:
@@ -89,7 +92,7 @@ if any(access.duty_name(d) in scrutiny.ANSWERED_BY for d in held) and len(found)
                 duty = scrutiny.answerer(held, row["subject_kind"], row["subject_id"], reg)
                 if duty is None:
                     raise scrutiny.RecommendationError(f"{rec} is for another directorate's director to answer")
-                written = scrutiny.respond(rec, status, words, auth.user_name(), duty, reg=reg)
+                written = scrutiny.respond(rec, answer, words, auth.user_name(), duty, reg=reg)
             except (scrutiny.RecommendationError, storage.WriteError) as err:
                 st.error(str(err))
             else:

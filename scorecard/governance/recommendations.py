@@ -42,9 +42,13 @@ class RecommendationError(ValueError):
     or with text missing or too long; nothing is written."""
 
 
-def _subject_ids(reg: register.Register, kind: str) -> set[str]:
-    held = {"measure": reg.measures, "action": reg.priority_actions, "theme": reg.themes}
-    return {item.id for item in held[kind]}
+def subjects(reg: register.Register, kind: str) -> dict[str, str]:
+    """What a recommendation may be about, of one kind: id → the register's title."""
+    if kind == "measure":
+        return {m.id: m.title for m in reg.measures}
+    if kind == "action":
+        return {a.id: a.title for a in reg.priority_actions}
+    return {t.id: t.title for t in reg.themes}
 
 
 def _clean(value: str, what: str) -> str:
@@ -76,7 +80,7 @@ def raise_(
         raise RecommendationError(f"unknown kind {kind!r}: one of {', '.join(KINDS)}")
     if subject_kind not in SUBJECTS:
         raise RecommendationError(f"unknown subject {subject_kind!r}: one of {', '.join(SUBJECTS)}")
-    if subject_id not in _subject_ids(reg, subject_kind):
+    if subject_id not in subjects(reg, subject_kind):
         raise RecommendationError(f"the register has no {subject_kind} {subject_id!r}")
     if periods.parse_label(period).kind != "quarter":
         raise RecommendationError(f"{period!r} is not a reporting quarter: write it as '2025/26 Q4'")

@@ -99,10 +99,10 @@ def take(
     Raises :class:`WorkflowError` saying what is wrong, with nothing written."""
     reg = reg or register.load()
     folder = Path(data_dir or storage.default_data_dir())
-    known = {"measure": reg.measures, "action": reg.priority_actions}.get(kind)
-    if known is None:
+    if kind not in KINDS:
         raise WorkflowError(f"unknown kind {kind!r}: one of {', '.join(KINDS)}")
-    if item_id not in {item.id for item in known}:
+    known = {m.id for m in reg.measures} if kind == "measure" else {a.id for a in reg.priority_actions}
+    if item_id not in known:
         raise WorkflowError(f"unknown {kind} {item_id!r}")
     if periods.parse_label(period).kind != "quarter":
         raise WorkflowError(f"{period!r} is not a reporting quarter: write it as '2025/26 Q4'")

@@ -1,6 +1,7 @@
 """The quarterly workflow in a real browser (#26): on two servers over one private copy of the data, a data owner
-writes a red measure's narrative on its measure page and submits it on the Returns page; BI's check is recorded;
-the Assistant Director signs it off on the Returns page. Each step is in the audit log under its person."""
+uploads a red measure's figure, writes its narrative on its measure page and submits it on the Returns page; BI's
+check is recorded; the Assistant Director signs it off on the Returns page. Each step is in the audit log under
+its person."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import os
 import shutil
 from urllib.parse import quote
 
+import pandas as pd
 import pytest
 
 from scorecard import register
@@ -16,6 +18,7 @@ from scorecard.governance import audit, workflow
 from scorecard.store import db
 from tests.browser.conftest import log_path, open_page, settle
 from tests.browser.test_app_browser import _no_errors
+from tests.browser.test_conversation_browser import _upload
 
 pytestmark = pytest.mark.browser
 
@@ -51,9 +54,14 @@ def _take(page, base: str, title: str, button: str, done: str) -> None:
     settle(page)
 
 
-def test_a_data_owner_submits_and_the_assistant_director_signs_off(page, servers):
+def test_a_data_owner_submits_and_the_assistant_director_signs_off(page, servers, tmp_path):
     owner, director, data = servers
     title = register.load().measure(MEASURE).title
+    figure = tmp_path / "q4_figures.csv"
+    figure.write_text(f"measure_id,area_code,period,value\n{MEASURE},E08000014,{Q},58.5\n", encoding="utf-8")
+    _upload(page, owner, figure, 1)  # the figure, as the data owner returns it
+    held = pd.read_parquet(data / "observations.parquet")
+    assert held.loc[(held["measure_id"] == MEASURE) & (held["period_label"] == Q), "value"].tolist() == [58.5]
     open_page(page, f"{owner}/measure?measure={MEASURE}&period={quote(Q)}")
     page.get_by_role("textbox", name="What happened and why").fill("Two auditors on leave; audits resume in May.")
     page.get_by_role("button", name="Save commentary").click()

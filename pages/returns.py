@@ -37,7 +37,7 @@ st.markdown(
     f"sign-off by the Assistant Directors by {dates.sign_off_due:%d %B}; the CPOR goes to Cabinet in "
     f"{dates.cabinet_month:%B %Y} (strategic planning cycle)."
 )
-NOUN = {"measure": "Measure", "action": "Priority action"}
+NOUN = {kind: wording.SCRUTINY_SUBJECT[kind] for kind in workflow.KINDS}  # Measure, Priority action
 kind = st.radio(
     "Returns of", list(NOUN), format_func=lambda k: f"{NOUN[k]}s", horizontal=True, key=f"returns-kind-{period}"
 )

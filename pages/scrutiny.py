@@ -75,9 +75,12 @@ if scrutiny.RAISED_BY in held:
                 st.session_state[FLASH] = f"Recorded as {written['rec_id']} (in the audit log)."
                 st.rerun()
 
-if any(access.duty_name(d) in scrutiny.ANSWERED_BY for d in held) and len(found):
+duties = {  # each recommendation this person may answer → the duty they answer it under (none: no form)
+    r.rec_id: duty for r in found.itertuples() if (duty := scrutiny.answerer(held, r.subject_kind, r.subject_id, reg))
+}
+if duties:
     st.subheader("Answer a recommendation or question")
-    refs = dict(zip(found["rec_id"], found["text"]))
+    refs = {r.rec_id: r.text for r in found.itertuples() if r.rec_id in duties}
     with st.form("scrutiny-respond", clear_on_submit=True):
         rec = st.selectbox("Recommendation", list(refs), format_func=lambda r: f"{r}: {refs[r][:80]}", index=None)
         answer = st.selectbox(
@@ -88,11 +91,7 @@ if any(access.duty_name(d) in scrutiny.ANSWERED_BY for d in held) and len(found)
             try:
                 if rec is None:
                     raise scrutiny.RecommendationError("choose the recommendation")
-                row = found.set_index("rec_id").loc[rec]
-                duty = scrutiny.answerer(held, row["subject_kind"], row["subject_id"], reg)
-                if duty is None:
-                    raise scrutiny.RecommendationError(f"{rec} is for another directorate's director to answer")
-                written = scrutiny.respond(rec, answer, words, auth.user_name(), duty, reg=reg)
+                written = scrutiny.respond(rec, answer, words, auth.user_name(), duties[rec], reg=reg)
             except (scrutiny.RecommendationError, storage.WriteError) as err:
                 st.error(str(err))
             else:

@@ -577,7 +577,7 @@ def main(argv: list[str] | None = None) -> int:
     flow.add_argument(
         "--duty",
         required=True,
-        help="data_owner, bi or assistant_director, optionally bound: assistant_director:adults",
+        help="data_owner, bi or assistant_director, optionally bound: assistant_director:children_education",
     )
     flow.add_argument("--reason", default="", help="why (needed for a step back or not_signed_off)")
     flow.add_argument("--user", default=None, help="who takes the step (default: $SCORECARD_USER or login name)")

@@ -24,8 +24,8 @@ duty                 held by   does
 data_owner           staff     submits a measure's figures and narrative (:mod:`~scorecard.governance.workflow`)
 bi                   staff     checks a return, steps it back with a reason, lists a measure as not signed off
 assistant_director   staff     signs a measure off, steps it back with a reason, answers scrutiny
-executive_director   staff     reviews and presents the QSR; answers scrutiny
-                               (:mod:`~scorecard.governance.recommendations`)
+executive_director   staff     answers scrutiny for the directorate (:mod:`~scorecard.governance.recommendations`);
+                               the QSR review itself is a meeting, outside the app
 audit                staff     draws the yearly audit sample of KPIs with each figure's lineage
 scrutiny             members   records Overview and Scrutiny's recommendations and questions
 ===================  ========  ====================================================================================
@@ -78,7 +78,8 @@ def role_from_claims(
 
 
 STAFF_DUTIES = ("data_owner", "bi", "assistant_director", "executive_director", "audit")
-"""The duties of council staff (officer, admin), the workflow's in the order a quarter's steps are taken."""
+"""The duties of council staff (officer, admin): the workflow's three in the order a quarter's steps are taken,
+then the Executive Director's and the Audit team's."""
 MEMBER_DUTIES = ("scrutiny",)
 """The duties of councillors (member)."""
 DUTIES = STAFF_DUTIES + MEMBER_DUTIES
@@ -104,8 +105,9 @@ def duties_from_claims(
             value = users[ident.strip().lower()]
             break
     values = value if isinstance(value, (list, tuple)) else [value]
-    named = (str(v).strip().lower() for v in values)
-    return frozenset(v for v in named if duty_name(v) in allowed and (":" not in v or v.split(":", 1)[1]))
+    named = (str(v).strip().lower() for v in values)  # bound ("name:directorate") only for staff, never empty
+    bindable = role != "member"
+    return frozenset(v for v in named if duty_name(v) in allowed and (":" not in v or (bindable and v.split(":")[1])))
 
 
 def duty_name(duty: str) -> str:
@@ -113,9 +115,11 @@ def duty_name(duty: str) -> str:
     return duty.split(":", 1)[0]
 
 
-def covering(held: Iterable[str], name: str, directorate: str) -> str | None:
-    """The duty among ``held`` named ``name`` that covers ``directorate`` (bound to it, or unbound), else None."""
-    return next((d for d in sorted(held) if d in (name, f"{name}:{directorate}")), None)
+def covering(held: Iterable[str], names: Iterable[str], directorate: str) -> str | None:
+    """The first duty among ``held`` named one of ``names`` (in their order) that covers ``directorate`` — bound
+    to it, or unbound — else None."""
+    ordered = sorted(held)
+    return next((d for name in names for d in ordered if d in (name, f"{name}:{directorate}")), None)
 
 
 def sees_draft(role: str) -> bool:

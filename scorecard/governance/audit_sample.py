@@ -36,15 +36,19 @@ def population(year: str, area: str = SEFTON, data_dir: str | Path | None = None
     if fy.kind != "financial_year":
         raise ValueError(f"{year!r} is not a financial year: write it as '2025/26'")
     con = db.connect(data_dir)
-    return con.execute(
-        """
+    return (
+        con.execute(
+            """
         SELECT * EXCLUDE (rn) FROM (
             SELECT o.*, row_number() OVER (PARTITION BY measure_id ORDER BY period_end DESC) AS rn
             FROM observations o WHERE area_code = ? AND period_end BETWEEN ? AND ? AND status <> ?)
         WHERE rn = 1 ORDER BY measure_id
         """,
-        [area, fy.start, fy.end, ILLUSTRATIVE],
-    ).df()
+            [area, fy.start, fy.end, ILLUSTRATIVE],
+        )
+        .df()
+        .pipe(lambda found: found[found["measure_id"].isin({m.id for m in register.load().measures})])
+    )
 
 
 def draw(figures: pd.DataFrame, size: int, seed: int) -> pd.DataFrame:

@@ -137,8 +137,9 @@ def freeze_commentary(f: Freezing, parts: dict[str, pd.DataFrame]) -> pd.DataFra
 
 def freeze_recommendations(f: Freezing, parts: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Overview and Scrutiny's recommendations raised at or before the quarter, with the responses they had when it
-    was published (:mod:`scorecard.governance.recommendations`)."""
-    return conversation.recommendations(f.period, f.data_dir)
+    was published (:mod:`scorecard.governance.recommendations`): who answered by post, never a person's name or
+    address (who raised and who answered stay in the audit log)."""
+    return conversation.recommendations(f.period, f.data_dir).drop(columns=["raised_by", "responded_by"])
 
 
 PARTS: dict[str, Callable[[Freezing, dict[str, pd.DataFrame]], pd.DataFrame | None]] = {

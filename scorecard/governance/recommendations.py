@@ -130,7 +130,10 @@ def respond(
         now = ledger.latest(held[held["rec_id"] == rec_id], ledger.RECOMMENDATIONS)
         if now.empty:
             raise RecommendationError(f"there is no recommendation {rec_id!r}")
-        if answerer([duty], now.iloc[0]["subject_kind"], now.iloc[0]["subject_id"], reg) is None:
+        kind, subject = now.iloc[0]["subject_kind"], now.iloc[0]["subject_id"]
+        if subject not in subjects(reg, kind):
+            raise RecommendationError(f"{rec_id} is about {kind} {subject!r}, which the register no longer holds")
+        if answerer([duty], kind, subject, reg) is None:
             raise RecommendationError(f"{rec_id} is for another directorate to answer, not {duty}")
         row = now.iloc[0].drop("version").to_dict() | {"status": status, "response": words, "responded_by": who}
         row |= {"responded_duty": duty, "responded_at": datetime.now(UTC).isoformat(timespec="seconds")}
@@ -140,8 +143,11 @@ def respond(
 def answerer(held, subject_kind: str, subject_id: str, reg: register.Register) -> str | None:
     """The duty among ``held`` that answers scrutiny on this subject: an Assistant or Executive Director's, bound to
     the subject's directorate or unbound; None when the person may not answer it."""
-    directorate = reg.directorate_of(subject_kind, subject_id)
-    return next((d for name in ANSWERED_BY if (d := access.covering(held, name, directorate))), None)
+    try:
+        directorate = reg.directorate_of(subject_kind, subject_id)
+    except KeyError:  # a measure, action or theme the register no longer holds: nobody's to answer
+        return None
+    return access.covering(held, ANSWERED_BY, directorate)
 
 
 def _write(folder: Path, held: pd.DataFrame, row: dict, who: str, detail: dict) -> dict:

@@ -1,20 +1,20 @@
 """``python -m scorecard remind``: emails that chase the quarter's outstanding steps (#26 item 4), run from a
 scheduler (cron or a systemd timer, README).
 
-For each measure still waiting for a step (:func:`scorecard.governance.returns.status`), by the register's
-``cycle`` (:mod:`scorecard.register.calendar`):
+For each measure and priority action still waiting for a step (:func:`scorecard.governance.returns.status`), by the
+register's ``cycle`` (:mod:`scorecard.register.calendar`):
 
 - ``reminder``: from ``reminder_days_before`` days before the step is due, to the post that takes it;
 - ``overdue``: from the day after it was due, to the same post;
-- ``escalation``: ``escalate_after_days`` after it was due, to the Assistant Director of the measure's directorate;
+- ``escalation``: ``escalate_after_days`` after it was due, to the Assistant Director of its directorate;
 - ``escalation_bi``: twice that long after, to the Business Intelligence team.
 
-Mailboxes are posts, never people: a JSON file named by ``SCORECARD_MAILBOXES`` (kept out of the repository)
-maps each post — the measure's owner post as the register writes it, ``assistant_director:<directorate id>`` and
-``bi`` — to an address. SMTP comes from the environment (:class:`Smtp`). Each post gets one email a run listing
-its items; an item is recorded (``data/conversation/reminders``, with an audit entry) only once its email was
-accepted by the server, so nothing is sent twice and a refused or unreachable server, or a post with no mailbox,
-loses nothing: the item is tried again on the next run.
+Mailboxes are posts, never people: a JSON file named by ``SCORECARD_MAILBOXES`` (kept out of the repository) maps
+each post — a measure's owner post or a priority action's theme lead, as the register writes them,
+``assistant_director:<directorate id>`` and ``bi`` — to an address. SMTP comes from the environment (:class:`Smtp`).
+Each post gets one email a run listing its items; an item is recorded (``data/conversation/reminders``, with an
+audit entry) only once its email was accepted by the server, so nothing is sent twice and a refused or unreachable
+server, or a post with no mailbox, loses nothing: the item is tried again on the next run.
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from scorecard.register import calendar
 from scorecard.register.definitions import TO_BE_CONFIRMED
 
 NEXT = {"awaiting": "submit", "submitted": "check", "checked": "sign_off"}
-"""The step a measure in each state waits for (a signed-off measure waits for none)."""
+"""The step an item in each state waits for (a signed-off one waits for none)."""
 COLUMNS = ["item_kind", "item_id", "title", "directorate", "owner", "state", "next_step", "taken_by", "due"]
 COLUMNS.append("days_overdue")
 

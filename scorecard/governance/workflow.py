@@ -12,13 +12,16 @@ checked        ``check``                   ``bi``                  submitted
 signed_off     ``sign_off``                ``assistant_director``  checked
 =============  ==========================  =====================  ==================================
 
-``not_signed_off`` (BI, with a reason) lists a measure that goes to Cabinet without sign-off, its state unchanged;
-the CPOR is *final for Cabinet* only when every measure is signed off or so listed (:func:`cpor_status`), else it
-is a draft. ``step_back`` returns a measure one state (signed off → checked → submitted → awaiting), under the BI or the
+A priority action's quarterly update goes through the same states (``kind="action"``), without the commentary
+rule or the QA checklist (its update is its own narrative, extent of completion and RAG).
+
+``not_signed_off`` (BI, with a reason) lists an item that goes to Cabinet without sign-off, its state unchanged; the
+CPOR is *final for Cabinet* only when every measure is signed off or so listed (:func:`cpor_status`), else it is a
+draft. ``step_back`` returns an item one state (signed off → checked → submitted → awaiting), under the BI or the
 Assistant Director duty, and needs a reason. A duty bound to a directorate (:mod:`scorecard.governance.access`)
-takes steps only on that directorate's measures. A red or amber measure cannot be signed off without commentary for
-the quarter written by a person. A published quarter's workflow is closed. Every step is a new version in
-``data/conversation/workflow`` with an audit-log entry (who, when, the duty, the states), in one commit.
+takes steps only on that directorate's measures and actions. A red or amber measure cannot be signed off without
+commentary for the quarter written by a person. A published quarter's workflow is closed. Every step is a new
+version in ``data/conversation/workflow`` with an audit-log entry (who, when, the duty, the states), in one commit.
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ from scorecard.present import commentary, conversation, views
 from scorecard.store import ledger, periods, storage, text
 
 STATES = ("awaiting", "submitted", "checked", "signed_off")
-"""In order: each step forward moves a measure one state on."""
+"""In order: each step forward moves a measure (or priority action) one state on."""
 STEPS = {
     "submit": ("awaiting", "data_owner"),
     "check": ("submitted", "bi"),
@@ -107,7 +110,10 @@ def take(
     if periods.parse_label(period).kind != "quarter":
         raise WorkflowError(f"{period!r} is not a reporting quarter: write it as '2025/26 Q4'")
     name, directorate = access.duty_name(duty), reg.directorate_of(kind, item_id)
-    if access.covering([duty], name, directorate) is None:
+    bound = duty.partition(":")[2]
+    if bound and bound not in {d.id for d in reg.directorates}:
+        raise WorkflowError(f"{duty!r} is bound to {bound!r}, which is not a directorate in the register")
+    if access.covering([duty], [name], directorate) is None:
         raise WorkflowError(f"{item_id} is a {kind} of the {directorate} directorate: {duty} is another's post")
     if publish.state(period, folder) == access.PUBLISHED:
         raise WorkflowError(f"{period} is published: its workflow is closed")
@@ -128,7 +134,7 @@ def take(
         now = state_of(item_id, period, folder, kind)
         if step == NOT_SIGNED_OFF:
             if name != "bi":
-                raise WorkflowError(f"a measure is listed as not signed off by bi, not {duty}")
+                raise WorkflowError(f"an item is listed as not signed off by bi, not {duty}")
             if now == STATES[-1]:
                 raise WorkflowError(f"{item_id} is signed off for {period}")
             if not reason:
@@ -170,12 +176,11 @@ def take(
 def duty_for(
     held: frozenset[str], step: str, item_id: str, reg: register.Register, kind: str = "measure"
 ) -> str | None:
-    """The duty among ``held`` (a person's, from sign-in) under which they may take ``step`` on the measure: the
-    step's duty (BI's for not signed off, BI's or the Assistant Director's for a step back), bound to the measure's
-    directorate or unbound; None when they may not."""
+    """The duty among ``held`` (a person's, from sign-in) under which they may take ``step`` on the measure or
+    priority action: the step's duty (BI's for not signed off, BI's or the Assistant Director's for a step back),
+    bound to its directorate or unbound; None when they may not."""
     names = {STEP_BACK: STEPS_BACK_BY, NOT_SIGNED_OFF: ("bi",)}.get(step) or (STEPS[step][1],)
-    directorate = reg.directorate_of(kind, item_id)
-    return next((d for name in names if (d := access.covering(held, name, directorate))), None)
+    return access.covering(held, names, reg.directorate_of(kind, item_id))
 
 
 def cpor_status(period: str, data_dir: str | Path | None = None, reg: register.Register | None = None) -> str:

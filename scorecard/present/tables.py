@@ -253,13 +253,14 @@ def post_text(duty: str, reg) -> str:
 def recommendations(held: pd.DataFrame, reg) -> pd.DataFrame:
     """Overview and Scrutiny's recommendations as members read them: what each is about by the register's name,
     the status in words and who answered by post (never a person's name or address)."""
-    finder = {"measure": reg.measure, "action": reg.action, "theme": reg.theme}
+    titles = {"measure": reg.measures, "action": reg.priority_actions, "theme": reg.themes}
+    named = {(kind, item.id): item.title for kind, items in titles.items() for item in items}
     return pd.DataFrame(
         {
             "Ref": held["rec_id"],
             "Quarter": held["period"],
             "About": [
-                f"{wording.SCRUTINY_SUBJECT[k]}: {finder[k](i).title}"
+                f"{wording.SCRUTINY_SUBJECT[k]}: {named.get((k, i), i)}"  # one the register no longer holds: its id
                 for k, i in zip(held["subject_kind"], held["subject_id"])
             ],
             "Type": held["kind"].str.capitalize(),

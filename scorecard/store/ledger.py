@@ -42,7 +42,7 @@ SCHEMAS = {
             ("item_id", _TEXT),  # the measure's or priority action's register id
             ("period", _TEXT),  # the reporting quarter
             ("step", _TEXT),  # submit | check | sign_off | step_back | not_signed_off (governance/workflow.py)
-            ("state", _TEXT),  # the measure's state for the quarter after the step
+            ("state", _TEXT),  # the item's state for the quarter after the step
             ("duty", _TEXT),  # the framework duty the step was taken under: data_owner | bi | assistant_director
             ("who", _TEXT),
             ("at", _TEXT),  # ISO 8601, UTC
@@ -232,7 +232,16 @@ def read(name: str, data_dir: str | Path | None = None) -> pd.DataFrame:
     or planted table is :class:`scorecard.store.storage.IntegrityError`, never read)."""
     data_dir = Path(data_dir or storage.default_data_dir())
     payload = storage.read_kept(data_dir, f"{name}.parquet")
-    return pd.read_parquet(io.BytesIO(payload)) if payload is not None else empty(name)
+    return _upgraded(name, pd.read_parquet(io.BytesIO(payload))) if payload is not None else empty(name)
+
+
+def _upgraded(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """A workflow or reminders table written before priority actions had a workflow (one ``measure_id`` column)
+    read as today's: each row a measure's (``item_kind`` measure, ``item_id`` its id), written so next time."""
+    if name in (WORKFLOW, REMINDERS) and "measure_id" in frame.columns and "item_id" not in frame.columns:
+        frame = frame.rename(columns={"measure_id": "item_id"})
+        frame.insert(0, "item_kind", "measure")
+    return frame
 
 
 def appended(name: str, existing: pd.DataFrame, rows: list[dict]) -> pd.DataFrame:

@@ -262,4 +262,5 @@ def test_duties_belong_to_their_framework_rows_and_are_never_implied():
     assert auth.resolve_duties("member", True, True, {"email": "auditor@b.c"}, audit, {}) == frozenset()
     bound = {"scorecard_duties": ["assistant_director:children_education", "bi:", "root:adults", "scrutiny:x"]}
     assert auth.resolve_duties("officer", True, True, bound, {}, {}) == {"assistant_director:children_education"}
+    assert auth.resolve_duties("member", True, True, bound, {}, {}) == frozenset()  # a councillor's duty is unbound
     assert {duty for _, duty in workflow.STEPS.values()} <= set(access.STAFF_DUTIES)  # one vocabulary of duties

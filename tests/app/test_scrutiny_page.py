@@ -4,11 +4,13 @@ sees the list without either form, and the public read only what was frozen with
 
 from __future__ import annotations
 
-from scorecard.governance import recommendations
+from scorecard.governance import publish, recommendations
+from scorecard.store import db
 from tests.app.conftest import opener
 from tests.conftest import PUBLISHED
 
 MEASURE = "cyp_sw_turnover_rate"
+NEXT = "2025/26 Q3"
 
 
 def _open(monkeypatch, folder, role: str, duties: str = "", page: str = "scrutiny", **params):
@@ -46,6 +48,8 @@ def test_a_scrutiny_member_records_and_an_assistant_director_answers(published_a
 
     executive = _open(monkeypatch, folder, "officer", "executive_director:children_education")
     assert _forms(executive) == {"Answer"}  # the Executive Director answers for the directorate too
+    elsewhere = _open(monkeypatch, folder, "officer", "executive_director:adult_social_care_health")
+    assert not _forms(elsewhere)  # another directorate's director is offered nothing to answer
     for role, duties in (("member", ""), ("officer", "data_owner,bi,audit"), ("admin", "")):
         other = _open(monkeypatch, folder, role, duties)
         assert not _forms(other) and "A plan goes to Cabinet in May." in [t.value for t in other.text]
@@ -55,3 +59,13 @@ def test_a_scrutiny_member_records_and_an_assistant_director_answers(published_a
     public = _open(monkeypatch, folder, "public", "scrutiny,assistant_director")  # duties the public cannot hold
     assert not _forms(public) and not public.text  # raised after the quarter was frozen: not the public's
     assert any("No recommendation or question" in c.value for c in public.caption)
+    db.reset()
+    publish.publish(NEXT, who="test admin", data_dir=folder)  # the next quarter freezes it, as answered then
+    monkeypatch.setenv("SCORECARD_DEMO_DUTIES", "")
+    later = opener(monkeypatch, folder)("public", period=NEXT)
+    later.switch_page("pages/scrutiny.py")
+    later.run()
+    assert [t.value for t in later.text] == [
+        "Bring the workforce plan to the next committee.",
+        "A plan goes to Cabinet in May.",
+    ]

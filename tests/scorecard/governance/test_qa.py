@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from scorecard import SEFTON
 from scorecard.governance import audit, qa, workflow
 from scorecard.ingest import load
+from scorecard.present import views
 
 Q = "2025/26 Q4"
 
@@ -38,11 +40,12 @@ def test_each_check_by_hand(real_register):
 
 
 def test_the_check_step_records_what_needs_attention(data_dir, real_register):
-    measure = "cyp_sw_turnover_rate"
+    card = views.scorecard(SEFTON, Q, data_dir=data_dir)
+    measure = next(m for m, why in zip(card["measure_id"], card["exception_reasons"]) if "stale" in why)
     checks = qa.checklist(measure, Q, data_dir, real_register)
     assert list(checks["check"]) == ["plausible", "revision", "denominator", "stale"]
     workflow.take("submit", measure, Q, "owner", "data_owner", data_dir=data_dir)
     written = workflow.take("check", measure, Q, "BI analyst", "bi", data_dir=data_dir)
-    assert written["qa"] == qa.needing_attention(checks)
+    assert written["qa"] == qa.needing_attention(checks) and written["qa"][0].startswith("stale: latest figure")
     entry = [e for e in audit.entries(data_dir) if e["action"] == workflow.ACTION][-1]
     assert entry["detail"]["qa"] == written["qa"]

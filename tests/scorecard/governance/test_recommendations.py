@@ -9,6 +9,7 @@ import pytest
 
 from scorecard.__main__ import main
 from scorecard.governance import audit, publish, recommendations
+from scorecard.present import tables
 from scorecard.store import db, ledger
 from tests.conftest import PUBLISHED
 
@@ -103,7 +104,19 @@ def test_the_public_reads_the_list_frozen_with_a_published_quarter(published_dat
     assert list(frozen[["rec_id", "status", "response"]].itertuples(index=False)) == [
         ("SR-1", "accepted", "A plan in May.")
     ]  # as it stood when the quarter was published
+    assert not {"raised_by", "responded_by"} & set(frozen.columns)  # posts are published, never people's names
     assert recommendations.for_role("officer", NEXT, folder)["status"].tolist() == ["done"]
+
+
+def test_a_recommendation_about_what_the_register_no_longer_holds_is_named_by_its_id(published_data, real_register):
+    folder = published_data[0]
+    _raise(folder)
+    without = real_register.model_copy(update={"measures": [m for m in real_register.measures if m.id != MEASURE]})
+    shown = tables.recommendations(recommendations.for_role("officer", PUBLISHED, folder), without)
+    assert shown["About"].tolist() == [f"Measure: {MEASURE}"]
+    assert recommendations.answerer(frozenset({"executive_director"}), "measure", MEASURE, without) is None
+    with pytest.raises(recommendations.RecommendationError, match="the register no longer holds"):
+        recommendations.respond("SR-1", "done", "Retired.", "ED", "executive_director", folder, without)
 
 
 def test_the_command_line_raises_answers_and_lists(published_data, capsys):

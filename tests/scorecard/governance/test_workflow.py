@@ -200,6 +200,8 @@ def test_a_sign_off_by_another_directorates_post_is_refused(data_dir, real_regis
     people = frozenset({wrong, "bi"})
     assert workflow.duty_for(people, "sign_off", measure, real_register) is None
     assert workflow.duty_for(people, workflow.STEP_BACK, measure, real_register) == "bi"
+    with pytest.raises(workflow.WorkflowError, match="'adults', which is not a directorate in the register"):
+        workflow.take("sign_off", measure, PERIOD, "AD", "assistant_director:adults", data_dir=data_dir)
     right = "assistant_director:children_education"
     assert workflow.duty_for(people | {right}, "sign_off", measure, real_register) == right
     workflow.take("sign_off", measure, PERIOD, "AD Children", right, data_dir=data_dir)

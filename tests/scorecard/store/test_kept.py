@@ -129,3 +129,21 @@ def test_a_reseal_of_a_deleted_record_says_so(folder):
     differed = storage.reseal(folder, "BI administrator", "version.json lost in a bad copy; files checked")
     assert differed[0].startswith("version.json is missing")
     assert json.loads((folder / storage.VERSION).read_text())["files"].keys() == {NOTE, "snapshots/a.bin"}
+
+
+def test_a_workflow_table_written_before_actions_had_a_workflow_reads_as_measures(data_dir):
+    from scorecard.governance import workflow
+
+    old = pd.DataFrame(
+        [{"measure_id": "cyp_sw_turnover_rate", "period": "2025/26 Q4", "step": "submit", "state": "submitted",
+          "duty": "data_owner", "who": "owner", "at": "2026-04-09T08:00:00+00:00", "reason": "", "version": 1}]
+    )  # fmt: skip
+    with storage.locked(data_dir):
+        storage.write_tables(data_dir, {ledger.WORKFLOW: old})
+    assert workflow.state_of("cyp_sw_turnover_rate", "2025/26 Q4", data_dir) == "submitted"
+    workflow.take("check", "cyp_sw_turnover_rate", "2025/26 Q4", "BI analyst", "bi", data_dir=data_dir)
+    held = ledger.read(ledger.WORKFLOW, data_dir)
+    assert list(held[["item_kind", "item_id", "state"]].itertuples(index=False)) == [
+        ("measure", "cyp_sw_turnover_rate", "submitted"),
+        ("measure", "cyp_sw_turnover_rate", "checked"),
+    ]

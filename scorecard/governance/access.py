@@ -115,11 +115,11 @@ def duty_name(duty: str) -> str:
     return duty.split(":", 1)[0]
 
 
-def covering(held: Iterable[str], names: Iterable[str], directorate: str) -> str | None:
-    """The first duty among ``held`` named one of ``names`` (in their order) that covers ``directorate`` — bound
-    to it, or unbound — else None."""
-    ordered = sorted(held)
-    return next((d for name in names for d in ordered if d in (name, f"{name}:{directorate}")), None)
+def covering(held: Iterable[str], names: Iterable[str], directorates: Iterable[str]) -> str | None:
+    """The first duty among ``held`` named one of ``names`` (in their order) that covers something owned by
+    ``directorates`` — bound to one of them, or unbound — else None."""
+    ordered, owners = sorted(held), list(directorates)
+    return next((d for name in names for d in ordered if d == name or d in {f"{name}:{o}" for o in owners}), None)
 
 
 def sees_draft(role: str) -> bool:

@@ -22,6 +22,7 @@ import pandas as pd
 from scorecard import register
 from scorecard.governance import access, publish
 from scorecard.present import conversation
+from scorecard.register import plan
 from scorecard.store import ledger, periods, storage, text
 
 KINDS = ("recommendation", "question")
@@ -144,10 +145,10 @@ def answerer(held, subject_kind: str, subject_id: str, reg: register.Register) -
     """The duty among ``held`` that answers scrutiny on this subject: an Assistant or Executive Director's, bound to
     the subject's directorate or unbound; None when the person may not answer it."""
     try:
-        directorate = reg.directorate_of(subject_kind, subject_id)
+        owners = plan.directorates_of(reg, subject_kind, subject_id)
     except KeyError:  # a measure, action or theme the register no longer holds: nobody's to answer
         return None
-    return access.covering(held, ANSWERED_BY, directorate)
+    return access.covering(held, ANSWERED_BY, owners)
 
 
 def _write(folder: Path, held: pd.DataFrame, row: dict, who: str, detail: dict) -> dict:

@@ -32,6 +32,8 @@ import pandas as pd
 
 from scorecard import register
 from scorecard.governance import access, publish, returns, workflow
+from scorecard.register import plan
+from scorecard.register.definitions import TO_BE_CONFIRMED
 from scorecard.store import ledger, periods, storage
 
 KINDS = ("reminder", "overdue", "escalation", "escalation_bi")
@@ -128,7 +130,8 @@ def due_items(
     rows = []
     for item in waiting.itertuples():
         late = (as_of - item.due).days
-        director = f"assistant_director:{reg.directorate_of(item.item_kind, item.item_id)}"
+        owner = (plan.directorates_of(reg, item.item_kind, item.item_id) or [TO_BE_CONFIRMED])[0]
+        director = f"assistant_director:{owner}"
         taker = {"submit": item.owner, "check": BI}.get(item.next_step, director)  # sign-off: the director
         kinds = {
             "reminder": (-cycle.reminder_days_before <= late <= 0, taker),

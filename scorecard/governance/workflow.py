@@ -34,6 +34,7 @@ import pandas as pd
 from scorecard import SEFTON, register
 from scorecard.governance import access, publish, qa
 from scorecard.present import commentary, conversation, views
+from scorecard.register import plan
 from scorecard.store import ledger, periods, storage, text
 
 STATES = ("awaiting", "submitted", "checked", "signed_off")
@@ -109,12 +110,13 @@ def take(
         raise WorkflowError(f"unknown {kind} {item_id!r}")
     if periods.parse_label(period).kind != "quarter":
         raise WorkflowError(f"{period!r} is not a reporting quarter: write it as '2025/26 Q4'")
-    name, directorate = access.duty_name(duty), reg.directorate_of(kind, item_id)
+    name, owners = access.duty_name(duty), plan.directorates_of(reg, kind, item_id)
     bound = duty.partition(":")[2]
     if bound and bound not in {d.id for d in reg.directorates}:
         raise WorkflowError(f"{duty!r} is bound to {bound!r}, which is not a directorate in the register")
-    if access.covering([duty], [name], directorate) is None:
-        raise WorkflowError(f"{item_id} is a {kind} of the {directorate} directorate: {duty} is another's post")
+    if access.covering([duty], [name], owners) is None:
+        whose = " or ".join(owners) or "no"
+        raise WorkflowError(f"{item_id} is a {kind} of the {whose} directorate: {duty} is another's post")
     if publish.state(period, folder) == access.PUBLISHED:
         raise WorkflowError(f"{period} is published: its workflow is closed")
     who, reason = text.without_controls(who).strip(), text.without_controls(reason).strip()
@@ -180,7 +182,7 @@ def duty_for(
     priority action: the step's duty (BI's for not signed off, BI's or the Assistant Director's for a step back),
     bound to its directorate or unbound; None when they may not."""
     names = {STEP_BACK: STEPS_BACK_BY, NOT_SIGNED_OFF: ("bi",)}.get(step) or (STEPS[step][1],)
-    return access.covering(held, names, reg.directorate_of(kind, item_id))
+    return access.covering(held, names, plan.directorates_of(reg, kind, item_id))
 
 
 def cpor_status(period: str, data_dir: str | Path | None = None, reg: register.Register | None = None) -> str:

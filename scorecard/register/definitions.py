@@ -516,11 +516,6 @@ class Register(_Strict):
         """The priority action with this id (KeyError if none)."""
         return _by_id(self.priority_actions, action_id)
 
-    def directorate_of(self, kind: str, ident: str) -> str:
-        """The directorate id that owns a ``measure``, priority ``action`` or ``theme`` (through its first theme)."""
-        theme = {"measure": lambda: self.measure(ident).themes[0], "action": lambda: self.action(ident).theme}
-        return self.theme(theme.get(kind, lambda: ident)()).directorate
-
     def theme_actions(self, theme_id: str) -> list[PriorityAction]:
         """A theme's priority actions, in the plan's order."""
         return [a for a in self.priority_actions if a.theme == theme_id]

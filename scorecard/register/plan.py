@@ -53,6 +53,19 @@ def action_owners(reg: Register, kind: str) -> dict[str, list[str]]:
     return owned
 
 
+def directorates_of(reg: Register, kind: str, ident: str) -> list[str]:
+    """The directorates that own a ``measure``, priority ``action`` or ``theme`` ([] = to be confirmed): whose
+    Assistant or Executive Director signs it off and answers scrutiny on it (:mod:`scorecard.governance.access`).
+    KeyError for one the register does not hold."""
+    if kind == "measure":
+        return measure_owners(reg, "directorate")[ident]
+    if kind == "action":
+        return action_owners(reg, "directorate")[ident]
+    found: list[str] = []
+    _add(found, reg.theme(ident).directorate)
+    return found
+
+
 def action_measures(reg: Register) -> dict[str, list[str]]:
     """priority action id → the measures that evidence it, in register order."""
     linked: dict[str, list[str]] = {a.id: [] for a in reg.priority_actions}

@@ -120,3 +120,22 @@ def test_every_measure_and_action_hangs_somewhere_on_the_thread(real_register):
     whole = {m for t in real_register.themes for m in plan.theme_level_measures(real_register, t.id)}
     assert under_actions | whole == {m.id for m in real_register.measures}
     assert len(real_register.measures) == 86 and len(linked) == len(real_register.priority_actions) == 40
+
+
+def test_who_owns_a_measure_action_or_theme_for_sign_off(real_register):
+    from scorecard.governance import access
+
+    assert plan.directorates_of(real_register, "measure", "cyp_sw_turnover_rate") == ["children_education"]
+    assert plan.directorates_of(real_register, "action", "cyp_pa_csc_improvement_priorities") == ["children_education"]
+    assert plan.directorates_of(real_register, "theme", "children_young_people") == ["children_education"]
+    listing = {"measures": ["cyp_sw_turnover_rate"]}
+    adults = real_register.directorate("adult_social_care_health").model_copy(update=listing)
+    shared = real_register.model_copy(
+        update={"directorates": [adults if d.id == adults.id else d for d in real_register.directorates]}
+    )
+    owners = plan.directorates_of(shared, "measure", "cyp_sw_turnover_rate")
+    assert owners == ["children_education", "adult_social_care_health"]  # listed by a second directorate: both
+    assert access.covering({"assistant_director:adult_social_care_health"}, ["assistant_director"], owners)
+    assert access.covering({"assistant_director:public_health"}, ["assistant_director"], owners) is None
+    with pytest.raises(KeyError):
+        plan.directorates_of(real_register, "measure", "no_such_measure")

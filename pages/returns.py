@@ -72,7 +72,7 @@ st.dataframe(
     },
 )
 components.csv_download(
-    shown, f"sefton_returns_{period.replace('/', '-').replace(' ', '_')}.csv", "Download the chase list (CSV)"
+    shown, f"sefton_returns_{kind}s_{period.replace('/', '-').replace(' ', '_')}.csv", "Download the chase list (CSV)"
 )
 held = auth.duties()
 if audit_sample.AUDIT in {access.duty_name(d) for d in held}:  # the Audit team's yearly sample, with lineage

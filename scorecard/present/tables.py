@@ -268,7 +268,9 @@ def recommendations(held: pd.DataFrame, reg) -> pd.DataFrame:
             "Status": held["status"].map(wording.SCRUTINY_STATUS),
             "Response": held["response"],
             "Answered by": [post_text(d, reg) for d in held["responded_duty"]],
-            "Answered on": held["responded_at"].str[:10],
+            "Answered on": pd.to_datetime(held["responded_at"].replace("", None), utc=True, errors="coerce")
+            .dt.strftime("%-d %B %Y")
+            .fillna(""),
         }
     )
 

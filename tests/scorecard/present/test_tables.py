@@ -49,3 +49,24 @@ def test_a_duty_reads_as_the_post_that_holds_it(real_register):
     )
     assert tables.post_text("executive_director", real_register) == "Executive Director"
     assert tables.post_text("", real_register) == ""
+
+
+def test_scrutiny_recommendations_read_in_words_with_the_answering_post(real_register):
+    held = pd.DataFrame(
+        [
+            {"rec_id": "SR-1", "period": "2025/26 Q3", "subject_kind": "measure", "subject_id": "cyp_sw_turnover_rate",
+             "kind": "question", "text": "Why?", "status": "open", "response": "", "responded_duty": "",
+             "responded_at": ""},
+            {"rec_id": "SR-2", "period": "2025/26 Q3", "subject_kind": "theme", "subject_id": "children_young_people",
+             "kind": "recommendation", "text": "Do it.", "status": "in_progress", "response": "Under way.",
+             "responded_duty": "executive_director:children_education", "responded_at": "2026-12-03T10:00:00+00:00"},
+        ]
+    )  # fmt: skip
+    shown = tables.recommendations(held, real_register)
+    assert shown["About"].tolist() == [
+        "Measure: Social Worker Staff Turnover Rate (children's social care)",
+        "Theme: Children & Young People",
+    ]
+    assert shown["Status"].tolist() == ["Open — awaiting the owner's response", "In progress"]
+    assert shown["Answered by"].tolist() == ["", "Executive Director, Children's Social Care and Education"]
+    assert shown["Answered on"].tolist() == ["", "3 December 2026"]

@@ -20,7 +20,7 @@ from scorecard.evaluation.facts_sql import FACTS_SQL, KNOWN, NEEDED_FILTER, SCOP
 from scorecard.evaluation.judgements import benchmark, breaks, direction, exceptions, polarity, rag, trend
 from scorecard.evaluation.judgements.arrays import floats, texts
 from scorecard.register import releases
-from scorecard.store import db, periods
+from scorecard.store import db, ledger, periods
 
 PRUNE_UP_TO = 64
 """An evaluation of at most this many councils also reads only the areas their benchmarks need."""
@@ -296,14 +296,22 @@ def previous_release(
     counts the measure's own reporting periods, never the same value twice (DESIGN.md §5): a yearly figure
     stands in the report for four quarters or more, so the quarter compared is the last one that ended before
     the current figure's period did — the last report that could not show it (for a monthly measure, the month
-    shown then, not the month before). That report is evaluated as known then (:func:`known_ends`: only what
-    the publishers' calendars had released by it), not read from its published snapshot. Only red measures get
-    one (persistence is red twice); none where that report had no figure either."""
+    shown then, not the month before). That report's RAG is the one it reported where it was released or published
+    (:data:`scorecard.store.ledger.REPORTED`, written with its snapshot: a later revision does not change what
+    Cabinet was told), else it is evaluated as known then (:func:`known_ends`: only what the publishers' calendars
+    had released by it). Only red measures get one (persistence is red twice); none where that report had no
+    figure either."""
     reg = reg or register.load()
     red = frame[(frame["rag"] == "red") & frame["period_end"].notna()]
     rows = []
+    told = ledger.latest(ledger.read(ledger.REPORTED, data_dir), ledger.REPORTED) if len(red) else None
     for before, measures in red.groupby(red["period_end"].map(lambda end: periods.quarter_of(end).seq - 1)):
         then = _reported(area, before, data_dir, reg)
+        label = periods.quarter_at(before).label
+        mine = None if told is None else told[(told["period"] == label) & (told["area_code"] == area)]
+        if mine is not None and len(mine):  # what that quarter's report said
+            said = mine.set_index("measure_id")[["rag", "period_label"]]
+            then = pd.concat([said, then[~then.index.isin(said.index)]])
         for measure_id, now in zip(measures["measure_id"], measures["period_label"]):
             shown = then.at[measure_id, "period_label"]
             if pd.notna(shown) and shown != now:

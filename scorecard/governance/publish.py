@@ -38,7 +38,7 @@ from scorecard import SEFTON, register
 from scorecard.evaluation import evaluate
 from scorecard.governance import access, audit, withhold
 from scorecard.present import conversation, views
-from scorecard.store import periods, storage
+from scorecard.store import ledger, periods, storage
 from scorecard.store.geography import GROUP_LABELS
 
 FOLDER = "snapshots"
@@ -295,9 +295,26 @@ def publish(
             "measures": int(frozen["card"]["measure_id"].nunique()),
         }
         storage.write_tables(
-            data_dir, {}, files=files, frozen=snapshots, log=[{"who": who, "action": action, "detail": detail}]
+            data_dir,
+            {ledger.REPORTED: _reported(data_dir, label, area, target, frozen["card"])},
+            files=files,
+            frozen=snapshots,
+            schemas={ledger.REPORTED: ledger.SCHEMAS[ledger.REPORTED]},
+            log=[{"who": who, "action": action, "detail": detail}],
         )
     return entry
+
+
+def _reported(data_dir: Path, label: str, area: str, state: str, card: pd.DataFrame) -> pd.DataFrame:
+    """The reported-RAG table with the quarter's frozen RAGs added (its own comparator group's rows): what
+    :func:`scorecard.evaluation.evaluate.previous_release` reads as the RAG reported then."""
+    own = card[card["snapshot_group"] == OWN_GROUP]
+    rows = [
+        {"period": label, "area_code": area, "measure_id": m, "rag": str(r), "state": state}
+        | {"period_label": None if pd.isna(p) else str(p)}
+        for m, r, p in zip(own["measure_id"], own["rag"], own["period_label"])
+    ]
+    return ledger.appended(ledger.REPORTED, ledger.read(ledger.REPORTED, data_dir), rows)
 
 
 # ---- reading ---------------------------------------------------------------------------------------------

@@ -3,7 +3,8 @@ action per measure and quarter, the CPOR's key messages per quarter, annual-acti
 the notes of returned figures, the revenue budget monitoring per service line and the risks reported beside
 performance, the batches that loaded them, each measure's and priority action's quarterly workflow steps
 (submitted, checked, signed off) and the reminders sent for them, and Overview and Scrutiny's recommendations with
-the owners' responses.
+the owners' responses; and what each released or published quarter reported (each measure's RAG and figure
+period), which the evaluation reads for persistent red.
 
 Each is an append-only table in ``data/conversation/`` (one row per version; the highest ``version`` of a
 key is the current text), written with :func:`scorecard.store.storage.write_tables` under the data lock, so
@@ -33,6 +34,7 @@ BATCHES = f"{FOLDER}/batches"
 WORKFLOW = f"{FOLDER}/workflow"
 REMINDERS = f"{FOLDER}/reminders"
 RECOMMENDATIONS = f"{FOLDER}/recommendations"
+REPORTED = f"{FOLDER}/reported"
 
 _TEXT, _FLAG, _NUMBER, _INT = pa.string(), pa.bool_(), pa.float64(), pa.int32()
 SCHEMAS = {
@@ -77,6 +79,17 @@ SCHEMAS = {
             ("responded_by", _TEXT),
             ("responded_duty", _TEXT),  # assistant_director | executive_director
             ("responded_at", _TEXT),
+            ("version", _INT),
+        ]
+    ),
+    REPORTED: pa.schema(
+        [
+            ("period", _TEXT),  # a quarter released to members or published (governance/publish.py)
+            ("area_code", _TEXT),  # the council the report was of
+            ("measure_id", _TEXT),
+            ("rag", _TEXT),  # the RAG its frozen card reported ("awaiting" where a made-up figure was withheld)
+            ("period_label", _TEXT),  # the period of the figure reported
+            ("state", _TEXT),  # released_to_members | published
             ("version", _INT),
         ]
     ),
@@ -210,6 +223,7 @@ KEYS = {
     WORKFLOW: ["item_kind", "item_id", "period"],
     REMINDERS: ["item_kind", "item_id", "period", "step", "kind"],
     RECOMMENDATIONS: ["rec_id"],
+    REPORTED: ["period", "area_code", "measure_id"],
     COMMENTARY: ["measure_id", "period"],
     ACTION_UPDATES: ["action_id", "period"],
     TARGET_VERSIONS: ["measure_id", "financial_year"],

@@ -80,3 +80,23 @@ def test_a_register_that_no_longer_holds_a_measure_still_evaluates(built_data, r
     few = real_register.model_copy(update={"measures": kept})
     card = finished.scorecard(SEFTON, "2025/26 Q2", data_dir=built_data[0], reg=few)
     assert sorted(card["measure_id"]) == sorted(m.id for m in kept)
+
+
+def test_persistent_red_reads_the_rag_the_previous_report_gave(data_dir):
+    """The previous report's RAG is what it reported where it was released or published (#27), not a re-run:
+    here the 2024/25 Q3 report is recorded as having said red for repeat referrals (a re-run says amber)."""
+    from scorecard.store import ledger, storage
+
+    measure, q4 = "cyp_repeat_referrals_12m_pct", "2025/26 Q4"
+    before = finished.scorecard(SEFTON, q4, data_dir=data_dir).set_index("measure_id").loc[measure]
+    assert (before["previous_rag"], before["previous_rag_period"]) == ("amber", "2023/24")  # as known then
+    assert list(before["exception_reasons"]) == ["red"]
+    told = {"period": "2024/25 Q3", "area_code": SEFTON, "measure_id": measure, "rag": "red"}
+    told |= {"period_label": "2023/24", "state": "published"}
+    with storage.locked(data_dir):
+        table = ledger.appended(ledger.REPORTED, ledger.empty(ledger.REPORTED), [told])
+        ledger.write(data_dir, {ledger.REPORTED: table})
+    db.reset()
+    after = finished.scorecard(SEFTON, q4, data_dir=data_dir).set_index("measure_id").loc[measure]
+    assert (after["previous_rag"], after["previous_rag_period"]) == ("red", "2023/24")
+    assert list(after["exception_reasons"]) == ["persistent_red"]

@@ -16,7 +16,7 @@ from scorecard import __main__ as cli
 from scorecard.governance import access, audit, publish
 from scorecard.ingest import ingest
 from scorecard.present import views
-from scorecard.store import db, periods, storage
+from scorecard.store import db, ledger, periods, storage
 from tests.conftest import PUBLISHED as Q
 from tests.scorecard.ingest._ingest_helpers import QUARTERLY, csv_bytes, digest
 
@@ -48,6 +48,11 @@ def test_publish_freezes_a_content_addressed_snapshot(data_dir, capsys):
         assert not path.stat().st_mode & 0o222  # read-only
     # the figures were read from the data version before the publish's own commit
     assert entry["data_version"] == storage.version_record(data_dir)["parent"]
+    # what the quarter reported, for later quarters' persistent red: each measure's RAG as frozen
+    told = ledger.read(ledger.REPORTED, data_dir).set_index("measure_id")
+    card = publish.load(Q, None, data_dir).set_index("measure_id")
+    assert len(told) == len(card) and set(told["period"]) == {Q} and set(told["state"]) == {access.PUBLISHED}
+    assert told["rag"].to_dict() == card["rag"].astype(str).to_dict()
     assert publish.states(data_dir) == {Q: "published"}
     frozen = publish.load(Q, data_dir=data_dir)
     live = views.scorecard(period=Q, data_dir=data_dir)

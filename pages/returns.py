@@ -111,7 +111,7 @@ now = str(row["state"])
 step = row["next_step"] if pd.notna(row["next_step"]) else None
 st.markdown(f"**State:** {now.replace('_', ' ')}" + (f" · next: {step.replace('_', ' ')}" if step else ""))
 if step == "check" and kind == "measure":  # BI's checklist before the check is recorded
-    checks = qa.checklist(chosen_id, period, reg=data.reg())
+    checks = qa.checklist(chosen_id, period, reg=data.reg(), card=data.card(state.AREA, period))  # cached card
     st.markdown("**Quality-assurance checklist**")
     checks["result"] = checks["result"].map(wording.QA_RESULT)
     st.dataframe(checks.rename(columns=str.capitalize), hide_index=True)

@@ -12,6 +12,7 @@ import streamlit as st
 from scorecard.governance import access
 from scorecard.governance import recommendations as scrutiny
 from scorecard.present import tables, wording
+from scorecard.register import plan
 from scorecard.store import storage
 from ui import auth, components, data, state
 
@@ -57,7 +58,7 @@ if scrutiny.RAISED_BY in held:
         horizontal=True,
         key="scrutiny-subject-kind",
     )
-    titles = scrutiny.subjects(reg, kind_of)
+    titles = plan.titles(reg, kind_of)
     with st.form("scrutiny-raise", clear_on_submit=True):
         subject = st.selectbox(
             wording.SCRUTINY_SUBJECT[kind_of], list(titles), format_func=lambda i: titles[i], index=None

@@ -119,7 +119,11 @@ def covering(held: Iterable[str], names: Iterable[str], directorates: Iterable[s
     """The first duty among ``held`` named one of ``names`` (in their order) that covers something owned by
     ``directorates`` — bound to one of them, or unbound — else None."""
     ordered, owners = sorted(held), list(directorates)
-    return next((d for name in names for d in ordered if d == name or d in {f"{name}:{o}" for o in owners}), None)
+    for name in names:
+        accepted = {name, *(f"{name}:{owner}" for owner in owners)}
+        if found := next((d for d in ordered if d in accepted), None):
+            return found
+    return None
 
 
 def sees_draft(role: str) -> bool:

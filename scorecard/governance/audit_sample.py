@@ -19,6 +19,7 @@ import pandas as pd
 from scorecard import SEFTON, register
 from scorecard.governance import audit
 from scorecard.ingest import load, sources
+from scorecard.register import plan
 from scorecard.store import db, ledger, periods, storage, text
 
 AUDIT = "audit"
@@ -29,15 +30,17 @@ ILLUSTRATIVE = "illustrative"
 """The status of the demo's made-up figures: never in a sample (there is nothing real to test)."""
 
 
-def population(year: str, area: str = SEFTON, data_dir: str | Path | None = None) -> pd.DataFrame:
-    """The latest figure of each measure for ``area`` whose period ends within the financial year ``year``
-    (e.g. ``2025/26``), by measure id, with its batch; illustrative figures (made up for the demo) left out."""
+def population(
+    year: str, area: str = SEFTON, data_dir: str | Path | None = None, reg: register.Register | None = None
+) -> pd.DataFrame:
+    """The latest figure of each measure of the register for ``area`` whose period ends within the financial year
+    ``year`` (e.g. ``2025/26``), by measure id, with its batch; illustrative figures (made up for the demo) left out."""
     fy = periods.parse_label(year)
     if fy.kind != "financial_year":
         raise ValueError(f"{year!r} is not a financial year: write it as '2025/26'")
-    con = db.connect(data_dir)
-    return (
-        con.execute(
+    found = (
+        db.connect(data_dir)
+        .execute(
             """
         SELECT * EXCLUDE (rn) FROM (
             SELECT o.*, row_number() OVER (PARTITION BY measure_id ORDER BY period_end DESC) AS rn
@@ -47,8 +50,8 @@ def population(year: str, area: str = SEFTON, data_dir: str | Path | None = None
             [area, fy.start, fy.end, ILLUSTRATIVE],
         )
         .df()
-        .pipe(lambda found: found[found["measure_id"].isin({m.id for m in register.load().measures})])
     )
+    return found[found["measure_id"].isin(plan.titles(reg or register.load(), "measure"))].reset_index(drop=True)
 
 
 def draw(figures: pd.DataFrame, size: int, seed: int) -> pd.DataFrame:
@@ -160,7 +163,7 @@ def workbook(
     """The sample (one row per figure drawn), a lineage sheet per figure by measure id, and how many real
     figures the population held."""
     reg = register.load()
-    figures = population(year, area, data_dir)
+    figures = population(year, area, data_dir, reg)
     sample = draw(figures, size, seed)
     folder = Path(data_dir or storage.default_data_dir())
     batches = pd.read_parquet(storage.table_path(folder, "batches")).set_index("batch_id")

@@ -44,11 +44,16 @@ def _revision(row: dict, history: pd.DataFrame) -> tuple[str, str]:
 
 
 def checklist(
-    measure_id: str, period: str, data_dir: str | Path | None = None, reg: register.Register | None = None
+    measure_id: str,
+    period: str,
+    data_dir: str | Path | None = None,
+    reg: register.Register | None = None,
+    card: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """The checklist (:data:`COLUMNS`) for the measure's figure as the quarter's scorecard shows it."""
+    """The checklist (:data:`COLUMNS`) for the measure's figure as the quarter's scorecard (``card``, evaluated
+    here when not given) shows it."""
     reg = reg or register.load()
-    card = views.scorecard(SEFTON, period, None, data_dir, reg)
+    card = views.scorecard(SEFTON, period, None, data_dir, reg) if card is None else card
     row = card.set_index("measure_id").loc[measure_id].to_dict()
     return judged(row, reg.measure(measure_id), load.history(data_dir, measure_id))
 

@@ -43,15 +43,6 @@ class RecommendationError(ValueError):
     or with text missing or too long; nothing is written."""
 
 
-def subjects(reg: register.Register, kind: str) -> dict[str, str]:
-    """What a recommendation may be about, of one kind: id → the register's title."""
-    if kind == "measure":
-        return {m.id: m.title for m in reg.measures}
-    if kind == "action":
-        return {a.id: a.title for a in reg.priority_actions}
-    return {t.id: t.title for t in reg.themes}
-
-
 def _clean(value: str, what: str) -> str:
     value = text.without_controls(value).strip()
     if not value:
@@ -81,7 +72,7 @@ def raise_(
         raise RecommendationError(f"unknown kind {kind!r}: one of {', '.join(KINDS)}")
     if subject_kind not in SUBJECTS:
         raise RecommendationError(f"unknown subject {subject_kind!r}: one of {', '.join(SUBJECTS)}")
-    if subject_id not in subjects(reg, subject_kind):
+    if subject_id not in plan.titles(reg, subject_kind):
         raise RecommendationError(f"the register has no {subject_kind} {subject_id!r}")
     if periods.parse_label(period).kind != "quarter":
         raise RecommendationError(f"{period!r} is not a reporting quarter: write it as '2025/26 Q4'")
@@ -132,7 +123,7 @@ def respond(
         if now.empty:
             raise RecommendationError(f"there is no recommendation {rec_id!r}")
         kind, subject = now.iloc[0]["subject_kind"], now.iloc[0]["subject_id"]
-        if subject not in subjects(reg, kind):
+        if subject not in plan.titles(reg, kind):
             raise RecommendationError(f"{rec_id} is about {kind} {subject!r}, which the register no longer holds")
         if answerer([duty], kind, subject, reg) is None:
             raise RecommendationError(f"{rec_id} is for another directorate to answer, not {duty}")

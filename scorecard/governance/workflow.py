@@ -105,8 +105,7 @@ def take(
     folder = Path(data_dir or storage.default_data_dir())
     if kind not in KINDS:
         raise WorkflowError(f"unknown kind {kind!r}: one of {', '.join(KINDS)}")
-    known = {m.id for m in reg.measures} if kind == "measure" else {a.id for a in reg.priority_actions}
-    if item_id not in known:
+    if item_id not in plan.titles(reg, kind):
         raise WorkflowError(f"unknown {kind} {item_id!r}")
     if periods.parse_label(period).kind != "quarter":
         raise WorkflowError(f"{period!r} is not a reporting quarter: write it as '2025/26 Q4'")

@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 import pandas as pd
 
 from scorecard.present import commentary, wording
+from scorecard.register import plan
 from scorecard.store import frames
 from scorecard.store.geography import GROUP_LABELS
 
@@ -253,14 +254,13 @@ def post_text(duty: str, reg) -> str:
 def recommendations(held: pd.DataFrame, reg) -> pd.DataFrame:
     """Overview and Scrutiny's recommendations as members read them: what each is about by the register's name,
     the status in words and who answered by post (never a person's name or address)."""
-    titles = {"measure": reg.measures, "action": reg.priority_actions, "theme": reg.themes}
-    named = {(kind, item.id): item.title for kind, items in titles.items() for item in items}
+    named = {kind: plan.titles(reg, kind) for kind in wording.SCRUTINY_SUBJECT}
     return pd.DataFrame(
         {
             "Ref": held["rec_id"],
             "Quarter": held["period"],
             "About": [
-                f"{wording.SCRUTINY_SUBJECT[k]}: {named.get((k, i), i)}"  # one the register no longer holds: its id
+                f"{wording.SCRUTINY_SUBJECT[k]}: {named[k].get(i, i)}"  # one the register no longer holds: its id
                 for k, i in zip(held["subject_kind"], held["subject_id"])
             ],
             "Type": held["kind"].str.capitalize(),

@@ -53,6 +53,15 @@ def action_owners(reg: Register, kind: str) -> dict[str, list[str]]:
     return owned
 
 
+def titles(reg: Register, kind: str) -> dict[str, str]:
+    """The register's ``measure``, priority ``action`` or ``theme`` items: id → title."""
+    if kind == "measure":
+        return {m.id: m.title for m in reg.measures}
+    if kind == "action":
+        return {a.id: a.title for a in reg.priority_actions}
+    return {t.id: t.title for t in reg.themes}
+
+
 def directorates_of(reg: Register, kind: str, ident: str) -> list[str]:
     """The directorates that own a ``measure``, priority ``action`` or ``theme`` ([] = to be confirmed): whose
     Assistant or Executive Director signs it off and answers scrutiny on it (:mod:`scorecard.governance.access`).

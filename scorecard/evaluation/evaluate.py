@@ -384,7 +384,7 @@ def exceptions_of(frame: pd.DataFrame, reg: register.Register, previous_rag=None
         {
             "exception_reasons": found,
             "exception_severity": exceptions.severity_of(found, policy.severity),
-            "exception_tier": exceptions.tier(found, frame["rag"]),
+            "exception_tier": exceptions.tier(found, frame["rag"], frame["deterioration"], policy.amber_for_decision),
         },
         index=frame.index,
     )

@@ -313,7 +313,7 @@ def exception_list(card: pd.DataFrame) -> pd.DataFrame:
     reason and a one-line "why this is here". A snapshot frozen before tiers gets them from its reasons."""
     part = card[card["exception_reasons"].map(len) > 0].copy()
     if "exception_tier" not in part:
-        part["exception_tier"] = exception_rules.tier(part["exception_reasons"], part["rag"])
+        part["exception_tier"] = exception_rules.tier(part["exception_reasons"], part["rag"], part.get("deterioration"))
     part["reasons"] = [[wording.exception_text(code) for code in codes] for codes in part["exception_reasons"]]
     part["heading"] = [wording.exception_heading(codes[0]) for codes in part["exception_reasons"]]
     part["why"] = [why(codes) for codes in part["exception_reasons"]]

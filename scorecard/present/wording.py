@@ -98,11 +98,13 @@ EXCEPTION = {
 TIER = {
     "for_decision": (
         "For decision",
-        "red, red-red, persistent red, or an amber or red measure getting materially worse",
+        "red, red-red, persistent red, a red measure getting materially worse, or an amber one getting worse "
+        "beyond chance or two periods running",
     ),
     "watch": (
         "Watch",
-        "amber, missing or out-of-date figures, a green measure getting worse, the borough's context worsening",
+        "amber, missing or out-of-date figures, a green measure getting worse or an amber one after a single "
+        "fall, the borough's context worsening",
     ),
     "going_well": ("Going well", "exceeding target by more than its tolerance"),
 }

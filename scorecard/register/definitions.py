@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -332,6 +332,8 @@ ExceptionRule = Literal[
     "amber",
     "exceeding_target",
 ]
+DeteriorationBasis = Literal["significant", "material", "material_within_interval", "sustained"]
+"""Why a figure is a material deterioration (:data:`scorecard.evaluation.judgements.exceptions.BASES`)."""
 
 
 class ExceptionPolicy(_Strict):
@@ -341,6 +343,9 @@ class ExceptionPolicy(_Strict):
     severity: dict[ExceptionRule, int]
     materiality: dict[Unit, float] = {}
     relative_materiality: float = Field(0.05, gt=0)
+    amber_for_decision: list[DeteriorationBasis] = list(get_args(DeteriorationBasis))
+    """The bases on which an amber measure's material deterioration is *for decision*; on any other basis it is
+    watched (DESIGN.md §5 as written puts every basis up for decision)."""
 
     @model_validator(mode="after")
     def _sensible(self) -> ExceptionPolicy:

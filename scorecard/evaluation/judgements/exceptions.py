@@ -20,7 +20,8 @@ tiers (:func:`tier`): *for decision*, *watch*, *going well*.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
+from typing import get_args
 
 import numpy as np
 import pandas as pd
@@ -28,6 +29,7 @@ import pandas as pd
 from scorecard.evaluation.judgements import direction as direction_rule
 from scorecard.evaluation.judgements import rag as rag_rule
 from scorecard.evaluation.judgements.arrays import flags, floats, texts, where
+from scorecard.register.definitions import DeteriorationBasis
 
 CODES = (
     "red_red", "persistent_red", "red", "material_deterioration", "trend_worsening", "no_commentary", "missing",
@@ -45,7 +47,7 @@ def materiality(unit, own, previous, sizes: Mapping, relative: float) -> np.ndar
     return np.where(~np.isnan(own), own, np.where(~np.isnan(by_unit), by_unit, fallback))
 
 
-BASES = ("significant", "material", "material_within_interval", "sustained")
+BASES = get_args(DeteriorationBasis)
 """Why a figure is a material deterioration, strongest first: outside the previous figure's 95% interval;
 beyond the materiality (no interval to test); beyond the materiality but inside the interval, so chance alone
 could give it (on a small base — 4.8 points on 34 cases — the card says so rather than hiding the fall); worse
@@ -143,25 +145,31 @@ def severity_of(found, severity: Mapping) -> np.ndarray:
 TIERS = ("for_decision", "watch", "going_well")
 """DESIGN.md §5's tiers, in the order they are read."""
 _DECISION = {"red_red", "persistent_red", "red"}
-_DETERIORATION = {"material_deterioration", "trend_worsening"}
-_WATCH = {"amber", "missing", "stale", "context_deterioration"} | _DETERIORATION
+_WATCH = {"amber", "missing", "stale", "context_deterioration", "material_deterioration", "trend_worsening"}
 
 
-def _tier_of(codes: tuple, rag: str) -> str | None:
+def _tier_of(codes: tuple, rag: str, basis: str, amber_for_decision: Collection[str]) -> str | None:
     found = set(codes)
-    if found & _DECISION or (found & _DETERIORATION and rag in ("red", "amber")):
+    worse = "trend_worsening" in found or (
+        "material_deterioration" in found and (rag == "red" or basis in amber_for_decision)
+    )
+    if found & _DECISION or (worse and rag in ("red", "amber")):
         return "for_decision"
     if found & _WATCH or "no_commentary" in found:
         return "watch"
     return "going_well" if "exceeding_target" in found else None
 
 
-def tier(found, rag) -> np.ndarray:
+def tier(found, rag, basis=None, amber_for_decision: Collection[str] = BASES) -> np.ndarray:
     """The tier each row's reasons put it in (DESIGN.md §5), None where it is not an exception: *for decision* —
-    red, red-red, persistent red, or a material deterioration (or worsening trend) of an amber or red measure;
-    *watch* — amber, missing or stale, a deterioration of a green or unrated measure, a contextual measure
+    red, red-red, persistent red, a worsening trend or material deterioration of a red measure, and of an amber
+    one on a basis the policy puts up for decision (``amber_for_decision``; ``basis`` is each row's
+    :func:`deterioration`, every basis counting when not given); *watch* — amber, missing or stale, a
+    deterioration of a green or unrated measure or of an amber one on another basis, a contextual measure
     worsening (and missing commentary, where the policy switches off the amber rule it comes with); *going
     well* — exceeding target."""
     rag = texts(rag)
-    lookup = {pair: _tier_of(*pair) for pair in set(zip(found, rag))}
-    return np.array([lookup[pair] for pair in zip(found, rag)], dtype=object)
+    basis = np.full(len(rag), BASES[0], dtype=object) if basis is None else texts(basis)
+    keys = list(zip(found, rag, basis))
+    lookup = {key: _tier_of(*key, amber_for_decision) for key in set(keys)}
+    return np.array([lookup[key] for key in keys], dtype=object)

@@ -202,6 +202,21 @@ def test_every_red_measure_is_for_decision_and_one_reason_per_fact(card):
     assert set(card["exception_tier"].dropna()) == {"for_decision", "watch", "going_well"}
 
 
+def test_for_decision_holds_every_red_and_at_most_fifteen(card):
+    """#23 at 2025/26 Q4 on the shipped data: every red measure is for decision and the tier holds at most 15.
+    An amber measure one period past its materiality with nothing to test it against (average social worker
+    caseload, 15.1 → 15.9) is watched, as the register's policy says; one worse two periods running is not."""
+    decision = card[card["exception_tier"] == "for_decision"]
+    assert set(card.index[card["rag"] == "red"]) <= set(decision.index) and len(decision) <= 15
+    assert card.loc["cyp_sw_average_caseload", ["deterioration", "exception_tier"]].tolist() == ["material", "watch"]
+    sustained = card.loc["asc_clients_carers_asked_experience_pct"]
+    assert (sustained["rag"], sustained["deterioration"], sustained["exception_tier"]) == (
+        "amber",
+        "sustained",
+        "for_decision",
+    )
+
+
 def test_as_known_then_is_the_same_for_one_council_or_all(built_data, real_register):
     """The cut follows the data's latest quarter, not the first council's: a council evaluated alone at 2025/26
     Q3 shows what it shows in the all-councils run."""

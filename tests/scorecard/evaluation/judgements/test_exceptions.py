@@ -172,3 +172,22 @@ def test_reasons_in_severity_order_and_a_rule_switched_off():
 def test_three_tiers(reasons, rag, tier):
     """DESIGN.md §5: for decision, watch, going well."""
     assert exceptions.tier([reasons], [rag])[0] == tier
+
+
+@pytest.mark.parametrize(
+    "rag, basis, tier",
+    [
+        ("amber", "significant", "for_decision"),  # outside the previous figure's interval
+        ("amber", "sustained", "for_decision"),  # worse two periods running
+        ("amber", "material", "watch"),  # one move past the materiality, nothing to test it against
+        ("amber", "material_within_interval", "watch"),  # chance alone could give it
+        ("red", "material", "for_decision"),  # every deterioration of a red measure
+        ("green", "significant", "watch"),
+    ],
+)
+def test_the_policy_chooses_which_amber_deteriorations_are_for_decision(rag, basis, tier):
+    """The register's ``amber_for_decision`` (BI's policy): an amber measure's deterioration goes to Cabinet when
+    the evidence says it is not chance; otherwise it is watched, and goes up if it continues (sustained)."""
+    reasons = ("material_deterioration", "amber") if rag == "amber" else ("material_deterioration",)
+    assert exceptions.tier([reasons], [rag], [basis], ("significant", "sustained"))[0] == tier
+    assert exceptions.tier([reasons], [rag], [basis])[0] == ("watch" if rag == "green" else "for_decision")

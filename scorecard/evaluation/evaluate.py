@@ -20,7 +20,7 @@ from scorecard.evaluation.facts_sql import FACTS_SQL, KNOWN, NEEDED_FILTER, SCOP
 from scorecard.evaluation.judgements import benchmark, breaks, direction, exceptions, polarity, rag, trend
 from scorecard.evaluation.judgements.arrays import floats, texts
 from scorecard.register import releases
-from scorecard.store import db, ledger, periods
+from scorecard.store import db, ledger, periods, storage
 
 PRUNE_UP_TO = 64
 """An evaluation of at most this many councils also reads only the areas their benchmarks need."""
@@ -91,19 +91,64 @@ def reporting_quarters(area: str = SEFTON, data_dir: str | Path | None = None, c
     return [periods.quarter_at(seq - i).label for i in range(count)]
 
 
-def known_ends(reg: register.Register, report: periods.Period, latest: periods.Period) -> pd.DataFrame:
-    """What was known then (#27): for a quarter before the latest, each measure whose publisher's calendar puts
-    some held figures after the quarter's report (:func:`scorecard.register.releases.known_end` at
-    :func:`~scorecard.register.releases.report_month`), with the last period end released by then. Empty for
-    the latest quarter, which shows every figure held; council returns and irregular releases are never cut."""
+def known_ends(
+    reg: register.Register, report: periods.Period, latest: periods.Period, data_dir: str | Path | None = None
+) -> pd.DataFrame:
+    """What was known then (#27): for a quarter before the latest, each measure with held figures that were not
+    yet out by the quarter's report, with the last period end known by then. A published figure is out when its
+    publisher's calendar released it (:func:`scorecard.register.releases.known_end` at
+    :func:`~scorecard.register.releases.report_month`); a council return's figure when its return was loaded
+    (:func:`returned_ends`). Empty for the latest quarter, which shows every figure held."""
+    if report.seq >= latest.seq:
+        return pd.DataFrame({"measure_id": pd.Series(dtype=str), "known_end": pd.Series(dtype="datetime64[ns]")})
+    month = releases.report_month(report)
     rows = []
-    if report.seq < latest.seq:
-        month = releases.report_month(report)
-        for measure in reg.measures:
-            end = releases.known_end(releases.release_for(measure, reg), month)
-            if end is not None and end < report.end:
-                rows.append((measure.id, end))
+    for measure in reg.measures:
+        end = releases.known_end(releases.release_for(measure, reg), month)
+        if end is not None and end < report.end:
+            rows.append((measure.id, pd.Timestamp(end)))
+    council_only = {m.id for m in reg.measures if releases.release_for(m, reg) is None}
+    returned = returned_ends(report, data_dir)
+    rows += [(m, end) for m, end in returned.items() if m in council_only]
     return pd.DataFrame(rows, columns=["measure_id", "known_end"]).astype({"known_end": "datetime64[ns]"})
+
+
+NEVER = pd.Timestamp("1900-01-01")
+"""The known end of a measure none of whose figures had been returned by the report: nothing shown."""
+
+
+def returned_ends(report: periods.Period, data_dir: str | Path | None = None) -> dict[str, pd.Timestamp]:
+    """For council returns (#27: "load time for returns"), by measure id, the last period end up to the
+    quarter's end returned by the end of its report month (:func:`~scorecard.register.releases.report_month`),
+    for each measure with a figure for the quarter or before that was first loaded later. A figure's load time
+    is its return's ``loaded_at`` (``batches``); a figure built with the data (the shipped illustrative returns,
+    which stand for returns made on time) has none and counts as known. A figure whose earlier version was held
+    by then (``observation_history``) was known: the revision shows as a revision, not as a new figure."""
+    con = db.connect(data_dir)
+    loads = con.execute("SELECT * FROM batches").df()  # one row per load: small
+    if "loaded_at" not in loads:  # a folder written before loads were timed
+        return {}
+    loads = loads[loads["loaded_at"].fillna("") != ""]
+    by = pd.Timestamp(releases.report_month(report)) + pd.DateOffset(months=1)
+    late = set(loads.loc[pd.to_datetime(loads["loaded_at"], utc=True).dt.tz_localize(None) >= by, "batch_id"])
+    if not late:
+        return {}
+    key = ["measure_id", "area_code", "period_end"]
+    sql = "SELECT measure_id, area_code, period_end, batch_id FROM observations WHERE period_end <= ? AND {} IN ?"
+    touched = con.execute(sql.format("batch_id"), [report.end, sorted(late)]).df()["measure_id"].unique()
+    if not len(touched):
+        return {}
+    held = con.execute(sql.format("measure_id"), [report.end, sorted(touched)]).df()
+    path = storage.table_path(Path(data_dir or storage.default_data_dir()), storage.HISTORY)
+    if path.is_file():  # earlier versions of a figure, each with the batch that loaded it
+        earlier = pd.read_parquet(path, columns=[*key, "batch_id"])
+        earlier = earlier[earlier["measure_id"].isin(touched) & (earlier["period_end"] <= pd.Timestamp(report.end))]
+        held = pd.concat([held, earlier], ignore_index=True)
+    held["known"] = ~held["batch_id"].isin(late)
+    known = held.groupby(key)["known"].any().reset_index()
+    measures = set(known.loc[~known["known"], "measure_id"])
+    ends = known[known["known"]].groupby("measure_id")["period_end"].max()
+    return {m: pd.Timestamp(ends.get(m, NEVER)) for m in sorted(measures)}
 
 
 def shown_through(
@@ -117,7 +162,7 @@ def shown_through(
     if not period:
         return pd.Series(pd.NaT, index=ids, dtype="datetime64[ns]")
     report = periods.parse_label(period)
-    cut = known_ends(reg, report, latest_period(None, data_dir)).set_index("measure_id")["known_end"]
+    cut = known_ends(reg, report, latest_period(None, data_dir), data_dir).set_index("measure_id")["known_end"]
     return cut.reindex(ids).fillna(pd.Timestamp(report.end)).astype("datetime64[ns]")
 
 
@@ -212,7 +257,7 @@ def evaluate(
     latest = latest_period(None, data_dir)  # the data's latest quarter: one cut for every council evaluated
     report = periods.parse_label(period) if period else latest
     measures = measures_frame(reg)
-    known = known_ends(reg, report, latest)
+    known = known_ends(reg, report, latest, data_dir)
     con.register("measures_view", measures)
     con.register("known_ends", known)
     params: dict[str, object] = {"period_end": report.end, "group": group}

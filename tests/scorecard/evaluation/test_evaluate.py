@@ -83,7 +83,7 @@ def _obs(mid, area, year, value, numerator=None, denominator=None, lower=None, u
     }
 
 
-def _run(tmp_path, reg, observations, members=(), report="2026/27 Q2", group=None):
+def _run(tmp_path, reg, observations, members=(), report="2026/27 Q2", group=None, batches=None, history=None):
     codes = sorted({o["area_code"] for o in observations} | {AREA, ENG} | set(members))
     areas = pd.DataFrame({"code": codes, "name": codes, "type": "met"})
     groups = pd.DataFrame(
@@ -95,17 +95,16 @@ def _run(tmp_path, reg, observations, members=(), report="2026/27 Q2", group=Non
             "rank": pd.array([None] * len(members), dtype="Int64"),
         }
     )
-    batches = pd.DataFrame({"batch_id": ["b1"], "source_id": ["d"]})
-    storage.write_tables(
-        tmp_path,
-        {
-            "areas": areas,
-            "comparator_groups": groups,
-            "observations": pd.DataFrame(observations),
-            "targets": build.targets_table(reg),
-            "batches": batches,
-        },
-    )
+    tables = {
+        "areas": areas,
+        "comparator_groups": groups,
+        "observations": pd.DataFrame(observations),
+        "targets": build.targets_table(reg),
+        "batches": pd.DataFrame({"batch_id": ["b1"], "source_id": ["d"]}) if batches is None else batches,
+    }
+    if history is not None:
+        tables[storage.HISTORY] = history
+    storage.write_tables(tmp_path, tables)
     db.reset()
     frame = evaluate.evaluate([AREA], report, group, data_dir=tmp_path, reg=reg)
     return frame.set_index("measure_id")
@@ -355,3 +354,27 @@ def test_worse_periods_running_stop_at_a_series_break(tmp_path, break_year, run)
     obs = [_obs("falls", AREA, year, value) for year, value in zip(range(2020, 2025), (100, 95, 90, 85, 80))]
     card = _run(tmp_path, reg, obs, report="2025/26 Q3")
     assert card.loc["falls", "worse_run"] == run
+
+
+def test_a_past_quarter_shows_only_the_returns_loaded_by_its_report(tmp_path):
+    """#27, as known then for council returns: a figure is known from its return's load time. A 2024/25 figure
+    first returned in December 2026 is not in the 2025/26 Q2 or Q4 reports (October 2025, April 2026): they
+    show 2023/24. One whose earlier version was held (a revision, loaded late) was known then, shown revised.
+    Figures built with the data (the shipped returns, standing for returns made on time) are always known."""
+    reg = _register(_measure("m1"), _measure("m2"))
+    rows = [_obs(m, AREA, year, 50.0 + year - 2020) for m in ("m1", "m2") for year in (2021, 2022, 2023, 2025)]
+    rows += [_obs("m1", AREA, 2024, 40.0) | {"batch_id": "b2"}, _obs("m2", AREA, 2024, 40.0, status="revised")]
+    rows[-1]["batch_id"] = "b2"
+    batches = pd.DataFrame(
+        {"batch_id": ["b1", "b2"], "source_id": ["d", "d"], "loaded_at": ["", "2026-12-01T10:00:00+00:00"]}
+    )
+    earlier = pd.DataFrame([_obs("m2", AREA, 2024, 44.0)]).assign(superseded_by="b2", superseded_at="2026-12-01")
+    for report in ("2025/26 Q2", "2025/26 Q4"):
+        frame = _run(tmp_path, reg, rows, report=report, batches=batches, history=earlier)
+        assert frame.loc["m1", ["period_label", "value"]].tolist() == ["AY 2023/24", 53.0]  # not yet returned
+        assert frame.loc["m2", ["period_label", "value", "status"]].tolist() == ["AY 2024/25", 40.0, "revised"]
+    latest = _run(tmp_path, reg, rows, report="2026/27 Q2", batches=batches, history=earlier)
+    assert latest.loc["m1", "period_label"] == "AY 2025/26"
+    loaded_in_time = batches.assign(loaded_at=["", "2025-10-20T09:00:00+00:00"])  # within October, the report month
+    frame = _run(tmp_path, reg, rows, report="2025/26 Q2", batches=loaded_in_time, history=earlier)
+    assert frame.loc["m1", ["period_label", "value"]].tolist() == ["AY 2024/25", 40.0]

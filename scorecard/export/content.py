@@ -61,7 +61,7 @@ CABINET_FRAME = (
 """The header of a Cabinet report as the council writes it (seed 001, the Corporate Plan report of July 2024);
 the contact officer is a post, never a person."""
 DECISION_HEADERS = ("Measure", "Value (period)", "Target", "RAG", "Direction", "Neighbours", "Being done", "Owner")
-DECISION_WIDTHS = (3.3, 2.0, 1.9, 1.2, 1.6, 1.5, 2.8, 2.7)
+DECISION_WIDTHS = (3.1, 2.0, 1.9, 1.2, 1.8, 2.2, 2.5, 2.3)
 TIER_HEADERS = ("Measure", "Value (period)", "RAG", "Why it is here")
 TIER_WIDTHS = (5.6, 3.2, 1.8, 6.4)
 FRONT_HEADERS = ("Measure", "Value (period)", "RAG", "Why")

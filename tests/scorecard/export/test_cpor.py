@@ -117,3 +117,22 @@ def test_the_deep_dive_can_be_chosen(reg, pack_dir):
     chosen = content.build(period=PERIOD, reg=reg, data_dir=pack_dir, deep_dive="adult_social_care")
     assert chosen.deep_dive == "adult_social_care" and chosen.compact
     assert not content.build(period=PERIOD, reg=reg, data_dir=pack_dir, full=True).compact
+
+
+def test_no_pack_table_header_splits_a_word():
+    """#23: "Neighbo urs", "Am ber": every word of every pack table's header fits its column at the header font
+    (the larger, 8 pt), inside the cell's 4 pt paddings."""
+    from reportlab.lib.units import cm
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from scorecard.export import pdf
+
+    pdf._register_fonts()
+    head = pdf._styles()["cell_head"]
+    pairs = [name[: -len("_HEADERS")] for name in dir(content) if name.endswith("_HEADERS")]
+    assert len(pairs) >= 8
+    for name in pairs:
+        headers, widths = getattr(content, f"{name}_HEADERS"), getattr(content, f"{name}_WIDTHS")
+        for header, width in zip(headers, widths, strict=True):
+            for word in header.split():
+                assert stringWidth(word, head.fontName, head.fontSize) <= width * cm - 8, (name, word)

@@ -144,7 +144,7 @@ def _going_badly(real: pd.DataFrame, decision: pd.DataFrame) -> str:
     return (
         f"{len(decision)} measure{'s' if len(decision) != 1 else ''} with real figures "
         f"need{'s' if len(decision) == 1 else ''} a decision: {red} red against target "
-        f"({persistent} in two reports running) and {worse} materially worse than last time. "
+        f"({persistent} in two reports running){f' and {worse} materially worse than last time' if worse else ''}. "
         f"{_names(decision)}. {int(real['exception_tier'].eq('watch').sum())} more to watch."
     )
 

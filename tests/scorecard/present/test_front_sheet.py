@@ -54,7 +54,9 @@ def test_concerns_and_best_results_put_real_figures_first(sheet, parts):
 
 
 def test_key_messages_say_what_is_going_well_badly_and_being_done(sheet):
-    assert sheet.going_badly.startswith("4 measures with real figures need a decision: 4 red against target")
+    assert sheet.going_badly.startswith(
+        "4 measures with real figures need a decision: 4 red against target (2 in two reports running). "
+    )  # no "and 0 materially worse"
     assert "Social Worker Staff Turnover Rate" in sheet.going_badly
     assert sheet.going_well.startswith("1 measure with real figures exceeds target")
     assert sheet.being_done.startswith("Corrective action is recorded for 0 of the 4 measures for decision.")

@@ -96,6 +96,8 @@ def evaluate(observations: pd.DataFrame, groups: pd.DataFrame, reg: Register, pe
         facts["target_fixed"] = np.where(in_force, math.nan if target is None else target["value"], math.nan)
         facts["target_tolerance"] = np.where(in_force, math.nan if target is None else target["tolerance"], math.nan)
         facts["cipfa_median"] = facts["benchmark_median"]
+        # compared on their own values: the synthetic register compares no count as a rate
+        facts["compared_value"], facts["compared_median"] = facts["value"], facts["benchmark_median"]
         facts["england_value"] = math.nan
         facts["report_end"] = report_end
         parts.append(facts)

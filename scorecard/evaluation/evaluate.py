@@ -66,6 +66,8 @@ def measures_frame(reg: register.Register) -> pd.DataFrame:
                 "tier": m.source.tier,
                 "proxy_for": m.source.proxy_for,
                 "clustered_by": m.clustered_by,
+                "compared_as": m.compare_as_rate.label if m.compare_as_rate else None,
+                "rate_multiplier": m.compare_as_rate.multiplier if m.compare_as_rate else None,
                 "metric_responsibility": m.metric_responsibility,
             }
             for m in reg.measures
@@ -311,6 +313,7 @@ FACTS_ONLY = [
     "benchmark_members",
     "benchmark_above",
     "benchmark_below",
+    "rate_multiplier",
 ]
 
 
@@ -518,27 +521,27 @@ def judge(facts: pd.DataFrame, reg: register.Register) -> pd.DataFrame:
     col["series_break"] = breaks.latest(col["measure_id"], col["period_start"], series_breaks)
     col["trend"] = trend.code(col["trend_reason"], method, chi2, slope, significant, good)
     frame["trend_chi2"], frame["trend_method"] = chi2, method
+    unit = benchmark.compared_unit(col["unit"], col["compared_as"])
+    rated = unit != col["unit"]
+    with np.errstate(invalid="ignore", divide="ignore"):  # the count's interval, as a rate
+        scale = np.where(rated, floats(col["compared_value"]) / floats(col["value"]), 1.0)
     col["rank"] = benchmark.rank(
-        col["value"],
-        col["benchmark_above"],
-        col["benchmark_below"],
-        col["benchmark_members"],
-        good,
-        col["unit"],
+        col["compared_value"], col["benchmark_above"], col["benchmark_below"], col["benchmark_members"], good, unit
     )
-    col["group_size"] = benchmark.group_size(col["value"], col["benchmark_members"])
-    col["quartile"] = benchmark.quartile(col["rank"], col["group_size"], good, col["unit"])
+    col["group_size"] = benchmark.group_size(col["compared_value"], col["benchmark_members"])
+    col["quartile"] = benchmark.quartile(col["rank"], col["group_size"], good, unit)
     col["significance"] = benchmark.significance(
-        col["value"],
-        col["lower_ci"],
-        col["upper_ci"],
-        col["benchmark_median"],
+        col["compared_value"],
+        floats(col["lower_ci"]) * scale,
+        floats(col["upper_ci"]) * scale,
+        col["compared_median"],
         good,
-        col["unit"],
+        unit,
         col["clustered_by"],
     )
-    col["not_tested"] = benchmark.not_tested(col["unit"], col["clustered_by"])
+    col["not_tested"] = benchmark.not_tested(unit, col["clustered_by"])
     frame.loc[~benchmark.summarised(col["unit"]), list(benchmark.GROUP_SUMMARY)] = np.nan
+    frame.loc[~rated, ["compared_value", "compared_median"]] = np.nan
     policy = reg.exception_policy
     size = exceptions.materiality(
         col["unit"], col["materiality"], col["previous_value"], policy.materiality, policy.relative_materiality

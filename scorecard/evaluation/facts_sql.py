@@ -85,7 +85,9 @@ last_year AS (
 -- Benchmarks expand every council into its comparators (≈ councils × measures × 15 rows at national
 -- scale) on the stored integer keys, and read other areas' values from ``period_values`` (stored by
 -- period, so only the periods the scorecard shows are read).
-mkey AS MATERIALIZED (SELECT DISTINCT mk, measure_id FROM cur),
+mkey AS MATERIALIZED (  -- with the multiplier of a count compared as a rate of its denominator (register)
+    SELECT DISTINCT c.mk, c.measure_id, m.rate_multiplier FROM cur c JOIN m USING (measure_id)
+),
 groups_wanted AS (
     SELECT measure_id, coalesce(CAST($group AS VARCHAR), benchmark_group) AS group_id FROM m
     UNION SELECT measure_id, 'cipfa_nn' FROM m
@@ -93,10 +95,17 @@ groups_wanted AS (
 gkey AS MATERIALIZED (
     SELECT group_id, row_number() OVER (ORDER BY group_id) AS gk FROM (SELECT DISTINCT group_id FROM groups_wanted)
 ),
-cur_k AS MATERIALIZED (SELECT mk, ak, period_end, value FROM cur),
+cur_k AS MATERIALIZED (  -- cvalue: the value councils are compared on (a rate for such a count)
+    SELECT c.mk, c.ak, c.period_end, c.value, k.rate_multiplier,
+           CASE WHEN k.rate_multiplier IS NULL THEN c.value
+                WHEN c.denominator > 0 THEN c.value / c.denominator * k.rate_multiplier END AS cvalue
+    FROM cur c JOIN mkey k USING (mk)
+),
 values_k AS MATERIALIZED (
-    SELECT v.measure_key AS mk, v.area_key AS ak, v.period_end, v.value
-    FROM period_values v SEMI JOIN (SELECT DISTINCT mk, period_end FROM cur_k) k
+    SELECT v.measure_key AS mk, v.area_key AS ak, v.period_end, v.value,
+           CASE WHEN k.rate_multiplier IS NULL THEN v.value
+                WHEN v.denominator > 0 THEN v.value / v.denominator * k.rate_multiplier END AS cvalue
+    FROM period_values v JOIN (SELECT DISTINCT mk, period_end, rate_multiplier FROM cur_k) k
       ON v.measure_key = k.mk AND v.period_end = k.period_end
     WHERE true /*NEEDED_FILTER*/
 ),
@@ -110,7 +119,7 @@ wanted_k AS (
     FROM groups_wanted JOIN mkey USING (measure_id) JOIN gkey USING (group_id) JOIN m USING (measure_id)
 ),
 expanded_k AS MATERIALIZED (  -- materialised: keeps DuckDB from joining values on the measure alone
-    SELECT c.mk, c.ak, w.gk, c.period_end, c.value, g.member_ak
+    SELECT c.mk, c.ak, w.gk, c.period_end, c.cvalue, g.member_ak
     FROM cur_k c
     JOIN wanted_k w ON w.mk = c.mk
     JOIN members_k g ON g.gk = w.gk AND g.ak = c.ak AND g.tier IN (w.tier, 'both')
@@ -119,8 +128,9 @@ group_stats AS (
     SELECT e.mk, e.ak, any_value(gkey.group_id) AS group_id,
            median(v.value) AS g_median, min(v.value) AS g_min, max(v.value) AS g_max,
            avg(v.value ORDER BY v.value) AS g_mean,  -- ordered: the same bits every run (snapshots are hashed)
-           count(*) AS g_count, count(CASE WHEN v.value > e.value THEN 1 END) AS g_above,
-           count(CASE WHEN v.value < e.value THEN 1 END) AS g_below
+           median(v.cvalue) AS g_cmedian,  -- what the council is compared with (a rate's median for a count)
+           count(v.cvalue) AS g_count, count(CASE WHEN v.cvalue > e.cvalue THEN 1 END) AS g_above,
+           count(CASE WHEN v.cvalue < e.cvalue THEN 1 END) AS g_below
     FROM expanded_k e
     JOIN values_k v ON v.mk = e.mk AND v.ak = e.member_ak AND v.period_end = e.period_end
     JOIN gkey ON gkey.gk = e.gk
@@ -140,6 +150,7 @@ SELECT g.measure_id, g.area_code, m.* EXCLUDE (measure_id, benchmark_group),
        gs.g_median AS benchmark_median, gs.g_min AS benchmark_min, gs.g_max AS benchmark_max,
        gs.g_mean AS benchmark_mean, gs.g_count AS benchmark_members, gs.g_above AS benchmark_above,
        gs.g_below AS benchmark_below, cn.g_median AS cipfa_median, e.england_value,
+       ck.cvalue AS compared_value, gs.g_cmedian AS compared_median,
        t.basis AS target_basis, t.value AS target_fixed, t.tolerance AS target_tolerance,
        t.rationale AS target_rationale, t.illustrative AS target_illustrative,
        CAST(p.period_end AS TIMESTAMP) AS report_end
@@ -150,6 +161,7 @@ LEFT JOIN mkey k USING (measure_id)
 LEFT JOIN cur c ON c.ak = g.ak AND c.mk = k.mk
 LEFT JOIN recent r ON r.ak = g.ak AND r.mk = k.mk
 LEFT JOIN last_year ly ON ly.ak = g.ak AND ly.mk = k.mk
+LEFT JOIN cur_k ck ON ck.ak = g.ak AND ck.mk = k.mk
 LEFT JOIN group_stats gs ON gs.ak = g.ak AND gs.mk = k.mk
                         AND gs.group_id = coalesce(CAST($group AS VARCHAR), m.benchmark_group)
 LEFT JOIN group_stats cn ON cn.ak = g.ak AND cn.mk = k.mk AND cn.group_id = 'cipfa_nn'

@@ -111,12 +111,15 @@ def auto_draft(row: dict) -> str:
     if not _missing(row.get("rank")) and not _missing(row.get("group_size")):
         quartile = row.get("quartile")
         where = f" ({wording.QUARTILE[int(row['quartile'])]})" if not _missing(quartile) else ""
-        sentences.append(
-            f"Rank {int(row['rank'])} of {int(row['group_size'])}{where} among {area} and the "
-            f"{row.get('benchmark_group_name') or 'comparator group'}; the group's median ({area} excluded) "
-            f"{figure(row['benchmark_median'])}, range {figure(row['benchmark_min'])} to "
-            f"{figure(row['benchmark_max'])}."
-        )
+        among = f"Rank {int(row['rank'])} of {int(row['group_size'])}{where} among {area} and the "
+        among += f"{row.get('benchmark_group_name') or 'comparator group'}"
+        if _missing(row.get("compared_as")):
+            among += f"; the group's median ({area} excluded) {figure(row['benchmark_median'])}, range "
+            among += f"{figure(row['benchmark_min'])} to {figure(row['benchmark_max'])}."
+        else:  # a count compared as a rate: the group's statistics are of the rate
+            among += f", as a rate {row['compared_as']}: {area} {row['compared_value']:,.2f}, the group's median "
+            among += f"({area} excluded) {row['compared_median']:,.2f}."
+        sentences.append(among)
     significance = row.get("significance")
     if significance in ("better", "worse", "higher", "lower"):
         sentences.append(

@@ -290,9 +290,15 @@ def not_tested_text(row) -> str:
 
 
 def significance_text(row) -> str:
-    """``Similar``, or ``Not compared: <why>`` where the benchmark gives a reason."""
+    """``Similar``, or ``Not compared: <why>`` where the benchmark gives a reason; for a count compared as a rate,
+    the rate and the group's median rate (``Worse, as a rate per 1,000 households: 1.59 against 1.24``)."""
     label, why = SIGNIFICANCE.get(row.get("significance") or "", ""), not_tested_text(row)
-    return f"{label}: {why}" if why else label
+    if why:
+        return f"{label}: {why}"
+    rate, median = row.get("compared_value"), row.get("compared_median")
+    if _missing(row.get("compared_as")) or _missing(rate) or _missing(median):
+        return label
+    return f"{label}, as a rate {row['compared_as']}: {rate:,.2f} against {median:,.2f}"
 
 
 QUARTILE = {1: "best quartile", 2: "second quartile", 3: "third quartile", 4: "worst quartile"}
@@ -481,7 +487,8 @@ def summary(row: dict) -> str:
             compared = f"{row.get('area_name', 'the council')} and its {size - 1} CIPFA nearest neighbours"
         else:
             compared = f"the {size} councils compared ({group})"
-        parts.append(f"in the {QUARTILE[int(quartile)]} of {compared}")
+        rate = "" if _missing(row.get("compared_as")) else f" as a rate {row['compared_as']}"
+        parts.append(f"in the {QUARTILE[int(quartile)]} of {compared}{rate}")
     sentence = parts[0]
     if len(parts) > 2:
         sentence += ", " + ", ".join(parts[1:-1]) + " and " + parts[-1]

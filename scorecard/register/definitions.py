@@ -236,6 +236,14 @@ class Range(_Strict):
         return self
 
 
+class RateComparison(_Strict):
+    """How a count is set against other councils: ``value / denominator × multiplier``, read as ``label``."""
+
+    multiplier: float = Field(gt=0)
+    label: str = Field(min_length=1)
+    """What the rate is per, as a reader says it ("per 1,000 households")."""
+
+
 class Measure(_Strict):
     """One scorecard measure."""
 
@@ -255,6 +263,8 @@ class Measure(_Strict):
     grade"). Such a proportion gets no interval and no significance test
     (:mod:`scorecard.evaluation.judgements.benchmark`)."""
     multiplier: float = 1.0
+    compare_as_rate: RateComparison | None = None
+    """A count compared across councils as a rate of its source's denominator (#27: councils differ in size)."""
     population: str = ""
     definition: str
     what_good_looks_like: str
@@ -295,6 +305,8 @@ class Measure(_Strict):
         if self.calculation in ("proportion", "rate") and self.source.match != "none":
             if not self.source.denominator_column:
                 raise ValueError(f"source.denominator_column: a {self.calculation} needs a denominator")
+        if self.compare_as_rate and (self.unit != "count" or not self.source.denominator_column):
+            raise ValueError("compare_as_rate: only a count with a source.denominator_column can be compared as a rate")
         if self.source.combine == "sum" and self.unit != "count":
             raise ValueError("source.combine: only counts can be added up across a source's rows for one area")
         if self.info_type == "contextual" and self.target is not None:

@@ -141,16 +141,17 @@ SORT_MEMORY = "1GB"
 
 
 def write_period_values(observations: str | Path, out: str | Path) -> None:
-    """Write ``period_values`` from an observations Parquet file: (period_end, area_key, measure_key, value)
-    for every row with a value, ordered by period end first. Benchmarks read every area's value at one
-    period; this order lets them read only that period's row groups instead of the whole history."""
+    """Write ``period_values`` from an observations Parquet file: (period_end, area_key, measure_key, value,
+    denominator — for a count compared as a rate) for every row with a value, ordered by period end first.
+    Benchmarks read every area's value at one period; this order lets them read only that period's row groups
+    instead of the whole history."""
     con = duckdb.connect()
     try:
         with tempfile.TemporaryDirectory(prefix=".sort.", dir=Path(out).parent) as spill:
             con.execute(f"SET temp_directory = '{_sql_path(spill)}'")
             con.execute(f"SET memory_limit = '{SORT_MEMORY}'")  # larger sorts spill to the temp folder
             con.execute(
-                "COPY (SELECT period_end, area_key, measure_key, value "
+                "COPY (SELECT period_end, area_key, measure_key, value, denominator "
                 f"FROM read_parquet('{_sql_path(observations)}') WHERE value IS NOT NULL "
                 "ORDER BY period_end, area_key, measure_key) "
                 f"TO '{_sql_path(out)}' (FORMAT parquet, ROW_GROUP_SIZE {ROW_GROUP_ROWS}, USE_TMP_FILE false)"

@@ -1,16 +1,19 @@
 """Benchmarks against a comparator group (DESIGN.md §5): rank within the group, quartile, and significance
 against the group's median. Oriented by polarity: rank 1 and quartile 1 are best.
 
-Rank counts the members strictly better than the council, so tied councils share the better rank
-(Fingertips and LG Inform rank the same way). Quartiles need a ranked group of at least four and a polarity.
-Raw counts (unit ``count``) are not ranked, tested or given a group median, min, max or mean: councils differ
-in size, so a count is compared as a rate or not at all (#27). A measure whose units share a judgement (register
+Rank counts the members strictly better than the council, so tied councils share the better rank (Fingertips and LG
+Inform rank the same way). Quartiles need a ranked group of at least four and a polarity. Raw counts (unit
+``count``) are not ranked, tested or given a group median, min, max or mean: councils differ in size, so a count is
+compared as a rate or not at all (#27). A count the register compares as a rate of its denominator
+(``compare_as_rate``: households in temporary accommodation per 1,000 households) is ranked and tested as that rate
+(:func:`compared_unit`), its interval scaled from the count's; its group statistics stay unshown beside the count,
+and the rate and the group's median rate are given apart. A measure whose units share a judgement (register
 ``clustered_by``: school places share their school's Ofsted grade) is not tested for significance: an interval
-treating the units as independent is too narrow, and no school-level data is held to widen it (a design
-effect). Significance: *similar* when the benchmark lies inside the council's 95% confidence interval (Wilson
-for proportions, Byar's or exact Poisson for counts and rates, or the publisher's own), else *better* or
-*worse* (*higher* or *lower* for measures with no polarity). The group's median excludes the council; rank and
-quartile count it in.
+treating the units as independent is too narrow, and no school-level data is held to widen it (a design effect).
+Significance: *similar* when the benchmark lies inside the council's 95% confidence interval (Wilson for
+proportions, Byar's or exact Poisson for counts and rates, or the publisher's own), else *better* or *worse*
+(*higher* or *lower* for measures with no polarity). The group's median excludes the council; rank and quartile
+count it in.
 """
 
 from __future__ import annotations
@@ -24,6 +27,12 @@ SIGNIFICANCE = ("better", "similar", "worse", "higher", "lower", "not_compared")
 MIN_QUARTILE_GROUP = 4
 GROUP_SUMMARY = ("benchmark_median", "benchmark_min", "benchmark_max", "benchmark_mean")
 """The group statistics shown beside the council's figure (none for raw counts, :func:`summarised`)."""
+
+
+def compared_unit(unit, compared_as) -> np.ndarray:
+    """The unit councils are compared in: ``rate`` for a count the register compares as a rate of its
+    denominator (``compared_as``, its label), else the measure's own."""
+    return np.where(texts(compared_as) != "", "rate", texts(unit)).astype(object)
 
 
 def summarised(unit) -> np.ndarray:

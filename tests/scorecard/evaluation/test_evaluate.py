@@ -378,3 +378,34 @@ def test_a_past_quarter_shows_only_the_returns_loaded_by_its_report(tmp_path):
     loaded_in_time = batches.assign(loaded_at=["", "2025-10-20T09:00:00+00:00"])  # within October, the report month
     frame = _run(tmp_path, reg, rows, report="2025/26 Q2", batches=loaded_in_time, history=earlier)
     assert frame.loc["m1", ["period_label", "value"]].tolist() == ["AY 2024/25", 40.0]
+
+
+def test_a_count_with_a_denominator_is_compared_as_a_rate(tmp_path):
+    """#27: a count is set against other councils as a rate of its denominator when the register says so. On raw
+    counts Sefton (100) would rank 2nd of 4 (only 40 lower); as a rate per 1,000 (10) it ranks 3rd, behind two
+    councils at 3 per 1,000, and its interval (the count's, scaled: 8.1–12.2) is above the members' median rate
+    of 3: worse. The group's count statistics are not shown beside the count."""
+    rate = {"multiplier": 1000, "label": "per 1,000 households"}
+    source = {"match": "none", "returns": "illustrative", "denominator_column": "households"}
+    reg = _register(_measure("cc", "lower_is_better", unit="count", source=source, compare_as_rate=rate))
+    rows = [
+        _obs("cc", AREA, 2025, 100.0, denominator=10_000, lower=81.4, upper=121.6),
+        _obs("cc", "E1", 2025, 150.0, denominator=50_000),
+        _obs("cc", "E2", 2025, 300.0, denominator=100_000),
+        _obs("cc", "E3", 2025, 40.0, denominator=1_000),
+    ]
+    row = _run(tmp_path, reg, rows, members=("E1", "E2", "E3")).loc["cc"]
+    assert (row["compared_value"], row["compared_median"], row["compared_as"]) == (10.0, 3.0, "per 1,000 households")
+    assert (row["rank"], row["group_size"], row["significance"]) == (3, 4, "worse")
+    assert pd.isna(row["benchmark_median"]) and pd.isna(row["not_tested"])
+    plain = _register(_measure("cc", "lower_is_better", unit="count", source=source))
+    raw = _run(tmp_path, plain, rows, members=("E1", "E2", "E3")).loc["cc"]
+    assert pd.isna(raw["rank"]) and raw["not_tested"] == "count" and pd.isna(raw["compared_value"])
+
+
+def test_only_a_count_with_a_denominator_can_be_compared_as_a_rate():
+    rate = {"multiplier": 1000, "label": "per 1,000"}
+    with pytest.raises(ValueError, match="compare_as_rate: only a count with a source.denominator_column"):
+        _register(_measure("pp", compare_as_rate=rate))  # a percentage
+    with pytest.raises(ValueError, match="compare_as_rate"):
+        _register(_measure("cc", unit="count", compare_as_rate=rate))  # no denominator

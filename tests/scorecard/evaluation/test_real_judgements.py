@@ -182,10 +182,24 @@ def test_school_places_get_no_significance_verdict_and_say_why(card):
 def test_raw_counts_get_no_group_median(card, built_data):
     """#27: recorded crime 21,753 was shown against a median of 22,418, temporary accommodation 200 against 88."""
     counts = card[card["unit"] == "count"]
-    assert len(counts) >= 10 and counts["benchmark_median"].isna().all() and counts["rank"].isna().all()
-    assert (counts.loc[counts["value"].notna(), "not_tested"] == "count").all()
+    assert len(counts) >= 10 and counts["benchmark_median"].isna().all()
+    raw = counts[counts["compared_as"].isna()]
+    assert len(raw) >= 10 and raw["rank"].isna().all() and raw["compared_value"].isna().all()
+    assert (raw.loc[raw["value"].notna(), "not_tested"] == "count").all()
     series = views.measure_series("com_households_temp_accommodation", SEFTON, period=PERIOD, data_dir=built_data[0])
     assert series["group_median"].isna().all() and series["value"].notna().any()
+
+
+def test_households_in_temporary_accommodation_are_compared_per_1000_households(card):
+    """#27: compared as rates where a denominator exists. MHCLG's own rate for Sefton at 31 Dec 2025 is 1.59 per
+    1,000 households (the register's caveat); the count (200) is never set against a group median of counts."""
+    row = card.loc["com_households_temp_accommodation"]
+    assert row["compared_as"] == "per 1,000 households" and round(row["compared_value"], 2) == 1.59
+    assert row["value"] == 200 and pd.isna(row["benchmark_median"]) and pd.notna(row["compared_median"])
+    assert pd.notna(row["rank"]) and row["significance"] in ("better", "similar", "worse")
+    assert wording.significance_text(row.to_dict()).endswith(
+        f"as a rate per 1,000 households: 1.59 against {row['compared_median']:,.2f}"
+    )
 
 
 def test_every_red_measure_is_for_decision_and_one_reason_per_fact(card):

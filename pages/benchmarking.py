@@ -49,13 +49,15 @@ measure_id = state.url_select(
 m = reg.measure(measure_id)
 row = card.set_index("measure_id").loc[measure_id]
 members = data.members(measure_id, state.AREA, group, period).dropna(subset=["value"])
-table = tables.members(members, m.unit, m.decimals)
+unit, decimals, per = m.compared  # a count compared as a rate: every council's rate
+table = tables.members(members, unit, decimals)
 if len(members) > charts.MOST_BARS:
     st.caption(f"{len(members)} councils — too many for a readable chart; the table lists them all.")
     st.dataframe(table, hide_index=True)
 elif len(members):
-    heading = f"{m.title}, {row['period_label']} ({wording.group_order(m.unit, m.polarity)})"
-    fig, alt = charts.group_bars(members, m.title, m.unit, m.decimals, group, heading)
+    named = f"{m.title} {per}".strip()
+    heading = f"{named}, {row['period_label']} ({wording.group_order(unit, m.polarity)})"
+    fig, alt = charts.group_bars(members, m.title, unit, decimals, group, heading)
     components.chart(fig, alt, table, key="members")
 else:
     components.nothing_to_show(f"no figures for {m.title} across the {tables.group_name(group)}")

@@ -186,13 +186,16 @@ st.subheader(f"Sefton and the {tables.group_name(group)}")
 members = data.members(measure_id, state.AREA, group, period)
 shown = members.dropna(subset=["value"])
 if len(shown) > 1:
-    table = tables.members(shown, m.unit, m.decimals)
+    unit, decimals, per = m.compared  # a count compared as a rate: every council's rate, and no England count
+    table = tables.members(shown, unit, decimals)
     if len(shown) > charts.MOST_BARS:
         st.caption("Many councils: showing the table only; the chart would be unreadable.")
         st.dataframe(table, hide_index=True)
     else:
-        heading = f"{members['period_label'].iloc[0]}, {wording.group_order(m.unit, m.polarity)}"
-        fig, alt = charts.group_bars(shown, m.title, m.unit, m.decimals, group, heading, row["england_value"])
+        heading = f"{members['period_label'].iloc[0]}, {wording.group_order(unit, m.polarity)}"
+        heading = f"{per}, {heading}" if per else heading
+        england = None if per else row["england_value"]
+        fig, alt = charts.group_bars(shown, m.title, unit, decimals, group, heading, england)
         components.chart(fig, alt, table, key="benchmark")
 else:
     components.nothing_to_show("no comparable figures from other councils for this measure and quarter")

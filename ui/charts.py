@@ -157,6 +157,7 @@ def group_bars(
             ),
             text=[wording.format_value(v, unit, decimals) for v in members["value"]],
             textposition="outside",
+            cliponaxis=False,  # the longest bar's label is drawn in the right margin, not cut at the axis
             name=title,
         )
     )
@@ -168,7 +169,11 @@ def group_bars(
             annotation_text=f"England {wording.format_value(england, unit, decimals)}",
         )
     fig.update_layout(
-        height=max(300, 26 * len(members)), yaxis=dict(autorange="reversed"), title=heading, showlegend=False
+        height=max(300, 26 * len(members)),
+        yaxis=dict(autorange="reversed"),
+        title=heading,
+        showlegend=False,
+        margin=dict(r=110),
     )
     sefton = members[members["is_area"]]
     position = (

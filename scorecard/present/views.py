@@ -172,7 +172,7 @@ def members_table(
             UNION SELECT w.measure_id, w.period_label, $a FROM wanted_members w
         )
         SELECT m.measure_id, m.code AS area_code, ar.name, o.value, coalesce(o.status, 'missing') AS status,
-               o.lower_ci, o.upper_ci, m.code = $a AS is_area, m.period_label
+               o.lower_ci, o.upper_ci, m.code = $a AS is_area, m.period_label, o.denominator
         FROM members m
         LEFT JOIN areas ar ON ar.code = m.code
         LEFT JOIN observations o
@@ -184,8 +184,14 @@ def members_table(
     good = dict(zip(measures, polarity.good_sign([m.polarity for m in measures.values()])))
     frame["position"] = pd.array([pd.NA] * len(frame), dtype="Int64")
     for measure_id, rows in frame.groupby("measure_id").groups.items():  # ties share the better rank, as the engine's
+        rate = measures[measure_id].compare_as_rate
+        if rate:  # a count compared as a rate of its denominator: every council's rate, as the engine ranks it
+            scale = rate.multiplier / frame.loc[rows, "denominator"].where(frame.loc[rows, "denominator"] > 0)
+            frame.loc[rows, ["value", "lower_ci", "upper_ci"]] = frame.loc[rows, ["value", "lower_ci", "upper_ci"]].mul(
+                scale, axis=0
+            )
         frame.loc[rows, "position"] = benchmark.rank_within(
-            frame.loc[rows, "value"], int(good[measure_id]), measures[measure_id].unit
+            frame.loc[rows, "value"], int(good[measure_id]), measures[measure_id].compared[0]
         )
     frame = frame.sort_values(["measure_id", "position", "name"], na_position="last", kind="stable")
     frame["group"] = group

@@ -240,8 +240,10 @@ class RateComparison(_Strict):
     """How a count is set against other councils: ``value / denominator × multiplier``, read as ``label``."""
 
     multiplier: float = Field(gt=0)
+    unit: Literal["rate_per_1000", "rate_per_10k", "rate_per_100k"]
     label: str = Field(min_length=1)
     """What the rate is per, as a reader says it ("per 1,000 households")."""
+    decimals: int = Field(2, ge=0, le=4)
 
 
 class Measure(_Strict):
@@ -294,6 +296,13 @@ class Measure(_Strict):
     @property
     def plausible_range(self) -> tuple[float, float]:
         return (self.plausible.min, self.plausible.max) if self.plausible else PLAUSIBLE[self.unit]
+
+    @property
+    def compared(self) -> tuple[str, int, str]:
+        """How councils are compared on the measure: (unit, decimals, what it is per — "" for its own figures);
+        a count compared as a rate is compared in the rate's."""
+        rate = self.compare_as_rate
+        return (rate.unit, rate.decimals, rate.label) if rate else (self.unit, self.decimals, "")
 
     @property
     def takes_returns(self) -> bool:

@@ -385,7 +385,7 @@ def test_a_count_with_a_denominator_is_compared_as_a_rate(tmp_path):
     counts Sefton (100) would rank 2nd of 4 (only 40 lower); as a rate per 1,000 (10) it ranks 3rd, behind two
     councils at 3 per 1,000, and its interval (the count's, scaled: 8.1–12.2) is above the members' median rate
     of 3: worse. The group's count statistics are not shown beside the count."""
-    rate = {"multiplier": 1000, "label": "per 1,000 households"}
+    rate = {"multiplier": 1000, "unit": "rate_per_1000", "label": "per 1,000 households"}
     source = {"match": "none", "returns": "illustrative", "denominator_column": "households"}
     reg = _register(_measure("cc", "lower_is_better", unit="count", source=source, compare_as_rate=rate))
     rows = [
@@ -404,7 +404,7 @@ def test_a_count_with_a_denominator_is_compared_as_a_rate(tmp_path):
 
 
 def test_only_a_count_with_a_denominator_can_be_compared_as_a_rate():
-    rate = {"multiplier": 1000, "label": "per 1,000"}
+    rate = {"multiplier": 1000, "unit": "rate_per_1000", "label": "per 1,000"}
     with pytest.raises(ValueError, match="compare_as_rate: only a count with a source.denominator_column"):
         _register(_measure("pp", compare_as_rate=rate))  # a percentage
     with pytest.raises(ValueError, match="compare_as_rate"):

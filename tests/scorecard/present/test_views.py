@@ -53,6 +53,19 @@ def test_group_values_rank_matches_evaluation(card, reg):
     assert others.median() == pytest.approx(row["benchmark_median"])
 
 
+def test_a_count_compared_as_a_rate_lists_every_council_s_rate(card, reg):
+    """#27: households in temporary accommodation across the group are each council's rate per 1,000 households,
+    ranked as the evaluation ranks Sefton, whose rate and the members' median are the scorecard's."""
+    measure = "com_households_temp_accommodation"
+    row = card.set_index("measure_id").loc[measure]
+    members = views.group_values(measure, SEFTON, row["period_label"], reg=reg)
+    sefton = members[members["is_area"]].iloc[0]
+    assert sefton["value"] == pytest.approx(row["compared_value"]) and sefton["position"] == int(row["rank"])
+    assert members.loc[~members["is_area"], "value"].median() == pytest.approx(row["compared_median"])
+    assert members["value"].tolist() == sorted(members["value"])  # lower is better: best first
+    assert reg.measure(measure).compared == ("rate_per_1000", 2, "per 1,000 households")
+
+
 def test_group_values_for_every_group(reg):
     sizes = {}
     for group in ("cipfa_nn", "dfe_sn", "combined_authority", "region", "same_type", "england"):

@@ -131,9 +131,9 @@ if staff:
             help=components.length_help("action_owner"),
         )
         due = right_box.text_input("Due date (e.g. 2026-06-30)", value=row["due_date"])
-        buttons = st.columns([1, 1, 4])
-        preview = buttons[0].form_submit_button("Preview")
-        save = buttons[1].form_submit_button("Save commentary", type="primary")
+        buttons = st.container(horizontal=True)  # each button as wide as its label (a column cut it)
+        preview = buttons.form_submit_button("Preview")
+        save = buttons.form_submit_button("Save commentary", type="primary")
     if preview:
         with st.container(border=True):
             st.caption("Preview — as readers will see it")

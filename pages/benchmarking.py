@@ -49,7 +49,7 @@ measure_id = state.url_select(
 m = reg.measure(measure_id)
 row = card.set_index("measure_id").loc[measure_id]
 members = data.members(measure_id, state.AREA, group, period).dropna(subset=["value"])
-unit, decimals, per = m.compared  # a count compared as a rate: every council's rate
+unit, decimals, per = tables.compared(m, members)  # a count compared as a rate: every council's rate
 table = tables.members(members, unit, decimals)
 if len(members) > charts.MOST_BARS:
     st.caption(f"{len(members)} councils — too many for a readable chart; the table lists them all.")

@@ -186,7 +186,7 @@ st.subheader(f"Sefton and the {tables.group_name(group)}")
 members = data.members(measure_id, state.AREA, group, period)
 shown = members.dropna(subset=["value"])
 if len(shown) > 1:
-    unit, decimals, per = m.compared  # a count compared as a rate: every council's rate, and no England count
+    unit, decimals, per = tables.compared(m, shown)  # a count compared as a rate: its rates, and no England count
     table = tables.members(shown, unit, decimals)
     if len(shown) > charts.MOST_BARS:
         st.caption("Many councils: showing the table only; the chart would be unreadable.")

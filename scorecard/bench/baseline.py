@@ -36,6 +36,7 @@ def _series_facts(s: pd.DataFrame) -> pd.Series:
         "status": last["status"],
         "lower_ci": last["lower_ci"],
         "upper_ci": last["upper_ci"],
+        "denominator": last["denominator"],
         "recent_points": recent["value"].notna().sum(),
         "recent_span": recent["period_seq"].max() - recent["period_seq"].min(),
         "previous_period": s["period_label"].iloc[-2] if len(s) > 1 else None,
@@ -96,7 +97,7 @@ def evaluate(observations: pd.DataFrame, groups: pd.DataFrame, reg: Register, pe
         facts["target_fixed"] = np.where(in_force, math.nan if target is None else target["value"], math.nan)
         facts["target_tolerance"] = np.where(in_force, math.nan if target is None else target["tolerance"], math.nan)
         facts["cipfa_median"] = facts["benchmark_median"]
-        # compared on their own values: the synthetic register compares no count as a rate
+        assert measure.compare_as_rate is None, f"{measure.id}: the baseline compares no count as a rate"
         facts["compared_value"], facts["compared_median"] = facts["value"], facts["benchmark_median"]
         facts["england_value"] = math.nan
         facts["report_end"] = report_end

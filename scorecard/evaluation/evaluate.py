@@ -115,6 +115,8 @@ def known_ends(
     return pd.DataFrame(rows, columns=["measure_id", "known_end"]).astype({"known_end": "datetime64[ns]"})
 
 
+COUNCIL_TIME = "Europe/London"
+"""A load's time is read on the council's clock: a return loaded at 00:30 BST on 1 August is August's."""
 NEVER = pd.Timestamp("1900-01-01")
 """The known end of a measure none of whose figures had been returned by the report: nothing shown."""
 
@@ -132,7 +134,8 @@ def returned_ends(report: periods.Period, data_dir: str | Path | None = None) ->
         return {}
     loads = loads[loads["loaded_at"].fillna("") != ""]
     by = pd.Timestamp(releases.report_month(report)) + pd.DateOffset(months=1)
-    late = set(loads.loc[pd.to_datetime(loads["loaded_at"], utc=True).dt.tz_localize(None) >= by, "batch_id"])
+    at = pd.to_datetime(loads["loaded_at"], utc=True).dt.tz_convert(COUNCIL_TIME).dt.tz_localize(None)
+    late = set(loads.loc[at >= by, "batch_id"])
     if not late:
         return {}
     key = ["measure_id", "area_code", "period_end"]
@@ -413,6 +416,7 @@ def exceptions_of(frame: pd.DataFrame, reg: register.Register, previous_rag=None
     or worsening trend again (its RAG, red-red and persistent red stand)."""
     policy = reg.exception_policy
     carried_new = np.ones(len(frame), dtype=bool) if new_figure is None else np.asarray(new_figure, dtype=bool)
+    basis = frame["deterioration"] if "deterioration" in frame else None  # None: a card frozen before it
     found = exceptions.reasons(
         frame["rag"],
         frame["direction"],
@@ -432,7 +436,7 @@ def exceptions_of(frame: pd.DataFrame, reg: register.Register, previous_rag=None
         {
             "exception_reasons": found,
             "exception_severity": exceptions.severity_of(found, policy.severity),
-            "exception_tier": exceptions.tier(found, frame["rag"], frame["deterioration"], policy.amber_for_decision),
+            "exception_tier": exceptions.tier(found, frame["rag"], basis, policy.amber_for_decision),
         },
         index=frame.index,
     )
@@ -447,6 +451,9 @@ class _Columns:
     def __init__(self, frame: pd.DataFrame):
         self.frame, self.index = frame, frame.index
         self.done: dict[str, object] = {}
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.frame
 
     def __len__(self) -> int:
         return len(self.frame)
@@ -523,8 +530,8 @@ def judge(facts: pd.DataFrame, reg: register.Register) -> pd.DataFrame:
     frame["trend_chi2"], frame["trend_method"] = chi2, method
     unit = benchmark.compared_unit(col["unit"], col["compared_as"])
     rated = unit != col["unit"]
-    with np.errstate(invalid="ignore", divide="ignore"):  # the count's interval, as a rate
-        scale = np.where(rated, floats(col["compared_value"]) / floats(col["value"]), 1.0)
+    with np.errstate(invalid="ignore", divide="ignore"):  # the count's interval, as a rate (a zero count too)
+        scale = np.where(rated, floats(col["rate_multiplier"]) / floats(col["denominator"]), 1.0)
     col["rank"] = benchmark.rank(
         col["compared_value"], col["benchmark_above"], col["benchmark_below"], col["benchmark_members"], good, unit
     )

@@ -129,7 +129,8 @@ group_stats AS (
            median(v.value) AS g_median, min(v.value) AS g_min, max(v.value) AS g_max,
            avg(v.value ORDER BY v.value) AS g_mean,  -- ordered: the same bits every run (snapshots are hashed)
            median(v.cvalue) AS g_cmedian,  -- what the council is compared with (a rate's median for a count)
-           count(v.cvalue) AS g_count, count(CASE WHEN v.cvalue > e.cvalue THEN 1 END) AS g_above,
+           -- no group when no member has a figure to compare (a count as a rate: no member's denominator)
+           NULLIF(count(v.cvalue), 0) AS g_count, count(CASE WHEN v.cvalue > e.cvalue THEN 1 END) AS g_above,
            count(CASE WHEN v.cvalue < e.cvalue THEN 1 END) AS g_below
     FROM expanded_k e
     JOIN values_k v ON v.mk = e.mk AND v.ak = e.member_ak AND v.period_end = e.period_end

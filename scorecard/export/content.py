@@ -584,7 +584,8 @@ class Pack:
             (
                 "Rank",
                 "Rank N of M counts councils with a value for the same period; raw counts are not ranked "
-                "because councils differ in size.",
+                "because councils differ in size, unless compared as a rate of their denominator (households "
+                "in temporary accommodation per 1,000 households).",
             ),
             (
                 "Significance",
@@ -696,6 +697,8 @@ def row_from_record(rec: dict) -> Row:
         bench = f"Rank {rank} of {size}"
     else:
         bench = "Not ranked"
+    if (rank and size) and _text(rec.get("compared_as")):
+        bench += f" as a rate {rec['compared_as']}"
     trend = _text(rec.get("trend"))
     significance = _text(rec.get("significance"))
     direction = _text(rec.get("direction"))

@@ -204,6 +204,14 @@ def trend(series: pd.DataFrame, unit: str, decimals: int, group: str, area_name:
     )
 
 
+def compared(measure, members: pd.DataFrame) -> tuple[str, int, str]:
+    """The unit, decimals and "per …" a comparator group's figures are in: the rate's where ``members`` holds a
+    count's rates (:meth:`~scorecard.register.definitions.Measure.compared`), else the measure's own — as in a
+    members part frozen before counts were compared as rates."""
+    rated = "compared_as" in members and members["compared_as"].notna().any()
+    return measure.compared if rated else (measure.unit, measure.decimals, "")
+
+
 def members(frame: pd.DataFrame, unit: str, decimals: int) -> pd.DataFrame:
     """A comparator group's figures at one period (:func:`scorecard.present.views.group_values`), best first."""
     return pd.DataFrame(

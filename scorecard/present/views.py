@@ -123,7 +123,10 @@ def series_table(
     return frame.reset_index(drop=True)
 
 
-MEMBER_COLUMNS = ["area_code", "name", "value", "status", "lower_ci", "upper_ci", "is_area", "position"]
+MEMBER_COLUMNS = [
+    "area_code", "name", "value", "status", "lower_ci", "upper_ci", "is_area", "position", "compared_as"
+]  # fmt: skip
+"""``compared_as``: what the values are per where they are a count's rates (absent from parts frozen before)."""
 
 
 def group_values(
@@ -183,8 +186,10 @@ def members_table(
     measures = {m.id: m for m in reg.measures}
     good = dict(zip(measures, polarity.good_sign([m.polarity for m in measures.values()])))
     frame["position"] = pd.array([pd.NA] * len(frame), dtype="Int64")
+    frame["compared_as"] = pd.Series(None, index=frame.index, dtype=object)
     for measure_id, rows in frame.groupby("measure_id").groups.items():  # ties share the better rank, as the engine's
         rate = measures[measure_id].compare_as_rate
+        frame.loc[rows, "compared_as"] = rate.label if rate else None
         if rate:  # a count compared as a rate of its denominator: every council's rate, as the engine ranks it
             scale = rate.multiplier / frame.loc[rows, "denominator"].where(frame.loc[rows, "denominator"] > 0)
             frame.loc[rows, ["value", "lower_ci", "upper_ci"]] = frame.loc[rows, ["value", "lower_ci", "upper_ci"]].mul(

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import duckdb
+import pyarrow.parquet as pq
 
 from scorecard.store import storage
 
@@ -60,11 +61,28 @@ def connect(data_dir: str | Path | None = None) -> duckdb.DuckDBPyConnection:
             # different. Optimisers never change results, only how a plan is found.
             con.execute("SET disabled_optimizers = 'statistics_propagation'")
             for name in storage.TABLES:
-                path = storage.table_path(folder, name).as_posix().replace("'", "''")
-                con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{path}')")
+                path = storage.table_path(folder, name)
+                added = _added_since(name, path)
+                source = path.as_posix().replace("'", "''")
+                con.execute(f"CREATE VIEW {name} AS SELECT *{added} FROM read_parquet('{source}')")
             _lock_down(con, folder)
             _connections[folder] = (signed_now, con)
     return con.cursor()
+
+
+ADDED_COLUMNS = {"period_values": {"denominator": "DOUBLE"}}
+"""Columns a table gained after folders were built: a folder written before reads them as NULL until its next
+build or load rewrites the table (``period_values.denominator``: no count is compared as a rate till then)."""
+
+
+def _added_since(name: str, path: Path) -> str:
+    """The select list's NULL columns for what ``name``'s file lacks of :data:`ADDED_COLUMNS`."""
+    held = set(pq.read_schema(path).names) if name in ADDED_COLUMNS else set()
+    return "".join(
+        f", CAST(NULL AS {kind}) AS {column}"
+        for column, kind in ADDED_COLUMNS.get(name, {}).items()
+        if column not in held
+    )
 
 
 def _lock_down(con: duckdb.DuckDBPyConnection, folder: Path) -> None:

@@ -409,3 +409,30 @@ def test_only_a_count_with_a_denominator_can_be_compared_as_a_rate():
         _register(_measure("pp", compare_as_rate=rate))  # a percentage
     with pytest.raises(ValueError, match="compare_as_rate"):
         _register(_measure("cc", unit="count", compare_as_rate=rate))  # no denominator
+
+
+def test_a_rate_compared_count_of_zero_is_tested_and_members_without_denominators_make_no_group(tmp_path):
+    """A count of 0 is a rate of 0, tested with its exact interval (0–3.69 households, scaled) — not left
+    untested by a 0/0 scale; members with no denominator give no group: no rank "1 of 1", no median."""
+    rate = {"multiplier": 1000, "unit": "rate_per_1000", "label": "per 1,000 households"}
+    source = {"match": "none", "returns": "illustrative", "denominator_column": "households"}
+    reg = _register(_measure("cc", "lower_is_better", unit="count", source=source, compare_as_rate=rate))
+    members = [_obs("cc", code, 2025, 50.0, denominator=10_000) for code in ("E1", "E2", "E3")]
+    zero = _run(tmp_path, reg, [_obs("cc", AREA, 2025, 0.0, denominator=10_000, lower=0.0, upper=3.69), *members],
+                members=("E1", "E2", "E3")).loc["cc"]  # fmt: skip
+    assert (zero["compared_value"], zero["compared_median"], zero["significance"]) == (0.0, 5.0, "better")
+    bare = [m | {"denominator": None} for m in members]
+    alone = _run(tmp_path, reg, [_obs("cc", AREA, 2025, 9.0, denominator=10_000, lower=4.1, upper=17.1), *bare],
+                 members=("E1", "E2", "E3")).loc["cc"]  # fmt: skip
+    assert pd.isna(alone["rank"]) and pd.isna(alone["group_size"]) and pd.isna(alone["compared_median"])
+    assert alone["significance"] == "not_compared"
+
+
+def test_a_card_frozen_before_deterioration_bases_still_gets_its_tiers():
+    """A published card from before ``deterioration`` was frozen is re-tiered as DESIGN §5 reads (every basis)."""
+    card = pd.DataFrame(
+        {c: [None] for c in ["direction", "significance", "trend", "value", "target", "target_tolerance"]}
+        | {"rag": ["amber"], "polarity": ["higher_is_better"], "deteriorated": [True], "info_type": ["key_result"]}
+    )
+    found = evaluate.exceptions_of(card, register.load())
+    assert found.loc[0, "exception_tier"] == "for_decision"

@@ -70,3 +70,14 @@ def test_scrutiny_recommendations_read_in_words_with_the_answering_post(real_reg
     assert shown["Status"].tolist() == ["Open — awaiting the owner's response", "In progress"]
     assert shown["Answered by"].tolist() == ["", "Executive Director, Children's Social Care and Education"]
     assert shown["Answered on"].tolist() == ["", "3 December 2026"]
+
+
+def test_a_group_s_figures_are_in_the_rate_only_where_the_part_holds_rates():
+    """A members part frozen before counts were compared as rates holds counts: shown as counts, never as
+    "200 per 1,000 households"."""
+    from scorecard import register
+
+    measure = register.load().measure("com_households_temp_accommodation")
+    rates = pd.DataFrame({"value": [1.59], "compared_as": ["per 1,000 households"]})
+    assert tables.compared(measure, rates) == ("rate_per_1000", 2, "per 1,000 households")
+    assert tables.compared(measure, pd.DataFrame({"value": [200.0]})) == ("count", 0, "")

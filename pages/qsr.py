@@ -34,7 +34,7 @@ st.caption(
     components.literal(
         f"{scope.label} · led by {scope.post} · themes: "
         + (", ".join(reg.theme(t).title for t in scope.themes) or "none of its own")
-        + f" · why these: {scope.basis} ({scope.reference})"
+        + f" · why these: {scope.basis}"
     )
 )
 

@@ -180,6 +180,9 @@ def attach(card: pd.DataFrame, commentary: pd.DataFrame, reg: register.Register)
     return out
 
 
+ILLUSTRATIVE_AUTHOR = "Made up for demonstration: not written by a council officer"
+
+
 def marks(row) -> list[str]:
     """Badges for a piece of commentary or an action update: illustrative, auto-drafted, updated since
     publication (words from :data:`scorecard.present.wording.COMMENTARY_MARKS`)."""
@@ -204,9 +207,12 @@ def owner_line(row) -> str:
 
 
 def written_line(row) -> str:
-    """``Written by Head of Service on 2026-04-12 (version 2)``."""
+    """``Written by Head of Service on 2026-04-12 (version 2)``; for made-up demo content, that no officer wrote
+    it (its author field names no person: #23 found "Written by Illustrative demo content" on pages)."""
     if not row.get("author"):
         return ""
+    if wording.COMMENTARY_MARKS["illustrative"] in marks(row):
+        return ILLUSTRATIVE_AUTHOR
     when = str(row.get("written_at") or "")[:10]
     version = row.get("commentary_version", row.get("version"))
     text = f"Written by {row['author']}" + (f" on {when}" if when else "")

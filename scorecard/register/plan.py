@@ -99,7 +99,6 @@ class Scope:
     title: str
     post: str
     basis: str
-    reference: str
     themes: list[str]
     measures: list[str]
     actions: list[str]
@@ -124,7 +123,6 @@ def scope(reg: Register, kind: str, ident: str) -> Scope:
         title=owner.title,
         post=owner.lead if kind == "directorate" else owner.holder,
         basis=owner.basis,
-        reference=f"{owner.seed_file}, line {owner.line}",
         themes=[t.id for t in reg.themes if getattr(t, kind) == ident],
         measures=[m for m, owners in measures.items() if ident in owners],
         actions=[a for a, owners in actions.items() if ident in owners],

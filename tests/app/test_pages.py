@@ -2,6 +2,7 @@
 
 import base64
 import json
+import re
 
 import numpy as np
 import pytest
@@ -50,6 +51,9 @@ def test_page_renders_without_exception(open_app, page):
     assert ATTRIBUTION_START in text and "© mySociety, CC BY 4.0" in text
     assert "Data freshness" in text
     assert "Illustrative figures" in text  # banner explaining the made-up council figures
+    for artefact in ("seed 00", ".txt, line", "Illustrative demo content"):  # #23: no development artefacts
+        assert artefact not in text, (page, artefact)
+    assert not re.search(r"action id \S*_pa_", text), page
 
 
 def test_overview_shows_rag_labels_as_text_and_six_themes(open_app):

@@ -109,3 +109,12 @@ def test_formula_cells_are_neutralised():
     frame = text.spreadsheet_frame(pd.DataFrame({"a": ["=cmd", "ok"], "n": [-1.0, 2.0]}))
     assert frame["a"].tolist() == ["'=cmd", "ok"] and frame["n"].tolist() == [-1.0, 2.0]
     assert text.csv_bytes(pd.DataFrame({"a": ["@SUM(1)"]})).decode().splitlines()[1] == "'@SUM(1)"
+
+
+def test_made_up_commentary_says_no_officer_wrote_it():
+    """#23: pages read "Written by Illustrative demo content (not a council officer)": an author field, not a
+    person. Made-up text says what it is; a person's is credited to them."""
+    demo = {"author": "Illustrative demo content (not a council officer)", "illustrative": True, "version": 1}
+    assert commentary.written_line(demo) == "Made up for demonstration: not written by a council officer"
+    real = {"author": "Head of Service", "illustrative": False, "written_at": "2026-04-12T09:00:00", "version": 2}
+    assert commentary.written_line(real) == "Written by Head of Service on 2026-04-12 (version 2)"

@@ -16,7 +16,7 @@ import pandas as pd
 import pyarrow as pa
 
 from scorecard import ENGLAND, SEFTON, register
-from scorecard.evaluation.facts_sql import FACTS_SQL, KNOWN, NEEDED_FILTER, SCOPE_FILTER
+from scorecard.evaluation.facts_sql import FACTS_SQL, KNOWN, NEEDED_FILTER, RATES, SCOPE_FILTER
 from scorecard.evaluation.judgements import benchmark, breaks, direction, exceptions, polarity, rag, trend
 from scorecard.evaluation.judgements.arrays import floats, texts
 from scorecard.register import releases
@@ -171,6 +171,15 @@ def shown_through(
     return cut.reindex(ids).fillna(pd.Timestamp(report.end)).astype("datetime64[ns]")
 
 
+def _rated_sql(sql: str, measures: pd.DataFrame) -> str:
+    """The facts query with :data:`~scorecard.evaluation.facts_sql.RATES`' rate comparison where some measure
+    is a count compared as a rate, else comparing every value as it is."""
+    rated = bool(measures["rate_multiplier"].notna().any())
+    for marker, (with_rates, without) in RATES.items():
+        sql = sql.replace(marker, with_rates if rated else without)
+    return sql
+
+
 def _known_sql(sql: str, known: pd.DataFrame) -> str:
     """The facts query with :data:`~scorecard.evaluation.facts_sql.KNOWN`'s conditions when ``known`` cuts any
     measure (the table must then be registered as ``known_ends``)."""
@@ -269,7 +278,7 @@ def evaluate(
     if areas and len(areas) <= PRUNE_UP_TO:
         con.register("scope_areas", pd.DataFrame({"area_code": list(areas)}))
         params["reach"] = ANY_REACH  # their few rows are read anyway: no query for a tighter bound
-        sql = _known_sql(_few_areas_sql(con, areas, measures, group), known)
+        sql = _rated_sql(_known_sql(_few_areas_sql(con, areas, measures, group), known), measures)
         parts = [judge(_frame(_arrow(con, sql, params)), reg)]
     else:
         params["reach"] = _reach(con, report, known)
@@ -279,7 +288,7 @@ def evaluate(
             cursor.register("measures_view", measures)
             cursor.register("known_ends", known)
             cursor.register("scope_areas", pd.DataFrame({"area_code": chunk[0]}))
-            sql = _known_sql(FACTS_SQL.replace(SCOPE_FILTER, chunk[1]), known)
+            sql = _rated_sql(_known_sql(FACTS_SQL.replace(SCOPE_FILTER, chunk[1]), known), measures)
             return judge(_frame(_arrow(cursor, sql, params)), reg)
 
         with ThreadPoolExecutor(CHUNKS_AT_ONCE) as pool:  # one chunk is judged while DuckDB runs the next

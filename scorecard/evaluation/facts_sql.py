@@ -42,21 +42,24 @@ the markers stay comments and the query is unchanged."""
 
 RATES = {
     "/*CUR_CVALUE*/": (
-        "CASE WHEN r.rate_multiplier IS NULL THEN c.value "
-        "WHEN c.denominator > 0 THEN c.value / c.denominator * r.rate_multiplier END",
-        "c.value",
+        ", CASE WHEN r.rate_multiplier IS NULL THEN c.value "
+        "WHEN c.denominator > 0 THEN c.value / c.denominator * r.rate_multiplier END AS cvalue",
+        "",
     ),
     "/*CUR_RATES*/": ("LEFT JOIN mkey r USING (mk)", ""),
     "/*VALUES_CVALUE*/": (
-        "CASE WHEN r.rate_multiplier IS NULL THEN v.value "
-        "WHEN v.denominator > 0 THEN v.value / v.denominator * r.rate_multiplier END",
-        "v.value",
+        ", CASE WHEN r.rate_multiplier IS NULL THEN v.value "
+        "WHEN v.denominator > 0 THEN v.value / v.denominator * r.rate_multiplier END AS cvalue",
+        "",
     ),
     "/*VALUES_RATES*/": ("LEFT JOIN mkey r ON r.mk = v.measure_key", ""),
+    "/*CV*/": ("cvalue", "value"),  # what the group's rank, count and compared median are of
+    "/*CMEDIAN*/": ("median(v.cvalue)", "g_median"),  # where it is the value, its median once
+    "/*GCOUNT*/": ("NULLIF(count(v.cvalue), 0)", "count(*)"),  # no group where no member has a rate
 }
 """Marker → (SQL where some measure is a count compared as a rate of its denominator, SQL where none is): the
-compared value ``cvalue`` is then the value itself, and the query reads no denominator (national size: the
-rates cost 7% of the full evaluation when always applied)."""
+compared value is then the value itself (no ``cvalue`` column, no second median), and the query reads no
+denominator."""
 
 FACTS_SQL = """
 WITH
@@ -114,10 +117,10 @@ gkey AS MATERIALIZED (
     SELECT group_id, row_number() OVER (ORDER BY group_id) AS gk FROM (SELECT DISTINCT group_id FROM groups_wanted)
 ),
 cur_k AS MATERIALIZED (  -- cvalue: the value councils are compared on (a rate for such a count: RATES)
-    SELECT c.mk, c.ak, c.period_end, c.value, /*CUR_CVALUE*/ AS cvalue FROM cur c /*CUR_RATES*/
+    SELECT c.mk, c.ak, c.period_end, c.value /*CUR_CVALUE*/ FROM cur c /*CUR_RATES*/
 ),
 values_k AS MATERIALIZED (
-    SELECT v.measure_key AS mk, v.area_key AS ak, v.period_end, v.value, /*VALUES_CVALUE*/ AS cvalue
+    SELECT v.measure_key AS mk, v.area_key AS ak, v.period_end, v.value /*VALUES_CVALUE*/
     FROM period_values v SEMI JOIN (SELECT DISTINCT mk, period_end FROM cur_k) k
       ON v.measure_key = k.mk AND v.period_end = k.period_end /*VALUES_RATES*/
     WHERE true /*NEEDED_FILTER*/
@@ -132,7 +135,7 @@ wanted_k AS (
     FROM groups_wanted JOIN mkey USING (measure_id) JOIN gkey USING (group_id) JOIN m USING (measure_id)
 ),
 expanded_k AS MATERIALIZED (  -- materialised: keeps DuckDB from joining values on the measure alone
-    SELECT c.mk, c.ak, w.gk, c.period_end, c.cvalue, g.member_ak
+    SELECT c.mk, c.ak, w.gk, c.period_end, c./*CV*/ AS cv, g.member_ak
     FROM cur_k c
     JOIN wanted_k w ON w.mk = c.mk
     JOIN members_k g ON g.gk = w.gk AND g.ak = c.ak AND g.tier IN (w.tier, 'both')
@@ -141,10 +144,9 @@ group_stats AS (
     SELECT e.mk, e.ak, any_value(gkey.group_id) AS group_id,
            median(v.value) AS g_median, min(v.value) AS g_min, max(v.value) AS g_max,
            avg(v.value ORDER BY v.value) AS g_mean,  -- ordered: the same bits every run (snapshots are hashed)
-           median(v.cvalue) AS g_cmedian,  -- what the council is compared with (a rate's median for a count)
-           -- no group when no member has a figure to compare (a count as a rate: no member's denominator)
-           NULLIF(count(v.cvalue), 0) AS g_count, count(CASE WHEN v.cvalue > e.cvalue THEN 1 END) AS g_above,
-           count(CASE WHEN v.cvalue < e.cvalue THEN 1 END) AS g_below
+           /*CMEDIAN*/ AS g_cmedian,  -- what the council is compared with (a rate's median for a count)
+           /*GCOUNT*/ AS g_count, count(CASE WHEN v./*CV*/ > e.cv THEN 1 END) AS g_above,
+           count(CASE WHEN v./*CV*/ < e.cv THEN 1 END) AS g_below
     FROM expanded_k e
     JOIN values_k v ON v.mk = e.mk AND v.ak = e.member_ak AND v.period_end = e.period_end
     JOIN gkey ON gkey.gk = e.gk
@@ -164,7 +166,7 @@ SELECT g.measure_id, g.area_code, m.* EXCLUDE (measure_id, benchmark_group),
        gs.g_median AS benchmark_median, gs.g_min AS benchmark_min, gs.g_max AS benchmark_max,
        gs.g_mean AS benchmark_mean, gs.g_count AS benchmark_members, gs.g_above AS benchmark_above,
        gs.g_below AS benchmark_below, cn.g_median AS cipfa_median, e.england_value,
-       ck.cvalue AS compared_value, gs.g_cmedian AS compared_median,
+       ck./*CV*/ AS compared_value, gs.g_cmedian AS compared_median,
        t.basis AS target_basis, t.value AS target_fixed, t.tolerance AS target_tolerance,
        t.rationale AS target_rationale, t.illustrative AS target_illustrative,
        CAST(p.period_end AS TIMESTAMP) AS report_end

@@ -327,6 +327,15 @@ def check_finance(row: dict, reg: Register, today: date) -> tuple[dict, Problems
         problems.append(
             ("variance", f"{given:g} is not forecast_outturn − budget ({computed:.3f}); correct it or leave it blank")
         )
+    elif computed is not None and abs(computed) > MAX_MONEY:  # each figure plausible, their difference not
+        problems.append(
+            (
+                "variance",
+                f"forecast_outturn − budget is £{computed:,.3f}m, not plausible for one service line (at most "
+                f"£{MAX_MONEY:,.0f}m either way); check both figures are in £ million",
+            )
+        )
+        computed = None
     values = {
         "service_line": line.id if line else "",
         "period": _quarter(row, problems, today),

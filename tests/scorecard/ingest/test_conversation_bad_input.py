@@ -233,6 +233,12 @@ CASES = {
         "write £121,738,000 as 121.738",
         (None, 2, "budget"),
     ),
+    "a variance past the bound though each figure is within it (found by the fuzz test)": (
+        "variance.csv",
+        _csv([_finance(budget="-0.2", forecast_outturn="1000")], FINANCE),
+        "forecast_outturn − budget is £1,000.200m, not plausible for one service line",
+        (None, 2, "variance"),
+    ),
     "a target for a year already reported (#24)": (
         "pastyear.csv",
         _csv([_target(financial_year="2024/25", target="1")], TARGETS),

@@ -104,12 +104,14 @@ def known_ends(
     if report.seq >= latest.seq:
         return pd.DataFrame({"measure_id": pd.Series(dtype=str), "known_end": pd.Series(dtype="datetime64[ns]")})
     month = releases.report_month(report)
-    rows = []
+    rows, council_only = [], set()
     for measure in reg.measures:
-        end = releases.known_end(releases.release_for(measure, reg), month)
+        release = releases.release_for(measure, reg)
+        end = releases.known_end(release, month)
         if end is not None and end < report.end:
             rows.append((measure.id, pd.Timestamp(end)))
-    council_only = {m.id for m in reg.measures if releases.release_for(m, reg) is None}
+        if release is None:
+            council_only.add(measure.id)
     returned = returned_ends(report, data_dir)
     rows += [(m, end) for m, end in returned.items() if m in council_only]
     return pd.DataFrame(rows, columns=["measure_id", "known_end"]).astype({"known_end": "datetime64[ns]"})
@@ -539,8 +541,7 @@ def judge(facts: pd.DataFrame, reg: register.Register) -> pd.DataFrame:
     frame["trend_chi2"], frame["trend_method"] = chi2, method
     unit = benchmark.compared_unit(col["unit"], col["compared_as"])
     rated = unit != col["unit"]
-    with np.errstate(invalid="ignore", divide="ignore"):  # the count's interval, as a rate (a zero count too)
-        scale = np.where(rated, floats(col["rate_multiplier"]) / floats(col["denominator"]), 1.0)
+    scale = np.where(rated, benchmark.rate_scale(col["rate_multiplier"], col["denominator"]), 1.0)  # the interval
     col["rank"] = benchmark.rank(
         col["compared_value"], col["benchmark_above"], col["benchmark_below"], col["benchmark_members"], good, unit
     )

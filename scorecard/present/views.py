@@ -191,7 +191,7 @@ def members_table(
         rate = measures[measure_id].compare_as_rate
         frame.loc[rows, "compared_as"] = rate.label if rate else None
         if rate:  # a count compared as a rate of its denominator: every council's rate, as the engine ranks it
-            scale = rate.multiplier / frame.loc[rows, "denominator"].where(frame.loc[rows, "denominator"] > 0)
+            scale = benchmark.rate_scale(rate.multiplier, frame.loc[rows, "denominator"])
             frame.loc[rows, ["value", "lower_ci", "upper_ci"]] = frame.loc[rows, ["value", "lower_ci", "upper_ci"]].mul(
                 scale, axis=0
             )

@@ -35,6 +35,15 @@ def compared_unit(unit, compared_as) -> np.ndarray:
     return np.where(texts(compared_as) != "", "rate", texts(unit)).astype(object)
 
 
+def rate_scale(multiplier, denominator) -> np.ndarray:
+    """What turns a count (or its interval) into its rate: ``multiplier / denominator``; NaN where there is no
+    denominator above 0 (no rate to compare) or no multiplier (a measure compared on its own figures)."""
+    multiplier = floats(multiplier) if np.ndim(multiplier) else float(multiplier)  # one for all rows, or one each
+    denominator = floats(denominator)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(denominator > 0, multiplier / denominator, np.nan)
+
+
 def summarised(unit) -> np.ndarray:
     """Whether a group median, min, max and mean mean anything: not for raw counts (councils differ in size)."""
     return texts(unit) != "count"

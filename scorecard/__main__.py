@@ -39,10 +39,11 @@ def _fetch_sources(args: argparse.Namespace) -> int:
     try:
         if args.make_bundle:
             url = fetch.read_lock().get("url", "") if fetch.LOCK.is_file() else ""
-            lock = fetch.make_bundle(Path(args.root), Path(args.make_bundle), url)
+            out = Path(args.make_bundle) if args.make_bundle is not True else fetch.SHIPPED
+            lock = fetch.make_bundle(Path(args.root), out, url)
             fetch.write_lock(lock)
-            print(f"wrote {args.make_bundle}: {len(lock['files'])} files, sha256 {lock['bundle']['sha256']}")
-            print(f"recorded in {fetch.LOCK.name}; upload the bundle to the address recorded there")
+            print(f"wrote {out}: {len(lock['files'])} files, sha256 {lock['bundle']['sha256']}")
+            print(f"recorded in {fetch.LOCK.name}; commit both (or upload the bundle to the lock's url)")
         elif args.check:
             problems = fetch.differences(Path(args.check), fetch.read_lock())
             for problem in problems:
@@ -470,8 +471,11 @@ def main(argv: list[str] | None = None) -> int:
     fetch_cmd.add_argument(
         "--make-bundle",
         metavar="OUT",
+        nargs="?",
+        const=True,
         default=None,
-        help="maintainers: write the bundle of --root and record it in the lock",
+        help="maintainers: write the bundle of --root (default: the shipped data/data-sources.tar.gz) and record it "
+        "in the lock",
     )
     fetch_cmd.add_argument(
         "--root",

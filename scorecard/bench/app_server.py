@@ -71,12 +71,12 @@ def running_app(
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-        with _served(proc, "streamlit", f"http://{host}:{port}", "/_stcore/health", timeout, log_path, 10) as started:
+        with served(proc, "streamlit", f"http://{host}:{port}", "/_stcore/health", timeout, log_path, 10) as started:
             yield started
 
 
 @contextlib.contextmanager
-def _served(
+def served(
     proc: subprocess.Popen, what: str, url: str, health: str, timeout: float, log_path: Path, grace: float
 ) -> Iterator[tuple[str, int]]:
     """(url, pid) once ``url + health`` answers 200 (:class:`RuntimeError` naming the log if ``proc`` exits or
@@ -143,7 +143,7 @@ def running_proxy(
                "--script", str(ROOT / script)]  # fmt: skip
     with open(log_path, "w") as log:
         proc = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT)
-        with _served(
+        with served(
             proc, "the production profile", f"http://127.0.0.1:{port}", "/healthz", timeout, log_path, 30
         ) as started:
             yield started

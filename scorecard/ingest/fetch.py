@@ -9,10 +9,10 @@ conversions byte for byte would need originals this project does not hold, from 
 repositories that may not stay online. A bundle is also one 8 MB file to publish or mirror instead of 57 MB
 in over a hundred requests, and it pins the data and the register's provenance to one version.
 
-A copy of the bundle placed at ``data/public-extracts.tar.gz`` (never committed: the repository holds no file
-of that size) is read when no address is set, checked like a download, so a machine with no ``../shared`` and
-no network can build from a copy carried to it; ``../shared``, ``$SCORECARD_SOURCES``,
-``$SCORECARD_SOURCES_URL`` and ``--url`` take precedence.
+The repository ships the bundle the lock pins, ``data/data-sources.tar.gz`` (open data: OGL and the publishers'
+terms, attributed in its ``data-sources/README.md``); it is read when no address is set, checked like a
+download, so a clone with no ``../shared`` and no network builds the same tables; ``../shared``,
+``$SCORECARD_SOURCES``, ``$SCORECARD_SOURCES_URL`` and ``--url`` (a newer bundle, or a mirror) take precedence.
 
 Every file is checked against its recorded sha256 into a local cache (``.sources-cache/``, or
 ``$SCORECARD_SOURCES_CACHE``), which ``build-data`` reads, checking it again. Any failure — offline, not
@@ -45,8 +45,8 @@ FOLDERS = ("data-sources", "reference")
 ``build-data`` loads, and the measure map the tests check against)."""
 MARKER = ".bundle-sha256"
 """Written into the cache after every file was checked: which bundle the cache holds."""
-SHIPPED = storage.PROJECT_DIR / "data" / "public-extracts.tar.gz"
-"""A local copy of the bundle (not committed), read when no address is given (checked like a download)."""
+SHIPPED = storage.PROJECT_DIR / "data" / "data-sources.tar.gz"
+"""The bundle the repository ships, read when no address is given (checked like a download)."""
 TIMEOUT_SECONDS = 30
 """Longest wait for the server to answer or send the next bytes."""
 DEADLINE_SECONDS = 600
@@ -208,9 +208,9 @@ def fetch(
         url = SHIPPED.as_uri()
     if not url:
         raise SourcesError(
-            "No address is set for the public-extracts bundle in data-sources.lock.json and there is no local copy "
-            f"at {SHIPPED.relative_to(storage.PROJECT_DIR)}: set SCORECARD_SOURCES_URL to a copy of it, put one "
-            "there, or put ../shared/data-sources beside the project."
+            f"The public-extracts bundle the repository ships ({SHIPPED.relative_to(storage.PROJECT_DIR)}) is missing "
+            "and no address is set in data-sources.lock.json: restore it from git, set SCORECARD_SOURCES_URL to a "
+            "copy of it, or put ../shared/data-sources beside the project."
         )
     cache.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=cache.parent, prefix=f"{cache.name}.fetch-") as work:
@@ -231,7 +231,8 @@ def fetch(
 
 def make_bundle(root: Path, out: Path, url: str = "") -> dict:
     """Write the bundle of ``root``'s folders (byte-for-byte the same for the same files and dates) and return
-    the lock describing it. For maintainers, after the extracts change: upload ``out`` and record the lock."""
+    the lock describing it. For maintainers, after the extracts change: commit ``out`` (:data:`SHIPPED`) with the
+    lock, or upload it and put its address in the lock's ``url``."""
     files = sorted(p for folder in FOLDERS for p in (root / folder).rglob("*") if p.is_file())
     with out.open("wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as zipped:
         with tarfile.open(fileobj=zipped, mode="w", format=tarfile.USTAR_FORMAT) as archive:
@@ -252,8 +253,9 @@ def make_bundle(root: Path, out: Path, url: str = "") -> dict:
 
 ABOUT = (
     "The public extracts (data-sources/ and reference/) as one bundle: url, sha256 and size of the bundle, and "
-    "the sha256 of every file in it. `python -m scorecard fetch-sources --make-bundle OUT` writes the bundle and "
-    "this file; upload the bundle and put its address in url (SCORECARD_SOURCES_URL overrides it, e.g. a mirror)."
+    "the sha256 of every file in it. `python -m scorecard fetch-sources --make-bundle` writes the bundle the "
+    "repository ships (data/data-sources.tar.gz) and this file; url, when set, is where a newer bundle or a mirror "
+    "is (SCORECARD_SOURCES_URL overrides it)."
 )
 
 

@@ -11,17 +11,21 @@ import io
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import tarfile
 import threading
 import time
+import urllib.request
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
+from scorecard.bench.app_server import free_port, served
 from scorecard.ingest import build, fetch, sources
 from scorecard.store import storage
 
@@ -241,30 +245,61 @@ def _same_tables(clone: Path, built: Path) -> None:
         assert hashlib.sha256(ours).digest() == hashlib.sha256(theirs).digest(), name
 
 
-@pytest.mark.slow
-def test_a_clone_without_shared_or_a_network_builds_the_same_tables_from_a_local_bundle(www, tmp_path, built_data):
-    """No ../shared, no address set, nothing listening: a copy of the bundle carried to data/ is enough."""
-    root, lock = www
-    clone = _clone(tmp_path, lock)
-    shutil.copy2(root / "bundle.tar.gz", clone / "data" / fetch.SHIPPED.name)
-    done = _make_data(clone)
-    assert done.returncode == 0, done.stdout + done.stderr
-    assert "public-extracts.tar.gz" in done.stdout and "files checked" in done.stdout
-    _same_tables(clone, built_data[0])
+def test_the_repository_ships_the_bundle_the_lock_pins():
+    lock = fetch.read_lock()
+    assert lock["url"] == ""  # no address needed: the bundle is in the repository
+    assert fetch.SHIPPED.stat().st_size == lock["bundle"]["bytes"]
+    assert storage.sha256(fetch.SHIPPED) == lock["bundle"]["sha256"]
+    tracked = subprocess.run(["git", "ls-files", "--error-unmatch", str(fetch.SHIPPED)], cwd=PROJECT)
+    assert tracked.returncode == 0, "data/data-sources.tar.gz is not committed"
 
 
 @pytest.mark.slow
-def test_a_clone_without_shared_a_mirror_or_a_local_bundle_stops_with_one_sentence(www, tmp_path):
-    _, lock = www
-    clone = _clone(tmp_path, lock)
-    assert not (clone / "data" / fetch.SHIPPED.name).exists()  # never committed
+def test_a_clone_without_shared_or_a_network_runs_the_app_on_the_same_tables(tmp_path, built_data):
+    """The repository as it is (its own lock and shipped bundle), no ../shared, no address, nothing listening:
+    ``make run`` builds the data and the app answers; the tables are those built from ../shared, but for each
+    source file's date (``batches.source_modified``: the date of the copy read, the bundle's or ../shared's)."""
+    clone = _clone(tmp_path, None)
+    port = free_port()
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("SCORECARD_")}
+    log_path = tmp_path / "make-run.log"
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen(
+            ["make", "-o", ".venv/.installed", "run"],
+            cwd=clone,
+            env=environ | {"STREAMLIT_SERVER_PORT": str(port)},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # make, its shell and Streamlit: stopped together below
+        )
+        try:
+            with served(proc, "make run", f"http://127.0.0.1:{port}", "/_stcore/health", 240, log_path, 10) as (url, _):
+                with urllib.request.urlopen(url + "/", timeout=30) as page:
+                    assert page.status == 200 and b"<noscript>" in page.read()
+        finally:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGTERM)
+    said = log_path.read_text()
+    assert "data/data-sources.tar.gz" in said and "files checked" in said, said
+    for name in storage.TABLES:
+        ours, theirs = (pd.read_parquet(storage.table_path(folder, name)) for folder in (clone / "data", built_data[0]))
+        if name == "batches":
+            assert (ours["source_modified"].str.len() == 10).all()
+            ours, theirs = ours.drop(columns="source_modified"), theirs.drop(columns="source_modified")
+        pd.testing.assert_frame_equal(ours, theirs, check_exact=True, obj=name)
+
+
+@pytest.mark.slow
+def test_a_clone_without_shared_a_mirror_or_the_shipped_bundle_stops_with_one_sentence(tmp_path):
+    clone = _clone(tmp_path, None)
+    (clone / "data" / fetch.SHIPPED.name).unlink()
     done = _make_data(clone)
     assert done.returncode != 0
     assert "Traceback" not in done.stderr
     errors = [line for line in done.stderr.splitlines() if not line.startswith("make")]
     assert errors == [
-        "No address is set for the public-extracts bundle in data-sources.lock.json and there is no local copy at "
-        "data/public-extracts.tar.gz: set SCORECARD_SOURCES_URL to a copy of it, put one there, or put "
+        "The public-extracts bundle the repository ships (data/data-sources.tar.gz) is missing and no address is "
+        "set in data-sources.lock.json: restore it from git, set SCORECARD_SOURCES_URL to a copy of it, or put "
         "../shared/data-sources beside the project."
     ]
 

@@ -11,13 +11,12 @@ import streamlit as st
 
 from scorecard.governance import access
 from scorecard.governance import conversation as talk_store
-from scorecard.present import actions, finance, front_sheet, tables, views, wording
+from scorecard.present import actions, tables, views, wording
 from scorecard.store import frames
 from ui import auth, components, data, state
 
 reg = data.reg()
 period = state.current_period()
-talk = data.conversation(period)
 card = data.said(state.AREA, period)
 counts = views.headline_counts(card)
 tiles = data.theme_tiles(state.AREA, period)
@@ -28,9 +27,7 @@ st.markdown(
     f"figures published up to the end of **{period}**. Each coloured label also carries a symbol and a word."
 )
 
-sheet = front_sheet.build(
-    card, data.progress(period), finance.position(reg, talk.finance, period), period, talk.written_messages
-)
+sheet = data.sheet(period)
 st.markdown(f"**{sheet.headline()}**")
 st.subheader("Key messages")
 st.markdown(
@@ -192,7 +189,7 @@ st.page_link(
 
 st.subheader("Financial position")
 st.caption("The council's revenue budget monitoring beside performance: each service line's forecast outturn.")
-components.financial_position(finance.position(reg, talk.finance, period), "all")
+components.financial_position(data.finance_position(period), "all")
 
 st.subheader("Headlines")
 st.caption("One sentence per key result, written by the scorecard engine from the figures.")

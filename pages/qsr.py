@@ -8,7 +8,7 @@ ensure_shell()
 
 import streamlit as st
 
-from scorecard.present import actions, finance, risks, tables, views, wording
+from scorecard.present import actions, risks, tables, views, wording
 from scorecard.register import plan
 from scorecard.store import frames
 from ui import components, data, state
@@ -80,7 +80,7 @@ else:
 
 st.subheader("Financial position")
 components.financial_position(
-    finance.position(reg, talk.finance, period, scope.service_lines), f"{scope.kind}_{scope.id}"
+    data.finance_position(period, scope.service_lines), f"{scope.kind}_{scope.id}"
 )
 
 linked = risks.linked(held, scope.measures, scope.actions)

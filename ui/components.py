@@ -255,12 +255,13 @@ def pack_downloads(period: str | None, theme: str | None = None, scope=None) -> 
                 "Detailed pack", key=f"full-pack-{period}", help="Every theme in full, with the definitions"
             )
             which += f"-{options['deep_dive']}-{'full' if options['full'] else 'cpor'}"
-            options["sign_off"] = data.cpor_status(period) if period else None  # draft, or final for Cabinet
         columns = st.columns(len(export.FORMATS))
         for column, fmt in zip(columns, export.FORMATS):
             key = f"pack-{fmt}-{period}-{which}"
             if column.button(f"Prepare {fmt.upper()}", key=f"prepare-{key}"):
                 bar = st.progress(0.0, text=f"Building the {fmt.upper()} pack…")
+                if "deep_dive" in options:  # the CPOR staff build: draft, or final for Cabinet, as it is now
+                    options["sign_off"] = data.cpor_status(period)
                 st.session_state[key] = export.build_pack(
                     fmt,
                     period=period,

@@ -20,7 +20,7 @@ from scorecard.export import Inputs
 from scorecard.governance import access, reports, workflow
 from scorecard.governance import conversation as talk
 from scorecard.governance import recommendations as scrutiny
-from scorecard.present import actions, commentary, risks, thread, views
+from scorecard.present import actions, commentary, finance, front_sheet, risks, thread, views
 from scorecard.register import releases
 from scorecard.store import periods, storage
 from ui import auth
@@ -131,6 +131,32 @@ def said(area: str = SEFTON, period: str | None = None, group: str | None = None
     """:func:`card` with the quarter's commentary this user may see attached and the exceptions re-judged
     (:func:`scorecard.present.commentary.attach`), built once per data version rather than on every view."""
     return _visible(_said, area, period, group)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _position(role: str, period: str, lines: tuple[str, ...] | None, folder: str, version: tuple) -> finance.Position:
+    held = _conversation(role, period, folder, version).finance
+    return finance.position(reg(), held, period, list(lines) if lines is not None else None)
+
+
+def finance_position(period: str, lines: list[str] | None = None) -> finance.Position:
+    """The financial position at ``period`` this user may read (:func:`scorecard.present.finance.position`),
+    limited to the service lines ``lines`` (default all), built once per data version."""
+    return _position(auth.role(), period, tuple(lines) if lines is not None else None, _folder(), key())
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _sheet(role: str, area: str, period: str, folder: str, version: tuple) -> front_sheet.FrontSheet:
+    card = _said(role, area, period, None, folder, version)
+    written = _conversation(role, period, folder, version).written_messages
+    position = _position(role, period, None, folder, version)
+    return front_sheet.build(card, _progress(role, period, folder, version), position, period, written)
+
+
+def sheet(period: str, area: str = SEFTON) -> front_sheet.FrontSheet:
+    """The CPOR's front sheet (:func:`scorecard.present.front_sheet.build`) of what this user may see, built
+    once per data version rather than on every view."""
+    return _visible(_sheet, area, period)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

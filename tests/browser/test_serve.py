@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 import signal
+import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -131,3 +132,16 @@ def test_the_profile_stops_when_an_app_process_dies(built_data):
             assert time.monotonic() < deadline, "serve.py kept running with an app process gone"
             time.sleep(0.2)
     assert "exited (-9): stopping" in log_path("serve-dies").read_text()
+
+
+def test_signed_in_officers_and_the_public_load_the_same_processes_without_an_error():
+    """``tools/serve/load.py`` for a few seconds: sign-in configured, every other simulated user a signed-in
+    officer (checked: their navigation offers the upload page, the public's does not), no view fails."""
+    if not shutil.which("nginx"):
+        pytest.skip("needs Debian's nginx (make system-deps)")
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools" / "serve"))
+    import load
+
+    (result,) = load.run(users=4, seconds=6, processes=(2,))
+    assert result["errors"] == 0
+    assert all(result["roles"][role]["views"] >= 2 for role in load.ROLES), result["roles"]

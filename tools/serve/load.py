@@ -39,7 +39,8 @@ import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.web.server.server_util import AUTH_COOKIE_NAME
-from streamlit.web.server.starlette.starlette_app_utils import create_signed_value
+from streamlit.web.server.starlette.starlette_app_utils import create_signed_value, generate_xsrf_token_string
+from streamlit.web.server.starlette.starlette_server_config import XSRF_COOKIE_NAME
 from websockets.typing import Subprotocol
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the project, when run as a script
@@ -86,15 +87,17 @@ def _get(url: str, cookie: str, identity: str) -> str:
 
 async def view(url: str, path: str, cookie: str, identity: str = "", pages: set | None = None) -> tuple[float, str]:
     """One visit of ``path`` (a new session) with the route ``cookie`` and the sign-in ``identity`` cookie
-    (none: the public): (seconds until the script finished, the route cookie); adds the url paths of the pages
-    the session's navigation offers to ``pages``."""
+    (none: the public): (seconds until the script finished, the route cookie); puts the url paths of the pages
+    the script's navigation offers in ``pages``. With sign-in configured Streamlit reads the identity cookie only
+    from a websocket that carries its XSRF cookie's token as the second subprotocol, as the browser sends it."""
     page, _, query = path.lstrip("/").partition("?")
     started = time.perf_counter()
     cookie = await asyncio.to_thread(_get, url + path, cookie, identity)
-    headers = {"Cookie": "; ".join(c for c in (cookie, identity) if c), "Origin": url}
+    xsrf = generate_xsrf_token_string()
+    headers = {"Cookie": "; ".join(c for c in (cookie, identity, f"{XSRF_COOKIE_NAME}={xsrf}") if c), "Origin": url}
     async with websockets.connect(
         url.replace("http", "ws", 1) + STREAM,
-        subprotocols=[Subprotocol("streamlit")],
+        subprotocols=[Subprotocol("streamlit"), Subprotocol(xsrf)],
         additional_headers=headers,
         max_size=None,
     ) as socket:
@@ -106,7 +109,8 @@ async def view(url: str, path: str, cookie: str, identity: str = "", pages: set 
             message = ForwardMsg.FromString(await asyncio.wait_for(socket.recv(), 120))
             if message.WhichOneof("type") == "script_finished":
                 break
-            if pages is not None and message.WhichOneof("type") == "navigation":
+            if pages is not None and message.WhichOneof("type") == "navigation":  # the last: the script's own
+                pages.clear()  # (Streamlit first lists every file in pages/, before the script has run)
                 pages.update(page.url_pathname for page in message.navigation.app_pages)
     return time.perf_counter() - started, cookie
 

@@ -79,9 +79,7 @@ else:
         st.caption(":orange-badge[Illustrative] The action updates shown are made up for demonstration.")
 
 st.subheader("Financial position")
-components.financial_position(
-    data.finance_position(period, scope.service_lines), f"{scope.kind}_{scope.id}"
-)
+components.financial_position(data.finance_position(period, scope.service_lines), f"{scope.kind}_{scope.id}")
 
 linked = risks.linked(held, scope.measures, scope.actions)
 st.subheader(f"Risks ({len(linked)})")

@@ -261,7 +261,7 @@ def pack_downloads(period: str | None, theme: str | None = None, scope=None) -> 
             if column.button(f"Prepare {fmt.upper()}", key=f"prepare-{key}"):
                 bar = st.progress(0.0, text=f"Building the {fmt.upper()} pack…")
                 if "deep_dive" in options:  # the CPOR staff build: draft, or final for Cabinet, as it is now
-                    options["sign_off"] = data.cpor_status(period)
+                    options["sign_off"] = data.cpor_status(period) if period else None
                 st.session_state[key] = export.build_pack(
                     fmt,
                     period=period,

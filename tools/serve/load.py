@@ -74,10 +74,15 @@ def signed_in(url: str, cookie_secret: str) -> str:
     return f"{AUTH_COOKIE_NAME}={create_signed_value(cookie_secret, AUTH_COOKIE_NAME, value).decode()}"
 
 
+def _cookies(*cookies: str) -> str:
+    """One ``Cookie`` header of the ``name=value`` pairs given (empty ones left out)."""
+    return "; ".join(c for c in cookies if c)
+
+
 def _get(url: str, cookie: str, identity: str) -> str:
     """GET ``url`` with the route cookie (and the ``identity`` cookie, if any); returns the route cookie to keep
     (nginx's, or the one sent)."""
-    sent_cookies = "; ".join(c for c in (cookie, identity) if c)
+    sent_cookies = _cookies(cookie, identity)
     request = urllib.request.Request(url, headers={"Cookie": sent_cookies} if sent_cookies else {})
     with urllib.request.urlopen(request, timeout=60) as response:
         response.read()
@@ -94,7 +99,7 @@ async def view(url: str, path: str, cookie: str, identity: str = "", pages: set 
     started = time.perf_counter()
     cookie = await asyncio.to_thread(_get, url + path, cookie, identity)
     xsrf = generate_xsrf_token_string()
-    headers = {"Cookie": "; ".join(c for c in (cookie, identity, f"{XSRF_COOKIE_NAME}={xsrf}") if c), "Origin": url}
+    headers = {"Cookie": _cookies(cookie, identity, f"{XSRF_COOKIE_NAME}={xsrf}"), "Origin": url}
     async with websockets.connect(
         url.replace("http", "ws", 1) + STREAM,
         subprotocols=[Subprotocol("streamlit"), Subprotocol(xsrf)],
@@ -110,8 +115,8 @@ async def view(url: str, path: str, cookie: str, identity: str = "", pages: set 
             if message.WhichOneof("type") == "script_finished":
                 break
             if pages is not None and message.WhichOneof("type") == "navigation":  # the last: the script's own
-                pages.clear()  # (Streamlit first lists every file in pages/, before the script has run)
-                pages.update(page.url_pathname for page in message.navigation.app_pages)
+                pages.clear()  # (a new process's first session is first sent every file in pages/)
+                pages.update(offered.url_pathname for offered in message.navigation.app_pages)
     return time.perf_counter() - started, cookie
 
 

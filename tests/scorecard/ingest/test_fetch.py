@@ -221,10 +221,14 @@ def _clone(tmp_path: Path, lock: dict | None) -> Path:
     return clone
 
 
+def _environment(**env) -> dict[str, str]:
+    """This process's environment without the project's own settings, plus ``env``."""
+    return {k: v for k, v in os.environ.items() if not k.startswith("SCORECARD_")} | env
+
+
 def _make_data(clone: Path, **env) -> subprocess.CompletedProcess:
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("SCORECARD_")} | env
     return subprocess.run(
-        ["make", "-o", ".venv/.installed", "data"], cwd=clone, capture_output=True, text=True, env=environ
+        ["make", "-o", ".venv/.installed", "data"], cwd=clone, capture_output=True, text=True, env=_environment(**env)
     )
 
 
@@ -261,13 +265,12 @@ def test_a_clone_without_shared_or_a_network_runs_the_app_on_the_same_tables(tmp
     source file's date (``batches.source_modified``: the date of the copy read, the bundle's or ../shared's)."""
     clone = _clone(tmp_path, None)
     port = free_port()
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("SCORECARD_")}
     log_path = tmp_path / "make-run.log"
     with open(log_path, "w") as log:
         proc = subprocess.Popen(
             ["make", "-o", ".venv/.installed", "run"],
             cwd=clone,
-            env=environ | {"STREAMLIT_SERVER_PORT": str(port)},
+            env=_environment(STREAMLIT_SERVER_PORT=str(port)),
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # make, its shell and Streamlit: stopped together below

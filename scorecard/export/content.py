@@ -304,6 +304,52 @@ def direction_counts(rows: list[Row]) -> dict[str, int]:
     return {code: counts[code] for code in SUMMARY_DIRECTIONS}
 
 
+SCORECARD_HEADERS = ("Measure", "Value (period)", "Target", "RAG", "Direction", "Neighbour quartile")
+"""A theme's scorecard table in the packs."""
+SCORECARD_WIDTHS = (5.0, 2.8, 2.5, 1.9, 2.2, 2.6)
+RAG_SUMMARY_HEADERS = ["Theme", *(wording.rag_text(code) for code in SUMMARY_RAGS), "Total", "Exceptions"]
+RAG_SUMMARY_WIDTHS = (2.8, 1.3, 1.35, 1.0, 1.3, 1.2, 1.55, 2.2, 1.15, 1.1, 2.05)
+"""Each column as wide as its header's longest word needs (#23: "Am ber" split at an even 1.31 cm)."""
+DIRECTION_SUMMARY_HEADERS = ["Theme", *(wording.direction_text(code) for code in SUMMARY_DIRECTIONS)]
+DIRECTION_SUMMARY_WIDTHS = (3.6, *(2.23 for _ in SUMMARY_DIRECTIONS))
+
+
+def summary_paragraph(pack: Pack) -> str:
+    """The summary's opening: how many measures, by RAG, how many are exceptions, and :func:`summary_sentence`."""
+    counts = rag_counts(pack.rows)
+    parts = ", ".join(f"{counts[code]} {wording.RAG[code][0].lower()}" for code in SUMMARY_RAGS)
+    return (
+        f"This report covers {len(pack.rows)} measures for {pack.period} ({parts}). {_exception_measures(pack)} "
+        f"measures are exceptions and are described under their theme. {summary_sentence(pack)}"
+    )
+
+
+def _exception_measures(pack: Pack) -> int:
+    """How many measures are exceptions (a measure under more than one theme counts once)."""
+    return len({row.measure_id for _, row in pack.exceptions})
+
+
+def rag_summary(pack: Pack) -> list[tuple[str, list[int]]]:
+    """The summary's RAG ratings by theme, under :data:`RAG_SUMMARY_HEADERS`: per theme its measures by RAG, its
+    measures and its exceptions; for more than one theme, then "All themes"."""
+    body = [
+        (theme.title, [*theme.rag_counts().values(), len(theme.rows), len(theme.exceptions)]) for theme in pack.themes
+    ]
+    if len(pack.themes) > 1:
+        body.append(("All themes", [*rag_counts(pack.rows).values(), len(pack.rows), _exception_measures(pack)]))
+    return body
+
+
+def direction_summary(pack: Pack) -> list[tuple[str, list[int]]]:
+    """The summary's direction of travel by theme, under :data:`DIRECTION_SUMMARY_HEADERS`."""
+    return [(theme.title, list(theme.direction_counts().values())) for theme in pack.themes]
+
+
+def summary_cells(summary: list[tuple[str, list[int]]]) -> list[list[str]]:
+    """:func:`rag_summary` or :func:`direction_summary` as table text."""
+    return [[title, *map(str, numbers)] for title, numbers in summary]
+
+
 @dataclass
 class Inputs:
     """What a pack is built from, as one person may see it — decided by the gate
@@ -364,6 +410,16 @@ class Pack:
         if any(r.illustrative for r in self.rows):
             return "Figures marked (illustrative) are demonstration values, not council or published figures; " + proxy
         return proxy[:1].upper() + proxy[1:]
+
+    def cover_facts(self) -> list[tuple[str, str]]:
+        """The title page's facts under the title and period."""
+        return [
+            ("Data as at", self.data_as_at_text),
+            ("Scope", self.scope_text),
+            ("Area", f"{self.area_name} ({self.area_code})"),
+            ("Report to", "Cabinet; Overview and Scrutiny Committee"),
+            ("Prepared by", "Strategic Performance and Business Intelligence"),
+        ]
 
     def cabinet_frame(self) -> list[tuple[str, str]]:
         """The report header (:data:`CABINET_FRAME`) with the meeting's month and the subject."""

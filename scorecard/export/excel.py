@@ -15,13 +15,14 @@ from datetime import datetime
 import xlsxwriter
 
 from scorecard.export.content import (
+    DIRECTION_SUMMARY_HEADERS,
     FINANCE_NOTE,
-    SUMMARY_DIRECTIONS,
-    SUMMARY_RAGS,
+    RAG_SUMMARY_HEADERS,
     Pack,
     Progress,
     Row,
-    rag_counts,
+    direction_summary,
+    rag_summary,
     summary_sentence,
     theme_sheet_name,
 )
@@ -235,6 +236,19 @@ def _theme_row(sheet, f: _Formats, r: int, row: Row) -> None:
             _num(sheet, r, c, value, cell_fmt or f.text)
 
 
+def _summary_table(sheet, f: _Formats, r: int, headers: list[str], body: list[tuple[str, list[int]]]) -> int:
+    """A summary table (:func:`~scorecard.export.content.rag_summary` and the like) from row ``r``, its counts as
+    numbers; returns its last row."""
+    for c, h in enumerate(headers):
+        sheet.write_string(r, c, h, f.header)
+    for title, numbers in body:
+        r += 1
+        sheet.write_string(r, 0, title, f.text)
+        for c, number in enumerate(numbers, start=1):
+            sheet.write_number(r, c, number, f.int)
+    return r
+
+
 def _summary(book, f: _Formats, pack: Pack) -> None:
     sheet = book.add_worksheet("Summary")
     sheet.set_column(0, 0, 34)
@@ -254,34 +268,9 @@ def _summary(book, f: _Formats, pack: Pack) -> None:
         r += 1
     r += 1
     sheet.write_string(r, 0, "RAG ratings by theme", f.bold)
-    r += 1
-    headers = ["Theme"] + [wording.rag_text(c) for c in SUMMARY_RAGS] + ["Total", "Exceptions"]
-    for c, h in enumerate(headers):
-        sheet.write_string(r, c, h, f.header)
-    body = [(t.title, t.rag_counts(), len(t.rows), len(t.exceptions)) for t in pack.themes]
-    if len(pack.themes) > 1:
-        body.append(
-            ("All themes", rag_counts(pack.rows), len(pack.rows), len({row.measure_id for _, row in pack.exceptions}))
-        )
-    for title, counts, total, exceptions in body:
-        r += 1
-        sheet.write_string(r, 0, title, f.text)
-        for c, code in enumerate(SUMMARY_RAGS, start=1):
-            sheet.write_number(r, c, counts[code], f.int)
-        sheet.write_number(r, len(SUMMARY_RAGS) + 1, total, f.int)
-        sheet.write_number(r, len(SUMMARY_RAGS) + 2, exceptions, f.int)
-    r += 2
+    r = _summary_table(sheet, f, r + 1, RAG_SUMMARY_HEADERS, rag_summary(pack)) + 2
     sheet.write_string(r, 0, "Direction of travel by theme", f.bold)
-    r += 1
-    for c, h in enumerate(["Theme"] + [wording.direction_text(c) for c in SUMMARY_DIRECTIONS]):
-        sheet.write_string(r, c, h, f.header)
-    for theme in pack.themes:
-        r += 1
-        counts = theme.direction_counts()
-        sheet.write_string(r, 0, theme.title, f.text)
-        for c, code in enumerate(SUMMARY_DIRECTIONS, start=1):
-            sheet.write_number(r, c, counts[code], f.int)
-    r += 2
+    r = _summary_table(sheet, f, r + 1, DIRECTION_SUMMARY_HEADERS, direction_summary(pack)) + 2
     sheet.write_string(r, 0, "At risk of missing the year-end target", f.bold)
     risky = pack.forecasts_at_risk
     if not risky:

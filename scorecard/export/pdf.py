@@ -47,7 +47,6 @@ RULE = colors.HexColor("#A6A6A6")
 PAGE_W, PAGE_H = A4
 MARGIN = 2 * cm
 FRAME_W = PAGE_W - 2 * MARGIN
-SCORECARD_WIDTHS = (5.0, 2.8, 2.5, 1.9, 2.2, 2.6)
 APPENDIX_WIDTHS = (6.6, 3.2, 2.2, 1.7, 1.8, 1.5)
 
 
@@ -294,6 +293,11 @@ def scorecard_cells(row: content.Row) -> list:
     ]
 
 
+def _theme_table(theme: content.ThemeSection, widths, small: bool = False) -> Table:
+    """The theme's scorecard table."""
+    return _table(content.SCORECARD_HEADERS, [scorecard_cells(r) for r in theme.rows], widths, small=small)
+
+
 def _facts_table(facts: list[tuple[str, str]]) -> Table:
     """A two-column table of labelled facts (the cover's), ruled above and below."""
     table = Table(
@@ -328,15 +332,8 @@ def _title_page(pack: content.Pack) -> list:
         _p(pack.title, "title"),
         _p(f"Reporting period: {pack.period}", "subtitle"),
     ]
-    facts = [
-        ("Data as at", pack.data_as_at_text),
-        ("Scope", pack.scope_text),
-        ("Area", f"{pack.area_name} ({pack.area_code})"),
-        ("Report to", "Cabinet; Overview and Scrutiny Committee"),
-        ("Prepared by", "Strategic Performance and Business Intelligence"),
-    ]
     story += [
-        _facts_table(facts),
+        _facts_table(pack.cover_facts()),
         Spacer(1, 1.2 * cm),
         *_cover_end(pack),
     ]
@@ -344,45 +341,20 @@ def _title_page(pack: content.Pack) -> list:
 
 
 def _summary(pack: content.Pack) -> list:
-    rows = pack.rows
-    counts = content.rag_counts(rows)
-    parts = ", ".join(f"{counts[c]} {wording.RAG[c][0].lower()}" for c in content.SUMMARY_RAGS)
-    n_exc = len({r.measure_id for _, r in pack.exceptions})
-    story = [
-        _h1("Summary"),
-        _p(
-            f"This report covers {len(rows)} measures for {pack.period} ({parts}). {n_exc} measures are "
-            f"exceptions and are described under their theme. {content.summary_sentence(pack)}"
-        ),
-        *_h2("RAG ratings by theme"),
-    ]
-    headers = ["Theme"] + [wording.rag_text(c) for c in content.SUMMARY_RAGS] + ["Total", "Exceptions"]
-    body = []
-    for theme in pack.themes:
-        c = theme.rag_counts()
-        body.append(
-            [theme.title]
-            + [str(c[k]) for k in content.SUMMARY_RAGS]
-            + [str(len(theme.rows)), str(len(theme.exceptions))]
-        )
-    if len(pack.themes) > 1:
-        body.append(["All themes"] + [str(counts[k]) for k in content.SUMMARY_RAGS] + [str(len(rows)), str(n_exc)])
+    many = len(pack.themes) > 1
+    story = [_h1("Summary"), _p(content.summary_paragraph(pack)), *_h2("RAG ratings by theme")]
     story.append(
         _table(
-            headers,
-            body,
-            [3.3] + [1.31] * len(content.SUMMARY_RAGS) + [1.15, 2.05],
+            content.RAG_SUMMARY_HEADERS,
+            content.summary_cells(content.rag_summary(pack)),
+            content.RAG_SUMMARY_WIDTHS,
             centre_from=1,
-            bold_last=len(pack.themes) > 1,
+            bold_last=many,
         )
     )
     story += _h2("Direction of travel by theme")
-    headers = ["Theme"] + [wording.direction_text(c) for c in content.SUMMARY_DIRECTIONS]
-    body = []
-    for theme in pack.themes:
-        c = theme.direction_counts()
-        body.append([theme.title] + [str(c[k]) for k in content.SUMMARY_DIRECTIONS])
-    story.append(_table(headers, body, [3.6] + [2.23] * 6, centre_from=1))
+    body = content.summary_cells(content.direction_summary(pack))
+    story.append(_table(content.DIRECTION_SUMMARY_HEADERS, body, content.DIRECTION_SUMMARY_WIDTHS, centre_from=1))
     return story + _at_risk(pack)
 
 
@@ -447,11 +419,7 @@ def _theme(pack: content.Pack, theme, charts: dict, figure: list[int], heading: 
         _p(f"Theme responsibility: {theme.responsibility}"),
         _p(", ".join(f"{wording.rag_text(k)}: {c[k]}" for k in content.SUMMARY_RAGS if c[k]) + "."),
         *_h2(f"{theme.title}: scorecard"),
-        _table(
-            ("Measure", "Value (period)", "Target", "RAG", "Direction", "Neighbour quartile"),
-            [scorecard_cells(r) for r in theme.rows],
-            SCORECARD_WIDTHS,
-        ),
+        _theme_table(theme, content.SCORECARD_WIDTHS),
         *_h2(f"{theme.title}: exceptions"),
     ]
     if not theme.exceptions:
@@ -662,12 +630,7 @@ def _deep_dive(pack: content.Pack, charts: dict, figure: list[int]) -> list:
         _h1(f"Deep dive: {theme.title}"),
         Paragraph(f"<i>{escape(theme.corporate_plan_title)}</i>", S["body"]),
         _p(f"Theme responsibility: {theme.responsibility}"),
-        _table(
-            ("Measure", "Value (period)", "Target", "RAG", "Direction", "Neighbour quartile"),
-            [scorecard_cells(r) for r in theme.rows],
-            APPENDIX_WIDTHS,
-            small=True,
-        ),
+        _theme_table(theme, APPENDIX_WIDTHS, small=True),
         *_h2(f"{theme.title}: the measures charted"),
     ]
     width = FRAME_W / 2 - 0.2 * cm
@@ -710,14 +673,7 @@ def _appendix(pack: content.Pack) -> list:
     story = [PageBreak(), _h1("Appendix: the whole scorecard")]
     for theme in pack.themes:
         story += _h2(theme.title)
-        story.append(
-            _table(
-                ("Measure", "Value (period)", "Target", "RAG", "Direction", "Neighbour quartile"),
-                [scorecard_cells(r) for r in theme.rows],
-                APPENDIX_WIDTHS,
-                small=True,
-            )
-        )
+        story.append(_theme_table(theme, APPENDIX_WIDTHS, small=True))
     story += [
         Spacer(1, 0.3 * cm),
         _p(content.DEFINITIONS_LINK),

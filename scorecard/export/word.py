@@ -28,8 +28,6 @@ FONT = "Arial"
 DARK = RGBColor(0x1F, 0x4E, 0x79)
 HEADER_FILL = "1F4E79"
 BAND_FILL = "F2F2F2"
-SCORECARD_HEADERS = ("Measure", "Value (period)", "Target", "RAG", "Direction", "Neighbour quartile")
-SCORECARD_WIDTHS = (5.0, 2.8, 2.5, 1.9, 2.2, 2.6)
 
 
 def _hex(colour: str) -> RGBColor:
@@ -259,6 +257,18 @@ def scorecard_cells(row: content.Row) -> list:
     ]
 
 
+def _theme_table(doc, pack: content.Pack, theme: content.ThemeSection, size: float = 9) -> None:
+    """The theme's scorecard table, captioned with the theme and period."""
+    _table(
+        doc,
+        content.SCORECARD_HEADERS,
+        [scorecard_cells(r) for r in theme.rows],
+        content.SCORECARD_WIDTHS,
+        caption=f"{theme.title} scorecard, {pack.period}",
+        size=size,
+    )
+
+
 def _title_page(doc, pack: content.Pack) -> None:
     para = doc.add_paragraph()
     para.paragraph_format.space_before = Pt(120)
@@ -268,14 +278,7 @@ def _title_page(doc, pack: content.Pack) -> None:
     run.font.color.rgb = DARK
     doc.add_paragraph(pack.title, style="Title")
     doc.add_paragraph(f"Reporting period: {pack.period}", style="Subtitle")
-    facts = [
-        ("Data as at", pack.data_as_at_text),
-        ("Scope", pack.scope_text),
-        ("Area", f"{pack.area_name} ({pack.area_code})"),
-        ("Report to", "Cabinet; Overview and Scrutiny Committee"),
-        ("Prepared by", "Strategic Performance and Business Intelligence"),
-    ]
-    _facts(doc, facts)
+    _facts(doc, pack.cover_facts())
     _cover_end(doc, pack, space_before=24)
 
 
@@ -302,47 +305,27 @@ def _cover_end(doc, pack: content.Pack, space_before: float | None = None) -> No
 
 def _summary(doc, pack: content.Pack) -> None:
     doc.add_heading("Summary", level=1)
-    rows = pack.rows
-    counts = content.rag_counts(rows)
-    parts = ", ".join(f"{counts[c]} {wording.RAG[c][0].lower()}" for c in content.SUMMARY_RAGS)
-    doc.add_paragraph(
-        f"This report covers {len(rows)} measures for {pack.period} ({parts}). "
-        f"{len({r.measure_id for _, r in pack.exceptions})} measures are exceptions and are "
-        f"described under their theme. {content.summary_sentence(pack)}"
-    )
+    doc.add_paragraph(content.summary_paragraph(pack))
     doc.add_heading("RAG ratings by theme", level=2)
-    headers = ["Theme"] + [wording.rag_text(c) for c in content.SUMMARY_RAGS] + ["Total", "Exceptions"]
-    body = []
-    for theme in pack.themes:
-        c = theme.rag_counts()
-        body.append(
-            [theme.title]
-            + [str(c[k]) for k in content.SUMMARY_RAGS]
-            + [str(len(theme.rows)), str(len(theme.exceptions))]
-        )
-    if len(pack.themes) > 1:
-        c = counts
-        body.append(
-            ["All themes"]
-            + [str(c[k]) for k in content.SUMMARY_RAGS]
-            + [str(len(rows)), str(len({r.measure_id for _, r in pack.exceptions}))]
-        )
     _table(
         doc,
-        headers,
-        body,
-        [3.0] + [1.35] * len(content.SUMMARY_RAGS) + [1.1, 2.05],
+        content.RAG_SUMMARY_HEADERS,
+        content.summary_cells(content.rag_summary(pack)),
+        content.RAG_SUMMARY_WIDTHS,
         caption="RAG ratings by theme",
         centre_from=1,
         bold_last=len(pack.themes) > 1,
     )
     doc.add_heading("Direction of travel by theme", level=2)
-    headers = ["Theme"] + [wording.direction_text(c) for c in content.SUMMARY_DIRECTIONS]
-    body = []
-    for theme in pack.themes:
-        c = theme.direction_counts()
-        body.append([theme.title] + [str(c[k]) for k in content.SUMMARY_DIRECTIONS])
-    _table(doc, headers, body, [3.6] + [2.23] * 6, caption="Direction of travel by theme", centre_from=1)
+    body = content.summary_cells(content.direction_summary(pack))
+    _table(
+        doc,
+        content.DIRECTION_SUMMARY_HEADERS,
+        body,
+        content.DIRECTION_SUMMARY_WIDTHS,
+        caption="Direction of travel by theme",
+        centre_from=1,
+    )
     _at_risk(doc, pack)
 
 
@@ -416,13 +399,7 @@ def _theme(doc, pack: content.Pack, theme, charts: dict, figure: list[int], head
     c = theme.rag_counts()
     doc.add_paragraph(", ".join(f"{wording.rag_text(k)}: {c[k]}" for k in content.SUMMARY_RAGS if c[k]) + ".")
     doc.add_heading(f"{theme.title}: scorecard", level=2)
-    _table(
-        doc,
-        SCORECARD_HEADERS,
-        [scorecard_cells(r) for r in theme.rows],
-        SCORECARD_WIDTHS,
-        caption=f"{theme.title} scorecard, {pack.period}",
-    )
+    _theme_table(doc, pack, theme)
     doc.add_heading(f"{theme.title}: exceptions", level=2)
     if not theme.exceptions:
         doc.add_paragraph("No exceptions for this theme in this period.")
@@ -630,14 +607,7 @@ def _deep_dive(doc, pack: content.Pack, charts: dict, figure: list[int]) -> None
     doc.add_heading(f"Deep dive: {theme.title}", level=1).paragraph_format.page_break_before = True
     doc.add_paragraph().add_run(theme.corporate_plan_title).italic = True
     doc.add_paragraph(f"Theme responsibility: {theme.responsibility}")
-    _table(
-        doc,
-        SCORECARD_HEADERS,
-        [scorecard_cells(r) for r in theme.rows],
-        SCORECARD_WIDTHS,
-        caption=f"{theme.title} scorecard, {pack.period}",
-        size=8,
-    )
+    _theme_table(doc, pack, theme, size=8)
     doc.add_heading(f"{theme.title}: the measures charted", level=2)
     drawn = [(row, charts[row.measure_id]) for row in theme.rows if row.measure_id in charts]
     grid = doc.add_table(rows=0, cols=2)  # a layout table: two charts abreast, each with its title and caption
@@ -668,14 +638,7 @@ def _appendix(doc, pack: content.Pack) -> None:
     doc.add_heading("Appendix: the whole scorecard", level=1).paragraph_format.page_break_before = True
     for theme in pack.themes:
         doc.add_heading(theme.title, level=2)
-        _table(
-            doc,
-            SCORECARD_HEADERS,
-            [scorecard_cells(r) for r in theme.rows],
-            SCORECARD_WIDTHS,
-            caption=f"{theme.title} scorecard, {pack.period}",
-            size=7.5,
-        )
+        _theme_table(doc, pack, theme, size=7.5)
     doc.add_paragraph(content.DEFINITIONS_LINK)
 
 

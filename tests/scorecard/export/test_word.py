@@ -13,8 +13,8 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from scorecard.export import build_pack
-from scorecard.export.content import SUMMARY_RAGS, data_as_at, long_date
-from scorecard.export.word import HEADING_NUMBERING, SCORECARD_HEADERS
+from scorecard.export.content import SCORECARD_HEADERS, SUMMARY_RAGS, data_as_at, long_date
+from scorecard.export.word import HEADING_NUMBERING
 from scorecard.present import wording
 from scorecard.present.wording import ATTRIBUTION
 

@@ -193,8 +193,10 @@ components.financial_position(data.finance_position(period), "all")
 
 st.subheader("Headlines")
 st.caption("One sentence per key result, written by the scorecard engine from the figures.")
-for r in frames.records(views.filter_rows(card, reg, info_type=["key_result"])):
-    st.markdown(
+st.markdown(  # one list, not an element per sentence: fewer elements for the browser to lay out
+    "\n".join(
         f"- {wording.rag_text(r['rag'])} · {wording.direction_text(r['direction'])} — {r['summary']} "
         f"{components.marks_markdown(r)}"
+        for r in frames.records(views.filter_rows(card, reg, info_type=["key_result"]))
     )
+)

@@ -453,6 +453,11 @@ def exceptions_of(frame: pd.DataFrame, reg: register.Register, previous_rag=None
     )
 
 
+REGISTER_NUMBERS = ("neutral_band", "materiality", "rate_multiplier")
+"""The register's number fields in :func:`measures_frame`: read as numbers by :class:`_Columns` even when no
+measure sets one (the column is then None in every row, which pandas and DuckDB hold as objects)."""
+
+
 class _Columns:
     """The scorecard being judged, read as numpy: each fact column converted once on first use (text as
     :func:`~scorecard.evaluation.judgements.arrays.texts`, numbers as floats, dates as ``datetime64[ns]``), and
@@ -473,7 +478,7 @@ class _Columns:
         if name not in self.done:
             column = self.frame[name]
             kind = column.dtype.kind
-            if kind in "iuf":
+            if kind in "iuf" or name in REGISTER_NUMBERS:
                 self.done[name] = floats(column)
             elif kind == "M":
                 self.done[name] = column.to_numpy(dtype="datetime64[ns]")

@@ -7,18 +7,22 @@ the register (``seed_polarity``) for display, never for judging.
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
+
+from scorecard.evaluation.judgements.arrays import texts
 
 SIGN = {"higher_is_better": 1, "lower_is_better": -1, "no_judgement": 0}
 
 
 def good_sign(polarity) -> np.ndarray:
     """+1 / −1 / 0 for each polarity (an unknown polarity is an error)."""
-    series = pd.Series(np.asarray(polarity, dtype=object), dtype=object)
-    signs = series.map(SIGN)
-    if signs.isna().any():
-        bad = series[signs.isna()].iloc[0]
+    codes = texts(polarity)
+    signs, known = np.zeros(len(codes), dtype=np.int8), np.zeros(len(codes), dtype=bool)
+    for name, sign in SIGN.items():  # a comparison per code, not a lookup per row
+        hit = codes == name
+        signs[hit], known = sign, known | hit
+    if not known.all():
+        bad = np.asarray(polarity, dtype=object)[~known][0]
         raise ValueError(
             f"{f'unknown polarity {bad!r}' if isinstance(bad, str) else 'no polarity'}; expected one of {sorted(SIGN)}"
         )
-    return signs.to_numpy(dtype=np.int8)
+    return signs

@@ -50,6 +50,14 @@ def _upstreams(run: Path, since: int) -> list[tuple[str, str]]:
     ]
 
 
+def test_every_app_process_is_warmed_before_nginx_lets_anyone_in(proxy):
+    """Each process has served the overview once, on its own port, before nginx started."""
+    said = log_path("serve").read_text()
+    warmed = re.findall(r"warmed the app process on port (\d+) ", said)
+    assert len(warmed) == 2 and len(set(warmed)) == 2, said
+    assert said.index("warmed the app process") < said.index("Serving on http://"), said
+
+
 def test_the_health_check_answers(proxy):
     url, _, _ = proxy
     status, _, body = _get(url + "/healthz")

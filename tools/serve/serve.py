@@ -12,6 +12,7 @@ Run: ``.venv/bin/python tools/serve/serve.py [--processes 2] [--port 8080] [--li
 from __future__ import annotations
 
 import argparse
+import asyncio
 import base64
 import gzip
 import hashlib
@@ -151,6 +152,30 @@ def wait_until_healthy(ports: list[int], apps: list[subprocess.Popen]) -> None:
         time.sleep(0.3)
 
 
+WARM_PAGE = "/"
+"""What each app process is sent once before nginx lets anyone in: the overview, as an anonymous visitor."""
+
+
+def warm(ports: list[int]) -> None:
+    """One view of :data:`WARM_PAGE` on every process at once, so no visitor waits for a process's imports, its
+    data connection and its first cached scorecard (the first visit after a start showed its heading after 5.3 s,
+    a later one after 1.1–1.5 s: BENCHMARKS.md). A failed warm-up is reported, not fatal: the process still serves."""
+    from load import view  # this folder's load test: does on the wire what a browser does
+
+    async def each(port: int) -> str:
+        try:
+            seconds, _ = await view(f"http://127.0.0.1:{port}", WARM_PAGE, "")
+        except Exception as err:  # any failure: say so, and serve anyway
+            return f"could not warm the app process on port {port}: {err}"
+        return f"warmed the app process on port {port} ({WARM_PAGE} in {seconds:.1f} s)"
+
+    async def every() -> list[str]:
+        return await asyncio.gather(*(each(port) for port in ports))
+
+    for line in asyncio.run(every()):
+        print(line, flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--processes", type=int, default=2, help="Streamlit processes behind nginx (default 2)")
@@ -197,6 +222,7 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGINT, lambda *_: stop(0))
     try:
         wait_until_healthy(ports, apps)
+        warm(ports)
         nginx = subprocess.Popen(["nginx", "-c", str(conf), "-p", str(run), "-e", str(run / "error.log")])
         children.append(nginx)
         names.append("nginx")

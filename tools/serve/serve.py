@@ -160,7 +160,7 @@ def warm(ports: list[int]) -> None:
     """One view of :data:`WARM_PAGE` on every process at once, so no visitor waits for a process's imports, its
     data connection and its first cached scorecard (the first visit after a start showed its heading after 5.3 s,
     a later one after 1.1–1.5 s: BENCHMARKS.md). A failed warm-up is reported, not fatal: the process still serves."""
-    from load import view  # this folder's load test: does on the wire what a browser does
+    from visit import view  # this folder: one visit on the wire, as a browser makes it
 
     async def each(port: int) -> str:
         try:

@@ -16,7 +16,16 @@ import pandas as pd
 import pyarrow as pa
 
 from scorecard import ENGLAND, SEFTON, register
-from scorecard.evaluation.facts_sql import FACTS_SQL, KNOWN, NEEDED_FILTER, RATES, SCOPE_FILTER
+from scorecard.evaluation import group_stats
+from scorecard.evaluation.facts_sql import (
+    FACTS_SQL,
+    KNOWN,
+    MEMBERS_SQL,
+    NEEDED_FILTER,
+    RATES,
+    SCOPE_FILTER,
+    VALUES_SQL,
+)
 from scorecard.evaluation.judgements import benchmark, breaks, direction, exceptions, polarity, rag, trend
 from scorecard.evaluation.judgements.arrays import floats, texts
 from scorecard.register import releases
@@ -173,15 +182,6 @@ def shown_through(
     return cut.reindex(ids).fillna(pd.Timestamp(report.end)).astype("datetime64[ns]")
 
 
-def _rated_sql(sql: str, measures: pd.DataFrame) -> str:
-    """The facts query with :data:`~scorecard.evaluation.facts_sql.RATES`' rate comparison where some measure
-    is a count compared as a rate, else comparing every value as it is."""
-    rated = bool(measures["rate_multiplier"].notna().any())
-    for marker, (with_rates, without) in RATES.items():
-        sql = sql.replace(marker, with_rates if rated else without)
-    return sql
-
-
 def _known_sql(sql: str, known: pd.DataFrame) -> str:
     """The facts query with :data:`~scorecard.evaluation.facts_sql.KNOWN`'s conditions when ``known`` cuts any
     measure (the table must then be registered as ``known_ends``)."""
@@ -207,19 +207,18 @@ def _in_list(keys) -> str:
     return ", ".join(str(int(key)) for key in sorted(keys))
 
 
-def _few_areas_sql(con, areas: list[str], measures: pd.DataFrame, group: str | None) -> str:
-    """The evaluation SQL for a few councils: constant lists of their area keys and of every area their
-    benchmarks read (their comparator groups' members and England)."""
-    group_ids = sorted({group} if group else set(measures["benchmark_group"])) + ["cipfa_nn"]
+def _few_areas_filters(con, areas: list[str], groups: list[str]) -> tuple[str, str]:
+    """For a few councils, :data:`~scorecard.evaluation.facts_sql.SCOPE_FILTER` and
+    :data:`~scorecard.evaluation.facts_sql.NEEDED_FILTER`: constant lists of their area keys and of every area
+    their benchmarks read (their comparator groups' members and England)."""
     members = con.execute(
         "SELECT DISTINCT member_code FROM comparator_groups WHERE area_code IN (SELECT * FROM unnest(?)) "
         "AND group_id IN (SELECT * FROM unnest(?))",
-        [list(areas), group_ids],
+        [list(areas), groups],
     ).fetchall()
     keys = _area_keys(con, set(areas) | {code for (code,) in members} | {ENGLAND})
-    return FACTS_SQL.replace(SCOPE_FILTER, f"AND o.area_key IN ({_in_list(keys[a] for a in set(areas))})").replace(
-        NEEDED_FILTER, f"AND v.area_key IN ({_in_list(keys.values())})"
-    )
+    scope = f"AND o.area_key IN ({_in_list(keys[a] for a in set(areas))})"
+    return scope, f"AND v.area_key IN ({_in_list(keys.values())})"
 
 
 def _chunks(con, areas: list[str] | None) -> list[tuple[list[str], str]]:
@@ -274,24 +273,19 @@ def evaluate(
     report = periods.parse_label(period) if period else latest
     measures = measures_frame(reg)
     known = known_ends(reg, report, latest, data_dir)
-    con.register("measures_view", measures)
-    con.register("known_ends", known)
+    groups = sorted({group} if group else set(measures["benchmark_group"].dropna())) + [group_stats.CIPFA]
     params: dict[str, object] = {"period_end": report.end, "group": group}
+    gather = _Gather(measures, known, params, groups, con.execute("SELECT code, area_key FROM areas").df())
     if areas and len(areas) <= PRUNE_UP_TO:
-        con.register("scope_areas", pd.DataFrame({"area_code": list(areas)}))
         params["reach"] = ANY_REACH  # their few rows are read anyway: no query for a tighter bound
-        sql = _rated_sql(_known_sql(_few_areas_sql(con, areas, measures, group), known), measures)
-        parts = [judge(_frame(_arrow(con, sql, params)), reg)]
+        parts = [judge(gather(con, list(areas), *_few_areas_filters(con, areas, groups)), reg)]
     else:
+        con.register("known_ends", known)
         params["reach"] = _reach(con, report, known)
 
         def run(chunk: tuple[list[str], str]) -> pd.DataFrame:
             cursor = db.connect(data_dir)  # a cursor per thread, with its own registered tables
-            cursor.register("measures_view", measures)
-            cursor.register("known_ends", known)
-            cursor.register("scope_areas", pd.DataFrame({"area_code": chunk[0]}))
-            sql = _rated_sql(_known_sql(FACTS_SQL.replace(SCOPE_FILTER, chunk[1]), known), measures)
-            return judge(_frame(_arrow(cursor, sql, params)), reg)
+            return judge(gather(cursor, chunk[0], chunk[1], ""), reg)
 
         with ThreadPoolExecutor(CHUNKS_AT_ONCE) as pool:  # one chunk is judged while DuckDB runs the next
             parts = list(pool.map(run, _chunks(con, areas)))
@@ -299,6 +293,48 @@ def evaluate(
     frame = parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
     frame["report_period"] = report.label
     return frame
+
+
+class _Gather:
+    """The facts of some councils: :data:`~scorecard.evaluation.facts_sql.FACTS_SQL`, with their comparator
+    groups' statistics (:func:`scorecard.evaluation.group_stats.group_stats`) in place."""
+
+    def __init__(self, measures: pd.DataFrame, known: pd.DataFrame, params: dict, groups: list[str], areas):
+        self.measures, self.known, self.params, self.groups, self.areas = measures, known, params, groups, areas
+        self.rated = bool(measures["rate_multiplier"].notna().any())
+
+    def _sql(self, sql: str) -> str:
+        """The query with :data:`~scorecard.evaluation.facts_sql.RATES`' rate comparison where some measure is
+        a count compared as a rate, and :data:`~scorecard.evaluation.facts_sql.KNOWN`'s conditions when
+        :func:`known_ends` cuts any measure."""
+        for marker, (with_rates, without) in RATES.items():
+            sql = sql.replace(marker, with_rates if self.rated else without)
+        return _known_sql(sql, self.known)
+
+    def __call__(self, con, areas: list[str], scope: str, needed: str) -> pd.DataFrame:
+        con.register("measures_view", self.measures)
+        con.register("known_ends", self.known)
+        con.register("scope_areas", pd.DataFrame({"area_code": areas}))
+        facts = _frame(_arrow(con, self._sql(FACTS_SQL.replace(SCOPE_FILTER, scope)), self.params))
+        shown = facts[facts["period_end"].notna()].drop_duplicates(["measure_key", "period_end"])
+        con.register(
+            "shown_periods",
+            pa.table(
+                {
+                    "measure_key": shown["measure_key"].to_numpy(dtype=np.int64),
+                    "period_end": shown["period_end"].to_numpy(dtype="datetime64[D]"),
+                    "rate_multiplier": pa.array(floats(shown["rate_multiplier"]), from_pandas=True),  # NaN: null
+                }
+            ),
+        )
+        values = _frame(_arrow(con, self._sql(VALUES_SQL.replace(NEEDED_FILTER, needed)), {}))
+        members = con.execute(MEMBERS_SQL, {"groups": self.groups}).df()
+        stats = group_stats.group_stats(facts, values, members, self.areas, self.rated)
+        at = facts.columns.get_loc("compared_value")
+        for offset, name in enumerate(group_stats.GROUP_STATS):
+            facts.insert(at + offset, name, stats[name])
+        facts.insert(at + len(group_stats.GROUP_STATS) + 1, "compared_median", stats["compared_median"])
+        return facts.drop(columns=["measure_key", "area_key"])  # the stored keys, for the statistics only
 
 
 def _frame(table: pa.Table) -> pd.DataFrame:

@@ -4,10 +4,9 @@ plan, with no rule in it (:mod:`scorecard.evaluation.judgements` decides; this o
 Per row: the latest value to the report's end with its period, status, counts and 95% interval; the series'
 last five stored periods side by side (suffix ``_1`` latest … ``_5`` oldest: value, counts, interval), from
 which come the previous period and the trend points; the same period a year earlier; the target in force at
-the period's end (:func:`scorecard.register.targets.in_force`); and the comparator group's statistics at the
-council's period — median, min, max, mean and how many members have a value above / below the council's
-(council excluded) — for the chosen group and for the CIPFA nearest neighbours (members of the measure's tier
-only: a county is never compared with its own districts, :mod:`scorecard.store.geography`), with England's value.
+the period's end (:func:`scorecard.register.targets.in_force`); and the value councils are compared on. The
+comparator groups' statistics at the council's period are gathered from :data:`VALUES_SQL` and
+:data:`MEMBERS_SQL` by :mod:`scorecard.evaluation.group_stats`.
 
 For a quarter before the latest, only figures released by the quarter's report are read (:data:`KNOWN`).
 
@@ -28,8 +27,9 @@ _RECENT = ",\n           ".join(
 
 SCOPE_FILTER, NEEDED_FILTER = "/*SCOPE_FILTER*/", "/*NEEDED_FILTER*/"
 """Markers where :func:`scorecard.evaluation.evaluate.evaluate` adds constant ``area_key`` conditions: the
-councils evaluated (on observations, stored by area) and, for a few councils, every area their benchmarks read
-(on ``period_values``). DuckDB then skips the Parquet row groups of other areas."""
+councils evaluated (on observations, stored by area, in :data:`FACTS_SQL`) and, for a few councils, every area
+their benchmarks read (on ``period_values``, in :data:`VALUES_SQL`). DuckDB then skips the Parquet row groups of
+other areas."""
 
 KNOWN = {
     "/*KNOWN_JOIN*/": "LEFT JOIN known_ends kn ON kn.measure_id = o.measure_id",
@@ -48,18 +48,14 @@ RATES = {
     ),
     "/*CUR_RATES*/": ("LEFT JOIN mkey r USING (mk)", ""),
     "/*VALUES_CVALUE*/": (
-        ", CASE WHEN r.rate_multiplier IS NULL THEN v.value "
-        "WHEN v.denominator > 0 THEN v.value / v.denominator * r.rate_multiplier END AS cvalue",
+        ", CASE WHEN k.rate_multiplier IS NULL THEN v.value "
+        "WHEN v.denominator > 0 THEN v.value / v.denominator * k.rate_multiplier END AS cvalue",
         "",
     ),
-    "/*VALUES_RATES*/": ("LEFT JOIN mkey r ON r.mk = v.measure_key", ""),
-    "/*CV*/": ("cvalue", "value"),  # what the group's rank, count and compared median are of
-    "/*CMEDIAN*/": ("median(v.cvalue)", "g_median"),  # where it is the value, its median once
-    "/*GCOUNT*/": ("NULLIF(count(v.cvalue), 0)", "count(*)"),  # no group where no member has a rate
+    "/*CV*/": ("cvalue", "value"),  # what the group's rank and count are of
 }
 """Marker → (SQL where some measure is a count compared as a rate of its denominator, SQL where none is): the
-compared value is then the value itself (no ``cvalue`` column, no second median), and the query reads no
-denominator."""
+compared value is then the value itself (no ``cvalue`` column), and no query reads a denominator."""
 
 FACTS_SQL = """
 WITH
@@ -103,59 +99,11 @@ last_year AS (
       ON v.ak = c.ak AND v.mk = c.mk AND v.period_kind = c.period_kind
      AND v.period_seq = c.period_seq - CASE c.period_kind WHEN 'quarter' THEN 4 WHEN 'month' THEN 12 ELSE 1 END
 ),
--- Benchmarks expand every council into its comparators (≈ councils × measures × 15 rows at national
--- scale) on the stored integer keys, and read other areas' values from ``period_values`` (stored by
--- period, so only the periods the scorecard shows are read).
 mkey AS MATERIALIZED (  -- with the multiplier of a count compared as a rate of its denominator (register)
     SELECT DISTINCT c.mk, c.measure_id, m.rate_multiplier FROM cur c JOIN m USING (measure_id)
 ),
-groups_wanted AS (
-    SELECT measure_id, coalesce(CAST($group AS VARCHAR), benchmark_group) AS group_id FROM m
-    UNION SELECT measure_id, 'cipfa_nn' FROM m
-),
-gkey AS MATERIALIZED (
-    SELECT group_id, row_number() OVER (ORDER BY group_id) AS gk FROM (SELECT DISTINCT group_id FROM groups_wanted)
-),
-cur_k AS MATERIALIZED (  -- cvalue: the value councils are compared on (a rate for such a count: RATES)
-    SELECT c.mk, c.ak, c.period_end, c.value /*CUR_CVALUE*/ FROM cur c /*CUR_RATES*/
-),
-values_k AS MATERIALIZED (
-    SELECT v.measure_key AS mk, v.area_key AS ak, v.period_end, v.value /*VALUES_CVALUE*/
-    FROM period_values v SEMI JOIN (SELECT DISTINCT mk, period_end FROM cur_k) k
-      ON v.measure_key = k.mk AND v.period_end = k.period_end /*VALUES_RATES*/
-    WHERE true /*NEEDED_FILTER*/
-),
-members_k AS MATERIALIZED (  -- with the tier of measure each member counts for (store/geography.py)
-    SELECT gkey.gk, s.ak, b.ak AS member_ak, g.tier
-    FROM comparator_groups g JOIN gkey USING (group_id)
-    JOIN scope s ON s.area_code = g.area_code JOIN akey b ON b.area_code = g.member_code
-),
-wanted_k AS (
-    SELECT mkey.mk, gkey.gk, m.tier
-    FROM groups_wanted JOIN mkey USING (measure_id) JOIN gkey USING (group_id) JOIN m USING (measure_id)
-),
-expanded_k AS MATERIALIZED (  -- materialised: keeps DuckDB from joining values on the measure alone
-    SELECT c.mk, c.ak, w.gk, c.period_end, c./*CV*/ AS cv, g.member_ak
-    FROM cur_k c
-    JOIN wanted_k w ON w.mk = c.mk
-    JOIN members_k g ON g.gk = w.gk AND g.ak = c.ak AND g.tier IN (w.tier, 'both')
-),
-group_stats AS (
-    SELECT e.mk, e.ak, any_value(gkey.group_id) AS group_id,
-           median(v.value) AS g_median, min(v.value) AS g_min, max(v.value) AS g_max,
-           avg(v.value ORDER BY v.value) AS g_mean,  -- ordered: the same bits every run (snapshots are hashed)
-           /*CMEDIAN*/ AS g_cmedian,  -- what the council is compared with (a rate's median for a count)
-           /*GCOUNT*/ AS g_count, count(CASE WHEN v./*CV*/ > e.cv THEN 1 END) AS g_above,
-           count(CASE WHEN v./*CV*/ < e.cv THEN 1 END) AS g_below
-    FROM expanded_k e
-    JOIN values_k v ON v.mk = e.mk AND v.ak = e.member_ak AND v.period_end = e.period_end
-    JOIN gkey ON gkey.gk = e.gk
-    GROUP BY e.mk, e.ak, e.gk
-),
-england AS (
-    SELECT c.mk, c.ak, v.value AS england_value
-    FROM cur_k c JOIN values_k v ON v.mk = c.mk AND v.period_end = c.period_end
-    WHERE v.ak = (SELECT ak FROM akey WHERE area_code = 'E92000001')
+cur_k AS (  -- cvalue: the value councils are compared on (a rate for such a count: RATES)
+    SELECT c.mk, c.ak, c.value /*CUR_CVALUE*/ FROM cur c /*CUR_RATES*/
 )
 SELECT g.measure_id, g.area_code, m.* EXCLUDE (measure_id, benchmark_group),
        coalesce(CAST($group AS VARCHAR), m.benchmark_group) AS benchmark_group,
@@ -163,10 +111,7 @@ SELECT g.measure_id, g.area_code, m.* EXCLUDE (measure_id, benchmark_group),
        c.denominator, c.lower_ci, c.upper_ci, c.source_id, c.batch_id,
        r.* EXCLUDE (ak, mk), r.value_2 AS previous_value,
        ly.value AS last_year_value, ly.period_label AS last_year_period, ly.period_start AS last_year_start,
-       gs.g_median AS benchmark_median, gs.g_min AS benchmark_min, gs.g_max AS benchmark_max,
-       gs.g_mean AS benchmark_mean, gs.g_count AS benchmark_members, gs.g_above AS benchmark_above,
-       gs.g_below AS benchmark_below, cn.g_median AS cipfa_median, e.england_value,
-       ck./*CV*/ AS compared_value, gs.g_cmedian AS compared_median,
+       ck./*CV*/ AS compared_value, c.mk AS measure_key, g.ak AS area_key,
        t.basis AS target_basis, t.value AS target_fixed, t.tolerance AS target_tolerance,
        t.rationale AS target_rationale, t.illustrative AS target_illustrative,
        CAST(p.period_end AS TIMESTAMP) AS report_end
@@ -178,12 +123,26 @@ LEFT JOIN cur c ON c.ak = g.ak AND c.mk = k.mk
 LEFT JOIN recent r ON r.ak = g.ak AND r.mk = k.mk
 LEFT JOIN last_year ly ON ly.ak = g.ak AND ly.mk = k.mk
 LEFT JOIN cur_k ck ON ck.ak = g.ak AND ck.mk = k.mk
-LEFT JOIN group_stats gs ON gs.ak = g.ak AND gs.mk = k.mk
-                        AND gs.group_id = coalesce(CAST($group AS VARCHAR), m.benchmark_group)
-LEFT JOIN group_stats cn ON cn.ak = g.ak AND cn.mk = k.mk AND cn.group_id = 'cipfa_nn'
-LEFT JOIN england e ON e.ak = g.ak AND e.mk = k.mk
 LEFT JOIN targets t ON t.measure_id = g.measure_id  -- one row in force per period (register.targets.in_force)
                    AND (t.fy_start IS NULL OR c.period_end >= t.fy_start)
                    AND (t.fy_end IS NULL OR c.period_end <= t.fy_end)
 ORDER BY g.area_code, g.measure_id
 """.replace("/*RECENT*/", _RECENT)
+
+VALUES_SQL = """
+SELECT v.measure_key, v.area_key, v.value /*VALUES_CVALUE*/, v.period_end
+FROM period_values v JOIN shown_periods k ON v.measure_key = k.measure_key AND v.period_end = k.period_end
+WHERE true /*NEEDED_FILTER*/
+"""
+"""Every area's value (and compared value, :data:`RATES`) at each (measure, period end) the scorecard shows — the
+registered table ``shown_periods``, with each measure's ``rate_multiplier`` — for the comparator groups'
+statistics (:mod:`scorecard.evaluation.group_stats`). ``period_values`` is stored by period, so only those
+periods' row groups are read."""
+
+MEMBERS_SQL = """
+SELECT a.area_key, g.group_id, b.area_key AS member_key, g.tier
+FROM comparator_groups g JOIN areas a ON a.code = g.area_code JOIN areas b ON b.code = g.member_code
+WHERE g.area_code IN (SELECT area_code FROM scope_areas) AND g.group_id IN (SELECT * FROM unnest($groups))
+"""
+"""The members of each comparator group wanted (``$groups``) of each council evaluated (``scope_areas``), by area
+key, with the tier of measure each counts for (:mod:`scorecard.store.geography`)."""

@@ -22,12 +22,12 @@ def card(built_data, real_register):
 
 
 def test_the_facts_query_holds_no_rating_rule():
-    literals = set(re.findall(r"'([a-z_]+)'", facts_sql.FACTS_SQL))
+    queries = facts_sql.FACTS_SQL + facts_sql.VALUES_SQL + facts_sql.MEMBERS_SQL
+    literals = set(re.findall(r"'([a-z_]+)'", queries))
     codes = set(rag.CODES) | set(direction.CODES) | set(trend.CODES) | {"better", "worse", "similar"}
-    # period kinds for 'a year earlier', the CIPFA group, and 'both': a group member compared at either tier (#16)
-    assert literals == {"quarter", "month", "cipfa_nn", "both"}
+    assert literals == {"quarter", "month"}  # period kinds for 'a year earlier'; groups and tiers: group_stats
     assert not literals & codes
-    assert "polarity" not in facts_sql.FACTS_SQL and "tolerance" not in facts_sql.FACTS_SQL.replace(
+    assert "polarity" not in queries and "tolerance" not in queries.replace(
         "t.tolerance AS target_tolerance", ""
     )
 

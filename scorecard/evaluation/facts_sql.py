@@ -41,21 +41,19 @@ after its measure's ``known_end`` counts as not yet released, as one after the r
 the markers stay comments and the query is unchanged."""
 
 RATES = {
-    "/*CUR_CVALUE*/": (
-        ", CASE WHEN r.rate_multiplier IS NULL THEN c.value "
-        "WHEN c.denominator > 0 THEN c.value / c.denominator * r.rate_multiplier END AS cvalue",
-        "",
+    "/*COMPARED*/": (
+        "CASE WHEN m.rate_multiplier IS NULL THEN c.value "
+        "WHEN c.denominator > 0 THEN c.value / c.denominator * m.rate_multiplier END",
+        "c.value",
     ),
-    "/*CUR_RATES*/": ("LEFT JOIN mkey r USING (mk)", ""),
     "/*VALUES_CVALUE*/": (
         ", CASE WHEN k.rate_multiplier IS NULL THEN v.value "
         "WHEN v.denominator > 0 THEN v.value / v.denominator * k.rate_multiplier END AS cvalue",
         "",
     ),
-    "/*CV*/": ("cvalue", "value"),  # what the group's rank and count are of
 }
 """Marker → (SQL where some measure is a count compared as a rate of its denominator, SQL where none is): the
-compared value is then the value itself (no ``cvalue`` column), and no query reads a denominator."""
+compared value is then the value itself, and the other areas' values are read without their denominators."""
 
 FACTS_SQL = """
 WITH
@@ -99,19 +97,14 @@ last_year AS (
       ON v.ak = c.ak AND v.mk = c.mk AND v.period_kind = c.period_kind
      AND v.period_seq = c.period_seq - CASE c.period_kind WHEN 'quarter' THEN 4 WHEN 'month' THEN 12 ELSE 1 END
 ),
-mkey AS MATERIALIZED (  -- with the multiplier of a count compared as a rate of its denominator (register)
-    SELECT DISTINCT c.mk, c.measure_id, m.rate_multiplier FROM cur c JOIN m USING (measure_id)
-),
-cur_k AS (  -- cvalue: the value councils are compared on (a rate for such a count: RATES)
-    SELECT c.mk, c.ak, c.value /*CUR_CVALUE*/ FROM cur c /*CUR_RATES*/
-)
+mkey AS MATERIALIZED (SELECT DISTINCT mk, measure_id FROM cur)
 SELECT g.measure_id, g.area_code, m.* EXCLUDE (measure_id, benchmark_group),
        coalesce(CAST($group AS VARCHAR), m.benchmark_group) AS benchmark_group,
        c.value, c.period_label, c.period_kind, c.period_start, c.period_end, c.status, c.numerator,
        c.denominator, c.lower_ci, c.upper_ci, c.source_id, c.batch_id,
        r.* EXCLUDE (ak, mk), r.value_2 AS previous_value,
        ly.value AS last_year_value, ly.period_label AS last_year_period, ly.period_start AS last_year_start,
-       ck./*CV*/ AS compared_value, c.mk AS measure_key, g.ak AS area_key,
+       /*COMPARED*/ AS compared_value, c.mk AS measure_key, g.ak AS area_key,
        t.basis AS target_basis, t.value AS target_fixed, t.tolerance AS target_tolerance,
        t.rationale AS target_rationale, t.illustrative AS target_illustrative,
        CAST(p.period_end AS TIMESTAMP) AS report_end
@@ -122,7 +115,6 @@ LEFT JOIN mkey k USING (measure_id)
 LEFT JOIN cur c ON c.ak = g.ak AND c.mk = k.mk
 LEFT JOIN recent r ON r.ak = g.ak AND r.mk = k.mk
 LEFT JOIN last_year ly ON ly.ak = g.ak AND ly.mk = k.mk
-LEFT JOIN cur_k ck ON ck.ak = g.ak AND ck.mk = k.mk
 LEFT JOIN targets t ON t.measure_id = g.measure_id  -- one row in force per period (register.targets.in_force)
                    AND (t.fy_start IS NULL OR c.period_end >= t.fy_start)
                    AND (t.fy_end IS NULL OR c.period_end <= t.fy_end)

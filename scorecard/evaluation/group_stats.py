@@ -47,9 +47,9 @@ class _Table:
     row and column are empty, for a row with no period and for a missing member."""
 
     def __init__(self, values: pd.DataFrame, last_key: int):
-        keys = _pair_keys(values["measure_key"].to_numpy(), values["period_end"].to_numpy())
-        self.pairs = pd.Index(np.unique(keys))
-        at = (self.pairs.get_indexer(keys), values["area_key"].to_numpy(dtype=np.int64))
+        codes, pairs = pd.factorize(_pair_keys(values["measure_key"].to_numpy(), values["period_end"].to_numpy()))
+        self.pairs = pd.Index(pairs)
+        at = (codes, values["area_key"].to_numpy(dtype=np.int64))
         self.value = np.full((len(self.pairs) + 1, last_key + 2), np.nan)
         self.value[at] = values["value"].to_numpy(dtype=float, na_value=np.nan)
         self.compared = self.value
@@ -66,18 +66,30 @@ class _Table:
         return found
 
 
-def _members(area_key, group, tier, members: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+def _members(area_key: np.ndarray, group, tier, members: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """Each distinct council × group × measure tier's member area keys (a row each, padded with -1: the table's
-    empty column) and each scorecard row's index into them."""
-    rows = pd.DataFrame({"area_key": area_key, "group_id": group, "measure_tier": tier})
-    index = rows.groupby(list(rows.columns), dropna=False, sort=False).ngroup().to_numpy()
-    combos = rows.drop_duplicates().reset_index(drop=True).reset_index(names="combo")  # in ngroup's order
+    empty column) and each scorecard row's index into them. ``group`` is a column, or one group for every row."""
+    group_code, groups = (
+        (np.zeros(len(area_key), dtype=np.int64), [group]) if isinstance(group, str) else pd.factorize(group)
+    )
+    tier_code, tiers = pd.factorize(tier)
+    width_group, width_tier = len(groups) + 1, len(tiers) + 1  # code -1 (none) counts as 0
+    keys = (area_key.astype(np.int64) * width_group + group_code + 1) * width_tier + tier_code + 1
+    combo_keys, index = np.unique(keys, return_inverse=True)
+    combos = pd.DataFrame(
+        {
+            "combo": np.arange(len(combo_keys)),
+            "area_key": combo_keys // width_tier // width_group,
+            "group_id": np.array([*groups, None], dtype=object)[combo_keys // width_tier % width_group - 1],
+            "measure_tier": np.array([*tiers, None], dtype=object)[combo_keys % width_tier - 1],
+        }
+    )
     found = combos.merge(members, on=["area_key", "group_id"])
     found = found[(found["tier"] == "both") | (found["tier"] == found["measure_tier"])]
     place = found.groupby("combo").cumcount().to_numpy()
     matrix = np.full((len(combos), max(int(place.max()) + 1 if len(place) else 0, 1)), -1, dtype=np.int64)
     matrix[found["combo"].to_numpy(), place] = found["member_key"].to_numpy()
-    return matrix, index
+    return matrix, index.reshape(-1)
 
 
 def _median(ordered: np.ndarray, count: np.ndarray) -> np.ndarray:
@@ -143,16 +155,14 @@ def group_stats(
     table = _Table(values, int(areas["area_key"].max()))
     rows = table.rows(facts["measure_key"].to_numpy(dtype=float, na_value=np.nan), facts["period_end"].to_numpy())
     compared = facts["compared_value"].to_numpy(dtype=float, na_value=np.nan)
-    tier = facts["tier"].to_numpy(dtype=object)
-    stats = {}
-    for group, names in ((facts["benchmark_group"].to_numpy(dtype=object), None), (CIPFA, ("cipfa_median",))):
-        groups = np.full(len(facts), group, dtype=object) if isinstance(group, str) else group
-        matrix, index = _members(facts["area_key"].to_numpy(), groups, tier, members)
-        found = _of_group(table, rows, matrix, index, compared, rated)
-        if names is None:
-            stats.update(found)
-        else:
-            stats["cipfa_median"] = found["benchmark_median"]
+    area_key, group = facts["area_key"].to_numpy(), facts["benchmark_group"]
+    stats = _of_group(table, rows, *_members(area_key, group, facts["tier"], members), compared, rated)
+    stats["cipfa_median"] = stats["benchmark_median"].copy()  # the same where the chosen group is CIPFA's
+    other = np.flatnonzero((group != CIPFA).to_numpy(dtype=bool, na_value=True))
+    if len(other):
+        chosen = _members(area_key[other], CIPFA, facts["tier"].iloc[other], members)
+        cipfa = _of_group(table, rows[other], *chosen, compared[other], rated)
+        stats["cipfa_median"][other] = cipfa["benchmark_median"]
     england = areas.loc[areas["code"] == ENGLAND, "area_key"]
     stats["england_value"] = table.value[rows, int(england.iloc[0]) if len(england) else -1]
     return stats

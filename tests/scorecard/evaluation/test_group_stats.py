@@ -61,6 +61,13 @@ def test_odd_group_median_is_the_middle_value_and_a_member_without_a_figure_is_n
     assert (stats["benchmark_above"][0], stats["benchmark_below"][0]) == (1, 2)
 
 
+def test_where_the_chosen_group_is_cipfas_both_are_the_same_statistics():
+    facts = _facts([(0, 7, 3.0, "cipfa_nn", "lower"), (0, 7, 3.0, "nn", "lower")])
+    stats = group_stats.group_stats(facts, _values(VALUES), _members(GROUP), AREAS, False)
+    assert stats["benchmark_median"].tolist() == [2.5, 3.0] and stats["cipfa_median"].tolist() == [2.5, 2.5]
+    assert stats["benchmark_members"].tolist() == [2, 4]
+
+
 def test_members_of_another_tier_are_left_out():
     group = [(0, "nn", 1, "upper"), (0, "nn", 2, "lower"), (0, "nn", 3, "both"), (0, "nn", 4, "upper")]
     stats = group_stats.group_stats(

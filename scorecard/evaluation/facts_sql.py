@@ -1,5 +1,5 @@
-"""The facts query: for every measure × area at a reporting period, what the judgements need — in one DuckDB
-plan, with no rule in it (:mod:`scorecard.evaluation.judgements` decides; this only gathers).
+"""The facts queries: for every measure × area at a reporting period, what the judgements need — in DuckDB, with
+no rule in them (:mod:`scorecard.evaluation.judgements` decides; this only gathers).
 
 Per row: the latest value to the report's end with its period, status, counts and 95% interval; the series'
 last five stored periods side by side (suffix ``_1`` latest … ``_5`` oldest: value, counts, interval), from

@@ -27,9 +27,7 @@ def test_the_facts_query_holds_no_rating_rule():
     codes = set(rag.CODES) | set(direction.CODES) | set(trend.CODES) | {"better", "worse", "similar"}
     assert literals == {"quarter", "month"}  # period kinds for 'a year earlier'; groups and tiers: group_stats
     assert not literals & codes
-    assert "polarity" not in queries and "tolerance" not in queries.replace(
-        "t.tolerance AS target_tolerance", ""
-    )
+    assert "polarity" not in queries and "tolerance" not in queries.replace("t.tolerance AS target_tolerance", "")
 
 
 def test_no_quarterly_monthly_or_count_series_gets_a_trend_marker(card):

@@ -1,6 +1,7 @@
 """``python -m scorecard evaluate``: the evaluated scorecard — one row per measure × area at a period.
 
-Two steps: DuckDB gathers the facts (:mod:`scorecard.evaluation.facts_sql`), then :func:`judge` applies each
+Two steps: DuckDB gathers the facts (:mod:`scorecard.evaluation.facts_sql`, the comparator groups' statistics
+from :mod:`scorecard.evaluation.group_stats`), then :func:`judge` applies each
 judgement of :mod:`scorecard.evaluation.judgements` to them. Codes only; words come from
 :mod:`scorecard.present.wording`.
 """
@@ -36,8 +37,9 @@ PRUNE_UP_TO = 64
 ANY_REACH = 1_000_000_000
 """``$reach`` when no bound has been computed (see :func:`_reach`)."""
 CHUNK_AREAS = 80
-"""A larger evaluation runs as one query per this many areas (consecutive in storage order), so DuckDB's
-working memory stays that of a chunk (national size: 1.3 GB with two at once, 2.8 GB as one query)."""
+"""A larger evaluation is gathered per this many areas (consecutive in storage order), so DuckDB's working memory
+stays that of a chunk (national size: a peak of 1.4 GB with two at once on 2026-12-04; 2.8 GB as one query, measured
+when the group statistics were still in it)."""
 CHUNKS_AT_ONCE = 2
 """Chunks evaluated concurrently. Each DuckDB query leaves a core idle in its single-threaded phases
 (planning, small joins), which a second query fills: at national size 3.6 s instead of 4.3 s, for about
@@ -183,8 +185,8 @@ def shown_through(
 
 
 def _known_sql(sql: str, known: pd.DataFrame) -> str:
-    """The facts query with :data:`~scorecard.evaluation.facts_sql.KNOWN`'s conditions when ``known`` cuts any
-    measure (the table must then be registered as ``known_ends``)."""
+    """A query of :mod:`~scorecard.evaluation.facts_sql` with its :data:`~scorecard.evaluation.facts_sql.KNOWN`
+    conditions when ``known`` cuts any measure (the table must then be registered as ``known_ends``)."""
     for marker, condition in KNOWN.items():
         sql = sql.replace(marker, condition if len(known) else "")
     return sql
@@ -265,7 +267,8 @@ def evaluate(
     reg: register.Register | None = None,
 ) -> pd.DataFrame:
     """Evaluate every measure for the given areas (None = every area) at a reporting period, one row per
-    area × measure in that order: one query for a few councils, else one per chunk of :data:`CHUNK_AREAS`. A
+    area × measure in that order: gathered (:class:`_Gather`) at once for a few councils, else per chunk of
+    :data:`CHUNK_AREAS`. A
     quarter before the latest is evaluated on what was released by its report (:func:`known_ends`)."""
     reg = reg or register.load()
     con = db.connect(data_dir)

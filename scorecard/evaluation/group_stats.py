@@ -10,6 +10,10 @@ from a dense table of every area's value at each (measure, period end) the score
 DuckDB's ``median`` and ordered ``avg`` give, bit for bit: the median of an even count is the mean of the middle
 two, and the mean is the values summed smallest first, divided by their count (snapshots are hashed). Done in SQL
 (≈ councils × measures × 15 joined rows at national size) this was half the facts query's time (#22).
+
+What the same numbers rely on (:mod:`scorecard.store.storage`): ``period_values`` holds one row per (measure,
+area, period end), only rows with a value, and a value is never a stored NaN — so "a member with a figure" is
+"a member whose value is not NaN" here, as it was "a member with a joined row" in SQL.
 """
 
 from __future__ import annotations
@@ -31,7 +35,10 @@ GROUP_STATS = (
     "cipfa_median",
     "england_value",
 )
-"""The statistics of :func:`group_stats`, with ``compared_median`` (the group's median of the compared value)."""
+"""The statistics of :func:`group_stats`, in the order the facts hold them, besides ``compared_median`` (the group's
+median of the compared value, which follows ``compared_value``)."""
+OF_GROUP = (*GROUP_STATS[:7], "compared_median")
+"""What :func:`_of_group` gives for one group."""
 BLOCK = 2_000_000
 """Values gathered at once (rows × members): 16 MB, so a group of every council (316 members) stays small."""
 
@@ -131,7 +138,7 @@ def _block(table: _Table, rows: np.ndarray, members: np.ndarray, compared: np.nd
 def _of_group(table: _Table, rows, matrix, index, compared, rated: bool) -> dict[str, np.ndarray]:
     """:func:`_block` over every row (``matrix[index]`` its members), in blocks of rows with the same member
     count, so that a large group pads no small one."""
-    out: dict[str, np.ndarray] = {}
+    out = {name: np.full(len(rows), np.nan) for name in OF_GROUP}
     width = (matrix >= 0).sum(axis=1)[index]
     for size in np.unique(width):
         chosen = np.flatnonzero(width == size)
@@ -140,7 +147,7 @@ def _of_group(table: _Table, rows, matrix, index, compared, rated: bool) -> dict
             part = chosen[start : start + step]
             members = matrix[index[part], : max(int(size), 1)]
             for name, column in _block(table, rows[part], members, compared[part], rated).items():
-                out.setdefault(name, np.full(len(rows), np.nan))[part] = column
+                out[name][part] = column
     return out
 
 
@@ -151,8 +158,9 @@ def group_stats(
     ``period_end``, ``compared_value``, ``benchmark_group``, ``tier``): ``values`` from
     :data:`~scorecard.evaluation.facts_sql.VALUES_SQL`, ``members`` from
     :data:`~scorecard.evaluation.facts_sql.MEMBERS_SQL`, ``areas`` every area's ``code`` and ``area_key``. Counts
-    are floats (NaN: no group). A row with no figure of its own gets none."""
-    table = _Table(values, int(areas["area_key"].max()))
+    are floats (NaN: no member with a figure). A row with no stored period of its own gets none; one whose value is
+    missing still gets the group's (its rank counts: none above or below)."""
+    table = _Table(values, int(max(areas["area_key"].max(), values["area_key"].max() if len(values) else 0)))
     rows = table.rows(facts["measure_key"].to_numpy(dtype=float, na_value=np.nan), facts["period_end"].to_numpy())
     compared = facts["compared_value"].to_numpy(dtype=float, na_value=np.nan)
     area_key, group = facts["area_key"].to_numpy(), facts["benchmark_group"]

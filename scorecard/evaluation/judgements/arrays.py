@@ -33,7 +33,8 @@ def floats(values) -> np.ndarray:
 
 
 def texts(values) -> np.ndarray:
-    """Object array of strings; None and NA become ''."""
+    """Object array of strings; None and NA become ''. What it returns, and an object array it was given that held
+    no missing value, must not be written to afterwards: a later call returns it unscanned."""
     if isinstance(values, np.ndarray) and values.dtype == object:
         if _TEXTS.get(id(values)) is values:
             return values

@@ -6,7 +6,8 @@ import pandas as pd
 import pytest
 
 from scorecard import ENGLAND
-from scorecard.evaluation import group_stats
+from scorecard.evaluation import evaluate, group_stats
+from scorecard.store import storage
 
 END = np.datetime64("2025-03-31")
 AREAS = pd.DataFrame({"code": ["A", "B", "C", "D", "E", ENGLAND], "area_key": [0, 1, 2, 3, 4, 5]})
@@ -121,3 +122,83 @@ def test_median_and_mean_are_duckdbs_bit_for_bit(seed):
     ).df()
     assert stats["benchmark_median"].tolist() == duck["m"].tolist()
     assert stats["benchmark_mean"].tolist() == duck["a"].tolist()
+
+
+def test_councils_at_different_period_ends_read_their_own_periods():
+    later = np.datetime64("2025-06-30")
+    values = _values(VALUES)
+    extra = pd.DataFrame({"measure_key": [7, 7], "area_key": [2, 3], "value": [50.0, 70.0]})
+    extra["period_end"] = pd.Series([later, later], dtype="datetime64[us]")
+    facts = _facts([(0, 7, 3.0, "nn", "lower"), (1, 7, 3.0, "nn", "lower")])
+    facts.loc[1, "period_end"] = later
+    group = GROUP + [(1, "nn", 2, "both"), (1, "nn", 3, "both")]
+    stats = group_stats.group_stats(facts, pd.concat([values, extra]), _members(group), AREAS, False)
+    assert stats["benchmark_median"].tolist() == [3.0, 60.0]  # council 1's members at its own period only
+    assert np.isnan(stats["england_value"][1])  # England has no figure for that period
+
+
+def test_blocks_of_any_size_give_the_same_statistics(monkeypatch):
+    facts = _facts([(0, 7, float(v), "nn", "lower") for v in range(7)])
+    whole = group_stats.group_stats(facts, _values(VALUES), _members(GROUP), AREAS, False)
+    monkeypatch.setattr(group_stats, "BLOCK", 8)  # two rows of four members a block
+    parts = group_stats.group_stats(facts, _values(VALUES), _members(GROUP), AREAS, False)
+    for name, column in whole.items():
+        np.testing.assert_array_equal(parts[name], column)
+    assert whole["benchmark_above"].tolist() == [4, 3, 2, 2, 1, 1, 1]
+
+
+def test_a_measure_of_no_tier_counts_only_members_of_both_tiers_and_a_council_with_no_value_has_no_rank():
+    group = [(0, "nn", 1, "both"), (0, "nn", 2, "lower"), (0, "nn", 3, "both")]
+    stats = group_stats.group_stats(
+        _facts([(0, 7, np.nan, "nn", None)]), _values(VALUES), _members(group), AREAS, False
+    )
+    assert (stats["benchmark_members"][0], stats["benchmark_median"][0]) == (2, 6.5)  # members 1 and 3
+    assert (stats["benchmark_above"][0], stats["benchmark_below"][0]) == (0, 0)
+
+
+def test_no_rows_give_empty_statistics():
+    stats = group_stats.group_stats(_facts([]), _values(VALUES), _members(GROUP), AREAS, False)
+    assert set(stats) == set(group_stats.GROUP_STATS) | {"compared_median"}
+    assert all(len(column) == 0 for column in stats.values())
+
+
+REFERENCE = """
+WITH cur AS (SELECT measure_id, measure_key, area_key, period_end FROM observations WHERE recency = 1),
+members AS (
+    SELECT a.area_key, b.area_key AS member_key, g.tier FROM comparator_groups g
+    JOIN areas a ON a.code = g.area_code JOIN areas b ON b.code = g.member_code WHERE g.group_id = $group
+)
+SELECT a.code AS area_code, c.measure_id, median(v.value) AS benchmark_median, min(v.value) AS benchmark_min,
+       max(v.value) AS benchmark_max, avg(v.value ORDER BY v.value) AS benchmark_mean
+FROM cur c JOIN measure_tiers t USING (measure_id) JOIN areas a ON a.area_key = c.area_key
+JOIN members g ON g.area_key = c.area_key AND g.tier IN (t.tier, 'both')
+JOIN period_values v ON v.measure_key = c.measure_key AND v.area_key = g.member_key AND v.period_end = c.period_end
+GROUP BY ALL
+"""
+"""The group statistics as the facts query computed them before #22 moved them to numpy, for the latest quarter
+(every series' latest stored period)."""
+
+
+@pytest.mark.parametrize("group", ["same_type", "cipfa_nn"])
+def test_every_councils_group_statistics_on_the_real_data_are_the_sql_ones(built_data, real_register, group):
+    folder = built_data[0]
+    con = duckdb.connect()
+    for name in storage.TABLES:
+        con.execute(
+            f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{storage.table_path(folder, name).as_posix()}')"
+        )
+    con.register(
+        "measure_tiers",
+        pd.DataFrame(
+            {
+                "measure_id": [m.id for m in real_register.measures],
+                "tier": [m.source.tier for m in real_register.measures],
+            }
+        ),
+    )
+    expected = con.execute(REFERENCE, {"group": group}).df().set_index(["area_code", "measure_id"])
+    card = evaluate.evaluate(None, None, group, folder, real_register)
+    card = card[card["unit"] != "count"].set_index(["area_code", "measure_id"])  # a count's are not shown
+    assert len(expected.index.intersection(card.index)) > 1_000  # not a vacuous comparison
+    got = card[list(expected.columns)]
+    pd.testing.assert_frame_equal(got, expected.reindex(got.index), check_exact=True)

@@ -41,7 +41,10 @@ CODES = (
 def materiality(unit, own, previous, sizes: Mapping, relative: float) -> np.ndarray:
     """How large a change must be to be material, in the measure's unit: the measure's own ``materiality``,
     else the policy's size for its unit, else ``relative`` × the earlier value."""
-    by_unit = np.array([sizes.get(u, np.nan) for u in texts(unit)], dtype=float)
+    units = texts(unit)
+    by_unit = np.full(len(units), np.nan)
+    for name, size in sizes.items():  # a few units: a comparison of the column each, not a lookup per row
+        by_unit[units == name] = size
     fallback = relative * np.abs(floats(previous))
     own = floats(own)
     return np.where(~np.isnan(own), own, np.where(~np.isnan(by_unit), by_unit, fallback))

@@ -24,7 +24,7 @@ import pandas as pd
 from scorecard import ENGLAND
 
 CIPFA = "cipfa_nn"
-GROUP_STATS = (
+ONE_GROUP = (
     "benchmark_median",
     "benchmark_min",
     "benchmark_max",
@@ -32,13 +32,11 @@ GROUP_STATS = (
     "benchmark_members",
     "benchmark_above",
     "benchmark_below",
-    "cipfa_median",
-    "england_value",
 )
+"""A group's statistics (:func:`_of_group`, which also gives ``compared_median``)."""
+GROUP_STATS = (*ONE_GROUP, "cipfa_median", "england_value")
 """The statistics of :func:`group_stats`, in the order the facts hold them, besides ``compared_median`` (the group's
 median of the compared value, which follows ``compared_value``)."""
-OF_GROUP = (*GROUP_STATS[:7], "compared_median")
-"""What :func:`_of_group` gives for one group."""
 BLOCK = 2_000_000
 """Values gathered at once (rows × members): 16 MB, so a group of every council (316 members) stays small."""
 
@@ -138,7 +136,7 @@ def _block(table: _Table, rows: np.ndarray, members: np.ndarray, compared: np.nd
 def _of_group(table: _Table, rows, matrix, index, compared, rated: bool) -> dict[str, np.ndarray]:
     """:func:`_block` over every row (``matrix[index]`` its members), in blocks of rows with the same member
     count, so that a large group pads no small one."""
-    out = {name: np.full(len(rows), np.nan) for name in OF_GROUP}
+    out = {name: np.full(len(rows), np.nan) for name in (*ONE_GROUP, "compared_median")}
     width = (matrix >= 0).sum(axis=1)[index]
     for size in np.unique(width):
         chosen = np.flatnonzero(width == size)

@@ -192,35 +192,8 @@ def _known_sql(sql: str, known: pd.DataFrame) -> str:
     return sql
 
 
-def _area_keys(con, codes: set[str]) -> dict[str, int]:
-    """``area_key`` by code; a code not in the areas table is an error."""
-    found = dict(
-        con.execute(
-            "SELECT code, area_key FROM areas WHERE code IN (SELECT * FROM unnest(?))", [sorted(codes)]
-        ).fetchall()
-    )
-    missing = sorted(codes - set(found))
-    if missing:
-        raise LookupError(f"unknown area {missing[0]!r}")
-    return found
-
-
 def _in_list(keys) -> str:
     return ", ".join(str(int(key)) for key in sorted(keys))
-
-
-def _few_areas_filters(con, areas: list[str], groups: list[str]) -> tuple[str, str]:
-    """For a few councils, :data:`~scorecard.evaluation.facts_sql.SCOPE_FILTER` and
-    :data:`~scorecard.evaluation.facts_sql.NEEDED_FILTER`: constant lists of their area keys and of every area
-    their benchmarks read (their comparator groups' members and England)."""
-    members = con.execute(
-        "SELECT DISTINCT member_code FROM comparator_groups WHERE area_code IN (SELECT * FROM unnest(?)) "
-        "AND group_id IN (SELECT * FROM unnest(?))",
-        [list(areas), groups],
-    ).fetchall()
-    keys = _area_keys(con, set(areas) | {code for (code,) in members} | {ENGLAND})
-    scope = f"AND o.area_key IN ({_in_list(keys[a] for a in set(areas))})"
-    return scope, f"AND v.area_key IN ({_in_list(keys.values())})"
 
 
 def _chunks(con, areas: list[str] | None) -> list[tuple[list[str], str]]:
@@ -246,6 +219,7 @@ def _reach(con, report: periods.Period, known: pd.DataFrame) -> int:
     """``$reach`` of the evaluation SQL: the most stored periods any series has after the report's end or not
     yet released then (0 when reporting the latest period). Any larger number is also correct, only slower."""
     sql = "SELECT coalesce(max(recency), 0) FROM observations o /*KNOWN_JOIN*/ WHERE o.period_end > ? /*KNOWN_AFTER*/"
+    con.register("known_ends", known)
     return int(db.scalar(con, _known_sql(sql, known), [report.end]))
 
 
@@ -277,18 +251,17 @@ def evaluate(
     measures = measures_frame(reg)
     known = known_ends(reg, report, latest, data_dir)
     groups = sorted({group} if group else set(measures["benchmark_group"].dropna())) + [group_stats.CIPFA]
-    params: dict[str, object] = {"period_end": report.end, "group": group}
+    few = list(areas) if areas and len(areas) <= PRUNE_UP_TO else None  # read as one, with constant key lists
+    reach = ANY_REACH if few else _reach(con, report, known)  # a few councils' rows are read anyway: no bound
+    params: dict[str, object] = {"period_end": report.end, "group": group, "reach": reach}
     gather = _Gather(measures, known, params, groups, con.execute("SELECT code, area_key FROM areas").df())
-    if areas and len(areas) <= PRUNE_UP_TO:
-        params["reach"] = ANY_REACH  # their few rows are read anyway: no query for a tighter bound
-        parts = [judge(gather(con, list(areas), *_few_areas_filters(con, areas, groups)), reg)]
+    if few:
+        parts = [judge(gather(con, few), reg)]
     else:
-        con.register("known_ends", known)
-        params["reach"] = _reach(con, report, known)
 
         def run(chunk: tuple[list[str], str]) -> pd.DataFrame:
             cursor = db.connect(data_dir)  # a cursor per thread, with its own registered tables
-            return judge(gather(cursor, chunk[0], chunk[1], ""), reg)
+            return judge(gather(cursor, *chunk), reg)
 
         with ThreadPoolExecutor(CHUNKS_AT_ONCE) as pool:  # one chunk is judged while DuckDB runs the next
             parts = list(pool.map(run, _chunks(con, areas)))
@@ -314,10 +287,25 @@ class _Gather:
             sql = sql.replace(marker, with_rates if self.rated else without)
         return _known_sql(sql, self.known)
 
-    def __call__(self, con, areas: list[str], scope: str, needed: str) -> pd.DataFrame:
+    def _few(self, areas: list[str], members: pd.DataFrame) -> tuple[str, str]:
+        """For a few councils, :data:`~scorecard.evaluation.facts_sql.SCOPE_FILTER` and
+        :data:`~scorecard.evaluation.facts_sql.NEEDED_FILTER`: constant lists of their area keys and of every area
+        their benchmarks read (their comparator groups' members and England); an unknown area is an error."""
+        keys = dict(zip(self.areas["code"], self.areas["area_key"]))
+        missing = sorted((set(areas) | {ENGLAND}) - set(keys))
+        if missing:
+            raise LookupError(f"unknown area {missing[0]!r}")
+        own = {keys[area] for area in areas}
+        read = own | set(members["member_key"]) | {keys[ENGLAND]}
+        return f"AND o.area_key IN ({_in_list(own)})", f"AND v.area_key IN ({_in_list(read)})"
+
+    def __call__(self, con, areas: list[str], scope: str | None = None) -> pd.DataFrame:
+        """The facts of ``areas``: a chunk's (``scope`` its area-key condition) or a few councils' (None)."""
         con.register("measures_view", self.measures)
         con.register("known_ends", self.known)
         con.register("scope_areas", pd.DataFrame({"area_code": areas}))
+        members = con.execute(MEMBERS_SQL, {"groups": self.groups}).df()
+        scope, needed = self._few(areas, members) if scope is None else (scope, "")
         facts = _frame(_arrow(con, self._sql(FACTS_SQL.replace(SCOPE_FILTER, scope)), self.params))
         shown = facts[facts["period_end"].notna()].drop_duplicates(["measure_key", "period_end"])
         con.register(
@@ -331,7 +319,6 @@ class _Gather:
             ),
         )
         values = _frame(_arrow(con, self._sql(VALUES_SQL.replace(NEEDED_FILTER, needed)), {}))
-        members = con.execute(MEMBERS_SQL, {"groups": self.groups}).df()
         stats = group_stats.group_stats(facts, values, members, self.areas, self.rated)
         at = facts.columns.get_loc("compared_value")
         for offset, name in enumerate(group_stats.GROUP_STATS):

@@ -11,6 +11,7 @@ is checked again at once.
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -36,14 +37,19 @@ def _folder() -> str:
     return str(storage.default_data_dir())
 
 
+def _context(folder: str, area: str = SEFTON) -> register.Context:
+    """What a cached read is of: the folder it is keyed on, the register, the council."""
+    return register.Context(Path(folder), reg(), area)
+
+
 def key() -> tuple:
     """The data version every cached result below is keyed on (a few ``stat`` calls)."""
-    return reports.data_key(_folder())
+    return reports.data_key(_context(_folder()))
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _states(folder: str, version: tuple) -> dict[str, str]:
-    return reports.check(folder)
+    return reports.check(_context(folder))
 
 
 def publication_states() -> dict[str, str]:
@@ -54,7 +60,7 @@ def publication_states() -> dict[str, str]:
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _quarters(role: str, area: str, folder: str, version: tuple) -> list[str]:
-    return reports.quarters_for(role, area, folder)
+    return reports.quarters_for(_context(folder, area), role)
 
 
 def visible_quarters(role: str, area: str = SEFTON) -> list[str]:
@@ -64,7 +70,7 @@ def visible_quarters(role: str, area: str = SEFTON) -> list[str]:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _embargoed(role: str, period: str, area: str, folder: str, version: tuple) -> bool:
-    return reports.embargoed(role, period, area, folder)
+    return reports.embargoed(_context(folder, area), role, period)
 
 
 def embargoed(role: str, period: str | None, area: str = SEFTON) -> bool:
@@ -74,7 +80,7 @@ def embargoed(role: str, period: str | None, area: str = SEFTON) -> bool:
 
 @st.cache_data(show_spinner="Reading the scorecard…", max_entries=64)
 def _card(role: str, area: str, period: str | None, group: str | None, folder: str, version: tuple) -> pd.DataFrame:
-    return _plain(reports.scorecard_for(role, period, group, area, folder, reg()))
+    return _plain(reports.scorecard_for(_context(folder, area), role, period, group))
 
 
 def _plain(frame: pd.DataFrame) -> pd.DataFrame:
@@ -195,7 +201,7 @@ def golden_thread(area: str = SEFTON, period: str | None = None) -> list[thread.
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _series(role: str, area: str, period: str | None, group: str | None, folder: str, version: tuple) -> pd.DataFrame:
-    return reports.series_for(role, period, group, area, folder, reg())
+    return reports.series_for(_context(folder, area), role, period, group)
 
 
 def pack_inputs(period: str, area: str = SEFTON) -> Inputs | None:
@@ -225,7 +231,7 @@ def series(measure_id: str, area: str, group: str | None, period: str | None) ->
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _members(role: str, area: str, period: str | None, group: str, folder: str, version: tuple) -> pd.DataFrame:
-    return reports.members_for(role, period, group, area, folder, reg())
+    return reports.members_for(_context(folder, area), role, period, group)
 
 
 def members(measure_id: str, area: str, group: str, period: str | None) -> pd.DataFrame:
@@ -237,7 +243,7 @@ def members(measure_id: str, area: str, group: str, period: str | None) -> pd.Da
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _sparklines(role: str, area: str, period: str | None, folder: str, version: tuple) -> dict[str, list[float]]:
-    return reports.sparklines_for(role, period, area, folder, reg())
+    return reports.sparklines_for(_context(folder, area), role, period)
 
 
 def sparklines(area: str, period: str | None) -> dict[str, list[float]]:
@@ -246,7 +252,7 @@ def sparklines(area: str, period: str | None) -> dict[str, list[float]]:
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _footer(role: str, area: str, period: str | None, folder: str, version: tuple) -> dict:
-    return reports.footer_for(role, period, area, folder, reg())
+    return reports.footer_for(_context(folder, area), role, period)
 
 
 def footer(area: str = SEFTON, period: str | None = None) -> dict:
@@ -256,7 +262,7 @@ def footer(area: str = SEFTON, period: str | None = None) -> dict:
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def _loads(role: str, folder: str, version: tuple) -> tuple[pd.DataFrame, pd.DataFrame]:
-    return reports.loads_for(role, folder)
+    return reports.loads_for(_context(folder), role)
 
 
 def loads() -> tuple[pd.DataFrame, pd.DataFrame]:

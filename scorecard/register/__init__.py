@@ -1,5 +1,6 @@
 """The KPI register (``kpi_definitions.yaml``), validated on load: :mod:`.definitions`."""
 
+from scorecard.register.context import Context
 from scorecard.register.definitions import (
     DEFAULT_PATH,
     Dataset,
@@ -14,6 +15,7 @@ from scorecard.register.definitions import (
 )
 
 __all__ = [
+    "Context",
     "DEFAULT_PATH",
     "Dataset",
     "Measure",

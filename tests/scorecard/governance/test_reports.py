@@ -11,6 +11,7 @@ import pytest
 
 from scorecard.governance import access, publish, reports
 from scorecard.present import views
+from scorecard.register import Context
 from scorecard.store import db
 from tests.conftest import PUBLISHED
 
@@ -18,10 +19,10 @@ RELEASED, DRAFT = "2025/26 Q3", "2025/26 Q4"
 STATES = {PUBLISHED: access.PUBLISHED, RELEASED: access.RELEASED, DRAFT: access.DRAFT}
 ROLES = ("public", "member", "officer", "admin")
 PARTS = {
-    "scorecard": lambda role, period, folder: reports.scorecard_for(role, period, data_dir=folder),
-    "series": lambda role, period, folder: reports.series_for(role, period, data_dir=folder),
-    "members": lambda role, period, folder: reports.members_for(role, period, "cipfa_nn", data_dir=folder),
-    "footer": lambda role, period, folder: reports.footer_for(role, period, data_dir=folder),
+    "scorecard": lambda role, period, folder: reports.scorecard_for(Context.of(folder), role, period),
+    "series": lambda role, period, folder: reports.series_for(Context.of(folder), role, period),
+    "members": lambda role, period, folder: reports.members_for(Context.of(folder), role, period, "cipfa_nn"),
+    "footer": lambda role, period, folder: reports.footer_for(Context.of(folder), role, period),
 }
 
 
@@ -41,7 +42,7 @@ def _may_read(role: str, state: str) -> bool:
 
 
 def test_the_states_are_as_set(gated):
-    assert reports.check(gated) == {PUBLISHED: access.PUBLISHED, RELEASED: access.RELEASED}
+    assert reports.check(Context.of(gated)) == {PUBLISHED: access.PUBLISHED, RELEASED: access.RELEASED}
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -52,10 +53,10 @@ def test_each_role_reads_each_part_only_where_it_may(gated, role, period, part):
     if not _may_read(role, STATES[period]):
         with pytest.raises(reports.NotPublished):
             read(role, period, gated)
-        assert reports.embargoed(role, period, data_dir=gated)
+        assert reports.embargoed(Context.of(gated), role, period)
         return
     got = read(role, period, gated)
-    assert not reports.embargoed(role, period, data_dir=gated)
+    assert not reports.embargoed(Context.of(gated), role, period)
     if part == "footer":
         assert got["published"] is access.reads_snapshot(role)
     elif part == "scorecard":
@@ -67,7 +68,7 @@ def test_each_role_reads_each_part_only_where_it_may(gated, role, period, part):
 @pytest.mark.parametrize("role", ["public", "member"])
 def test_members_and_the_public_read_the_frozen_card_not_the_live_one(gated, role):
     frozen = publish.load(PUBLISHED, None, gated).set_index("measure_id")
-    got = reports.scorecard_for(role, PUBLISHED, data_dir=gated).set_index("measure_id")
+    got = reports.scorecard_for(Context.of(gated), role, PUBLISHED).set_index("measure_id")
     assert got["value"].equals(frozen["value"]) and got["rag"].equals(frozen["rag"])
     live = views.scorecard(period=PUBLISHED, data_dir=gated).set_index("measure_id")
     withheld = frozen["rag"] == "awaiting"  # illustrative figures are never published
@@ -78,7 +79,7 @@ def test_staff_read_the_current_data_of_every_quarter(gated):
     for period in STATES:
         live = views.scorecard(period=period, data_dir=gated)
         for role in ("officer", "admin"):
-            pd.testing.assert_frame_equal(reports.scorecard_for(role, period, data_dir=gated), live)
+            pd.testing.assert_frame_equal(reports.scorecard_for(Context.of(gated), role, period), live)
 
 
 @pytest.mark.parametrize(
@@ -86,23 +87,23 @@ def test_staff_read_the_current_data_of_every_quarter(gated):
     [("public", [PUBLISHED]), ("member", [RELEASED, PUBLISHED])],
 )
 def test_the_quarters_offered_are_only_those_readable(gated, role, quarters):
-    assert reports.quarters_for(role, data_dir=gated) == quarters
+    assert reports.quarters_for(Context.of(gated), role) == quarters
 
 
 def test_staff_are_offered_the_latest_eight_and_no_default_leaks_a_draft(gated):
-    assert reports.quarters_for("officer", data_dir=gated)[:3] == [DRAFT, RELEASED, PUBLISHED]
-    assert reports.scorecard_for("public", None, data_dir=gated)["report_period"].iloc[0] == PUBLISHED
-    assert reports.scorecard_for("member", None, data_dir=gated)["report_period"].iloc[0] == RELEASED
+    assert reports.quarters_for(Context.of(gated), "officer")[:3] == [DRAFT, RELEASED, PUBLISHED]
+    assert reports.scorecard_for(Context.of(gated), "public", None)["report_period"].iloc[0] == PUBLISHED
+    assert reports.scorecard_for(Context.of(gated), "member", None)["report_period"].iloc[0] == RELEASED
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_the_load_history_is_for_staff_only(gated, role):
     if access.sees_draft(role):
-        fresh, batches = reports.loads_for(role, gated)
+        fresh, batches = reports.loads_for(Context.of(gated), role)
         assert len(fresh) and len(batches)
     else:
         with pytest.raises(reports.NotPublished):
-            reports.loads_for(role, gated)
+            reports.loads_for(Context.of(gated), role)
 
 
 @pytest.mark.parametrize("role, period, under", [("member", RELEASED, True), ("member", PUBLISHED, False),

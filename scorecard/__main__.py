@@ -62,10 +62,9 @@ def _evaluate(args: argparse.Namespace) -> int:
     from scorecard.present import output, views
     from scorecard.store import storage
 
-    data_dir = args.data_dir or storage.default_data_dir()
-    frame = storage.consistent(  # one data version, even while an ingest or build commits
-        data_dir, lambda: views.scorecard(area=args.area, period=args.period, data_dir=data_dir)
-    )
+    ctx = register.Context.of(args.data_dir, area=args.area)
+    # one data version, even while an ingest or build commits
+    frame = storage.consistent(ctx.folder, lambda: views.scorecard(ctx, args.period))
     sys.stdout.write(output.render(frame, args.format))
     return 0
 
@@ -79,7 +78,8 @@ def _export(args: argparse.Namespace) -> int:
 
     from scorecard.register import plan
 
-    reg = register.load()
+    ctx = register.Context.of(args.data_dir, area=args.area)
+    reg = ctx.reg
     themes = [t.id for t in reg.themes]
     for asked in (args.theme, args.deep_dive):
         if asked is not None and asked not in themes:
@@ -99,16 +99,14 @@ def _export(args: argparse.Namespace) -> int:
         from scorecard.evaluation import evaluate
         from scorecard.governance import workflow
 
-        quarter = args.period or evaluate.latest_period(args.area, args.data_dir).label
+        quarter = args.period or evaluate.latest_period(ctx).label
         sign_off = workflow.cpor_status(quarter, args.data_dir, reg)
     data = export.build_pack(
+        ctx,
         args.format,
         period=args.period,
         theme=args.theme,
         progress=progress,
-        area=args.area,
-        data_dir=args.data_dir,
-        reg=reg,
         scope=scope,
         full=args.full,
         deep_dive=args.deep_dive,
@@ -210,7 +208,7 @@ def _forecast_backtest(args: argparse.Namespace) -> int:
     from scorecard.evaluation import forecast, year_end
     from scorecard.present import views
 
-    tested = forecast.backtest(year_end.in_year_series(args.area, args.data_dir))
+    tested = forecast.backtest(year_end.in_year_series(register.Context.of(args.data_dir, area=args.area)))
     if tested.empty:
         print("no measure has two complete financial years of monthly or quarterly data to test on")
         return 1
@@ -414,7 +412,7 @@ def _sources(args: argparse.Namespace) -> int:
     from scorecard.present import views
 
     as_of = date.fromisoformat(args.as_of) if args.as_of else None
-    table = views.sources_summary(as_of=as_of, data_dir=args.data_dir)
+    table = views.sources_summary(register.Context.of(args.data_dir), as_of)
     if args.format == "csv":
         sys.stdout.write(table.to_csv(index=False))
     else:

@@ -263,6 +263,7 @@ def pack_downloads(period: str | None, theme: str | None = None, scope=None) -> 
                 if "deep_dive" in options:  # the CPOR staff build: draft, or final for Cabinet, as it is now
                     options["sign_off"] = data.cpor_status(period) if period else None
                 st.session_state[key] = export.build_pack(
+                    data.context(),
                     fmt,
                     period=period,
                     theme=theme,

@@ -42,9 +42,14 @@ def _context(folder: str, area: str = SEFTON) -> register.Context:
     return register.Context(Path(folder), reg(), area)
 
 
+def context(area: str = SEFTON) -> register.Context:
+    """The current data folder, the register and ``area``: what a pack the current user builds is of."""
+    return _context(_folder(), area)
+
+
 def key() -> tuple:
     """The data version every cached result below is keyed on (a few ``stat`` calls)."""
-    return reports.data_key(_context(_folder()))
+    return reports.data_key(context())
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -306,4 +311,4 @@ def _recommendations(role: str, period: str | None, folder: str, version: tuple)
 @st.cache_data(show_spinner=False, ttl=3600)
 def release_calendar() -> pd.DataFrame:
     """When each public measure's next figures are expected, as of today (see scorecard.register.releases)."""
-    return views.release_calendar(reg=reg())
+    return views.release_calendar(context())

@@ -22,6 +22,7 @@ import pandas as pd
 from scorecard.bench import baseline, peers, synthetic
 from scorecard.evaluation import evaluate
 from scorecard.ingest import build, sources
+from scorecard.register import Context
 from scorecard.store import db, storage
 
 PERIOD = {"quarterly": "2025/26 Q4", "monthly": "2025/26 Q4", "financial_year": "2025/26 Q4"}
@@ -89,7 +90,7 @@ def _measure(what: str, size: str, root: str | None) -> dict:
         return _generate(size, root)
     if what == "full":
         started = time.perf_counter()
-        frame = evaluate.evaluate(None, period, data_dir=folder, reg=reg)
+        frame = evaluate.evaluate(Context(folder, reg), period, areas=None)
         seconds = time.perf_counter() - started
         frame[["measure_id", "area_code", *COMPARED]].to_parquet(folder / "engine_result.parquet")
         return {"seconds": seconds, "rows": len(frame), "rss_mb": _rss_mb()}
@@ -98,7 +99,7 @@ def _measure(what: str, size: str, root: str | None) -> dict:
         times = []
         for _ in range(1 + WARM_RUNS):
             started = time.perf_counter()
-            evaluate.evaluate([area], period, data_dir=folder, reg=reg)
+            evaluate.evaluate(Context(folder, reg), period, areas=[area])
             times.append(time.perf_counter() - started)
         return {"cold": times[0], "warm": statistics.median(times[1:]), "rss_mb": _rss_mb()}
     if what == "pandas":

@@ -159,12 +159,12 @@ async def visit(
 def published_copy(folder: Path, source: Path | None = None) -> str:
     """A private copy of the data (``source``, default the app's) with its latest quarter published, which
     the public view needs; returns that quarter."""
-    from scorecard import SEFTON
+    from scorecard import register
     from scorecard.evaluation import evaluate
     from scorecard.governance import publish
 
     shutil.copytree(source or storage.default_data_dir(), folder)
-    latest = evaluate.reporting_quarters(SEFTON, folder)[0]
+    latest = evaluate.reporting_quarters(register.Context.of(folder))[0]
     if publish.states(folder).get(latest) != "published":
         publish.publish(latest, who="benchmark", data_dir=folder)
     return latest

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import warnings
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from scorecard import ENGLAND, SEFTON, register
+from scorecard import ENGLAND, register
 from scorecard.evaluation import group_stats
 from scorecard.evaluation.facts_sql import (
     FACTS_SQL,
@@ -86,27 +85,25 @@ def measures_frame(reg: register.Register) -> pd.DataFrame:
     )
 
 
-def latest_period(area: str | None = SEFTON, data_dir: str | Path | None = None) -> periods.Period:
-    """The latest reporting quarter in which the area (None: any area) has any observation."""
-    con = db.connect(data_dir)
-    if area is None:
+def latest_period(ctx: register.Context, any_area: bool = False) -> periods.Period:
+    """The latest reporting quarter in which the context's council (``any_area``: any area) has any observation."""
+    con = db.connect(ctx.folder)
+    if any_area:
         last = db.scalar(con, "SELECT max(period_end) FROM observations")
     else:
-        last = db.scalar(con, "SELECT max(period_end) FROM observations WHERE area_code = ?", [area])
+        last = db.scalar(con, "SELECT max(period_end) FROM observations WHERE area_code = ?", [ctx.area])
     if last is None:
-        raise LookupError(f"no observations for area {area}")
+        raise LookupError(f"no observations for area {None if any_area else ctx.area}")
     return periods.quarter_of(pd.Timestamp(last).date())
 
 
-def reporting_quarters(area: str = SEFTON, data_dir: str | Path | None = None, count: int = 8) -> list[str]:
-    """The latest ``count`` reporting quarters, newest first (for period pickers)."""
-    seq = latest_period(area, data_dir).seq
+def reporting_quarters(ctx: register.Context, count: int = 8) -> list[str]:
+    """The context's council's latest ``count`` reporting quarters, newest first (for period pickers)."""
+    seq = latest_period(ctx).seq
     return [periods.quarter_at(seq - i).label for i in range(count)]
 
 
-def known_ends(
-    reg: register.Register, report: periods.Period, latest: periods.Period, data_dir: str | Path | None = None
-) -> pd.DataFrame:
+def known_ends(ctx: register.Context, report: periods.Period, latest: periods.Period) -> pd.DataFrame:
     """What was known then (#27): for a quarter before the latest, each measure with held figures that were not
     yet out by the quarter's report, with the last period end known by then. A published figure is out when its
     publisher's calendar released it (:func:`scorecard.register.releases.known_end` at
@@ -116,14 +113,14 @@ def known_ends(
         return pd.DataFrame({"measure_id": pd.Series(dtype=str), "known_end": pd.Series(dtype="datetime64[ns]")})
     month = releases.report_month(report)
     rows, council_only = [], set()
-    for measure in reg.measures:
-        release = releases.release_for(measure, reg)
+    for measure in ctx.reg.measures:
+        release = releases.release_for(measure, ctx.reg)
         end = releases.known_end(release, month)
         if end is not None and end < report.end:
             rows.append((measure.id, pd.Timestamp(end)))
         if release is None:
             council_only.add(measure.id)
-    returned = returned_ends(report, data_dir)
+    returned = returned_ends(ctx, report)
     rows += [(m, end) for m, end in returned.items() if m in council_only]
     return pd.DataFrame(rows, columns=["measure_id", "known_end"]).astype({"known_end": "datetime64[ns]"})
 
@@ -134,14 +131,14 @@ NEVER = pd.Timestamp("1900-01-01")
 """The known end of a measure none of whose figures had been returned by the report: nothing shown."""
 
 
-def returned_ends(report: periods.Period, data_dir: str | Path | None = None) -> dict[str, pd.Timestamp]:
+def returned_ends(ctx: register.Context, report: periods.Period) -> dict[str, pd.Timestamp]:
     """For council returns (#27: "load time for returns"), by measure id, the last period end up to the
     quarter's end returned by the end of its report month (:func:`~scorecard.register.releases.report_month`),
     for each measure with a figure for the quarter or before that was first loaded later. A figure's load time
     is its return's ``loaded_at`` (``batches``); a figure built with the data (the shipped illustrative returns,
     which stand for returns made on time) has none and counts as known. A figure whose earlier version was held
     by then (``observation_history``) was known: the revision shows as a revision, not as a new figure."""
-    con = db.connect(data_dir)
+    con = db.connect(ctx.folder)
     loads = con.execute("SELECT * FROM batches").df()  # one row per load: small
     if "loaded_at" not in loads:  # a folder written before loads were timed
         return {}
@@ -157,7 +154,7 @@ def returned_ends(report: periods.Period, data_dir: str | Path | None = None) ->
     if not len(touched):
         return {}
     held = con.execute(sql.format("measure_id"), [report.end, sorted(touched)]).df()
-    path = storage.table_path(Path(data_dir or storage.default_data_dir()), storage.HISTORY)
+    path = storage.table_path(ctx.folder, storage.HISTORY)
     if path.is_file():  # earlier versions of a figure, each with the batch that loaded it
         earlier = pd.read_parquet(path, columns=[*key, "batch_id"])
         earlier = earlier[earlier["measure_id"].isin(touched) & (earlier["period_end"] <= pd.Timestamp(report.end))]
@@ -169,18 +166,15 @@ def returned_ends(report: periods.Period, data_dir: str | Path | None = None) ->
     return {m: pd.Timestamp(ends.get(m, NEVER)) for m in sorted(measures)}
 
 
-def shown_through(
-    area: str, period: str | None, data_dir: str | Path | None = None, reg: register.Register | None = None
-) -> pd.Series:
+def shown_through(ctx: register.Context, period: str | None) -> pd.Series:
     """By measure id, the last period end a report at ``period`` shows: the quarter's end, or earlier where the
     later figures were not yet released by its report (:func:`known_ends`) — for series and charts to stop
     where the scorecard's figure does. NaT for every measure when no period is given (every figure held)."""
-    reg = reg or register.load()
-    ids = [m.id for m in reg.measures]
+    ids = [m.id for m in ctx.reg.measures]
     if not period:
         return pd.Series(pd.NaT, index=ids, dtype="datetime64[ns]")
     report = periods.parse_label(period)
-    cut = known_ends(reg, report, latest_period(None, data_dir), data_dir).set_index("measure_id")["known_end"]
+    cut = known_ends(ctx, report, latest_period(ctx, any_area=True)).set_index("measure_id")["known_end"]
     return cut.reindex(ids).fillna(pd.Timestamp(report.end)).astype("datetime64[ns]")
 
 
@@ -234,22 +228,19 @@ def _arrow(con, sql: str, params: dict) -> pa.Table:
 
 
 def evaluate(
-    areas: list[str] | None,
-    period: str | None = None,
-    group: str | None = None,
-    data_dir: str | Path | None = None,
-    reg: register.Register | None = None,
+    ctx: register.Context, period: str | None = None, group: str | None = None, *, areas: list[str] | None
 ) -> pd.DataFrame:
-    """Evaluate every measure for the given areas (None = every area) at a reporting period, one row per
+    """Evaluate every measure for the given ``areas`` (None = every area; the context gives the data folder and
+    the register) at a reporting period, one row per
     area × measure in that order: gathered (:class:`_Gather`) at once for a few councils, else per chunk of
     :data:`CHUNK_AREAS`. A
     quarter before the latest is evaluated on what was released by its report (:func:`known_ends`)."""
-    reg = reg or register.load()
-    con = db.connect(data_dir)
-    latest = latest_period(None, data_dir)  # the data's latest quarter: one cut for every council evaluated
+    reg = ctx.reg
+    con = db.connect(ctx.folder)
+    latest = latest_period(ctx, any_area=True)  # the data's latest quarter: one cut for every council evaluated
     report = periods.parse_label(period) if period else latest
     measures = measures_frame(reg)
-    known = known_ends(reg, report, latest, data_dir)
+    known = known_ends(ctx, report, latest)
     groups = sorted({group} if group else set(measures["benchmark_group"].dropna())) + [group_stats.CIPFA]
     few = list(areas) if areas and len(areas) <= PRUNE_UP_TO else None  # read as one, with constant key lists
     reach = ANY_REACH if few else _reach(con, report, known)  # a few councils' rows are read anyway: no bound
@@ -260,7 +251,7 @@ def evaluate(
     else:
 
         def run(chunk: tuple[list[str], str]) -> pd.DataFrame:
-            cursor = db.connect(data_dir)  # a cursor per thread, with its own registered tables
+            cursor = db.connect(ctx.folder)  # a cursor per thread, with its own registered tables
             return judge(gather(cursor, *chunk), reg)
 
         with ThreadPoolExecutor(CHUNKS_AT_ONCE) as pool:  # one chunk is judged while DuckDB runs the next
@@ -373,30 +364,23 @@ def _since_break(frame: pd.DataFrame, series_breaks: dict) -> np.ndarray:
     return points
 
 
-def previous_release(
-    frame: pd.DataFrame,
-    area: str,
-    data_dir: str | Path | None = None,
-    reg: register.Register | None = None,
-) -> pd.DataFrame:
-    """For each red measure of an evaluated scorecard, the RAG of the figure reported before the current one:
-    ``previous_rag`` and ``previous_rag_period`` (that figure's own period), by ``measure_id``. Persistent red
-    counts the measure's own reporting periods, never the same value twice (DESIGN.md §5): a yearly figure
-    stands in the report for four quarters or more, so the quarter compared is the last one that ended before
-    the current figure's period did — the last report that could not show it (for a monthly measure, the month
-    shown then, not the month before). That report's RAG is the one it reported where it was released or published
-    (:data:`scorecard.store.ledger.REPORTED`, written with its snapshot: a later revision does not change what
-    Cabinet was told), else it is evaluated as known then (:func:`known_ends`: only what the publishers' calendars
-    had released by it). Only red measures get one (persistence is red twice); none where that report had no
-    figure either."""
-    reg = reg or register.load()
+def previous_release(ctx: register.Context, frame: pd.DataFrame) -> pd.DataFrame:
+    """For each red measure of the context's council's evaluated scorecard, the RAG of the figure reported before the
+    current one: ``previous_rag`` and ``previous_rag_period`` (that figure's own period), by ``measure_id``. Persistent
+    red counts the measure's own reporting periods, never the same value twice (DESIGN.md §5): a yearly figure stands in
+    the report for four quarters or more, so the quarter compared is the last one that ended before the current figure's
+    period did — the last report that could not show it (for a monthly measure, the month shown then, not the month
+    before). That report's RAG is the one it reported where it was released or published
+    (:data:`scorecard.store.ledger.REPORTED`, written with its snapshot: a later revision does not change what Cabinet
+    was told), else it is evaluated as known then (:func:`known_ends`: only what the publishers' calendars had released
+    by it). Only red measures get one (persistence is red twice); none where that report had no figure either."""
     red = frame[(frame["rag"] == "red") & frame["period_end"].notna()]
     rows = []
-    told = ledger.latest(ledger.read(ledger.REPORTED, data_dir), ledger.REPORTED) if len(red) else None
+    told = ledger.latest(ledger.read(ledger.REPORTED, ctx.folder), ledger.REPORTED) if len(red) else None
     for before, measures in red.groupby(red["period_end"].map(lambda end: periods.quarter_of(end).seq - 1)):
-        then = _reported(area, before, data_dir, reg)
+        then = _reported(ctx, before)
         label = periods.quarter_at(before).label
-        mine = None if told is None else told[(told["period"] == label) & (told["area_code"] == area)]
+        mine = None if told is None else told[(told["period"] == label) & (told["area_code"] == ctx.area)]
         if mine is not None and len(mine):  # what that quarter's report said
             said = mine.set_index("measure_id")[["rag", "period_label"]]
             then = pd.concat([said, then[~then.index.isin(said.index)]])
@@ -407,18 +391,13 @@ def previous_release(
     return pd.DataFrame(rows, columns=["measure_id", "previous_rag", "previous_rag_period"], dtype=object)
 
 
-def new_figures(
-    frame: pd.DataFrame,
-    area: str,
-    data_dir: str | Path | None = None,
-    reg: register.Register | None = None,
-) -> pd.Series:
-    """For each row of an evaluated scorecard, whether its figure is new this quarter: a different period from
-    the one the previous quarter's report showed (#27: a quarter with no new release keeps its RAG, marked "no
-    new figure this quarter", and raises no new deterioration). The previous report is evaluated as known then,
-    as in :func:`previous_release`. False where there is no figure."""
+def new_figures(ctx: register.Context, frame: pd.DataFrame) -> pd.Series:
+    """For each row of the context's council's evaluated scorecard, whether its figure is new this quarter: a different
+    period from the one the previous quarter's report showed (#27: a quarter with no new release keeps its RAG, marked
+    "no new figure this quarter", and raises no new deterioration). The previous report is evaluated as known then, as
+    in :func:`previous_release`. False where there is no figure."""
     report = periods.parse_label(frame["report_period"].iloc[0])
-    then = _reported(area, report.seq - 1, data_dir, reg or register.load())
+    then = _reported(ctx, report.seq - 1)
     shown = frame["measure_id"].map(then["period_label"])
     return frame["period_label"].notna() & (shown.isna() | (shown != frame["period_label"]))
 
@@ -426,17 +405,17 @@ def new_figures(
 _REPORTED: dict[tuple, tuple[register.Register, pd.DataFrame]] = {}
 
 
-def _reported(area: str, seq: int, data_dir: str | Path | None, reg: register.Register) -> pd.DataFrame:
+def _reported(ctx: register.Context, seq: int) -> pd.DataFrame:
     """Each measure's RAG and figure's period reported at the quarter numbered ``seq`` (by ``measure_id``). A RAG
     does not depend on the comparator group, so one evaluation serves every group; kept per data identity and
     register (:func:`scorecard.store.db.kept`)."""
     label = periods.quarter_at(seq).label
     return db.kept(
         _REPORTED,
-        (area, label),
-        data_dir,
-        reg,
-        lambda folder: evaluate([area], label, None, folder, reg).set_index("measure_id")[["rag", "period_label"]],
+        (ctx.area, label),
+        ctx.folder,
+        ctx.reg,
+        lambda _: evaluate(ctx, label, areas=[ctx.area]).set_index("measure_id")[["rag", "period_label"]],
         64,
     )
 

@@ -5,44 +5,39 @@ intervals calibrated on the backtest of the area's real series in earlier years
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 
-from scorecard import SEFTON, register
+from scorecard import register
 from scorecard.evaluation import evaluate, forecast
 from scorecard.store import db, periods
 
 
-def forecasts(
-    area: str, period: str, data_dir: str | Path | None = None, reg: register.Register | None = None
-) -> pd.DataFrame:
-    """The year-end forecast of every measure reported monthly or quarterly, for the financial year of the
-    reporting quarter (:func:`scorecard.evaluation.forecast.year_end`), one row per measure: ``forecast_year``
-    and ``forecast_label`` (its last period), the figure forecast, value, 80% interval and 50% band (calibrated
-    on the real series' backtest of earlier years, :func:`calibration`), method, periods known, whether the
-    series is illustrative and, where there is no forecast, the reason."""
-    reg = reg or register.load()
+def forecasts(ctx: register.Context, period: str) -> pd.DataFrame:
+    """The context's council's year-end forecast of every measure reported monthly or quarterly, for the financial year
+    of the reporting quarter (:func:`scorecard.evaluation.forecast.year_end`), one row per measure: ``forecast_year``
+    and ``forecast_label`` (its last period), the figure forecast, value, 80% interval and 50% band (calibrated on the
+    real series' backtest of earlier years, :func:`calibration`), method, periods known, whether the series is
+    illustrative and, where there is no forecast, the reason."""
     report = periods.parse_label(period)
     year, _ = forecast.financial_year_of(report.seq, "quarter")
     observed = (
-        db.connect(data_dir)
+        db.connect(ctx.folder)
         .execute(
             "SELECT measure_id, period_kind, period_seq, period_end, value, status FROM observations "
             "WHERE area_code = ? AND period_kind IN ('quarter', 'month') AND period_end <= ? ORDER BY period_seq",
-            [area, report.end],
+            [ctx.area, report.end],
         )
         .df()
     )
-    through = evaluate.shown_through(area, period, data_dir, reg)
+    through = evaluate.shown_through(ctx, period)
     observed = observed[observed["measure_id"].isin(through.index)]  # a measure the register no longer holds: none
     observed = observed[observed["period_end"] <= observed["measure_id"].map(through)]
-    scales = {figure: calibration(area, year, figure, data_dir, reg) for figure in forecast.METHOD}
+    scales = {figure: calibration(ctx, year, figure) for figure in forecast.METHOD}
     rows = []
     for measure_id, series in observed.groupby("measure_id", sort=False):
         kind = series["period_kind"].iloc[0]
         upto = report.seq if kind == "quarter" else report.end.year * 12 + report.end.month - 1
-        figure = reg.measure(measure_id).year_figure
+        figure = ctx.reg.measure(measure_id).year_figure
         got = forecast.year_end(series, kind, upto, figure, scale=scales[figure])
         end = periods.quarter(year, 4) if kind == "quarter" else periods.month(year + 1, 3)
         values = [periods.financial_year(year).label, end.label, figure, got.value, got.lower, got.upper]
@@ -60,36 +55,30 @@ FORECAST_COLUMNS = ["measure_id", "forecast_year", "forecast_label", "forecast_f
 _CALIBRATION: dict[tuple, tuple] = {}
 
 
-def calibration(
-    area: str, year: int, figure: str, data_dir: str | Path | None = None, reg: register.Register | None = None
-) -> float:
+def calibration(ctx: register.Context, year: int, figure: str) -> float:
     """The interval scale for forecasts of financial year ``year`` by the method used for ``figure``
     (:func:`scorecard.evaluation.forecast.calibration`): from the backtest of the area's real in-year series on
     the years before it. The backtest is kept per data identity and register (which says each measure's year
     figure; :func:`scorecard.store.db.kept`)."""
-    reg = reg or register.load()
     tested = db.kept(
-        _CALIBRATION, (area,), data_dir, reg, lambda folder: forecast.backtest(in_year_series(area, folder, reg)), 16
+        _CALIBRATION, (ctx.area,), ctx.folder, ctx.reg, lambda _: forecast.backtest(in_year_series(ctx)), 16
     )
     return forecast.calibration(tested, forecast.METHOD[figure], before_year=year)
 
 
-def in_year_series(
-    area: str = SEFTON, data_dir: str | Path | None = None, reg: register.Register | None = None
-) -> dict[str, tuple[pd.DataFrame, str, str]]:
-    """Every monthly or quarterly series of the area: measure id → (period_seq and value, kind, year figure),
-    as :func:`scorecard.evaluation.forecast.backtest` takes them."""
-    reg = reg or register.load()
+def in_year_series(ctx: register.Context) -> dict[str, tuple[pd.DataFrame, str, str]]:
+    """Every monthly or quarterly series of the context's council: measure id → (period_seq and value, kind, year
+    figure), as :func:`scorecard.evaluation.forecast.backtest` takes them."""
     observed = (
-        db.connect(data_dir)
+        db.connect(ctx.folder)
         .execute(
             "SELECT measure_id, period_kind, period_seq, value, status FROM observations "
             "WHERE area_code = ? AND period_kind IN ('quarter', 'month') ORDER BY measure_id, period_seq",
-            [area],
+            [ctx.area],
         )
         .df()
     )
-    held = {m.id: m for m in reg.measures}  # observations of a measure the register no longer holds are not series
+    held = {m.id: m for m in ctx.reg.measures}  # observations of a measure the register no longer holds are not series
     return {
         mid: (series[["period_seq", "value", "status"]], series["period_kind"].iloc[0], held[mid].year_figure)
         for mid, series in observed.groupby("measure_id")

@@ -8,11 +8,10 @@ same file. Output is deterministic: the only date in it is the data's "as at" da
 from __future__ import annotations
 
 import importlib
-from pathlib import Path
 
-from scorecard import SEFTON, register
 from scorecard.export.content import Inputs, Pack, Progress
 from scorecard.export.content import build as build_content
+from scorecard.register import Context
 from scorecard.register.plan import Scope
 from scorecard.store import text
 
@@ -37,21 +36,20 @@ def file_name(fmt: str, period: str | None, theme: str | None = None, scope: Sco
 
 
 def build_pack(
+    ctx: Context,
     fmt: str,
     period: str | None = None,
     theme: str | None = None,
     progress: Progress | None = None,
     *,
-    area: str = SEFTON,
-    data_dir: str | Path | None = None,
-    reg: register.Register | None = None,
     scope: Scope | None = None,
     full: bool = False,
     deep_dive: str | None = None,
     inputs: Inputs | None = None,
     sign_off: str | None = None,
 ) -> bytes:
-    """The CPOR pack for ``period`` (default: latest quarter) as ``fmt`` (docx | pdf | xlsx) bytes.
+    """The CPOR pack of the context's council for ``period`` (default: latest quarter) as ``fmt`` (docx | pdf |
+    xlsx) bytes.
 
     ``theme`` limits the pack to one theme id; ``scope`` (:func:`scorecard.register.plan.scope`) makes it that
     directorate's or portfolio's Quarterly Service Report, by the same builder; the whole council's CPOR is the
@@ -72,11 +70,9 @@ def build_pack(
     # text as a string cell, never as a formula)
     pack = text.cleaned(
         build_content(
+            ctx,
             period=period,
             theme=theme,
-            area=area,
-            data_dir=data_dir,
-            reg=reg,
             progress=report,
             scope=scope,
             full=full,

@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import NamedTuple
 
 import matplotlib
@@ -21,6 +20,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
 from scorecard.export.content import Row  # noqa: E402
 from scorecard.present import views, wording  # noqa: E402
+from scorecard.register import Context  # noqa: E402
 from scorecard.store import frames, periods  # noqa: E402
 
 MAX_POINTS = 12
@@ -53,20 +53,14 @@ def _number(value) -> float | None:
     return None if value is None or pd.isna(value) else float(value)
 
 
-def series(
-    row: Row, area: str, data_dir: str | Path | None = None, read: Callable[[str], pd.DataFrame] | None = None
-) -> list[Point]:
+def series(row: Row, ctx: Context, read: Callable[[str], pd.DataFrame] | None = None) -> list[Point]:
     """The last :data:`MAX_POINTS` periods of the measure's trend as the measure page shows it
     (:func:`scorecard.present.views.measure_series`: up to the reporting period as released by its report,
     against the measure's own comparator group) — or as ``read`` gives it (a published quarter's frozen
     trend) — oldest first; none for a measure not in the register."""
     report = periods.quarter_of(row.report_end).label if row.report_end else None
     try:
-        frame = (
-            read(row.measure_id)
-            if read
-            else views.measure_series(row.measure_id, area, period=report, data_dir=data_dir)
-        )
+        frame = read(row.measure_id) if read else views.measure_series(ctx, row.measure_id, report)
     except KeyError:
         return []
     frame = frame.tail(MAX_POINTS)
@@ -112,9 +106,8 @@ def alt_text(row: Row, points: list[Point], area_name: str) -> str:
 
 def draw(
     row: Row,
-    area: str,
+    ctx: Context,
     area_name: str,
-    data_dir: str | Path | None = None,
     width_in: float = 5.5,
     height_in: float = 2.4,
     read: Callable[[str], pd.DataFrame] | None = None,
@@ -123,7 +116,7 @@ def draw(
     council's line, England's and the comparator group's median where published, and the target; the value
     axis starts at zero for figures that cannot be negative, so a small change is not drawn as a large one; the
     legend sits below the plot, never over the data."""
-    points = series(row, area, data_dir, read)
+    points = series(row, ctx, read)
     if not any(p.value is not None for p in points):
         return None
     labels = [p.label for p in points]
@@ -212,7 +205,7 @@ def draw_exceptions(pack, progress, start: float, end: float) -> dict[str, Chart
     rows = pack.charted
     charts = {}
     for i, row in enumerate(rows, start=1):
-        chart = draw(row, pack.area_code, pack.area_name, pack.data_dir, read=pack.series)
+        chart = draw(row, pack.ctx, pack.area_name, read=pack.series)
         if chart is not None:
             charts[row.measure_id] = chart
         if i == len(rows) or i % 5 == 0:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from scorecard import SEFTON, register
+from scorecard import register
 from scorecard.evaluation.judgements import direction as direction_rule
 from scorecard.evaluation.judgements import rag as rag_rule
 from scorecard.evaluation.judgements.exceptions import TIERS
@@ -24,7 +24,7 @@ from scorecard.present import actions as action_views
 from scorecard.present import commentary, conversation, front_sheet, tables, views, wording
 from scorecard.present import finance as finance_views
 from scorecard.present import risks as risk_views
-from scorecard.register import plan, releases
+from scorecard.register import Context, plan, releases
 from scorecard.store import db, frames, ledger, periods
 
 Progress = Callable[[float, str], None]
@@ -382,7 +382,8 @@ class Pack:
     definitions: list[Definition]
     scope_theme: str | None
     finance: finance_views.Position
-    data_dir: str | Path | None = None
+    ctx: Context = field(repr=False)
+    """What the pack was built from (its trend charts read the current data through it, unless ``series``)."""
     frame: pd.DataFrame = field(default=None, repr=False)
     risks: pd.DataFrame = field(default_factory=pd.DataFrame)
     risk_note: str = ""
@@ -834,9 +835,9 @@ def action_row(rec: dict) -> ActionRow:
     )
 
 
-def data_as_at(data_dir: str | Path | None = None) -> date:
+def data_as_at(ctx: Context) -> date:
     """:func:`scorecard.present.views.data_as_at` (1 Jan 2000 for an empty folder, which has nothing to show)."""
-    return views.data_as_at(data_dir) or date(2000, 1, 1)
+    return views.data_as_at(ctx) or date(2000, 1, 1)
 
 
 def _definitions(reg: register.Register, frame: pd.DataFrame, con, published: bool = False) -> list[Definition]:
@@ -907,11 +908,9 @@ def _noop(fraction: float, message: str) -> None:
 
 
 def build(
+    ctx: Context,
     period: str | None = None,
     theme: str | None = None,
-    area: str = SEFTON,
-    data_dir: str | Path | None = None,
-    reg: register.Register | None = None,
     progress: Progress | None = None,
     scope: plan.Scope | None = None,
     full: bool = False,
@@ -927,11 +926,11 @@ def build(
     ``full`` asks for every theme in full. ``inputs``: what the reader may see (default: the current data);
     ``sign_off``: the CPOR's state, shown in its report header."""
     progress = progress or _noop
-    reg = reg or register.load()
+    reg, data_dir, area = ctx.reg, ctx.folder, ctx.area
     if theme is not None:
         reg.theme(theme)  # KeyError for an unknown theme, before any work
     progress(0.02, f"Evaluating the scorecard for {period or 'the latest quarter'}")
-    frame = inputs.card if inputs else views.scorecard(area=area, period=period, data_dir=data_dir, reg=reg)
+    frame = inputs.card if inputs else views.scorecard(ctx, period)
     quarter = str(frame["report_period"].iloc[0]) if len(frame) else (period or "")
     said = inputs.commentary if inputs else conversation.current(ledger.COMMENTARY, quarter, data_dir)
     frame = commentary.attach(frame, said, reg)
@@ -982,11 +981,11 @@ def build(
         area_name=str(frame["area_name"].iloc[0]) if len(frame) else area,
         period=period_label,
         period_end=pd.Timestamp(report_end.iloc[0]).date() if len(report_end) else None,
-        data_as_at=data_as_at(data_dir),
+        data_as_at=data_as_at(ctx),
         themes=sections,
         definitions=definitions,
         scope_theme=theme,
-        data_dir=data_dir,
+        ctx=ctx,
         frame=frame,
         finance=position,
         risks=risk_views.table(held_risks, reg),

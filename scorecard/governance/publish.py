@@ -80,12 +80,11 @@ def _slug(label: str) -> str:
 
 @dataclass(frozen=True)
 class Freezing:
-    """What every part is frozen from: one quarter, one council, one data version (under the writer lock)."""
+    """What every part is frozen from: one quarter of one context (a council, one data version under the writer
+    lock)."""
 
     period: str
-    area: str
-    data_dir: Path
-    reg: register.Register
+    ctx: register.Context
 
 
 def freeze_card(f: Freezing, parts: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -93,10 +92,10 @@ def freeze_card(f: Freezing, parts: dict[str, pd.DataFrame]) -> pd.DataFrame:
     anything illustrative (:func:`scorecard.governance.withhold.card`)."""
     frames = []
     for group in (None, *GROUP_LABELS):
-        frame = views.scorecard(area=f.area, period=f.period, group=group, data_dir=f.data_dir, reg=f.reg)
+        frame = views.scorecard(f.ctx, f.period, group)
         frame.insert(0, "snapshot_group", group or OWN_GROUP)
         frames.append(frame)
-    card = withhold.card(pd.concat(frames, ignore_index=True), f.reg)
+    card = withhold.card(pd.concat(frames, ignore_index=True), f.ctx.reg)
     card["neutral_band"] = pd.to_numeric(card["neutral_band"], errors="coerce")
     return card
 
@@ -106,10 +105,7 @@ def freeze_series(f: Freezing, parts: dict[str, pd.DataFrame]) -> pd.DataFrame:
     the measure page charts it, so a published trend chart is reproducible for any group."""
     return withhold.rows(
         pd.concat(
-            [
-                views.series_table({m.id: g for m in f.reg.measures}, f.area, f.period, f.data_dir, f.reg)
-                for g in GROUP_LABELS
-            ],
+            [views.series_table(f.ctx, {m.id: g for m in f.ctx.reg.measures}, f.period) for g in GROUP_LABELS],
             ignore_index=True,
         )
     )
@@ -123,7 +119,7 @@ def freeze_members(f: Freezing, parts: dict[str, pd.DataFrame]) -> pd.DataFrame:
     labels = dict(zip(own["measure_id"], own["period_label"]))
     return withhold.rows(
         pd.concat(
-            [views.members_table(labels, group, f.area, f.data_dir, f.reg) for group in GROUP_LABELS],
+            [views.members_table(f.ctx, labels, group) for group in GROUP_LABELS],
             ignore_index=True,
         )
     )
@@ -132,14 +128,14 @@ def freeze_members(f: Freezing, parts: dict[str, pd.DataFrame]) -> pd.DataFrame:
 def freeze_commentary(f: Freezing, parts: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """The quarter's conversation: commentary written by people, action updates and the targets in force
     (auto-drafted text is never frozen as the service's narrative; illustrative text never)."""
-    return withhold.rows(conversation.for_quarter(f.period, f.data_dir))
+    return withhold.rows(conversation.for_quarter(f.period, f.ctx.folder))
 
 
 def freeze_recommendations(f: Freezing, parts: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Overview and Scrutiny's recommendations raised at or before the quarter, with the responses they had when it
     was published (:mod:`scorecard.governance.recommendations`): who answered by post, never a person's name or
     address (who raised and who answered stay in the audit log)."""
-    return conversation.recommendations(f.period, f.data_dir).drop(columns=["raised_by", "responded_by"])
+    return conversation.recommendations(f.period, f.ctx.folder).drop(columns=["raised_by", "responded_by"])
 
 
 PARTS: dict[str, Callable[[Freezing, dict[str, pd.DataFrame]], pd.DataFrame | None]] = {
@@ -258,10 +254,11 @@ def publish(
                 f"{label} was published on {done['at']} by {done['who']}; "
                 "published figures are frozen and cannot be re-published"
             )
-        if label not in evaluate.reporting_quarters(area, data_dir, count=40):
+        ctx = register.Context.of(data_dir, reg, area)
+        if label not in evaluate.reporting_quarters(ctx, count=40):
             raise PublishError(f"no data for {label}: choose one of the reporting quarters held")
         version = storage.version(data_dir)
-        freezing = Freezing(label, area, data_dir, reg or register.load())
+        freezing = Freezing(label, ctx)
         frozen: dict[str, pd.DataFrame] = {}
         for name, freeze in PARTS.items():
             frame = freeze(freezing, frozen)

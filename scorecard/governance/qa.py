@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from scorecard import SEFTON, register
+from scorecard import register
 from scorecard.ingest import load, validate
 from scorecard.present import views
 from scorecard.register.definitions import Measure
@@ -53,7 +53,7 @@ def checklist(
     """The checklist (:data:`COLUMNS`) for the measure's figure as the quarter's scorecard (``card``, evaluated
     here when not given) shows it."""
     reg = reg or register.load()
-    card = views.scorecard(SEFTON, period, None, data_dir, reg) if card is None else card
+    card = views.scorecard(register.Context.of(data_dir, reg), period) if card is None else card
     row = card.set_index("measure_id").loc[measure_id].to_dict()
     return judged(row, reg.measure(measure_id), load.history(data_dir, measure_id))
 

@@ -75,7 +75,7 @@ def quarters_for(ctx: Context, role: str) -> list[str]:
     released or published one (however old); the public every published quarter, members also released."""
     states = publish.states(ctx.folder)
     if access.sees_draft(role):
-        quarters = _live(ctx, lambda: evaluate.reporting_quarters(ctx.area, ctx.folder))
+        quarters = _live(ctx, lambda: evaluate.reporting_quarters(ctx))
         return _newest_first(set(quarters) | set(states))
     return _newest_first(label for label, state in states.items() if access.can_view(role, state))
 
@@ -85,7 +85,7 @@ def embargoed(ctx: Context, role: str, period: str | None) -> bool:
     say "not published" rather than "not found"."""
     if not period or access.sees_draft(role):
         return False
-    held = set(evaluate.reporting_quarters(ctx.area, ctx.folder)) | set(publish.states(ctx.folder))
+    held = set(evaluate.reporting_quarters(ctx)) | set(publish.states(ctx.folder))
     return period in held and period not in quarters_for(ctx, role)
 
 
@@ -112,13 +112,12 @@ def _gated(ctx: Context, role: str, period: str | None, live: Callable[[], T], f
 def scorecard_for(ctx: Context, role: str, period: str | None, group: str | None = None) -> pd.DataFrame:
     """The scorecard ``role`` may see: staff the current evaluation; the public and members the frozen card
     of a published (members: or released) quarter, marked where the current data has since revised it."""
-    folder, reg = ctx.folder, ctx.reg
 
     def frozen(period: str, entry: dict) -> pd.DataFrame:
-        current = _live(ctx, lambda: views.scorecard(entry["area"], period, group, folder, reg))
-        return publish.with_revisions(publish.load(period, group, folder, entry), current)
+        current = _live(ctx, lambda: views.scorecard(ctx.at(entry["area"]), period, group))
+        return publish.with_revisions(publish.load(period, group, ctx.folder, entry), current)
 
-    return _gated(ctx, role, period, lambda: views.scorecard(ctx.area, period, group, folder, reg), frozen)
+    return _gated(ctx, role, period, lambda: views.scorecard(ctx, period, group), frozen)
 
 
 def _own_groups(ctx: Context, frame: pd.DataFrame) -> pd.DataFrame:
@@ -133,7 +132,7 @@ def series_for(ctx: Context, role: str, period: str | None, group: str | None = 
     groups = {m.id: group or m.benchmark_group for m in ctx.reg.measures}
 
     def live() -> pd.DataFrame:
-        return views.series_table(groups, ctx.area, period, ctx.folder, ctx.reg)
+        return views.series_table(ctx, groups, period)
 
     def frozen(period: str, entry: dict) -> pd.DataFrame:
         part = publish.part(period, "series", ctx.folder, entry)
@@ -150,10 +149,10 @@ def members_for(ctx: Context, role: str, period: str | None, group: str) -> pd.D
     no figure (or a snapshot without this part) has no rows — never another period's figures."""
 
     def live() -> pd.DataFrame:
-        card = views.scorecard(ctx.area, period, group, ctx.folder, ctx.reg)
+        card = views.scorecard(ctx, period, group)
         held = card[card["period_label"].notna()]
         labels = dict(zip(held["measure_id"], held["period_label"]))
-        return views.members_table(labels, group, ctx.area, ctx.folder, ctx.reg)
+        return views.members_table(ctx, labels, group)
 
     def frozen(period: str, entry: dict) -> pd.DataFrame:
         part = publish.part(period, "members", ctx.folder, entry)
@@ -176,7 +175,7 @@ def footer_for(ctx: Context, role: str, period: str | None) -> dict:
     Keys: ``published`` (bool), ``sources``, ``as_of``, ``newest_period``, ``newest_publisher``."""
 
     def live() -> dict:
-        fresh, built = views.freshness(ctx.area, ctx.folder), views.data_as_at(ctx.folder)
+        fresh, built = views.freshness(ctx), views.data_as_at(ctx)
         latest = fresh.dropna(subset=["latest_end_area"]).sort_values("latest_end_area").iloc[-1:]
         return {
             "published": False,
@@ -205,4 +204,4 @@ def loads_for(ctx: Context, role: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     them): staff only."""
     if not access.sees_draft(role):
         raise NotPublished("the load history is for council staff")
-    return _live(ctx, lambda: (views.freshness(ctx.area, ctx.folder), views.batches(ctx.folder)))
+    return _live(ctx, lambda: (views.freshness(ctx), views.batches(ctx)))

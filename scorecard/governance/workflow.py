@@ -31,7 +31,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from scorecard import SEFTON, register
+from scorecard import register
 from scorecard.governance import access, publish, qa
 from scorecard.present import commentary, conversation, views
 from scorecard.register import plan
@@ -81,7 +81,7 @@ def state_of(item_id: str, period: str, data_dir: str | Path | None = None, kind
 def _unexplained(measure_id: str, period: str, data_dir: str | Path | None, reg: register.Register) -> bool:
     """Red or amber with no commentary written by a person for the quarter: the ``no_commentary`` rule, as
     :func:`scorecard.present.commentary.attach` applies it to the scorecard."""
-    card = views.scorecard(SEFTON, period, None, data_dir, reg)
+    card = views.scorecard(register.Context.of(data_dir, reg), period)
     said = commentary.attach(card, conversation.current(ledger.COMMENTARY, period, data_dir), reg)
     return bool(said.set_index("measure_id").at[measure_id, "without_commentary"])
 

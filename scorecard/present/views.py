@@ -8,39 +8,31 @@ are bound as parameters.
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pandas as pd
 
-from scorecard import ENGLAND, SEFTON, register
+from scorecard import ENGLAND, register
 from scorecard.evaluation import evaluate, finished, forecast
 from scorecard.evaluation.judgements import benchmark, direction, polarity, rag
 from scorecard.evaluation.judgements import exceptions as exception_rules
 from scorecard.present import wording
-from scorecard.register import releases
+from scorecard.register import Context, releases
 from scorecard.register.definitions import TO_BE_CONFIRMED
 from scorecard.store import db, frames, periods
 from scorecard.store.geography import group_label
 
 
-def _group_for(measure_id: str, group: str | None, reg: register.Register | None) -> str:
+def _group_for(reg: register.Register, measure_id: str, group: str | None) -> str:
     """The comparator group to show: the measure's benchmark group unless one is chosen."""
-    return group or (reg or register.load()).measure(measure_id).benchmark_group
+    return group or reg.measure(measure_id).benchmark_group
 
 
-def measure_series(
-    measure_id: str,
-    area: str = SEFTON,
-    group: str | None = None,
-    period: str | None = None,
-    data_dir: str | Path | None = None,
-    reg: register.Register | None = None,
-) -> pd.DataFrame:
+def measure_series(ctx: Context, measure_id: str, period: str | None = None, group: str | None = None) -> pd.DataFrame:
     """Time series for a measure, one row per period (oldest first) up to the reporting ``period`` (as released
     by its report, :func:`scorecard.evaluation.evaluate.shown_through`):
     the area's value, status and 95% CI, England's value and the comparator group's median
     (council excluded, as the evaluation does)."""
-    frame = series_table({measure_id: _group_for(measure_id, group, reg)}, area, period, data_dir, reg)
+    frame = series_table(ctx, {measure_id: _group_for(ctx.reg, measure_id, group)}, period)
     return frame.drop(columns="measure_id")
 
 
@@ -65,27 +57,21 @@ SERIES_COLUMNS = [
 ]
 
 
-def series_table(
-    groups: dict[str, str],
-    area: str = SEFTON,
-    period: str | None = None,
-    data_dir: str | Path | None = None,
-    reg: register.Register | None = None,
-) -> pd.DataFrame:
+def series_table(ctx: Context, groups: dict[str, str], period: str | None = None) -> pd.DataFrame:
     """:func:`measure_series` of several measures at once (``groups``: measure id → comparator group), with a
     ``measure_id`` column: one query for a published snapshot's every measure × group. A group's median is
     over the members of the measure's tier (:func:`scorecard.store.geography.tier_mismatch`)."""
     if not groups:
         return pd.DataFrame(columns=["measure_id", *SERIES_COLUMNS])
-    reg = reg or register.load()
+    reg = ctx.reg
     ids = {f"m{i}": measure_id for i, measure_id in enumerate(groups)}
     group_ids = {f"g{i}": group for i, group in enumerate(groups.values())}
     tiers = {f"t{i}": reg.measure(measure_id).source.tier for i, measure_id in enumerate(groups)}
-    through = evaluate.shown_through(area, period, data_dir, reg)
+    through = evaluate.shown_through(ctx, period)
     until = {f"u{i}": through[measure_id] if period else None for i, measure_id in enumerate(groups)}
     listed = ", ".join(f"${name}" for name in ids)  # bound values: a constant list the Parquet scan can use
     pairs = ", ".join(f"(${m}, ${g}, ${t}, CAST(${u} AS DATE))" for m, g, t, u in zip(ids, group_ids, tiers, until))
-    con = db.connect(data_dir)
+    con = db.connect(ctx.folder)
     frame = con.execute(
         f"""
         WITH wanted_series(measure_id, group_id, tier, until) AS (VALUES {pairs}),
@@ -115,7 +101,7 @@ def series_table(
         LEFT JOIN med ON med.measure_id = p.measure_id AND med.period_label = p.period_label
         ORDER BY p.measure_id, p.period_end, p.period_start
     """,
-        {"a": area, "e": ENGLAND, **ids, **group_ids, **tiers, **until},
+        {"a": ctx.area, "e": ENGLAND, **ids, **group_ids, **tiers, **until},
     ).df()
     frame["status"] = frame["status"].fillna("missing")
     units = frame["measure_id"].map({m.id: m.unit for m in reg.measures})
@@ -129,42 +115,29 @@ MEMBER_COLUMNS = [
 """``compared_as``: what the values are per where they are a count's rates (absent from parts frozen before)."""
 
 
-def group_values(
-    measure_id: str,
-    area: str = SEFTON,
-    period_label: str | None = None,
-    group: str | None = None,
-    data_dir: str | Path | None = None,
-    reg: register.Register | None = None,
-) -> pd.DataFrame:
+def group_values(ctx: Context, measure_id: str, period_label: str | None, group: str | None = None) -> pd.DataFrame:
     """Every member of the area's comparator group (and the area itself) at one period, best first by the
     measure's polarity (highest first for no-judgement measures); ``is_area`` marks the council. Without
     a ``period_label`` (the area has no figure for the reporting period) there is nothing to compare:
     no rows — never another period's figures."""
-    group = _group_for(measure_id, group, reg)
+    group = _group_for(ctx.reg, measure_id, group)
     if not isinstance(period_label, str) or not period_label:
         return pd.DataFrame(columns=[*MEMBER_COLUMNS, "period_label", "group"])
-    frame = members_table({measure_id: period_label}, group, area, data_dir, reg)
+    frame = members_table(ctx, {measure_id: period_label}, group)
     return frame.drop(columns="measure_id")
 
 
-def members_table(
-    labels: dict[str, str],
-    group: str,
-    area: str = SEFTON,
-    data_dir: str | Path | None = None,
-    reg: register.Register | None = None,
-) -> pd.DataFrame:
+def members_table(ctx: Context, labels: dict[str, str], group: str) -> pd.DataFrame:
     """:func:`group_values` of several measures at once (``labels``: measure id → the period of the area's
     figure), with a ``measure_id`` column: one query for a published snapshot's every measure."""
     if not labels:
         return pd.DataFrame(columns=["measure_id", *MEMBER_COLUMNS, "period_label", "group"])
-    reg = reg or register.load()
+    reg = ctx.reg
     ids = {f"m{i}": measure_id for i, measure_id in enumerate(labels)}
     periods_of = {f"p{i}": label for i, label in enumerate(labels.values())}
     tiers = {f"t{i}": reg.measure(measure_id).source.tier for i, measure_id in enumerate(labels)}
     pairs = ", ".join(f"(${m}, ${p}, ${t})" for m, p, t in zip(ids, periods_of, tiers))
-    con = db.connect(data_dir)
+    con = db.connect(ctx.folder)
     frame = con.execute(
         f"""
         WITH wanted_members(measure_id, period_label, tier) AS (VALUES {pairs}),
@@ -181,7 +154,7 @@ def members_table(
         LEFT JOIN observations o
                ON o.measure_id = m.measure_id AND o.area_code = m.code AND o.period_label = m.period_label
     """,
-        {"g": group, "a": area, **ids, **periods_of, **tiers},
+        {"g": group, "a": ctx.area, **ids, **periods_of, **tiers},
     ).df()
     measures = {m.id: m for m in reg.measures}
     good = dict(zip(measures, polarity.good_sign([m.polarity for m in measures.values()])))
@@ -204,16 +177,9 @@ def members_table(
     return frame[columns].reset_index(drop=True)
 
 
-def sparklines(
-    area: str = SEFTON,
-    period: str | None = None,
-    points: int = 8,
-    data_dir: str | Path | None = None,
-    reg: register.Register | None = None,
-) -> dict[str, list[float]]:
+def sparklines(ctx: Context, period: str | None = None, points: int = 8) -> dict[str, list[float]]:
     """measure_id → the area's last ``points`` values (oldest first) up to the reporting period."""
-    reg = reg or register.load()
-    series = series_table({m.id: m.benchmark_group for m in reg.measures}, area, period, data_dir, reg)
+    series = series_table(ctx, {m.id: m.benchmark_group for m in ctx.reg.measures}, period)
     return sparklines_from(series, points)
 
 
@@ -225,11 +191,10 @@ def sparklines_from(series: pd.DataFrame, points: int = 8) -> dict[str, list[flo
     }
 
 
-def report_sources(card: pd.DataFrame, reg: register.Register | None = None) -> pd.DataFrame:
+def report_sources(card: pd.DataFrame, reg: register.Register) -> pd.DataFrame:
     """The data sets a scorecard's figures (live or published) come from, one row each: title, publisher,
     licence, where our copy came from, how many measures, and the newest period among those figures —
     sources and licences, never who loaded what. Newest period first."""
-    reg = reg or register.load()
     datasets = {d.id: d for d in reg.datasets}
     held = card[card["value"].notna() & card["source_id"].isin(list(datasets))]
     rows = []
@@ -252,9 +217,8 @@ def report_sources(card: pd.DataFrame, reg: register.Register | None = None) -> 
     return frame.sort_values(["newest_end", "source"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
 
-def theme_measures(theme_id: str, reg: register.Register | None = None) -> list[str]:
+def theme_measures(theme_id: str, reg: register.Register) -> list[str]:
     """Ids of every measure in a theme (a measure may sit in two themes), in register order."""
-    reg = reg or register.load()
     return [m.id for m in reg.measures if theme_id in m.themes]
 
 
@@ -272,10 +236,9 @@ def headline_counts(card: pd.DataFrame) -> dict[str, int]:
     }
 
 
-def theme_tiles(card: pd.DataFrame, reg: register.Register | None = None) -> list[dict]:
+def theme_tiles(card: pd.DataFrame, reg: register.Register) -> list[dict]:
     """Per theme, in the plan's order: its :func:`headline_counts`, and the rows the CPOR overview lists under
     it — ``red`` (red or amber against target), in card order."""
-    reg = reg or register.load()
     tiles = []
     for t in reg.themes:
         part = filter_rows(card, reg, [t.id])
@@ -407,9 +370,8 @@ def ownership_gaps(reg: register.Register) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["kind", "title", "gap"])
 
 
-def register_table(reg: register.Register | None = None) -> pd.DataFrame:
+def register_table(reg: register.Register) -> pd.DataFrame:
     """The KPI register, one row per measure, for the BI team."""
-    reg = reg or register.load()
     rows = []
     for m in reg.measures:
         dataset = reg.dataset(m.source.dataset) if m.source.dataset else None
@@ -445,16 +407,16 @@ def register_table(reg: register.Register | None = None) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def batches(data_dir: str | Path | None = None) -> pd.DataFrame:
+def batches(ctx: Context) -> pd.DataFrame:
     """Every data load (batch): file, sha256, rows accepted and suppressed, publisher, licence, lineage."""
-    con = db.connect(data_dir)
+    con = db.connect(ctx.folder)
     return con.execute("SELECT * FROM batches ORDER BY source_id, file").df()
 
 
-def freshness(area: str = SEFTON, data_dir: str | Path | None = None) -> pd.DataFrame:
+def freshness(ctx: Context) -> pd.DataFrame:
     """Per source: the latest period it holds for the area (and overall), how many measures it feeds,
     its batches (ids, files, sha256) and when the source was last modified."""
-    con = db.connect(data_dir)
+    con = db.connect(ctx.folder)
     return con.execute(
         """
         WITH obs AS (
@@ -481,14 +443,14 @@ def freshness(area: str = SEFTON, data_dir: str | Path | None = None) -> pd.Data
         FROM b LEFT JOIN obs USING (source_id)
         ORDER BY b.source_id
     """,
-        {"a": area},
+        {"a": ctx.area},
     ).df()
 
 
-def data_as_at(data_dir: str | Path | None = None) -> date | None:
+def data_as_at(ctx: Context) -> date | None:
     """The date of the newest source or load behind the data (the footer's and the packs' "data as at"; never
     the time of viewing or export), else of the latest period held (None when there is no data)."""
-    con = db.connect(data_dir)
+    con = db.connect(ctx.folder)
     latest = db.scalar(con, "SELECT max(source_modified) FROM batches")
     if latest:
         return pd.Timestamp(latest).date()
@@ -496,10 +458,9 @@ def data_as_at(data_dir: str | Path | None = None) -> date | None:
     return pd.Timestamp(latest).date() if latest is not None else None
 
 
-def search(card: pd.DataFrame, words: str = "", reg: register.Register | None = None) -> pd.DataFrame:
+def search(card: pd.DataFrame, words: str, reg: register.Register) -> pd.DataFrame:
     """Rows of the scorecard whose title, scorecard text or definition contain every word (case-insensitive),
     or one of its synonyms (:func:`scorecard.present.wording.search_alternatives`: GCSE finds KS4)."""
-    reg = reg or register.load()
     terms = [wording.search_alternatives(w) for w in words.lower().split() if w]
     if not terms:
         return card
@@ -522,13 +483,10 @@ def filter_rows(frame: pd.DataFrame, reg: register.Register, themes=(), **chosen
     return frame
 
 
-def release_calendar(
-    as_of: date | None = None, data_dir: str | Path | None = None, reg: register.Register | None = None
-) -> pd.DataFrame:
+def release_calendar(ctx: Context, as_of: date | None = None) -> pd.DataFrame:
     """:func:`scorecard.register.releases.calendar` on the latest period each measure holds (any area), with
     a sentence per measure (``expected``): when its next figures are expected, as of ``as_of`` (today)."""
-    reg = reg or register.load()
-    con = db.connect(data_dir)
+    con = db.connect(ctx.folder)
     latest = con.execute(
         """SELECT measure_id, arg_max(period_kind, period_end), arg_max(period_label, period_end),
                   arg_max(period_start, period_end), max(period_end), arg_max(period_seq, period_end)
@@ -538,19 +496,16 @@ def release_calendar(
         mid: periods.Period(kind, label, pd.Timestamp(start).date(), pd.Timestamp(end).date(), int(seq))
         for mid, kind, label, start, end, seq in latest
     }
-    table = releases.calendar(reg, held, as_of or date.today())
+    table = releases.calendar(ctx.reg, held, as_of or date.today())
     table["expected"] = [wording.release_text(row) for row in frames.records(table)]
     return table
 
 
-def sources_summary(
-    as_of: date | None = None, data_dir: str | Path | None = None, reg: register.Register | None = None
-) -> pd.DataFrame:
+def sources_summary(ctx: Context, as_of: date | None = None) -> pd.DataFrame:
     """One row per data set of the register: observation rows held, latest period, next expected release (as
     of ``as_of``, today by default; a compilation's earliest among its measures) and licence."""
-    reg = reg or register.load()
     as_of = as_of or date.today()
-    con = db.connect(data_dir)
+    con = db.connect(ctx.folder)
     held = {
         source: (rows, periods.Period(kind, label, pd.Timestamp(start).date(), pd.Timestamp(end).date(), int(seq)))
         for source, rows, kind, label, start, end, seq in con.execute(
@@ -559,9 +514,9 @@ def sources_summary(
                FROM observations GROUP BY source_id"""
         ).fetchall()
     }
-    calendar = release_calendar(as_of, data_dir, reg)
+    calendar = release_calendar(ctx, as_of)
     rows = []
-    for dataset in reg.datasets:
+    for dataset in ctx.reg.datasets:
         count, latest = held.get(dataset.id, (0, None))
         if dataset.release.frequency == "varies":
             measures = calendar[calendar["dataset_id"] == dataset.id]
@@ -583,21 +538,15 @@ def sources_summary(
     return pd.DataFrame(rows)
 
 
-def scorecard(
-    area: str = SEFTON,
-    period: str | None = None,
-    group: str | None = None,
-    data_dir: str | Path | None = None,
-    reg: register.Register | None = None,
-) -> pd.DataFrame:
+def scorecard(ctx: Context, period: str | None = None, group: str | None = None) -> pd.DataFrame:
     """One area's finished scorecard (:func:`scorecard.evaluation.finished.scorecard`: judgements, exceptions,
     forecasts) in register order, with the area's and groups' names and a plain-English summary per measure."""
-    reg = reg or register.load()
-    frame = finished.scorecard(area, period, group, data_dir, reg)
-    con = db.connect(data_dir)
-    area_row = con.execute("SELECT * FROM areas WHERE code = ?", [area]).df()
+    reg = ctx.reg
+    frame = finished.scorecard(ctx, period, group)
+    con = db.connect(ctx.folder)
+    area_row = con.execute("SELECT * FROM areas WHERE code = ?", [ctx.area]).df()
     if area_row.empty:
-        raise LookupError(f"unknown area {area!r}")
+        raise LookupError(f"unknown area {ctx.area!r}")
     place = area_row.iloc[0].to_dict()
     frame["area_name"] = place["name"]
     frame["benchmark_group_name"] = [group_label(g, place) for g in frame["benchmark_group"]]

@@ -13,9 +13,9 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from scorecard import SEFTON
 from scorecard.governance import publish
 from scorecard.present import views
+from scorecard.register import Context
 from scorecard.store import db
 from tests.app.conftest import APP, PAGES
 
@@ -115,19 +115,19 @@ def test_hostile_page_param(hostile_data, monkeypatch):
 def test_engine_binds_every_value(hostile_data, real_register, value):
     con = db.connect(hostile_data)
     assert con.execute("SELECT count(*) FROM observations WHERE measure_id = ?", [value]).fetchone() == (0,)
-    assert views.sparklines(value, None, data_dir=hostile_data) == {}
-    assert views.freshness(value, data_dir=hostile_data)["latest_period_area"].isna().all()
+    assert views.sparklines(Context.of(hostile_data, real_register, value)) == {}
+    assert views.freshness(Context.of(hostile_data, real_register, value))["latest_period_area"].isna().all()
     with pytest.raises((LookupError, ValueError)):
-        views.scorecard(area=value, data_dir=hostile_data, reg=real_register)
+        views.scorecard(Context.of(hostile_data, real_register, value))
     with pytest.raises(publish.PublishError):
         publish.publish(value, who="x", data_dir=hostile_data)
     with pytest.raises(publish.SnapshotError):
         publish.load(value, data_dir=hostile_data)
-    assert views.sparklines(SEFTON, None, data_dir=hostile_data)  # the real area still works afterwards
+    assert views.sparklines(Context.of(hostile_data, real_register))  # the real area still works afterwards
 
 
 def test_search_words_are_plain_text(hostile_data, real_register):
-    card = views.scorecard(period="2025/26 Q2", data_dir=hostile_data, reg=real_register)
+    card = views.scorecard(Context.of(hostile_data, real_register), period="2025/26 Q2")
     for value in HOSTILE:
         assert isinstance(views.search(card, value, real_register), pd.DataFrame)
 

@@ -7,11 +7,11 @@ import re
 import numpy as np
 import pytest
 
-from scorecard import SEFTON, register
+from scorecard import register
 from scorecard.evaluation import evaluate
 from scorecard.governance import conversation as talk
 from scorecard.present import commentary, views, wording
-from scorecard.register import releases
+from scorecard.register import Context, releases
 from scorecard.store import periods
 from tests.app.conftest import PAGES, run_app
 
@@ -92,7 +92,7 @@ def test_home_url_with_measure_param_opens_the_measure(open_app):
 
 
 def test_page_param_and_period_param_are_honoured(open_app):
-    quarters = evaluate.reporting_quarters(SEFTON)
+    quarters = evaluate.reporting_quarters(Context.of())
     at = open_app("overview", page="exceptions", period=quarters[2])
     assert at.title[0].value == f"Exceptions — {quarters[2]}"
     assert at.query_params["period"] in (quarters[2], [quarters[2]])
@@ -119,7 +119,7 @@ def test_unknown_ids_give_friendly_not_found(open_app, params):
 def test_measure_chart_matches_engine_value(open_app):
     measure_id = "cyp_persistent_absence_pct"
     at = open_app("measure", measure=measure_id)
-    row = views.scorecard(SEFTON).set_index("measure_id").loc[measure_id]
+    row = views.scorecard(Context.of()).set_index("measure_id").loc[measure_id]
     trend = next(f for f in _figures(at) if any(t.get("name") == "Sefton" for t in f["data"]))
     sefton = next(t for t in trend["data"] if t.get("name") == "Sefton")
     assert sefton["x"][-1] == row["period_label"]
@@ -174,7 +174,7 @@ def test_exceptions_and_explore_offer_downloads(open_app):
 
 def test_overview_builds_the_committee_pack_on_request(open_app):
     at = open_app("overview")
-    period = evaluate.reporting_quarters()[0]
+    period = evaluate.reporting_quarters(Context.of())[0]
     prepare = next(b for b in at.button if b.label == "Prepare XLSX")
     assert not any(d.proto.label == "Download XLSX" for d in at.get("download_button"))
     prepare.click().run()
@@ -190,7 +190,9 @@ def test_overview_builds_the_committee_pack_on_request(open_app):
 
 def test_measure_page_says_when_the_next_figures_are_expected(open_app):
     at = open_app("measure", measure="com_household_recycling_rate")
-    expected = views.release_calendar().set_index("measure_id").loc["com_household_recycling_rate", "expected"]
+    expected = (
+        views.release_calendar(Context.of()).set_index("measure_id").loc["com_household_recycling_rate", "expected"]
+    )
     assert f"**Next figures:** {expected}" in [e.value for e in at.markdown]
     council = next(m for m in register.load().measures if m.source.match == "none")
     assert not any("Next figures" in e.value for e in open_app("measure", measure=council.id).markdown)
@@ -200,7 +202,7 @@ def test_data_page_lists_upcoming_releases_by_month(open_app):
     at = open_app("data")
     assert not at.exception
     assert any(s.value == "Upcoming releases by month" for s in at.subheader)
-    calendar = views.release_calendar()
+    calendar = views.release_calendar(Context.of())
     tables = [e.value for e in at.dataframe]
     upcoming = next(t for t in tables if "month" in t.columns and "due" in t.columns)
     engine = releases.upcoming_by_month(calendar)
@@ -214,7 +216,7 @@ def test_data_page_lists_upcoming_releases_by_month(open_app):
 def test_exceptions_page_lists_each_measure_once_most_severe_first_with_counts_per_rule(open_app):
     reg = register.load()
     said = talk.for_role("officer", "2025/26 Q4").commentary  # the app's demo role sees the current text
-    card = commentary.attach(views.scorecard(period="2025/26 Q4", reg=reg), said, reg)
+    card = commentary.attach(views.scorecard(Context.of(None, reg), period="2025/26 Q4"), said, reg)
     at = open_app("exceptions", period="2025/26 Q4")
     text = _text(at)
     expected = views.exception_list(card)

@@ -7,6 +7,7 @@ import pytest
 
 from scorecard.governance import audit, workflow
 from scorecard.present import views
+from scorecard.register import Context
 from scorecard.store import db
 from tests.app.conftest import opener
 
@@ -17,7 +18,7 @@ Q = "2025/26 Q4"
 def as_role(app_data, monkeypatch):
     folder = app_data
     db.reset()
-    card = views.scorecard(period=Q, data_dir=folder)
+    card = views.scorecard(Context.of(folder), period=Q)
     green = card.loc[card["rag"] == "green", "measure_id"].iloc[0]
     for step, duty in (("submit", "data_owner"), ("check", "bi"), ("sign_off", "assistant_director")):
         workflow.take(step, green, Q, "tester", duty, data_dir=folder)
@@ -61,7 +62,7 @@ def _buttons(at) -> dict:
 
 
 def test_each_duty_takes_its_own_step_in_the_app(as_role, monkeypatch, app_data):
-    card = views.scorecard(period=Q, data_dir=app_data)
+    card = views.scorecard(Context.of(app_data), period=Q)
     red = card.loc[card["rag"] == "red", "measure_id"].iloc[0]
     owner = _open_measure(as_role, monkeypatch, "officer", "data_owner", red)
     assert set(_buttons(owner)) == {"Submit"}  # no check, sign-off or step back for a data owner
@@ -104,7 +105,7 @@ def test_the_pack_s_sign_off_state_is_read_afresh_never_cached():
 
 
 def test_the_audit_team_draws_its_sample_and_takes_no_step(as_role, monkeypatch, app_data):
-    card = views.scorecard(period=Q, data_dir=app_data)
+    card = views.scorecard(Context.of(app_data), period=Q)
     red = card.loc[card["rag"] == "red", "measure_id"].iloc[0]
     auditor = _open_measure(as_role, monkeypatch, "officer", "audit", red)
     downloads = {b.label for b in auditor.get("download_button")}

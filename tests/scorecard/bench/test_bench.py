@@ -8,6 +8,7 @@ import pytest
 from scorecard.bench import baseline, synthetic
 from scorecard.bench.__main__ import COMPARED, PEERS, compare, compare_peer, same_run_ab
 from scorecard.evaluation import evaluate
+from scorecard.register import Context
 from scorecard.store import db, storage
 
 SPEC = synthetic.SIZES["test"]
@@ -44,7 +45,7 @@ def test_engine_pandas_baseline_and_peers_agree(tmp_path, size):
     spec = synthetic.SIZES[size]
     reg = synthetic.generate(tmp_path, spec["councils"], spec["measures"], spec["periods"], spec["frequency"])
     db.reset()
-    engine = evaluate.evaluate(None, "2025/26 Q4", data_dir=tmp_path, reg=reg)
+    engine = evaluate.evaluate(Context.of(tmp_path, reg), "2025/26 Q4", areas=None)
     engine[["measure_id", "area_code", *COMPARED]].to_parquet(tmp_path / "engine_result.parquet")
     obs = pd.read_parquet(storage.table_path(tmp_path, "observations"))
     groups = pd.read_parquet(storage.table_path(tmp_path, "comparator_groups"))
@@ -80,13 +81,13 @@ def test_engine_pandas_baseline_and_peers_agree(tmp_path, size):
 def test_chunked_evaluation_matches_one_query_and_one_council(tmp_path, monkeypatch, period):
     reg = _generate(tmp_path)
     db.reset()
-    whole = evaluate.evaluate(None, period, data_dir=tmp_path, reg=reg)
+    whole = evaluate.evaluate(Context.of(tmp_path, reg), period, areas=None)
     assert (whole["period_label"].dropna() <= period).all() and (whole["period_label"] == period).mean() > 0.9
     monkeypatch.setattr(evaluate, "CHUNK_AREAS", 7)  # 41 areas: 6 queries instead of 1
-    chunked = evaluate.evaluate(None, period, data_dir=tmp_path, reg=reg)
+    chunked = evaluate.evaluate(Context.of(tmp_path, reg), period, areas=None)
     pd.testing.assert_frame_equal(chunked, whole)
     area = synthetic.council_codes(SPEC["councils"])[5]
-    one = evaluate.evaluate([area], period, data_dir=tmp_path, reg=reg)
+    one = evaluate.evaluate(Context.of(tmp_path, reg), period, areas=[area])
     pd.testing.assert_frame_equal(one, whole[whole["area_code"] == area].reset_index(drop=True))
 
 

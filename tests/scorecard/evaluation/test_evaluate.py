@@ -11,7 +11,7 @@ from scorecard import register
 from scorecard.evaluation import evaluate, stats
 from scorecard.evaluation.judgements import trend
 from scorecard.ingest import build
-from scorecard.register import Register
+from scorecard.register import Context, Register
 from scorecard.store import db, periods, storage
 
 AREA, ENG = "E08000014", "E92000001"
@@ -106,7 +106,7 @@ def _run(tmp_path, reg, observations, members=(), report="2026/27 Q2", group=Non
         tables[storage.HISTORY] = history
     storage.write_tables(tmp_path, tables)
     db.reset()
-    frame = evaluate.evaluate([AREA], report, group, data_dir=tmp_path, reg=reg)
+    frame = evaluate.evaluate(Context.of(tmp_path, reg), report, group, areas=[AREA])
     return frame.set_index("measure_id")
 
 
@@ -315,7 +315,7 @@ def test_persistent_red_compares_two_releases_never_one_figure_twice(tmp_path, y
     obs += [_obs("ay", ENG, year, 50.0) for year in (2023, 2024)]
     card = _run(tmp_path, reg, obs, report="2025/26 Q3").reset_index()
     assert card.loc[0, "rag"] == "red" and card.loc[0, "period_label"] == periods.academic_year(2024).label
-    previous = evaluate.previous_release(card, AREA, data_dir=tmp_path, reg=reg).set_index("measure_id")
+    previous = evaluate.previous_release(Context.of(tmp_path, reg, AREA), card).set_index("measure_id")
     assert previous.loc["ay", "previous_rag_period"] == periods.academic_year(2023).label
     assert previous.loc["ay", "previous_rag"] == ("red" if persistent else "green")
     found = evaluate.exceptions_of(card, reg, previous_rag=card["measure_id"].map(previous["previous_rag"]))
@@ -328,7 +328,7 @@ def test_a_first_release_and_a_measure_that_is_not_red_have_no_previous_release(
     obs += [_obs(m, ENG, year, 50.0) for m in ("first", "fine") for year in (2023, 2024)]
     card = _run(tmp_path, reg, obs, report="2025/26 Q3")
     assert card["rag"].to_dict() == {"first": "red", "fine": "green"}
-    previous = evaluate.previous_release(card.reset_index(), AREA, data_dir=tmp_path, reg=reg)
+    previous = evaluate.previous_release(Context.of(tmp_path, reg, AREA), card.reset_index())
     assert previous.empty
 
 
@@ -340,7 +340,7 @@ def test_the_previous_report_is_read_again_when_the_data_changes(tmp_path):
         obs = [_obs("ay", AREA, 2023, year_before), _obs("ay", AREA, 2024, 40.0)]
         obs += [_obs("ay", ENG, year, 50.0) for year in (2023, 2024)]
         card = _run(tmp_path, reg, obs, report="2025/26 Q3").reset_index()
-        previous = evaluate.previous_release(card, AREA, data_dir=tmp_path, reg=reg)
+        previous = evaluate.previous_release(Context.of(tmp_path, reg, AREA), card)
         found.append(previous["previous_rag"].tolist())
     assert found == [["red"], ["green"]]
 

@@ -12,6 +12,7 @@ from scorecard import SEFTON
 from scorecard import __main__ as cli
 from scorecard.evaluation import finished
 from scorecard.present import views
+from scorecard.register import Context
 from scorecard.store import db
 
 FORECAST = [
@@ -33,7 +34,7 @@ def _json(folder, period, capsys) -> dict[str, dict]:
 def test_evaluate_json_mid_year_carries_each_forecast_and_its_status(built_data, real_register, capsys):
     folder, _ = built_data
     records = _json(folder, "2025/26 Q2", capsys)
-    card = finished.scorecard(SEFTON, "2025/26 Q2", data_dir=folder, reg=real_register).set_index("measure_id")
+    card = finished.scorecard(Context.of(folder, real_register), "2025/26 Q2").set_index("measure_id")
     forecast = card[card["forecast_value"].notna()]
     assert len(forecast) >= 10
     for measure_id, row in forecast.iterrows():
@@ -59,8 +60,8 @@ def test_evaluate_json_at_year_end_carries_severities_and_why_no_forecast(built_
 def test_the_page_scorecard_is_the_finished_one_worded(built_data, real_register):
     """``present.views.scorecard`` adds names, order and summaries only: every judged column is the engine's."""
     folder, _ = built_data
-    engine = finished.scorecard(SEFTON, "2025/26 Q3", data_dir=folder, reg=real_register).set_index("measure_id")
-    shown = views.scorecard(SEFTON, "2025/26 Q3", data_dir=folder, reg=real_register).set_index("measure_id")
+    engine = finished.scorecard(Context.of(folder, real_register), "2025/26 Q3").set_index("measure_id")
+    shown = views.scorecard(Context.of(folder, real_register), "2025/26 Q3").set_index("measure_id")
     assert set(shown.columns) - set(engine.columns) == {"area_name", "benchmark_group_name", "summary"}
     for column in ["rag", "exception_severity", "exception_tier", "forecast_status", "forecast_rag", "previous_rag"]:
         for measure_id in engine.index:
@@ -78,7 +79,7 @@ def test_a_register_that_no_longer_holds_a_measure_still_evaluates(built_data, r
     db.reset()
     kept = [m for m in real_register.measures if m.id != "hou_homelessness_prevention_pct"][:3]
     few = real_register.model_copy(update={"measures": kept})
-    card = finished.scorecard(SEFTON, "2025/26 Q2", data_dir=built_data[0], reg=few)
+    card = finished.scorecard(Context.of(built_data[0], few), "2025/26 Q2")
     assert sorted(card["measure_id"]) == sorted(m.id for m in kept)
 
 
@@ -88,7 +89,7 @@ def test_persistent_red_reads_the_rag_the_previous_report_gave(data_dir):
     from scorecard.store import ledger, storage
 
     measure, q4 = "cyp_repeat_referrals_12m_pct", "2025/26 Q4"
-    before = finished.scorecard(SEFTON, q4, data_dir=data_dir).set_index("measure_id").loc[measure]
+    before = finished.scorecard(Context.of(data_dir), q4).set_index("measure_id").loc[measure]
     assert (before["previous_rag"], before["previous_rag_period"]) == ("amber", "2023/24")  # as known then
     assert list(before["exception_reasons"]) == ["red"]
     told = {"period": "2024/25 Q3", "area_code": SEFTON, "measure_id": measure, "rag": "red"}
@@ -97,6 +98,6 @@ def test_persistent_red_reads_the_rag_the_previous_report_gave(data_dir):
         table = ledger.appended(ledger.REPORTED, ledger.empty(ledger.REPORTED), [told])
         ledger.write(data_dir, {ledger.REPORTED: table})
     db.reset()
-    after = finished.scorecard(SEFTON, q4, data_dir=data_dir).set_index("measure_id").loc[measure]
+    after = finished.scorecard(Context.of(data_dir), q4).set_index("measure_id").loc[measure]
     assert (after["previous_rag"], after["previous_rag_period"]) == ("red", "2023/24")
     assert list(after["exception_reasons"]) == ["persistent_red"]

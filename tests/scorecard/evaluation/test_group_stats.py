@@ -7,6 +7,7 @@ import pytest
 
 from scorecard import ENGLAND
 from scorecard.evaluation import evaluate, group_stats
+from scorecard.register import Context
 from scorecard.store import storage
 
 END = np.datetime64("2025-03-31")
@@ -197,7 +198,7 @@ def test_every_councils_group_statistics_on_the_real_data_are_the_sql_ones(built
         ),
     )
     expected = con.execute(REFERENCE, {"group": group}).df().set_index(["area_code", "measure_id"])
-    card = evaluate.evaluate(None, None, group, folder, real_register)
+    card = evaluate.evaluate(Context.of(folder, real_register), None, group, areas=None)
     card = card[card["unit"] != "count"].set_index(["area_code", "measure_id"])  # a count's are not shown
     assert len(expected.index.intersection(card.index)) > 1_000  # not a vacuous comparison
     got = card[list(expected.columns)]

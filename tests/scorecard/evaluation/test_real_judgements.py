@@ -12,13 +12,14 @@ from scorecard.evaluation import facts_sql, finished, forecast, year_end
 from scorecard.evaluation.judgements import direction, rag, trend
 from scorecard.ingest import sources
 from scorecard.present import commentary, views, wording
+from scorecard.register import Context
 
 PERIOD = "2025/26 Q4"
 
 
 @pytest.fixture(scope="module")
 def card(built_data, real_register):
-    return finished.scorecard(SEFTON, PERIOD, data_dir=built_data[0], reg=real_register).set_index("measure_id")
+    return finished.scorecard(Context.of(built_data[0], real_register), PERIOD).set_index("measure_id")
 
 
 def test_the_facts_query_holds_no_rating_rule():
@@ -63,7 +64,7 @@ def test_a_count_at_the_start_of_a_quarter_is_the_position_at_the_end_of_the_one
         dtype=str,
     )
     wanted = raw[(raw["areacd"] == SEFTON) & (raw["period"] == "2026-01-01")]
-    at_q3 = finished.scorecard(SEFTON, "2025/26 Q3", data_dir=built_data[0], reg=real_register)
+    at_q3 = finished.scorecard(Context.of(built_data[0], real_register), "2025/26 Q3")
     row = at_q3.set_index("measure_id").loc["com_ev_charge_points_per_100k"]
     assert row["period_label"] == "2025/26 Q3"
     assert row["value"] == pytest.approx(float(wanted["observation"].iloc[0]))
@@ -74,16 +75,14 @@ def test_titles_do_not_name_the_council(real_register):
 
 
 def test_forecasts_for_the_year_in_progress_and_why_not_for_a_finished_one(built_data, real_register):
-    mid_year = finished.scorecard(SEFTON, "2025/26 Q2", data_dir=built_data[0], reg=real_register).set_index(
-        "measure_id"
-    )
+    mid_year = finished.scorecard(Context.of(built_data[0], real_register), "2025/26 Q2").set_index("measure_id")
     row = mid_year.loc["com_contact_centre_answered_pct"]  # monthly, fixed target for 2025/26, illustrative
     assert (row["forecast_year"], row["forecast_label"], row["forecast_method"]) == ("2025/26", "Mar 2026", "latest")
     assert row["forecast_lower"] < row["forecast_band_lower"] < row["forecast_value"] < row["forecast_band_upper"]
     assert row["forecast_band_upper"] < row["forecast_upper"] and row["forecast_illustrative"]
     assert pd.isna(row["forecast_status"]) and row["forecast_rag"] in rag.CODES  # no status on made-up figures
     assert pd.isna(mid_year.loc["cyp_persistent_absence_pct", "forecast_value"])  # annual data: no forecast
-    year_end = finished.scorecard(SEFTON, PERIOD, data_dir=built_data[0], reg=real_register).set_index("measure_id")
+    year_end = finished.scorecard(Context.of(built_data[0], real_register), PERIOD).set_index("measure_id")
     assert year_end.loc["com_contact_centre_answered_pct", "forecast_reason"] == "year_complete"
     ev = year_end.loc["com_ev_charge_points_per_100k"]  # published to 2025/26 Q3: Q4 still to come
     assert ev["forecast_points"] == 3 and pd.notna(ev["forecast_value"]) and pd.isna(ev["forecast_status"])
@@ -92,7 +91,7 @@ def test_forecasts_for_the_year_in_progress_and_why_not_for_a_finished_one(built
 def test_calibrated_intervals_hold_75_to_85_percent_of_real_held_out_outturns(built_data, real_register):
     """#27: on the three real in-year series the normal 80% interval held 29 of 48 outturns (60%). Calibrated
     on the real series of the other years, it holds 75-85%; the method in use is the real series' best."""
-    tested = forecast.backtest(year_end.in_year_series(SEFTON, built_data[0], real_register))
+    tested = forecast.backtest(year_end.in_year_series(Context.of(built_data[0], real_register)))
     method = forecast.METHOD["year_end"]
     real = tested[~tested["illustrative"] & (tested["method"] == method)]
     assert real["measure_id"].nunique() == 3 and len(real) == 48
@@ -120,7 +119,7 @@ def test_persistent_red_at_q4_is_red_in_two_distinct_releases(card):
 
 @pytest.fixture(scope="module")
 def q3(built_data, real_register):
-    return finished.scorecard(SEFTON, "2025/26 Q3", data_dir=built_data[0], reg=real_register).set_index("measure_id")
+    return finished.scorecard(Context.of(built_data[0], real_register), "2025/26 Q3").set_index("measure_id")
 
 
 def test_a_past_quarter_sees_only_what_was_released_by_its_report(q3, card, built_data, real_register):
@@ -132,7 +131,7 @@ def test_a_past_quarter_sees_only_what_was_released_by_its_report(q3, card, buil
     assert card.loc[workforce, "period_label"].tolist() == ["30 Sep 2025", "30 Sep 2025"]
     assert q3.loc["com_homelessness_preventions_pct", "period_label"] == "2025/26 Q2"
     assert card.loc["com_homelessness_preventions_pct", "period_label"] == "2025/26 Q3"
-    series = views.measure_series("cyp_sw_turnover_rate", SEFTON, period="2025/26 Q3", data_dir=built_data[0])
+    series = views.measure_series(Context.of(built_data[0]), "cyp_sw_turnover_rate", period="2025/26 Q3")
     assert series["period_label"].iloc[-1] == "30 Sep 2024"
 
 
@@ -140,7 +139,7 @@ def test_no_new_figure_this_quarter_raises_no_deterioration_again(q3, card, buil
     """MMR1 at 24 months, 2024/25 (out in September 2025): worse three periods running (90.3 → 87.8 → 86.8 →
     86.1), raised in the 2025/26 Q2 report that first showed it, carried at Q3 and Q4 with its RAG kept and
     "no new figure this quarter" said."""
-    q2 = finished.scorecard(SEFTON, "2025/26 Q2", data_dir=built_data[0], reg=real_register).set_index("measure_id")
+    q2 = finished.scorecard(Context.of(built_data[0], real_register), "2025/26 Q2").set_index("measure_id")
     mmr = "hw_child_vaccination_rate"
     assert (q2.loc[mmr, "deterioration"], q2.loc[mmr, "worse_run"], q2.loc[mmr, "new_figure"]) == ("sustained", 3, True)
     assert "material_deterioration" in q2.loc[mmr, "exception_reasons"]
@@ -184,7 +183,7 @@ def test_raw_counts_get_no_group_median(card, built_data):
     raw = counts[counts["compared_as"].isna()]
     assert len(raw) >= 10 and raw["rank"].isna().all() and raw["compared_value"].isna().all()
     assert (raw.loc[raw["value"].notna(), "not_tested"] == "count").all()
-    series = views.measure_series("com_households_temp_accommodation", SEFTON, period=PERIOD, data_dir=built_data[0])
+    series = views.measure_series(Context.of(built_data[0]), "com_households_temp_accommodation", period=PERIOD)
     assert series["group_median"].isna().all() and series["value"].notna().any()
 
 
@@ -234,8 +233,8 @@ def test_as_known_then_is_the_same_for_one_council_or_all(built_data, real_regis
     Q3 shows what it shows in the all-councils run."""
     from scorecard.evaluation import evaluate
 
-    alone = evaluate.evaluate(["E06000003"], "2025/26 Q3", data_dir=built_data[0], reg=real_register)
-    every = evaluate.evaluate(None, "2025/26 Q3", data_dir=built_data[0], reg=real_register)
+    alone = evaluate.evaluate(Context.of(built_data[0], real_register), "2025/26 Q3", areas=["E06000003"])
+    every = evaluate.evaluate(Context.of(built_data[0], real_register), "2025/26 Q3", areas=None)
     every = every[every["area_code"] == "E06000003"].reset_index(drop=True)
     assert alone["period_label"].fillna("").tolist() == every["period_label"].fillna("").tolist()
     assert alone.set_index("measure_id").loc["cyp_agency_workers_pct", "period_label"] == "30 Sep 2024"

@@ -9,6 +9,7 @@ import pytest
 
 from scorecard import register
 from scorecard.present import commentary, conversation, views
+from scorecard.register import Context
 from scorecard.store import ledger
 
 PERIOD = "2025/26 Q4"
@@ -29,7 +30,7 @@ def pack_dir(built_data):
 @pytest.fixture(scope="session")
 def oracle(reg, pack_dir):
     """The engine's scorecard for the period with the quarter's commentary: what every pack must show."""
-    card = views.scorecard(period=PERIOD, reg=reg, data_dir=pack_dir)
+    card = views.scorecard(Context.of(pack_dir, reg), period=PERIOD)
     return commentary.attach(card, conversation.current(ledger.COMMENTARY, PERIOD, pack_dir), reg)
 
 
@@ -39,7 +40,7 @@ def _timed_build(fmt: str, reg, label: str, pack_dir, **kwargs) -> tuple[bytes, 
     calls: list[tuple[float, str]] = []
     start = time.perf_counter()
     data = build_pack(
-        fmt, period=PERIOD, progress=lambda f, m: calls.append((f, m)), reg=reg, data_dir=pack_dir, **kwargs
+        Context.of(pack_dir, reg), fmt, period=PERIOD, progress=lambda f, m: calls.append((f, m)), **kwargs
     )
     TIMINGS[label] = time.perf_counter() - start
     return data, calls

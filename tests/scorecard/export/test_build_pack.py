@@ -9,6 +9,7 @@ import pytest
 
 from scorecard.__main__ import main
 from scorecard.export import FORMATS, build_pack, file_name
+from scorecard.register import Context
 
 PERIOD = "2025/26 Q4"
 
@@ -32,7 +33,7 @@ def test_file_signatures(docx_bytes, pdf_bytes, xlsx_bytes):
 
 def test_unknown_format():
     with pytest.raises(ValueError):
-        build_pack("odt", period=PERIOD)
+        build_pack(Context.of(), "odt", period=PERIOD)
     assert FORMATS == ("docx", "pdf", "xlsx")
     assert file_name("docx", PERIOD) == "Sefton_CPOR_2025-26_Q4.docx"
 

@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 
 from scorecard.export import content
+from scorecard.register import Context
 from scorecard.store import db
 
 PERIOD = "2025/26 Q4"
@@ -15,7 +16,7 @@ PERIOD = "2025/26 Q4"
 
 @pytest.fixture(scope="module")
 def pack(oracle, reg, pack_dir):
-    return content.build(period=PERIOD, reg=reg, data_dir=pack_dir)
+    return content.build(Context.of(pack_dir, reg), period=PERIOD)
 
 
 def test_rows_match_the_engine(pack, expected):
@@ -60,11 +61,11 @@ def test_how_to_read_uses_engine_labels(pack):
 
 
 def test_one_theme_and_unknown_theme(reg, oracle, pack_dir):
-    one = content.build(period=PERIOD, theme="health_wellbeing", reg=reg, data_dir=pack_dir)
+    one = content.build(Context.of(pack_dir, reg), period=PERIOD, theme="health_wellbeing")
     assert [t.id for t in one.themes] == ["health_wellbeing"]
     assert {d.measure_id for d in one.definitions} == {r.measure_id for r in one.rows}
     with pytest.raises(KeyError):
-        content.build(period=PERIOD, theme="no_such_theme", reg=reg, data_dir=pack_dir)
+        content.build(Context.of(pack_dir, reg), period=PERIOD, theme="no_such_theme")
 
 
 def test_sheet_names_fit_excel():
@@ -91,18 +92,18 @@ def test_forecasts_at_risk_in_every_format(reg, data_dir, tmp_path):
     )
     assert ingest([path], data_dir=data_dir, user="bi", today=date(2025, 10, 15)).loaded  # set during 2025/26
     pack_dir = data_dir
-    mid_year = content.build(period="2025/26 Q2", reg=reg, data_dir=pack_dir)
-    card = views.scorecard(period="2025/26 Q2", reg=reg, data_dir=pack_dir)
+    mid_year = content.build(Context.of(pack_dir, reg), period="2025/26 Q2")
+    card = views.scorecard(Context.of(pack_dir, reg), period="2025/26 Q2")
     expected = list(views.forecasts_at_risk(card)["measure_id"])
     assert expected and [r.measure_id for r in mid_year.forecasts_at_risk] == expected
     first = mid_year.forecasts_at_risk[0]
     assert first.forecast_text.startswith("2025/26 year-end: ") and "80% interval" in first.forecast_text
-    word = docx.Document(io.BytesIO(build_pack("docx", period="2025/26 Q2", reg=reg, data_dir=pack_dir)))
+    word = docx.Document(io.BytesIO(build_pack(Context.of(pack_dir, reg), "docx", period="2025/26 Q2")))
     table = next(t for t in word.tables if t.rows[0].cells[1].text == "Year-end forecast (80% interval)")
     assert [row.cells[1].text for row in table.rows[1:]] == [r.forecast_text for r in mid_year.forecasts_at_risk]
-    book = load_workbook(io.BytesIO(build_pack("xlsx", period="2025/26 Q2", reg=reg, data_dir=pack_dir)))
+    book = load_workbook(io.BytesIO(build_pack(Context.of(pack_dir, reg), "xlsx", period="2025/26 Q2")))
     cells = {c.value for row in book["Summary"].iter_rows() for c in row if c.value}
     assert {r.forecast_text for r in mid_year.forecasts_at_risk} <= cells
-    pdf = PdfReader(io.BytesIO(build_pack("pdf", period="2025/26 Q2", reg=reg, data_dir=pack_dir)))
+    pdf = PdfReader(io.BytesIO(build_pack(Context.of(pack_dir, reg), "pdf", period="2025/26 Q2")))
     text = " ".join(" ".join(page.extract_text().split()) for page in pdf.pages[:4])
     assert "At risk of missing the year-end target" in text and first.marked_title.split(" (")[0][:30] in text

@@ -14,7 +14,7 @@ from docx import Document
 from pypdf import PdfReader
 
 from scorecard.export import content
-from scorecard.register import releases
+from scorecard.register import Context, releases
 from scorecard.store import periods
 from tests.scorecard.export.conftest import PERIOD
 
@@ -38,7 +38,7 @@ def pages(cpor_pdf):
 
 @pytest.fixture(scope="module")
 def pack(oracle, reg, pack_dir):
-    return content.build(period=PERIOD, reg=reg, data_dir=pack_dir)
+    return content.build(Context.of(pack_dir, reg), period=PERIOD)
 
 
 def test_the_default_pack_fits_a_cabinet_agenda(pages):
@@ -114,9 +114,9 @@ def test_word_has_a_contents_field_and_numbered_heading_style(cpor_docx):
 
 
 def test_the_deep_dive_can_be_chosen(reg, pack_dir):
-    chosen = content.build(period=PERIOD, reg=reg, data_dir=pack_dir, deep_dive="adult_social_care")
+    chosen = content.build(Context.of(pack_dir, reg), period=PERIOD, deep_dive="adult_social_care")
     assert chosen.deep_dive == "adult_social_care" and chosen.compact
-    assert not content.build(period=PERIOD, reg=reg, data_dir=pack_dir, full=True).compact
+    assert not content.build(Context.of(pack_dir, reg), period=PERIOD, full=True).compact
 
 
 def test_no_pack_table_header_splits_a_word():

@@ -12,6 +12,7 @@ from scorecard.export import build_pack
 from scorecard.export.content import data_as_at, theme_sheet_name
 from scorecard.export.excel import HEADER_ROW, number_format
 from scorecard.present import wording
+from scorecard.register import Context
 
 PERIOD = "2025/26 Q4"
 HEAD = HEADER_ROW + 1  # openpyxl rows are 1-based
@@ -95,16 +96,16 @@ def test_definitions_sheet(book, reg):
 
 
 def test_same_data_same_workbook(xlsx_bytes, reg, pack_dir):
-    again = build_pack("xlsx", period=PERIOD, reg=reg, data_dir=pack_dir)
+    again = build_pack(Context.of(pack_dir, reg), "xlsx", period=PERIOD)
     assert again == xlsx_bytes
     first, second = load_workbook(io.BytesIO(xlsx_bytes)), load_workbook(io.BytesIO(again))
     for a, b in zip(first.worksheets, second.worksheets):
         assert [[c.value for c in row] for row in a.iter_rows()] == [[c.value for c in row] for row in b.iter_rows()]
-    assert first.properties.created.date() == data_as_at(pack_dir)  # never the time of export
+    assert first.properties.created.date() == data_as_at(Context.of(pack_dir))  # never the time of export
 
 
 def test_single_theme_workbook(reg, pack_dir):
-    data = build_pack("xlsx", period=PERIOD, theme="inclusive_growth", reg=reg, data_dir=pack_dir)
+    data = build_pack(Context.of(pack_dir, reg), "xlsx", period=PERIOD, theme="inclusive_growth")
     book = load_workbook(io.BytesIO(data))
     themes = [
         n

@@ -15,6 +15,7 @@ import pytest
 from scorecard import export
 from scorecard.ingest import templates
 from scorecard.present import output, views
+from scorecard.register import Context
 
 VT_MEASURE, FORMULA_MEASURE = "asc_msp_outcomes_met_pct", "asc_agency_workers_pct"
 FORMULA = '=HYPERLINK("http://evil.example","Click")'
@@ -30,14 +31,14 @@ def hostile(built_data, real_register):
 
 def test_a_vertical_tab_no_longer_breaks_the_word_or_pdf_pack(hostile):
     data_dir, reg = hostile
-    document = export.build_pack("docx", period="2025/26 Q2", theme="adult_social_care", data_dir=data_dir, reg=reg)
+    document = export.build_pack(Context.of(data_dir, reg), "docx", period="2025/26 Q2", theme="adult_social_care")
     text = "\n".join(
         [p.text for p in docx.Document(io.BytesIO(document)).paragraphs]
         + [c.text for t in docx.Document(io.BytesIO(document)).tables for r in t.rows for c in r.cells]
     )
     assert "Making Safeguarding Personal outcomes met" in text and "\x0b" not in text
     assert (
-        export.build_pack("pdf", period="2025/26 Q2", theme="adult_social_care", data_dir=data_dir, reg=reg)[:4]
+        export.build_pack(Context.of(data_dir, reg), "pdf", period="2025/26 Q2", theme="adult_social_care")[:4]
         == b"%PDF"
     )
 
@@ -45,9 +46,7 @@ def test_a_vertical_tab_no_longer_breaks_the_word_or_pdf_pack(hostile):
 def test_the_excel_pack_holds_formula_text_as_text(hostile):
     data_dir, reg = hostile
     book = openpyxl.load_workbook(
-        io.BytesIO(
-            export.build_pack("xlsx", period="2025/26 Q2", theme="adult_social_care", data_dir=data_dir, reg=reg)
-        )
+        io.BytesIO(export.build_pack(Context.of(data_dir, reg), "xlsx", period="2025/26 Q2", theme="adult_social_care"))
     )
     cells = [c for sheet in book.worksheets for r in sheet.iter_rows() for c in r if c.value == FORMULA]
     assert cells and all(c.data_type == "s" for c in cells)  # a string cell, never a formula ("f")
@@ -55,7 +54,7 @@ def test_the_excel_pack_holds_formula_text_as_text(hostile):
 
 def test_the_command_line_csv_neutralises_formula_text(hostile):
     data_dir, reg = hostile
-    frame = views.scorecard(period="2025/26 Q2", data_dir=data_dir, reg=reg)
+    frame = views.scorecard(Context.of(data_dir, reg), period="2025/26 Q2")
     written = pd.read_csv(io.StringIO(output.render(frame, "csv")), dtype=str)
     assert written.set_index("measure_id").loc[FORMULA_MEASURE, "title"] == "'" + FORMULA
 

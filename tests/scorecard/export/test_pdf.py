@@ -13,6 +13,7 @@ from pypdf import PdfReader
 
 from scorecard.export.content import data_as_at, long_date
 from scorecard.present.wording import ATTRIBUTION
+from scorecard.register import Context
 
 ARTEFACTS = Path(__file__).resolve().parents[3] / "test-artefacts" / "export"
 
@@ -99,7 +100,7 @@ def test_charts_described_and_attribution(pages, reader, charted, pack_dir):
     assert images == len(charted)
     assert _squash(ATTRIBUTION) in _squash(text)
     assert "How to read this report" in text
-    assert f"Data as at {long_date(data_as_at(pack_dir))}" in text
+    assert f"Data as at {long_date(data_as_at(Context.of(pack_dir)))}" in text
     meta = reader.metadata
     assert meta.title.startswith("Corporate Plan Overview Report (CPOR)")
     assert meta.author == "Sefton Council"

@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from scorecard.__main__ import main
 from scorecard.export import build_pack
 from scorecard.export.content import theme_sheet_name
-from scorecard.register import plan
+from scorecard.register import Context, plan
 
 PERIOD = "2025/26 Q4"
 DIRECTORATE = "children_education"
@@ -101,10 +101,9 @@ def test_a_portfolio_report_by_the_same_builder(reg, pack_dir):
     book = load_workbook(
         io.BytesIO(
             build_pack(
+                Context.of(pack_dir, reg),
                 "xlsx",
                 period=PERIOD,
-                reg=reg,
-                data_dir=pack_dir,
                 scope=plan.scope(reg, "portfolio", "communities_partnership_engagement"),
             )
         )

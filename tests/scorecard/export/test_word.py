@@ -17,6 +17,7 @@ from scorecard.export.content import SCORECARD_HEADERS, SUMMARY_RAGS, data_as_at
 from scorecard.export.word import HEADING_NUMBERING
 from scorecard.present import wording
 from scorecard.present.wording import ATTRIBUTION
+from scorecard.register import Context
 
 PERIOD = "2025/26 Q4"
 
@@ -143,7 +144,7 @@ def test_summary_rag_counts(doc, expected, reg):
 
 def test_title_page_attribution_and_how_to_read(doc, pack_dir):
     text = "\n".join(p.text for p in doc.paragraphs)
-    day = data_as_at(pack_dir)
+    day = data_as_at(Context.of(pack_dir))
     assert "Sefton Council" in text and PERIOD in text
     assert f"Data as at: {long_date(day)}" in text
     assert ATTRIBUTION in text
@@ -154,14 +155,14 @@ def test_title_page_attribution_and_how_to_read(doc, pack_dir):
 
 
 def test_same_data_same_bytes(docx_bytes, reg, pack_dir):
-    again = build_pack("docx", period=PERIOD, reg=reg, data_dir=pack_dir, full=True)
+    again = build_pack(Context.of(pack_dir, reg), "docx", period=PERIOD, full=True)
     assert again == docx_bytes
     with zipfile.ZipFile(io.BytesIO(again)) as z:
-        assert {info.date_time[:3] for info in z.infolist()} == {data_as_at(pack_dir).timetuple()[:3]}
+        assert {info.date_time[:3] for info in z.infolist()} == {data_as_at(Context.of(pack_dir)).timetuple()[:3]}
 
 
 def test_single_theme_pack(reg, pack_dir):
-    data = build_pack("docx", period=PERIOD, theme="financial_sustainability", reg=reg, data_dir=pack_dir)
+    data = build_pack(Context.of(pack_dir, reg), "docx", period=PERIOD, theme="financial_sustainability")
     doc = Document(io.BytesIO(data))
     level1 = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
     assert any(t.endswith("Financial Sustainability") for t in level1)

@@ -16,6 +16,7 @@ from scorecard import __main__ as cli
 from scorecard.governance import access, audit, publish
 from scorecard.ingest import ingest
 from scorecard.present import views
+from scorecard.register import Context
 from scorecard.store import db, ledger, periods, storage
 from tests.conftest import PUBLISHED as Q
 from tests.scorecard.ingest._ingest_helpers import QUARTERLY, csv_bytes, digest
@@ -55,14 +56,14 @@ def test_publish_freezes_a_content_addressed_snapshot(data_dir, capsys):
     assert told["rag"].to_dict() == card["rag"].astype(str).to_dict()
     assert publish.states(data_dir) == {Q: "published"}
     frozen = publish.load(Q, data_dir=data_dir)
-    live = views.scorecard(period=Q, data_dir=data_dir)
+    live = views.scorecard(Context.of(data_dir), period=Q)
     real = live["status"].ne("illustrative")  # an illustrative figure is withheld (governance/test_withhold.py)
     pd.testing.assert_series_equal(frozen["value"][real], live["value"][real], check_names=False)
     assert frozen["value"][~real].isna().all() and (frozen["rag"][~real] == "awaiting").all()
     assert (frozen["report_period"] == Q).all()
     for group in ("england", "dfe_sn"):
         assert publish.load(Q, group, data_dir)["benchmark_median"].tolist() == pytest.approx(
-            views.scorecard(period=Q, group=group, data_dir=data_dir)["benchmark_median"].tolist(), nan_ok=True
+            views.scorecard(Context.of(data_dir), period=Q, group=group)["benchmark_median"].tolist(), nan_ok=True
         )
     log = [e for e in audit.entries(data_dir) if e["action"] != "build-data"]
     assert [(e["who"], e["action"], e["detail"]["period"]) for e in log] == [("ada@sefton.gov.uk", "publish", Q)]
@@ -102,7 +103,7 @@ def test_revision_after_publication_keeps_the_published_figure(published_data):
     assert _sha(path) == before == entry["parts"]["card"]["sha256"]
     again = publish.load(Q, data_dir=data_dir)
     assert again.loc[again["measure_id"] == row["measure_id"], "value"].item() == row["value"]
-    live = views.scorecard(period=Q, data_dir=data_dir)
+    live = views.scorecard(Context.of(data_dir), period=Q)
     changed = publish.revisions(again, live)
     assert changed["measure_id"].tolist() == [row["measure_id"]]
     assert changed.iloc[0]["published_value"] == row["value"]

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from scorecard import SEFTON
 from scorecard.governance import audit, qa, workflow
 from scorecard.ingest import load
 from scorecard.present import views
+from scorecard.register import Context
 
 Q = "2025/26 Q4"
 
@@ -40,7 +40,7 @@ def test_each_check_by_hand(real_register):
 
 
 def test_the_check_step_records_what_needs_attention(data_dir, real_register):
-    card = views.scorecard(SEFTON, Q, data_dir=data_dir)
+    card = views.scorecard(Context.of(data_dir), Q)
     measure = next(m for m, why in zip(card["measure_id"], card["exception_reasons"]) if "stale" in why)
     checks = qa.checklist(measure, Q, data_dir, real_register)
     assert list(checks["check"]) == ["plausible", "revision", "denominator", "stale"]

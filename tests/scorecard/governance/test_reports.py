@@ -70,14 +70,14 @@ def test_members_and_the_public_read_the_frozen_card_not_the_live_one(gated, rol
     frozen = publish.load(PUBLISHED, None, gated).set_index("measure_id")
     got = reports.scorecard_for(Context.of(gated), role, PUBLISHED).set_index("measure_id")
     assert got["value"].equals(frozen["value"]) and got["rag"].equals(frozen["rag"])
-    live = views.scorecard(period=PUBLISHED, data_dir=gated).set_index("measure_id")
+    live = views.scorecard(Context.of(gated), period=PUBLISHED).set_index("measure_id")
     withheld = frozen["rag"] == "awaiting"  # illustrative figures are never published
     assert withheld.any() and not (live.loc[withheld.index[withheld], "rag"] == "awaiting").any()
 
 
 def test_staff_read_the_current_data_of_every_quarter(gated):
     for period in STATES:
-        live = views.scorecard(period=period, data_dir=gated)
+        live = views.scorecard(Context.of(gated), period=period)
         for role in ("officer", "admin"):
             pd.testing.assert_frame_equal(reports.scorecard_for(Context.of(gated), role, period), live)
 

@@ -12,9 +12,10 @@ from datetime import date
 
 import docx
 
-from scorecard import SEFTON, export
+from scorecard import export
 from scorecard.governance import audit, conversation, reminders, workflow
 from scorecard.present import views
+from scorecard.register import Context
 from scorecard.store import db
 from tests.scorecard.governance.conftest import smtp_to
 
@@ -35,7 +36,7 @@ def test_a_whole_quarter_from_returns_requested_to_a_final_cpor(data_dir, inbox,
     box, controller = inbox
     smtp, found = smtp_to(controller), boxes[0]
     db.reset()
-    card = views.scorecard(SEFTON, Q, data_dir=data_dir)
+    card = views.scorecard(Context.of(data_dir), Q)
     rag = dict(zip(card["measure_id"], card["rag"]))
     late = "cyp_sw_turnover_rate"  # red at Q4; Children's Social Care and Education
     on_time = next(m for m, r in rag.items() if r == "green")
@@ -87,7 +88,7 @@ def test_a_whole_quarter_from_returns_requested_to_a_final_cpor(data_dir, inbox,
 
     status = workflow.cpor_status(Q, data_dir, three)
     assert status == f"Final for Cabinet. Not signed off: {three.measure(unsigned).title} ({why})"
-    pack = docx.Document(io.BytesIO(export.build_pack("docx", Q, data_dir=data_dir, reg=three, sign_off=status)))
+    pack = docx.Document(io.BytesIO(export.build_pack(Context.of(data_dir, three), "docx", Q, sign_off=status)))
     said = [p.text for p in pack.paragraphs] + [c.text for t in pack.tables for row in t.rows for c in row.cells]
     assert any(status in text for text in said), [t for t in said if "Status" in t]  # the report header
     trail = [

@@ -7,10 +7,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from scorecard import SEFTON
 from scorecard.evaluation.judgements.rag import AWAITING
 from scorecard.governance import withhold
 from scorecard.present import views
+from scorecard.register import Context
 
 Q = "2025/26 Q4"
 NUMBERS = [
@@ -32,7 +32,7 @@ NUMBERS = [
 
 @pytest.fixture(scope="module")
 def live(built_data, real_register):
-    return views.scorecard(SEFTON, Q, data_dir=built_data[0], reg=real_register)
+    return views.scorecard(Context.of(built_data[0], real_register), Q)
 
 
 def test_an_illustrative_figure_is_withheld_with_everything_judged_from_it(live, real_register):

@@ -6,10 +6,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from scorecard import SEFTON
 from scorecard.__main__ import main
 from scorecard.governance import audit, conversation, workflow
 from scorecard.present import views
+from scorecard.register import Context
 from scorecard.store import db, ledger
 from tests.conftest import PUBLISHED
 from tests.scorecard.ingest._ingest_helpers import digest
@@ -22,7 +22,7 @@ def measures(built_data):
     """By RAG (green, red): a measure with it at :data:`PERIOD` and no commentary written by a person for it."""
     folder = built_data[0]
     db.reset()
-    card = views.scorecard(SEFTON, PERIOD, data_dir=folder)
+    card = views.scorecard(Context.of(folder), PERIOD)
     held = ledger.latest(ledger.read(ledger.COMMENTARY, folder), ledger.COMMENTARY)
     written = set(held.loc[(held["period"] == PERIOD) & ~held["auto_drafted"], "measure_id"]) if len(held) else set()
     return {
@@ -173,11 +173,12 @@ def test_the_cpor_pack_carries_its_state_in_the_report_header(data_dir, monkeypa
     from scorecard import export
 
     seen: dict = {}
-    monkeypatch.setattr(export, "build_pack", lambda fmt, **kwargs: seen.update(kwargs) or b"pack")
+    monkeypatch.setattr(export, "build_pack", lambda ctx, fmt, **kwargs: seen.update(kwargs, ctx=ctx) or b"pack")
     out = str(tmp_path / "pack.pdf")
     assert main(["export", "--period", PERIOD, "--format", "pdf", "--out", out, "--data-dir", str(data_dir)]) == 0
     assert seen["sign_off"].startswith("Draft: 86 of 86 measures are neither signed off")
-    pack = export.content.build(period=PERIOD, data_dir=data_dir, sign_off=seen["sign_off"])
+    assert seen["ctx"].folder == data_dir  # the command's --data-dir, resolved once
+    pack = export.content.build(Context.of(data_dir), period=PERIOD, sign_off=seen["sign_off"])
     assert dict(pack.cabinet_frame())["Status"] == seen["sign_off"]
     qsr = ["export", "--directorate", "adult_social_care_health", "--format", "pdf", "--out", out]
     assert main([*qsr, "--period", PERIOD, "--data-dir", str(data_dir)]) == 0

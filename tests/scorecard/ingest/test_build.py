@@ -10,12 +10,12 @@ import re
 import pandas as pd
 import pytest
 
-from scorecard import SEFTON
 from scorecard.__main__ import main
 from scorecard.evaluation import evaluate
 from scorecard.governance import audit
 from scorecard.ingest import build, sources
 from scorecard.present import views
+from scorecard.register import Context
 from scorecard.store import db, storage
 
 REFERENCE = sources.default_sources_dir().parent / "reference" / "measure_sources.csv"
@@ -29,7 +29,7 @@ def _digest(folder):
 def sefton(built_data):
     folder, _ = built_data
     db.reset()
-    return views.scorecard(SEFTON, data_dir=folder)
+    return views.scorecard(Context.of(folder))
 
 
 def test_build_reports_rows_per_source_and_records_the_load(built_data):
@@ -129,7 +129,7 @@ def test_evaluate_json_has_every_measure_with_the_agreed_keys(built_data, capsys
 def test_evaluate_for_every_area_is_one_set_based_query(built_data):
     folder, _ = built_data
     db.reset()
-    frame = evaluate.evaluate(None, "2025/26 Q4", data_dir=folder)
+    frame = evaluate.evaluate(Context.of(folder), "2025/26 Q4", areas=None)
     assert frame["area_code"].nunique() > 300
     assert len(frame) == frame["area_code"].nunique() * 86
 

@@ -22,6 +22,7 @@ from scorecard.governance import audit
 from scorecard.governance import conversation as talk
 from scorecard.ingest import build, ingest, sources
 from scorecard.present import views
+from scorecard.register import Context
 from scorecard.store import db, ledger
 
 PERIOD = "2025/26 Q4"
@@ -53,7 +54,7 @@ def _fill(path: Path, sheet: str, key: str, ident: str, values: dict) -> None:
 
 def _card(data_dir: Path, period: str = PERIOD) -> pd.DataFrame:
     db.reset()
-    return views.scorecard(SEFTON, period=period, data_dir=data_dir).set_index("measure_id")
+    return views.scorecard(Context.of(data_dir), period=period).set_index("measure_id")
 
 
 @pytest.fixture
@@ -246,7 +247,7 @@ def test_the_text_is_in_every_pack_format(data_dir, filled):
     assert ingest(list(filled.values()), data_dir=data_dir, user="tester").loaded
     db.reset()
     packs = {
-        fmt: build_pack(fmt, period=PERIOD, theme="adult_social_care", data_dir=data_dir)
+        fmt: build_pack(Context.of(data_dir), fmt, period=PERIOD, theme="adult_social_care")
         for fmt in ("docx", "pdf", "xlsx")
     }
     word = _docx_text(packs["docx"])
@@ -284,7 +285,7 @@ def test_text_beginning_with_a_formula_is_neutralised_in_the_excel_pack(data_dir
     assert ingest([path], data_dir=data_dir, user="t").loaded
     db.reset()
     book = openpyxl.load_workbook(
-        io.BytesIO(build_pack("xlsx", period=PERIOD, theme="adult_social_care", data_dir=data_dir))
+        io.BytesIO(build_pack(Context.of(data_dir), "xlsx", period=PERIOD, theme="adult_social_care"))
     )
     values = [
         c for row in book["Exceptions"].iter_rows() for c in row if isinstance(c.value, str) and "HYPERLINK" in c.value

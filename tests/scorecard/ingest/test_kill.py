@@ -17,6 +17,7 @@ from _ingest_helpers import QUARTERLY, csv_bytes, digest, row
 
 from scorecard import SEFTON
 from scorecard.present import views
+from scorecard.register import Context
 from scorecard.store import db, storage
 
 pytestmark = pytest.mark.slow
@@ -61,7 +62,7 @@ def _check(data_dir: Path, before: dict[str, str], path: Path, value: float) -> 
         state = "new"
     assert not obs.duplicated(["measure_id", "area_code", "period_end"]).any()
     db.reset()
-    assert len(views.scorecard(SEFTON, period="2025/26 Q2", data_dir=data_dir)) > 0
+    assert len(views.scorecard(Context.of(data_dir), period="2025/26 Q2")) > 0
     return f"{state}{' (rolled forward)' if was_mid_commit else ''}"
 
 

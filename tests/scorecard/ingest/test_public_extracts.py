@@ -14,6 +14,7 @@ from scorecard import SEFTON
 from scorecard.evaluation import evaluate
 from scorecard.ingest import sources, titled_table
 from scorecard.present import views
+from scorecard.register import Context
 from scorecard.store import db, storage
 
 RECYCLING = "defra-recycling-env18/recycling.csv"
@@ -29,7 +30,7 @@ def observations(built_data):
 @pytest.fixture(scope="module")
 def sefton(built_data):
     db.reset()
-    return views.scorecard(SEFTON, data_dir=built_data[0]).set_index("measure_id")
+    return views.scorecard(Context.of(built_data[0])).set_index("measure_id")
 
 
 def _raw_crime_rows() -> tuple[list[str], list[list[str]]]:
@@ -231,10 +232,10 @@ def test_long_format_counts_refuse_two_rows_for_one_count_and_keep_withheld_coun
 
 def test_crime_comparators_are_listed_by_name_not_ranked(built_data, real_register):
     db.reset()
-    card = evaluate.evaluate([SEFTON], group="region", data_dir=built_data[0], reg=real_register)
+    card = evaluate.evaluate(Context.of(built_data[0], real_register), group="region", areas=[SEFTON])
     label = card.set_index("measure_id").loc["com_recorded_crime_rate", "period_label"]
     members = views.group_values(
-        "com_recorded_crime_rate", SEFTON, label, group="region", data_dir=built_data[0], reg=real_register
+        Context.of(built_data[0], real_register), "com_recorded_crime_rate", label, group="region"
     )
     assert len(members) > 30 and members["position"].isna().all()
     assert members["name"].tolist() == sorted(members["name"])

@@ -11,12 +11,13 @@ from scorecard.__main__ import main
 from scorecard.governance import audit
 from scorecard.ingest import build, ingest, load, sources, templates
 from scorecard.present import views
+from scorecard.register import Context
 from scorecard.store import db, storage
 
 
 def _value(data_dir, measure=QUARTERLY, period="2025/26 Q2"):
     db.reset()
-    card = views.scorecard(SEFTON, period=period, data_dir=data_dir)
+    card = views.scorecard(Context.of(data_dir), period=period)
     return card.set_index("measure_id").loc[measure]
 
 

@@ -6,15 +6,16 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from scorecard import SEFTON, register
+from scorecard import register
 from scorecard.evaluation.judgements import exceptions
 from scorecard.present import commentary, views, wording
+from scorecard.register import Context
 from scorecard.store import text
 
 
 @pytest.fixture(scope="module")
 def card(built_data):
-    return views.scorecard(SEFTON, period="2025/26 Q4", data_dir=built_data[0])
+    return views.scorecard(Context.of(built_data[0]), period="2025/26 Q4")
 
 
 def test_every_measure_gets_a_plain_text_draft(card):

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from scorecard import SEFTON
 from scorecard.governance import conversation as talk
 from scorecard.governance import withhold
 from scorecard.present import actions, commentary, finance, front_sheet, views
+from scorecard.register import Context
 
 Q = "2025/26 Q4"
 
@@ -18,9 +18,7 @@ Q = "2025/26 Q4"
 def parts(built_data, real_register):
     folder = built_data[0]
     conv = talk.for_role("officer", Q, folder)
-    card = commentary.attach(
-        views.scorecard(SEFTON, Q, data_dir=folder, reg=real_register), conv.commentary, real_register
-    )
+    card = commentary.attach(views.scorecard(Context.of(folder, real_register), Q), conv.commentary, real_register)
     updates = actions.for_quarter(real_register, conv.updates)
     return card, updates, finance.position(real_register, conv.finance, Q)
 

@@ -5,14 +5,14 @@ import io
 import pandas as pd
 import pytest
 
-from scorecard import SEFTON
 from scorecard.present import tables, views, wording
+from scorecard.register import Context
 from scorecard.store import text
 
 
 @pytest.fixture(scope="module")
 def card(built_data, real_register):
-    return views.scorecard(SEFTON, "2025/26 Q4", data_dir=built_data[0], reg=real_register)
+    return views.scorecard(Context.of(built_data[0], real_register), "2025/26 Q4")
 
 
 def test_the_csv_has_numbers_a_unit_column_and_absolute_links(card):

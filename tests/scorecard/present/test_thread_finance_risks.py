@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from scorecard.present import actions, conversation, finance, risks, thread, wording
+from scorecard.register import Context
 from scorecard.store import ledger
 
 PERIOD = "2025/26 Q4"
@@ -16,7 +17,7 @@ def tree(built_data, real_register):
     from scorecard.present import views
 
     folder = built_data[0]
-    card = views.scorecard(period=PERIOD, reg=real_register, data_dir=folder)
+    card = views.scorecard(Context.of(folder, real_register), period=PERIOD)
     updates = actions.for_quarter(real_register, conversation.current(ledger.ACTION_UPDATES, PERIOD, folder))
     held = risks.held(real_register, conversation.risks(PERIOD, folder))
     return card, thread.nodes(real_register, card, updates, held)

@@ -3,9 +3,10 @@
 import pandas as pd
 import pytest
 
-from scorecard import SEFTON, register
+from scorecard import register
 from scorecard.evaluation import evaluate
 from scorecard.present import views, wording
+from scorecard.register import Context
 
 MEASURE = "cyp_persistent_absence_pct"
 
@@ -17,12 +18,12 @@ def reg():
 
 @pytest.fixture(scope="module")
 def card(reg):
-    return views.scorecard(SEFTON, reg=reg)
+    return views.scorecard(Context.of(None, reg))
 
 
 def test_measure_series_ends_on_the_evaluated_value(card, reg):
     row = card.set_index("measure_id").loc[MEASURE]
-    series = views.measure_series(MEASURE, SEFTON, reg=reg)
+    series = views.measure_series(Context.of(None, reg), MEASURE)
     assert list(series["period_end"]) == sorted(series["period_end"])
     last = series[series["value"].notna()].iloc[-1]
     assert last["period_label"] == row["period_label"]
@@ -32,16 +33,16 @@ def test_measure_series_ends_on_the_evaluated_value(card, reg):
 
 
 def test_measure_series_respects_the_reporting_period(reg):
-    quarters = evaluate.reporting_quarters(SEFTON)
-    old = views.measure_series(MEASURE, SEFTON, period=quarters[-1], reg=reg)
-    new = views.measure_series(MEASURE, SEFTON, reg=reg)
+    quarters = evaluate.reporting_quarters(Context.of())
+    old = views.measure_series(Context.of(None, reg), MEASURE, period=quarters[-1])
+    new = views.measure_series(Context.of(None, reg), MEASURE)
     assert len(old) < len(new)
     assert old["period_end"].max() <= new["period_end"].max()
 
 
 def test_group_values_rank_matches_evaluation(card, reg):
     row = card.set_index("measure_id").loc[MEASURE]
-    members = views.group_values(MEASURE, SEFTON, row["period_label"], reg=reg)
+    members = views.group_values(Context.of(None, reg), MEASURE, row["period_label"])
     assert members["is_area"].sum() == 1
     assert len(members) == int(row["group_size"])
     sefton = members[members["is_area"]].iloc[0]
@@ -58,7 +59,7 @@ def test_a_count_compared_as_a_rate_lists_every_council_s_rate(card, reg):
     ranked as the evaluation ranks Sefton, whose rate and the members' median are the scorecard's."""
     measure = "com_households_temp_accommodation"
     row = card.set_index("measure_id").loc[measure]
-    members = views.group_values(measure, SEFTON, row["period_label"], reg=reg)
+    members = views.group_values(Context.of(None, reg), measure, row["period_label"])
     sefton = members[members["is_area"]].iloc[0]
     assert sefton["value"] == pytest.approx(row["compared_value"]) and sefton["position"] == int(row["rank"])
     assert members.loc[~members["is_area"], "value"].median() == pytest.approx(row["compared_median"])
@@ -69,13 +70,13 @@ def test_a_count_compared_as_a_rate_lists_every_council_s_rate(card, reg):
 def test_group_values_for_every_group(reg):
     sizes = {}
     for group in ("cipfa_nn", "dfe_sn", "combined_authority", "region", "same_type", "england"):
-        sizes[group] = len(views.group_values(MEASURE, SEFTON, "AY 2024/25", group, reg=reg))
+        sizes[group] = len(views.group_values(Context.of(None, reg), MEASURE, "AY 2024/25", group))
     assert sizes["cipfa_nn"] == 16 and sizes["combined_authority"] == 6 and sizes["dfe_sn"] == 11
     assert 150 < sizes["england"] < 160  # upper-tier councils only: absence is published for them, not districts
 
 
 def test_sparklines_end_on_latest_value(card):
-    spark = views.sparklines(SEFTON)
+    spark = views.sparklines(Context.of())
     row = card.set_index("measure_id").loc[MEASURE]
     assert spark[MEASURE][-1] == pytest.approx(row["value"])
     assert all(len(v) <= 8 for v in spark.values())
@@ -111,11 +112,11 @@ def test_spine_positions(card):
 
 
 def test_freshness_and_batches():
-    fresh = views.freshness(SEFTON)
-    batches = views.batches()
+    fresh = views.freshness(Context.of())
+    batches = views.batches(Context.of())
     assert set(fresh["source_id"]) == set(batches["source_id"])
     assert fresh["sha256"].str.len().min() >= 64
-    assert views.data_as_at() is not None
+    assert views.data_as_at(Context.of()) is not None
 
 
 def test_register_table(reg):
@@ -159,13 +160,13 @@ def test_filter_rows_by_theme_and_columns(real_register):
 
 def test_at_the_year_s_last_quarter_the_outturn_replaces_the_forecast(reg):
     """#23: Q4's "at risk of missing the year-end target" said "none" because the year was over."""
-    q4 = views.scorecard(SEFTON, "2025/26 Q4", reg=reg)
+    q4 = views.scorecard(Context.of(None, reg), "2025/26 Q4")
     outturn = views.year_outturn(q4)
     assert len(outturn) > 0 and views.forecasts_at_risk(q4).empty
     assert set(outturn["forecast_reason"]) == {"year_complete"} and set(outturn["target_basis"]) == {"fixed"}
     order = outturn["rag"].map({"red": 0, "amber": 1, "green": 2}).tolist()
     assert order == sorted(order)  # missed first
-    assert views.year_outturn(views.scorecard(SEFTON, "2025/26 Q2", reg=reg)).empty  # mid-year: a forecast
+    assert views.year_outturn(views.scorecard(Context.of(None, reg), "2025/26 Q2")).empty  # mid-year: a forecast
 
 
 def test_ownership_gaps_list_what_the_council_s_documents_leave_unowned(real_register):

@@ -13,7 +13,7 @@ from scorecard import register
 from scorecard.__main__ import main
 from scorecard.ingest import sources
 from scorecard.present import views, wording
-from scorecard.register import releases
+from scorecard.register import Context, releases
 from scorecard.register.definitions import Release
 from scorecard.store import db, periods, storage
 
@@ -159,7 +159,7 @@ def test_explore_local_statistics_measures_release_in_the_month_of_their_source_
 
 
 def test_release_calendar_on_the_built_data(built_data, real_register):
-    table = views.release_calendar(TODAY, data_dir=built_data[0], reg=real_register).set_index("measure_id")
+    table = views.release_calendar(Context.of(built_data[0], real_register), TODAY).set_index("measure_id")
     public = [m.id for m in real_register.measures if m.source.match != "none"]
     assert sorted(table.index) == sorted(public)
     recycling = table.loc["com_household_recycling_rate"]

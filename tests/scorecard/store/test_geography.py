@@ -11,6 +11,7 @@ from scorecard import SEFTON
 from scorecard.evaluation import evaluate
 from scorecard.ingest import sources
 from scorecard.present import views
+from scorecard.register import Context
 from scorecard.store import db, geography, storage
 
 LANCASHIRE = "E10000017"
@@ -73,12 +74,10 @@ def test_every_group_row_says_which_tier_of_measure_it_counts_for(groups):
 def test_a_district_level_comparison_uses_district_level_councils_only(built_data, real_register):
     folder = built_data[0]
     db.reset()
-    card = evaluate.evaluate([SEFTON, LANCASHIRE], group="region", data_dir=folder, reg=real_register)
+    card = evaluate.evaluate(Context.of(folder, real_register), group="region", areas=[SEFTON, LANCASHIRE])
     card = card.set_index(["area_code", "measure_id"])
     claimant, absence = (
-        views.group_values(
-            m, SEFTON, card.loc[(SEFTON, m), "period_label"], group="region", data_dir=folder, reg=real_register
-        )
+        views.group_values(Context.of(folder, real_register), m, card.loc[(SEFTON, m), "period_label"], group="region")
         for m in ("ig_claimant_rate", "cyp_persistent_absence_pct")
     )
     assert not claimant["area_code"].str.startswith("E10").any() and claimant["area_code"].str.startswith("E07").any()

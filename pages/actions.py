@@ -105,11 +105,11 @@ if staff:
             if st.form_submit_button("Save update", type="primary"):
                 try:
                     saved = talk.save_action_update(
+                        data.context(),
                         chosen,
                         period,
                         {"status": status, "percent_complete": percent, "narrative": narrative},
                         auth.user_name(),
-                        reg=reg,
                     )
                 except talk.ConversationError as err:
                     st.error("Not saved: " + "; ".join(f"{c.replace('_', ' ')}: {m}" for c, m in err.problems))

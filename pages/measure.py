@@ -143,12 +143,12 @@ if staff:
     if save:
         try:
             saved = talk.save_commentary(
+                data.context(),
                 measure_id,
                 period,
                 {"narrative": narrative, "corrective_action": corrective, "action_owner": owner, "due_date": due},
                 auth.user_name(),
                 auto_draft=draft,
-                reg=reg,
             )
         except talk.ConversationError as err:
             st.error("Not saved: " + "; ".join(f"{c.replace('_', ' ')}: {m}" for c, m in err.problems))

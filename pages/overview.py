@@ -49,7 +49,7 @@ if access.can_publish(auth.role()):  # BI, who produce the CPOR, edit its key me
             }
             if st.form_submit_button("Save the key messages"):
                 try:
-                    talk_store.save_key_messages(period, fields, auth.user_name())
+                    talk_store.save_key_messages(data.context(), period, fields, auth.user_name())
                 except talk_store.ConversationError as err:
                     st.error(f"Not saved: {err}")
                 else:

@@ -59,7 +59,7 @@ else:
     if action is not None:
         try:
             with st.spinner("Freezing the snapshot…"):
-                entry = publish.publish(period, who=auth.user_name(), release_to_members=action)
+                entry = publish.publish(data.context(), period, who=auth.user_name(), release_to_members=action)
         except (publish.PublishError, storage.WriteError) as err:
             st.error(str(err))
         else:

@@ -31,7 +31,7 @@ FLASH = "returns-flash"
 if FLASH in st.session_state:  # the step just taken, said after the rerun that shows its new state
     st.success(st.session_state.pop(FLASH))
 dates = calendar.quarter(data.reg(), period)
-everything = returns.status(period, date.today())
+everything = returns.status(data.context(), period, date.today())
 st.markdown(
     f"**{period}** — returns due {dates.returns_due:%d %B %Y}, quality assurance by BI by {dates.qa_due:%d %B}, "
     f"sign-off by the Assistant Directors by {dates.sign_off_due:%d %B}; the CPOR goes to Cabinet in "
@@ -83,7 +83,7 @@ if audit_sample.AUDIT in {access.duty_name(d) for d in held}:  # the Audit team'
     seed = right.number_input("Seed (the same seed draws the same sample)", min_value=0, value=1, key="audit-seed")
     st.download_button(
         f"Download the {year} audit sample (XLSX)",
-        lambda: audit_sample.book(year, int(size), int(seed))[0],
+        lambda: audit_sample.book(data.context(), year, int(size), int(seed))[0],
         file_name=f"sefton_audit_sample_{year.replace('/', '-')}_seed{int(seed)}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         on_click="ignore",
@@ -111,7 +111,7 @@ now = str(row["state"])
 step = row["next_step"] if pd.notna(row["next_step"]) else None
 st.markdown(f"**State:** {now.replace('_', ' ')}" + (f" · next: {step.replace('_', ' ')}" if step else ""))
 if step == "check" and kind == "measure":  # BI's checklist before the check is recorded
-    checks = qa.checklist(chosen_id, period, reg=data.reg(), card=data.card(state.AREA, period))  # cached card
+    checks = qa.checklist(data.context(), chosen_id, period, card=data.card(state.AREA, period))  # cached card
     st.markdown("**Quality-assurance checklist**")
     checks["result"] = checks["result"].map(wording.QA_RESULT)
     st.dataframe(checks.rename(columns=str.capitalize), hide_index=True)
@@ -135,7 +135,7 @@ if not buttons:
 for column, (name, duty, label) in zip(st.columns(max(len(buttons), 1)), buttons):
     if column.button(label, key=f"returns-{name}-{period}-{chosen_id}"):
         try:
-            written = workflow.take(name, chosen_id, period, auth.user_name(), duty, reason, kind=kind)
+            written = workflow.take(data.context(), name, chosen_id, period, auth.user_name(), duty, reason, kind)
         except (workflow.WorkflowError, storage.WriteError) as err:  # a refused step, or a disk that refused it
             st.error(str(err))
         else:

@@ -69,7 +69,9 @@ if scrutiny.RAISED_BY in held:
             try:
                 if subject is None:
                     raise scrutiny.RecommendationError(f"choose the {wording.SCRUTINY_SUBJECT[kind_of].lower()}")
-                written = scrutiny.raise_(period, kind_of, subject, kind, words, auth.user_name(), "scrutiny")
+                written = scrutiny.raise_(
+                    data.context(), period, kind_of, subject, kind, words, auth.user_name(), "scrutiny"
+                )
             except (scrutiny.RecommendationError, storage.WriteError) as err:
                 st.error(str(err))
             else:
@@ -92,7 +94,7 @@ if duties:
             try:
                 if rec is None:
                     raise scrutiny.RecommendationError("choose the recommendation")
-                written = scrutiny.respond(rec, answer, words, auth.user_name(), duties[rec], reg=reg)
+                written = scrutiny.respond(data.context(), rec, answer, words, auth.user_name(), duties[rec])
             except (scrutiny.RecommendationError, storage.WriteError) as err:
                 st.error(str(err))
             else:

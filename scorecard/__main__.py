@@ -100,7 +100,7 @@ def _export(args: argparse.Namespace) -> int:
         from scorecard.governance import workflow
 
         quarter = args.period or evaluate.latest_period(ctx).label
-        sign_off = workflow.cpor_status(quarter, args.data_dir, reg)
+        sign_off = workflow.cpor_status(ctx, quarter)
     data = export.build_pack(
         ctx,
         args.format,
@@ -232,11 +232,10 @@ def _publish(args: argparse.Namespace) -> int:
 
     try:
         entry = publish.publish(
+            register.Context.of(args.data_dir, area=args.area),
             args.period,
             who=args.user,
             release_to_members=args.release_to_members,
-            area=args.area,
-            data_dir=args.data_dir,
         )
     except publish.PublishError as err:
         print(err, file=sys.stderr)
@@ -260,7 +259,7 @@ def _workflow(args: argparse.Namespace) -> int:
     try:
         kind, item = ("measure", args.measure) if args.measure else ("action", args.action)
         written = workflow.take(
-            args.step, item, args.period, _who(args), args.duty, args.reason, args.data_dir, kind=kind
+            register.Context.of(args.data_dir), args.step, item, args.period, _who(args), args.duty, args.reason, kind
         )
     except ValueError as err:  # WorkflowError, or a period label that does not parse
         print(f"error: {err}", file=sys.stderr)
@@ -279,10 +278,18 @@ def _scrutiny(args: argparse.Namespace) -> int:
         if args.do == "raise":
             kind, subject = next((k, getattr(args, k)) for k in recommendations.SUBJECTS if getattr(args, k))
             written = recommendations.raise_(
-                args.period, kind, subject, args.kind, args.text, _who(args), args.duty, args.data_dir
+                register.Context.of(args.data_dir),
+                args.period,
+                kind,
+                subject,
+                args.kind,
+                args.text,
+                _who(args),
+                args.duty,
             )
         elif args.do == "respond":
-            written = recommendations.respond(args.id, args.status, args.text, _who(args), args.duty, args.data_dir)
+            ctx = register.Context.of(args.data_dir)
+            written = recommendations.respond(ctx, args.id, args.status, args.text, _who(args), args.duty)
         else:
             held = recommendations.for_role("officer", args.period, args.data_dir)
             if args.format == "csv":
@@ -322,7 +329,7 @@ def _returns(args: argparse.Namespace) -> int:
 
     try:
         as_of = date.fromisoformat(args.as_of) if args.as_of else date.today()
-        table = returns.status(args.period, as_of, args.data_dir)
+        table = returns.status(register.Context.of(args.data_dir), args.period, as_of)
     except ValueError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
@@ -356,7 +363,7 @@ def _remind(args: argparse.Namespace) -> int:
         period = args.period or reminders.next_period(as_of)
         smtp = None if args.dry_run else reminders.Smtp.from_env()
         boxes = {} if args.dry_run else reminders.mailboxes()
-        items, outcome = reminders.remind(period, as_of, smtp, boxes, _who(args), args.data_dir)
+        items, outcome = reminders.remind(register.Context.of(args.data_dir), period, as_of, smtp, boxes, _who(args))
     except ValueError as err:  # ReminderError, or a date or period that does not parse
         print(f"error: {err}", file=sys.stderr)
         return 2
@@ -393,7 +400,8 @@ def _audit_sample(args: argparse.Namespace) -> int:
     from scorecard.store import storage
 
     try:
-        workbook, title, drawn = audit_sample.book(args.year, args.size, args.seed, args.area, args.data_dir)
+        ctx = register.Context.of(args.data_dir, area=args.area)
+        workbook, title, drawn = audit_sample.book(ctx, args.year, args.size, args.seed)
     except ValueError as err:
         print(err, file=sys.stderr)
         return 2

@@ -11,6 +11,7 @@ import pytest
 from scorecard import register
 from scorecard.governance import publish
 from scorecard.ingest import build, sources
+from scorecard.register import Context
 from scorecard.store import db
 
 
@@ -76,7 +77,7 @@ def published_once(built_data, tmp_path_factory):
     folder = tmp_path_factory.mktemp("published") / "data"
     shutil.copytree(built_data[0], folder)
     db.reset()
-    entry = publish.publish(PUBLISHED, who="test admin", data_dir=folder)
+    entry = publish.publish(Context.of(folder), PUBLISHED, who="test admin")
     db.reset()
     return folder, entry
 

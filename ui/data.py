@@ -278,7 +278,7 @@ def loads() -> tuple[pd.DataFrame, pd.DataFrame]:
 def cpor_status(period: str) -> str:
     """The CPOR's sign-off state for the report header of a pack staff build (the public's and members' packs
     are of the published quarter and show none of the workflow): read when the pack is built, never cached."""
-    return workflow.cpor_status(period, _folder(), reg())
+    return workflow.cpor_status(context(), period)
 
 
 @st.cache_data(show_spinner=False)

@@ -164,9 +164,10 @@ def published_copy(folder: Path, source: Path | None = None) -> str:
     from scorecard.governance import publish
 
     shutil.copytree(source or storage.default_data_dir(), folder)
-    latest = evaluate.reporting_quarters(register.Context.of(folder))[0]
+    ctx = register.Context.of(folder)
+    latest = evaluate.reporting_quarters(ctx)[0]
     if publish.states(folder).get(latest) != "published":
-        publish.publish(latest, who="benchmark", data_dir=folder)
+        publish.publish(ctx, latest, who="benchmark")
     return latest
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from scorecard import SEFTON, register
+from scorecard import register
 from scorecard.governance import audit
 from scorecard.ingest import load, sources
 from scorecard.register import plan
@@ -30,16 +30,15 @@ ILLUSTRATIVE = "illustrative"
 """The status of the demo's made-up figures: never in a sample (there is nothing real to test)."""
 
 
-def population(
-    year: str, area: str = SEFTON, data_dir: str | Path | None = None, reg: register.Register | None = None
-) -> pd.DataFrame:
-    """The latest figure of each measure of the register for ``area`` whose period ends within the financial year
-    ``year`` (e.g. ``2025/26``), by measure id, with its batch; illustrative figures (made up for the demo) left out."""
+def population(ctx: register.Context, year: str) -> pd.DataFrame:
+    """The latest figure of each measure of the register for the context's council whose period ends within the
+    financial year ``year`` (e.g. ``2025/26``), by measure id, with its batch; illustrative figures (made up for the
+    demo) left out."""
     fy = periods.parse_label(year)
     if fy.kind != "financial_year":
         raise ValueError(f"{year!r} is not a financial year: write it as '2025/26'")
     found = (
-        db.connect(data_dir)
+        db.connect(ctx.folder)
         .execute(
             """
         SELECT * EXCLUDE (rn) FROM (
@@ -47,11 +46,11 @@ def population(
             FROM observations o WHERE area_code = ? AND period_end BETWEEN ? AND ? AND status <> ?)
         WHERE rn = 1 ORDER BY measure_id
         """,
-            [area, fy.start, fy.end, ILLUSTRATIVE],
+            [ctx.area, fy.start, fy.end, ILLUSTRATIVE],
         )
         .df()
     )
-    return found[found["measure_id"].isin(plan.titles(reg or register.load(), "measure"))].reset_index(drop=True)
+    return found[found["measure_id"].isin(plan.titles(ctx.reg, "measure"))].reset_index(drop=True)
 
 
 def draw(figures: pd.DataFrame, size: int, seed: int) -> pd.DataFrame:
@@ -158,14 +157,13 @@ def lineage(
 
 
 def workbook(
-    year: str, size: int, seed: int, area: str = SEFTON, data_dir: str | Path | None = None
+    ctx: register.Context, year: str, size: int, seed: int
 ) -> tuple[pd.DataFrame, dict[str, pd.DataFrame], int]:
     """The sample (one row per figure drawn), a lineage sheet per figure by measure id, and how many real
     figures the population held."""
-    reg = register.load()
-    figures = population(year, area, data_dir, reg)
+    figures = population(ctx, year)
     sample = draw(figures, size, seed)
-    folder = Path(data_dir or storage.default_data_dir())
+    folder, reg = ctx.folder, ctx.reg
     batches = pd.read_parquet(storage.table_path(folder, "batches")).set_index("batch_id")
     history, log = load.history(folder), audit.entries(folder)
     steps = ledger.read(ledger.WORKFLOW, folder)
@@ -178,12 +176,10 @@ def workbook(
     return summary, sheets, len(figures)
 
 
-def book(
-    year: str, size: int, seed: int, area: str = SEFTON, data_dir: str | Path | None = None
-) -> tuple[bytes, str, list[str]]:
+def book(ctx: register.Context, year: str, size: int, seed: int) -> tuple[bytes, str, list[str]]:
     """The Audit team's workbook as XLSX bytes — the sample, then a lineage sheet per figure — with its title and
     the measure ids drawn (the command line's ``audit-sample`` and the Returns page's download)."""
-    summary, sheets, held = workbook(year, size, seed, area, data_dir)
+    summary, sheets, held = workbook(ctx, year, size, seed)
     title = (
         f"Audit sample of KPIs reported in {year}: {len(summary)} of the {held} real figures, drawn with seed "
         f"{seed} (illustrative figures are never sampled)"

@@ -124,18 +124,17 @@ def _write(kind: str, values: dict, user: str, data_dir, action: str, detail: di
 
 
 def save_commentary(
+    ctx: register.Context,
     measure_id: str,
     period: str,
     fields: dict[str, str],
     user: str,
     auto_draft: str = "",
-    data_dir: str | Path | None = None,
-    reg: register.Register | None = None,
     today: date | None = None,
 ) -> dict:
     """Save a measure's commentary for a quarter as a new version. ``fields``: narrative, corrective_action,
     action_owner, due_date. A narrative identical to ``auto_draft`` is kept marked auto-drafted."""
-    reg = reg or register.load()
+    reg = ctx.reg
     values, problems, _ = checks.check_commentary(
         {**fields, "measure_id": measure_id, "period": period}, reg, today or date.today()
     )
@@ -146,7 +145,7 @@ def save_commentary(
         "commentary",
         values,
         user,
-        data_dir,
+        ctx.folder,
         "commentary",
         {"measure_id": measure_id, "period": period, "auto_drafted": drafted},
         {"auto_drafted": drafted},
@@ -154,16 +153,10 @@ def save_commentary(
 
 
 def save_action_update(
-    action_id: str,
-    period: str,
-    fields: dict[str, object],
-    user: str,
-    data_dir: str | Path | None = None,
-    reg: register.Register | None = None,
-    today: date | None = None,
+    ctx: register.Context, action_id: str, period: str, fields: dict[str, object], user: str, today: date | None = None
 ) -> dict:
     """Save a priority action's update for a quarter (status, percent_complete, narrative) as a new version."""
-    reg = reg or register.load()
+    reg = ctx.reg
     values, problems, _ = checks.check_action_update(
         {k: str(v) for k, v in fields.items()} | {"action_id": action_id, "period": period}, reg, today or date.today()
     )
@@ -173,25 +166,18 @@ def save_action_update(
         "actions",
         values,
         user,
-        data_dir,
+        ctx.folder,
         "action_update",
         {"action_id": action_id, "period": period, "status": values["status"]},
     )
 
 
 def save_key_messages(
-    period: str,
-    fields: dict[str, str],
-    user: str,
-    data_dir: str | Path | None = None,
-    reg: register.Register | None = None,
-    today: date | None = None,
+    ctx: register.Context, period: str, fields: dict[str, str], user: str, today: date | None = None
 ) -> dict:
     """Save the CPOR's key messages for a quarter (going_well, going_badly, being_done) as a new version:
     BI's edit of the front sheet's auto-draft, frozen with the quarter when it is published."""
-    values, problems, _ = checks.check_key_messages(
-        {**fields, "period": period}, reg or register.load(), today or date.today()
-    )
+    values, problems, _ = checks.check_key_messages({**fields, "period": period}, ctx.reg, today or date.today())
     if problems:
         raise ConversationError(problems)
-    return _write("key_messages", values, user, data_dir, "key_messages", {"period": period})
+    return _write("key_messages", values, user, ctx.folder, "key_messages", {"period": period})

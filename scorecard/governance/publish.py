@@ -34,7 +34,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from scorecard import SEFTON, register
+from scorecard import register
 from scorecard.evaluation import evaluate
 from scorecard.governance import access, audit, withhold
 from scorecard.present import conversation, views
@@ -229,19 +229,13 @@ def state(period: str, data_dir: str | Path | None = None) -> str:
 # ---- freezing --------------------------------------------------------------------------------------------
 
 
-def publish(
-    period: str,
-    who: str | None = None,
-    release_to_members: bool = False,
-    area: str = SEFTON,
-    data_dir: str | Path | None = None,
-    reg: register.Register | None = None,
-) -> dict:
-    """Freeze ``period`` and mark it ``published`` (or only ``released_to_members``); returns its index entry.
+def publish(ctx: register.Context, period: str, who: str | None = None, release_to_members: bool = False) -> dict:
+    """Freeze the context's council's ``period`` and mark it ``published`` (or only ``released_to_members``);
+    returns its index entry.
 
     Refuses a quarter the audit log says was published (a re-publish, or a release of a published one)."""
     label = quarter_label(period)
-    data_dir = Path(data_dir or storage.default_data_dir())
+    data_dir, area = ctx.folder, ctx.area
     who = who or os.environ.get("SCORECARD_USER") or os.environ.get("USER") or "unknown"
     target = access.RELEASED if release_to_members else access.PUBLISHED
     action = audit.RELEASE if release_to_members else audit.PUBLISH
@@ -254,7 +248,6 @@ def publish(
                 f"{label} was published on {done['at']} by {done['who']}; "
                 "published figures are frozen and cannot be re-published"
             )
-        ctx = register.Context.of(data_dir, reg, area)
         if label not in evaluate.reporting_quarters(ctx, count=40):
             raise PublishError(f"no data for {label}: choose one of the reporting quarters held")
         version = storage.version(data_dir)

@@ -17,8 +17,6 @@ The checklist informs BI; it does not refuse the check. The checks needing atten
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 
 from scorecard import register
@@ -43,19 +41,12 @@ def _revision(row: dict, history: pd.DataFrame) -> tuple[str, str]:
     return (ATTENTION if share > REVISION_SHARE else PASS), said
 
 
-def checklist(
-    measure_id: str,
-    period: str,
-    data_dir: str | Path | None = None,
-    reg: register.Register | None = None,
-    card: pd.DataFrame | None = None,
-) -> pd.DataFrame:
+def checklist(ctx: register.Context, measure_id: str, period: str, card: pd.DataFrame | None = None) -> pd.DataFrame:
     """The checklist (:data:`COLUMNS`) for the measure's figure as the quarter's scorecard (``card``, evaluated
     here when not given) shows it."""
-    reg = reg or register.load()
-    card = views.scorecard(register.Context.of(data_dir, reg), period) if card is None else card
+    card = views.scorecard(ctx, period) if card is None else card
     row = card.set_index("measure_id").loc[measure_id].to_dict()
-    return judged(row, reg.measure(measure_id), load.history(data_dir, measure_id))
+    return judged(row, ctx.reg.measure(measure_id), load.history(ctx.folder, measure_id))
 
 
 def judged(row: dict, measure: Measure, history: pd.DataFrame) -> pd.DataFrame:

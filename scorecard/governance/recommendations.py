@@ -53,19 +53,11 @@ def _clean(value: str, what: str) -> str:
 
 
 def raise_(
-    period: str,
-    subject_kind: str,
-    subject_id: str,
-    kind: str,
-    words: str,
-    who: str,
-    duty: str,
-    data_dir: str | Path | None = None,
-    reg: register.Register | None = None,
+    ctx: register.Context, period: str, subject_kind: str, subject_id: str, kind: str, words: str, who: str, duty: str
 ) -> dict:
     """Record scrutiny's recommendation or question; returns it (version 1, status ``open``)."""
-    reg = reg or register.load()
-    folder = Path(data_dir or storage.default_data_dir())
+    reg = ctx.reg
+    folder = ctx.folder
     if duty != RAISED_BY:
         raise RecommendationError(f"recommendations are recorded by a scrutiny member, not {duty}")
     if kind not in KINDS:
@@ -97,19 +89,11 @@ def raise_(
         )
 
 
-def respond(
-    rec_id: str,
-    status: str,
-    words: str,
-    who: str,
-    duty: str,
-    data_dir: str | Path | None = None,
-    reg: register.Register | None = None,
-) -> dict:
+def respond(ctx: register.Context, rec_id: str, status: str, words: str, who: str, duty: str) -> dict:
     """Record the owner's response and the status it sets (under a duty bound to the subject's directorate, or
     unbound); returns the new version."""
-    folder = Path(data_dir or storage.default_data_dir())
-    reg = reg or register.load()
+    folder = ctx.folder
+    reg = ctx.reg
     if access.duty_name(duty) not in ANSWERED_BY:
         raise RecommendationError(f"scrutiny is answered by {' or '.join(ANSWERED_BY)}, not {duty}")
     if status not in RESPONSES:

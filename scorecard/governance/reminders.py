@@ -110,22 +110,20 @@ def mailboxes(path: str | Path | None = None) -> dict[str, str]:
     return found
 
 
-def due_items(
-    period: str, as_of: date, data_dir: str | Path | None = None, reg: register.Register | None = None
-) -> pd.DataFrame:
+def due_items(ctx: register.Context, period: str, as_of: date) -> pd.DataFrame:
     """What should have been sent by ``as_of`` and has not: one row per (measure or priority action, step, kind)
     with the mailbox (post) it goes to, the step's due date and the item's title."""
-    reg = reg or register.load()
+    reg = ctx.reg
     cycle = reg.cycle
-    if publish.state(period, data_dir) == access.PUBLISHED:  # a closed quarter: nothing can be done
+    if publish.state(period, ctx.folder) == access.PUBLISHED:  # a closed quarter: nothing can be done
         return pd.DataFrame(columns=ITEM_COLUMNS)
-    waiting = returns.outstanding(returns.status(period, as_of, data_dir, reg))
+    waiting = returns.outstanding(returns.status(ctx, period, as_of))
     listed = set()  # what BI listed as going to Cabinet unsigned, and why: nothing more can be done for it
     for kind in workflow.KINDS:
-        steps = workflow.states(period, data_dir, kind)
+        steps = workflow.states(period, ctx.folder, kind)
         listed |= {(kind, i) for i in steps.loc[steps["step"] == workflow.NOT_SIGNED_OFF, "item_id"]}
     waiting = waiting[[(k, i) not in listed for k, i in zip(waiting["item_kind"], waiting["item_id"])]]
-    sent = ledger.read(ledger.REMINDERS, data_dir)
+    sent = ledger.read(ledger.REMINDERS, ctx.folder)
     done = set(zip(sent["item_kind"], sent["item_id"], sent["period"], sent["step"], sent["kind"]))
     rows = []
     for item in waiting.itertuples():
@@ -169,34 +167,21 @@ class Outcome:
 
 
 def remind(
-    period: str,
-    as_of: date,
-    smtp: Smtp | None,
-    boxes: dict[str, str],
-    who: str,
-    data_dir: str | Path | None = None,
-    reg: register.Register | None = None,
+    ctx: register.Context, period: str, as_of: date, smtp: Smtp | None, boxes: dict[str, str], who: str
 ) -> tuple[pd.DataFrame, Outcome]:
     """Send what is due (nothing with ``smtp`` None: a dry run) and record each item its email delivered. The
     whole run holds the data folder's lock, so two overlapping runs cannot both send an item (the second waits,
     then finds it recorded); writers wait meanwhile, at most :data:`SMTP_TIMEOUT` per post when the server
     hangs. An item whose email was accepted but whose record could not be written (a disk fault) is sent
     again by the next run: the one way a reminder can go twice."""
-    folder = Path(data_dir or storage.default_data_dir())
-    with storage.locked(folder):
-        return _remind(period, as_of, smtp, boxes, who, folder, reg)
+    with storage.locked(ctx.folder):
+        return _remind(ctx, period, as_of, smtp, boxes, who)
 
 
 def _remind(
-    period: str,
-    as_of: date,
-    smtp: Smtp | None,
-    boxes: dict[str, str],
-    who: str,
-    folder: Path,
-    reg: register.Register | None,
+    ctx: register.Context, period: str, as_of: date, smtp: Smtp | None, boxes: dict[str, str], who: str
 ) -> tuple[pd.DataFrame, Outcome]:
-    items = due_items(period, as_of, folder, reg)
+    items, folder = due_items(ctx, period, as_of), ctx.folder
     outcome = Outcome([], [])
     for mailbox, group in items.groupby("mailbox", sort=True):
         address = boxes.get(mailbox)

@@ -6,7 +6,6 @@ Business Intelligence team and the directors work from, by directorate and owner
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pandas as pd
 
@@ -26,20 +25,18 @@ def _directorate(reg: register.Register, theme_id: str) -> str:
     return TO_BE_CONFIRMED if ident == TO_BE_CONFIRMED else reg.directorate(ident).title
 
 
-def status(
-    period: str, as_of: date, data_dir: str | Path | None = None, reg: register.Register | None = None
-) -> pd.DataFrame:
+def status(ctx: register.Context, period: str, as_of: date) -> pd.DataFrame:
     """Every measure, then every priority action, for the quarter (:data:`COLUMNS`): its state, the step it waits
     for, the duty that takes it, the step's due date and how many days overdue it is on ``as_of`` (0 when not yet
     due; none when signed off). A priority action's owner is its theme's lead post. Overdue first, most overdue
     first, then by directorate, owner and item."""
-    reg = reg or register.load()
+    reg = ctx.reg
     dates = calendar.quarter(reg, period)
     items = [("measure", m.id, m.title, m.themes[0], m.metric_responsibility) for m in reg.measures]
     items += [("action", a.id, a.title, a.theme, reg.theme(a.theme).responsibility) for a in reg.priority_actions]
     rows = []
     for kind in workflow.KINDS:
-        held = workflow.states(period, data_dir, kind)
+        held = workflow.states(period, ctx.folder, kind)
         state = dict(zip(held["item_id"], held["state"]))
         for item_kind, ident, title, theme, owner in items:
             if item_kind != kind:

@@ -78,31 +78,29 @@ def state_of(item_id: str, period: str, data_dir: str | Path | None = None, kind
     return str(found.iloc[0]) if len(found) else STATES[0]
 
 
-def _unexplained(measure_id: str, period: str, data_dir: str | Path | None, reg: register.Register) -> bool:
+def _unexplained(ctx: register.Context, measure_id: str, period: str) -> bool:
     """Red or amber with no commentary written by a person for the quarter: the ``no_commentary`` rule, as
     :func:`scorecard.present.commentary.attach` applies it to the scorecard."""
-    card = views.scorecard(register.Context.of(data_dir, reg), period)
-    said = commentary.attach(card, conversation.current(ledger.COMMENTARY, period, data_dir), reg)
+    card = views.scorecard(ctx, period)
+    said = commentary.attach(card, conversation.current(ledger.COMMENTARY, period, ctx.folder), ctx.reg)
     return bool(said.set_index("measure_id").at[measure_id, "without_commentary"])
 
 
 def take(
+    ctx: register.Context,
     step: str,
     item_id: str,
     period: str,
     who: str,
     duty: str,
     reason: str = "",
-    data_dir: str | Path | None = None,
-    reg: register.Register | None = None,
     kind: str = "measure",
 ) -> dict:
     """Take ``step`` for a measure's quarter as ``who`` under ``duty``; returns the new version (for a check, with
     ``qa``: BI's checklist items needing attention, :mod:`scorecard.governance.qa`, also in the audit entry).
     ``kind``: ``measure`` or a priority ``action`` (whose sign-off needs no commentary, and no QA checklist applies).
     Raises :class:`WorkflowError` saying what is wrong, with nothing written."""
-    reg = reg or register.load()
-    folder = Path(data_dir or storage.default_data_dir())
+    folder, reg = ctx.folder, ctx.reg
     if kind not in KINDS:
         raise WorkflowError(f"unknown kind {kind!r}: one of {', '.join(KINDS)}")
     if item_id not in plan.titles(reg, kind):
@@ -125,10 +123,8 @@ def take(
         raise WorkflowError(f"the reason is {len(reason):,} characters: at most {REASON_LIMIT:,}")
     # judged before the lock is taken (an evaluation reads the data folder, which may recover under it)
     is_measure = kind == "measure"
-    unexplained = is_measure and step == "sign_off" and _unexplained(item_id, period, folder, reg)
-    attention = (
-        qa.needing_attention(qa.checklist(item_id, period, folder, reg)) if is_measure and step == "check" else None
-    )
+    unexplained = is_measure and step == "sign_off" and _unexplained(ctx, item_id, period)
+    attention = qa.needing_attention(qa.checklist(ctx, item_id, period)) if is_measure and step == "check" else None
     with storage.locked(folder):
         if publish.state(period, folder) == access.PUBLISHED:  # again under the lock: a publish may have won
             raise WorkflowError(f"{period} is published: its workflow is closed")
@@ -184,11 +180,11 @@ def duty_for(
     return access.covering(held, names, plan.directorates_of(reg, kind, item_id))
 
 
-def cpor_status(period: str, data_dir: str | Path | None = None, reg: register.Register | None = None) -> str:
+def cpor_status(ctx: register.Context, period: str) -> str:
     """The CPOR's state for the pack's report header: *final for Cabinet* when every measure is signed off or
     listed by BI as not signed off (each named with its reason), else a draft saying how many are neither."""
-    reg = reg or register.load()
-    current = states(period, data_dir)
+    reg = ctx.reg
+    current = states(period, ctx.folder)
     held = current.set_index("item_id") if len(current) else pd.DataFrame()
     unsigned, open_ = [], 0
     for m in reg.measures:

@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 from scorecard.governance import publish
 from scorecard.ingest import ingest
 from scorecard.present import wording
+from scorecard.register import Context
 from scorecard.store import db, ledger
 from tests.app.conftest import opener
 
@@ -164,7 +165,7 @@ def test_bi_edits_the_key_messages_as_versions_and_nobody_else_can(as_role):
 def test_public_sees_commentary_only_after_publication(as_role, talk_data):
     public = as_role("public", "measure", measure=MEASURE)
     assert HOSTILE not in _plain(public)
-    publish.publish(Q, who="test admin", data_dir=talk_data)
+    publish.publish(Context.of(talk_data), Q, who="test admin")
     public = as_role("public", "measure", measure=MEASURE, period=Q)
     assert HOSTILE in _plain(public) and not public.text_area  # published text, no form
     assert not any("Technical commentary" in e.label for e in public.expander)

@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 from scorecard import __main__ as cli
 from scorecard.governance import audit, publish
 from scorecard.ingest import load
+from scorecard.register import Context
 from scorecard.store import storage
 from tests.app.conftest import PAGES, run_app
 from tests.app.test_roles import everything
@@ -72,8 +73,9 @@ def test_a_command_line_publish_is_seen_by_the_next_public_visit(folder, monkeyp
 
 
 def test_a_quarter_older_than_the_latest_eight_stays_selectable_and_missing_pieces_are_friendly(folder, monkeypatch):
-    publish.publish(OLD, who="test admin", data_dir=folder)
-    publish.publish(PUBLISHED, who="test admin", data_dir=folder)
+    ctx = Context.of(folder)
+    publish.publish(ctx, OLD, who="test admin")
+    publish.publish(ctx, PUBLISHED, who="test admin")
     public = run_app(monkeypatch, "public", period=OLD)
     assert _picker(public) == [PUBLISHED, OLD]
     assert [t.value for t in public.title] == [f"Corporate Plan overview — {OLD}"]

@@ -120,7 +120,7 @@ def test_engine_binds_every_value(hostile_data, real_register, value):
     with pytest.raises((LookupError, ValueError)):
         views.scorecard(Context.of(hostile_data, real_register, value))
     with pytest.raises(publish.PublishError):
-        publish.publish(value, who="x", data_dir=hostile_data)
+        publish.publish(Context.of(hostile_data), value, who="x")
     with pytest.raises(publish.SnapshotError):
         publish.load(value, data_dir=hostile_data)
     assert views.sparklines(Context.of(hostile_data, real_register))  # the real area still works afterwards

@@ -21,7 +21,7 @@ def as_role(app_data, monkeypatch):
     card = views.scorecard(Context.of(folder), period=Q)
     green = card.loc[card["rag"] == "green", "measure_id"].iloc[0]
     for step, duty in (("submit", "data_owner"), ("check", "bi"), ("sign_off", "assistant_director")):
-        workflow.take(step, green, Q, "tester", duty, data_dir=folder)
+        workflow.take(Context.of(folder), step, green, Q, "tester", duty)
     db.reset()
     return opener(monkeypatch, folder)
 

@@ -21,6 +21,7 @@ from streamlit.testing.v1 import AppTest
 
 from scorecard import SEFTON
 from scorecard.governance import access, publish, workflow
+from scorecard.register import Context
 from scorecard.store import db, periods
 from tests.app.conftest import PAGES, opener, run_app
 from tests.conftest import PUBLISHED
@@ -51,7 +52,7 @@ def embargo_data(published_once, tmp_path_factory):
     shutil.copytree(published_once[0], folder)  # PUBLISHED is published
     db.reset()
     _mark(folder, PUBLISHED, RELEASED, S3)
-    publish.publish(RELEASED, who="test admin", release_to_members=True, data_dir=folder)
+    publish.publish(Context.of(folder), RELEASED, who="test admin", release_to_members=True)
     _mark(folder, RELEASED, None, S4)
     yield folder
     db.reset()

@@ -5,6 +5,7 @@ sees the list without either form, and the public read only what was frozen with
 from __future__ import annotations
 
 from scorecard.governance import publish, recommendations
+from scorecard.register import Context
 from scorecard.store import db
 from tests.app.conftest import opener
 from tests.conftest import PUBLISHED
@@ -60,7 +61,7 @@ def test_a_scrutiny_member_records_and_an_assistant_director_answers(published_a
     assert not _forms(public) and not public.text  # raised after the quarter was frozen: not the public's
     assert any("No recommendation or question" in c.value for c in public.caption)
     db.reset()
-    publish.publish(NEXT, who="test admin", data_dir=folder)  # the next quarter freezes it, as answered then
+    publish.publish(Context.of(folder), NEXT, who="test admin")  # the next quarter freezes it, as answered then
     monkeypatch.setenv("SCORECARD_DEMO_DUTIES", "")
     later = opener(monkeypatch, folder)("public", period=NEXT)
     later.switch_page("pages/scrutiny.py")

@@ -9,6 +9,7 @@ import pytest
 
 from scorecard.governance import publish
 from scorecard.ingest import ingest
+from scorecard.register import Context
 from scorecard.store import db
 from tests.app.conftest import open_as
 from tests.scorecard.ingest._ingest_helpers import csv_bytes
@@ -75,7 +76,7 @@ def test_the_public_sees_only_the_published_quarter_s_thread_and_finance(data_di
     nothing = open_as(monkeypatch, "public", page="golden_thread")
     assert ">Sefton Vision 2030</a>" in _markdown(nothing)  # nothing published: the plan's structure only,
     assert "border-radius" not in _markdown(nothing)  # without a single status badge
-    publish.publish(Q, who="test admin", data_dir=data_dir)
+    publish.publish(Context.of(data_dir), Q, who="test admin")
     later = tmp_path / "finance_later.csv"
     header = ["service_line", "period", "budget", "forecast_outturn", "commentary", "reference"]
     row = {"service_line": "communities", "period": Q, "budget": "11.387", "forecast_outturn": "12.500"}

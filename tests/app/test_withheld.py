@@ -17,6 +17,7 @@ import pytest
 from pypdf import PdfReader
 
 from scorecard.governance import publish
+from scorecard.register import Context
 from scorecard.store import db
 from tests.app.conftest import PAGES, opener
 from tests.app.test_roles import everything
@@ -41,7 +42,7 @@ def withheld_data(built_data, tmp_path_factory):
     _sentinel(folder / "observations.parquet", "status", FIGURE)
     _sentinel(folder / "targets.parquet", "illustrative", TARGET)
     db.reset()
-    publish.publish(QUARTER, who="test admin", data_dir=folder)
+    publish.publish(Context.of(folder), QUARTER, who="test admin")
     yield folder
     db.reset()
 

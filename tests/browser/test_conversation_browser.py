@@ -16,6 +16,7 @@ import pytest
 from scorecard.bench.app_server import CHROMIUM, running_app
 from scorecard.governance import publish
 from scorecard.ingest import batch_history
+from scorecard.register import Context
 from scorecard.store import db, ledger
 from tests.browser.conftest import log_path, open_page, settle
 from tests.browser.test_app_browser import _no_errors
@@ -75,7 +76,7 @@ def test_officer_writes_commentary_and_the_public_sees_it_once_published(page, s
     page.get_by_text(re.compile("Not published|No figures published yet")).first.wait_for()
     assert page.get_by_text("Audits slipped while two auditors").count() == 0
 
-    publish.publish(Q, who="test admin", data_dir=data)
+    publish.publish(Context.of(data), Q, who="test admin")
     open_page(page, _measure(public))
     page.get_by_text("Audits slipped while two auditors").first.wait_for()
     assert page.get_by_role("textbox", name="What happened and why").count() == 0  # the public reads, never writes

@@ -19,6 +19,7 @@ import pytest
 
 from scorecard.bench.app_server import ROOT, running_app
 from scorecard.governance import publish
+from scorecard.register import Context
 from tests.browser.conftest import SCREENSHOTS, log_path, open_page, settle
 from tests.scorecard.ingest._ingest_helpers import COUNT, QUARTERLY, csv_bytes, row
 
@@ -95,7 +96,7 @@ PUBLIC_PAGES = {
 
 
 def test_no_public_page_or_download_shows_a_draft(browser, folder, tmp_path):
-    publish.publish(PUBLISHED, who="test admin", data_dir=folder)
+    publish.publish(Context.of(folder), PUBLISHED, who="test admin")
     path = tmp_path / DRAFT_FILE
     path.write_bytes(csv_bytes([row(measure_id=COUNT, period=p, value=DRAFT_VALUE) for p in DRAFT_PERIODS]))
     _cli("ingest", str(path), "--user", UPLOADER, "--data-dir", str(folder))

@@ -14,6 +14,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from scorecard.bench.app_server import CHROMIUM, free_port, running_app
 from scorecard.governance import publish
+from scorecard.register import Context
 from scorecard.store import db
 from tests.browser.conftest import SCREENSHOTS, open_page, settle
 
@@ -41,8 +42,8 @@ def signed_app(provider, built_data, tmp_path_factory):
     data = work / "data"
     shutil.copytree(built_data[0], data)
     db.reset()
-    publish.publish(PUBLISHED, who="test admin", data_dir=data)
-    publish.publish(RELEASED, who="test admin", release_to_members=True, data_dir=data)
+    publish.publish(Context.of(data), PUBLISHED, who="test admin")
+    publish.publish(Context.of(data), RELEASED, who="test admin", release_to_members=True)
     port = free_port()
     secrets = work / "secrets.toml"
     secrets.write_text(f'''

@@ -15,6 +15,7 @@ import pytest
 from scorecard import register
 from scorecard.bench.app_server import CHROMIUM, running_app
 from scorecard.governance import audit, workflow
+from scorecard.register import Context
 from scorecard.store import db
 from tests.browser.conftest import log_path, open_page, settle
 from tests.browser.test_app_browser import _no_errors
@@ -68,7 +69,7 @@ def test_a_data_owner_submits_and_the_assistant_director_signs_off(page, servers
     page.get_by_text("Saved as version 1").wait_for()
     _take(page, owner, title, "Submit", f"{title}: submitted (in the audit log).")
     assert page.get_by_role("button", name="Sign off").count() == 0  # not the data owner's step
-    workflow.take("check", MEASURE, Q, "BI analyst", "bi", data_dir=data)  # BI's check, as the command line does
+    workflow.take(Context.of(data), "check", MEASURE, Q, "BI analyst", "bi")  # BI's check, as the command line does
     _take(page, director, title, "Sign off", f"{title}: signed off (in the audit log).")
     _no_errors(page, "workflow_director")
     assert workflow.state_of(MEASURE, Q, data) == "signed_off"

@@ -8,6 +8,7 @@ import pytest
 from scorecard.__main__ import main
 from scorecard.governance import audit_sample, workflow
 from scorecard.ingest import ingest
+from scorecard.register import Context
 from scorecard.store import db, periods
 from tests.scorecard.ingest._ingest_helpers import QUARTERLY, csv_bytes, row
 
@@ -20,7 +21,7 @@ def _sheet(sheet: pd.DataFrame, item: str) -> str:
 
 def test_the_same_seed_draws_the_same_real_figures_of_the_year(built_data):
     folder = built_data[0]
-    figures = audit_sample.population(YEAR, data_dir=folder)
+    figures = audit_sample.population(Context.of(folder), YEAR)
     year = periods.parse_label(YEAR)
     assert len(figures) >= 10
     assert (figures["status"] != "illustrative").all()  # made-up figures are never sampled
@@ -33,12 +34,12 @@ def test_the_same_seed_draws_the_same_real_figures_of_the_year(built_data):
     with pytest.raises(ValueError, match="at least 1"):
         audit_sample.draw(figures, 0, seed=7)
     with pytest.raises(ValueError, match="write it as '2025/26'"):
-        audit_sample.population("2025", data_dir=folder)
+        audit_sample.population(Context.of(folder), "2025")
 
 
 def test_lineage_of_a_public_extract_checks_the_file_against_its_hash(built_data, monkeypatch, tmp_path):
     folder = built_data[0]
-    summary, sheets, held = audit_sample.workbook(YEAR, 100, 1, data_dir=folder)
+    summary, sheets, held = audit_sample.workbook(Context.of(folder), YEAR, 100, 1)
     assert len(summary) == held == len(sheets)
     batches = pd.read_parquet(folder / "batches.parquet").set_index("batch_id")
     extract = next(
@@ -60,6 +61,7 @@ def test_lineage_of_a_public_extract_checks_the_file_against_its_hash(built_data
 
 
 def test_a_revised_return_shows_who_loaded_it_and_the_value_it_replaced(data_dir, tmp_path, capsys):
+    ctx = Context.of(data_dir)
     held = pd.read_parquet(data_dir / "observations.parquet")
     before = held[
         (held.measure_id == QUARTERLY) & (held.area_code == "E08000014") & (held.period_label == "2025/26 Q2")
@@ -67,8 +69,8 @@ def test_a_revised_return_shows_who_loaded_it_and_the_value_it_replaced(data_dir
     returned = tmp_path / "q2.csv"
     returned.write_bytes(csv_bytes([row(value="94.0")]))
     assert ingest([returned], data_dir=data_dir, user="Performance officer").loaded
-    workflow.take("submit", QUARTERLY, "2025/26 Q2", "Service manager", "data_owner", data_dir=data_dir)
-    workflow.take("check", QUARTERLY, "2025/26 Q2", "BI analyst", "bi", data_dir=data_dir)
+    workflow.take(ctx, "submit", QUARTERLY, "2025/26 Q2", "Service manager", "data_owner")
+    workflow.take(ctx, "check", QUARTERLY, "2025/26 Q2", "BI analyst", "bi")
     db.reset()
     out = tmp_path / "sample.xlsx"
     assert (

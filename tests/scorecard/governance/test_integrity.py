@@ -64,7 +64,7 @@ def test_a_deleted_index_is_evident_and_the_quarter_is_not_published_again(publi
         publish.states(data_dir)
     before = digest(data_dir)
     with pytest.raises(audit.IntegrityError):
-        publish.publish(Q, who="mallory", data_dir=data_dir)
+        publish.publish(Context.of(data_dir), Q, who="mallory")
     assert cli.main(["publish", "--period", Q, "--data-dir", str(data_dir)]) == 1
     assert "integrity check failed" in capsys.readouterr().err
     assert digest(data_dir) == before
@@ -77,7 +77,7 @@ def test_the_log_alone_refuses_a_republication(published_data):
     del index["periods"][Q]
     path.write_text(json.dumps(index))
     with pytest.raises(publish.SnapshotError, match="2025/26 Q2 is missing from the snapshot index, but the audit"):
-        publish.publish(Q, who="mallory", data_dir=data_dir)
+        publish.publish(Context.of(data_dir), Q, who="mallory")
 
 
 @pytest.mark.parametrize(
@@ -230,7 +230,7 @@ def test_every_kept_record_is_checked_before_use_and_every_writer_refuses(publis
     assert cli.main(["publish", "--period", "2025/26 Q3", "--data-dir", str(data_dir)]) == 1
     assert capsys.readouterr().err.count("integrity check failed") == 2
     with pytest.raises(audit.IntegrityError):
-        talk.save_commentary(QUARTERLY, "2025/26 Q3", {"narrative": "Fine."}, "officer", data_dir=data_dir)
+        talk.save_commentary(Context.of(data_dir), QUARTERLY, "2025/26 Q3", {"narrative": "Fine."}, "officer")
     assert digest(data_dir) == before
 
 

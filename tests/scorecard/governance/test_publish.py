@@ -38,6 +38,7 @@ def revise(data_dir, measure_id: str, period_label: str, value: float) -> None:
 
 
 def test_publish_freezes_a_content_addressed_snapshot(data_dir, capsys):
+    ctx = Context.of(data_dir)
     assert cli.main(["publish", "--period", Q, "--user", "ada@sefton.gov.uk", "--data-dir", str(data_dir)]) == 0
     assert "Published: 2025/26 Q2" in capsys.readouterr().out
     entry = publish.read_index(data_dir)["periods"][Q]
@@ -56,14 +57,14 @@ def test_publish_freezes_a_content_addressed_snapshot(data_dir, capsys):
     assert told["rag"].to_dict() == card["rag"].astype(str).to_dict()
     assert publish.states(data_dir) == {Q: "published"}
     frozen = publish.load(Q, data_dir=data_dir)
-    live = views.scorecard(Context.of(data_dir), period=Q)
+    live = views.scorecard(ctx, period=Q)
     real = live["status"].ne("illustrative")  # an illustrative figure is withheld (governance/test_withhold.py)
     pd.testing.assert_series_equal(frozen["value"][real], live["value"][real], check_names=False)
     assert frozen["value"][~real].isna().all() and (frozen["rag"][~real] == "awaiting").all()
     assert (frozen["report_period"] == Q).all()
     for group in ("england", "dfe_sn"):
         assert publish.load(Q, group, data_dir)["benchmark_median"].tolist() == pytest.approx(
-            views.scorecard(Context.of(data_dir), period=Q, group=group)["benchmark_median"].tolist(), nan_ok=True
+            views.scorecard(ctx, period=Q, group=group)["benchmark_median"].tolist(), nan_ok=True
         )
     log = [e for e in audit.entries(data_dir) if e["action"] != "build-data"]
     assert [(e["who"], e["action"], e["detail"]["period"]) for e in log] == [("ada@sefton.gov.uk", "publish", Q)]
@@ -73,17 +74,18 @@ def test_publish_freezes_a_content_addressed_snapshot(data_dir, capsys):
 def test_published_quarter_is_never_rewritten(published_data):
     data_dir, first = published_data
     with pytest.raises(publish.PublishError, match="cannot be re-published"):
-        publish.publish(Q, who="b", data_dir=data_dir)
+        publish.publish(Context.of(data_dir), Q, who="b")
     with pytest.raises(publish.PublishError):
-        publish.publish(Q, who="b", release_to_members=True, data_dir=data_dir)
+        publish.publish(Context.of(data_dir), Q, who="b", release_to_members=True)
     assert publish.read_index(data_dir)["periods"][Q]["parts"] == first["parts"]
     assert cli.main(["publish", "--period", Q, "--data-dir", str(data_dir)]) == 2
 
 
 def test_release_then_publish(data_dir):
-    released = publish.publish("2025/26 Q3", who="a", release_to_members=True, data_dir=data_dir)
+    ctx = Context.of(data_dir)
+    released = publish.publish(ctx, "2025/26 Q3", who="a", release_to_members=True)
     assert publish.state("2025/26 Q3", data_dir) == access.RELEASED
-    done = publish.publish("2025/26 Q3", who="b", data_dir=data_dir)
+    done = publish.publish(ctx, "2025/26 Q3", who="b")
     assert done["state"] == access.PUBLISHED and done["parts"] == released["parts"]  # same content, same files
     assert [h["state"] for h in done["history"]] == [access.RELEASED, access.PUBLISHED]
     assert len(list((data_dir / "snapshots").glob("*-card-*.parquet"))) == 1
@@ -136,7 +138,7 @@ def test_tampered_snapshot_is_refused(published_data):
 )
 def test_publish_refuses_anything_but_a_held_quarter(data_dir, bad):
     with pytest.raises(publish.PublishError):
-        publish.publish(bad, who="a", data_dir=data_dir)
+        publish.publish(Context.of(data_dir), bad, who="a")
     assert not (data_dir / "snapshots" / "index.json").exists()
 
 

@@ -9,6 +9,7 @@ import pytest
 from scorecard.governance import access, audit, publish
 from scorecard.governance import conversation as talk
 from scorecard.present import conversation
+from scorecard.register import Context
 from scorecard.store import ledger
 
 Q = "2025/26 Q2"
@@ -22,21 +23,22 @@ def _text(conv: talk.Conversation, measure: str = MEASURE) -> str | None:
 
 
 def test_public_sees_commentary_only_once_published(data_dir):
-    talk.save_commentary(MEASURE, Q, {"narrative": "Published text."}, "officer", data_dir=data_dir)
+    ctx = Context.of(data_dir)
+    talk.save_commentary(ctx, MEASURE, Q, {"narrative": "Published text."}, "officer")
     assert _text(talk.for_role("officer", Q, data_dir)) == "Published text."
     for role in ("public", "member"):
         assert _text(talk.for_role(role, Q, data_dir)) is None  # a draft quarter: nothing
 
-    publish.publish(Q, who="admin", release_to_members=True, data_dir=data_dir)
+    publish.publish(ctx, Q, who="admin", release_to_members=True)
     assert _text(talk.for_role("member", Q, data_dir)) == "Published text."
     assert _text(talk.for_role("public", Q, data_dir)) is None  # released to members only
 
-    publish.publish(Q, who="admin", data_dir=data_dir)
+    publish.publish(ctx, Q, who="admin")
     public = talk.for_role("public", Q, data_dir)
     assert public.published and _text(public) == "Published text."
     assert not public.commentary["updated_since_publication"].any()
 
-    talk.save_commentary(MEASURE, Q, {"narrative": "Edited after publication."}, "officer", data_dir=data_dir)
+    talk.save_commentary(ctx, MEASURE, Q, {"narrative": "Edited after publication."}, "officer")
     public = talk.for_role("public", Q, data_dir)
     row = public.commentary.set_index("measure_id").loc[MEASURE]
     assert row["narrative"] == "Published text." and row["updated_since_publication"]
@@ -46,13 +48,12 @@ def test_public_sees_commentary_only_once_published(data_dir):
 
 
 def test_the_snapshot_holds_commentary_action_updates_and_targets(data_dir):
+    ctx = Context.of(data_dir)
     draft = "The engine's draft."
-    talk.save_commentary(MEASURE, Q, {"narrative": draft}, "officer", auto_draft=draft, data_dir=data_dir)
-    talk.save_commentary("asc_sw_average_caseload", Q, {"narrative": "By a person."}, "officer", data_dir=data_dir)
-    talk.save_action_update(
-        ACTION, Q, {"status": "RED", "percent_complete": 10, "narrative": "At risk."}, "o", data_dir=data_dir
-    )
-    entry = publish.publish(Q, who="admin", data_dir=data_dir)
+    talk.save_commentary(ctx, MEASURE, Q, {"narrative": draft}, "officer", auto_draft=draft)
+    talk.save_commentary(ctx, "asc_sw_average_caseload", Q, {"narrative": "By a person."}, "officer")
+    talk.save_action_update(ctx, ACTION, Q, {"status": "RED", "percent_complete": 10, "narrative": "At risk."}, "o")
+    entry = publish.publish(ctx, Q, who="admin")
     frozen = publish.conversation_frame(Q, data_dir)
     parts = {"commentary", "action_update", "target", "finance"}  # the shipped risks are illustrative: withheld
     assert "commentary" in entry["parts"] and set(frozen["part"]) == parts
@@ -69,7 +70,7 @@ def test_the_snapshot_holds_commentary_action_updates_and_targets(data_dir):
     assert len(held) and sorted(frozen_targets["measure_id"]) == sorted(held["measure_id"])
     # later versions never change what was published
     talk.save_action_update(
-        ACTION, Q, {"status": "GREEN", "percent_complete": 30, "narrative": "Back on track."}, "o", data_dir=data_dir
+        ctx, ACTION, Q, {"status": "GREEN", "percent_complete": 30, "narrative": "Back on track."}, "o"
     )
     public = talk.for_role("public", Q, data_dir).updates.set_index("action_id")
     assert public.loc[ACTION, "narrative"] == "At risk." and public.loc[ACTION, "updated_since_publication"]
@@ -77,7 +78,7 @@ def test_the_snapshot_holds_commentary_action_updates_and_targets(data_dir):
 
 def test_members_and_public_never_see_a_draft_quarters_text(data_dir):
     talk.save_action_update(
-        ACTION, Q, {"status": "NEW", "percent_complete": 0, "narrative": "Draft only."}, "o", data_dir=data_dir
+        Context.of(data_dir), ACTION, Q, {"status": "NEW", "percent_complete": 0, "narrative": "Draft only."}, "o"
     )
     for role in ("public", "member"):
         conv = talk.for_role(role, Q, data_dir)
@@ -104,15 +105,16 @@ def test_compared_flags_only_changed_text():
 
 
 def test_key_messages_are_versions_frozen_with_the_quarter(data_dir):
+    ctx = Context.of(data_dir)
     words = {"going_well": "Placements are stable.", "going_badly": "Turnover is high.", "being_done": "Recruiting."}
     with pytest.raises(talk.ConversationError) as err:
-        talk.save_key_messages(Q, {**words, "being_done": "  "}, "bi", data_dir=data_dir)
+        talk.save_key_messages(ctx, Q, {**words, "being_done": "  "}, "bi")
     assert err.value.problems == [("being_done", "no message on what is being done")]
-    first = talk.save_key_messages(Q, words, "bi", data_dir=data_dir)
+    first = talk.save_key_messages(ctx, Q, words, "bi")
     assert first["version"] == 1 and first["author"] == "bi"
     assert talk.for_role("public", Q, data_dir).written_messages is None  # a draft quarter: nothing
-    publish.publish(Q, who="admin", data_dir=data_dir)
-    talk.save_key_messages(Q, {**words, "going_well": "Edited after publication."}, "bi", data_dir=data_dir)
+    publish.publish(ctx, Q, who="admin")
+    talk.save_key_messages(ctx, Q, {**words, "going_well": "Edited after publication."}, "bi")
     assert talk.for_role("public", Q, data_dir).written_messages["going_well"] == "Placements are stable."
     staff = talk.for_role("officer", Q, data_dir).written_messages
     assert staff["going_well"] == "Edited after publication." and staff["version"] == 2

@@ -40,12 +40,13 @@ def test_each_check_by_hand(real_register):
 
 
 def test_the_check_step_records_what_needs_attention(data_dir, real_register):
-    card = views.scorecard(Context.of(data_dir), Q)
+    ctx = Context.of(data_dir)
+    card = views.scorecard(ctx, Q)
     measure = next(m for m, why in zip(card["measure_id"], card["exception_reasons"]) if "stale" in why)
-    checks = qa.checklist(measure, Q, data_dir, real_register)
+    checks = qa.checklist(Context.of(data_dir, real_register), measure, Q)
     assert list(checks["check"]) == ["plausible", "revision", "denominator", "stale"]
-    workflow.take("submit", measure, Q, "owner", "data_owner", data_dir=data_dir)
-    written = workflow.take("check", measure, Q, "BI analyst", "bi", data_dir=data_dir)
+    workflow.take(ctx, "submit", measure, Q, "owner", "data_owner")
+    written = workflow.take(ctx, "check", measure, Q, "BI analyst", "bi")
     assert written["qa"] == qa.needing_attention(checks) and written["qa"][0].startswith("stale: latest figure")
     entry = [e for e in audit.entries(data_dir) if e["action"] == workflow.ACTION][-1]
     assert entry["detail"]["qa"] == written["qa"]

@@ -20,6 +20,7 @@ import pytest
 from scorecard import SEFTON
 from scorecard.governance import publish
 from scorecard.ingest import ingest as load_returns
+from scorecard.register import Context
 from tests.scorecard.ingest._ingest_helpers import QUARTERLY, csv_bytes, row
 
 PROJECT = Path(__file__).resolve().parents[3]
@@ -61,7 +62,7 @@ def test_publish_during_ingest_never_tears_or_crashes(data_dir, tmp_path):
     start = tmp_path / "real.csv"  # the shipped figures are illustrative, which a release withholds
     start.write_bytes(csv_bytes([row(value="50.0"), row(period=BEFORE, value="55.0")]))
     assert load_returns([start], data_dir=data_dir, user="race").loaded
-    publish.publish(Q, who="race", release_to_members=True, data_dir=data_dir)
+    publish.publish(Context.of(data_dir), Q, who="race", release_to_members=True)
     card, now, before, member = _frozen_pair(data_dir)
     pairs = [(now, before)]
     assert card == now == member

@@ -10,6 +10,7 @@ import pytest
 from scorecard.__main__ import main
 from scorecard.governance import audit, publish, recommendations
 from scorecard.present import tables
+from scorecard.register import Context
 from scorecard.store import db, ledger
 from tests.conftest import PUBLISHED
 
@@ -20,7 +21,7 @@ NEXT = "2025/26 Q3"  # not published in published_data
 def _raise(folder, words="Bring a workforce plan to the next meeting.", **kw):
     args = {"period": PUBLISHED, "subject_kind": "measure", "subject_id": MEASURE, "kind": "recommendation"}
     args |= kw
-    return recommendations.raise_(words=words, who="Cllr (scrutiny, test)", duty="scrutiny", data_dir=folder, **args)
+    return recommendations.raise_(Context.of(folder), words=words, who="Cllr (scrutiny, test)", duty="scrutiny", **args)
 
 
 def test_a_recommendation_is_raised_answered_and_tracked_each_write_recorded(published_data):
@@ -33,7 +34,9 @@ def test_a_recommendation_is_raised_answered_and_tracked_each_write_recorded(pub
     assert second["rec_id"] == "SR-2"
     for status in ("accepted", "in_progress", "done"):
         answer = f"Workforce plan {status.replace('_', ' ')}."
-        written = recommendations.respond("SR-1", status, answer, "AD Children (test)", "assistant_director", folder)
+        written = recommendations.respond(
+            Context.of(folder), "SR-1", status, answer, "AD Children (test)", "assistant_director"
+        )
     assert (written["status"], written["version"], written["responded_duty"]) == ("done", 4, "assistant_director")
     for role in ("officer", "member"):
         held = recommendations.for_role(role, PUBLISHED, folder)
@@ -66,7 +69,7 @@ def test_what_cannot_be_raised_is_refused_with_nothing_written(published_data, c
     args = {"period": PUBLISHED, "subject_kind": "measure", "subject_id": MEASURE, "kind": "recommendation"}
     args |= {"words": "A recommendation.", "who": "Cllr (test)", "duty": "scrutiny"} | change
     with pytest.raises(recommendations.RecommendationError, match=message):
-        recommendations.raise_(data_dir=folder, **args)
+        recommendations.raise_(Context.of(folder), **args)
     assert ledger.read(ledger.RECOMMENDATIONS, folder).empty
 
 
@@ -75,30 +78,34 @@ def test_only_its_owner_answers_and_only_with_a_known_status(published_data):
     _raise(folder)
     for duty in ("bi", "data_owner", "scrutiny", "audit"):
         with pytest.raises(recommendations.RecommendationError, match=f"not {duty}"):
-            recommendations.respond("SR-1", "accepted", "Yes.", "someone", duty, folder)
+            recommendations.respond(Context.of(folder), "SR-1", "accepted", "Yes.", "someone", duty)
     with pytest.raises(recommendations.RecommendationError, match="unknown status 'maybe'"):
-        recommendations.respond("SR-1", "maybe", "Yes.", "someone", "executive_director", folder)
+        recommendations.respond(Context.of(folder), "SR-1", "maybe", "Yes.", "someone", "executive_director")
     with pytest.raises(recommendations.RecommendationError, match="no recommendation 'SR-9'"):
-        recommendations.respond("SR-9", "accepted", "Yes.", "someone", "executive_director", folder)
+        recommendations.respond(Context.of(folder), "SR-9", "accepted", "Yes.", "someone", "executive_director")
     with pytest.raises(recommendations.RecommendationError, match="for another directorate to answer"):
         recommendations.respond(
-            "SR-1", "accepted", "Yes.", "ED Adults", "executive_director:adult_social_care_health", folder
+            Context.of(folder), "SR-1", "accepted", "Yes.", "ED Adults", "executive_director:adult_social_care_health"
         )
     assert len(ledger.read(ledger.RECOMMENDATIONS, folder)) == 1
-    bound = recommendations.respond("SR-1", "accepted", "Yes.", "ED", "executive_director:children_education", folder)
+    bound = recommendations.respond(
+        Context.of(folder), "SR-1", "accepted", "Yes.", "ED", "executive_director:children_education"
+    )
     assert bound["responded_duty"] == "executive_director:children_education"
 
 
 def test_the_public_reads_the_list_frozen_with_a_published_quarter(published_data):
     folder = published_data[0]
     _raise(folder)
-    recommendations.respond("SR-1", "accepted", "A plan in May.", "AD Children (test)", "assistant_director", folder)
+    recommendations.respond(
+        Context.of(folder), "SR-1", "accepted", "A plan in May.", "AD Children (test)", "assistant_director"
+    )
     assert recommendations.for_role("public", PUBLISHED, folder).empty  # raised after Q2 was frozen
     assert recommendations.for_role("public", NEXT, folder).empty  # not published
     db.reset()
-    publish.publish(NEXT, who="test admin", data_dir=folder)
+    publish.publish(Context.of(folder), NEXT, who="test admin")
     recommendations.respond(
-        "SR-1", "done", "The plan went to Cabinet.", "AD Children (test)", "assistant_director", folder
+        Context.of(folder), "SR-1", "done", "The plan went to Cabinet.", "AD Children (test)", "assistant_director"
     )
     frozen = recommendations.for_role("public", NEXT, folder)
     assert list(frozen[["rec_id", "status", "response"]].itertuples(index=False)) == [
@@ -116,7 +123,7 @@ def test_a_recommendation_about_what_the_register_no_longer_holds_is_named_by_it
     assert shown["About"].tolist() == [f"Measure: {MEASURE}"]
     assert recommendations.answerer(frozenset({"executive_director"}), "measure", MEASURE, without) is None
     with pytest.raises(recommendations.RecommendationError, match="the register no longer holds"):
-        recommendations.respond("SR-1", "done", "Retired.", "ED", "executive_director", folder, without)
+        recommendations.respond(Context.of(folder, without), "SR-1", "done", "Retired.", "ED", "executive_director")
 
 
 def test_the_command_line_raises_answers_and_lists(published_data, capsys):

@@ -9,6 +9,7 @@ from datetime import date
 
 from scorecard.__main__ import main
 from scorecard.governance import audit, reminders, workflow
+from scorecard.register import Context
 from scorecard.store import ledger
 from tests.scorecard.governance.conftest import Inbox, free_port, smtp_to
 
@@ -30,46 +31,48 @@ def _bodies(box: Inbox) -> list[str]:
 
 
 def test_a_quarter_is_chased_then_escalated_and_nothing_is_sent_twice(data_dir, inbox, boxes, real_register):
+    ctx = Context.of(data_dir)
     box, controller = inbox
     smtp, found = smtp_to(controller), boxes[0]
     late = "cyp_sw_turnover_rate"  # Children's Social Care and Education
     for day in (date(2026, 4, 6), date(2026, 4, 8), date(2026, 4, 8)):  # too early, then due soon (twice)
-        reminders.remind(Q, day, smtp, found, "scheduler", data_dir)
+        reminders.remind(ctx, Q, day, smtp, found, "scheduler")
     assert _kinds(data_dir) == {"reminder": _items(real_register)}  # one reminder per item, though the day ran twice
     posts = {m.metric_responsibility for m in real_register.measures}
     posts |= {real_register.theme(a.theme).responsibility for a in real_register.priority_actions}
     assert len(box.messages) == len(posts)  # one email per post
     assert all(m["Subject"].startswith("Sefton performance scorecard: ") for m in box.messages)
-    reminders.remind(Q, date(2026, 4, 11), smtp, found, "scheduler", data_dir)  # a day overdue
+    reminders.remind(ctx, Q, date(2026, 4, 11), smtp, found, "scheduler")  # a day overdue
     assert _kinds(data_dir)["overdue"] == _items(real_register)
     for m in real_register.measures:  # everyone but one submits after the overdue notice
         if m.id != late:
-            workflow.take("submit", m.id, Q, "data owner", "data_owner", data_dir=data_dir)
+            workflow.take(ctx, "submit", m.id, Q, "data owner", "data_owner")
     for a in real_register.priority_actions:
-        workflow.take("submit", a.id, Q, "data owner", "data_owner", data_dir=data_dir, kind="action")
-    reminders.remind(Q, date(2026, 4, 15), smtp, found, "scheduler", data_dir)  # five days late: escalation
+        workflow.take(ctx, "submit", a.id, Q, "data owner", "data_owner", kind="action")
+    reminders.remind(ctx, Q, date(2026, 4, 15), smtp, found, "scheduler")  # five days late: escalation
     assert _kinds(data_dir)["escalation"] == 1  # only the late measure is escalated, to its director
     assert any(
         t.startswith("To: assistant_director:children_education") and late in t and "[escalation]" in t
         for t in _bodies(box)
     )
-    reminders.remind(Q, date(2026, 4, 20), smtp, found, "scheduler", data_dir)  # ten days late: BI
+    reminders.remind(ctx, Q, date(2026, 4, 20), smtp, found, "scheduler")  # ten days late: BI
     assert any(t.startswith("To: bi") and late in t and "[escalation_bi]" in t for t in _bodies(box))
     entries = [e for e in audit.entries(data_dir) if e["action"] == reminders.ACTION]
     assert entries and all("@" not in json.dumps(e["detail"]) for e in entries)  # posts, never addresses
 
 
 def test_a_server_that_is_down_or_a_post_with_no_mailbox_loses_nothing(data_dir, inbox, boxes, real_register):
+    ctx = Context.of(data_dir)
     box, controller = inbox
     found = dict(boxes[0])
     down = reminders.Smtp("127.0.0.1", free_port(), "none", "scorecard@example.gov.uk")  # nothing listens there
-    items, outcome = reminders.remind(Q, date(2026, 4, 8), down, found, "scheduler", data_dir)
+    items, outcome = reminders.remind(ctx, Q, date(2026, 4, 8), down, found, "scheduler")
     assert len(items) == _items(real_register) and not outcome.sent and outcome.not_sent
     assert all("tried again next run" in why for _, why in outcome.not_sent)
     assert _kinds(data_dir) == {}  # nothing recorded, so the next run sends it
     missing = "Public Health performance lead (named officer to be confirmed)"
     del found[missing]
-    items, outcome = reminders.remind(Q, date(2026, 4, 8), smtp_to(controller), found, "scheduler", data_dir)
+    items, outcome = reminders.remind(ctx, Q, date(2026, 4, 8), smtp_to(controller), found, "scheduler")
     assert [mailbox for mailbox, _ in outcome.not_sent] == [missing]
     every = _items(real_register)
     assert _kinds(data_dir)["reminder"] == every - int((items["mailbox"] == missing).sum()) < every
@@ -93,12 +96,13 @@ def test_the_command_line_dry_run_sends_and_records_nothing(data_dir, inbox, box
 
 
 def test_nothing_is_chased_where_nothing_can_be_done(data_dir, real_register, monkeypatch):
+    ctx = Context.of(data_dir)
     listed = real_register.measures[0].id
-    due_day = reminders.due_items(Q, date(2026, 4, 10), data_dir)
+    due_day = reminders.due_items(ctx, Q, date(2026, 4, 10))
     assert set(due_day["kind"]) == {"reminder"} and len(due_day) == _items(real_register)  # the due day reminds
-    workflow.take(workflow.NOT_SIGNED_OFF, listed, Q, "BI analyst", "bi", "provider's data late", data_dir=data_dir)
-    assert listed not in set(reminders.due_items(Q, date(2026, 4, 20), data_dir)["item_id"])
+    workflow.take(ctx, workflow.NOT_SIGNED_OFF, listed, Q, "BI analyst", "bi", "provider's data late")
+    assert listed not in set(reminders.due_items(ctx, Q, date(2026, 4, 20))["item_id"])
     monkeypatch.setattr(reminders.publish, "state", lambda period, data_dir=None: "published")
-    assert reminders.due_items(Q, date(2026, 4, 20), data_dir).empty  # a published quarter is closed
+    assert reminders.due_items(ctx, Q, date(2026, 4, 20)).empty  # a published quarter is closed
     assert reminders.next_period(date(2026, 5, 14)) == Q  # still chased in the month after its Cabinet
     assert reminders.next_period(date(2026, 7, 1)) == "2026/27 Q1"

@@ -32,7 +32,7 @@ def gated(published_once, tmp_path_factory):
     folder = tmp_path_factory.mktemp("gate") / "data"
     shutil.copytree(published_once[0], folder)
     db.reset()
-    publish.publish(RELEASED, who="test admin", release_to_members=True, data_dir=folder)
+    publish.publish(Context.of(folder), RELEASED, who="test admin", release_to_members=True)
     db.reset()
     return folder
 
@@ -49,14 +49,15 @@ def test_the_states_are_as_set(gated):
 @pytest.mark.parametrize("period", list(STATES))
 @pytest.mark.parametrize("part", list(PARTS))
 def test_each_role_reads_each_part_only_where_it_may(gated, role, period, part):
+    ctx = Context.of(gated)
     read = PARTS[part]
     if not _may_read(role, STATES[period]):
         with pytest.raises(reports.NotPublished):
             read(role, period, gated)
-        assert reports.embargoed(Context.of(gated), role, period)
+        assert reports.embargoed(ctx, role, period)
         return
     got = read(role, period, gated)
-    assert not reports.embargoed(Context.of(gated), role, period)
+    assert not reports.embargoed(ctx, role, period)
     if part == "footer":
         assert got["published"] is access.reads_snapshot(role)
     elif part == "scorecard":
@@ -67,19 +68,21 @@ def test_each_role_reads_each_part_only_where_it_may(gated, role, period, part):
 
 @pytest.mark.parametrize("role", ["public", "member"])
 def test_members_and_the_public_read_the_frozen_card_not_the_live_one(gated, role):
+    ctx = Context.of(gated)
     frozen = publish.load(PUBLISHED, None, gated).set_index("measure_id")
-    got = reports.scorecard_for(Context.of(gated), role, PUBLISHED).set_index("measure_id")
+    got = reports.scorecard_for(ctx, role, PUBLISHED).set_index("measure_id")
     assert got["value"].equals(frozen["value"]) and got["rag"].equals(frozen["rag"])
-    live = views.scorecard(Context.of(gated), period=PUBLISHED).set_index("measure_id")
+    live = views.scorecard(ctx, period=PUBLISHED).set_index("measure_id")
     withheld = frozen["rag"] == "awaiting"  # illustrative figures are never published
     assert withheld.any() and not (live.loc[withheld.index[withheld], "rag"] == "awaiting").any()
 
 
 def test_staff_read_the_current_data_of_every_quarter(gated):
+    ctx = Context.of(gated)
     for period in STATES:
-        live = views.scorecard(Context.of(gated), period=period)
+        live = views.scorecard(ctx, period=period)
         for role in ("officer", "admin"):
-            pd.testing.assert_frame_equal(reports.scorecard_for(Context.of(gated), role, period), live)
+            pd.testing.assert_frame_equal(reports.scorecard_for(ctx, role, period), live)
 
 
 @pytest.mark.parametrize(
@@ -91,19 +94,21 @@ def test_the_quarters_offered_are_only_those_readable(gated, role, quarters):
 
 
 def test_staff_are_offered_the_latest_eight_and_no_default_leaks_a_draft(gated):
-    assert reports.quarters_for(Context.of(gated), "officer")[:3] == [DRAFT, RELEASED, PUBLISHED]
-    assert reports.scorecard_for(Context.of(gated), "public", None)["report_period"].iloc[0] == PUBLISHED
-    assert reports.scorecard_for(Context.of(gated), "member", None)["report_period"].iloc[0] == RELEASED
+    ctx = Context.of(gated)
+    assert reports.quarters_for(ctx, "officer")[:3] == [DRAFT, RELEASED, PUBLISHED]
+    assert reports.scorecard_for(ctx, "public", None)["report_period"].iloc[0] == PUBLISHED
+    assert reports.scorecard_for(ctx, "member", None)["report_period"].iloc[0] == RELEASED
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_the_load_history_is_for_staff_only(gated, role):
+    ctx = Context.of(gated)
     if access.sees_draft(role):
-        fresh, batches = reports.loads_for(Context.of(gated), role)
+        fresh, batches = reports.loads_for(ctx, role)
         assert len(fresh) and len(batches)
     else:
         with pytest.raises(reports.NotPublished):
-            reports.loads_for(Context.of(gated), role)
+            reports.loads_for(ctx, role)
 
 
 @pytest.mark.parametrize("role, period, under", [("member", RELEASED, True), ("member", PUBLISHED, False),

@@ -9,23 +9,25 @@ import pandas as pd
 
 from scorecard.__main__ import main
 from scorecard.governance import returns, workflow
+from scorecard.register import Context
 
 PERIOD = "2025/26 Q4"
 
 
 def test_the_chase_list_puts_the_overdue_first_and_drops_the_signed_off(data_dir, real_register):
+    ctx = Context.of(data_dir)
     measure, other = real_register.measures[0].id, real_register.measures[1].id
-    workflow.take("submit", measure, PERIOD, "Service manager", "data_owner", data_dir=data_dir)
-    before_qa = returns.status(PERIOD, date(2026, 4, 12), data_dir).set_index("item_id")
+    workflow.take(ctx, "submit", measure, PERIOD, "Service manager", "data_owner")
+    before_qa = returns.status(ctx, PERIOD, date(2026, 4, 12)).set_index("item_id")
     assert before_qa.at[measure, "state"] == "submitted" and before_qa.at[measure, "next_step"] == "check"
     assert before_qa.at[measure, "taken_by"] == "bi" and before_qa.at[measure, "days_overdue"] == 0
     assert before_qa.at[other, "next_step"] == "submit" and before_qa.at[other, "days_overdue"] == 2  # due 10 Apr
     assert before_qa.at[other, "directorate"] and before_qa.at[other, "owner"]
-    table = returns.status(PERIOD, date(2026, 4, 12), data_dir)
+    table = returns.status(ctx, PERIOD, date(2026, 4, 12))
     assert list(table["days_overdue"].iloc[:2]) == [2, 2] and table["days_overdue"].iloc[-1] == 0  # overdue first
-    workflow.take("check", measure, PERIOD, "BI analyst", "bi", data_dir=data_dir)
-    workflow.take("sign_off", measure, PERIOD, "AD", "assistant_director", data_dir=data_dir)
-    after = returns.status(PERIOD, date(2026, 4, 30), data_dir)
+    workflow.take(ctx, "check", measure, PERIOD, "BI analyst", "bi")
+    workflow.take(ctx, "sign_off", measure, PERIOD, "AD", "assistant_director")
+    after = returns.status(ctx, PERIOD, date(2026, 4, 30))
     signed = after.set_index("item_id").loc[measure]
     assert signed["state"] == "signed_off" and pd.isna(signed["next_step"]) and pd.isna(signed["days_overdue"])
     chase = returns.outstanding(after)
@@ -46,7 +48,7 @@ def test_the_returns_command_writes_the_chase_list(data_dir, capsys, real_regist
     assert main(["returns", "--period", "2025/26", "--data-dir", str(data_dir)]) == 2
     signed = real_register.measures[0].id  # signed off in the test above: no RAG needing commentary
     for step, duty in (("submit", "data_owner"), ("check", "bi"), ("sign_off", "assistant_director")):
-        workflow.take(step, signed, PERIOD, "someone", duty, data_dir=data_dir)
+        workflow.take(Context.of(data_dir), step, signed, PERIOD, "someone", duty)
     capsys.readouterr()
     assert main([*base, "--all"]) == 0  # every measure, a signed-off one too, without a traceback
     assert f"measure  {signed:<48} signed_off signed off" in capsys.readouterr().out

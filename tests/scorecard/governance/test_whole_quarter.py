@@ -52,41 +52,41 @@ def test_a_whole_quarter_from_returns_requested_to_a_final_cpor(data_dir, inbox,
     director = f"assistant_director:{three.theme(three.measure(late).themes[0]).directorate}"
 
     def remind(day: date) -> None:
-        reminders.remind(Q, day, smtp, found, "scheduler", data_dir, three)
+        reminders.remind(Context.of(data_dir, three), Q, day, smtp, found, "scheduler")
 
     remind(date(2026, 4, 7))  # returns requested: a reminder for each of the three, three days before due
     assert _to(box, owner) == [["reminder"] * 3]  # one email to the post that owns all three
     assert _to(box, three.theme("children_young_people").responsibility) == [["reminder"]]  # the action's owner
-    workflow.take("submit", action, Q, "data owner (test)", "data_owner", data_dir=data_dir, kind="action")
+    workflow.take(Context.of(data_dir), "submit", action, Q, "data owner (test)", "data_owner", kind="action")
     for m in (on_time, unsigned):
-        workflow.take("submit", m, Q, "data owner (test)", "data_owner", data_dir=data_dir)
+        workflow.take(Context.of(data_dir), "submit", m, Q, "data owner (test)", "data_owner")
     remind(date(2026, 4, 11))  # a day overdue: the late return's second reminder
     remind(date(2026, 4, 15))  # five days late: escalated to its Assistant Director
     remind(date(2026, 4, 15))  # the scheduler runs again: nothing is sent twice
     assert _to(box, owner) == [["reminder"] * 3, ["overdue"]]  # the late return's second email
     assert [k for kinds in _to(box, director) for k in kinds] == ["escalation"]
-    workflow.take("submit", late, Q, "data owner (test)", "data_owner", data_dir=data_dir)
+    workflow.take(Context.of(data_dir), "submit", late, Q, "data owner (test)", "data_owner")
 
     for m in (late, on_time, unsigned):
-        workflow.take("check", m, Q, "BI analyst (test)", "bi", data_dir=data_dir)
-    workflow.take("check", action, Q, "BI analyst (test)", "bi", data_dir=data_dir, kind="action")
-    workflow.take("sign_off", action, Q, "AD (test)", "assistant_director", data_dir=data_dir, kind="action")
+        workflow.take(Context.of(data_dir), "check", m, Q, "BI analyst (test)", "bi")
+    workflow.take(Context.of(data_dir), "check", action, Q, "BI analyst (test)", "bi", kind="action")
+    workflow.take(Context.of(data_dir), "sign_off", action, Q, "AD (test)", "assistant_director", kind="action")
     assert workflow.state_of(action, Q, data_dir, "action") == "signed_off"
-    assert workflow.cpor_status(Q, data_dir, three).startswith("Draft: 3 of 3")
+    assert workflow.cpor_status(Context.of(data_dir, three), Q).startswith("Draft: 3 of 3")
     try:
-        workflow.take("sign_off", late, Q, "AD (test)", "assistant_director", data_dir=data_dir)
+        workflow.take(Context.of(data_dir), "sign_off", late, Q, "AD (test)", "assistant_director")
     except workflow.WorkflowError as err:
         assert "write its commentary first" in str(err)
     else:
         raise AssertionError("a red measure was signed off without commentary")
     fields = {"narrative": "Turnover rose with two teams restructured.", "corrective_action": "Retention offer."}
-    conversation.save_commentary(late, Q, fields | {"action_owner": "", "due_date": ""}, "owner", data_dir=data_dir)
+    conversation.save_commentary(Context.of(data_dir), late, Q, fields | {"action_owner": "", "due_date": ""}, "owner")
     for m in (late, on_time):
-        workflow.take("sign_off", m, Q, "AD (test)", "assistant_director", data_dir=data_dir)
+        workflow.take(Context.of(data_dir), "sign_off", m, Q, "AD (test)", "assistant_director")
     why = "provider's figures disputed; resubmitted next quarter"
-    workflow.take(workflow.NOT_SIGNED_OFF, unsigned, Q, "BI analyst (test)", "bi", why, data_dir=data_dir)
+    workflow.take(Context.of(data_dir), workflow.NOT_SIGNED_OFF, unsigned, Q, "BI analyst (test)", "bi", why)
 
-    status = workflow.cpor_status(Q, data_dir, three)
+    status = workflow.cpor_status(Context.of(data_dir, three), Q)
     assert status == f"Final for Cabinet. Not signed off: {three.measure(unsigned).title} ({why})"
     pack = docx.Document(io.BytesIO(export.build_pack(Context.of(data_dir, three), "docx", Q, sign_off=status)))
     said = [p.text for p in pack.paragraphs] + [c.text for t in pack.tables for row in t.rows for c in row.cells]

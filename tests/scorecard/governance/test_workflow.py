@@ -40,7 +40,7 @@ def test_a_measure_goes_from_return_to_sign_off_each_step_recorded(data_dir, mea
         ("sign_off", "assistant_director", "AD"),
     ]
     for step, duty, who in steps:
-        workflow.take(step, measure, PERIOD, who, duty, data_dir=data_dir)
+        workflow.take(Context.of(data_dir), step, measure, PERIOD, who, duty)
     assert workflow.state_of(measure, PERIOD, data_dir) == "signed_off"
     versions = ledger.read(ledger.WORKFLOW, data_dir)
     assert list(versions["version"]) == [1, 2, 3] and list(versions["who"]) == ["Service manager", "BI analyst", "AD"]
@@ -72,44 +72,45 @@ def test_a_measure_goes_from_return_to_sign_off_each_step_recorded(data_dir, mea
 def test_a_step_out_of_order_or_under_the_wrong_duty_is_refused_with_nothing_written(
     data_dir, measures, steps, message
 ):
+    ctx = Context.of(data_dir)
     measure = measures["green"]
     *before, (step, duty) = steps
     for earlier, earlier_duty in before:
-        workflow.take(earlier, measure, PERIOD, "someone", earlier_duty, data_dir=data_dir)
+        workflow.take(ctx, earlier, measure, PERIOD, "someone", earlier_duty)
     held = digest(data_dir)
     with pytest.raises(workflow.WorkflowError, match=message.replace("(", r"\(")):
-        workflow.take(step, measure, PERIOD, "someone", duty, data_dir=data_dir)
+        workflow.take(ctx, step, measure, PERIOD, "someone", duty)
     assert digest(data_dir) == held
 
 
 def test_a_step_back_with_a_reason_returns_the_measure_one_state(data_dir, measures):
+    ctx = Context.of(data_dir)
     measure = measures["green"]
     for step, duty in (("submit", "data_owner"), ("check", "bi")):
-        workflow.take(step, measure, PERIOD, "someone", duty, data_dir=data_dir)
-    workflow.take("step_back", measure, PERIOD, "AD", "assistant_director", "denominator missing", data_dir=data_dir)
+        workflow.take(ctx, step, measure, PERIOD, "someone", duty)
+    workflow.take(ctx, "step_back", measure, PERIOD, "AD", "assistant_director", "denominator missing")
     assert workflow.state_of(measure, PERIOD, data_dir) == "submitted"
     last = [e for e in audit.entries(data_dir) if e["action"] == workflow.ACTION][-1]
     assert last["detail"]["reason"] == "denominator missing" and last["detail"]["to"] == "submitted"
 
 
 def test_red_cannot_be_signed_off_until_a_person_writes_its_commentary(data_dir, measures):
+    ctx = Context.of(data_dir)
     measure = measures["red"]
     for step, duty in (("submit", "data_owner"), ("check", "bi")):
-        workflow.take(step, measure, PERIOD, "someone", duty, data_dir=data_dir)
+        workflow.take(ctx, step, measure, PERIOD, "someone", duty)
     with pytest.raises(workflow.WorkflowError, match="red or amber for 2025/26 Q4: write its commentary first"):
-        workflow.take("sign_off", measure, PERIOD, "AD", "assistant_director", data_dir=data_dir)
+        workflow.take(ctx, "sign_off", measure, PERIOD, "AD", "assistant_director")
     fields = {"narrative": "Fewer completions than planned; two schemes slipped to Q1.", "corrective_action": ""}
-    conversation.save_commentary(
-        measure, PERIOD, fields | {"action_owner": "", "due_date": ""}, "officer", data_dir=data_dir
-    )
-    workflow.take("sign_off", measure, PERIOD, "AD", "assistant_director", data_dir=data_dir)
+    conversation.save_commentary(ctx, measure, PERIOD, fields | {"action_owner": "", "due_date": ""}, "officer")
+    workflow.take(ctx, "sign_off", measure, PERIOD, "AD", "assistant_director")
     assert workflow.state_of(measure, PERIOD, data_dir) == "signed_off"
 
 
 def test_a_published_quarter_is_closed(published_data):
     folder, _ = published_data
     with pytest.raises(workflow.WorkflowError, match=f"{PUBLISHED} is published"):
-        workflow.take("submit", "ig_claimant_rate", PUBLISHED, "someone", "data_owner", data_dir=folder)
+        workflow.take(Context.of(folder), "submit", "ig_claimant_rate", PUBLISHED, "someone", "data_owner")
 
 
 def test_the_command_line_takes_a_step_and_names_what_is_wrong(data_dir, measures, capsys):
@@ -136,6 +137,7 @@ def test_the_command_line_takes_a_step_and_names_what_is_wrong(data_dir, measure
 
 
 def test_bi_lists_a_measure_as_not_signed_off_with_its_reason(data_dir, measures):
+    ctx = Context.of(data_dir)
     measure = measures["green"]
     held = digest(data_dir)
     for duty, reason, message in (
@@ -143,30 +145,32 @@ def test_bi_lists_a_measure_as_not_signed_off_with_its_reason(data_dir, measures
         ("bi", "", "say why it goes to Cabinet without sign-off"),
     ):
         with pytest.raises(workflow.WorkflowError, match=message):
-            workflow.take(workflow.NOT_SIGNED_OFF, measure, PERIOD, "BI analyst", duty, reason, data_dir=data_dir)
+            workflow.take(ctx, workflow.NOT_SIGNED_OFF, measure, PERIOD, "BI analyst", duty, reason)
     assert digest(data_dir) == held
-    workflow.take(
-        workflow.NOT_SIGNED_OFF, measure, PERIOD, "BI analyst", "bi", "provider's data late", data_dir=data_dir
-    )
+    workflow.take(ctx, workflow.NOT_SIGNED_OFF, measure, PERIOD, "BI analyst", "bi", "provider's data late")
     assert workflow.state_of(measure, PERIOD, data_dir) == "awaiting"  # the state is unchanged
 
 
 def test_the_cpor_is_final_only_when_every_measure_is_signed_off_or_listed(data_dir, measures, real_register):
+    ctx = Context.of(data_dir)
     green, red = measures["green"], measures["red"]
     two = real_register.model_copy(update={"measures": [real_register.measure(green), real_register.measure(red)]})
-    assert workflow.cpor_status(PERIOD, data_dir, two).startswith("Draft: 2 of 2 measures are neither signed off")
+    assert workflow.cpor_status(Context.of(data_dir, two), PERIOD).startswith(
+        "Draft: 2 of 2 measures are neither signed off"
+    )
     for step, duty in (("submit", "data_owner"), ("check", "bi"), ("sign_off", "assistant_director")):
-        workflow.take(step, green, PERIOD, "someone", duty, data_dir=data_dir)
-    assert workflow.cpor_status(PERIOD, data_dir, two).startswith("Draft: 1 of 2")
-    workflow.take(workflow.NOT_SIGNED_OFF, red, PERIOD, "BI analyst", "bi", "figure disputed", data_dir=data_dir)
+        workflow.take(ctx, step, green, PERIOD, "someone", duty)
+    assert workflow.cpor_status(Context.of(data_dir, two), PERIOD).startswith("Draft: 1 of 2")
+    workflow.take(ctx, workflow.NOT_SIGNED_OFF, red, PERIOD, "BI analyst", "bi", "figure disputed")
     title = real_register.measure(red).title
     assert (
-        workflow.cpor_status(PERIOD, data_dir, two) == f"Final for Cabinet. Not signed off: {title} (figure disputed)"
+        workflow.cpor_status(Context.of(data_dir, two), PERIOD)
+        == f"Final for Cabinet. Not signed off: {title} (figure disputed)"
     )
-    workflow.take("submit", red, PERIOD, "someone", "data_owner", data_dir=data_dir)  # a later step: listed no more
-    assert workflow.cpor_status(PERIOD, data_dir, two).startswith("Draft: 1 of 2")
+    workflow.take(ctx, "submit", red, PERIOD, "someone", "data_owner")  # a later step: listed no more
+    assert workflow.cpor_status(Context.of(data_dir, two), PERIOD).startswith("Draft: 1 of 2")
     with pytest.raises(workflow.WorkflowError, match="is signed off"):
-        workflow.take(workflow.NOT_SIGNED_OFF, green, PERIOD, "BI analyst", "bi", "why", data_dir=data_dir)
+        workflow.take(ctx, workflow.NOT_SIGNED_OFF, green, PERIOD, "BI analyst", "bi", "why")
 
 
 def test_the_cpor_pack_carries_its_state_in_the_report_header(data_dir, monkeypatch, tmp_path):
@@ -186,42 +190,42 @@ def test_the_cpor_pack_carries_its_state_in_the_report_header(data_dir, monkeypa
 
 
 def test_a_sign_off_by_another_directorates_post_is_refused(data_dir, real_register):
+    ctx = Context.of(data_dir)
     measure = "cyp_sw_turnover_rate"  # Children's Social Care and Education
     for step, duty in (("submit", "data_owner"), ("check", "bi:children_education")):
-        workflow.take(step, measure, PERIOD, "someone", duty, data_dir=data_dir)
-    conversation.save_commentary(
-        measure, PERIOD, {"narrative": "Two teams restructured.", "corrective_action": "", "action_owner": "",
-                          "due_date": ""}, "officer", data_dir=data_dir
-    )  # fmt: skip
+        workflow.take(ctx, step, measure, PERIOD, "someone", duty)
+    fields = {"narrative": "Two teams restructured.", "corrective_action": "", "action_owner": "", "due_date": ""}
+    conversation.save_commentary(ctx, measure, PERIOD, fields, "officer")
     held = digest(data_dir)
     wrong = "assistant_director:adult_social_care_health"
     with pytest.raises(workflow.WorkflowError, match="children_education directorate: assistant_director:adult"):
-        workflow.take("sign_off", measure, PERIOD, "AD Adults", wrong, data_dir=data_dir)
+        workflow.take(ctx, "sign_off", measure, PERIOD, "AD Adults", wrong)
     assert digest(data_dir) == held
     people = frozenset({wrong, "bi"})
     assert workflow.duty_for(people, "sign_off", measure, real_register) is None
     assert workflow.duty_for(people, workflow.STEP_BACK, measure, real_register) == "bi"
     with pytest.raises(workflow.WorkflowError, match="'adults', which is not a directorate in the register"):
-        workflow.take("sign_off", measure, PERIOD, "AD", "assistant_director:adults", data_dir=data_dir)
+        workflow.take(ctx, "sign_off", measure, PERIOD, "AD", "assistant_director:adults")
     right = "assistant_director:children_education"
     assert workflow.duty_for(people | {right}, "sign_off", measure, real_register) == right
-    workflow.take("sign_off", measure, PERIOD, "AD Children", right, data_dir=data_dir)
+    workflow.take(ctx, "sign_off", measure, PERIOD, "AD Children", right)
     assert workflow.states(PERIOD, data_dir).iloc[-1][["state", "duty"]].tolist() == ["signed_off", right]
 
 
 def test_a_priority_actions_update_goes_through_the_same_steps(data_dir, real_register):
+    ctx = Context.of(data_dir)
     action = "cyp_pa_csc_improvement_priorities"  # Children's Social Care and Education
     with pytest.raises(workflow.WorkflowError, match="unknown action 'nope'"):
-        workflow.take("submit", "nope", PERIOD, "owner", "data_owner", data_dir=data_dir, kind="action")
+        workflow.take(ctx, "submit", "nope", PERIOD, "owner", "data_owner", kind="action")
     with pytest.raises(workflow.WorkflowError, match="unknown measure"):  # an action id is not a measure's
-        workflow.take("submit", action, PERIOD, "owner", "data_owner", data_dir=data_dir)
+        workflow.take(ctx, "submit", action, PERIOD, "owner", "data_owner")
     for step, duty in (("submit", "data_owner"), ("check", "bi")):
-        workflow.take(step, action, PERIOD, "someone", duty, data_dir=data_dir, kind="action")
+        workflow.take(ctx, step, action, PERIOD, "someone", duty, kind="action")
     with pytest.raises(workflow.WorkflowError, match="another's post"):
-        workflow.take("sign_off", action, PERIOD, "AD Adults", "assistant_director:adult_social_care_health",
-                      data_dir=data_dir, kind="action")  # fmt: skip
-    workflow.take("sign_off", action, PERIOD, "AD", "assistant_director:children_education", data_dir=data_dir,
-                  kind="action")  # fmt: skip
+        workflow.take(
+            ctx, "sign_off", action, PERIOD, "AD Adults", "assistant_director:adult_social_care_health", "", "action"
+        )
+    workflow.take(ctx, "sign_off", action, PERIOD, "AD", "assistant_director:children_education", kind="action")
     assert workflow.state_of(action, PERIOD, data_dir, "action") == "signed_off"
     assert workflow.state_of(action, PERIOD, data_dir) == "awaiting"  # not a measure's state
     assert main(["workflow", "step_back", "--action", action, "--period", PERIOD, "--duty", "bi", "--reason",

@@ -162,11 +162,12 @@ def test_a_2026_27_target_leaves_every_2025_26_quarter_unchanged(data_dir, tmp_p
 
 
 def test_editing_commentary_twice_keeps_three_versions(data_dir):
-    first = talk.save_commentary(QUARTERLY, EARLIER, {"narrative": "First draft."}, "officer a", data_dir=data_dir)
+    ctx = Context.of(data_dir)
+    first = talk.save_commentary(ctx, QUARTERLY, EARLIER, {"narrative": "First draft."}, "officer a")
     second = talk.save_commentary(
-        QUARTERLY, EARLIER, {"narrative": "Second.", "corrective_action": "Review"}, "officer b", data_dir=data_dir
+        ctx, QUARTERLY, EARLIER, {"narrative": "Second.", "corrective_action": "Review"}, "officer b"
     )
-    third = talk.save_commentary(QUARTERLY, EARLIER, {"narrative": "Third."}, "officer a", data_dir=data_dir)
+    third = talk.save_commentary(ctx, QUARTERLY, EARLIER, {"narrative": "Third."}, "officer a")
     assert [v["version"] for v in (first, second, third)] == [1, 2, 3]
     versions = talk.history(ledger.COMMENTARY, QUARTERLY, EARLIER, data_dir)
     assert versions["narrative"].tolist() == ["Third.", "Second.", "First draft."]
@@ -182,24 +183,21 @@ def test_editing_commentary_twice_keeps_three_versions(data_dir):
 
 
 def test_an_unedited_auto_draft_is_marked_and_a_bad_edit_saves_nothing(data_dir):
+    ctx = Context.of(data_dir)
     draft = "Technical commentary drafted by the engine."
-    saved = talk.save_commentary(
-        QUARTERLY, PERIOD, {"narrative": draft}, "officer", auto_draft=draft, data_dir=data_dir
-    )
+    saved = talk.save_commentary(ctx, QUARTERLY, PERIOD, {"narrative": draft}, "officer", auto_draft=draft)
     assert saved["auto_drafted"]
     edited = talk.save_commentary(
-        QUARTERLY, PERIOD, {"narrative": draft + " Edited."}, "officer", auto_draft=draft, data_dir=data_dir
+        ctx, QUARTERLY, PERIOD, {"narrative": draft + " Edited."}, "officer", auto_draft=draft
     )
     assert not edited["auto_drafted"]
     snapshot = digest(data_dir)
     with pytest.raises(talk.ConversationError) as caught:
-        talk.save_commentary(
-            QUARTERLY, PERIOD, {"narrative": "x" * 4001, "due_date": "soon"}, "officer", data_dir=data_dir
-        )
+        talk.save_commentary(ctx, QUARTERLY, PERIOD, {"narrative": "x" * 4001, "due_date": "soon"}, "officer")
     assert {c for c, _ in caught.value.problems} == {"narrative", "due_date"}
     with pytest.raises(talk.ConversationError, match="outside 0–100"):
         talk.save_action_update(
-            ACTION, PERIOD, {"status": "GREEN", "percent_complete": 120, "narrative": "x"}, "o", data_dir=data_dir
+            ctx, ACTION, PERIOD, {"status": "GREEN", "percent_complete": 120, "narrative": "x"}, "o"
         )
     assert digest(data_dir) == snapshot
 
@@ -228,7 +226,7 @@ def test_a_figure_note_is_kept_as_the_figures_note(data_dir, tmp_path):
 
 def test_a_rebuild_keeps_what_people_wrote_and_the_targets_loaded(data_dir, filled):
     assert ingest(list(filled.values()), data_dir=data_dir, user="tester").loaded
-    talk.save_commentary(QUARTERLY, PERIOD, {"narrative": "Written in the app."}, "officer", data_dir=data_dir)
+    talk.save_commentary(Context.of(data_dir), QUARTERLY, PERIOD, {"narrative": "Written in the app."}, "officer")
     tables = {name: ledger.read(name, data_dir) for name in ledger.SCHEMAS}
     targets_before = pd.read_parquet(data_dir / "targets.parquet")
     build.build(sources_dir=sources.default_sources_dir(), data_dir=data_dir)

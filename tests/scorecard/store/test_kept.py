@@ -10,6 +10,7 @@ import json
 import pandas as pd
 import pytest
 
+from scorecard.register import Context
 from scorecard.store import chain, ledger, storage
 from tests.scorecard.ingest._ingest_helpers import digest
 
@@ -141,7 +142,7 @@ def test_a_workflow_table_written_before_actions_had_a_workflow_reads_as_measure
     with storage.locked(data_dir):
         storage.write_tables(data_dir, {ledger.WORKFLOW: old})
     assert workflow.state_of("cyp_sw_turnover_rate", "2025/26 Q4", data_dir) == "submitted"
-    workflow.take("check", "cyp_sw_turnover_rate", "2025/26 Q4", "BI analyst", "bi", data_dir=data_dir)
+    workflow.take(Context.of(data_dir), "check", "cyp_sw_turnover_rate", "2025/26 Q4", "BI analyst", "bi")
     held = ledger.read(ledger.WORKFLOW, data_dir)
     assert list(held[["item_kind", "item_id", "state"]].itertuples(index=False)) == [
         ("measure", "cyp_sw_turnover_rate", "submitted"),

@@ -63,6 +63,7 @@ def checked(payload: bytes, name: str, folder: Path):
         path.write_bytes(payload)
         with st.status(f"Checking {name}…", expanded=False) as status:
             result = ingest.ingest(
+                data.context(),
                 [path],
                 names=[name],
                 dry_run=True,
@@ -111,6 +112,7 @@ elif upload is not None:
                     path.write_bytes(payload)
                     with st.status("Loading…", expanded=True) as status:
                         done = ingest.ingest(
+                            data.context(),
                             [path],
                             names=[upload.name],
                             user=user,

@@ -127,8 +127,8 @@ def _ingest(args: argparse.Namespace) -> int:
         print(f"file not found: {', '.join(missing)}", file=sys.stderr)
         return 2
     result = ingest.ingest(
+        register.Context.of(args.data_dir),
         args.files,
-        data_dir=args.data_dir,
         user=args.user,
         allow_partial=args.allow_partial,
         progress=lambda message: print(message, flush=True),

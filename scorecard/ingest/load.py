@@ -315,12 +315,11 @@ def _schema(data_dir: Path, name: str, frame: pd.DataFrame):
 
 
 def ingest(
+    ctx: register.Context,
     paths: list[str | Path],
-    data_dir: str | Path | None = None,
     user: str | None = None,
     allow_partial: bool = False,
     progress: Callable[[str], None] = lambda _: None,
-    reg: register.Register | None = None,
     today: date | None = None,
     names: list[str] | None = None,
     dry_run: bool = False,
@@ -328,17 +327,16 @@ def ingest(
     may_approve: bool = True,
     reported: frozenset[str] = frozenset(),
 ) -> IngestResult:
-    """Validate every file, then (unless any error, or with ``allow_partial``) load them all in one commit,
-    with an audit entry per file. ``names`` gives display names (an upload's original file name) for
-    ``paths``; ``via`` says where the load came from (``command line`` | ``upload page``); ``may_approve``:
-    whether the user may record a target's approval (the upload page passes the role's right); ``reported``:
-    the financial years whose targets were reported (their quarters released or published), which no target
-    return may change (the command line and the upload page pass :func:`publish.reported_years`).
-    A refusal of the operating system is a :class:`storage.WriteError`; nothing is then written."""
-    data_dir = Path(data_dir) if data_dir else storage.default_data_dir()
+    """Validate every file against the context's register, then (unless any error, or with ``allow_partial``) load them
+    all into its data folder in one commit, with an audit entry per file. ``names`` gives display names (an upload's
+    original file name) for ``paths``; ``via`` says where the load came from (``command line`` | ``upload page``);
+    ``may_approve``: whether the user may record a target's approval (the upload page passes the role's right);
+    ``reported``: the financial years whose targets were reported (their quarters released or published), which no
+    target return may change (the command line and the upload page pass :func:`publish.reported_years`). A refusal of
+    the operating system is a :class:`storage.WriteError`; nothing is then written."""
+    data_dir, reg = ctx.folder, ctx.reg
     if not storage.is_built(data_dir):
         raise FileNotFoundError(f"no scorecard data in {data_dir}: run `python -m scorecard build-data` first")
-    reg = reg or register.load()
     user = user or os.environ.get("SCORECARD_USER") or getpass.getuser()
     names = names or [Path(p).name for p in paths]
     with storage.locked(data_dir):
@@ -347,13 +345,13 @@ def ingest(
         batches = pd.read_parquet(storage.table_path(data_dir, "batches"))
         history = _read_table(data_dir, storage.HISTORY)
         history = empty_history(observations) if history is None else history
-        ctx = context_for(data_dir, reg, today, observations, may_approve, reported)
+        against = context_for(data_dir, reg, today, observations, may_approve, reported)
         talked = ledger.read(ledger.BATCHES, data_dir)
         known = dict(zip(batches["sha256"], batches["batch_id"])) | dict(zip(talked["sha256"], talked["batch_id"]))
         reports = []
         for number, (path, name) in enumerate(zip(paths, names), start=1):
             progress(f"[{number}/{len(paths)}] checking {name}")
-            report = check_file(Path(path), ctx, name, known, progress)
+            report = check_file(Path(path), against, name, known, progress)
             if report.outcome != "already loaded":
                 known[report.sha256] = report.batch_id
             reports.append(report)

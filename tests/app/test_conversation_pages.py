@@ -33,7 +33,7 @@ def talk_data(built_data, tmp_path_factory):
         f'{MEASURE},{Q},"{HOSTILE}",{CORRECTIVE},Service Manager,2026-06-30\n',
         encoding="utf-8",
     )
-    assert ingest([path], data_dir=folder, user="tester").loaded
+    assert ingest(Context.of(folder), [path], user="tester").loaded
     db.reset()
     return folder
 

@@ -73,15 +73,16 @@ def data_dir(built_data, tmp_path, monkeypatch):
 
 
 def test_the_public_sees_only_the_published_quarter_s_thread_and_finance(data_dir, monkeypatch, tmp_path):
+    ctx = Context.of(data_dir)
     nothing = open_as(monkeypatch, "public", page="golden_thread")
     assert ">Sefton Vision 2030</a>" in _markdown(nothing)  # nothing published: the plan's structure only,
     assert "border-radius" not in _markdown(nothing)  # without a single status badge
-    publish.publish(Context.of(data_dir), Q, who="test admin")
+    publish.publish(ctx, Q, who="test admin")
     later = tmp_path / "finance_later.csv"
     header = ["service_line", "period", "budget", "forecast_outturn", "commentary", "reference"]
     row = {"service_line": "communities", "period": Q, "budget": "11.387", "forecast_outturn": "12.500"}
     later.write_bytes(csv_bytes([row | {"commentary": "Draft forecast", "reference": "draft"}], header=header))
-    assert ingest([later], data_dir=data_dir, user="officer").loaded  # a forecast written after publication
+    assert ingest(ctx, [later], user="officer").loaded  # a forecast written after publication
 
     public = open_as(monkeypatch, "public", page="golden_thread", period=Q)
     assert ">Sefton Vision 2030</a>" in _markdown(public)

@@ -90,7 +90,7 @@ def test_forecasts_at_risk_in_every_format(reg, data_dir, tmp_path):
         "com_homelessness_preventions_pct,2025/26,40,5,a test target\n",
         encoding="utf-8",
     )
-    assert ingest([path], data_dir=data_dir, user="bi", today=date(2025, 10, 15)).loaded  # set during 2025/26
+    assert ingest(Context.of(data_dir), [path], user="bi", today=date(2025, 10, 15)).loaded  # set during 2025/26
     pack_dir = data_dir
     mid_year = content.build(Context.of(pack_dir, reg), period="2025/26 Q2")
     card = views.scorecard(Context.of(pack_dir, reg), period="2025/26 Q2")

@@ -68,7 +68,7 @@ def test_a_revised_return_shows_who_loaded_it_and_the_value_it_replaced(data_dir
     ]
     returned = tmp_path / "q2.csv"
     returned.write_bytes(csv_bytes([row(value="94.0")]))
-    assert ingest([returned], data_dir=data_dir, user="Performance officer").loaded
+    assert ingest(Context.of(data_dir), [returned], user="Performance officer").loaded
     workflow.take(ctx, "submit", QUARTERLY, "2025/26 Q2", "Service manager", "data_owner")
     workflow.take(ctx, "check", QUARTERLY, "2025/26 Q2", "BI analyst", "bi")
     db.reset()

@@ -185,8 +185,8 @@ def test_a_target_for_a_year_with_a_published_quarter_is_refused(published_data,
     path.write_bytes(csv_bytes([row], header=list(row)))
     before = digest(data_dir)
     during_the_year = date(2025, 11, 1)
-    refused = ingest([path], data_dir=data_dir, today=during_the_year, reported=publish.reported_years(data_dir))
+    refused = ingest(Context.of(data_dir), [path], today=during_the_year, reported=publish.reported_years(data_dir))
     assert not refused.loaded and digest(data_dir) == before
     [error] = refused.files[0].errors
     assert error.column == "financial_year" and "a quarter of 2025/26 has been released" in error.message
-    assert ingest([path], data_dir=data_dir, today=during_the_year, dry_run=True).files[0].outcome == "valid"
+    assert ingest(Context.of(data_dir), [path], today=during_the_year, dry_run=True).files[0].outcome == "valid"

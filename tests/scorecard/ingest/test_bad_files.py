@@ -20,6 +20,7 @@ from _ingest_helpers import COUNT, HEADER, MONTHLY, QUARTERLY, RETURN_YEARLY, YE
 
 from scorecard import ENGLAND, SEFTON
 from scorecard.ingest import ingest
+from scorecard.register import Context
 from scorecard.store import storage
 
 
@@ -330,7 +331,7 @@ def test_faulty_return_is_refused_and_nothing_changes(case, shared_data, tmp_pat
     path = tmp_path / name
     write(path)
     before = digest(shared_data)
-    result = ingest([path], data_dir=shared_data, user="corpus")
+    result = ingest(Context.of(shared_data), [path], user="corpus")
     assert not result.loaded and not result.ok
     errors = result.files[0].errors
     assert errors, f"{case}: no error"
@@ -370,7 +371,7 @@ def test_excel_quirks_are_accepted(variant, data_dir, tmp_path):
             newline="\r\n" if "crlf" in variant else "\n",
         )
         path.write_bytes((b"\xef\xbb\xbf" if "bom" in variant else b"") + data)
-    result = ingest([path], data_dir=data_dir)
+    result = ingest(Context.of(data_dir), [path])
     assert result.loaded, [str(i) for i in result.files[0].issues]
     current = _current(data_dir)
     if variant == "suppression code":
@@ -400,7 +401,7 @@ def test_a_100k_row_return_loads_in_reasonable_time(data_dir, tmp_path, real_reg
     path.write_text("measure_id,area_code,period,value\n" + "\n".join(rows) + "\n")
     messages = []
     started = time.perf_counter()
-    result = ingest([path], data_dir=data_dir, progress=messages.append, reg=reg)
+    result = ingest(Context.of(data_dir, reg), [path], progress=messages.append)
     seconds = time.perf_counter() - started
     assert result.loaded and result.files[0].rows_accepted == 100_000, [str(i) for i in result.files[0].errors[:3]]
     assert any("validated 50,000/100,000" in m for m in messages)
@@ -414,7 +415,7 @@ def test_red_figure_without_commentary_is_a_warning_not_an_error(data_dir, tmp_p
     path.write_bytes(
         csv_bytes([row(value="80"), row(value="81", period="2025/26 Q1", note="Staff shortage; recovery plan agreed")])
     )
-    result = ingest([path], data_dir=data_dir)
+    result = ingest(Context.of(data_dir), [path])
     assert result.loaded
     warnings = [str(w) for w in result.files[0].warnings]
     assert warnings == [

@@ -132,11 +132,12 @@ def test_filled_templates_load_into_the_ledger_and_the_audit_log(data_dir, fille
     assert after.loc[QUARTERLY, "target"] == before.loc[QUARTERLY, "target"] == 91.0
     assert (after["rag"] == before["rag"]).all()
 
-    again = ingest([filled["commentary"]], data_dir=data_dir)  # the same file twice does nothing
+    again = ingest(Context.of(data_dir), [filled["commentary"]])  # the same file twice does nothing
     assert again.files[0].outcome == "already loaded" and not again.loaded
 
 
 def test_a_2026_27_target_leaves_every_2025_26_quarter_unchanged(data_dir, tmp_path):
+    ctx = Context.of(data_dir)
     quarters = ["2025/26 Q1", "2025/26 Q2", "2025/26 Q3", "2025/26 Q4"]
     before = {q: _card(data_dir, q)[["target", "rag"]] for q in quarters}
     rows = [
@@ -148,7 +149,7 @@ def test_a_2026_27_target_leaves_every_2025_26_quarter_unchanged(data_dir, tmp_p
     )
     path = tmp_path / "targets.csv"
     path.write_bytes(csv_bytes(rows, header=["measure_id", "financial_year", "target", "tolerance", "rationale"]))
-    assert ingest([path], data_dir=data_dir, user="bi").loaded
+    assert ingest(ctx, [path], user="bi").loaded
     for quarter in quarters:
         pd.testing.assert_frame_equal(_card(data_dir, quarter)[["target", "rag"]], before[quarter])
     # a figure in 2026/27 is judged against the new target
@@ -156,7 +157,7 @@ def test_a_2026_27_target_leaves_every_2025_26_quarter_unchanged(data_dir, tmp_p
     figure.write_bytes(
         csv_bytes([{"measure_id": QUARTERLY, "area_code": SEFTON, "period": "2026/27 Q1", "value": "98.5"}])
     )
-    assert ingest([figure], data_dir=data_dir, user="bi").loaded
+    assert ingest(ctx, [figure], user="bi").loaded
     now = _card(data_dir, "2026/27 Q1").loc[QUARTERLY]
     assert (now["target"], now["rag"]) == (99.0, "amber")
 
@@ -217,7 +218,7 @@ def test_a_figure_note_is_kept_as_the_figures_note(data_dir, tmp_path):
             ]
         )
     )
-    assert ingest([path], data_dir=data_dir, user="bi").loaded
+    assert ingest(Context.of(data_dir), [path], user="bi").loaded
     notes = ledger.read(ledger.FIGURE_NOTES, data_dir)
     assert notes[["measure_id", "period_label", "note"]].values.tolist() == [
         [QUARTERLY, "2025/26 Q2", "Audit corrected two cases"]
@@ -225,8 +226,9 @@ def test_a_figure_note_is_kept_as_the_figures_note(data_dir, tmp_path):
 
 
 def test_a_rebuild_keeps_what_people_wrote_and_the_targets_loaded(data_dir, filled):
-    assert ingest(list(filled.values()), data_dir=data_dir, user="tester").loaded
-    talk.save_commentary(Context.of(data_dir), QUARTERLY, PERIOD, {"narrative": "Written in the app."}, "officer")
+    ctx = Context.of(data_dir)
+    assert ingest(ctx, list(filled.values()), user="tester").loaded
+    talk.save_commentary(ctx, QUARTERLY, PERIOD, {"narrative": "Written in the app."}, "officer")
     tables = {name: ledger.read(name, data_dir) for name in ledger.SCHEMAS}
     targets_before = pd.read_parquet(data_dir / "targets.parquet")
     build.build(sources_dir=sources.default_sources_dir(), data_dir=data_dir)
@@ -242,12 +244,10 @@ def _docx_text(data: bytes) -> str:
 
 
 def test_the_text_is_in_every_pack_format(data_dir, filled):
-    assert ingest(list(filled.values()), data_dir=data_dir, user="tester").loaded
+    ctx = Context.of(data_dir)
+    assert ingest(ctx, list(filled.values()), user="tester").loaded
     db.reset()
-    packs = {
-        fmt: build_pack(Context.of(data_dir), fmt, period=PERIOD, theme="adult_social_care")
-        for fmt in ("docx", "pdf", "xlsx")
-    }
+    packs = {fmt: build_pack(ctx, fmt, period=PERIOD, theme="adult_social_care") for fmt in ("docx", "pdf", "xlsx")}
     word = _docx_text(packs["docx"])
     pdf = re.sub(r"\s+", "", "".join(page.extract_text() for page in PdfReader(io.BytesIO(packs["pdf"])).pages))
     book = openpyxl.load_workbook(io.BytesIO(packs["xlsx"]))
@@ -266,6 +266,7 @@ def test_the_text_is_in_every_pack_format(data_dir, filled):
 
 
 def test_text_beginning_with_a_formula_is_neutralised_in_the_excel_pack(data_dir, tmp_path):
+    ctx = Context.of(data_dir)
     path = tmp_path / "c.csv"
     path.write_bytes(
         csv_bytes(
@@ -280,11 +281,9 @@ def test_text_beginning_with_a_formula_is_neutralised_in_the_excel_pack(data_dir
             header=["measure_id", "period", "narrative", "corrective_action"],
         )
     )
-    assert ingest([path], data_dir=data_dir, user="t").loaded
+    assert ingest(ctx, [path], user="t").loaded
     db.reset()
-    book = openpyxl.load_workbook(
-        io.BytesIO(build_pack(Context.of(data_dir), "xlsx", period=PERIOD, theme="adult_social_care"))
-    )
+    book = openpyxl.load_workbook(io.BytesIO(build_pack(ctx, "xlsx", period=PERIOD, theme="adult_social_care")))
     values = [
         c for row in book["Exceptions"].iter_rows() for c in row if isinstance(c.value, str) and "HYPERLINK" in c.value
     ]

@@ -12,6 +12,7 @@ import pytest
 from _ingest_helpers import QUARTERLY, csv_bytes, digest
 
 from scorecard.ingest import ingest
+from scorecard.register import Context
 from scorecard.store import ledger
 
 COMMENTARY = ["measure_id", "period", "narrative", "corrective_action", "action_owner", "due_date"]
@@ -285,7 +286,7 @@ def test_bad_input_is_refused_and_nothing_changes(case, shared_data, tmp_path):
     path = tmp_path / name
     write(path)
     before = digest(shared_data)
-    result = ingest([path], data_dir=shared_data, user="tester")
+    result = ingest(Context.of(shared_data), [path], user="tester")
     report = result.files[0]
     assert not result.loaded and report.outcome == "rejected"
     assert digest(shared_data) == before
@@ -309,7 +310,7 @@ def test_a_good_row_beside_a_bad_one_loads_nothing(shared_data, tmp_path):
     )
     before = digest(shared_data)
     held = len(ledger.read(ledger.ACTION_UPDATES, shared_data))
-    assert not ingest([path], data_dir=shared_data).loaded
+    assert not ingest(Context.of(shared_data), [path]).loaded
     assert digest(shared_data) == before and len(ledger.read(ledger.ACTION_UPDATES, shared_data)) == held
 
 
@@ -317,7 +318,7 @@ def test_html_and_links_are_text_not_errors(data_dir, tmp_path):
     hostile = '<script>alert(1)</script> [click](http://evil.example) ![x](http://evil.example/x.png) **bold**'
     path = tmp_path / "hostile.csv"
     path.write_bytes(csv_bytes([_commentary(narrative=hostile)], header=COMMENTARY))
-    assert ingest([path], data_dir=data_dir, user="t").loaded
+    assert ingest(Context.of(data_dir), [path], user="t").loaded
     stored = ledger.read(ledger.COMMENTARY, data_dir).iloc[-1]
     assert stored["narrative"] == hostile  # kept exactly as written
 
@@ -327,7 +328,7 @@ def test_allow_partial_loads_the_good_updates_and_quarantines_the_rest(data_dir,
     path.write_bytes(
         csv_bytes([_action(), _action(action_id="asc_pa_cqc_quality_of_care", status="MAUVE")], header=ACTIONS)
     )
-    result = ingest([path], data_dir=data_dir, allow_partial=True, user="t")
+    result = ingest(Context.of(data_dir), [path], allow_partial=True, user="t")
     report = result.files[0]
     assert result.loaded and report.outcome == "partial" and report.rows_accepted == 1
     assert ledger.read(ledger.ACTION_UPDATES, data_dir).iloc[-1]["action_id"] == "asc_pa_workforce"
@@ -337,23 +338,22 @@ def test_allow_partial_loads_the_good_updates_and_quarantines_the_rest(data_dir,
 
 def test_only_those_who_approve_record_an_approval(shared_data, tmp_path):
     """#24: an officer loaded a target marked approved by Cabinet, and ``set_by`` recorded "Cabinet"."""
+    ctx = Context.of(shared_data)
     path = tmp_path / "approved.csv"
     path.write_bytes(csv_bytes([_target(approved_by="Cabinet", approved_on="2026-02-05")], header=TARGETS))
     before = digest(shared_data)
-    report = ingest([path], data_dir=shared_data, user="officer", may_approve=False).files[0]
+    report = ingest(ctx, [path], user="officer", may_approve=False).files[0]
     assert report.outcome == "rejected" and digest(shared_data) == before
     assert any("only a BI administrator records a target's approval" in i.message for i in report.errors)
     proposal = tmp_path / "proposed.csv"
     proposal.write_bytes(csv_bytes([_target()], header=TARGETS))
-    assert (
-        ingest([proposal], data_dir=shared_data, user="officer", may_approve=False, dry_run=True).files[0].errors == []
-    )
+    assert ingest(ctx, [proposal], user="officer", may_approve=False, dry_run=True).files[0].errors == []
 
 
 def test_an_approval_is_recorded_with_who_loaded_it(data_dir, tmp_path):
     path = tmp_path / "approved.csv"
     path.write_bytes(csv_bytes([_target(approved_by="Cabinet", approved_on="2026-02-05")], header=TARGETS))
-    assert ingest([path], data_dir=data_dir, user="bi.admin").loaded
+    assert ingest(Context.of(data_dir), [path], user="bi.admin").loaded
     stored = ledger.read(ledger.TARGET_VERSIONS, data_dir).iloc[-1]
     assert (stored["set_by"], stored["approved_by"]) == ("bi.admin", "Cabinet")
 
@@ -370,7 +370,7 @@ def test_a_cell_shown_as_a_percentage_loads_as_shown(data_dir, tmp_path):
         for column in columns:
             book.active.cell(row=2, column=header.index(column) + 1).number_format = "0%"
         book.save(path)
-        assert ingest([path], data_dir=data_dir, user="bi").loaded
+        assert ingest(Context.of(data_dir), [path], user="bi").loaded
     update = ledger.read(ledger.ACTION_UPDATES, data_dir).iloc[-1]
     assert update["percent_complete"] == 50
     target = ledger.read(ledger.TARGET_VERSIONS, data_dir).iloc[-1]

@@ -13,6 +13,7 @@ from _ingest_helpers import csv_bytes, digest
 from scorecard import register
 from scorecard.ingest import ingest
 from scorecard.present import conversation
+from scorecard.register import Context
 from scorecard.store import ledger
 
 SEED = register.DEFAULT_PATH.parents[1] / "shared" / "seeds" / "001_5a9339259cd50bf4.txt"
@@ -117,7 +118,7 @@ def test_a_bad_row_is_refused_with_file_row_and_column_and_nothing_changes(case,
     path = tmp_path / name
     path.write_bytes(csv_bytes([_finance() if header is FINANCE else _risk(), *rows], header=header))
     before = digest(shared_data)
-    result = ingest([path], data_dir=shared_data, user="tester")
+    result = ingest(Context.of(shared_data), [path], user="tester")
     report = result.files[0]
     assert not result.loaded and report.outcome == "rejected"
     assert digest(shared_data) == before
@@ -130,7 +131,7 @@ def test_a_bad_row_is_refused_with_file_row_and_column_and_nothing_changes(case,
 def test_a_later_forecast_is_a_new_version_and_the_quarter_reads_it(data_dir, tmp_path):
     path = tmp_path / "finance_q2.csv"
     path.write_bytes(csv_bytes([_finance(variance="")], header=FINANCE))
-    assert ingest([path], data_dir=data_dir, user="tester").loaded
+    assert ingest(Context.of(data_dir), [path], user="tester").loaded
     table = ledger.read(ledger.FINANCE, data_dir)
     assert len(table) == 12  # the Q1 return kept beside the new quarter's line
     q1, q2 = conversation.finance("2024/25 Q1", data_dir), conversation.finance("2024/25 Q2", data_dir)

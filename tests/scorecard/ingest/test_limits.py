@@ -17,6 +17,7 @@ from test_bad_files import _rezip, _xlsx_with, _zip_bomb
 
 from scorecard import ENGLAND, SEFTON
 from scorecard.ingest import build, ingest, load, reader, sources
+from scorecard.register import Context
 from scorecard.store import storage
 
 
@@ -71,7 +72,7 @@ def test_did_you_mean_is_worked_out_once_per_distinct_id(data_dir, tmp_path, spy
     path = tmp_path / "typos.csv"
     path.write_text("measure_id,area_code,period,value\n" + "\n".join(rows) + "\n")
     started = time.perf_counter()
-    result = ingest([path], data_dir=data_dir, dry_run=True)
+    result = ingest(Context.of(data_dir), [path], dry_run=True)
     assert time.perf_counter() - started < 20
     assert sorted(calls) == sorted(typos)
     assert result.files[0].rows_rejected == 30_000
@@ -86,19 +87,20 @@ def test_a_formula_with_its_saved_value_loads(data_dir, tmp_path):
     sheet.write_row(1, 0, [QUARTERLY, SEFTON, "2025/26 Q2"])
     sheet.write_formula(1, 3, "=90+3.5", None, 93.5)  # Excel saves the value beside the formula
     book.close()
-    assert ingest([path], data_dir=data_dir).loaded
+    assert ingest(Context.of(data_dir), [path]).loaded
     assert _current(data_dir)["value"] == 93.5
 
 
 def test_a_note_written_on_two_lines_and_an_empty_hidden_row_load(data_dir, tmp_path):
+    ctx = Context.of(data_dir)
     path = tmp_path / "notes.csv"
     path.write_bytes(
         csv_bytes([row(note="Staff shortage.\nRecovery plan agreed, reviewed monthly."), row(period="2025/26 Q1")])
     )
-    assert ingest([path], data_dir=data_dir).loaded
+    assert ingest(ctx, [path]).loaded
     workbook = tmp_path / "hidden_empty.xlsx"
     _xlsx_with([row(value="91")], lambda book, sheet: setattr(sheet.row_dimensions[5], "hidden", True))(workbook)
-    assert ingest([workbook], data_dir=data_dir).loaded  # a hidden row with nothing in it hides nothing
+    assert ingest(ctx, [workbook]).loaded  # a hidden row with nothing in it hides nothing
 
 
 def test_hidden_rows_are_quarantined_under_allow_partial(data_dir, tmp_path):
@@ -107,7 +109,7 @@ def test_hidden_rows_are_quarantined_under_allow_partial(data_dir, tmp_path):
         [row(value="91"), row(period="2025/26 Q1", value="77")],
         lambda book, sheet: setattr(sheet.row_dimensions[3], "hidden", True),
     )(path)
-    result = ingest([path], data_dir=data_dir, allow_partial=True)
+    result = ingest(Context.of(data_dir), [path], allow_partial=True)
     assert result.loaded and result.files[0].rows_rejected == 1
     assert _current(data_dir)["value"] == 91
     assert _current(data_dir, period="2025/26 Q1")["value"] != 77
@@ -125,7 +127,7 @@ def test_rejected_text_is_neutralised_in_the_quarantine_file_and_notes_lose_cont
             ]
         )
     )
-    result = ingest([path], data_dir=data_dir, allow_partial=True)
+    result = ingest(Context.of(data_dir), [path], allow_partial=True)
     assert result.loaded
     text = open(result.files[0].quarantine, encoding="utf-8").read()
     assert "'=HYPERLINK(" in text and "'@SUM(1+1)" in text
@@ -167,7 +169,7 @@ def test_build_data_reads_returns_as_an_ingest_does(sources_with, tmp_path):
     (returns / "counts.csv").rename(tmp_path / "counts.csv")
     loaded = tmp_path / "loaded"
     build.build(sources_dir=source_dir, data_dir=loaded, returns_dir=returns)
-    assert ingest([tmp_path / "counts.csv"], data_dir=loaded).loaded
+    assert ingest(Context.of(loaded), [tmp_path / "counts.csv"]).loaded
     columns = ["value", "lower_ci", "upper_ci", "status", "period_start", "period_end"]
     a = _current(shipped, "asc_assistive_tech_telecare_clients")[columns]
     b = _current(loaded, "asc_assistive_tech_telecare_clients")[columns]
@@ -178,7 +180,7 @@ def test_a_rebuild_leaves_out_accepted_rows_the_register_no_longer_allows(data_d
     original = pd.read_parquet(storage.table_path(data_dir, "observations"))
     path = tmp_path / "q2.csv"
     path.write_bytes(csv_bytes([row(value="91.5")]))
-    assert ingest([path], data_dir=data_dir).loaded
+    assert ingest(Context.of(data_dir), [path]).loaded
     reg = real_register.model_copy(deep=True)
     reg.measure(QUARTERLY).source.return_areas = [ENGLAND]  # Sefton's figures no longer from returns
     messages = []

@@ -62,6 +62,7 @@ def test_filled_xlsx_template_changes_the_scorecard(data_dir, tmp_path, capsys):
 
 
 def test_revision_keeps_history_and_reload_is_a_no_op(data_dir, tmp_path):
+    ctx = Context.of(data_dir)
     first, second = tmp_path / "q2.csv", tmp_path / "q2_revised.csv"
     first.write_bytes(csv_bytes([row(value="93.5", period="2025/26 Q1"), row(value="94.0")]))
     second.write_bytes(csv_bytes([row(value="90.1")]))
@@ -69,14 +70,14 @@ def test_revision_keeps_history_and_reload_is_a_no_op(data_dir, tmp_path):
     original = held[(held.measure_id == QUARTERLY) & (held.area_code == SEFTON) & (held.period_label == "2025/26 Q2")]
     assert len(original) == 1
 
-    result = ingest([first], data_dir=data_dir, user="a")
+    result = ingest(ctx, [first], user="a")
     assert result.loaded and result.files[0].rows_revised == 2
     snapshot = digest(data_dir)
-    again = ingest([first], data_dir=data_dir, user="a")
+    again = ingest(ctx, [first], user="a")
     assert not again.loaded and again.files[0].outcome == "already loaded" and again.ok
     assert digest(data_dir) == snapshot
 
-    assert ingest([second], data_dir=data_dir, user="b").loaded
+    assert ingest(ctx, [second], user="b").loaded
     obs = pd.read_parquet(storage.table_path(data_dir, "observations"))
     assert not obs.duplicated(["measure_id", "area_code", "period_end"]).any()
     current = obs[(obs.measure_id == QUARTERLY) & (obs.area_code == SEFTON) & (obs.period_label == "2025/26 Q2")]
@@ -125,7 +126,7 @@ def test_one_bad_file_among_several_loads_nothing(data_dir, tmp_path):
     good.write_bytes(csv_bytes([row(value="93.5")]))
     bad.write_bytes(csv_bytes([row(measure_id="nope")]))
     snapshot = digest(data_dir)
-    result = ingest([good, bad], data_dir=data_dir)
+    result = ingest(Context.of(data_dir), [good, bad])
     assert not result.loaded and digest(data_dir) == snapshot
     assert [f.outcome for f in result.files] == ["valid", "rejected"]
 
@@ -159,6 +160,6 @@ def test_templates_of_every_kind(data_dir, tmp_path, real_register):
     monthly = figures[figures["frequency"] == "monthly"]
     assert {"Jul 2025", "Aug 2025", "Sep 2025"} <= set(monthly["period"])
     # an unfilled template loads nothing and is not an error about any row
-    result = ingest([tmp_path / "figures.csv"], data_dir=data_dir)
+    result = ingest(Context.of(data_dir), [tmp_path / "figures.csv"])
     assert not result.loaded and "every row is blank" in str(result.files[0].errors[0])
     assert main(["template", "--measure", "nope", "--period", "2025/26 Q2", "--out", str(tmp_path / "x.csv")]) == 2

@@ -9,6 +9,7 @@ from _ingest_helpers import csv_bytes, row
 from streamlit.testing.v1 import AppTest
 
 from scorecard.ingest import ingest
+from scorecard.register import Context
 
 APP = str(Path(__file__).resolve().parents[3] / "app.py")
 
@@ -27,7 +28,7 @@ def _open(officer: bool, data_dir, monkeypatch) -> AppTest:
 def test_upload_page_only_for_officers(data_dir, monkeypatch, tmp_path):
     path = tmp_path / "q2.csv"
     path.write_bytes(csv_bytes([row(value="91.5")]))
-    assert ingest([path], data_dir=data_dir, user="officer one").loaded
+    assert ingest(Context.of(data_dir), [path], user="officer one").loaded
     at = _open(True, data_dir, monkeypatch)
     at.switch_page("pages/upload.py")
     at.run()

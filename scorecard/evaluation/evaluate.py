@@ -18,6 +18,7 @@ import pyarrow as pa
 from scorecard import ENGLAND, register
 from scorecard.evaluation import group_stats
 from scorecard.evaluation.facts_sql import (
+    DEEP_SQL,
     FACTS_SQL,
     KNOWN,
     MEMBERS_SQL,
@@ -25,6 +26,7 @@ from scorecard.evaluation.facts_sql import (
     RATES,
     SCOPE_FILTER,
     VALUES_SQL,
+    depth,
 )
 from scorecard.evaluation.judgements import benchmark, breaks, direction, exceptions, polarity, rag, trend
 from scorecard.evaluation.judgements.arrays import floats, texts
@@ -245,7 +247,8 @@ def evaluate(
     few = list(areas) if areas and len(areas) <= PRUNE_UP_TO else None  # read as one, with constant key lists
     reach = ANY_REACH if few else _reach(con, report, known)  # a few councils' rows are read anyway: no bound
     params: dict[str, object] = {"period_end": report.end, "group": group, "reach": reach}
-    gather = _Gather(measures, known, params, groups, con.execute("SELECT code, area_key FROM areas").df())
+    deep = None if few else [int(key) for (key,) in con.execute(DEEP_SQL, {"reach": reach}).fetchall()]
+    gather = _Gather(measures, known, params, groups, con.execute("SELECT code, area_key FROM areas").df(), deep)
     if few:
         parts = [judge(gather(con, few), reg)]
     else:
@@ -266,16 +269,21 @@ class _Gather:
     """The facts of some councils: :data:`~scorecard.evaluation.facts_sql.FACTS_SQL`, with their comparator
     groups' statistics (:func:`scorecard.evaluation.group_stats.group_stats`) in place."""
 
-    def __init__(self, measures: pd.DataFrame, known: pd.DataFrame, params: dict, groups: list[str], areas):
+    def __init__(
+        self, measures: pd.DataFrame, known: pd.DataFrame, params: dict, groups: list[str], areas, deep: list | None
+    ):
         self.measures, self.known, self.params, self.groups, self.areas = measures, known, params, groups, areas
         self.rated = bool(measures["rate_multiplier"].notna().any())
+        self.depth = depth(deep)
 
     def _sql(self, sql: str) -> str:
         """The query with :data:`~scorecard.evaluation.facts_sql.RATES`' rate comparison where some measure is
-        a count compared as a rate, and :data:`~scorecard.evaluation.facts_sql.KNOWN`'s conditions when
-        :func:`known_ends` cuts any measure."""
+        a count compared as a rate, the :data:`~scorecard.evaluation.facts_sql.DEPTH` read of each series, and
+        :data:`~scorecard.evaluation.facts_sql.KNOWN`'s conditions when :func:`known_ends` cuts any measure."""
         for marker, (with_rates, without) in RATES.items():
             sql = sql.replace(marker, with_rates if self.rated else without)
+        for marker, condition in self.depth.items():
+            sql = sql.replace(marker, condition)
         return _known_sql(sql, self.known)
 
     def _few(self, areas: list[str], members: pd.DataFrame) -> tuple[str, str]:

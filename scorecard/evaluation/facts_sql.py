@@ -15,7 +15,9 @@ keys ``area_key``, ``measure_key`` and ``recency`` on every observation; and ``p
 value ordered by period, for the group statistics.
 """
 
-_K = range(1, 6)
+RECENT_PERIODS = 5
+"""The series' latest stored periods set side by side (the trend's points, the previous period)."""
+_K = range(1, RECENT_PERIODS + 1)
 # ``max(CASE WHEN …)`` rather than ``max(…) FILTER (WHERE …)``: the same values, measured cheaper in DuckDB with
 # thirty of them in one group-by — the pivot was the dearest step of the query (one chunk of 65 councils at
 # national size, medians of five: 1.25 s → 1.0 s, 2.1 → 1.5 CPU-s; #22).
@@ -24,6 +26,40 @@ _RECENT = ",\n           ".join(
     for k in _K
     for column in ("value", "numerator", "denominator", "lower_ci", "upper_ci")
 )
+
+LAST_YEAR = {"quarter": 4, "month": 12}
+"""Periods back to the same period a year earlier, by period kind (1 for every yearly kind)."""
+DEEPEST = max(LAST_YEAR.values()) + 1
+"""Stored periods read of a series whose period a year earlier may lie beyond its latest :data:`RECENT_PERIODS`:
+one with monthly periods, or with more than one kind among its latest. Of one kind, a series' period a year
+earlier is within the latest five (a quarter's four back, at most three stored between). Only these measures are
+read deeper: at national size the read is then 325,000 rows a chunk instead of 845,000."""
+DEEP_SQL = f"""
+SELECT measure_key FROM observations WHERE recency <= {DEEPEST} + $reach GROUP BY measure_key
+HAVING bool_or(period_kind IN ({", ".join(f"'{kind}'" for kind, back in LAST_YEAR.items() if back >= RECENT_PERIODS)}))
+    OR count(DISTINCT period_kind) > 1
+"""
+"""The measures to read :data:`DEEPEST` periods deep (``measure_key``), from every row :data:`FACTS_SQL` may read
+of any of their series (a measure whose series differ is read deep in all)."""
+DEPTH = "/*DEPTH*/", "/*DEPTH_ROWS*/"
+"""Markers of how many of each series' latest stored periods :data:`FACTS_SQL` reads: a condition on the stored
+``recency`` (DuckDB applies it while it reads) and the rank below the report (``rn``) kept (:func:`depth`)."""
+
+
+def depth(deep: list[int] | None) -> dict[str, str]:
+    """:data:`DEPTH`'s conditions: the latest :data:`RECENT_PERIODS` of every series and :data:`DEEPEST` of the
+    measures keyed in ``deep`` (None: of every measure)."""
+    if deep is None:
+        return {DEPTH[0]: f"o.recency <= {DEEPEST} + $reach", DEPTH[1]: str(DEEPEST)}
+    if not deep:
+        return {DEPTH[0]: f"o.recency <= {RECENT_PERIODS} + $reach", DEPTH[1]: str(RECENT_PERIODS)}
+    keys = ", ".join(str(int(key)) for key in sorted(deep))
+    return {
+        DEPTH[0]: f"(o.recency <= {RECENT_PERIODS} + $reach OR (o.recency <= {DEEPEST} + $reach "
+        f"AND o.measure_key IN ({keys})))",
+        DEPTH[1]: f"CASE WHEN o.measure_key IN ({keys}) THEN {DEEPEST} ELSE {RECENT_PERIODS} END",
+    }
+
 
 SCOPE_FILTER, NEEDED_FILTER = "/*SCOPE_FILTER*/", "/*NEEDED_FILTER*/"
 """Markers where :func:`scorecard.evaluation.evaluate.evaluate` adds constant ``area_key`` conditions: the
@@ -69,16 +105,16 @@ after AS MATERIALIZED (  -- how many of each series' stored periods end after th
       AND o.area_key IN (SELECT ak FROM scope) /*SCOPE_FILTER*/
     GROUP BY ALL
 ),
-valued AS MATERIALIZED (  -- the latest 13 periods of each series to the report end (rn 1 = latest): the
-    -- trend points, the previous period and the same period last year. ``$reach`` is the most periods any
-    -- series has after the report end, so DuckDB can drop older rows as it reads (``recency`` is stored).
+valued AS MATERIALIZED (  -- the latest periods of each series to the report end (rn 1 = latest): the trend
+    -- points, the previous period and the same period last year. ``$reach`` is the most periods any series has
+    -- after the report end, so DuckDB can drop older rows as it reads (``recency`` is stored).
     SELECT o.area_key AS ak, o.measure_key AS mk, o.recency - coalesce(a.n_after, 0) AS rn,
            o.measure_id, o.area_code, o.period_kind, o.period_label, o.period_start, o.period_end,
            o.period_seq, o.value, o.numerator, o.denominator, o.lower_ci, o.upper_ci, o.status,
            o.source_id, o.batch_id
     FROM observations o LEFT JOIN after a ON a.ak = o.area_key AND a.mk = o.measure_key /*KNOWN_JOIN*/
-    WHERE o.recency <= 13 + $reach AND o.period_end <= CAST($period_end AS DATE) /*KNOWN_UPTO*/ /*SCOPE_FILTER*/
-      AND o.recency - coalesce(a.n_after, 0) <= 13
+    WHERE /*DEPTH*/ AND o.period_end <= CAST($period_end AS DATE) /*KNOWN_UPTO*/ /*SCOPE_FILTER*/
+      AND o.recency - coalesce(a.n_after, 0) <= /*DEPTH_ROWS*/
 ),
 cur AS (SELECT * FROM valued WHERE rn = 1),
 recent AS (  -- the last five stored periods side by side (suffix 1 = latest … 5 = oldest)
@@ -95,7 +131,7 @@ last_year AS (
     SELECT c.ak, c.mk, v.value, v.period_label, v.period_start
     FROM cur c JOIN valued v
       ON v.ak = c.ak AND v.mk = c.mk AND v.period_kind = c.period_kind
-     AND v.period_seq = c.period_seq - CASE c.period_kind WHEN 'quarter' THEN 4 WHEN 'month' THEN 12 ELSE 1 END
+     AND v.period_seq = c.period_seq - CASE c.period_kind /*LAST_YEAR*/ ELSE 1 END
 ),
 mkey AS MATERIALIZED (SELECT DISTINCT mk, measure_id FROM cur)
 SELECT g.measure_id, g.area_code, m.* EXCLUDE (measure_id, benchmark_group),
@@ -119,7 +155,9 @@ LEFT JOIN targets t ON t.measure_id = g.measure_id  -- one row in force per peri
                    AND (t.fy_start IS NULL OR c.period_end >= t.fy_start)
                    AND (t.fy_end IS NULL OR c.period_end <= t.fy_end)
 ORDER BY g.area_code, g.measure_id
-""".replace("/*RECENT*/", _RECENT)
+""".replace("/*RECENT*/", _RECENT).replace(
+    "/*LAST_YEAR*/", " ".join(f"WHEN '{kind}' THEN {back}" for kind, back in LAST_YEAR.items())
+)
 
 VALUES_SQL = """
 SELECT v.measure_key, v.area_key, v.value /*VALUES_CVALUE*/, v.period_end

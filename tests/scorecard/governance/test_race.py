@@ -61,7 +61,7 @@ def test_publish_during_ingest_never_tears_or_crashes(data_dir, tmp_path):
     rng = random.Random(20261126)
     start = tmp_path / "real.csv"  # the shipped figures are illustrative, which a release withholds
     start.write_bytes(csv_bytes([row(value="50.0"), row(period=BEFORE, value="55.0")]))
-    assert load_returns([start], data_dir=data_dir, user="race").loaded
+    assert load_returns(Context.of(data_dir), [start], user="race").loaded
     publish.publish(Context.of(data_dir), Q, who="race", release_to_members=True)
     card, now, before, member = _frozen_pair(data_dir)
     pairs = [(now, before)]

@@ -81,9 +81,10 @@ if audit_sample.AUDIT in {access.duty_name(d) for d in held}:  # the Audit team'
     left, right = st.columns(2)
     size = left.number_input("How many KPIs", min_value=1, max_value=30, value=10, key="audit-size")
     seed = right.number_input("Seed (the same seed draws the same sample)", min_value=0, value=1, key="audit-seed")
+    ctx = data.context()  # resolved in the page run: the download is built after it
     st.download_button(
         f"Download the {year} audit sample (XLSX)",
-        lambda: audit_sample.book(data.context(), year, int(size), int(seed))[0],
+        lambda: audit_sample.book(ctx, year, int(size), int(seed))[0],
         file_name=f"sefton_audit_sample_{year.replace('/', '-')}_seed{int(seed)}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         on_click="ignore",

@@ -43,7 +43,7 @@ def _context(folder: str, area: str = SEFTON) -> register.Context:
 
 
 def context(area: str = SEFTON) -> register.Context:
-    """The current data folder, the register and ``area``: what a pack the current user builds is of."""
+    """The current data folder, the register and ``area``: what this page run's reads, writes and packs are of."""
     return _context(_folder(), area)
 
 

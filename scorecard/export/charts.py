@@ -53,7 +53,7 @@ def _number(value) -> float | None:
     return None if value is None or pd.isna(value) else float(value)
 
 
-def series(row: Row, ctx: Context, read: Callable[[str], pd.DataFrame] | None = None) -> list[Point]:
+def series(ctx: Context, row: Row, read: Callable[[str], pd.DataFrame] | None = None) -> list[Point]:
     """The last :data:`MAX_POINTS` periods of the measure's trend as the measure page shows it
     (:func:`scorecard.present.views.measure_series`: up to the reporting period as released by its report,
     against the measure's own comparator group) — or as ``read`` gives it (a published quarter's frozen
@@ -105,8 +105,8 @@ def alt_text(row: Row, points: list[Point], area_name: str) -> str:
 
 
 def draw(
-    row: Row,
     ctx: Context,
+    row: Row,
     area_name: str,
     width_in: float = 5.5,
     height_in: float = 2.4,
@@ -116,7 +116,7 @@ def draw(
     council's line, England's and the comparator group's median where published, and the target; the value
     axis starts at zero for figures that cannot be negative, so a small change is not drawn as a large one; the
     legend sits below the plot, never over the data."""
-    points = series(row, ctx, read)
+    points = series(ctx, row, read)
     if not any(p.value is not None for p in points):
         return None
     labels = [p.label for p in points]
@@ -205,7 +205,7 @@ def draw_exceptions(pack, progress, start: float, end: float) -> dict[str, Chart
     rows = pack.charted
     charts = {}
     for i, row in enumerate(rows, start=1):
-        chart = draw(row, pack.ctx, pack.area_name, read=pack.series)
+        chart = draw(pack.ctx, row, pack.area_name, read=pack.series)
         if chart is not None:
             charts[row.measure_id] = chart
         if i == len(rows) or i % 5 == 0:

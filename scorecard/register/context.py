@@ -2,8 +2,10 @@
 council — resolved once by whoever knows it (the app per page run, the CLI per command, a test per folder) and
 handed down, so no function below re-resolves a folder or re-loads the register.
 
-Every reader takes it first, then who reads (role), then when (period), then against what (comparator group):
-``reports.scorecard_for(ctx, role, period, group)``, ``views.scorecard(ctx, period, group)``.
+Every function that reads or writes the data takes it first; who (role), when (period) and against what
+(comparator group), where it takes them, follow in that order: ``reports.scorecard_for(ctx, role, period, group)``,
+``views.scorecard(ctx, period, group)``, ``views.measure_series(ctx, measure_id, period, group)``. Functions of the
+files alone (the snapshot index, the ledgers, a connection) take the folder.
 """
 
 from __future__ import annotations

@@ -5,6 +5,8 @@ must agree."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 import pytest
 
@@ -112,3 +114,15 @@ def test_a_measure_of_two_period_kinds_is_read_deep(tmp_path, report, year_earli
     assert len(db.connect(tmp_path).execute(DEEP_SQL, {"reach": 0}).fetchall()) == 1
     card = _both_ways(ctx, report)  # an academic year (to August) sits among the quarters: a year back is sixth
     assert card.at["mixed", "last_year_value"] == year_earlier
+
+
+def test_kinds_numbered_by_their_year_are_read_deep(tmp_path):
+    """A rolling year published each quarter, or snapshots, share a year's number: never counted five deep."""
+    rolling = [_row("rolling", AREA, periods.year_ending(2025, m), float(m)) for m in (3, 6, 9, 12)]
+    snapshots = [_row("snapshots", AREA, periods.snapshot(date(2025, m, 1)), float(m)) for m in (3, 9)]
+    yearly = [_row("yearly", AREA, periods.financial_year(year), float(year)) for year in range(2015, 2025)]
+    _written(tmp_path, rolling + snapshots + yearly, "rolling", "snapshots", "yearly")
+    con = db.connect(tmp_path)
+    keys = dict(con.execute("SELECT DISTINCT measure_id, measure_key FROM observations").fetchall())
+    deep = {key for (key,) in con.execute(DEEP_SQL, {"reach": 0}).fetchall()}
+    assert deep == {keys["rolling"], keys["snapshots"]}

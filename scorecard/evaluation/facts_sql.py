@@ -33,11 +33,14 @@ DEEPEST = max(LAST_YEAR.values()) + 1
 """Stored periods read of a series whose period a year earlier may lie beyond its latest :data:`RECENT_PERIODS`.
 Only the measures :data:`DEEP_SQL` names are read this deep: at national size the read is then 325,000 rows a chunk
 instead of 845,000."""
-FIVE_DEEP_KINDS = ("quarter", "financial_year", "academic_year")
-"""Period kinds numbered one per period, a year being at most four back: a series of one of them finds its period
-a year earlier within its latest five (a quarter's four back, at most three stored between). A month is twelve
-back; kinds numbered by their year may come several in a year (snapshots, rolling years, pooled years, calendar
-years under their own labels); a series of more than one kind interleaves them: all are read :data:`DEEPEST`."""
+NUMBERED_PER_PERIOD = ("quarter", "month", "financial_year", "academic_year")
+"""Period kinds whose ``period_seq`` counts periods, so the same period a year earlier is the one numbered
+:data:`LAST_YEAR` back. The other kinds are numbered by their year and may come several in a year (a rolling year
+each quarter, snapshots): theirs is the one of the year before that ends in the same month."""
+FIVE_DEEP_KINDS = tuple(kind for kind in NUMBERED_PER_PERIOD if LAST_YEAR.get(kind, 1) < RECENT_PERIODS)
+"""Period kinds a series of which finds its period a year earlier within its latest five (a quarter's four back, at
+most three stored between). A month is twelve back; a kind numbered by its year may come several in a year; a
+series of more than one kind interleaves them: all these are read :data:`DEEPEST`."""
 DEEP_SQL = f"""
 SELECT measure_key FROM observations WHERE recency <= {DEEPEST} + $reach GROUP BY measure_key
 HAVING bool_or(period_kind NOT IN ({", ".join(f"'{kind}'" for kind in FIVE_DEEP_KINDS)}))
@@ -95,7 +98,8 @@ RATES = {
 """Marker → (SQL where some measure is a count compared as a rate of its denominator, SQL where none is): the
 compared value is then the value itself, and the other areas' values are read without their denominators."""
 
-FACTS_SQL = """
+FACTS_SQL = (
+    """
 WITH
 params AS (SELECT CAST($period_end AS DATE) AS period_end),
 m AS (SELECT * FROM measures_view),
@@ -136,6 +140,7 @@ last_year AS (
     FROM cur c JOIN valued v
       ON v.ak = c.ak AND v.mk = c.mk AND v.period_kind = c.period_kind
      AND v.period_seq = c.period_seq - CASE c.period_kind /*LAST_YEAR*/ ELSE 1 END
+     AND (c.period_kind IN (/*NUMBERED_PER_PERIOD*/) OR month(v.period_end) = month(c.period_end))
 ),
 mkey AS MATERIALIZED (SELECT DISTINCT mk, measure_id FROM cur)
 SELECT g.measure_id, g.area_code, m.* EXCLUDE (measure_id, benchmark_group),
@@ -159,8 +164,9 @@ LEFT JOIN targets t ON t.measure_id = g.measure_id  -- one row in force per peri
                    AND (t.fy_start IS NULL OR c.period_end >= t.fy_start)
                    AND (t.fy_end IS NULL OR c.period_end <= t.fy_end)
 ORDER BY g.area_code, g.measure_id
-""".replace("/*RECENT*/", _RECENT).replace(
-    "/*LAST_YEAR*/", " ".join(f"WHEN '{kind}' THEN {back}" for kind, back in LAST_YEAR.items())
+""".replace("/*RECENT*/", _RECENT)
+    .replace("/*LAST_YEAR*/", " ".join(f"WHEN '{kind}' THEN {back}" for kind, back in LAST_YEAR.items()))
+    .replace("/*NUMBERED_PER_PERIOD*/", ", ".join(f"'{kind}'" for kind in NUMBERED_PER_PERIOD))
 )
 
 VALUES_SQL = """

@@ -126,3 +126,12 @@ def test_kinds_numbered_by_their_year_are_read_deep(tmp_path):
     keys = dict(con.execute("SELECT DISTINCT measure_id, measure_key FROM observations").fetchall())
     deep = {key for (key,) in con.execute(DEEP_SQL, {"reach": 0}).fetchall()}
     assert deep == {keys["rolling"], keys["snapshots"]}
+
+
+def test_a_rolling_year_published_each_quarter_compares_the_same_month_a_year_earlier(tmp_path):
+    """Four rolling years share a year's number: the year earlier is the one ending in the same month, once."""
+    points = [periods.year_ending(year, m) for year in (2023, 2024, 2025) for m in (3, 6, 9, 12)]
+    rows = [_row("rolling", area, p, float(p.end.year * 100 + p.end.month)) for p in points for area in (AREA, OTHER)]
+    card = _both_ways(_written(tmp_path, rows, "rolling"), "2025/26 Q4")
+    assert len(card) == 1  # one row for the measure, not one per rolling year of the year before
+    assert (card.at["rolling", "period_label"], card.at["rolling", "last_year_value"]) == ("YE Dec 2025", 202412.0)

@@ -26,7 +26,7 @@ def test_the_facts_query_holds_no_rating_rule():
     queries = facts_sql.FACTS_SQL + facts_sql.VALUES_SQL + facts_sql.MEMBERS_SQL
     literals = set(re.findall(r"'([a-z_]+)'", queries))
     codes = set(rag.CODES) | set(direction.CODES) | set(trend.CODES) | {"better", "worse", "similar"}
-    assert literals == {"quarter", "month"}  # period kinds for 'a year earlier'; groups and tiers: group_stats
+    assert literals == set(facts_sql.NUMBERED_PER_PERIOD)  # period kinds for 'a year earlier'; groups: group_stats
     assert not literals & codes
     assert "polarity" not in queries and "tolerance" not in queries.replace("t.tolerance AS target_tolerance", "")
 

@@ -7,6 +7,7 @@ import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from scorecard.bench import pages as bench_pages
 from scorecard.bench.app_server import running_app
@@ -138,6 +139,21 @@ def test_enter_follows_the_navigation(page, server):
     page.get_by_role("heading", name=re.compile("^Exceptions")).first.wait_for()
 
 
+def _open_options(page, tries: int = 5) -> None:
+    """Open the focused select's options from the keyboard. A key pressed while the select is still being drawn
+    is lost (it kept focus with its options closed in about one run in four, on the same code), so the key is
+    pressed again, a bounded number of times, until the options show."""
+    options = page.get_by_role("option").first
+    for _ in range(tries):
+        page.keyboard.press("ArrowDown")  # opens a closed select (Baseweb's combobox), as Enter and Space do
+        try:
+            options.wait_for(timeout=4_000)
+            return
+        except PlaywrightTimeout:
+            continue
+    raise AssertionError(f"the select's options never opened from the keyboard ({tries} tries)")
+
+
 def test_keyboard_opens_an_expander_and_chooses_a_comparator_group(page, server):
     benchmarking = next(spec for spec in bench_pages.PAGES if spec.name == "benchmarking")
     _open(page, server, benchmarking)
@@ -146,8 +162,7 @@ def test_keyboard_opens_an_expander_and_chooses_a_comparator_group(page, server)
     page.locator('[data-testid="stExpander"] [data-testid="stDataFrame"]').first.wait_for()
     settle(page)  # the expander's table drawn: Tab must not meet it being replaced
     _tab_to(page, "Comparator group")
-    page.keyboard.press("Enter")
+    _open_options(page)
     page.keyboard.press("ArrowDown")
-    page.get_by_role("option").first.wait_for()  # the options are open (a busy machine is slow to open them)
     page.keyboard.press("Enter")
     page.wait_for_url(lambda url: "group=" in url and "group=cipfa_nn" not in url)

@@ -58,11 +58,16 @@ def _fetch_sources(args: argparse.Namespace) -> int:
     return 0
 
 
+def _context(args: argparse.Namespace) -> register.Context:
+    """The command's context: its ``--data-dir`` (default the app's data) and ``--area`` where it takes one."""
+    return register.Context.of(args.data_dir, area=getattr(args, "area", SEFTON))
+
+
 def _evaluate(args: argparse.Namespace) -> int:
     from scorecard.present import output, views
     from scorecard.store import storage
 
-    ctx = register.Context.of(args.data_dir, area=args.area)
+    ctx = _context(args)
     # one data version, even while an ingest or build commits
     frame = storage.consistent(ctx.folder, lambda: views.scorecard(ctx, args.period))
     sys.stdout.write(output.render(frame, args.format))
@@ -78,7 +83,7 @@ def _export(args: argparse.Namespace) -> int:
 
     from scorecard.register import plan
 
-    ctx = register.Context.of(args.data_dir, area=args.area)
+    ctx = _context(args)
     reg = ctx.reg
     themes = [t.id for t in reg.themes]
     for asked in (args.theme, args.deep_dive):
@@ -127,7 +132,7 @@ def _ingest(args: argparse.Namespace) -> int:
         print(f"file not found: {', '.join(missing)}", file=sys.stderr)
         return 2
     result = ingest.ingest(
-        register.Context.of(args.data_dir),
+        _context(args),
         args.files,
         user=args.user,
         allow_partial=args.allow_partial,
@@ -208,7 +213,7 @@ def _forecast_backtest(args: argparse.Namespace) -> int:
     from scorecard.evaluation import forecast, year_end
     from scorecard.present import views
 
-    tested = forecast.backtest(year_end.in_year_series(register.Context.of(args.data_dir, area=args.area)))
+    tested = forecast.backtest(year_end.in_year_series(_context(args)))
     if tested.empty:
         print("no measure has two complete financial years of monthly or quarterly data to test on")
         return 1
@@ -232,7 +237,7 @@ def _publish(args: argparse.Namespace) -> int:
 
     try:
         entry = publish.publish(
-            register.Context.of(args.data_dir, area=args.area),
+            _context(args),
             args.period,
             who=args.user,
             release_to_members=args.release_to_members,
@@ -258,9 +263,7 @@ def _workflow(args: argparse.Namespace) -> int:
 
     try:
         kind, item = ("measure", args.measure) if args.measure else ("action", args.action)
-        written = workflow.take(
-            register.Context.of(args.data_dir), args.step, item, args.period, _who(args), args.duty, args.reason, kind
-        )
+        written = workflow.take(_context(args), args.step, item, args.period, _who(args), args.duty, args.reason, kind)
     except ValueError as err:  # WorkflowError, or a period label that does not parse
         print(f"error: {err}", file=sys.stderr)
         return 2
@@ -277,19 +280,10 @@ def _scrutiny(args: argparse.Namespace) -> int:
     try:
         if args.do == "raise":
             kind, subject = next((k, getattr(args, k)) for k in recommendations.SUBJECTS if getattr(args, k))
-            written = recommendations.raise_(
-                register.Context.of(args.data_dir),
-                args.period,
-                kind,
-                subject,
-                args.kind,
-                args.text,
-                _who(args),
-                args.duty,
-            )
+            who, ctx = _who(args), _context(args)
+            written = recommendations.raise_(ctx, args.period, kind, subject, args.kind, args.text, who, args.duty)
         elif args.do == "respond":
-            ctx = register.Context.of(args.data_dir)
-            written = recommendations.respond(ctx, args.id, args.status, args.text, _who(args), args.duty)
+            written = recommendations.respond(_context(args), args.id, args.status, args.text, _who(args), args.duty)
         else:
             held = recommendations.for_role("officer", args.period, args.data_dir)
             if args.format == "csv":
@@ -329,7 +323,7 @@ def _returns(args: argparse.Namespace) -> int:
 
     try:
         as_of = date.fromisoformat(args.as_of) if args.as_of else date.today()
-        table = returns.status(register.Context.of(args.data_dir), args.period, as_of)
+        table = returns.status(_context(args), args.period, as_of)
     except ValueError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
@@ -363,7 +357,7 @@ def _remind(args: argparse.Namespace) -> int:
         period = args.period or reminders.next_period(as_of)
         smtp = None if args.dry_run else reminders.Smtp.from_env()
         boxes = {} if args.dry_run else reminders.mailboxes()
-        items, outcome = reminders.remind(register.Context.of(args.data_dir), period, as_of, smtp, boxes, _who(args))
+        items, outcome = reminders.remind(_context(args), period, as_of, smtp, boxes, _who(args))
     except ValueError as err:  # ReminderError, or a date or period that does not parse
         print(f"error: {err}", file=sys.stderr)
         return 2
@@ -400,8 +394,7 @@ def _audit_sample(args: argparse.Namespace) -> int:
     from scorecard.store import storage
 
     try:
-        ctx = register.Context.of(args.data_dir, area=args.area)
-        workbook, title, drawn = audit_sample.book(ctx, args.year, args.size, args.seed)
+        workbook, title, drawn = audit_sample.book(_context(args), args.year, args.size, args.seed)
     except ValueError as err:
         print(err, file=sys.stderr)
         return 2
@@ -420,7 +413,7 @@ def _sources(args: argparse.Namespace) -> int:
     from scorecard.present import views
 
     as_of = date.fromisoformat(args.as_of) if args.as_of else None
-    table = views.sources_summary(register.Context.of(args.data_dir), as_of)
+    table = views.sources_summary(_context(args), as_of)
     if args.format == "csv":
         sys.stdout.write(table.to_csv(index=False))
     else:

@@ -49,12 +49,12 @@ def context(area: str = SEFTON) -> register.Context:
 
 def key() -> tuple:
     """The data version every cached result below is keyed on (a few ``stat`` calls)."""
-    return reports.data_key(context())
+    return reports.data_key(Path(_folder()))
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _states(folder: str, version: tuple) -> dict[str, str]:
-    return reports.check(_context(folder))
+    return reports.check(Path(folder))
 
 
 def publication_states() -> dict[str, str]:

@@ -95,7 +95,7 @@ def latest_period(ctx: register.Context, any_area: bool = False) -> periods.Peri
     else:
         last = db.scalar(con, "SELECT max(period_end) FROM observations WHERE area_code = ?", [ctx.area])
     if last is None:
-        raise LookupError(f"no observations for area {None if any_area else ctx.area}")
+        raise LookupError("no observations" + ("" if any_area else f" for area {ctx.area}"))
     return periods.quarter_of(pd.Timestamp(last).date())
 
 
@@ -233,10 +233,9 @@ def evaluate(
     ctx: register.Context, period: str | None = None, group: str | None = None, *, areas: list[str] | None
 ) -> pd.DataFrame:
     """Evaluate every measure for the given ``areas`` (None = every area; the context gives the data folder and
-    the register) at a reporting period, one row per
-    area × measure in that order: gathered (:class:`_Gather`) at once for a few councils, else per chunk of
-    :data:`CHUNK_AREAS`. A
-    quarter before the latest is evaluated on what was released by its report (:func:`known_ends`)."""
+    the register) at a reporting period, one row per area × measure in that order: gathered (:class:`_Gather`) at
+    once for a few councils, else per chunk of :data:`CHUNK_AREAS`. A quarter before the latest is evaluated on what
+    was released by its report (:func:`known_ends`)."""
     reg = ctx.reg
     con = db.connect(ctx.folder)
     latest = latest_period(ctx, any_area=True)  # the data's latest quarter: one cut for every council evaluated

@@ -16,6 +16,7 @@ results keyed on :func:`data_key` and lays them out.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import TypeVar
 
 import pandas as pd
@@ -38,11 +39,10 @@ def _live(ctx: Context, read: Callable[[], T]) -> T:
     return storage.consistent(ctx.folder, read)
 
 
-def data_key(ctx: Context) -> tuple:
+def data_key(folder: Path) -> tuple:
     """What a cached page result depends on: the data version (every build, ingest and publish) and the
     identity of the commit record, the audit log and every kept file (so an edit outside a commit is checked
     again at once)."""
-    folder = ctx.folder
     files = [folder / storage.VERSION, folder / storage.LOG, *(folder / name for name in storage.kept_files(folder))]
     stats = []
     for path in files:
@@ -54,15 +54,15 @@ def data_key(ctx: Context) -> tuple:
     return storage.version(folder), tuple(stats)
 
 
-def check(ctx: Context) -> dict[str, str]:
+def check(folder: Path) -> dict[str, str]:
     """Verify the audit log, the snapshot index and every snapshot file against each other, then every kept
     file against the commit record (:func:`storage.check`: what people wrote, accepted returns);
     :class:`audit.IntegrityError` naming what failed. Returns period → publication state."""
-    index = publish.read_index(ctx.folder)["periods"]
+    index = publish.read_index(folder)["periods"]
     for label, entry in index.items():
         for name in entry.get("parts") or {}:
-            publish.part_bytes(label, name, ctx.folder, entry)
-    storage.check(ctx.folder)
+            publish.part_bytes(label, name, folder, entry)
+    storage.check(folder)
     return {label: entry["state"] for label, entry in index.items()}
 
 

@@ -47,14 +47,14 @@ def test_a_replaced_part_file_is_refused(published_data):
     path.chmod(0o644)
     path.write_bytes(publish._parquet_bytes(pd.DataFrame({"measure_id": ["x"]})))
     with pytest.raises(publish.SnapshotError, match="the published series of 2025/26 Q2 fails its integrity check"):
-        reports.check(Context.of(data_dir))
+        reports.check(data_dir)
 
 
 def test_a_missing_part_file_is_refused(published_data):
     data_dir, entry = published_data
     (data_dir / "snapshots" / entry["parts"]["members"]["file"]).unlink()
     with pytest.raises(publish.SnapshotError, match=r"the published members of 2025/26 Q2 is missing"):
-        reports.check(Context.of(data_dir))
+        reports.check(data_dir)
 
 
 def test_a_deleted_index_is_evident_and_the_quarter_is_not_published_again(published_data, capsys):
@@ -88,7 +88,7 @@ def test_a_corrupt_index_is_an_integrity_failure(published_data, corrupt):
     data_dir, _ = published_data
     (data_dir / "snapshots" / "index.json").write_bytes(corrupt)
     with pytest.raises(publish.SnapshotError, match="is unreadable"):
-        reports.check(Context.of(data_dir))
+        reports.check(data_dir)
 
 
 def test_an_index_entry_the_log_never_recorded_is_refused(published_data):
@@ -97,7 +97,7 @@ def test_an_index_entry_the_log_never_recorded_is_refused(published_data):
     index["periods"]["2025/26 Q3"] = {**entry, "period": "2025/26 Q3"}
     path.write_text(json.dumps(index))
     with pytest.raises(publish.SnapshotError, match="lists 2025/26 Q3, which the audit log never recorded"):
-        reports.check(Context.of(data_dir))
+        reports.check(data_dir)
 
 
 @pytest.mark.parametrize(
@@ -118,7 +118,7 @@ def test_an_edited_audit_log_is_evident_and_blocks_every_writer(published_data, 
     with pytest.raises(audit.IntegrityError, match=message):
         audit.entries(data_dir)
     with pytest.raises(audit.IntegrityError, match=message):
-        reports.check(Context.of(data_dir))
+        reports.check(data_dir)
     before = digest(data_dir)
     path = tmp_path / "q2.csv"
     path.write_bytes(csv_bytes([row(value="91.5")]))
@@ -222,7 +222,7 @@ def test_every_kept_record_is_checked_before_use_and_every_writer_refuses(publis
     edit, message = KEPT_TAMPERS[tamper]
     edit(data_dir)
     with pytest.raises(audit.IntegrityError, match=message):
-        reports.check(Context.of(data_dir))
+        reports.check(data_dir)
     before = digest(data_dir)
     path = tmp_path / "q3.csv"
     path.write_bytes(csv_bytes([row(value="90", period="2025/26 Q3")]))
@@ -240,6 +240,6 @@ def test_a_reseal_from_the_command_line_lets_writers_go_on_and_is_audited(publis
     reason = "forged row found; the service confirmed the text"
     assert cli.main(["reseal", "--reason", reason, "--user", "BI administrator", "--data-dir", str(data_dir)]) == 0
     assert "conversation/commentary.parquet was changed" in capsys.readouterr().out
-    reports.check(Context.of(data_dir))
+    reports.check(data_dir)
     [*_, entry] = audit.entries(data_dir)
     assert (entry["action"], entry["who"], entry["detail"]["reason"]) == ("reseal", "BI administrator", reason)

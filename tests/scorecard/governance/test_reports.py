@@ -42,7 +42,7 @@ def _may_read(role: str, state: str) -> bool:
 
 
 def test_the_states_are_as_set(gated):
-    assert reports.check(Context.of(gated)) == {PUBLISHED: access.PUBLISHED, RELEASED: access.RELEASED}
+    assert reports.check(gated) == {PUBLISHED: access.PUBLISHED, RELEASED: access.RELEASED}
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -9,7 +9,9 @@ judgement of :mod:`scorecard.evaluation.judgements` to them. Codes only; words c
 from __future__ import annotations
 
 import warnings
-from concurrent.futures import ThreadPoolExecutor
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -39,12 +41,14 @@ ANY_REACH = 1_000_000_000
 """``$reach`` when no bound has been computed (see :func:`_reach`)."""
 CHUNK_AREAS = 80
 """A larger evaluation is gathered per this many areas (consecutive in storage order), so DuckDB's working memory
-stays that of a chunk (national size: a peak of 1.4 GB with two at once on 2026-12-04; 2.8 GB as one query, measured
-when the group statistics were still in it)."""
-CHUNKS_AT_ONCE = 2
-"""Chunks evaluated concurrently. Each DuckDB query leaves a core idle in its single-threaded phases
-(planning, small joins), which a second query fills: at national size 3.6 s instead of 4.3 s, for about
-120 MB more memory (two runs each, same session)."""
+stays that of a chunk (national size: a peak of 1.1-1.2 GB with one read ahead, 1.4 GB with two chunks at once;
+2.8 GB as one query, measured when the group statistics were still in it)."""
+READ_AHEAD = 1
+"""Chunks whose facts DuckDB reads ahead of the one being judged: one thread reads chunk after chunk while the
+caller's thread finishes and judges the last read, so DuckDB's threads and the judgements' Python share the two
+cores throughout. Two chunks evaluated side by side each did the same step at once (both queries, then both in
+Python under the interpreter lock, a core idle): at national size 2.6-2.7 s a fresh process's evaluation instead of
+2.8-3.3 s, measured alternately (#22)."""
 
 _NULLABLE = {
     pa.int8(): pd.Int8Dtype(),
@@ -249,19 +253,40 @@ def evaluate(
     deep = None if few else [int(key) for (key,) in con.execute(DEEP_SQL, {"reach": reach}).fetchall()]
     gather = _Gather(measures, known, params, groups, con.execute("SELECT code, area_key FROM areas").df(), deep)
     if few:
-        parts = [judge(gather(con, few), reg)]
+        parts = [judge(gather.finish(con, gather.read(con, few)), reg)]
     else:
-
-        def run(chunk: tuple[list[str], str]) -> pd.DataFrame:
-            cursor = db.connect(ctx.folder)  # a cursor per thread, with its own registered tables
-            return judge(gather(cursor, *chunk), reg)
-
-        with ThreadPoolExecutor(CHUNKS_AT_ONCE) as pool:  # one chunk is judged while DuckDB runs the next
-            parts = list(pool.map(run, _chunks(con, areas)))
+        cursor = db.connect(ctx.folder)  # the reading thread's own cursor, with its own registered tables
+        parts = _pipelined(
+            lambda chunk: gather.read(cursor, *chunk),
+            lambda read: judge(gather.finish(con, read), reg),
+            _chunks(con, areas),
+        )
     # chunks follow area order, so the rows stay by area then measure
     frame = parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
     frame["report_period"] = report.label
     return frame
+
+
+def _pipelined(read, finish, items: list) -> list:
+    """``finish(read(item))`` of each item in order, each ``read`` in one other thread up to :data:`READ_AHEAD`
+    items ahead of the ``finish`` in this one."""
+    done: list = []
+    pending: deque[Future] = deque()
+    with ThreadPoolExecutor(1) as reader:
+        for item in items:
+            pending.append(reader.submit(read, item))
+            if len(pending) > READ_AHEAD:
+                done.append(finish(pending.popleft().result()))
+        done.extend(finish(future.result()) for future in pending)
+    return done
+
+
+class _Read(NamedTuple):
+    """A chunk's facts as DuckDB read them, before the group statistics."""
+
+    facts: pa.Table
+    members: pd.DataFrame
+    needed: str
 
 
 class _Gather:
@@ -297,14 +322,19 @@ class _Gather:
         read = own | set(members["member_key"]) | {keys[ENGLAND]}
         return f"AND o.area_key IN ({_in_list(own)})", f"AND v.area_key IN ({_in_list(read)})"
 
-    def __call__(self, con, areas: list[str], scope: str | None = None) -> pd.DataFrame:
-        """The facts of ``areas``: a chunk's (``scope`` its area-key condition) or a few councils' (None)."""
+    def read(self, con, areas: list[str], scope: str | None = None) -> _Read:
+        """The facts of ``areas`` (a chunk's, ``scope`` its area-key condition, or a few councils', None) as read,
+        with their comparator groups' members."""
         con.register("measures_view", self.measures)
         con.register("known_ends", self.known)
         con.register("scope_areas", pd.DataFrame({"area_code": areas}))
         members = con.execute(MEMBERS_SQL, {"groups": self.groups}).df()
         scope, needed = self._few(areas, members) if scope is None else (scope, "")
-        facts = _frame(_arrow(con, self._sql(FACTS_SQL.replace(SCOPE_FILTER, scope)), self.params))
+        return _Read(_arrow(con, self._sql(FACTS_SQL.replace(SCOPE_FILTER, scope)), self.params), members, needed)
+
+    def finish(self, con, read: _Read) -> pd.DataFrame:
+        """The facts read, with the comparator groups' statistics in place."""
+        facts = _frame(read.facts)
         shown = facts[facts["period_end"].notna()].drop_duplicates(["measure_key", "period_end"])
         con.register(
             "shown_periods",
@@ -316,8 +346,8 @@ class _Gather:
                 }
             ),
         )
-        values = _frame(_arrow(con, self._sql(VALUES_SQL.replace(NEEDED_FILTER, needed)), {}))
-        stats = group_stats.group_stats(facts, values, members, self.areas, self.rated)
+        values = _frame(_arrow(con, self._sql(VALUES_SQL.replace(NEEDED_FILTER, read.needed)), {}))
+        stats = group_stats.group_stats(facts, values, read.members, self.areas, self.rated)
         at = facts.columns.get_loc("compared_value")
         for offset, name in enumerate(group_stats.GROUP_STATS):
             facts.insert(at + offset, name, stats[name])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import threading
 
 import pandas as pd
 import pytest
@@ -436,3 +437,25 @@ def test_a_card_frozen_before_deterioration_bases_still_gets_its_tiers():
     )
     found = evaluate.exceptions_of(card, register.load())
     assert found.loc[0, "exception_tier"] == "for_decision"
+
+
+def test_chunks_are_read_ahead_of_the_judging_in_order_and_no_further():
+    """The next chunk is read while this one is judged (each judging waits for it: done one after another, this
+    would time out), results come back in order, and no read starts more than ``READ_AHEAD`` chunks ahead."""
+    finished, too_far = [], []
+    read_started = {i: threading.Event() for i in range(6)}
+
+    def read(i):
+        if i - len(finished) > evaluate.READ_AHEAD + 1:  # chunks 0 … i-1 read; at most READ_AHEAD + 1 unjudged
+            too_far.append(i)
+        read_started[i].set()
+        return i
+
+    def finish(i):
+        if i + 1 < len(read_started):
+            assert read_started[i + 1].wait(timeout=10), f"chunk {i + 1} was not read while chunk {i} was judged"
+        finished.append(i)
+        return i * 10
+
+    assert evaluate._pipelined(read, finish, list(range(6))) == [0, 10, 20, 30, 40, 50]
+    assert not too_far

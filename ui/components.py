@@ -17,7 +17,7 @@ from scorecard.present import risks, tables, views, wording
 from scorecard.present.finance import NOTE
 from scorecard.register import releases
 from scorecard.store import frames, periods, text
-from ui import data
+from ui import charts, data
 from ui.state import escape_markdown
 
 RAG_ORDER = [*rag.RATED[::-1], *[code for code in rag.CODES if code not in rag.RATED]]
@@ -105,8 +105,12 @@ def revisions_notice(card: pd.DataFrame) -> None:
 def chart(fig, alt: str, table: pd.DataFrame, key: str, table_title: str = "Table of the figures in this chart"):
     """A plotly chart with its alt text as a caption and the same figures as a table. Narrow margins unless
     the chart sets its own (the positions chart needs room for its axis labels)."""
-    fig.update_layout(margin=dict(l=10, r=10, t=40, b=10) | fig.layout.margin.to_plotly_json(), font=dict(size=13))
-    st.plotly_chart(fig, key=key, config={"displayModeBar": False})
+    fig.update_layout(
+        margin=dict(l=10, r=10, t=40, b=10) | fig.layout.margin.to_plotly_json(),
+        font=charts.FONT,
+        template="plotly_white",
+    )
+    st.plotly_chart(fig, key=key, config={"displayModeBar": False}, theme=None)
     st.caption(f"Chart description: {alt}")
     with st.expander(table_title):
         st.dataframe(table, hide_index=True)

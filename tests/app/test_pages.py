@@ -14,6 +14,7 @@ from scorecard.present import commentary, views, wording
 from scorecard.register import Context, releases
 from scorecard.store import periods
 from tests.app.conftest import PAGES, run_app
+from ui import charts
 
 ATTRIBUTION_START = "Contains public sector information licensed under the Open Government Licence v3.0"
 
@@ -114,6 +115,18 @@ def test_unknown_ids_give_friendly_not_found(open_app, params):
     at = open_app(page, **params)
     assert not at.exception
     assert any("Not found" in w.value for w in at.warning)
+
+
+def test_charts_are_drawn_in_the_apps_font_without_streamlits_theme(open_app):
+    """Axis labels and legends in the app's text colour (Streamlit's chart theme draws them grey, 3.7:1 on white,
+    below WCAG AA for text): the app's font and colour on Plotly's white template, not Streamlit's theme."""
+    at = open_app("measure", measure="cyp_persistent_absence_pct")
+    charts_sent = at.get("plotly_chart")
+    assert len(charts_sent) >= 2
+    for chart, figure in zip(charts_sent, _figures(at)):
+        assert chart.proto.theme == ""
+        assert figure["layout"]["font"] == charts.FONT
+        assert figure["layout"]["template"]["layout"]["paper_bgcolor"] == "white"
 
 
 def test_measure_chart_matches_engine_value(open_app):

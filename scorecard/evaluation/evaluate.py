@@ -41,8 +41,9 @@ ANY_REACH = 1_000_000_000
 """``$reach`` when no bound has been computed (see :func:`_reach`)."""
 CHUNK_AREAS = 80
 """A larger evaluation is gathered per this many areas (consecutive in storage order), so DuckDB's working memory
-stays that of a chunk (national size: a peak of 1.1-1.2 GB with one read ahead, 1.4 GB with two chunks at once;
-2.8 GB as one query, measured when the group statistics were still in it)."""
+stays that of a chunk (national size: a peak of 1.1-1.2 GB with one chunk read ahead, against 1.2-1.3 GB with two
+chunks evaluated at once in the same runs; 2.8 GB as one query, measured when the group statistics were still in
+it)."""
 READ_AHEAD = 1
 """Chunks whose facts DuckDB reads ahead of the one being judged: one thread reads chunk after chunk while the
 caller's thread finishes and judges the last read, so DuckDB's threads and the judgements' Python share the two
@@ -255,7 +256,7 @@ def evaluate(
     if few:
         parts = [judge(gather.finish(con, gather.read(con, few)), reg)]
     else:
-        cursor = db.connect(ctx.folder)  # the reading thread's own cursor, with its own registered tables
+        cursor = con.cursor()  # the reading thread's own cursor on the same connection, with its own registered tables
         parts = _pipelined(
             lambda chunk: gather.read(cursor, *chunk),
             lambda read: judge(gather.finish(con, read), reg),

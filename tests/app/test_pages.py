@@ -117,16 +117,19 @@ def test_unknown_ids_give_friendly_not_found(open_app, params):
     assert any("Not found" in w.value for w in at.warning)
 
 
-def test_charts_are_drawn_in_the_apps_font_without_streamlits_theme(open_app):
+@pytest.mark.parametrize(
+    "page, params", [("measure", {"measure": "cyp_persistent_absence_pct"}), ("benchmarking", {"group": "cipfa_nn"})]
+)
+def test_charts_are_drawn_in_the_apps_font_without_streamlits_theme(open_app, page, params):
     """Axis labels and legends in the app's text colour (Streamlit's chart theme draws them grey, 3.7:1 on white,
     below WCAG AA for text): the app's font and colour on Plotly's white template, not Streamlit's theme."""
-    at = open_app("measure", measure="cyp_persistent_absence_pct")
+    at = open_app(page, **params)
     charts_sent = at.get("plotly_chart")
-    assert len(charts_sent) >= 2
+    assert charts_sent
     for chart, figure in zip(charts_sent, _figures(at)):
         assert chart.proto.theme == ""
         assert figure["layout"]["font"] == charts.FONT
-        assert figure["layout"]["template"]["layout"]["paper_bgcolor"] == "white"
+        assert figure["layout"]["template"]["layout"]["plot_bgcolor"] == "white"  # Plotly's default: #E5ECF6
 
 
 def test_measure_chart_matches_engine_value(open_app):

@@ -440,13 +440,15 @@ def test_a_card_frozen_before_deterioration_bases_still_gets_its_tiers():
 
 
 def test_chunks_are_read_ahead_of_the_judging_in_order_and_no_further():
-    """The next chunk is read while this one is judged (each judging waits for it: done one after another, this
-    would time out), results come back in order, and no read starts more than ``READ_AHEAD`` chunks ahead."""
-    finished, too_far = [], []
+    """The next chunk is read in another thread while this one is judged (each judging waits for it: done one
+    after another, this would time out), results come back in order, and no read starts more than ``READ_AHEAD``
+    chunks ahead of the judging."""
+    finished, too_far, readers = [], [], set()
     read_started = {i: threading.Event() for i in range(6)}
 
     def read(i):
-        if i - len(finished) > evaluate.READ_AHEAD + 1:  # chunks 0 … i-1 read; at most READ_AHEAD + 1 unjudged
+        readers.add(threading.get_ident())
+        if i - len(finished) > evaluate.READ_AHEAD:  # chunks i - READ_AHEAD … i unjudged at most
             too_far.append(i)
         read_started[i].set()
         return i
@@ -459,3 +461,4 @@ def test_chunks_are_read_ahead_of_the_judging_in_order_and_no_further():
 
     assert evaluate._pipelined(read, finish, list(range(6))) == [0, 10, 20, 30, 40, 50]
     assert not too_far
+    assert readers and threading.get_ident() not in readers

@@ -198,11 +198,15 @@ def _in_list(keys) -> str:
 
 
 def _chunks(con, areas: list[str] | None) -> list[tuple[list[str], str]]:
-    """The areas to evaluate in chunks of :data:`CHUNK_AREAS`, each with its area-key range condition."""
+    """The areas to evaluate in chunks of :data:`CHUNK_AREAS`, each with its area-key range condition; an unknown
+    area is an error (as for a few councils, :meth:`_Gather._few`), not left out."""
     if areas:
         rows = con.execute(
             "SELECT code, area_key FROM areas WHERE code IN (SELECT * FROM unnest(?)) ORDER BY area_key", [list(areas)]
         ).fetchall()
+        missing = sorted(set(areas) - {code for code, _ in rows})
+        if missing:
+            raise LookupError(f"unknown area {missing[0]!r}")
     else:
         rows = con.execute("SELECT code, area_key FROM areas ORDER BY area_key").fetchall()
     count = -(-len(rows) // CHUNK_AREAS)

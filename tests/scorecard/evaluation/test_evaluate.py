@@ -462,3 +462,13 @@ def test_chunks_are_read_ahead_of_the_judging_in_order_and_no_further():
     assert evaluate._pipelined(read, finish, list(range(6))) == [0, 10, 20, 30, 40, 50]
     assert not too_far
     assert readers and threading.get_ident() not in readers
+
+
+@pytest.mark.parametrize("many", [False, True])
+def test_an_unknown_area_is_an_error_however_many_councils_are_asked_for(built_data, real_register, many):
+    """A few councils are gathered at once, more in chunks: either way an unknown code is named, not left out."""
+    ctx = Context(built_data[0], real_register)
+    known = [code for (code,) in db.connect(ctx.folder).execute("SELECT code FROM areas ORDER BY code").fetchall()]
+    asked = known[: evaluate.PRUNE_UP_TO + 1 if many else 3] + ["E99999999"]
+    with pytest.raises(LookupError, match="unknown area 'E99999999'"):
+        evaluate.evaluate(ctx, areas=asked)

@@ -25,7 +25,11 @@ st.title("Scrutiny recommendations")
 st.markdown(
     f"Recommendations and questions from Overview and Scrutiny on the CPOR, raised at or before **{period}**, "
     "with the response of the measure's, action's or theme's owner."
-    + ("" if access.sees_draft(role) or role == "member" else " As they stood when the quarter was published.")
+    + (
+        ""
+        if access.reads_recommendations_live(role, data.publication_states().get(period, access.DRAFT))
+        else " As they stood when the quarter was published."
+    )
 )
 if FLASH in st.session_state:
     st.success(st.session_state.pop(FLASH))

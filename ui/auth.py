@@ -13,7 +13,7 @@ Configuration lives in ``.streamlit/secrets.toml`` (never committed)::
     [roles]
     claim = "scorecard_role"          # identity-token claim holding the role (optional)
     [roles.users]                     # council mapping, wins over the claim (optional)
-    "cllr.smith@sefton.gov.uk" = "member"
+    "chair.scrutiny@sefton.gov.uk" = "member"
     [duties]                          # framework duties (scorecard/governance/access.py): staff hold data_owner,
                                       # bi, assistant_director, executive_director, audit; members scrutiny
     claim = "scorecard_duties"        # identity-token claim holding them (optional)
@@ -34,6 +34,7 @@ from collections.abc import Mapping
 import streamlit as st
 
 from scorecard.governance import access
+from scorecard.present import wording
 
 AUTH_KEYS = ("redirect_uri", "cookie_secret", "client_id", "client_secret", "server_metadata_url")
 DEMO_ENV = "SCORECARD_DEMO_ROLE"
@@ -123,23 +124,17 @@ def user_name() -> str:
 
 def controls(current: str) -> None:
     """Sidebar: who you are, and a sign-in / sign-out button."""
-    labels = {
-        "public": "Public view",
-        "member": "Councillor (member)",
-        "officer": "Council officer",
-        "admin": "Administrator",
-    }
     if configured():
         if _logged_in():
-            st.caption(f"Signed in as **{_plain(user_name())}** · {labels[current]}")
+            st.caption(f"Signed in as **{_plain(user_name())}** · {wording.ROLE[current]}")
             if st.button("Sign out", key="_sign_out", icon=":material/logout:"):
                 st.logout()
         else:
-            st.caption(f"{labels[current]}: published quarters only.")
+            st.caption(f"{wording.ROLE[current]}: published quarters only.")
             if st.button("Sign in (councillors and staff)", key="_sign_in", icon=":material/login:"):
                 st.login()
-    elif current != "public":
-        st.caption(f"Demo role: **{labels[current]}** (sign-in is not configured; set by {DEMO_ENV}).")
+    elif not access.is_default(current):
+        st.caption(f"Demo role: **{wording.ROLE[current]}** (sign-in is not configured; set by {DEMO_ENV}).")
     else:
         st.caption("Public view: published quarters only.")
 

@@ -136,6 +136,17 @@ def reads_snapshot(role: str) -> bool:
     return not sees_draft(role)
 
 
+def reads_recommendations_live(role: str, state: str) -> bool:
+    """Overview and Scrutiny's recommendations as they stand: staff, and the members who raise them, at a quarter
+    they may see; the public read them as frozen with the published quarter."""
+    return (sees_draft(role) or role == "member") and can_view(role, state)
+
+
+def is_default(role: str) -> bool:
+    """The role of anyone not signed in (:data:`DEFAULT_ROLE`)."""
+    return role == DEFAULT_ROLE
+
+
 def can_upload(role: str) -> bool:
     return role in ("officer", "admin")
 

@@ -139,7 +139,7 @@ def for_role(role: str, period: str | None, data_dir: str | Path | None = None) 
     the public the list frozen with it when it is published (empty otherwise)."""
     if not period:
         return ledger.empty(ledger.RECOMMENDATIONS)
-    if access.sees_draft(role) or (role == "member" and access.can_view(role, publish.state(period, data_dir))):
+    if access.reads_recommendations_live(role, publish.state(period, data_dir)):
         return conversation.recommendations(period, data_dir)
     if publish.state(period, data_dir) != access.PUBLISHED:
         return ledger.empty(ledger.RECOMMENDATIONS)

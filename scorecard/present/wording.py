@@ -188,6 +188,13 @@ BUDGET = {
 *adverse* in words, never colour alone."""
 RISK_BAND = {"high": ("High", "●●●"), "medium": ("Medium", "●●○"), "low": ("Low", "●○○")}
 """Risk band (:mod:`scorecard.evaluation.judgements.risk`) → (label, symbol)."""
+ROLE = {
+    "public": "Public view",
+    "member": "Councillor (member)",
+    "officer": "Council officer",
+    "admin": "Administrator",
+}
+"""A role (:data:`scorecard.governance.access.ROLES`) as the sidebar names it."""
 QA_RESULT = {"pass": "✔ Pass", "attention": "⚠ Needs attention", "n/a": "– Not applicable"}
 """A QA checklist result (:mod:`scorecard.governance.qa`) in words and a symbol."""
 SCRUTINY_STATUS = {

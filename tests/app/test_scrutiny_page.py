@@ -59,6 +59,9 @@ def test_a_scrutiny_member_records_and_an_assistant_director_answers(published_a
 
     public = _open(monkeypatch, folder, "public", "scrutiny,assistant_director")  # duties the public cannot hold
     assert not _forms(public) and not public.text  # raised after the quarter was frozen: not the public's
+    frozen = "As they stood when the quarter was published."
+    assert any(frozen in m.value for m in public.markdown)  # the public are told they read the frozen list
+    assert not any(frozen in m.value for at in (member, director) for m in at.markdown)  # the others: live
     assert any("No recommendation or question" in c.value for c in public.caption)
     db.reset()
     publish.publish(Context.of(folder), NEXT, who="test admin")  # the next quarter freezes it, as answered then

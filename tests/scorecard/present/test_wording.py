@@ -10,6 +10,7 @@ import pytest
 
 from scorecard.evaluation import forecast
 from scorecard.evaluation.judgements import benchmark, budget, direction, exceptions, polarity, rag, risk, trend
+from scorecard.governance import access
 from scorecard.ingest import conversation
 from scorecard.present import actions, wording
 from scorecard.register import definitions, targets
@@ -43,6 +44,7 @@ VOCABULARIES = {
     "data match": (wording.DATA_MATCH, ("exact", "proxy", "none")),
     "observation status": (wording.STATUS, ("ok", "illustrative", "suppressed", "provisional", "revised", "missing")),
     "period kind": (wording.PERIOD_KIND, periods.KINDS),
+    "role": (wording.ROLE, access.ROLES),
 }
 
 

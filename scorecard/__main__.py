@@ -233,7 +233,8 @@ def _forecast_backtest(args: argparse.Namespace) -> int:
 
 
 def _publish(args: argparse.Namespace) -> int:
-    from scorecard.governance import publish
+    from scorecard.governance import access, publish
+    from scorecard.present import wording
 
     try:
         entry = publish.publish(
@@ -245,7 +246,7 @@ def _publish(args: argparse.Namespace) -> int:
     except publish.PublishError as err:
         print(err, file=sys.stderr)
         return 2
-    what = "Released to members" if args.release_to_members else "Published"
+    what = wording.PUBLICATION_STATE[access.RELEASED if args.release_to_members else access.PUBLISHED]
     card = entry["parts"]["card"]
     print(f"{what}: {entry['period']} — snapshot {card['file']} (data version {entry['data_version']})")
     return 0

@@ -15,9 +15,8 @@ import threading
 import streamlit as st
 
 from scorecard.governance import access, audit
+from scorecard.present import wording
 from ui import auth, components, data, state
-
-STATE_LABELS = {access.DRAFT: "Draft", access.RELEASED: "Released to members", access.PUBLISHED: "Published"}
 
 _inside = threading.local()
 
@@ -123,7 +122,9 @@ def _run(page, role: str, figure_free: bool = False) -> None:
                 default=quarters[0],
                 kind="quarter",
                 format_func=lambda q: (
-                    q if access.reads_snapshot(role) else f"{q} · {STATE_LABELS[states.get(q, access.DRAFT)]}"
+                    q
+                    if access.reads_snapshot(role)
+                    else f"{q} · {wording.PUBLICATION_STATE[states.get(q, access.DRAFT)]}"
                 ),
                 help="Figures are the latest published up to the end of this quarter.",
             )
@@ -144,7 +145,7 @@ def _run(page, role: str, figure_free: bool = False) -> None:
         return
     if access.sees_draft(role) and states.get(period) != access.PUBLISHED:
         st.warning(
-            f"**{period} is {STATE_LABELS[states.get(period, access.DRAFT)].lower()}** — draft figures "
+            f"**{period} is {wording.PUBLICATION_STATE[states.get(period, access.DRAFT)].lower()}** — draft figures "
             "for council staff. The public cannot see this quarter until it is published.",
             icon="📝",
         )

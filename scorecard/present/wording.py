@@ -188,6 +188,8 @@ BUDGET = {
 *adverse* in words, never colour alone."""
 RISK_BAND = {"high": ("High", "●●●"), "medium": ("Medium", "●●○"), "low": ("Low", "●○○")}
 """Risk band (:mod:`scorecard.evaluation.judgements.risk`) → (label, symbol)."""
+PUBLICATION_STATE = {"draft": "Draft", "released_to_members": "Released to members", "published": "Published"}
+"""A quarter's publication state (:mod:`scorecard.governance.access`: ``DRAFT``, ``RELEASED``, ``PUBLISHED``)."""
 ROLE = {
     "public": "Public view",
     "member": "Councillor (member)",

@@ -45,6 +45,7 @@ VOCABULARIES = {
     "observation status": (wording.STATUS, ("ok", "illustrative", "suppressed", "provisional", "revised", "missing")),
     "period kind": (wording.PERIOD_KIND, periods.KINDS),
     "role": (wording.ROLE, access.ROLES),
+    "publication state": (wording.PUBLICATION_STATE, (access.DRAFT, access.RELEASED, access.PUBLISHED)),
 }
 
 

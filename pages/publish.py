@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from scorecard.governance import access, audit, publish
+from scorecard.present import wording
 from scorecard.store import storage
 from ui import auth, data, state
 
@@ -32,7 +33,7 @@ st.dataframe(
     pd.DataFrame(
         {
             "Quarter": quarters,
-            "State": [states.get(q, access.DRAFT).replace("_", " ") for q in quarters],
+            "State": [wording.PUBLICATION_STATE[states.get(q, access.DRAFT)] for q in quarters],
             "Snapshot": [index.get(q, {}).get("parts", {}).get("card", {}).get("file", "") for q in quarters],
             "Data version": [index.get(q, {}).get("data_version", "") for q in quarters],
             "Published": [

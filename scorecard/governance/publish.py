@@ -250,7 +250,7 @@ def publish(ctx: register.Context, period: str, who: str | None = None, release_
             )
         if label not in evaluate.reporting_quarters(ctx, count=40):
             raise PublishError(f"no data for {label}: choose one of the reporting quarters held")
-        version = storage.version(data_dir)
+        version = ctx.version
         freezing = Freezing(label, ctx)
         frozen: dict[str, pd.DataFrame] = {}
         for name, freeze in PARTS.items():
